@@ -1,0 +1,1 @@
+"""Derived tables (placeholder)."""

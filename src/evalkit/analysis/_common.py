@@ -1,0 +1,382 @@
+"""Helpers shared by the analysis modules: table schemas, rounding, tolerances, text folding.
+
+Nothing here is specific to one analysis; the public functions live in :mod:`.execution`,
+:mod:`.achievement`, :mod:`.scoring` and :mod:`.checks`.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from importlib import resources
+
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+#: Columns (and dtypes) of the reader's tables that the analysis relies on. Extra columns are
+#: kept; missing optional ones are added empty.
+SCHEMAS: dict[str, dict[str, str]] = {
+    "reports": {
+        "report_id": "str", "department": "str", "province": "str", "city": "str",
+        "county": "str", "fiscal_year": "Int64", "report_kind": "str", "evaluator": "str",
+        "report_date": "str", "total_score": "Float64", "grade": "str", "grade_raw": "str",
+        "source_file": "str", "sha256": "str",
+    },
+    "indicators": {
+        "report_id": "str", "scope": "str", "table": "str", "seq": "str", "level1": "str",
+        "level2": "str", "level3": "str", "weight": "Float64", "target_raw": "str",
+        "target_op": "str", "target_value": "Float64", "target_unit": "str",
+        "actual_raw": "str", "actual_value": "Float64", "actual_unit": "str",
+        "score": "Float64", "note": "str", "source": "str", "explanation": "str",
+        "rule_text": "str", "evidence": "str",
+    },
+    "budget": {
+        "report_id": "str", "scope": "str", "stage": "str", "item": "str", "item_raw": "str",
+        "parent": "str", "amount_wan": "Float64", "source": "str",
+    },
+    "rates": {
+        "report_id": "str", "scope": "str", "name": "str", "value_pct": "Float64",
+        "raw": "str", "source": "str",
+    },
+    "enrollment": {
+        "report_id": "str", "year": "Int64", "scheme": "str", "persons": "Int64",
+        "raw": "str", "note": "str", "source": "str",
+    },
+    "funds": {
+        "report_id": "str", "year": "Int64", "scheme": "str", "flow": "str",
+        "amount_wan": "Float64", "raw": "str", "note": "str", "source": "str",
+    },
+    "residue": {"report_id": "str", "line": "Int64", "text": "str", "reason": "str"},
+}
+
+FINDING_COLUMNS: dict[str, str] = {
+    "report_id": "str", "rule": "str", "severity": "str", "message": "str",
+    "expected": "str", "observed": "str", "difference": "Float64", "sources": "str",
+}
+
+#: Severity words, most serious first.
+SEVERITIES = ("错误", "警告", "提示")
+
+
+def conform(df: pd.DataFrame | None, schema: Mapping[str, str]) -> pd.DataFrame:
+    """Return a copy of ``df`` with every column of ``schema`` present and of its dtype.
+
+    Missing columns are added empty; extra columns are kept as they are. Text columns are
+    folded to ``str`` with missing values kept missing; blank strings count as missing.
+
+    Examples
+    --------
+    >>> out = conform(pd.DataFrame({"a": ["x", ""]}), {"a": "str", "b": "Float64"})
+    >>> out["a"].tolist(), out["b"].dtype
+    (['x', nan], Float64Dtype())
+    """
+    out = pd.DataFrame(index=range(0)) if df is None else df.copy()
+    out = out.reset_index(drop=True)
+    for col, dtype in schema.items():
+        if col not in out.columns:
+            out[col] = pd.Series(pd.NA, index=out.index, dtype=dtype)
+            continue
+        if dtype == "str":
+            s = out[col].astype("string").str.strip()
+            s = s.mask(s == "")
+            out[col] = s.astype("str")
+        else:
+            if not pd.api.types.is_numeric_dtype(out[col]):
+                out[col] = pd.to_numeric(out[col], errors="coerce")
+            out[col] = out[col].astype(dtype)
+    return out
+
+
+def prepare(tables: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:
+    """Conform every known table of ``tables`` (missing tables become empty frames)."""
+    out = {name: conform(tables.get(name), schema) for name, schema in SCHEMAS.items()}
+    for name, df in tables.items():
+        if name not in out and df is not None:
+            out[name] = df.copy()
+    return out
+
+
+def empty(schema: Mapping[str, str]) -> pd.DataFrame:
+    """An empty frame with the columns and dtypes of ``schema``."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in schema.items()})
+
+
+def frame(rows: list[dict], schema: Mapping[str, str]) -> pd.DataFrame:
+    """Build a frame from ``rows`` with the columns (in order) and dtypes of ``schema``."""
+    if not rows:
+        return empty(schema)
+    df = pd.DataFrame(rows)
+    for col in schema:
+        if col not in df.columns:
+            df[col] = pd.NA
+    df = df[list(schema)]
+    for col, dtype in schema.items():
+        if dtype == "str":
+            df[col] = df[col].map(lambda v: pd.NA if is_na(v) else str(v)).astype("str")
+        elif dtype == "boolean":
+            df[col] = df[col].map(lambda v: pd.NA if is_na(v) else bool(v)).astype("boolean")
+        else:
+            df[col] = pd.to_numeric(df[col].map(lambda v: pd.NA if is_na(v) else v)).astype(dtype)
+    return df
+
+
+def is_na(value: object) -> bool:
+    """True for None, NaN and pd.NA (and only for them; strings and lists are not missing).
+
+    Examples
+    --------
+    >>> is_na(None), is_na(float("nan")), is_na(pd.NA), is_na(""), is_na(0)
+    (True, True, True, False, False)
+    """
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(isinstance(value, float) and math.isnan(value))
+    except TypeError:  # pragma: no cover
+        return False
+
+
+def num(value: object) -> float | None:
+    """A float, or None when missing."""
+    if is_na(value):
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def text(value: object) -> str | None:
+    """A stripped string, or None when missing or blank."""
+    if is_na(value):
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def round_half_up(value: float | None, ndigits: int = 2) -> float | None:
+    """Round half away from zero (2.675 → 2.68), not Python's round-half-to-even.
+
+    The float is read through its shortest decimal representation, so the written value
+    2.675 rounds up although the binary float is slightly below it.
+
+    Examples
+    --------
+    >>> round_half_up(2.675), round(2.675, 2)
+    (2.68, 2.67)
+    >>> round_half_up(0.125), round_half_up(-0.125), round_half_up(None) is None
+    (0.13, -0.13, True)
+    """
+    if value is None or is_na(value):
+        return None
+    try:
+        d = Decimal(repr(float(value)))
+    except (InvalidOperation, ValueError):  # pragma: no cover
+        return None
+    quantum = Decimal(1).scaleb(-ndigits)
+    return float(d.quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+_NUMBER_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+")
+
+
+def fold_text(value: object) -> str:
+    """NFKC-fold a text and drop all white space ('（1） （2）未完成' → '(1)(2)未完成').
+
+    Examples
+    --------
+    >>> fold_text("比上年 有所增加。"), fold_text(None)
+    ('比上年有所增加', '')
+    """
+    s = text(value)
+    if s is None:
+        return ""
+    s = unicodedata.normalize("NFKC", s)
+    s = re.sub(r"\s+", "", s)
+    return s.rstrip("。.;；")
+
+
+def _decimals(token: str) -> int:
+    return len(token.split(".", 1)[1]) if "." in token else 0
+
+
+def half_unit(raw: object, value: object) -> float:
+    """Half a unit of the last digit written, expressed in the unit of ``value``.
+
+    The tolerance of a figure: ``'363.47'`` → 0.005; ``'1.55亿元'`` stored as 15500 万元 →
+    0.005 亿元 = 50 万元; ``'43.01万人'`` stored as 430100 → 50 persons. The scale between
+    the written number and the stored value is read from the two; a zero is exact. Without
+    a usable ``raw`` the decimals of ``value`` itself are used.
+
+    Examples
+    --------
+    >>> half_unit("363.47", 363.47), half_unit("1.55亿元", 15500.0), half_unit("43.01万人", 430100)
+    (0.005, 50.0, 50.0)
+    >>> half_unit("8581799.82 元", 858.179982), half_unit(None, 12.5), half_unit("0", 0.0)
+    (5e-07, 0.05, 0.0)
+    """
+    v = num(value)
+    if v is None or v == 0:
+        return 0.0
+    s = text(raw)
+    best: tuple[float, float] | None = None  # (distance from a power of ten, half unit)
+    if s:
+        for m in _NUMBER_RE.finditer(unicodedata.normalize("NFKC", s)):
+            token = m.group(0).replace(",", "")
+            written = float(token)
+            if written == 0:
+                continue
+            scale = abs(v) / written
+            exponent = math.log10(scale)
+            distance = abs(exponent - round(exponent))
+            half = 0.5 * 10 ** (-_decimals(token)) * 10 ** round(exponent)
+            if best is None or distance < best[0]:
+                best = (distance, half)
+    if best is not None and best[0] < 1e-6:
+        return _clean(best[1])
+    token = format(abs(v), ".10f").rstrip("0").rstrip(".")
+    return _clean(0.5 * 10 ** (-_decimals(token)))
+
+
+def _clean(x: float) -> float:
+    return float(f"{x:.12g}")
+
+
+def source_line(source: object) -> int | None:
+    """The line number of a ``'<report_id>:<line>'`` source, or None.
+
+    Examples
+    --------
+    >>> source_line("000_abc:338"), source_line(None)
+    (338, None)
+    """
+    s = text(source)
+    if not s or ":" not in s:
+        return None
+    try:
+        return int(s.rsplit(":", 1)[1])
+    except ValueError:
+        return None
+
+
+def join_sources(*groups: Iterable[object]) -> str:
+    """Join sources into one ``';'``-separated string, unique, in line order.
+
+    Examples
+    --------
+    >>> join_sources(["r:12", "r:3"], ["r:12", None])
+    'r:3;r:12'
+    """
+    seen = {s for group in groups for s in group if text(s)}
+    return ";".join(sorted(seen, key=lambda s: (str(s).rsplit(":", 1)[0], source_line(s) or 0)))
+
+
+def lines_label(sources: Iterable[object]) -> str:
+    """Short line list for messages: ``'L12、L40'``."""
+    lines = sorted({source_line(s) for s in sources if source_line(s) is not None})
+    return "、".join(f"L{n}" for n in lines)
+
+
+def fmt(value: object) -> str:
+    """Format a number compactly for messages and the expected/observed columns.
+
+    Examples
+    --------
+    >>> fmt(363.47), fmt(15500.0), fmt(858.179982), fmt(None)
+    ('363.47', '15500', '858.179982', '')
+    """
+    v = num(value)
+    if v is None:
+        return "" if is_na(value) else str(value)
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_number(token: str) -> float | None:
+    """Parse a small number written in digits or Chinese numerals (一 … 九十九).
+
+    Examples
+    --------
+    >>> cn_number("一"), cn_number("十二"), cn_number("2.5"), cn_number("两"), cn_number("x")
+    (1.0, 12.0, 2.5, 2.0, None)
+    """
+    token = token.strip()
+    try:
+        return float(token)
+    except ValueError:
+        pass
+    if not token or any(ch not in _CN_DIGITS and ch != "十" for ch in token):
+        return None
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        t = _CN_DIGITS.get(tens, 1) if tens else 1
+        o = _CN_DIGITS.get(ones, 0) if ones else 0
+        return float(t * 10 + o)
+    value = 0
+    for ch in token:
+        value = value * 10 + _CN_DIGITS[ch]
+    return float(value)
+
+
+@functools.cache
+def read_rule_file(filename: str) -> tuple[dict[str, str], ...]:
+    """Rows of ``evalkit/rules/<filename>`` as dictionaries of strings (cached)."""
+    data = resources.files("evalkit").joinpath("rules", filename).read_text(encoding="utf-8-sig")
+    return tuple(dict(row) for row in csv.DictReader(data.splitlines()))
+
+
+def rule_file_exists(filename: str) -> bool:
+    """True if ``evalkit/rules/<filename>`` exists."""
+    return resources.files("evalkit").joinpath("rules", filename).is_file()
+
+
+@functools.cache
+def units() -> dict[str, tuple[str, float]]:
+    """Unit word → (family, factor to the family's base unit), from ``rules/units.csv``."""
+    return {r["unit"]: (r["family"], float(r["factor"])) for r in read_rule_file("units.csv")}
+
+
+def convert(value: float, unit_from: str | None, unit_to: str | None) -> float | None:
+    """Convert between two units of one family (元 → 万元); None if not convertible.
+
+    Examples
+    --------
+    >>> convert(14806, "万元", "亿元"), convert(5, "%", "%"), convert(3, "次", "人")
+    (1.4806, 5.0, None)
+    """
+    if unit_from == unit_to:
+        return float(value)
+    a, b = units().get(unit_from or ""), units().get(unit_to or "")
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return _clean(float(value) * a[1] / b[1])
+
+
+def context_path(parent: object) -> str:
+    """A budget ``parent`` path without the leading 收入合计/支出合计 root.
+
+    The reader writes the first level of a breakdown either with the total as parent
+    (``支出合计/基本支出``) or without it (``基本支出``); both mean the same place.
+
+    Examples
+    --------
+    >>> context_path("支出合计/基本支出"), context_path("支出合计"), context_path(None)
+    ('基本支出', '', '')
+    """
+    s = text(parent) or ""
+    parts = [p for p in s.split("/") if p]
+    while parts and parts[0] in ("支出合计", "收入合计"):
+        parts = parts[1:]
+    return "/".join(parts)

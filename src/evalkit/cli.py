@@ -1,0 +1,501 @@
+"""The ``evalkit`` command: from a folder of reports to tables, findings, a workbook and charts.
+
+``evalkit extract REPORTS... --out DIR``
+    read reports (files or folders), write the tidy tables as CSV, print a summary.
+``evalkit check DIR|REPORTS... [--format table|csv|json]``
+    print the findings of the consistency checks.
+``evalkit build DIR|REPORTS... --out OUT``
+    the tables as CSV, the audit workbook ``OUT/workpaper.xlsx`` and the charts
+    ``OUT/charts``.
+
+A DIR holding ``reports.csv`` is a folder of tables written by ``extract`` (such as the
+bundled ``data/``) and is read as tables; anything else is read as reports.
+
+Exit codes: 0 every report was read; 1 some report could not be read (each is named with
+its reason) or an output could not be made; 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import math
+import shlex
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evalkit import export
+
+__all__ = ["build_parser", "main"]
+
+logger = logging.getLogger(__name__)
+
+#: From this many candidate files on, the reader shows its progress on stderr.
+PROGRESS_FROM = 20
+
+_EPILOG = """\
+示例 (examples):
+  evalkit extract ../shared/reports --out data
+        读取文件夹中的全部报告，把各表写成 CSV（UTF-8 带 BOM），并打印摘要
+  evalkit extract a.txt b.txt --out out
+        只读取两份报告
+  evalkit check data
+        读取已提取的表格文件夹，打印检查发现
+  evalkit check ../shared/reports --format json > findings.json
+        直接读取报告并以 JSON 输出检查发现
+  evalkit build data --out build
+        生成表格、审计工作底稿 build/workpaper.xlsx 和图表 build/charts/
+
+退出码 (exit codes): 0 全部报告读取成功；1 有报告无法读取或输出未能生成；2 用法错误。
+"""
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit code 2)."""
+
+
+@dataclass
+class Loaded:
+    """What a command works on: the tables, the reports that failed, where they came from."""
+
+    tables: dict[str, pd.DataFrame]
+    failures: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"path": [], "reason": []}, dtype="str")
+    )
+    from_tables: bool = False
+
+
+# --------------------------------------------------------------------------- output helpers
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(width - _width(text), 0)
+    return gap + text if right else text + gap
+
+
+def _render(header: Sequence[str], rows: Sequence[Sequence[str]], right=(), indent="") -> str:
+    """Align a small text table, counting Chinese characters as two columns."""
+    widths = [_width(h) for h in header]
+    for row in rows:
+        widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = []
+    for row in [list(header), *rows]:
+        cells = [_pad(c, w, j in right) for j, (c, w) in enumerate(zip(row, widths, strict=True))]
+        lines.append(indent + "  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _fmt(value) -> str:
+    """A cell value as short text: missing is empty, floats without trailing zeros."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        return "0" if text in {"-0", ""} else text
+    return str(value)
+
+
+def _out(text: str = "") -> None:
+    print(text, file=sys.stdout)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _is_tables_dir(path: Path) -> bool:
+    return path.is_dir() and (path / "reports.csv").is_file()
+
+
+class Progress:
+    """Progress of reading reports, on stderr, for ``read_reports(progress=...)``.
+
+    Called as ``progress(done, total)`` after each report. Silent for fewer than
+    :data:`PROGRESS_FROM` reports; on a terminal one line updated in place, elsewhere (a log
+    file, CI) a line at every tenth of the way.
+    """
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        text = f"读取报告 {done}/{total}（{100 * done // total}%）"
+        if self.tty:
+            self.stream.write("\r" + text + ("\n" if done >= total else ""))
+        elif done * 10 // total > (done - 1) * 10 // total:  # each tenth of the way
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _load(args, *, allow_tables: bool) -> Loaded:
+    paths = [Path(p) for p in args.inputs]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError("找不到文件或文件夹：" + "、".join(missing))
+    table_dirs = [p for p in paths if _is_tables_dir(p)]
+    if allow_tables and table_dirs:
+        if len(paths) > 1:
+            raise UsageError(
+                f"{table_dirs[0]} 是表格文件夹（含 reports.csv），只能单独给出，不能与报告混在一起"
+            )
+        logger.info("reading tables from %s", paths[0])
+        return Loaded(export.read_tables(paths[0]), from_tables=True)
+
+    import evalkit
+
+    read_reports = getattr(evalkit, "read_reports", None)
+    if read_reports is None:
+        raise RuntimeError("evalkit.read_reports is not available in this version of evalkit")
+    options = {"workers": args.workers, "progress": None if args.quiet else Progress()}
+    if args.manifest is not None:
+        if not Path(args.manifest).is_file():
+            raise UsageError(f"找不到清单文件：{args.manifest}")
+        options["manifest"] = Path(args.manifest)
+    corpus = read_reports(paths, **options)
+    tables = dict(corpus.tables())
+    failures = corpus.failures
+    if len(tables.get("reports", ())) == 0 and len(failures) == 0:
+        hint = ""
+        if table_dirs:
+            hint = f"；{table_dirs[0]} 是表格文件夹，请用 evalkit check 或 evalkit build 读取"
+        raise UsageError("在 " + "、".join(map(str, paths)) + " 中没有找到报告" + hint)
+    return Loaded(tables, failures)
+
+
+def _report_failures(failures: pd.DataFrame) -> None:
+    for path, reason in failures[["path", "reason"]].itertuples(index=False, name=None):
+        reason = "" if pd.isna(reason) else str(reason)
+        if path and reason.startswith(str(path)):  # the reader's reasons name the file
+            _err(f"无法读取报告 {reason}")
+        else:
+            _err(f"无法读取报告 {path}：{reason or '原因不明'}")
+
+
+def _derive(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame] | None, str]:
+    """Run the analysis; (None, why) when evalkit.analysis cannot be imported."""
+    try:
+        analysis = importlib.import_module("evalkit.analysis")
+        derive = analysis.derive
+    except (ImportError, AttributeError) as exc:
+        logger.debug("evalkit.analysis unavailable", exc_info=True)
+        return None, f"evalkit.analysis 不可用（{exc}）"
+    return dict(derive(tables)), ""
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _summary(loaded: Loaded, derived: dict | None, why_not: str) -> str:
+    tables = loaded.tables
+    lines = []
+    n_reports = len(tables.get("reports", ()))
+    if loaded.from_tables:
+        lines.append(f"读取表格：报告 {n_reports} 份")
+    else:
+        lines.append(f"已读取报告：{n_reports} 份；无法读取：{len(loaded.failures)} 份")
+    lines.append("各表行数：")
+    rows = [
+        [name, _TABLE_LABELS.get(name, ""), f"{len(frame):,}"] for name, frame in tables.items()
+    ]
+    lines.append(_render(["表", "内容", "行数"], rows, right={2}, indent="  "))
+    if "residue" in tables:
+        lines.append(f"未归位内容（residue）：{len(tables['residue']):,} 条")
+    if derived is not None and "findings" in derived:
+        lines.append(f"检查发现（findings）：{len(derived['findings']):,} 条")
+    else:
+        lines.append(f"检查发现（findings）：未计算，{why_not or '派生表中没有 findings'}")
+    coverage = tables.get("coverage")
+    if coverage is not None and len(coverage) and _coverage_counts(coverage) is not None:
+        lines.append("各报告提取覆盖率（已归位或可忽略的数字/全部数字）：")
+        lines.append(_render_coverage(coverage))
+    return "\n".join(lines)
+
+
+_TABLE_LABELS = {
+    "reports": "报告",
+    "indicators": "绩效指标",
+    "budget": "预算收支",
+    "enrollment": "参保人数",
+    "funds": "医保基金收支",
+    "rates": "比率",
+    "residue": "未归位内容",
+    "coverage": "提取覆盖率",
+}
+
+
+def _coverage_counts(coverage: pd.DataFrame) -> pd.DataFrame | None:
+    """Per report: numbers found and numbers placed or ignored, in tables and in the text.
+
+    Takes ``table_placed``/``text_placed_or_ignored`` or, where the reader splits them,
+    ``*_placed`` + ``*_ignored``; None when the coverage table has neither.
+    """
+    columns = set(coverage.columns)
+    if not {"report_id", "table_numbers", "text_numbers"} <= columns:
+        return None
+
+    def number(column: str) -> pd.Series:
+        return pd.to_numeric(coverage[column], errors="coerce").fillna(0)
+
+    counts = pd.DataFrame({"report_id": coverage["report_id"]})
+    for prefix in ("table", "text"):
+        parts = [f"{prefix}_placed_or_ignored"]
+        if parts[0] not in columns:
+            parts = [c for c in (f"{prefix}_placed", f"{prefix}_ignored") if c in columns]
+        if not parts:
+            return None
+        counts[f"{prefix}_numbers"] = number(f"{prefix}_numbers")
+        counts[f"{prefix}_done"] = sum(number(c) for c in parts)
+    return counts.groupby("report_id", sort=False).sum()
+
+
+def _ratio(part, whole) -> str:
+    part, whole = int(part), int(whole)
+    share = f"{100 * part / whole:.1f}%" if whole else "—"
+    return f"{part}/{whole} ({share})"
+
+
+def _render_coverage(coverage: pd.DataFrame) -> str:
+    rows = [
+        [str(report_id), _ratio(r.table_done, r.table_numbers), _ratio(r.text_done, r.text_numbers)]
+        for report_id, r in _coverage_counts(coverage).iterrows()
+    ]
+    return _render(["报告编号", "表格中的数字", "正文中的数字"], rows, right={1, 2}, indent="  ")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_extract(args, command: str) -> int:
+    loaded = _load(args, allow_tables=False)
+    out = Path(args.out)
+    written = export.write_tables(loaded.tables, out)
+    derived, why_not = _derive(loaded.tables)
+    _out(_summary(loaded, derived, why_not))
+    _out(f"表格已写入：{out}（{len(written)} 个 CSV 文件）")
+    _report_failures(loaded.failures)
+    return 1 if len(loaded.failures) else 0
+
+
+_FINDING_COLUMNS = (
+    "report_id",
+    "rule",
+    "severity",
+    "message",
+    "expected",
+    "observed",
+    "difference",
+    "sources",
+)
+
+
+def _cmd_check(args, command: str) -> int:
+    loaded = _load(args, allow_tables=True)
+    derived, why_not = _derive(loaded.tables)
+    _report_failures(loaded.failures)
+    if derived is None or "findings" not in derived:
+        _err(f"无法检查：{why_not or '派生表中没有 findings'}")
+        return 1
+    findings = derived["findings"]
+    if args.format == "csv":
+        sys.stdout.write(findings.to_csv(index=False, lineterminator="\n"))
+    elif args.format == "json":
+        sys.stdout.write(findings.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+    elif len(findings) == 0:
+        _out(f"未发现问题（共检查报告 {len(loaded.tables.get('reports', ()))} 份）。")
+    else:
+        columns = [c for c in findings.columns if c in _FINDING_COLUMNS] or list(findings.columns)
+        rows = [[_fmt(v) for v in values] for values in findings[columns].itertuples(index=False)]
+        numeric = {j for j, c in enumerate(columns) if c in {"expected", "observed", "difference"}}
+        _out(_render([export.field_label(c) for c in columns], rows, right=numeric))
+        _out(f"共 {len(findings)} 条检查发现。")
+    return 1 if len(loaded.failures) else 0
+
+
+def _cmd_build(args, command: str) -> int:
+    loaded = _load(args, allow_tables=True)
+    out = Path(args.out)
+    derived, why_not = _derive(loaded.tables)
+    written = export.write_tables(loaded.tables, out)
+
+    from evalkit.workpaper import write_workpaper
+
+    workbook = write_workpaper(
+        loaded.tables,
+        derived or {},
+        out / "workpaper.xlsx",
+        command=command,
+        inputs=None,
+        failures=loaded.failures if len(loaded.failures) else None,
+    )
+    status = 1 if len(loaded.failures) else 0
+
+    charts_dir = out / "charts"
+    try:
+        plotting = importlib.import_module("evalkit.plotting")
+        build_charts = plotting.build_charts
+    except (ImportError, AttributeError) as exc:
+        logger.debug("evalkit.plotting unavailable", exc_info=True)
+        charts, charts_note = [], f"图表已跳过：evalkit.plotting 不可用（{exc}）"
+    else:
+        try:
+            charts = list(build_charts(loaded.tables, derived or {}, charts_dir))
+            charts_note = f"图表：{charts_dir}（{len(charts)} 个文件）"
+        except Exception as exc:  # the workbook is written: say why the charts are not
+            logger.exception("build_charts failed")
+            charts, charts_note = [], f"图表未能生成：{exc}"
+            status = 1
+
+    _out(_summary(loaded, derived, why_not))
+    _out(f"表格：{out}（{len(written)} 个 CSV 文件）")
+    _out(f"工作底稿：{workbook}")
+    _out(charts_note)
+    _report_failures(loaded.failures)
+    return status
+
+
+# --------------------------------------------------------------------------- parser and main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``evalkit`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser, with the subcommands ``extract``, ``check`` and ``build``.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["check", "data", "--format", "json"])
+    >>> args.command, args.inputs, args.format
+    ('check', ['data'], 'json')
+    """
+    from evalkit.workpaper import _evalkit_version  # the one place that knows how to ask
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="count", default=0, help="更多日志（可重复）")
+    common.add_argument("-q", "--quiet", action="store_true", help="只输出错误，不显示进度")
+    common.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="并行读取报告的进程数"
+    )
+    common.add_argument(
+        "--manifest",
+        metavar="CSV",
+        default=None,
+        help="报告清单 CSV（report_id 或 sha256，及 department、fiscal_year 等列）；"
+        "声明的值优先于提取的值",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="evalkit",
+        description="把预算绩效自评报告读成整洁、可追溯的数据表，检查其一致性，并生成审计工作底稿和图表。",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"evalkit {_evalkit_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="{extract,check,build}")
+
+    p = sub.add_parser(
+        "extract",
+        parents=[common],
+        help="读取报告，写出各表（CSV）并打印摘要",
+        description="读取报告（文件或文件夹），把各表写成 CSV（UTF-8 带 BOM），打印摘要。",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="REPORTS", help="报告文件或文件夹")
+    p.add_argument("--out", required=True, metavar="DIR", help="写出 CSV 的文件夹")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="打印检查发现",
+        description="打印一致性检查的发现。DIR 含 reports.csv 时按表格读取，否则按报告读取。",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="DIR|REPORTS", help="表格文件夹，或报告文件/文件夹")
+    p.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="输出格式（默认 table）"
+    )
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "build",
+        parents=[common],
+        help="生成表格、审计工作底稿和图表",
+        description="生成全部产出：OUT/*.csv、OUT/workpaper.xlsx、OUT/charts/。"
+        "DIR 含 reports.csv 时按表格读取，否则按报告读取。",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="DIR|REPORTS", help="表格文件夹，或报告文件/文件夹")
+    p.add_argument("--out", required=True, metavar="OUT", help="输出文件夹")
+    p.set_defaults(func=_cmd_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``evalkit`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        0 when every report was read, 1 when some report could not be read or an output
+        could not be made, 2 on a usage error (including a missing file or folder).
+
+    Examples
+    --------
+    >>> main(["extract"])  # doctest: +SKIP
+    2
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    level = logging.WARNING - 10 * args.verbose
+    if args.quiet:
+        level = logging.ERROR
+    logging.basicConfig(
+        level=level, format="evalkit: %(levelname)s: %(message)s", stream=sys.stderr
+    )
+    if args.workers is not None and args.workers < 1:
+        _err("evalkit: 错误：--workers 必须是正整数")
+        return 2
+    command = shlex.join(["evalkit", *argv])
+    try:
+        return args.func(args, command)
+    except UsageError as exc:
+        _err(f"evalkit {args.command}: 错误：{exc}")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,368 @@
+"""A report as a document: its lines, and the tables and text blocks rebuilt from them.
+
+Reports arrive as text extracted from Word or PDF in three layouts, all handled here:
+
+* one table cell per line, each cell line starting with a tab, a blank line between rows,
+  a cell that goes on over following lines that do not start with a tab;
+* tab-separated rows, one row per line, a long cell wrapping onto the next line;
+* narrative paragraphs.
+
+Everything downstream works on :class:`Document`; nothing downstream knows the file format.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "Cell",
+    "Row",
+    "Table",
+    "TextLine",
+    "Document",
+    "ReportReadError",
+    "decode",
+    "clean_label",
+    "load_document",
+    "document_from_text",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 200 * 1024 * 1024
+
+
+class ReportReadError(ValueError):
+    """A file that cannot be read as a report; the message names the file and the reason."""
+
+
+@dataclass
+class Cell:
+    """One table cell: its text and the (first) line it stands on."""
+
+    text: str
+    line: int
+
+    @property
+    def label(self) -> str:
+        return clean_label(self.text)
+
+
+@dataclass
+class Row:
+    """One table row."""
+
+    cells: list[Cell]
+
+    @property
+    def line(self) -> int:
+        return self.cells[0].line if self.cells else 0
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.label for c in self.cells]
+
+    def is_empty(self) -> bool:
+        return all(not t for t in self.texts)
+
+
+@dataclass
+class Table:
+    """A table rebuilt from consecutive lines; ``layout`` is 'cells' or 'tabs'."""
+
+    rows: list[Row]
+    layout: str
+    context: list[TextLine] = field(default_factory=list)  # text lines just above the table
+
+    @property
+    def first_line(self) -> int:
+        return self.rows[0].line if self.rows else 0
+
+    @property
+    def last_line(self) -> int:
+        return max((c.line for r in self.rows for c in r.cells), default=0)
+
+
+@dataclass
+class TextLine:
+    """A line of narrative text."""
+
+    line: int
+    text: str
+
+
+@dataclass
+class Document:
+    """A report's lines and the blocks (tables and text lines) rebuilt from them."""
+
+    report_id: str
+    source_file: str
+    sha256: str
+    lines: list[str]
+    blocks: list[Table | TextLine]
+    encoding: str = "utf-8"
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, reason)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def text_lines(self) -> list[TextLine]:
+        return [b for b in self.blocks if isinstance(b, TextLine)]
+
+
+# --------------------------------------------------------------------------- decoding
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode a report's bytes: UTF-8 (with or without BOM), UTF-16, GB18030/GBK.
+
+    Returns the text and the encoding used. Raises :class:`ReportReadError` for binary data.
+
+    Examples
+    --------
+    >>> decode("参保人数".encode("gb18030"))
+    ('参保人数', 'gb18030')
+    >>> decode("参保人数".encode("utf-16"))[0]
+    '参保人数'
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ReportReadError(f"{name}: 按 {enc} 解码失败（{exc.reason}，字节 {exc.start}）") from exc
+    sample = data[:4096]
+    if sample and sample.count(0) > len(sample) // 4:
+        # UTF-16 without BOM: every other byte of ASCII text is zero
+        even_zero = sample[0::2].count(0)
+        odd_zero = sample[1::2].count(0)
+        enc = "utf-16-le" if odd_zero >= even_zero else "utf-16-be"
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            raise ReportReadError(f"{name}: 不是文本文件（含大量空字节）") from None
+    if b"\x00" in sample:
+        raise ReportReadError(f"{name}: 不是文本文件（含空字节，可能是图片或二进制文件）")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return text, enc
+    raise ReportReadError(f"{name}: 无法识别的编码（既不是 UTF-8，也不是 GB18030/UTF-16）")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4000]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    return control > len(sample) * 0.05
+
+
+# ------------------------------------------------------------------------- labels
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}（）“”、，：；])\s+(?=[{_CJK}（）“”、，：；])")
+
+
+def clean_label(text: str) -> str:
+    """Fold white space as the conventions say: trim, fold runs, drop spaces between Chinese.
+
+    Examples
+    --------
+    >>> clean_label("  服务对象 满意 (5) ")
+    '服务对象满意 (5)'
+    >>> clean_label("\\u3000")
+    ''
+    """
+    s = text.replace("\u3000", " ").replace("\xa0", " ")
+    s = " ".join(s.split())
+    return _SPACE_BETWEEN_CJK.sub("", s)
+
+
+# ----------------------------------------------------------------- layout rebuild
+def _kind(line: str) -> str:
+    if "\t" in line:
+        rest = line[1:] if line.startswith("\t") else line
+        if "\t" in rest or not line.startswith("\t"):
+            return "row"
+        return "cell"
+    return "text" if line.strip() else "blank"
+
+
+def _join(parts: list[str]) -> str:
+    """Join the pieces of a cell written over several lines."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and re.match(r"[A-Za-z0-9]", out[-1]) and re.match(r"[A-Za-z0-9]", p[0]):
+            out += " "
+        out += p
+    return out
+
+
+def _cell_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
+    rows: list[Row] = []
+    cur: list[Cell] = []
+    n = len(lines)
+    j = i
+    while j < n:
+        k = kinds[j]
+        if k == "cell":
+            cur.append(Cell(lines[j][1:].strip(), j + 1))
+            j += 1
+        elif k == "blank":
+            if cur:
+                rows.append(Row(cur))
+                cur = []
+            j += 1
+        elif k == "text":
+            m = j
+            while m < n and kinds[m] in ("text", "blank"):
+                m += 1
+            if m < n and kinds[m] == "cell" and kinds[m - 1] == "text" and (cur or rows):
+                if not cur:
+                    cur = rows.pop().cells
+                last = cur[-1]
+                last.text = _join([last.text] + [lines[x] for x in range(j, m)])
+                j = m
+            else:
+                break
+        else:
+            break
+    if cur:
+        rows.append(Row(cur))
+    return Table(rows=rows, layout="cells"), j
+
+
+def _tab_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
+    rows: list[Row] = []
+    n = len(lines)
+    j = i
+    while j < n:
+        k = kinds[j]
+        if k in ("row", "cell"):
+            rows.append(Row([Cell(t.strip(), j + 1) for t in lines[j].split("\t")]))
+            j += 1
+        elif k == "blank":
+            j += 1
+        else:
+            break
+    # drop trailing blank lines from the span
+    while j > i and kinds[j - 1] == "blank":
+        j -= 1
+    return Table(rows=rows, layout="tabs"), j
+
+
+def rebuild_blocks(lines: list[str]) -> list[Table | TextLine]:
+    """Rebuild tables and text lines from a report's lines.
+
+    Examples
+    --------
+    >>> blocks = rebuild_blocks(["标题", "\\t一级指标", "\\t目标值", "", "\\t产出指标", "\\t>98%"])
+    >>> [type(b).__name__ for b in blocks]
+    ['TextLine', 'Table']
+    >>> blocks[1].rows[1].texts
+    ['产出指标', '>98%']
+    """
+    kinds = [_kind(x) for x in lines]
+    blocks: list[Table | TextLine] = []
+    recent: list[TextLine] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        k = kinds[i]
+        if k == "cell":
+            table, i = _cell_table(lines, kinds, i)
+        elif k == "row":
+            table, i = _tab_table(lines, kinds, i)
+        elif k == "text":
+            tl = TextLine(i + 1, lines[i].strip())
+            blocks.append(tl)
+            recent = (recent + [tl])[-3:]
+            i += 1
+            continue
+        else:
+            i += 1
+            continue
+        table.context = list(recent)
+        recent = []
+        if table.rows:
+            blocks.append(table)
+    return blocks
+
+
+# ------------------------------------------------------------------------ loading
+def document_from_text(text: str, report_id: str, source_file: str = "", sha256: str = "",
+                       encoding: str = "utf-8") -> Document:
+    """Build a :class:`Document` from already decoded text.
+
+    Examples
+    --------
+    >>> doc = document_from_text("标题\\r\\n\\t部门名称\\r\\n\\t某县医疗保障局\\r\\n", "r1")
+    >>> doc.tables[0].rows[0].texts
+    ['部门名称', '某县医疗保障局']
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return Document(report_id=report_id, source_file=source_file, sha256=sha256, lines=lines,
+                    blocks=rebuild_blocks(lines), encoding=encoding)
+
+
+def report_id_for(path: Path) -> str:
+    """The report id of a file: its name without the extension.
+
+    Examples
+    --------
+    >>> report_id_for(Path("reports/000_62967d4b60e90b6e.txt"))
+    '000_62967d4b60e90b6e'
+    """
+    return path.stem
+
+
+def load_document(path: str | Path, report_id: str | None = None) -> Document:
+    """Read a text report from disk into a :class:`Document`.
+
+    Raises
+    ------
+    ReportReadError
+        When the file is missing, empty, too large, binary or in an unknown encoding; the
+        message names the file.
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ReportReadError(f"{p}: 无法读取（{exc.strerror}）") from exc
+    if size == 0:
+        raise ReportReadError(f"{p}: 空文件")
+    if size > MAX_BYTES:
+        raise ReportReadError(f"{p}: 文件过大（{size} 字节，上限 {MAX_BYTES}）")
+    data = p.read_bytes()
+    text, enc = decode(data, str(p))
+    if _looks_binary(text):
+        raise ReportReadError(f"{p}: 不是文本报告（控制字符过多，可能是二进制文件）")
+    if not text.strip():
+        raise ReportReadError(f"{p}: 文件只有空白，没有内容")
+    sha = hashlib.sha256(data).hexdigest()
+    log.debug("read %s (%s, %d bytes)", p, enc, size)
+    return document_from_text(text, report_id or report_id_for(p), p.name, sha, enc)

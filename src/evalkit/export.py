@@ -1,0 +1,280 @@
+"""Write evalkit's tables to a folder of CSV files and read such a folder back.
+
+The CSV files are UTF-8 with a byte-order mark, so that Excel opens the Chinese text
+correctly, one file per table (``<name>.csv``), rows in the order given, no index. Reading a
+folder back restores the dtypes of the data contract: ``Int64`` for years, counts and line
+numbers, ``Float64`` for money, scores and values, ``str`` for text.
+
+The dtypes come from one field dictionary, ``vocab/column_labels.csv`` (column, Chinese label,
+kind), which also gives the workbook its headers and number formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "TABLES",
+    "field_kind",
+    "field_label",
+    "read_tables",
+    "write_tables",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The data tables of a corpus, in the order of ``Corpus.tables()``.
+TABLES: tuple[str, ...] = (
+    "reports",
+    "indicators",
+    "budget",
+    "enrollment",
+    "funds",
+    "rates",
+    "residue",
+    "coverage",
+)
+
+#: Field kinds and the pandas dtype each is read back as.
+_KIND_DTYPES = {
+    "text": "str",
+    "int": "Int64",
+    "persons": "Int64",
+    "money": "Float64",
+    "percent": "Float64",
+    "score": "Float64",
+    "number": "Float64",
+}
+
+_ENCODING = "utf-8-sig"
+
+
+@functools.cache
+def _fields() -> dict[str, tuple[str, str]]:
+    """Column name → (Chinese label, kind), from ``vocab/column_labels.csv``."""
+    text = (
+        resources.files("evalkit.vocab").joinpath("column_labels.csv").read_text(encoding=_ENCODING)
+    )
+    fields = {}
+    for row in csv.DictReader(text.splitlines()):
+        kind = row["kind"].strip()
+        if kind not in _KIND_DTYPES:
+            raise ValueError(f"column_labels.csv: unknown kind {kind!r} for {row['column']!r}")
+        fields[row["column"].strip()] = (row["label"].strip(), kind)
+    return fields
+
+
+def field_kind(column: str) -> str | None:
+    """Return the kind of a column: text, int, persons, money, percent, score or number.
+
+    Known columns take their kind from ``vocab/column_labels.csv``; others are judged by their
+    name, word by word (``*_wan`` is money; ``*_pct`` and ``rate_*`` percentages;
+    ``*_score_*`` scores; ``*_year``, ``*_line``, ``*_seq``, ``*_count`` integers).
+    ``None`` means the name says nothing: the caller decides from the data.
+
+    Parameters
+    ----------
+    column : str
+        A column name.
+
+    Returns
+    -------
+    str or None
+        The kind, or None for an unknown column whose name gives no hint.
+
+    Examples
+    --------
+    >>> field_kind("amount_wan"), field_kind("persons"), field_kind("fiscal_year")
+    ('money', 'persons', 'int')
+    >>> field_kind("budget_initial_wan"), field_kind("execution_rate"), field_kind("foo")
+    ('money', 'percent', None)
+    """
+    known = _fields().get(column)
+    if known is not None:
+        return known[1]
+    words = column.lower().split("_")
+    if words[-1] == "wan":
+        return "money"
+    if words[-1] in {"pct", "percent"} or "rate" in words:
+        return "percent"
+    if "score" in words or words[-1] == "weight":
+        return "score"
+    if words[-1] == "persons":
+        return "persons"
+    if words[-1] in {"year", "line", "seq", "count"}:
+        return "int"
+    return None
+
+
+def field_label(column: str) -> str:
+    """Return the Chinese label of a column (the column name itself when none is known).
+
+    Parameters
+    ----------
+    column : str
+        A column name.
+
+    Returns
+    -------
+    str
+        The label from ``vocab/column_labels.csv``, or ``column`` unchanged.
+
+    Examples
+    --------
+    >>> field_label("amount_wan")
+    '金额（万元）'
+    >>> field_label("no_such_column")
+    'no_such_column'
+    """
+    known = _fields().get(column)
+    return known[0] if known is not None else column
+
+
+def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """Write each table to ``<out_dir>/<name>.csv``, UTF-8 with a byte-order mark.
+
+    Rows are written in the order given, without the index; missing values are empty cells;
+    lines end with ``\\n`` on every platform, so the same tables give the same bytes.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Table name → table, e.g. ``Corpus.tables()``. Names must be plain file names.
+    out_dir : str or Path
+        Folder to write into; created when missing. Existing files of the same names are
+        replaced; other files are left alone.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``tables``.
+
+    Raises
+    ------
+    ValueError
+        If a table name is not a plain file name.
+
+    See Also
+    --------
+    read_tables : read such a folder back with the contract's dtypes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> budget = pd.DataFrame({"report_id": ["r1"], "amount_wan": [607.94],
+    ...                        "source": ["r1:111"]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_tables({"budget": budget}, tmp)
+    ...     print([p.name for p in paths])
+    ...     print(paths[0].read_bytes()[:3] == b"\\xef\\xbb\\xbf")
+    ['budget.csv']
+    True
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in tables.items():
+        if not name or Path(name).name != name or name.startswith("."):
+            raise ValueError(f"table name {name!r} is not a plain file name")
+        path = out / f"{name}.csv"
+        frame.to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n")
+        logger.debug("wrote %s (%d rows)", path, len(frame))
+        written.append(path)
+    return written
+
+
+def _convert(series: pd.Series, kind: str | None, where: str) -> pd.Series:
+    """Give a column read as text the dtype of its kind."""
+    dtype = _KIND_DTYPES.get(kind or "text", "str")
+    if dtype == "str":
+        return series
+    try:
+        numbers = pd.to_numeric(series, errors="raise")
+        return numbers.astype(dtype)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{where}: values that are not {dtype}: {exc}") from exc
+
+
+def read_tables(directory: str | Path) -> dict[str, pd.DataFrame]:
+    """Read a folder written by :func:`write_tables` back into typed DataFrames.
+
+    Every ``*.csv`` in the folder is read: the data tables first, in the order of
+    :data:`TABLES`, then any other CSV files by name. Only an empty cell is missing (the
+    words ``NA`` or ``null`` in a report stay text). Columns get the dtype of their kind
+    (see :func:`field_kind`): ``Int64`` for years, persons, counts, ``seq`` and ``line``;
+    ``Float64`` for money, percentages, scores and values; ``str`` for everything else.
+
+    Parameters
+    ----------
+    directory : str or Path
+        A folder holding at least ``reports.csv``.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Table name (file name without ``.csv``) → table.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder or its ``reports.csv`` is missing.
+    ValueError
+        If a numeric column holds text (the message names the file and the column).
+
+    See Also
+    --------
+    write_tables : write tables in this form.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> reports = pd.DataFrame({"report_id": ["r1"], "fiscal_year": [2022]})
+    >>> enrollment = pd.DataFrame({"report_id": ["r1", "r1"], "year": [2022, 2022],
+    ...                            "scheme": ["合计", "职工医保"], "persons": [223570, None],
+    ...                            "raw": ["223570人", "=3.58万人"], "source": ["r1:338"] * 2})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = write_tables({"reports": reports, "enrollment": enrollment}, tmp)
+    ...     back = read_tables(tmp)
+    >>> list(back)
+    ['reports', 'enrollment']
+    >>> back["enrollment"].dtypes.astype(str).to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'report_id': 'str', 'year': 'Int64', 'scheme': 'str', 'persons': 'Int64',
+     'raw': 'str', 'source': 'str'}
+    >>> back["enrollment"]["raw"].tolist()
+    ['223570人', '=3.58万人']
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no such folder: {folder}")
+    if not (folder / "reports.csv").is_file():
+        raise FileNotFoundError(f"{folder} holds no reports.csv: not a folder of evalkit tables")
+    files = {p.stem: p for p in folder.glob("*.csv") if p.is_file()}
+    order = [name for name in TABLES if name in files]
+    order += sorted(name for name in files if name not in TABLES)
+    for name in TABLES:
+        if name not in files:
+            logger.info("%s: no %s.csv", folder, name)
+    tables = {}
+    for name in order:
+        path = files[name]
+        frame = pd.read_csv(
+            path,
+            encoding=_ENCODING,
+            dtype="str",
+            keep_default_na=False,
+            na_values=[""],
+        )
+        for column in frame.columns:
+            frame[column] = _convert(frame[column], field_kind(column), f"{path}, column {column}")
+        tables[name] = frame
+        logger.debug("read %s (%d rows)", path, len(frame))
+    return tables

@@ -1,0 +1,288 @@
+"""Budget figures in tables: key-value forms and grids with merged multi-row headers.
+
+A grid's header rows are the rows above its first row of numbers. Header rows narrower than
+the data (merged cells) are widened bottom-up: a header cell standing above a run of labelled
+columns in the row below spans that run. Each number then has a row label and a column path;
+one of them names the item (``budget_items.csv``), the other the stage (``stages.csv``) or the
+parent item. Shares (占比) and differences (差异率) in percent go to the rates table.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from evalkit.document import Row, Table
+from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit, single_text
+from evalkit.extract.indicators import _header_roles
+from evalkit.extract.narrative import _clean_parent, _stage, budget_item, item_parent
+from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan
+
+__all__ = ["extract_budget_tables", "BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths"]
+
+log = logging.getLogger(__name__)
+
+BUDGET_COLUMNS = ["report_id", "scope", "stage", "item", "item_raw", "parent", "amount_wan", "source"]
+RATE_COLUMNS = ["report_id", "scope", "name", "value_pct", "raw", "source"]
+_GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
+_TOTAL_ROW = re.compile(r"汇总|合计|总计")
+
+
+def _number(text: str) -> Quantity | None:
+    if is_missing(text):
+        return None
+    q = parse_quantity(text)
+    if q is None or q.value is None or q.op:
+        return None
+    return q
+
+
+def _has_number(row: Row, start: int = 1) -> bool:
+    return any(_number(t) for t in row.texts[start:])
+
+
+def column_paths(header: list[list[str]], width: int) -> list[list[str]]:
+    """Header labels above each of ``width`` columns, top to bottom, widening merged cells.
+
+    Examples
+    --------
+    >>> column_paths([["项目", "合计", "收入"], ["", "", "财政拨款", "其他收入"]], 4)
+    [['项目'], ['合计'], ['收入', '财政拨款'], ['收入', '其他收入']]
+    """
+    grid: list[list[str | None]] = []
+    below: list[bool] = [False] * width
+    for cells in reversed(header):
+        placed: list[str | None] = [None] * width
+        spans: list[tuple[int, int, str]] = []
+        deficit = width - len(cells)
+        col = 0
+        for k, text in enumerate(cells):
+            if col >= width:
+                break
+            span = 1
+            remaining_cells = len(cells) - k - 1
+            if text and deficit > 0 and below[col]:
+                run = 0
+                while col + run < width and below[col + run]:
+                    run += 1
+                span = max(1, min(run, deficit + 1, width - col - remaining_cells))
+            elif deficit > 0 and not text and k == len(cells) - 1:
+                span = width - col
+            spans.append((col, span, text))
+            deficit -= span - 1
+            col += span
+        for c, span, text in spans:
+            for x in range(c, min(width, c + span)):
+                placed[x] = text
+        grid.insert(0, placed)
+        below = [b or bool(p) for b, p in zip(below, placed)]
+    paths = []
+    for c in range(width):
+        path = []
+        for level in grid:
+            t = level[c]
+            if t and (not path or path[-1] != t):
+                path.append(t)
+        paths.append(path)
+    return paths
+
+
+def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
+    """Split a table into parts at caption rows and at header rows following data."""
+    parts: list[tuple[str | None, list[Row], int]] = []
+    caption = caption_of(table, 0)
+    rows: list[Row] = []
+    seen_data = False
+    start = 0
+    for idx, row in enumerate(table.rows):
+        if row.is_empty():
+            continue
+        title = single_text(row)
+        numeric = _has_number(row)
+        labels = sum(1 for t in row.texts if t)
+        if (title and len(row.cells) <= 2 and not numeric) or (seen_data and not numeric and labels >= 2
+                                                               and not _TOTAL_ROW.search(row.texts[0] or "")
+                                                               and _looks_header(row)):
+            if rows:
+                parts.append((caption, rows, start))
+            rows = [] if title else [row]
+            caption = title if title else caption
+            seen_data = False
+            start = idx
+            continue
+        rows.append(row)
+        seen_data = seen_data or numeric
+    if rows:
+        parts.append((caption, rows, start))
+    return parts
+
+
+def _looks_header(row: Row) -> bool:
+    texts = [t for t in row.texts if t]
+    return all(len(t) <= 20 for t in texts) and not re.match(r"^\d+[、.]", texts[0])
+
+
+def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list[dict]) -> None:
+    default_stage = (_stage(compact(caption)) or (None, None))[0] if caption else None
+    unit = declared_unit([caption or ""]) or "万元"
+    for row in rows:
+        texts = row.texts
+        for i in range(0, len(texts) - 1):
+            label, value = texts[i], texts[i + 1]
+            q = _number(value)
+            if q is None or _number(label) is not None:
+                continue
+            hit = budget_item(label, strict=True)
+            if hit is None:
+                continue
+            st = _stage(compact(label))
+            stage = st[0] if st else (default_stage or "决算")
+            item, raw = hit
+            u = declared_unit([label]) or unit
+            out.append(_rec(ctx, row.cells[i + 1].line, stage, item, raw, _clean_parent("", item), to_wan(q, u)))
+            ctx.place(row.cells[i + 1].line, q.text_value)
+
+
+def _rec(ctx, line, stage, item, raw, parent, amount):
+    return {
+        "report_id": ctx.doc.report_id, "scope": ctx.scope_at(line), "stage": stage, "item": item,
+        "item_raw": raw, "parent": parent, "amount_wan": amount, "source": ctx.source(line),
+    }
+
+
+def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
+          out: list[dict], rates: list[dict], residue: list[tuple[int, str, str]]) -> None:
+    width = max(len(r.cells) for r in data)
+    paths = column_paths([r.texts for r in header], width)
+    context_texts = [caption or ""] + [t.text for t in table.context]
+    unit = declared_unit(context_texts) or "万元"
+    ctx_stage = None
+    for t in [caption or ""] + [t.text for t in table.context[-1:]]:
+        st = _stage(compact(t))
+        if st:
+            ctx_stage = st[0]
+    ctx_parent = _detailed_item(table)
+    topic = budget_item(caption, strict=False) if caption else None
+    col_info = []
+    for path in paths:
+        leaf = [p for p in path if compact(p) not in _GROUPS]
+        item = budget_item(leaf[-1], strict=True) if leaf else None
+        stage = None
+        for p in path:
+            st = _stage(compact(p))
+            if st:
+                stage = st[0]
+        parents = [budget_item(p, strict=True) for p in leaf[:-1]]
+        parent = "/".join(h[0] for h in parents if h)
+        is_share = any(re.search(r"占比|比重|差异率|比例", p) for p in path)
+        group = path[0] if path else ""
+        if item and item[0] == "收入合计" and compact(leaf[-1]) == "小计" and "支出" in path:
+            item = ("支出合计", leaf[-1])
+        if item and compact(leaf[-1]) == "小计" and compact(group) == "支出":
+            item = ("支出合计", leaf[-1])
+        col_info.append((item, stage, parent, is_share, path))
+    totals_rows = [r for r in data if _TOTAL_ROW.search(r.texts[0] if r.texts else "")]
+    for row in data:
+        texts = row.texts + [""] * (width - len(row.texts))
+        label = texts[0]
+        row_stage = _stage(compact(label))
+        row_item = budget_item(label, strict=True) if not row_stage else None
+        row_is_share = bool(re.search(r"差异率|占比|比重", label))
+        is_entity = row_item is None and row_stage is None and not row_is_share
+        if is_entity and totals_rows and row not in totals_rows:
+            nums = [t for t in texts[1:] if _number(t)]
+            if nums:
+                residue.append((row.line, " | ".join(t for t in texts if t), "下属机构明细行，只取汇总行"))
+            continue
+        for j in range(1, width):
+            cell_text = texts[j]
+            q = _number(cell_text)
+            if q is None:
+                continue
+            item, stage, parent, col_share, path = col_info[j]
+            line = row.cells[j].line if j < len(row.cells) else row.line
+            if row_is_share or col_share or q.unit == "%":
+                name_row = label if not row_item else row_item[0]
+                name = f"{name_row}{''.join(path[-1:])}" if not col_share else f"{name_row}{path[-1]}"
+                rates.append({"report_id": ctx.doc.report_id, "scope": ctx.scope_at(line), "name": name,
+                              "value_pct": q.value, "raw": cell_text, "source": ctx.source(line)})
+                ctx.place(line, q.text_value)
+                continue
+            col_item = item if item and item[0] not in ("收入合计", "支出合计") else None
+            bare_total = compact(label) in ("合计", "小计", "总计") or (is_entity and _TOTAL_ROW.search(label))
+            if row_stage:
+                the_stage, the_item, the_parent = row_stage[0], item, parent
+            elif row_item and not bare_total:
+                the_item = row_item
+                the_stage = stage or ctx_stage or "决算"
+                the_parent = "/".join(x for x in (parent, col_item[0] if col_item else ctx_parent) if x)
+            else:
+                the_stage = stage or ctx_stage or "决算"
+                the_parent = parent
+                if col_item:
+                    the_item = col_item
+                elif bare_total and ctx_parent:
+                    the_item = (ctx_parent, label)
+                elif item and not bare_total:
+                    the_item = item
+                elif item and bare_total and not topic:
+                    the_item = item
+                elif topic and bare_total and stage:
+                    the_item = topic
+                else:
+                    the_item = None
+            if the_item is None:
+                continue
+            if the_parent:
+                std = item_parent(the_parent.split("/")[0])
+                if std and not the_parent.startswith(std):
+                    the_parent = f"{std}/{the_parent}"
+            amount = to_wan(q, unit)
+            out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1],
+                            _clean_parent(the_parent, the_item[0]), amount))
+            ctx.place(line, q.text_value)
+
+
+def _detailed_item(table: Table) -> str:
+    """The item a table details, from the sentence above it ('…日常公用经费66.14万元…明细如下')."""
+    from evalkit.quantities import find_quantities, fold
+
+    for tl in reversed(table.context[-1:]):
+        if "明细" not in tl.text:
+            continue
+        text = fold(tl.text)
+        items = []
+        for f in find_quantities(text):
+            if f.quantity.kind != "money":
+                continue
+            start = f.start
+            while start > 0 and text[start - 1] not in "，,；;：:、。":
+                start -= 1
+            hit = budget_item(text[start:f.start])
+            if hit and hit[0] not in ("收入合计", "支出合计"):
+                items.append(hit[0])
+        if items:
+            return items[-1]
+    return ""
+
+
+def extract_budget_tables(ctx: ReportContext) -> tuple[list[dict], list[dict], list[tuple[int, str, str]]]:
+    """Budget rows, rate rows and residue (line, text, reason) from every table of a report."""
+    out: list[dict] = []
+    rates: list[dict] = []
+    residue: list[tuple[int, str, str]] = []
+    for table in ctx.doc.tables:
+        for caption, rows, _start in _parts(table):
+            h = 0
+            while h < len(rows) and not _has_number(rows[h]):
+                h += 1
+            header, data = rows[:h], rows[h:]
+            if not data:
+                continue
+            if header and any(_header_roles(r) for r in header):
+                continue  # an indicator table
+            if header and len(header[-1].cells) >= 2:
+                _grid(header, data, caption, table, ctx, out, rates, residue)
+            else:
+                _kv_rows(data, caption, ctx, out)
+    return out, rates, residue

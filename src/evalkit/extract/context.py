@@ -1,0 +1,149 @@
+"""What every extractor needs to know about where a block stands in a report.
+
+The scope (部门整体 or a project's name), the caption of a table, the unit a table or a
+sentence declares, and a ledger of which numbers have been placed, so that what is left
+can be reported as residue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from evalkit.document import Document, Row, Table, TextLine, clean_label
+from evalkit.quantities import find_quantities, fold
+
+__all__ = ["ReportContext", "DEPARTMENT_SCOPE", "caption_of", "declared_unit", "compact"]
+
+DEPARTMENT_SCOPE = "部门整体"
+
+_PROJECT_LINE = re.compile(r"^\s*项目名称\s*[:：]?\s*(?P<name>\S.*?)\s*$")
+_CAPTION = re.compile(r"(^(附)?表\s*\d+)|(表\s*$)|(^(附)?表\s*[:：])")
+_UNIT = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(?P<unit>亿元|万元|千元|元|万人|人)\s*[)）]?")
+
+
+def compact(text: str) -> str:
+    """A label without any white space, for matching header words.
+
+    Examples
+    --------
+    >>> compact("姓  名")
+    '姓名'
+    """
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass
+class ReportContext:
+    """Per-report state shared by the extractors."""
+
+    doc: Document
+    placed: Counter = field(default_factory=Counter)  # (line, number as written) -> times placed
+    projects: list[tuple[int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.projects = list(_find_projects(self.doc))
+
+    def source(self, line: int) -> str:
+        return f"{self.doc.report_id}:{line}"
+
+    def scope_at(self, line: int) -> str:
+        """The scope in force at a line: the last project named before it, or 部门整体."""
+        scope = DEPARTMENT_SCOPE
+        for start, name in self.projects:
+            if start <= line:
+                scope = name
+        return scope
+
+    def place(self, line: int, number: str | None) -> None:
+        """Record that the number written ``number`` on ``line`` went into a table."""
+        if number:
+            self.placed[(line, number_key(number))] += 1
+
+    def place_text(self, line: int, text: str | None) -> None:
+        """Record every number inside a cell's text as placed (the cell went into a table)."""
+        for found in find_quantities(text or ""):
+            q = found.quantity
+            if q.text_value:
+                self.place(line, q.text_value)
+            elif q.low is not None:
+                self.place(line, _fmt(q.low))
+                self.place(line, _fmt(q.high))
+
+
+def _fmt(x: float | None) -> str:
+    return "" if x is None else (str(int(x)) if float(x).is_integer() else repr(x))
+
+
+def number_key(number: str) -> str:
+    """The form under which a number is counted: folded, no thousands separators, no sign.
+
+    Examples
+    --------
+    >>> number_key("１,２３４.50")
+    '1234.50'
+    """
+    return fold(number).replace(",", "").lstrip("+-")
+
+
+def _find_projects(doc: Document):
+    for block in doc.blocks:
+        if isinstance(block, TextLine):
+            m = _PROJECT_LINE.match(block.text)
+            if m:
+                yield block.line, clean_label(m.group("name"))
+        else:
+            for row in block.rows:
+                texts = row.texts
+                if len(texts) > 4:
+                    continue  # a key-value row has a few cells; a wider row is a table header
+                for i, t in enumerate(texts[:-1]):
+                    if compact(t) == "项目名称" and texts[i + 1]:
+                        yield row.line, texts[i + 1]
+
+
+def _is_caption(text: str) -> bool:
+    return bool(_CAPTION.search(compact(text))) and len(text) <= 60
+
+
+def caption_of(table: Table, before_row: int = 0) -> str | None:
+    """The caption of a table (or of the part of it starting at row ``before_row``).
+
+    Looks at single-cell rows above the part, then at the text lines just above the table.
+    """
+    for row in reversed(table.rows[:before_row]):
+        texts = [t for t in row.texts if t]
+        if len(texts) == 1 and _is_caption(texts[0]):
+            return _strip_pointer(texts[0])
+    for tl in reversed(table.context):
+        if _is_caption(tl.text):
+            return _strip_pointer(clean_label(tl.text))
+    return None
+
+
+def _strip_pointer(text: str) -> str:
+    return re.sub(r"^(详见|见|附)\s*[:：]\s*", "", text).strip()
+
+
+def declared_unit(texts: list[str]) -> str | None:
+    """The unit a caption or sentence declares: '（万元）', '单位：元'.
+
+    Examples
+    --------
+    >>> declared_unit(["表 4 部门 2021 年度政府采购信息表 单位：元"])
+    '元'
+    >>> declared_unit(["当年预算情况（万元）"])
+    '万元'
+    """
+    for text in texts:
+        m = _UNIT.search(text)
+        if m:
+            return m.group("unit")
+    return None
+
+
+def single_text(row: Row) -> str | None:
+    """The text of a row that has exactly one non-empty cell."""
+    texts = [t for t in row.texts if t]
+    return texts[0] if len(texts) == 1 else None

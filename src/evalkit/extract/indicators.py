@@ -1,0 +1,468 @@
+"""Indicator tables (一级/二级/三级指标, 目标值, 实际完成值, 分值, 得分) and score statements.
+
+A table part is recognised by a header row of indicator words (``vocab/indicator_headers.csv``).
+Column roles come from the header; where the header has fewer cells than the rows (a merged
+header cell), value columns are aligned from the right and the label columns to their left
+become the levels. Blank level cells mean "same as above". Wrapped cells and repeated headers
+after a page break are folded back. A table with one numeric column that adds up to the
+综合得分 printed below it is a table of scores.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from evalkit import vocab
+from evalkit.document import Row, Table, TextLine, clean_label
+from evalkit.extract.context import ReportContext, caption_of, compact, single_text
+from evalkit.quantities import find_quantities, fold, is_missing, parse_number, parse_quantity
+
+__all__ = ["extract_indicators", "INDICATOR_COLUMNS", "TotalScore"]
+
+log = logging.getLogger(__name__)
+
+INDICATOR_COLUMNS = [
+    "report_id", "scope", "table", "seq", "level1", "level2", "level3", "weight",
+    "target_raw", "target_op", "target_value", "target_unit",
+    "actual_raw", "actual_value", "actual_unit", "score", "note",
+    "explanation", "rule_text", "evidence", "source",
+]
+VALUE_ROLES = ("target", "actual", "weight", "score")
+LEVELS = ("level1", "level2", "level3")
+_ORDINAL = re.compile(
+    r"^\s*(?:指标\s*\d+\s*[：:]|\d+\s*[、.．]\s*|[（(]\s*\d+\s*[)）]\s*|[一二三四五六七八九十]+\s*[、.．]\s*"
+    r"|[（(][一二三四五六七八九十]+[)）]\s*|[①-⑳]\s*)"
+)
+_TRAILING_REMARK = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+_TOTAL_WORDS = ("合计", "总计", "总分", "小计")
+
+
+@dataclass
+class TotalScore:
+    """A total score or grade read beside an indicator table (综合得分 96, 评价等次 优秀)."""
+
+    kind: str  # 'total_score', 'grade' or 'total_weight'
+    value: str
+    line: int
+    scope: str
+
+
+@dataclass
+class _Part:
+    header_index: int
+    roles: list[str | None]
+    width: int
+    rows: list[Row] = field(default_factory=list)
+    totals: list[TotalScore] = field(default_factory=list)
+
+
+def _roles() -> dict[str, str]:
+    return {compact(k): v for k, v in vocab.synonyms("indicator_headers", "role").items()}
+
+
+def _header_roles(row: Row) -> list[str | None] | None:
+    roles_map = _roles()
+    roles = [roles_map.get(compact(t)) for t in row.texts]
+    named = [r for r in roles if r]
+    has_label = any(r in LEVELS for r in named)
+    has_value = any(r in VALUE_ROLES for r in named)
+    if len(named) >= 2 and has_label and has_value:
+        return roles
+    return None
+
+
+def _meta_kind(text: str) -> str | None:
+    c = compact(text)
+    for row in vocab.load("meta_labels"):
+        if row["field"] in ("total_score", "grade") and c == compact(row["word"]):
+            return row["field"]
+    return None
+
+
+def clean_level(text: str, level: str) -> str:
+    """Clean a level label as the conventions say.
+
+    Examples
+    --------
+    >>> clean_level("社会效应 (20)", "level1")
+    '社会效应'
+    >>> clean_level("指标1：财政供养人员控制率", "level3")
+    '财政供养人员控制率'
+    >>> clean_level("参保人员对政策的知晓率。", "level3")
+    '参保人员对政策的知晓率'
+    """
+    s = clean_label(text)
+    if level == "level3":
+        s = _ORDINAL.sub("", s, count=1).strip()
+        s = s.rstrip("。.；;")
+    else:
+        prev = None
+        while prev != s:
+            prev = s
+            s = _TRAILING_REMARK.sub("", s).strip()
+    return s
+
+
+def _row_width(rows: list[Row]) -> int:
+    widths = Counter(len(r.cells) for r in rows if not r.is_empty())
+    return widths.most_common(1)[0][0] if widths else 0
+
+
+def _align(roles: list[str | None], width: int) -> list[str | None]:
+    """Roles for rows of ``width`` cells from a header of a different width."""
+    if len(roles) == width:
+        return list(roles)
+    if len(roles) > width:
+        return list(roles[-width:]) if width else []
+    return [None] * (width - len(roles)) + list(roles)
+
+
+def _looks_like_name(texts: list[str]) -> bool:
+    filled = [t for t in texts if t]
+    if not filled:
+        return False
+    named = sum(1 for t in filled if re.match(r"^指标\s*\d+\s*[：:]", t))
+    return named * 2 >= len(filled)
+
+
+def _assign_levels(roles: list[str | None], rows: list[Row]) -> list[str | None]:
+    roles = list(roles)
+    cols = list(zip(*[r.texts + [""] * (len(roles) - len(r.texts)) for r in rows])) if rows else []
+    # an indicator-name column under a value header ('绩效目标' holding '指标1：…') is the name
+    for i, r in enumerate(roles):
+        if r in ("target", "actual") and cols and _looks_like_name(list(cols[i])):
+            roles = [None if x == "level3" else x for x in roles]
+            roles[i] = "level3"
+            break
+    if "level3" not in roles:
+        # the right-most label column with content before the first value column is the name
+        first_value = min((i for i, r in enumerate(roles) if r in VALUE_ROLES), default=len(roles))
+        for i in range(first_value - 1, -1, -1):
+            if roles[i] in (None, "level1", "level2") and cols and any(cols[i]):
+                roles[i] = "level3"
+                break
+    if "level3" in roles:
+        k = roles.index("level3")
+        free = [lv for lv in ("level2", "level1") if lv not in roles]
+        for i in range(k - 1, -1, -1):
+            if not free:
+                break
+            if roles[i] is None and cols and any(cols[i]):
+                roles[i] = free.pop(0)
+            elif roles[i] in ("level1", "level2"):
+                free = [lv for lv in free if lv != roles[i]]
+    return roles
+
+
+def _split_parts(table: Table) -> list[_Part]:
+    parts: list[_Part] = []
+    current: _Part | None = None
+    header_texts: list[str] | None = None
+    for idx, row in enumerate(table.rows):
+        roles = _header_roles(row)
+        if roles is not None:
+            if current is not None and header_texts == row.texts:
+                continue  # header repeated after a page break
+            current = _Part(header_index=idx, roles=roles, width=len(roles))
+            header_texts = row.texts
+            parts.append(current)
+            continue
+        if current is None:
+            continue
+        if row.is_empty():
+            continue
+        texts = [t for t in row.texts if t]
+        kind = _meta_kind(texts[0]) if texts else None
+        if kind and len(texts) <= 3:
+            value = texts[-1] if len(texts) > 1 else ""
+            current.totals.append(TotalScore(kind, value, row.line, ""))
+            if kind in ("total_score", "grade"):
+                continue
+            continue
+        if table.layout == "cells" and single_text(row) and len(row.cells) == 1:
+            current = None  # a section title ends the part
+            continue
+        current.rows.append(row)
+    return parts
+
+
+def _merge_wrapped(rows: list[Row], roles: list[str | None]) -> list[Row]:
+    keys = [i for i, r in enumerate(roles) if r in ("level3", *VALUE_ROLES)]
+    out: list[Row] = []
+    for row in rows:
+        texts = row.texts
+        if out and keys and all(i >= len(texts) or not texts[i] for i in keys) and any(texts):
+            prev = out[-1]
+            for i, cell in enumerate(row.cells):
+                if cell.label and i < len(prev.cells):
+                    prev.cells[i].text = prev.cells[i].text + cell.text
+            continue
+        out.append(Row([type(c)(c.text, c.line) for c in row.cells]))
+    return out
+
+
+def _score_column_from_total(part: _Part, roles: list[str | None], rows: list[Row]) -> list[str | None]:
+    """A lone numeric column adding up to the printed 综合得分 is the score column."""
+    if "score" in roles:
+        return roles
+    totals = [t for t in part.totals if t.kind == "total_score"]
+    if not totals:
+        return roles
+    total = parse_number(totals[0].value)
+    numeric_cols = []
+    for i, r in enumerate(roles):
+        if r in LEVELS or r == "seq":
+            continue
+        values = [r_.texts[i] if i < len(r_.texts) else "" for r_ in rows]
+        filled = [v for v in values if v]
+        if filled and all(parse_number(v) is not None for v in filled):
+            numeric_cols.append((i, sum(parse_number(v) for v in filled)))
+    if len(numeric_cols) == 1 and total is not None and abs(numeric_cols[0][1] - total) < 1e-6:
+        i = numeric_cols[0][0]
+        roles = list(roles)
+        roles[i] = "score"
+        log.debug("column %d adds up to 综合得分 %s: read as scores", i, total)
+    return roles
+
+
+def _transposed(table: Table) -> bool:
+    if len(table.rows) < 2:
+        return False
+    roles_map = _roles()
+    first = [compact(r.texts[0]) if r.texts else "" for r in table.rows[1:]]
+    hits = [roles_map.get(t) for t in first]
+    return sum(1 for h in hits if h in VALUE_ROLES) >= 2 and _header_roles(table.rows[0]) is None
+
+
+def _transposed_rows(table: Table, ctx: ReportContext, title: str | None):
+    roles_map = _roles()
+    header = table.rows[0].texts
+    by_role: dict[str, Row] = {}
+    for row in table.rows[1:]:
+        role = roles_map.get(compact(row.texts[0])) if row.texts else None
+        if role:
+            by_role[role] = row
+    if "score" in by_role and "target" in by_role and "weight" not in by_role:
+        by_role["weight"] = by_role.pop("target")  # full marks above the scores
+    totals: list[TotalScore] = []
+    out = []
+    anchor = by_role.get("score") or next(iter(by_role.values()))
+    for j, name in enumerate(header):
+        if j == 0 or not name:
+            continue
+        values = {role: (r.texts[j] if j < len(r.texts) else "") for role, r in by_role.items()}
+        if compact(name) in _TOTAL_WORDS:
+            if values.get("score"):
+                totals.append(TotalScore("total_score", values["score"], anchor.line, ""))
+            for role, r in by_role.items():
+                ctx.place_text(r.cells[j].line if j < len(r.cells) else r.line, values.get(role))
+            continue
+        rec = _empty(ctx, ctx.scope_at(anchor.line), title, anchor.line)
+        rec["level1"] = clean_level(name, "level1")
+        _fill_values(rec, values)
+        for role, r in by_role.items():
+            ctx.place_text(r.line, values.get(role))
+        out.append(rec)
+    return out, totals
+
+
+def _empty(ctx: ReportContext, scope: str, title: str | None, line: int) -> dict:
+    rec = {c: None for c in INDICATOR_COLUMNS}
+    rec.update(report_id=ctx.doc.report_id, scope=scope, table=title or "", source=ctx.source(line))
+    return rec
+
+
+def _fill_values(rec: dict, values: dict[str, str]) -> None:
+    for role in ("weight", "score"):
+        v = values.get(role)
+        if v and not is_missing(v):
+            rec[role] = parse_number(v)
+            if rec[role] is None:
+                q = parse_quantity(v)
+                rec[role] = q.value if q and q.unit in (None, "分") else None
+    target = values.get("target")
+    if target is not None and not is_missing(target):
+        rec["target_raw"] = " ".join(target.split())
+        q = parse_quantity(target)
+        if q is None:
+            rec["target_op"] = "定性"
+        else:
+            rec["target_op"] = q.op
+            rec["target_value"] = q.value if q.value is not None else q.high
+            rec["target_unit"] = _unit(q.unit)
+    actual = values.get("actual")
+    if actual is not None and not is_missing(actual):
+        rec["actual_raw"] = " ".join(actual.split())
+        q = parse_quantity(actual)
+        if q is not None:
+            rec["actual_value"] = q.value
+            rec["actual_unit"] = _unit(q.unit)
+    for role in ("note", "explanation", "rule_text", "evidence"):
+        v = values.get(role)
+        if v and not is_missing(v):
+            rec[role] = clean_label(v)
+
+
+def _unit(unit: str | None) -> str | None:
+    if unit == "万":
+        return "万元"
+    return unit
+
+
+def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[dict], list[TotalScore]]:
+    if _transposed(table):
+        title = caption_of(table, 0)
+        return _transposed_rows(table, ctx, title)
+    out: list[dict] = []
+    totals: list[TotalScore] = []
+    for part in _split_parts(table):
+        rows = [r for r in part.rows if not r.is_empty()]
+        if not rows:
+            continue
+        width = _row_width(rows)
+        roles = _align(part.roles, width)
+        roles = _assign_levels(roles, rows)
+        roles = _score_column_from_total(part, roles, rows)
+        rows = _merge_wrapped(rows, roles)
+        header = table.rows[part.header_index]
+        title = _title(table, part, header, previous)
+        scope = ctx.scope_at(header.line)
+        for t in part.totals:
+            totals.append(TotalScore(t.kind, t.value, t.line, scope))
+            ctx.place_text(t.line, t.value)
+        filled = {lv: "" for lv in LEVELS}
+        for row in rows:
+            texts = row.texts + [""] * (len(roles) - len(row.texts))
+            if len(row.texts) > len(roles):
+                texts = row.texts[-len(roles):] if roles else []
+                offset = len(row.texts) - len(roles)
+            else:
+                offset = 0
+            values = {r: texts[i] for i, r in enumerate(roles) if r}
+            first = next((t for t in texts if t), "")
+            if compact(first) in _TOTAL_WORDS:
+                if values.get("weight"):
+                    totals.append(TotalScore("total_weight", values["weight"], row.line, scope))
+                if values.get("score"):
+                    totals.append(TotalScore("total_score", values["score"], row.line, scope))
+                ctx.place_text(row.line, " ".join(t for t in texts if t))
+                continue
+            for lv in ("level1", "level2"):
+                if lv in values:
+                    if values[lv]:
+                        filled[lv] = clean_level(values[lv], lv)
+                        if lv == "level1":
+                            filled["level2"] = "" if "level2" in values and not values.get("level2") else filled["level2"]
+            name = clean_level(values.get("level3", ""), "level3")
+            if not name and not any(values.get(r) for r in VALUE_ROLES):
+                continue
+            idx3 = roles.index("level3") + offset if "level3" in roles else 0
+            line = row.cells[idx3].line if idx3 < len(row.cells) else row.line
+            rec = _empty(ctx, scope, title, line)
+            rec["level1"] = filled["level1"] or None
+            rec["level2"] = filled["level2"] or None
+            rec["level3"] = name or None
+            if "seq" in values and values["seq"]:
+                seq = parse_number(values["seq"])
+                rec["seq"] = int(seq) if seq is not None and float(seq).is_integer() else None
+            _fill_values(rec, values)
+            for i, r in enumerate(roles):
+                if r and r not in LEVELS and i + offset < len(row.cells):
+                    cell = row.cells[i + offset]
+                    ctx.place_text(cell.line, texts[i])
+            out.append(rec)
+        previous["header"] = header.texts
+        previous["title"] = title
+    return out, totals
+
+
+def _title(table: Table, part: _Part, header: Row, previous: dict) -> str:
+    roles_map = _roles()
+    first = header.texts[0] if header.texts else ""
+    if first and compact(first) not in roles_map and part.roles[0] is None:
+        return first
+    cap = caption_of(table, part.header_index)
+    if cap:
+        return cap
+    if previous.get("header") == header.texts and previous.get("title"):
+        return previous["title"]
+    for row in reversed(table.rows[: part.header_index]):
+        t = single_text(row)
+        if t:
+            return t
+    return ""
+
+
+_STATEMENT = re.compile(
+    r"(?P<name>[\u4e00-\u9fff“”、（）()]{2,40}?)\s*(?:指标)?\s*(?:的)?(?:总分|总得分|满分|分值)(?:为)?\s*\**\s*"
+    r"(?P<w>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*(?:实际)?得分(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
+    r"(?P<rest>[^。；;]*)"
+)
+
+
+def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
+    """Score statements in the text: '参保人员即时报销率总分 5 分，实际得分 5 分'."""
+    level_of: dict[str, tuple[str, dict]] = {}
+    for rec in known:
+        for lv in LEVELS:
+            name = rec.get(lv)
+            if name:
+                key = compact(name)
+                if key not in level_of or LEVELS.index(lv) < LEVELS.index(level_of[key][0]):
+                    level_of[key] = (lv, rec)
+    out = []
+    current = {"level1": None, "level2": None}
+    for block in ctx.doc.blocks:
+        if not isinstance(block, TextLine):
+            continue
+        for m in _STATEMENT.finditer(fold(block.text)):
+            raw_name = re.split(r"[，。；：、]", m.group("name"))[-1]
+            name = re.sub(r"指标$", "", clean_label(raw_name))
+            name = re.sub(r"^(其中|下设|以及|和|及)", "", name)
+            rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
+            rec["weight"] = float(m.group("w"))
+            rec["score"] = float(m.group("s"))
+            rest = m.group("rest")
+            reason = re.search(r"扣分原因(?:是|为)?[:：]?\s*(.+)", rest)
+            if reason:
+                rec["note"] = clean_label(reason.group(1))
+            hit = level_of.get(compact(name))
+            level = hit[0] if hit else "level3"
+            if level == "level1":
+                current = {"level1": name, "level2": None}
+                rec["level1"] = name
+            elif level == "level2":
+                parent = hit[1].get("level1") if hit else None
+                current = {"level1": parent or current["level1"], "level2": name}
+                rec["level1"], rec["level2"] = current["level1"], name
+            else:
+                if hit:
+                    rec["level1"] = hit[1].get("level1") or current["level1"]
+                    rec["level2"] = hit[1].get("level2") or current["level2"]
+                else:
+                    rec["level1"], rec["level2"] = current["level1"], current["level2"]
+                rec["level3"] = name
+            ctx.place(block.line, m.group("w"))
+            ctx.place(block.line, m.group("s"))
+            out.append(rec)
+    return out
+
+
+def extract_indicators(ctx: ReportContext) -> tuple[list[dict], list[TotalScore]]:
+    """Every indicator row of a report, and the totals and grades printed beside the tables."""
+    rows: list[dict] = []
+    totals: list[TotalScore] = []
+    previous: dict = {}
+    for table in ctx.doc.tables:
+        got, tot = _table_rows(table, ctx, previous)
+        rows.extend(got)
+        totals.extend(tot)
+    rows.extend(_statements(ctx, rows))
+    return rows, totals
+
+
+def statement_numbers(text: str) -> list[str]:  # pragma: no cover - debugging aid
+    return [f.quantity.raw for f in find_quantities(text)]

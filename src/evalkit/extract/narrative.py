@@ -1,0 +1,406 @@
+"""Figures inside sentences: enrolment, fund income/expense, budget amounts and stated rates.
+
+Each number of a sentence is read once, with the words just before it (its *window*: back to
+the previous punctuation) and the words since the previous number (its *segment*). Words
+come from the vocabularies: schemes (``schemes.csv``), fund flows (``fund_flows.csv``),
+budget items (``budget_items.csv``), stages (``stages.csv``) and context words
+(``context_words.csv``). A number goes to at most one table; what fits none stays for the
+residue.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from evalkit import vocab
+from evalkit.document import TextLine
+from evalkit.extract.context import ReportContext, compact
+from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan, unit_kind
+
+__all__ = ["extract_narrative", "NarrativeRows", "budget_item", "item_parent"]
+
+_DELIMS = "，,；;：:、。！？="
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
+_SENTENCE_END = "。！？"
+_NUM = r"\d+(?:\.\d+)?"
+_FORMULA = re.compile(
+    rf"(?P<name>[\u4e00-\u9fff]{{2,12}}率)\s*=\s*[（(]\s*(?P<a>{_NUM})\s*/\s*(?P<b>{_NUM})\s*[)）]\s*[×xX*]"
+    rf"\s*100\s*%\s*=\s*(?P<r>{_NUM})\s*%"
+)
+
+
+@dataclass
+class NarrativeRows:
+    """Rows found in text, by table."""
+
+    enrollment: list[dict] = field(default_factory=list)
+    funds: list[dict] = field(default_factory=list)
+    budget: list[dict] = field(default_factory=list)
+    rates: list[dict] = field(default_factory=list)
+
+
+@functools.cache
+def _words(kind: str) -> tuple[str, ...]:
+    return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == kind)
+
+
+@functools.cache
+def _item_parents() -> dict[str, str]:
+    return {r["item"]: r["parent"] for r in vocab.load("budget_items") if r.get("parent")}
+
+
+def item_parent(item: str) -> str:
+    """The standard parent of a budget item (人员经费 → 基本支出), or ''.
+
+    Examples
+    --------
+    >>> item_parent("公用经费"), item_parent("基本支出")
+    ('基本支出', '')
+    """
+    return _item_parents().get(item, "")
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    last = None
+    for m in pattern.finditer(text):
+        last = m
+    return last
+
+
+_EXACT_ONLY = frozenset({"合计", "收入", "支出", "结余", "小计"})
+
+
+@functools.cache
+def _suffix_re() -> re.Pattern[str]:
+    stages = "|".join(re.escape(w) for w in sorted({r["word"] for r in vocab.load("stages")}, key=len, reverse=True))
+    return re.compile(rf"^(?:{stages}|总额|总计|合计数|合计|累计|共计|总金额|金额|资金|数|额|为|是|达到|达|约|共|情况|[:：])*$")
+
+
+def budget_item(label: str, strict: bool = False) -> tuple[str, str] | None:
+    """The budget item a label names, and the words it used: '其中：人员支出' → ('人员经费', '人员支出').
+
+    The item word must end the label, or be followed only by stage words and words such as
+    数, 金额, 合计 ('“三公”经费决算支出数' names 三公经费). Bare words (合计, 收入, 支出, 结余) count
+    only when they are the whole label.
+
+    Examples
+    --------
+    >>> budget_item("其中：人员支出")
+    ('人员经费', '人员支出')
+    >>> budget_item("财政拨款一基本支出")
+    ('基本支出', '基本支出')
+    >>> budget_item("2020年我单位“三公”经费决算支出数")
+    ('三公经费', '“三公”经费')
+    >>> budget_item("局机关") is None, budget_item("固定资产合计") is None
+    (True, True)
+    """
+    text = compact(label)
+    text = re.sub(r"^[（(]?其中[:：]?", "", text)
+    text = re.sub(r"[（(](万元|元|亿元)[)）]$", "", text)
+    syn = vocab.synonyms("budget_items", "item")
+    if text in syn:
+        return syn[text], text
+    if strict and len(text) > 12:
+        return None
+    for m in vocab.alternation("budget_items").finditer(text):
+        word = m.group(0)
+        if word in _EXACT_ONLY:
+            continue
+        rest = text[m.end():]
+        if rest and not _suffix_re().match(rest):
+            continue
+        return syn[word], word
+    return None
+
+
+@functools.cache
+def _category(item: str) -> str:
+    return next((r["category"] for r in vocab.load("budget_items") if r["item"] == item), "")
+
+
+def _is_stage_word(word: str) -> bool:
+    return word in vocab.synonyms("stages", "stage")
+
+
+def _stage(text: str) -> tuple[str, str] | None:
+    """The stage a text names; a specific word (调整后, 决算) wins over a bare 预算 before it."""
+    matches = list(vocab.alternation("stages").finditer(text))
+    if not matches:
+        return None
+    specific = [m for m in matches if m.group(0) != "预算"]
+    m = (specific or matches)[-1]
+    return vocab.synonyms("stages", "stage")[m.group(0)], m.group(0)
+
+
+def _window(text: str, end: int, floor: int = 0) -> str:
+    start = end
+    while start > floor and text[start - 1] not in _DELIMS:
+        start -= 1
+    return text[start:end].strip().lstrip("（(）)").strip()
+
+
+@dataclass
+class _LineState:
+    stage: str | None = None
+    stage_explicit: bool = False
+    flow: str | None = None
+    top_item: str | None = None
+    parts_of: str | None = None  # the item whose parts follow ('其中')
+    outer: str = ""  # parent path carried over from the previous line ('（1）基本支出…其中：')
+    sentence_top: str | None = None  # the first item of the current sentence
+    new_sentence: bool = False
+    subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
+
+
+class _Reader:
+    def __init__(self, ctx: ReportContext, fiscal_year: int | None):
+        self.ctx = ctx
+        self.fiscal_year = fiscal_year
+        self.rows = NarrativeRows()
+        self.outer = ""
+
+    # ------------------------------------------------------------------ helpers
+    def _rec(self, line: int, **kw) -> dict:
+        rec = {"report_id": self.ctx.doc.report_id, "source": self.ctx.source(line)}
+        rec.update(kw)
+        return rec
+
+    def _year(self, segment: str) -> int | None:
+        m = _last(_YEAR, fold(segment))
+        return int(m.group(1)) if m else self.fiscal_year
+
+    # -------------------------------------------------------------------- lines
+    def read_line(self, line: int, text: str) -> None:
+        folded = fold(text)
+        if re.match(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)", folded):
+            self.outer = ""
+        state = _LineState(outer=self.outer)
+        found = find_quantities(text)
+        money = [f for f in found if f.quantity.kind == "money"]
+        head = folded[: money[0].start] if money else folded
+        for m in vocab.alternation("budget_items").finditer(compact(head)):
+            if m.group(0) not in _EXACT_ONLY:
+                state.subject = vocab.synonyms("budget_items", "item")[m.group(0)]
+                break
+        handled = self._formulas(line, folded)
+        prev_end = 0
+        sentence_start = 0
+        for f in found:
+            segment = folded[prev_end : f.start]
+            cut = max(segment.rfind(ch) for ch in _SENTENCE_END)
+            state.new_sentence = cut >= 0
+            if cut >= 0:
+                sentence_start = prev_end + cut + 1
+                state.parts_of = state.sentence_top
+                state.sentence_top = None
+            window = _window(folded, f.start, prev_end)
+            clause = _window(folded, f.start)
+            if any(a <= f.start < b for a, b in handled):
+                prev_end = f.end
+                continue
+            sentence = folded[sentence_start : f.start]
+            self._flow_from(segment, state)
+            kind = f.quantity.kind
+            if kind == "persons":
+                self._persons(line, f, window, sentence, clause)
+            elif kind == "money":
+                if not self._fund(line, f, window, clause, state):
+                    self._budget(line, f, window, segment, state)
+            elif kind == "percent":
+                self._rate(line, f, window, state)
+            if kind in ("money", "persons", "percent", "count") or f.quantity.unit is None:
+                prev_end = f.end
+        tail = folded[prev_end:]
+        if re.search(r"其中[:：]?\s*$", tail) and state.top_item:
+            self.outer = _join_path(state.outer, state.top_item)
+
+    def _flow_from(self, segment: str, state: _LineState) -> None:
+        m = _last(vocab.alternation("fund_flows"), segment)
+        if m and ("基金" in segment or "方面" in segment or "医保" in segment):
+            state.flow = vocab.synonyms("fund_flows", "flow")[m.group(0)]
+
+    # -------------------------------------------------------------- enrolment
+    def _persons(self, line: int, f: Found, window: str, sentence: str, clause: str) -> None:
+        if not any(w in sentence for w in _words("enrollment")):
+            return
+        if any(w in window for w in _words("enrollment_exclude")):
+            return
+        if any(w in window for w in _words("change")):
+            return
+        m = _last(vocab.alternation("schemes"), window)
+        scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
+        q = f.quantity
+        persons = to_persons(q)
+        note = None
+        if persons is None:
+            note = "人数带小数且未写“万”，疑为漏写单位" if q.unit == "人" else "人数不是整数"
+        self.rows.enrollment.append(
+            self._rec(line, year=self._year(clause), scheme=scheme, persons=persons,
+                      raw=q.raw.strip(), note=note)
+        )
+        self.ctx.place(line, q.text_value)
+
+    # ------------------------------------------------------------------ funds
+    def _fund(self, line: int, f: Found, window: str, clause: str, state: _LineState) -> bool:
+        schemes = vocab.alternation("schemes")
+        for org in _words("organisation"):
+            window = window.replace(org, "")
+        m = _last(schemes, window)
+        has_fund_word = any(w in window for w in _words("fund"))
+        if not m and not has_fund_word:
+            return False
+        if any(w in window for w in _words("fund_exclude")):
+            return False
+        if any(w in window for w in _words("change")):
+            self.ctx.place(line, f.quantity.text_value)  # a change, deliberately not an amount
+            return True
+        if budget_item(window) and not m:
+            return False
+        scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
+        fm = _last(vocab.alternation("fund_flows"), window)
+        flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else state.flow
+        if flow is None and scheme == "医疗救助":
+            flow = "支出"
+        if flow is None:
+            return False
+        q = f.quantity
+        self.rows.funds.append(
+            self._rec(line, year=self._year(clause), scheme=scheme, flow=flow,
+                      amount_wan=to_wan(q), raw=q.raw.strip(), note=None)
+        )
+        self.ctx.place(line, q.text_value)
+        return True
+
+    # ----------------------------------------------------------------- budget
+    def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
+        if any(w in window for w in _words("change")):
+            self.ctx.place(line, f.quantity.text_value)
+            return
+        st = _stage(segment)
+        if st:
+            explicit = st[1] not in ("预算",)
+            if explicit or not state.stage_explicit:
+                if st[0] != state.stage:
+                    state.parts_of = None
+                state.stage = st[0]
+                state.stage_explicit = state.stage_explicit or explicit
+        hit = budget_item(window)
+        window_stage = _stage(compact(window))
+        if hit is None and window_stage is None:
+            return
+        if hit is not None and _is_stage_word(hit[1]) and state.top_item \
+                and _category(state.top_item) != _category(hit[0]):
+            pass  # '决算支出' after an income figure is the expenditure total, not more income
+        elif hit is None or _is_stage_word(hit[1]):
+            raw = hit[1] if hit else window_stage[1]
+            if state.top_item:
+                hit = (state.top_item, raw)
+            elif state.subject:
+                hit = (state.subject, raw)
+            elif self.ctx_topic and any(w in window for w in _words("total")):
+                hit = (self.ctx_topic, raw)
+            elif self.ctx_topic is None:
+                hit = hit or ("支出合计", raw)
+            else:
+                hit = None
+        if hit is None:
+            return
+        item, raw = hit
+        if "其中" in segment and state.top_item and not state.new_sentence:
+            state.parts_of = state.top_item
+        parent = ""
+        if item in ("收入合计", "支出合计"):
+            state.parts_of = None
+        if state.parts_of and state.parts_of != item:
+            parent = _join_path(state.outer, state.parts_of)
+        else:
+            state.top_item = item
+            state.parts_of = None
+            parent = state.outer
+            if state.sentence_top is None:
+                state.sentence_top = item
+        parent = _clean_parent(parent, item)
+        q = f.quantity
+        self.rows.budget.append(
+            self._rec(line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=item,
+                      item_raw=raw, parent=parent, amount_wan=to_wan(q))
+        )
+        self.ctx.place(line, q.text_value)
+
+    ctx_topic: str | None = None
+
+    def _formulas(self, line: int, folded: str) -> list[tuple[int, int]]:
+        """'政府采购执行率=（8.84/15）×100%=58.93%': actual, budget and the stated rate."""
+        handled = []
+        for m in _FORMULA.finditer(folded):
+            name = m.group("name")
+            subject = re.sub(r"(执行|控制|完成|使用|支出)率$", "", name)
+            hit = budget_item(subject)
+            if hit:
+                for group, stage in (("a", "决算"), ("b", "年初预算")):
+                    q = find_quantities(m.group(group))[0].quantity
+                    self.rows.budget.append(self._rec(
+                        line, scope=self.ctx.scope_at(line), stage=stage, item=hit[0], item_raw=name,
+                        parent=_clean_parent("", hit[0]), amount_wan=to_wan(q, "万元")))
+                    self.ctx.place(line, q.text_value)
+            self.rows.rates.append(self._rec(line, scope=self.ctx.scope_at(line), name=name,
+                                             value_pct=float(m.group("r")), raw=f"{m.group('r')}%"))
+            self.ctx.place(line, m.group("r"))
+            self.ctx.place(line, "100")
+            handled.append((m.start(), m.end()))
+        return handled
+
+    # ------------------------------------------------------------------ rates
+    def _rate(self, line: int, f: Found, window: str, state: _LineState) -> None:
+        w = compact(window)
+        m = re.search(r"([\u4e00-\u9fff]{0,10}?(?:率|占比|比重))(?:为|达到|达|是|约)?$", w)
+        if m:
+            name = m.group(1)
+        else:
+            m2 = re.search(r"占([\u4e00-\u9fff]{1,8}?)(?:的)?$", w)
+            if not m2:
+                return
+            name = f"{state.top_item or ''}占{m2.group(1)}比重"
+        q = f.quantity
+        self.rows.rates.append(
+            self._rec(line, scope=self.ctx.scope_at(line), name=name, value_pct=q.value,
+                      raw=q.raw.strip())
+        )
+        self.ctx.place(line, q.text_value)
+
+
+def _join_path(*parts: str) -> str:
+    return "/".join(p for p in "/".join(parts).split("/") if p)
+
+
+def _clean_parent(path: str, item: str) -> str:
+    """Totals are never parents; a standard part gets its standard parent."""
+    parts = [p for p in path.split("/") if p and p not in ("支出合计", "收入合计", item)]
+    std = item_parent(item)
+    if std and std not in parts:
+        parts = [std] if not parts else parts
+    return "/".join(parts)
+
+
+_HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*|[（(]?[一二三四五六七八九十]+[)）、]\s*)")
+
+
+def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[TextLine] = ()) -> NarrativeRows:
+    """Read the figures in every text line of a report (and long text cells of its tables)."""
+    reader = _Reader(ctx, fiscal_year)
+    lines = list(ctx.doc.text_lines) + list(extra)
+    lines.sort(key=lambda tl: tl.line)
+    for tl in lines:
+        if _HEADING.match(tl.text) and len(tl.text) < 40 and not find_quantities(_HEADING.sub("", tl.text)):
+            hit = budget_item(_HEADING.sub("", tl.text))
+            reader.ctx_topic = hit[0] if hit else None
+            reader.outer = ""
+            continue
+        reader.read_line(tl.line, tl.text)
+    return reader.rows
+
+
+def money_unit_kind(unit: str | None) -> bool:  # pragma: no cover - small helper for callers
+    return unit_kind(unit) == "money"

@@ -1,0 +1,104 @@
+"""What was not placed: the residue table and the coverage measure.
+
+Every number of a report (every token :func:`evalkit.quantities.find_quantities` finds on a
+line) is either placed in a table by an extractor, deliberately ignored by a named rule
+(``vocab/ignore_rules.csv``: phone numbers, dates, document numbers, ordinals, page numbers,
+activity counts …), or left in the residue with its line and a short snippet.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from evalkit import vocab
+from evalkit.extract.context import ReportContext, compact, number_key
+from evalkit.quantities import find_quantities, fold
+
+__all__ = ["residue_and_coverage", "RESIDUE_COLUMNS", "COVERAGE_COLUMNS"]
+
+RESIDUE_COLUMNS = ["report_id", "line", "text", "reason"]
+COVERAGE_COLUMNS = [
+    "report_id", "table_numbers", "table_placed", "table_ignored", "text_numbers", "text_placed",
+    "text_ignored", "table_coverage", "text_coverage",
+]
+_IGNORED_LABELS = ("联系电话", "联络电话", "电话", "邮编", "邮政编码", "会计凭证号", "项目地址", "序号")
+
+
+@functools.cache
+def _rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(r["pattern"]), r["reason"]) for r in vocab.load("ignore_rules"))
+
+
+def _ignored_spans(text: str) -> list[tuple[int, int, str]]:
+    spans = []
+    for pattern, reason in _rules():
+        for m in pattern.finditer(text):
+            spans.append((m.start("n"), m.end("n"), reason))
+    return spans
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    left = text[max(0, start - 14) : start]
+    left = re.split(r"[。；;]", left)[-1]
+    return (left + text[start:end]).strip()
+
+
+def residue_and_coverage(ctx: ReportContext, extra: list[tuple[int, str, str]] = ()) -> tuple[list[dict], dict]:
+    """Residue rows and the coverage row of a report, after all extractors have run."""
+    doc = ctx.doc
+    placed = ctx.placed.copy()
+    table_lines: dict[int, str] = {}  # line -> label of the cell before (for key-value forms)
+    for table in doc.tables:
+        for row in table.rows:
+            prev = ""
+            for cell in row.cells:
+                table_lines[cell.line] = prev
+                prev = compact(cell.text)
+    rows: list[dict] = []
+    reported = {line for line, _, _ in extra}
+    for line, text, reason in extra:
+        rows.append({"report_id": doc.report_id, "line": line, "text": text[:80], "reason": reason})
+    cov = dict.fromkeys(COVERAGE_COLUMNS[1:7], 0)
+    for no, raw in enumerate(doc.lines, start=1):
+        if not raw.strip():
+            continue
+        text = fold(raw.strip("\t").strip())
+        found = find_quantities(text)
+        if not found:
+            continue
+        in_table = no in table_lines
+        prefix = "table" if in_table else "text"
+        ignored = _ignored_spans(text)
+        label_before = table_lines.get(no, "")
+        unplaced = []
+        for f in found:
+            cov[f"{prefix}_numbers"] += 1
+            q = f.quantity
+            keys = [q.text_value] if q.text_value else [_fmt(q.low), _fmt(q.high)]
+            if all(placed[(no, number_key(k))] > 0 for k in keys if k):
+                for k in keys:
+                    placed[(no, number_key(k))] -= 1
+                cov[f"{prefix}_placed"] += 1
+                continue
+            if any(s <= f.start < e for s, e, _ in ignored) or any(w in label_before for w in _IGNORED_LABELS):
+                cov[f"{prefix}_ignored"] += 1
+                continue
+            unplaced.append(f)
+        if unplaced and no not in reported:
+            snippets = "；".join(_snippet(text, f.start, f.end) for f in unplaced[:6])
+            reason = "表格中的数字未归入任何表" if in_table else "正文中的数字未归入任何表"
+            rows.append({"report_id": doc.report_id, "line": no, "text": snippets[:160], "reason": reason})
+    coverage = {"report_id": doc.report_id, **cov}
+    for prefix in ("table", "text"):
+        total = cov[f"{prefix}_numbers"]
+        done = cov[f"{prefix}_placed"] + cov[f"{prefix}_ignored"]
+        coverage[f"{prefix}_coverage"] = round(100.0 * done / total, 1) if total else None
+    rows.sort(key=lambda r: r["line"])
+    return rows, coverage
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else repr(x)

@@ -1,0 +1,279 @@
+"""Numbers, units and comparison operators as written in reports.
+
+``'≤661.7 万'`` becomes ``Quantity(op='<=', value=661.7, unit='万元')``; money converts to 万元 and
+head counts to persons exactly (with :class:`decimal.Decimal`, so 8581799.82 元 is 858.179982 万元).
+Unit words live in ``vocab/units.csv``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from evalkit import vocab
+
+__all__ = [
+    "Quantity",
+    "fold",
+    "parse_number",
+    "parse_quantity",
+    "find_quantities",
+    "to_wan",
+    "to_persons",
+    "unit_kind",
+    "is_missing",
+]
+
+_FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FULLWIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2212: ord("-"), 0xFE63: ord("-")})
+# Characters that keep their Chinese form after folding, because labels use them.
+for _keep in "（），：；":
+    _FULLWIDTH.pop(ord(_keep), None)
+
+MISSING_WORDS = frozenset({"", "—", "——", "-", "--", "/", "无", "空", "——/——", "－"})
+
+NUMBER = r"[-+]?\d+(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+"
+_OPS = {
+    ">=": ">=", "≥": ">=", "≧": ">=", "不低于": ">=", "不少于": ">=", "大于等于": ">=",
+    "大于或等于": ">=", "达到": ">=",
+    "<=": "<=", "≤": "<=", "≦": "<=", "不高于": "<=", "不超过": "<=", "小于等于": "<=",
+    "小于或等于": "<=", "控制在": "<=",
+    ">": ">", "＞": ">", "﹥": ">", "高于": ">", "大于": ">", "超过": ">",
+    "<": "<", "＜": "<", "﹤": "<", "低于": "<", "小于": "<",
+    "=": "=", "＝": "=", "等于": "=",
+    "±": "±", "+-": "±", "+/-": "±",
+}
+_SUFFIX_OPS = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<="}
+_OP_RE = "|".join(re.escape(k) for k in sorted(_OPS, key=len, reverse=True))
+_SUFFIX_RE = "|".join(re.escape(k) for k in sorted(_SUFFIX_OPS, key=len, reverse=True))
+_CELL_RE = re.compile(
+    rf"^\s*(?P<op>{_OP_RE})?\s*(?P<num>{NUMBER})\s*"
+    rf"(?:(?:-|~|～|至|到|—)\s*(?P<high>{NUMBER})\s*)?"
+    r"(?P<unit>[^\d\s]{1,6}?)?\s*"
+    rf"(?P<suffix>{_SUFFIX_RE})?\s*[。.]?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written: operator, value (or a range), unit and the raw text.
+
+    ``value`` is the number as written (in the written unit); use :func:`to_wan` or
+    :func:`to_persons` to convert.
+    """
+
+    raw: str
+    value: float | None
+    unit: str | None = None
+    op: str | None = None
+    low: float | None = None
+    high: float | None = None
+    text_value: str | None = None  # the number's digits exactly as written, for exact conversion
+
+    @property
+    def kind(self) -> str | None:
+        """'money', 'persons', 'percent', 'count', 'time', … or None for a bare number."""
+        return unit_kind(self.unit)
+
+
+def fold(text: str) -> str:
+    """Fold full-width ASCII (１２３％＞) to half-width; Chinese punctuation stays.
+
+    Examples
+    --------
+    >>> fold("＞１２３．５％")
+    '>123.5%'
+    """
+    return text.translate(_FULLWIDTH)
+
+
+def is_missing(text: str | None) -> bool:
+    """True for an empty cell or one of the words that mean 'missing' (—, /, 无).
+
+    Examples
+    --------
+    >>> is_missing(" — "), is_missing("0")
+    (True, False)
+    """
+    return text is None or fold(text).strip() in MISSING_WORDS
+
+
+def parse_number(text: str) -> float | None:
+    """Parse one number written alone (thousands separators and full-width digits allowed).
+
+    Examples
+    --------
+    >>> parse_number("1,833,900"), parse_number("１２.５"), parse_number("abc")
+    (1833900.0, 12.5, None)
+    """
+    s = fold(text).strip()
+    if re.fullmatch(NUMBER, s):
+        return float(s.replace(",", ""))
+    return None
+
+
+@functools.cache
+def _units() -> dict[str, dict[str, str]]:
+    return {row["unit"]: row for row in vocab.load("units")}
+
+
+def unit_kind(unit: str | None) -> str | None:
+    """The kind of a unit word: money, persons, percent, count, time, score, rate.
+
+    Examples
+    --------
+    >>> unit_kind("万元"), unit_kind("万人"), unit_kind("%"), unit_kind(None)
+    ('money', 'persons', 'percent', None)
+    """
+    if not unit:
+        return None
+    row = _units().get(unit)
+    return row["kind"] if row else None
+
+
+def parse_quantity(text: str | None) -> Quantity | None:
+    """Parse a table cell holding one quantity: '≥50000人次', '>14804万元', '±5%', '6个月以上'.
+
+    Returns None when the cell is not a quantity (qualitative text, or empty).
+
+    Examples
+    --------
+    >>> q = parse_quantity("≤661.7 万")
+    >>> q.op, q.value, q.unit
+    ('<=', 661.7, '万')
+    >>> parse_quantity("±5%").op
+    '±'
+    >>> parse_quantity("6-9个月").low, parse_quantity("6-9个月").high
+    (6.0, 9.0)
+    >>> parse_quantity("全部完成") is None
+    True
+    """
+    if text is None:
+        return None
+    raw = " ".join(text.split())
+    m = _CELL_RE.match(fold(raw))
+    if not m:
+        return None
+    num = m.group("num").replace(",", "")
+    op = _OPS.get(m.group("op") or "") or _SUFFIX_OPS.get(m.group("suffix") or "")
+    unit = m.group("unit")
+    if unit is not None:
+        unit = unit.strip() or None
+    if unit and (re.search(r"[，,；;：:（(）)]", unit) or unit in {"分之"}):
+        return None
+    if m.group("high") is not None:
+        low, high = float(num), float(m.group("high").replace(",", ""))
+        return Quantity(raw=raw, value=None, unit=unit, op=op, low=low, high=high)
+    if num.startswith("-") and m.group("op") is None and False:  # pragma: no cover
+        pass
+    return Quantity(raw=raw, value=float(num), unit=unit, op=op, text_value=num)
+
+
+@functools.cache
+def _find_re() -> re.Pattern[str]:
+    units = sorted(_units(), key=len, reverse=True)
+    unit_alt = "|".join(re.escape(u) for u in units)
+    return re.compile(
+        rf"(?P<num>{NUMBER})(?:\s?(?:-|~|～|至|到)\s?(?P<high>{NUMBER}))?"
+        rf"(?:\s?(?P<unit>{unit_alt}))?"
+    )
+
+
+@dataclass(frozen=True)
+class Found:
+    """A number found inside running text, with its span in the (folded) text."""
+
+    start: int
+    end: int
+    quantity: Quantity
+
+
+def find_quantities(text: str) -> list[Found]:
+    """Find every number in a sentence with the unit word right after it.
+
+    The text is folded first (full-width digits to half-width); spans refer to the folded
+    text, which has the same length as the original.
+
+    Examples
+    --------
+    >>> [f.quantity.raw for f in find_quantities("参保43.01万人，其中：职工医保3.58 万人")]
+    ['43.01万人', '3.58 万人']
+    """
+    folded = fold(text)
+    found = []
+    for m in _find_re().finditer(folded):
+        num = m.group("num")
+        # a digit glued to a preceding ASCII letter or digit is part of a code (A4, WTUPM2022)
+        if m.start() > 0 and re.match(r"[A-Za-z_]", folded[m.start() - 1]):
+            continue
+        unit = m.group("unit")
+        raw = text[m.start() : m.end()]
+        if m.group("high") is not None:
+            q = Quantity(
+                raw=raw,
+                value=None,
+                unit=unit,
+                low=float(num.replace(",", "")),
+                high=float(m.group("high").replace(",", "")),
+            )
+        else:
+            q = Quantity(raw=raw, value=float(num.replace(",", "")), unit=unit, text_value=num)
+        found.append(Found(m.start(), m.end(), q))
+    return found
+
+
+def _decimal(q: Quantity) -> Decimal | None:
+    if q.value is None:
+        return None
+    try:
+        return Decimal((q.text_value or repr(q.value)).replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - text_value always comes from NUMBER
+        return Decimal(repr(q.value))
+
+
+def to_wan(q: Quantity, default_unit: str | None = None) -> float | None:
+    """Convert a money quantity to 万元 exactly; None if the unit is not money.
+
+    Parameters
+    ----------
+    q : Quantity
+    default_unit : str, optional
+        Unit to assume when the quantity has none (a table's ``单位：元`` caption).
+
+    Examples
+    --------
+    >>> to_wan(parse_quantity("8581799.82元"))
+    858.179982
+    >>> to_wan(parse_quantity("1.55亿元"))
+    15500.0
+    >>> to_wan(parse_quantity("129.66"), default_unit="万元")
+    129.66
+    """
+    unit = q.unit or default_unit
+    row = _units().get(unit or "")
+    value = _decimal(q)
+    if row is None or row["kind"] != "money" or value is None:
+        return None
+    return float(value * Decimal(row["factor"]))
+
+
+def to_persons(q: Quantity) -> int | None:
+    """Convert a head count to persons (43.01万人 → 430100); None unless a whole number.
+
+    Examples
+    --------
+    >>> to_persons(parse_quantity("43.01万人"))
+    430100
+    >>> to_persons(parse_quantity("46.98人")) is None
+    True
+    """
+    row = _units().get(q.unit or "")
+    value = _decimal(q)
+    if row is None or row["kind"] != "persons" or value is None:
+        return None
+    persons = value * Decimal(row["factor"])
+    if persons != persons.to_integral_value():
+        return None
+    return int(persons)

@@ -1,0 +1,34 @@
+"""Compare extracted tables with the hand-typed expected tables (a debugging aid for developers)."""
+
+import sys
+import pandas as pd
+import evalkit
+from pathlib import Path
+
+sys.path.insert(0, "tests")
+from test_samples import KEYS, normalise, load_expected  # noqa
+
+c = evalkit.read_reports("../shared/reports")
+tabs = c.tables()
+for rid_dir in sorted(Path("tests/expected").iterdir()):
+    rid = rid_dir.name
+    for name, keys in KEYS.items():
+        exp = load_expected(rid, name)
+        got = normalise(name, tabs[name][tabs[name]["report_id"] == rid])
+        e = (
+            exp.value_counts().rename("n").reset_index()
+            if len(exp)
+            else pd.DataFrame(columns=keys + ["n"])
+        )
+        g = (
+            got.value_counts().rename("n").reset_index()
+            if len(got)
+            else pd.DataFrame(columns=keys + ["n"])
+        )
+        m = e.merge(g, on=keys, how="outer", suffixes=("_exp", "_got")).fillna(
+            {"n_exp": 0, "n_got": 0}
+        )
+        bad = m[m["n_exp"] != m["n_got"]]
+        if len(bad):
+            print(f"== {rid} {name}: {len(bad)} differing rows")
+            print(bad.to_string(max_colwidth=28))

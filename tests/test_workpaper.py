@@ -1,0 +1,420 @@
+"""Tests of evalkit.workpaper: open the workbook with openpyxl and check what an auditor sees."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from evalkit.export import field_label
+from evalkit.workpaper import COVER_SHEET, FIELDS_SHEET, SHEET_NAMES, TIME_LABEL, write_workpaper
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def _str(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].astype("str")
+    return frame
+
+
+def sample_tables() -> dict[str, pd.DataFrame]:
+    reports = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1", "r2"],
+                "department": ["南昌市西湖区医疗保障局", "临湘市医疗保障事务中心"],
+                "fiscal_year": pd.array([2022, 2024], dtype="Int64"),
+                "total_score": pd.array([pd.NA, 96.0], dtype="Float64"),
+                "grade": [pd.NA, "优"],
+                "source_file": ["r1.txt", "r2.txt"],
+                "sha256": ["a" * 64, "b" * 64],
+            }
+        )
+    )
+    indicators = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1", "r1", "r1", "r2"],
+                "scope": ["部门整体"] * 4,
+                "seq": pd.array([pd.NA, pd.NA, pd.NA, 1], dtype="Int64"),
+                "level1": ["产出指标", "产出指标", "效益指标", "产出目标"],
+                "level3": ["专项稽核次数", "目标完成率", "@负责人", "+参保率"],
+                "weight": pd.array([pd.NA, pd.NA, pd.NA, 5.0], dtype="Float64"),
+                "target_raw": ["=3次", "=100%", "-2%", "≥95%"],
+                "target_value": pd.array([3.0, 100.0, -2.0, 95.0], dtype="Float64"),
+                "actual_raw": ["3次", "100%", pd.NA, "96%"],
+                "score": pd.array([pd.NA, pd.NA, pd.NA, 5.0], dtype="Float64"),
+                "note": [pd.NA, "=SUM(A1:A2)", "控制\x07字符", pd.NA],
+                "source": ["r1:144", "r1:170", "r1:175", "r2:250"],
+            }
+        )
+    )
+    budget = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1", "r1", "r1"],
+                "scope": ["部门整体"] * 3,
+                "stage": ["年初预算", "年初预算", "年初预算"],
+                "item": ["支出合计", "人员经费", "公用经费"],
+                "item_raw": ["支出预算合计", "其中：人员经费", "公用经费"],
+                "amount_wan": pd.array([607.94, 390.22, 67.72], dtype="Float64"),
+                "source": ["r1:121", "r1:123", "r1:126"],
+            }
+        )
+    )
+    enrollment = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1", "r1"],
+                "year": pd.array([2022, 2022], dtype="Int64"),
+                "scheme": ["合计", "职工医保"],
+                "persons": pd.array([223570, 38406], dtype="Int64"),
+                "raw": ["223570人", "38406人"],
+                "source": ["r1:338", "r1:338"],
+            }
+        )
+    )
+    funds = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1"],
+                "year": pd.array([2022], dtype="Int64"),
+                "scheme": ["职工医保"],
+                "flow": ["收入"],
+                "amount_wan": pd.array([10332.0], dtype="Float64"),
+                "raw": ["10332万元"],
+                "source": ["r1:338"],
+            }
+        )
+    )
+    residue = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1"],
+                "line": pd.array([40], dtype="Int64"),
+                "text": ["+5.2%"],
+                "reason": ["未归位"],
+                "source": ["r1:40"],
+            }
+        )
+    )
+    coverage = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1", "r2"],
+                "table_numbers": pd.array([120, 40], dtype="Int64"),
+                "table_placed": pd.array([118, 40], dtype="Int64"),
+                "text_numbers": pd.array([80, 10], dtype="Int64"),
+                "text_placed_or_ignored": pd.array([75, 9], dtype="Int64"),
+            }
+        )
+    )
+    return {
+        "reports": reports,
+        "indicators": indicators,
+        "budget": budget,
+        "enrollment": enrollment,
+        "funds": funds,
+        "residue": residue,
+        "coverage": coverage,
+    }
+
+
+def sample_derived() -> dict[str, pd.DataFrame]:
+    findings = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1", "r1"],
+                "rule": ["sum-of-parts", "stated-twice"],
+                "severity": ["error", "warning"],
+                "message": ["支出合计不等于人员经费与公用经费之和", "=同一数字前后不一致"],
+                "expected": pd.array([457.94, 223570.0], dtype="Float64"),
+                "observed": pd.array([607.94, 223571.0], dtype="Float64"),
+                "difference": pd.array([150.0, 1.0], dtype="Float64"),
+                "sources": ["r1:121;r1:123;r1:126", "r1:338;r1:999"],
+            }
+        )
+    )
+    execution = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r1"],
+                "scope": ["部门整体"],
+                "initial_wan": pd.array([607.94], dtype="Float64"),
+                "final_wan": pd.array([590.1], dtype="Float64"),
+                "rate_initial": pd.array([97.07], dtype="Float64"),
+                "source": ["r1:121"],
+            }
+        )
+    )
+    achievement = _str(
+        pd.DataFrame(
+            {
+                "report_id": ["r2"],
+                "level3": ["+参保率"],
+                "target_raw": ["≥95%"],
+                "actual_raw": ["96%"],
+                "achieved": ["是"],
+                "reported_score": pd.array([5.0], dtype="Float64"),
+                "recomputed_score": pd.array([5.0], dtype="Float64"),
+                "source": ["r2:250"],
+            }
+        )
+    )
+    return {"execution": execution, "achievement": achievement, "findings": findings}
+
+
+WHEN = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=8)))
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    path = write_workpaper(
+        sample_tables(),
+        sample_derived(),
+        tmp_path / "wp" / "workpaper.xlsx",
+        command="evalkit build reports --out build",
+        created=WHEN,
+    )
+    assert path == tmp_path / "wp" / "workpaper.xlsx"
+    return openpyxl.load_workbook(path)
+
+
+def _cells(ws):
+    return {(c.row, c.column): c for row in ws.iter_rows() for c in row}
+
+
+def _cover_value(ws, label):
+    for row in ws.iter_rows(min_col=1, max_col=2):
+        if row[0].value == label:
+            return row[1].value
+    raise AssertionError(f"no {label} on the cover")
+
+
+def test_sheets_in_order(workbook):
+    names = [SHEET_NAMES[n] for n in ("findings", "execution", "achievement")]
+    names += [SHEET_NAMES[n] for n in sample_tables()]
+    assert workbook.sheetnames == [COVER_SHEET, *names, FIELDS_SHEET]
+
+
+@pytest.mark.parametrize("name", list(sample_tables()))
+def test_data_sheet_headers_and_every_value_match_the_table(workbook, name):
+    frame = sample_tables()[name]
+    ws = workbook[SHEET_NAMES[name]]
+    headers = [c.value for c in ws[1]]
+    assert headers == [field_label(c) for c in frame.columns]
+    assert ws.max_row == len(frame) + 1
+    for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        for j, value in enumerate(values):
+            cell = ws.cell(row=i + 2, column=j + 1)
+            if pd.isna(value):
+                assert cell.value is None, (name, cell.coordinate)
+            elif isinstance(value, str):
+                expected = value.replace("\x07", "\ufffd")
+                assert cell.value == expected, (name, cell.coordinate)
+                assert cell.data_type == "s"
+            else:
+                assert cell.value == pytest.approx(float(value)), (name, cell.coordinate)
+
+
+def test_chinese_headers(workbook):
+    ws = workbook[SHEET_NAMES["budget"]]
+    assert [c.value for c in ws[1]] == [
+        "报告编号",
+        "范围（部门整体/项目）",
+        "阶段",
+        "项目",
+        "项目（原文）",
+        "金额（万元）",
+        "来源（报告编号:行号）",
+    ]
+    assert [c.value for c in workbook[SHEET_NAMES["enrollment"]][1]][3] == "人数"
+
+
+def test_frozen_header_filter_and_widths(workbook):
+    for name in [*sample_tables(), "findings", "execution", "achievement"]:
+        ws = workbook[SHEET_NAMES[name]]
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A1:"), name
+        last_row = int("".join(ch for ch in ws.auto_filter.ref.split(":")[1] if ch.isdigit()))
+        assert last_row == ws.max_row, name
+        for letter, dim in ws.column_dimensions.items():
+            assert 6 <= dim.width <= 64, (name, letter, dim.width)
+    ws = workbook[SHEET_NAMES["indicators"]]
+    assert ws.column_dimensions["A"].width < ws.column_dimensions["E"].width  # id < long label
+
+
+def test_number_formats(workbook):
+    budget = workbook[SHEET_NAMES["budget"]]
+    assert budget["F2"].value == pytest.approx(607.94)
+    assert budget["F2"].number_format == "#,##0.00"
+    enrollment = workbook[SHEET_NAMES["enrollment"]]
+    assert enrollment["D2"].value == 223570
+    assert enrollment["D2"].number_format == "#,##0"
+    assert enrollment["B2"].value == 2022
+    assert enrollment["B2"].number_format == "0"  # a year, not 2,022
+    execution = workbook[SHEET_NAMES["execution"]]
+    rate = [c.value for c in execution[1]].index(field_label("rate_initial")) + 1
+    assert execution.cell(row=2, column=rate).number_format == '0.00"%"'
+
+
+def test_every_figure_keeps_its_source(workbook):
+    for name in ("indicators", "budget", "enrollment", "funds", "residue"):
+        ws = workbook[SHEET_NAMES[name]]
+        headers = [c.value for c in ws[1]]
+        assert headers[-1] == field_label("source"), name
+        sources = [ws.cell(row=r, column=len(headers)).value for r in range(2, ws.max_row + 1)]
+        assert sources == sample_tables()[name]["source"].tolist()
+
+
+def test_no_formula_from_report_text(workbook):
+    texts = []
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+                    if cell.value.startswith(FORMULA_START):
+                        assert cell.data_type == "s"
+                        assert cell.quotePrefix, (ws.title, cell.coordinate)
+    for text in ("=3次", "=100%", "-2%", "@负责人", "+参保率", "=SUM(A1:A2)", "+5.2%"):
+        assert text in texts
+
+
+def test_target_cells_come_back_as_text(workbook):
+    ws = workbook[SHEET_NAMES["indicators"]]
+    column = [c.value for c in ws[1]].index(field_label("target_raw")) + 1
+    assert ws.cell(row=2, column=column).value == "=3次"
+    assert ws.cell(row=3, column=column).value == "=100%"
+    assert ws.cell(row=2, column=column).data_type == "s"
+
+
+def test_findings_link_to_the_rows_they_concern(workbook):
+    ws = workbook[SHEET_NAMES["findings"]]
+    headers = [c.value for c in ws[1]]
+    assert headers[:8] == [
+        field_label(c)
+        for c in ("report_id", "rule", "severity", "message", "expected", "observed")
+        + ("difference", "sources")
+    ]
+    assert headers[8:] == ["关联行1", "关联行2", "关联行3"]
+    budget = SHEET_NAMES["budget"]
+    # first finding: r1:121, r1:123, r1:126 are rows 2, 3, 4 of the budget sheet
+    sources = ws.cell(row=2, column=8)
+    assert sources.value == "r1:121;r1:123;r1:126"
+    assert sources.hyperlink.location == f"'{budget}'!A2"
+    links = [ws.cell(row=2, column=c) for c in (9, 10, 11)]
+    assert [c.hyperlink.location for c in links] == [f"'{budget}'!A{r}" for r in (2, 3, 4)]
+    for link in links:
+        title, row = link.hyperlink.location.split("!A")
+        target = workbook[title.strip("'")]
+        src_col = [c.value for c in target[1]].index(field_label("source")) + 1
+        assert target.cell(row=int(row), column=src_col).value in sources.value.split(";")
+    # second finding: r1:338 is two enrollment rows and one funds row; r1:999 is nowhere
+    second = [ws.cell(row=3, column=c).hyperlink for c in (9, 10, 11)]
+    assert [h.location for h in second] == [
+        f"'{SHEET_NAMES['enrollment']}'!A2",
+        f"'{SHEET_NAMES['enrollment']}'!A3",
+        f"'{SHEET_NAMES['funds']}'!A2",
+    ]
+
+
+def test_derived_source_links_to_its_data_row(workbook):
+    ws = workbook[SHEET_NAMES["achievement"]]
+    column = [c.value for c in ws[1]].index(field_label("source")) + 1
+    cell = ws.cell(row=2, column=column)
+    assert cell.value == "r2:250"
+    assert cell.hyperlink.location == f"'{SHEET_NAMES['indicators']}'!A5"
+
+
+def test_cover(workbook):
+    ws = workbook[COVER_SHEET]
+    from importlib import metadata
+
+    assert _cover_value(ws, "evalkit 版本") == metadata.version("evalkit")
+    assert _cover_value(ws, "复现命令") == "evalkit build reports --out build"
+    assert _cover_value(ws, TIME_LABEL) == WHEN.isoformat(timespec="seconds")
+    assert "工作底稿" in ws["A1"].value
+    values = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "a" * 64 in values and "b" * 64 in values
+    assert "r1.txt" in values
+    for name in (*sample_tables(), "findings"):  # a table of contents with links
+        assert SHEET_NAMES[name] in values
+
+
+def test_fields_sheet_lists_every_column(workbook):
+    ws = workbook[FIELDS_SHEET]
+    rows = {(r[0].value, r[1].value): r[2].value for r in ws.iter_rows(min_row=2)}
+    assert rows[(SHEET_NAMES["budget"], "amount_wan")] == "金额（万元）"
+    assert rows[(SHEET_NAMES["findings"], "sources")] == field_label("sources")
+
+
+def _contents(path):
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                link = c.hyperlink.location if c.hyperlink is not None else None
+                out[(ws.title, c.coordinate)] = (c.value, c.data_type, c.number_format, link)
+    return out
+
+
+def test_two_builds_have_identical_cells_except_the_time(tmp_path):
+    a = write_workpaper(sample_tables(), sample_derived(), tmp_path / "a.xlsx", command="x")
+    b = write_workpaper(
+        sample_tables(),
+        sample_derived(),
+        tmp_path / "b.xlsx",
+        command="x",
+        created=datetime(1999, 12, 31, tzinfo=UTC),
+    )
+    ca, cb = _contents(a), _contents(b)
+    assert ca.keys() == cb.keys()
+    differ = [key for key in ca if ca[key] != cb[key]]
+    assert len(differ) == 1
+    sheet, coordinate = differ[0]
+    ws = openpyxl.load_workbook(a)[sheet]
+    assert sheet == COVER_SHEET
+    assert ws[f"A{ws[coordinate].row}"].value == TIME_LABEL
+
+
+def test_without_derived_tables_the_cover_says_so(tmp_path):
+    path = write_workpaper(sample_tables(), None, tmp_path / "wp.xlsx", command="x")
+    wb = openpyxl.load_workbook(path)
+    assert SHEET_NAMES["findings"] not in wb.sheetnames
+    assert "未运行检查" in _cover_value(wb[COVER_SHEET], "注意")
+
+
+def test_failures_and_explicit_inputs_are_on_the_cover(tmp_path):
+    failures = pd.DataFrame({"path": ["junk.txt"], "reason": ["无法识别的编码"]}, dtype="str")
+    inputs = pd.DataFrame(
+        {"report_id": ["r9"], "source_file": ["r9.txt"], "sha256": ["c" * 64]}, dtype="str"
+    )
+    path = write_workpaper(
+        sample_tables(), {}, tmp_path / "wp.xlsx", command="x", inputs=inputs, failures=failures
+    )
+    values = [c.value for row in openpyxl.load_workbook(path)[COVER_SHEET].iter_rows() for c in row]
+    assert "junk.txt" in values and "无法识别的编码" in values
+    assert "c" * 64 in values and "a" * 64 not in values
+
+
+def test_empty_tables_still_get_headers(tmp_path):
+    tables = {name: frame.iloc[0:0] for name, frame in sample_tables().items()}
+    path = write_workpaper(tables, {}, tmp_path / "wp.xlsx", command="x")
+    ws = openpyxl.load_workbook(path)[SHEET_NAMES["budget"]]
+    assert [c.value for c in ws[1]][-1] == field_label("source")
+    assert ws.max_row == 1
+
+
+def test_openpyxl_is_imported_lazily():
+    code = "import sys, evalkit.workpaper; print('openpyxl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
