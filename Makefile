@@ -27,7 +27,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 data: $(STAMP)
-	$(BIN)/evalkit extract $(REPORTS) --out data
+	$(BIN)/evalkit extract $(REPORTS) --out data --manifest data/manifest.csv
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -10,7 +10,7 @@ from test_samples import KEYS, normalise, load_expected  # noqa
 
 c = evalkit.read_reports("../shared/reports")
 tabs = c.tables()
-for rid_dir in sorted(Path("tests/expected").iterdir()):
+for rid_dir in sorted(p for p in Path("tests/expected").iterdir() if p.is_dir()):
     rid = rid_dir.name
     for name, keys in KEYS.items():
         exp = load_expected(rid, name)

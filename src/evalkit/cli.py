@@ -36,7 +36,7 @@ __all__ = ["build_parser", "main"]
 
 logger = logging.getLogger(__name__)
 
-#: From this many candidate files on, the reader shows its progress on stderr.
+#: From this many reports on, the command shows its progress reading them on stderr.
 PROGRESS_FROM = 20
 
 _EPILOG = """\

@@ -146,16 +146,15 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise ReportReadError(f"{name}: 按 {enc} 解码失败（{exc.reason}，字节 {exc.start}）") from exc
     sample = data[:4096]
-    if sample and sample.count(0) > len(sample) // 4:
-        # UTF-16 without BOM: every other byte of ASCII text is zero
-        even_zero = sample[0::2].count(0)
-        odd_zero = sample[1::2].count(0)
-        enc = "utf-16-le" if odd_zero >= even_zero else "utf-16-be"
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            raise ReportReadError(f"{name}: 不是文本文件（含大量空字节）") from None
     if b"\x00" in sample:
+        # UTF-16 without BOM (zero bytes in ASCII characters), or not text at all
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible_text(text[:2000]):
+                return text, enc
         raise ReportReadError(f"{name}: 不是文本文件（含空字节，可能是图片或二进制文件）")
     for enc in ("utf-8", "gb18030"):
         try:
@@ -164,6 +163,14 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
             continue
         return text, enc
     raise ReportReadError(f"{name}: 无法识别的编码（既不是 UTF-8，也不是 GB18030/UTF-16）")
+
+
+def _plausible_text(text: str) -> bool:
+    good = sum(
+        1 for ch in text
+        if ch in "\t\r\n " or 0x20 <= ord(ch) < 0x7F or 0x3000 <= ord(ch) <= 0x9FFF or 0xFF00 <= ord(ch) <= 0xFFEF
+    )
+    return bool(text) and good >= 0.9 * len(text)
 
 
 def _looks_binary(text: str) -> bool:

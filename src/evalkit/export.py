@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -203,19 +203,24 @@ def _convert(series: pd.Series, kind: str | None, where: str) -> pd.Series:
         raise ValueError(f"{where}: values that are not {dtype}: {exc}") from exc
 
 
-def read_tables(directory: str | Path) -> dict[str, pd.DataFrame]:
+def read_tables(
+    directory: str | Path, names: Iterable[str] | None = None
+) -> dict[str, pd.DataFrame]:
     """Read a folder written by :func:`write_tables` back into typed DataFrames.
 
-    Every ``*.csv`` in the folder is read: the data tables first, in the order of
-    :data:`TABLES`, then any other CSV files by name. Only an empty cell is missing (the
-    words ``NA`` or ``null`` in a report stay text). Columns get the dtype of their kind
-    (see :func:`field_kind`): ``Int64`` for years, persons, counts, ``seq`` and ``line``;
-    ``Float64`` for money, percentages, scores and values; ``str`` for everything else.
+    The data tables (:data:`TABLES`) found in the folder are read, in that order; other CSV
+    files (a manifest, notes) are left alone unless named in ``names``. Only an empty cell is
+    missing (the words ``NA`` or ``null`` in a report stay text). Columns get the dtype of
+    their kind (see :func:`field_kind`): ``Int64`` for years, persons, counts, ``seq`` and
+    ``line``; ``Float64`` for money, percentages, scores and values; ``str`` for the rest.
 
     Parameters
     ----------
     directory : str or Path
         A folder holding at least ``reports.csv``.
+    names : iterable of str, optional
+        The tables to read, in this order (each ``<name>.csv`` must exist); by default every
+        data table of :data:`TABLES` that the folder holds.
 
     Returns
     -------
@@ -257,15 +262,19 @@ def read_tables(directory: str | Path) -> dict[str, pd.DataFrame]:
         raise FileNotFoundError(f"no such folder: {folder}")
     if not (folder / "reports.csv").is_file():
         raise FileNotFoundError(f"{folder} holds no reports.csv: not a folder of evalkit tables")
-    files = {p.stem: p for p in folder.glob("*.csv") if p.is_file()}
-    order = [name for name in TABLES if name in files]
-    order += sorted(name for name in files if name not in TABLES)
-    for name in TABLES:
-        if name not in files:
-            logger.info("%s: no %s.csv", folder, name)
+    if names is None:
+        order = [name for name in TABLES if (folder / f"{name}.csv").is_file()]
+        for name in TABLES:
+            if name not in order:
+                logger.info("%s: no %s.csv", folder, name)
+    else:
+        order = list(names)
+        absent = [name for name in order if not (folder / f"{name}.csv").is_file()]
+        if absent:
+            raise FileNotFoundError(f"{folder}: no " + ", ".join(f"{n}.csv" for n in absent))
     tables = {}
     for name in order:
-        path = files[name]
+        path = folder / f"{name}.csv"
         frame = pd.read_csv(
             path,
             encoding=_ENCODING,

@@ -60,7 +60,7 @@ def typed_frame(name: str, rows: list[dict]) -> pd.DataFrame:
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("Float64")
         else:
             df[c] = df[c].astype("str") if len(df) else pd.Series(dtype="str")
-            df.loc[df[c].isin(["None", "nan", "<NA>"]), c] = pd.NA
+            df.loc[df[c].isin(["None", "nan", "<NA>", ""]), c] = pd.NA
     return df
 
 
@@ -97,7 +97,7 @@ class Corpus(_Tables):
 def _extract(doc: Document) -> dict[str, list[dict]]:
     ctx = ReportContext(doc)
     indicators, totals = extract_indicators(ctx)
-    meta = extract_metadata(doc, totals)
+    meta = extract_metadata(doc, totals, ctx.place)
     budget, rates, table_residue = extract_budget_tables(ctx)
     long_cells = [
         TextLine(c.line, c.text)

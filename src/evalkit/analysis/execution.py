@@ -348,7 +348,8 @@ def execution(
                     continue
                 rate = _rate(final, denominator)
                 tol = half_unit(rec["raw"], rec["value_pct"]) + (
-                    rate * (0.005 / final + 0.005 / denominator) if final else 0)
+                    rate * (half_unit(None, final) / final + half_unit(None, denominator)
+                            / denominator) if final else 0)
                 if abs(diffs[basis]) <= tol + 1e-9:
                     matched.append(basis)
             row["stated_basis"] = "、".join(matched) if matched else None

@@ -15,7 +15,7 @@ import re
 from evalkit.document import Row, Table
 from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit, single_text
 from evalkit.extract.indicators import _header_roles
-from evalkit.extract.narrative import _clean_parent, _stage, budget_item, item_parent
+from evalkit.extract.narrative import _clean_parent, _stage, budget_item, item_parent, mentioned_item
 from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan
 
 __all__ = ["extract_budget_tables", "BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths"]
@@ -162,7 +162,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         if st:
             ctx_stage = st[0]
     ctx_parent = _detailed_item(table)
-    topic = budget_item(caption, strict=False) if caption else None
+    topic_item = mentioned_item(caption) if caption else None
+    topic = (topic_item, caption) if topic_item else None
     col_info = []
     for path in paths:
         leaf = [p for p in path if compact(p) not in _GROUPS]

@@ -178,9 +178,8 @@ def _split_parts(table: Table) -> list[_Part]:
         kind = _meta_kind(texts[0]) if texts else None
         if kind and len(texts) <= 3:
             value = texts[-1] if len(texts) > 1 else ""
-            current.totals.append(TotalScore(kind, value, row.line, ""))
-            if kind in ("total_score", "grade"):
-                continue
+            cell = next((c for c in reversed(row.cells) if c.label), row.cells[0])
+            current.totals.append(TotalScore(kind, value, cell.line, ""))
             continue
         if table.layout == "cells" and single_text(row) and len(row.cells) == 1:
             current = None  # a section title ends the part
@@ -189,13 +188,16 @@ def _split_parts(table: Table) -> list[_Part]:
     return parts
 
 
-def _merge_wrapped(rows: list[Row], roles: list[str | None]) -> list[Row]:
+def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext) -> list[Row]:
+    """Fold a wrapped line (a row with no name and no values) into the row above."""
     keys = [i for i, r in enumerate(roles) if r in ("level3", *VALUE_ROLES)]
     out: list[Row] = []
     for row in rows:
         texts = row.texts
         if out and keys and all(i >= len(texts) or not texts[i] for i in keys) and any(texts):
             prev = out[-1]
+            for cell in row.cells:
+                ctx.place_text(cell.line, cell.text)
             for i, cell in enumerate(row.cells):
                 if cell.label and i < len(prev.cells):
                     prev.cells[i].text = prev.cells[i].text + cell.text
@@ -326,7 +328,7 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
         roles = _align(part.roles, width)
         roles = _assign_levels(roles, rows)
         roles = _score_column_from_total(part, roles, rows)
-        rows = _merge_wrapped(rows, roles)
+        rows = _merge_wrapped(rows, roles, ctx)
         header = table.rows[part.header_index]
         title = _title(table, part, header, previous)
         scope = ctx.scope_at(header.line)
@@ -370,13 +372,18 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
                 rec["seq"] = int(seq) if seq is not None and float(seq).is_integer() else None
             _fill_values(rec, values)
             for i, r in enumerate(roles):
-                if r and r not in LEVELS and i + offset < len(row.cells):
+                if r and i + offset < len(row.cells):
                     cell = row.cells[i + offset]
-                    ctx.place_text(cell.line, texts[i])
+                    ctx.place_text(cell.line, _own_text(texts[i], cell.label))
             out.append(rec)
         previous["header"] = header.texts
         previous["title"] = title
     return out, totals
+
+
+def _own_text(merged: str, own: str) -> str:
+    """The part of a (possibly merged) cell text that stands on the cell's own line."""
+    return own if merged.startswith(own) else merged
 
 
 def _title(table: Table, part: _Part, header: Row, previous: dict) -> str:

@@ -150,7 +150,7 @@ def _report_date(doc: Document) -> str | None:
     return f"{y}-{mo:02d}-{int(d):02d}" if d else f"{y}-{mo:02d}"
 
 
-def _score_and_grade(doc: Document, totals: list[TotalScore]) -> tuple[float | None, str | None]:
+def _score_and_grade(doc: Document, totals: list[TotalScore], place=None) -> tuple[float | None, str | None]:
     score = grade = None
     dept = [t for t in totals if t.scope in ("", "部门整体")] or totals
     for t in dept:
@@ -160,10 +160,12 @@ def _score_and_grade(doc: Document, totals: list[TotalScore]) -> tuple[float | N
             grade = compact(t.value)
     for tl in doc.text_lines:
         text = fold(tl.text)
-        if score is None:
-            m = _SCORE_TEXT.search(text)
-            if m and re.search(r"综合|总|评价得分|自评得分|整体", text[: m.end()]):
+        m = _SCORE_TEXT.search(text)
+        if m and re.search(r"综合|总|评价得分|自评得分|整体", text[: m.end()]):
+            if score is None:
                 score = float(m.group(1))
+            if place and float(m.group(1)) == score:
+                place(tl.line, m.group(1))  # the total score, stated (again) in the text
         if grade is None:
             m = _GRADE_TEXT.search(text)
             if m:
@@ -171,12 +173,15 @@ def _score_and_grade(doc: Document, totals: list[TotalScore]) -> tuple[float | N
     return score, grade
 
 
-def extract_metadata(doc: Document, totals: list[TotalScore]) -> dict:
-    """The reports row of a document (region left for the caller to resolve)."""
+def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dict:
+    """The reports row of a document (region left for the caller to resolve).
+
+    ``place(line, number)`` is called for each number taken from the text.
+    """
     department, _ = _department(doc)
     ev = _labelled(doc, "evaluator")
     evaluator = ev[0] if ev else None
-    score, grade_raw = _score_and_grade(doc, totals)
+    score, grade_raw = _score_and_grade(doc, totals, place)
     titles = []
     for tl in _title_lines(doc, 8):
         text = clean_label(tl.text)

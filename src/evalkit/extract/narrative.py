@@ -120,6 +120,20 @@ def _category(item: str) -> str:
     return next((r["category"] for r in vocab.load("budget_items") if r["item"] == item), "")
 
 
+def mentioned_item(text: str) -> str | None:
+    """The first budget item a heading or phrase mentions anywhere ('1.2.3 政府采购情况说明').
+
+    Examples
+    --------
+    >>> mentioned_item("表 4 部门 2021 年度政府采购信息表 单位：元")
+    '政府采购'
+    """
+    for m in vocab.alternation("budget_items").finditer(compact(text)):
+        if m.group(0) not in _EXACT_ONLY:
+            return vocab.synonyms("budget_items", "item")[m.group(0)]
+    return None
+
+
 def _is_stage_word(word: str) -> bool:
     return word in vocab.synonyms("stages", "stage")
 
@@ -134,11 +148,16 @@ def _stage(text: str) -> tuple[str, str] | None:
     return vocab.synonyms("stages", "stage")[m.group(0)], m.group(0)
 
 
-def _window(text: str, end: int, floor: int = 0) -> str:
+def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
+    while end > floor and text[end - 1] in " :：为是":
+        end -= 1
     start = end
     while start > floor and text[start - 1] not in _DELIMS:
         start -= 1
-    return text[start:end].strip().lstrip("（(）)").strip()
+    window = text[start:end].strip().lstrip("（(）)").strip()
+    if keep_year:
+        return window
+    return re.sub(r"^(?:19|20)\d{2}\s*年(?:度)?(?![初末底])", "", window)
 
 
 @dataclass
@@ -179,11 +198,7 @@ class _Reader:
         state = _LineState(outer=self.outer)
         found = find_quantities(text)
         money = [f for f in found if f.quantity.kind == "money"]
-        head = folded[: money[0].start] if money else folded
-        for m in vocab.alternation("budget_items").finditer(compact(head)):
-            if m.group(0) not in _EXACT_ONLY:
-                state.subject = vocab.synonyms("budget_items", "item")[m.group(0)]
-                break
+        state.subject = mentioned_item(folded[: money[0].start] if money else folded)
         handled = self._formulas(line, folded)
         prev_end = 0
         sentence_start = 0
@@ -195,8 +210,9 @@ class _Reader:
                 sentence_start = prev_end + cut + 1
                 state.parts_of = state.sentence_top
                 state.sentence_top = None
+                state.top_item = None
             window = _window(folded, f.start, prev_end)
-            clause = _window(folded, f.start)
+            clause = _window(folded, f.start, keep_year=True)
             if any(a <= f.start < b for a, b in handled):
                 prev_end = f.end
                 continue
@@ -394,8 +410,7 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
     lines.sort(key=lambda tl: tl.line)
     for tl in lines:
         if _HEADING.match(tl.text) and len(tl.text) < 40 and not find_quantities(_HEADING.sub("", tl.text)):
-            hit = budget_item(_HEADING.sub("", tl.text))
-            reader.ctx_topic = hit[0] if hit else None
+            reader.ctx_topic = mentioned_item(_HEADING.sub("", tl.text))
             reader.outer = ""
             continue
         reader.read_line(tl.line, tl.text)

@@ -17,7 +17,7 @@ from evalkit.quantities import find_quantities, fold
 
 __all__ = ["residue_and_coverage", "RESIDUE_COLUMNS", "COVERAGE_COLUMNS"]
 
-RESIDUE_COLUMNS = ["report_id", "line", "text", "reason"]
+RESIDUE_COLUMNS = ["report_id", "line", "text", "reason", "source"]
 COVERAGE_COLUMNS = [
     "report_id", "table_numbers", "table_placed", "table_ignored", "text_numbers", "text_placed",
     "text_ignored", "table_coverage", "text_coverage",
@@ -58,7 +58,8 @@ def residue_and_coverage(ctx: ReportContext, extra: list[tuple[int, str, str]] =
     rows: list[dict] = []
     reported = {line for line, _, _ in extra}
     for line, text, reason in extra:
-        rows.append({"report_id": doc.report_id, "line": line, "text": text[:80], "reason": reason})
+        rows.append({"report_id": doc.report_id, "line": line, "text": text[:80], "reason": reason,
+                     "source": ctx.source(line)})
     cov = dict.fromkeys(COVERAGE_COLUMNS[1:7], 0)
     for no, raw in enumerate(doc.lines, start=1):
         if not raw.strip():
@@ -88,7 +89,8 @@ def residue_and_coverage(ctx: ReportContext, extra: list[tuple[int, str, str]] =
         if unplaced and no not in reported:
             snippets = "；".join(_snippet(text, f.start, f.end) for f in unplaced[:6])
             reason = "表格中的数字未归入任何表" if in_table else "正文中的数字未归入任何表"
-            rows.append({"report_id": doc.report_id, "line": no, "text": snippets[:160], "reason": reason})
+            rows.append({"report_id": doc.report_id, "line": no, "text": snippets[:160], "reason": reason,
+                         "source": ctx.source(no)})
     coverage = {"report_id": doc.report_id, **cov}
     for prefix in ("table", "text"):
         total = cov[f"{prefix}_numbers"]

@@ -1,0 +1,48 @@
+"""The bundled tables in data/ are what evalkit extracts from the sample reports, byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPORTS_DIR, ROOT, require_reports
+
+DATA = ROOT / "data"
+TABLES = ["reports", "indicators", "budget", "enrollment", "funds", "rates", "residue", "coverage"]
+
+
+def test_bundled_tables_are_reproduced_exactly(tmp_path):
+    require_reports()
+    import evalkit
+    from evalkit.export import write_tables
+
+    corpus = evalkit.read_reports(REPORTS_DIR, manifest=DATA / "manifest.csv")
+    assert corpus.failures.empty, corpus.failures.to_string()
+    write_tables(corpus.tables(), tmp_path)
+    for name in TABLES:
+        fresh = (tmp_path / f"{name}.csv").read_bytes()
+        bundled = (DATA / f"{name}.csv").read_bytes()
+        assert fresh == bundled, f"data/{name}.csv differs from a fresh extraction: run `make data`"
+
+
+def test_bundled_tables_are_utf8_with_bom_and_read_back():
+    from evalkit.export import read_tables
+
+    for name in TABLES:
+        assert (DATA / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf"), name
+    tables = read_tables(DATA)
+    assert set(TABLES) <= set(tables)
+    assert len(tables["reports"]) == 5
+    assert str(tables["reports"]["fiscal_year"].dtype) == "Int64"
+
+
+@pytest.mark.parametrize("name", TABLES[1:])
+def test_every_row_points_to_a_report_line(name):
+    from evalkit.export import read_tables
+
+    df = read_tables(DATA)[name]
+    assert df["source"].notna().all()
+    ids = set(read_tables(DATA)["reports"]["report_id"])
+    assert df["source"].str.rsplit(":", n=1).str[0].isin(ids).all()
+    assert df["source"].str.rsplit(":", n=1).str[1].str.fullmatch(r"\d+").all()
