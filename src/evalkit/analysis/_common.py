@@ -207,7 +207,7 @@ def _decimals(token: str) -> int:
     return len(token.split(".", 1)[1]) if "." in token else 0
 
 
-def half_unit(raw: object, value: object) -> float:
+def half_unit(raw: object, value: object, integers_exact: bool = False) -> float:
     """Half a unit of the last digit written, expressed in the unit of ``value``.
 
     The tolerance of a figure: ``'363.47'`` → 0.005; ``'1.55亿元'`` stored as 15500 万元 →
@@ -215,12 +215,28 @@ def half_unit(raw: object, value: object) -> float:
     the written number and the stored value is read from the two; a zero is exact. Without
     a usable ``raw`` the decimals of ``value`` itself are used.
 
+    Parameters
+    ----------
+    raw : str or None
+        The figure as written.
+    value : float
+        The figure as stored.
+    integers_exact : bool, default False
+        Take a whole number written in the stored unit (``'150'``, ``'4万元'``, a score of 5)
+        as exact rather than rounded to the unit: amounts, head counts and scores are
+        usually exact when written without decimals, while a rate written as ``96%`` is
+        usually rounded.
+
     Examples
     --------
     >>> half_unit("363.47", 363.47), half_unit("1.55亿元", 15500.0), half_unit("43.01万人", 430100)
     (0.005, 50.0, 50.0)
     >>> half_unit("8581799.82 元", 858.179982), half_unit(None, 12.5), half_unit("0", 0.0)
     (5e-07, 0.05, 0.0)
+    >>> half_unit("96%", 96.0), half_unit(None, 150.0, integers_exact=True)
+    (0.5, 0.0)
+    >>> half_unit("2亿元", 20000.0, integers_exact=True)
+    5000.0
     """
     v = num(value)
     if v is None or v == 0:
@@ -236,12 +252,15 @@ def half_unit(raw: object, value: object) -> float:
             scale = abs(v) / written
             exponent = math.log10(scale)
             distance = abs(exponent - round(exponent))
-            half = 0.5 * 10 ** (-_decimals(token)) * 10 ** round(exponent)
+            exact = integers_exact and _decimals(token) == 0 and round(exponent) <= 0
+            half = 0.0 if exact else 0.5 * 10 ** (-_decimals(token)) * 10 ** round(exponent)
             if best is None or distance < best[0]:
                 best = (distance, half)
     if best is not None and best[0] < 1e-6:
         return _clean(best[1])
     token = format(abs(v), ".10f").rstrip("0").rstrip(".")
+    if integers_exact and _decimals(token) == 0:
+        return 0.0
     return _clean(0.5 * 10 ** (-_decimals(token)))
 
 

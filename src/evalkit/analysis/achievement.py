@@ -201,8 +201,8 @@ def achievement(indicators: pd.DataFrame, rules: RuleSet | str | None = None,
         qualitative rows), ``actual_in_target_unit`` and ``unit_status``
         (see :func:`reconcile_units`), ``met`` (nullable boolean), ``status`` (达成 / 未达成 /
         部分达成 / 无法判断), ``completion_ratio`` (actual ÷ target; \\|actual\\| ÷ \\|target\\| for
-        ±), ``qualitative_band`` and ``reason``. Equality tests allow half a unit of the last
-        digit written on each side.
+        ±), ``qualitative_band`` and ``reason``. Comparisons allow half a unit of the last
+        decimal written on each side (whole numbers are taken as exact).
 
     Examples
     --------
@@ -283,7 +283,7 @@ def _judge(rec: dict, rs: RuleSet) -> dict:
         return out
     out["actual_in_target_unit"] = converted
     scale = converted / a if a else 1.0
-    tol = half_unit(t_raw, t) + half_unit(a_raw, a) * abs(scale)
+    tol = half_unit(t_raw, t, True) + half_unit(a_raw, a, True) * abs(scale)
     met, how = _compare(op, t, converted, tol)
     notes.append(how)
     out["met"] = met

@@ -43,6 +43,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -55,6 +56,7 @@ from ._common import (
     context_path,
     convert,
     fmt,
+    fold_text,
     frame,
     half_unit,
     join_sources,
@@ -143,7 +145,7 @@ def _figures(rows: pd.DataFrame, value_col: str, raw_col: str | None = None,
         v = num(rec.get(value_col))
         if v is None:
             continue
-        tol = half_unit(rec.get(raw_col) if raw_col else None, v)
+        tol = half_unit(rec.get(raw_col) if raw_col else None, v, integers_exact=True)
         src = text(rec.get("source"))
         for i, f in enumerate(out):
             if abs(f.value - v) <= 1e-9 * max(1.0, abs(v)):
@@ -153,6 +155,11 @@ def _figures(rows: pd.DataFrame, value_col: str, raw_col: str | None = None,
         else:
             out.append(_Figure(v, (src,) if src else (), tol, label))
     return out
+
+
+def _exact(value: object) -> float:
+    """Tolerance of a score, weight or amount without its text: whole numbers are exact."""
+    return half_unit(None, value, integers_exact=True)
 
 
 def _mode_first(figures: list[_Figure]) -> _Figure:
@@ -212,7 +219,7 @@ def _budget(ctx: Context) -> pd.DataFrame:
     return b
 
 
-def _parts_finding(rid, rule_prefix, what, t, choice, s, diff, exhaustive, n_parts):
+def _parts_finding(rid, what, t, choice, s, diff, exhaustive, n_parts):
     """A finding for a total that does not equal its parts, or None when it should be quiet."""
     if diff > 0:
         return Finding(rid, "parts-exceed-total", "错误",
@@ -280,8 +287,8 @@ def check_budget_breakdowns(ctx: Context) -> Iterator[Finding]:
                     continue
                 exhaustive = index >= 0 and own[index]["exhaustive"] == "yes"
                 where = f"（{parent_context}下）" if parent_context else ""
-                finding = _parts_finding(rid, "", f"{scope}{stage}{parent_item}{where}", t, choice,
-                                         s, diff, exhaustive, len(parts))
+                finding = _parts_finding(rid, f"{scope}{stage}{parent_item}{where}", t, choice, s,
+                                         diff, exhaustive, len(parts))
                 if finding:
                     yield finding
 
@@ -330,12 +337,11 @@ def check_budget_identities(ctx: Context) -> Iterator[Finding]:
                     parts.append(figs)
             if not parts:
                 continue
-            complete = len(parts) == len(names) or (
-                identity["total"] == "收入合计" and False)
+            complete = len(parts) == len(names)
             ok, t, choice, s, diff = _compare_sum(total, parts)
             if ok or (not complete and diff < 0):
                 continue
-            finding = _parts_finding(rid, "", f"{scope}{stage}{identity['total']}", t, choice, s,
+            finding = _parts_finding(rid, f"{scope}{stage}{identity['total']}", t, choice, s,
                                      diff, complete and identity["exhaustive"] == "yes",
                                      len(parts))
             if finding:
@@ -415,8 +421,8 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
 # enrollment and funds
 
 
-def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[str],
-                          unit: str) -> Iterator[Finding]:
+def _same_line_identities(ctx: Context, table: str, value_col: str,
+                          keys: list[str]) -> Iterator[Finding]:
     df = ctx.tables[table]
     for identity in _identities(table):
         names = identity["parts"].split("|")
@@ -434,7 +440,7 @@ def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[s
                 continue
             extra = "".join(str(k) for k in group_key[2:] if not pd.isna(k))
             what = f"{extra}{identity['total']}（{identity['description']}）"
-            finding = _parts_finding(rid, "", what, t, choice, s, diff,
+            finding = _parts_finding(rid, what, t, choice, s, diff,
                                      identity["exhaustive"] == "yes", len(parts))
             if finding:
                 yield finding
@@ -455,8 +461,8 @@ def check_enrollment_funds_identities(ctx: Context) -> Iterator[Finding]:
     >>> list(check_enrollment_funds_identities(_ctx(enrollment=e)))
     []
     """
-    yield from _same_line_identities(ctx, "enrollment", "persons", ["year"], "人")
-    yield from _same_line_identities(ctx, "funds", "amount_wan", ["year", "flow"], "万元")
+    yield from _same_line_identities(ctx, "enrollment", "persons", ["year"])
+    yield from _same_line_identities(ctx, "funds", "amount_wan", ["year", "flow"])
 
 
 @check("enrollment-funds-conflicts")
@@ -516,17 +522,13 @@ def check_headcounts(ctx: Context) -> Iterator[Finding]:
                         "疑漏写“万”")
             extra = list(match["source"])
         notes = [text(n) for n in rows["note"] if text(n)]
-        if notes and not match.empty:
-            pass
-        elif notes:
+        if notes and match.empty:
             message += f"；{notes[0]}"
         yield Finding(rid, "headcount-not-integer", "警告", message, "", text(raw) or "", None,
                       join_sources(rows["source"], extra))
 
 
 def _first_number(value: object) -> float | None:
-    import re
-
     m = re.search(r"\d+(?:\.\d+)?", text(value) or "")
     return float(m.group(0)) if m else None
 
@@ -565,7 +567,8 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
     >>> [(f.expected, f.observed) for f in check_stated_rates(_ctx(budget=b, rates=rates))]
     [('58.93', '60')]
 
-    8.84 ÷ 15 × 100 = 58.933; 60 % is off by 1.07, beyond 0.5 + 58.93 × (0.005/8.84 + 0.5/15).
+    8.84 ÷ 15 × 100 = 58.933: 58.93 % matches; 60 % is off by 1.07, beyond the 0.5 a rate
+    written without decimals allows plus 58.93 × 0.005/8.84 for the rounding of 8.84.
     """
     b = _budget(ctx)
     for rec in ctx.tables["rates"].to_dict("records"):
@@ -651,7 +654,7 @@ def check_score_vs_weight(ctx: Context) -> Iterator[Finding]:
         if s < 0:
             yield Finding(rid, "score-negative", "错误", f"{rec.get('table')}中“{name}”得分为负（{fmt(s)}）",
                           "0", fmt(s), s, join_sources([rec.get("source")]))
-        if w is not None and s > w + half_unit(None, w) + half_unit(None, s):
+        if w is not None and s > w + _exact(w) + _exact(s):
             yield Finding(rid, "score-exceeds-weight", "错误",
                           f"{rec.get('table')}中“{name}”得分{fmt(s)}高于分值{fmt(w)}", fmt(w), fmt(s),
                           round_half_up(s - w, 6), join_sources([rec.get("source")]))
@@ -683,7 +686,7 @@ def check_weights_total(ctx: Context) -> Iterator[Finding]:
         if len(leaves) < 2 or weights.isna().any():
             continue
         total = float(weights.sum())
-        tol = sum(half_unit(None, w) for w in weights)
+        tol = sum(_exact(w) for w in weights)
         if abs(total - 100) > tol + 1e-9:
             yield Finding(rid, "weights-not-100", "警告",
                           f"{scope}“{table}”的指标分值合计{fmt(round_half_up(total, 6))}，不是100",
@@ -721,7 +724,7 @@ def check_subtotals(ctx: Context) -> Iterator[Finding]:
                 if v is None or under[col].isna().any():
                     continue
                 s = float(under[col].sum())
-                tol = half_unit(None, v) + sum(half_unit(None, x) for x in under[col])
+                tol = _exact(v) + sum(_exact(x) for x in under[col])
                 if abs(s - v) > tol + 1e-9:
                     label = l2 or l1
                     yield Finding(
@@ -760,7 +763,7 @@ def check_score_total(ctx: Context) -> Iterator[Finding]:
             if weights.isna().any() or abs(float(weights.sum()) - 100) > 0.5:
                 continue
         s = float(leaves["score"].sum())
-        tol = half_unit(None, total) + sum(half_unit(None, x) for x in leaves["score"])
+        tol = _exact(total) + sum(_exact(x) for x in leaves["score"])
         if abs(s - total) > tol + 1e-9:
             yield Finding(rid, "score-sum-mismatch", "错误",
                           f"“{table}”各指标得分之和{fmt(round_half_up(s, 6))}，与报告综合得分{fmt(total)}不符",
@@ -834,7 +837,7 @@ def check_duplicate_indicators(ctx: Context) -> Iterator[Finding]:
         for name, rows in named.groupby("level3", sort=False):
             if len(rows) < 2:
                 continue
-            signature = rows[fields].astype("string").fillna("").map(fold_or_blank)
+            signature = rows[fields].astype("string").fillna("").map(fold_text)
             counts = Counter(map(tuple, signature.to_numpy().tolist()))
             if len(counts) < len(rows):
                 yield Finding(rid, "duplicate-indicator-row", "警告",
@@ -847,13 +850,6 @@ def check_duplicate_indicators(ctx: Context) -> Iterator[Finding]:
                               + (f"，目标值分别为{targets}" if targets else "")
                               + f"（{lines_label(rows['source'])}）",
                               "", "", None, join_sources(rows["source"]))
-
-
-def fold_or_blank(value: object) -> str:
-    """Fold a cell for comparing rows ('' for missing)."""
-    from ._common import fold_text
-
-    return fold_text(value)
 
 
 def _base(value: float | None, unit: str | None) -> float | None:
@@ -901,13 +897,13 @@ def check_indicator_conflicts(ctx: Context) -> Iterator[Finding]:
 
 
 def _field_conflicts(rid, scope, name, recs, field, word, rules) -> Iterator[Finding]:
-    groups: list[tuple[object, str, list[dict]]] = []  # (comparable, shown, rows)
+    groups: list[tuple[object, str, list[dict], float]] = []  # (comparable, shown, rows, tol)
     for rec in recs:
         if field in ("weight", "score"):
             v = num(rec.get(field))
             if v is None:
                 continue
-            key, shown, tol = v, fmt(v), half_unit(None, v)
+            key, shown, tol = v, fmt(v), _exact(v)
         else:
             raw = text(rec.get(f"{field}_raw"))
             value = num(rec.get(f"{field}_value"))
@@ -915,16 +911,16 @@ def _field_conflicts(rid, scope, name, recs, field, word, rules) -> Iterator[Fin
                 continue
             if value is not None:
                 key = _base(value, text(rec.get(f"{field}_unit")))
-                tol = abs(half_unit(raw, value) * ((key / value) if value else 1))
+                tol = abs(half_unit(raw, value, True) * ((key / value) if value else 1))
             else:
                 key, tol = ("text", canonical(raw, rules)), 0.0
             shown = raw if raw is not None else fmt(value)
-        for i, (k, s, members) in enumerate(groups):
-            if _same(k, key, tol, rules):
+        for k, s, members, t in groups:
+            if _same(k, key, t + tol, rules):
                 members.append(rec)
                 break
         else:
-            groups.append((key, shown, [rec]))
+            groups.append((key, shown, [rec], tol))
     if len(groups) < 2 and field != "target":
         return
     if field == "target":
@@ -936,10 +932,10 @@ def _field_conflicts(rid, scope, name, recs, field, word, rules) -> Iterator[Fin
             groups = []
             for op in ops:
                 members = [r for r in recs if text(r.get("target_op")) == op]
-                groups.append((op, text(members[0].get("target_raw")) or op, members))
+                groups.append((op, text(members[0].get("target_raw")) or op, members, 0.0))
     base = max(groups, key=lambda g: (len(g[2]), -min(source_line(r.get("source")) or 0
                                                        for r in g[2])))
-    for key, shown, members in groups:
+    for key, shown, members, _tol in groups:
         if members is base[2]:
             continue
         def where(ms):
@@ -968,7 +964,7 @@ def _same(a, b, tol, rules) -> bool:
         return bands[0] is not None and bands[0] == bands[1]
     if isinstance(a, str) or isinstance(b, str):
         return a == b
-    return abs(float(a) - float(b)) <= tol * 2 + 1e-9 * max(1.0, abs(float(a)))
+    return abs(float(a) - float(b)) <= tol + 1e-9 * max(1.0, abs(float(a)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1095,7 +1091,7 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
                              _unit_or(text(rec.get("target_unit")), unit), unit)
             if actual is None:
                 continue
-            a_tol = half_unit(rec.get("actual_raw"), rec.get("actual_value"))
+            a_tol = half_unit(rec.get("actual_raw"), rec.get("actual_value"), True)
             if any(abs(f.value - actual) <= f.tol + a_tol + 1e-9 for f in figures):
                 continue
             f = _mode_first(figures)

@@ -289,8 +289,10 @@ def execution(
     >>> rates = pd.DataFrame({"report_id": ["r"], "scope": ["部门整体"], "name": ["资金预算执行率"],
     ...     "value_pct": [100.0], "raw": ["100%"], "source": ["r:328"]})
     >>> e = execution(b, rates).iloc[0]
-    >>> round(e["rate_vs_initial"], 2), e["rate_vs_adjusted"], e["stated_basis"], round(e["basic_share"], 2)
-    (91.21, 100.0, '调整预算', 68.47)
+    >>> [round(float(e[c]), 2) for c in ("rate_vs_initial", "rate_vs_adjusted", "basic_share")]
+    [91.21, 100.0, 68.47]
+    >>> e["stated_basis"]
+    '调整预算'
 
     Worked out: 554.48 ÷ 607.94 × 100 = 91.206; 554.48 ÷ 554.48 × 100 = 100, which the
     stated 100 % matches; 379.64 ÷ 554.48 × 100 = 68.468.
@@ -348,8 +350,8 @@ def execution(
                     continue
                 rate = _rate(final, denominator)
                 tol = half_unit(rec["raw"], rec["value_pct"]) + (
-                    rate * (half_unit(None, final) / final + half_unit(None, denominator)
-                            / denominator) if final else 0)
+                    rate * (half_unit(None, final, True) / final
+                            + half_unit(None, denominator, True) / denominator) if final else 0)
                 if abs(diffs[basis]) <= tol + 1e-9:
                     matched.append(basis)
             row["stated_basis"] = "、".join(matched) if matched else None
@@ -380,8 +382,9 @@ def year_over_year(table: pd.DataFrame) -> pd.DataFrame:
     >>> t = pd.DataFrame({"report_id": ["a", "b"], "scope": ["部门整体"] * 2,
     ...     "department": ["某局"] * 2, "fiscal_year": [2022, 2023],
     ...     "final_total": [500.0, 550.0]})
-    >>> year_over_year(t)[["prev_fiscal_year", "yoy_change_pct"]].iloc[1].tolist()
-    [2022, 10.0]
+    >>> y = year_over_year(t)
+    >>> int(y.loc[1, "prev_fiscal_year"]), float(y.loc[1, "yoy_change_pct"])
+    (2022, 10.0)
 
     Worked out: (550 − 500) ÷ 500 × 100 = 10.
     """
