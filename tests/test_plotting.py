@@ -163,7 +163,7 @@ def test_titles_axes_and_units_are_chinese(tables, derived):
     assert figures["execution"].axes[0].get_xlabel() == "执行率（%）"
     assert [ax.get_xlabel() for ax in figures["achievement"].axes[:2]] == [
         "指标数（个）",
-        "得分（分）",
+        "自评得分（分）",
     ]
     assert figures["findings"].axes[0].get_xlabel() == "发现数（条）"
     assert [ax.get_xlabel() for ax in figures["structure"].axes[:2]] == ["占比（%）"] * 2

@@ -211,7 +211,7 @@ def _summary(loaded: Loaded, derived: dict | None, why_not: str) -> str:
         lines.append(f"已读取报告：{n_reports} 份；无法读取：{len(loaded.failures)} 份")
     lines.append("各表行数：")
     rows = [
-        [name, _TABLE_LABELS.get(name, ""), f"{len(frame):,}"] for name, frame in tables.items()
+        [name, export.table_label(name), f"{len(frame):,}"] for name, frame in tables.items()
     ]
     lines.append(_render(["表", "内容", "行数"], rows, right={2}, indent="  "))
     if "residue" in tables:
@@ -227,16 +227,6 @@ def _summary(loaded: Loaded, derived: dict | None, why_not: str) -> str:
     return "\n".join(lines)
 
 
-_TABLE_LABELS = {
-    "reports": "报告",
-    "indicators": "绩效指标",
-    "budget": "预算收支",
-    "enrollment": "参保人数",
-    "funds": "医保基金收支",
-    "rates": "比率",
-    "residue": "未归位内容",
-    "coverage": "提取覆盖率",
-}
 
 
 def _coverage_counts(coverage: pd.DataFrame) -> pd.DataFrame | None:

@@ -20,27 +20,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalkit.report import TABLE_NAMES
+
 __all__ = [
     "TABLES",
     "field_kind",
     "field_label",
     "read_tables",
+    "table_description",
+    "table_label",
     "write_tables",
 ]
 
 logger = logging.getLogger(__name__)
 
 #: The data tables of a corpus, in the order of ``Corpus.tables()``.
-TABLES: tuple[str, ...] = (
-    "reports",
-    "indicators",
-    "budget",
-    "enrollment",
-    "funds",
-    "rates",
-    "residue",
-    "coverage",
-)
+TABLES: tuple[str, ...] = TABLE_NAMES
 
 #: Field kinds and the pandas dtype each is read back as.
 _KIND_DTYPES = {
@@ -111,6 +106,34 @@ def field_kind(column: str) -> str | None:
     if words[-1] in {"year", "line", "seq", "count"}:
         return "int"
     return None
+
+
+@functools.cache
+def _table_labels() -> dict[str, tuple[str, str]]:
+    text = resources.files("evalkit.vocab").joinpath("table_labels.csv").read_text(encoding=_ENCODING)
+    return {r["name"]: (r["label"], r["description"]) for r in csv.DictReader(text.splitlines())}
+
+
+def table_label(name: str) -> str:
+    """The Chinese name of a table (its workbook sheet), from ``vocab/table_labels.csv``.
+
+    Examples
+    --------
+    >>> table_label("budget"), table_label("unknown_table")
+    ('预算收支', 'unknown_table')
+    """
+    return _table_labels().get(name, (name, ""))[0]
+
+
+def table_description(name: str) -> str:
+    """A sentence saying what a table holds, in Chinese ('' when unknown).
+
+    Examples
+    --------
+    >>> table_description("assets")
+    '资产总额、负债总额、净资产、固定资产（万元）'
+    """
+    return _table_labels().get(name, (name, ""))[1]
 
 
 def field_label(column: str) -> str:

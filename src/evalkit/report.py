@@ -16,19 +16,23 @@ from evalkit.extract.context import ReportContext
 from evalkit.extract.indicators import INDICATOR_COLUMNS, extract_indicators
 from evalkit.extract.metadata import REPORT_COLUMNS, extract_metadata
 from evalkit.extract.narrative import extract_narrative
+from evalkit.extract.procurement import PROCUREMENT_COLUMNS
 from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_and_coverage
+from evalkit.extract.staff_assets import ASSET_COLUMNS, STAFF_COLUMNS
 
 __all__ = ["Report", "Corpus", "read_report", "read_reports", "TABLE_NAMES", "SCHEMAS"]
 
 log = logging.getLogger(__name__)
 
-TABLE_NAMES = ("reports", "indicators", "budget", "enrollment", "funds", "rates", "residue", "coverage")
+TABLE_NAMES = ("reports", "indicators", "budget", "enrollment", "funds", "rates", "staff", "assets", "procurement",
+               "residue", "coverage")
 ENROLLMENT_COLUMNS = ["report_id", "year", "scheme", "persons", "raw", "note", "source"]
 FUND_COLUMNS = ["report_id", "year", "scheme", "flow", "amount_wan", "raw", "note", "source"]
 
 _INT = {"fiscal_year", "year", "persons", "seq", "line", "table_numbers", "table_placed", "table_ignored",
         "text_numbers", "text_placed", "text_ignored"}
 _FLOAT = {"total_score", "weight", "target_value", "actual_value", "score", "amount_wan", "value_pct",
+          "budget_wan", "actual_wan", "deal_wan",
           "table_coverage", "text_coverage"}
 
 SCHEMAS: dict[str, list[str]] = {
@@ -38,6 +42,9 @@ SCHEMAS: dict[str, list[str]] = {
     "enrollment": ENROLLMENT_COLUMNS,
     "funds": FUND_COLUMNS,
     "rates": RATE_COLUMNS,
+    "staff": STAFF_COLUMNS,
+    "assets": ASSET_COLUMNS,
+    "procurement": PROCUREMENT_COLUMNS,
     "residue": RESIDUE_COLUMNS,
     "coverage": COVERAGE_COLUMNS,
 }
@@ -72,6 +79,9 @@ class _Tables:
     enrollment: pd.DataFrame
     funds: pd.DataFrame
     rates: pd.DataFrame
+    staff: pd.DataFrame
+    assets: pd.DataFrame
+    procurement: pd.DataFrame
     residue: pd.DataFrame
     coverage: pd.DataFrame
 
@@ -98,7 +108,8 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     ctx = ReportContext(doc)
     indicators, totals = extract_indicators(ctx)
     meta = extract_metadata(doc, totals, ctx.place)
-    budget, rates, table_residue = extract_budget_tables(ctx)
+    found = extract_budget_tables(ctx)
+    budget, rates = found["budget"], found["rates"]
     long_cells = [
         TextLine(c.line, c.text)
         for t in doc.tables for r in t.rows for c in r.cells
@@ -109,7 +120,11 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     rates.extend(narrative.rates)
     budget.sort(key=lambda r: int(r["source"].rsplit(":", 1)[1]))
     rates.sort(key=lambda r: int(r["source"].rsplit(":", 1)[1]))
-    residue, coverage = residue_and_coverage(ctx, table_residue)
+    staff = found["staff"] + narrative.staff
+    assets = found["assets"] + narrative.assets
+    for rows in (staff, assets):
+        rows.sort(key=lambda r: int(r["source"].rsplit(":", 1)[1]))
+    residue, coverage = residue_and_coverage(ctx, found["ignored"])
     from evalkit.regions import resolve_region_from_texts
 
     texts = [meta["department"] or ""] + [t.text for t in doc.text_lines[:40]]
@@ -122,6 +137,9 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
         "enrollment": narrative.enrollment,
         "funds": narrative.funds,
         "rates": rates,
+        "staff": staff,
+        "assets": assets,
+        "procurement": found["procurement"],
         "residue": residue,
         "coverage": [coverage],
     }

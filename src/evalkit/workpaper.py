@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evalkit.export import field_kind, field_label
+from evalkit.export import TABLES, field_kind, field_label, table_description, table_label
 
-__all__ = ["COVER_SHEET", "FIELDS_SHEET", "SHEET_NAMES", "TIME_LABEL", "write_workpaper"]
+__all__ = ["COVER_SHEET", "FIELDS_SHEET", "SHEET_NAMES", "SHEET_ORDER", "TIME_LABEL", "write_workpaper"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,34 +40,10 @@ FIELDS_SHEET = "字段说明"
 #: The label, in column A of the cover, of the only cell that differs between two builds.
 TIME_LABEL = "生成时间"
 
-#: Table name → sheet name. Derived tables come first, after the cover.
-SHEET_NAMES: dict[str, str] = {
-    "findings": "检查发现",
-    "execution": "预算执行率",
-    "achievement": "指标完成与复核评分",
-    "reports": "报告",
-    "indicators": "绩效指标",
-    "budget": "预算收支",
-    "enrollment": "参保人数",
-    "funds": "医保基金收支",
-    "rates": "比率",
-    "residue": "未归位内容",
-    "coverage": "提取覆盖率",
-}
-
-_DESCRIPTIONS = {
-    "findings": "一致性检查发现的问题：规则、严重程度、说明、应为、实为、差额及涉及的行（可跳转）",
-    "execution": "预算执行率：年初、调整后预算与决算，按不同口径重算的执行率及报告所列执行率",
-    "achievement": "绩效指标完成情况及按评分规则重新计算的得分，与报告得分对比",
-    "reports": "报告基本信息：部门、地区、年度、报告类型、得分、等级、源文件及校验值",
-    "indicators": "绩效指标表中的每一行及正文中的得分陈述",
-    "budget": "预算收入与支出的各项金额（万元）",
-    "enrollment": "参保人数",
-    "funds": "医保基金收入、支出、结余（万元）",
-    "rates": "报告中陈述的比率",
-    "residue": "报告中出现但未归入任何表的数字和表格行",
-    "coverage": "各报告中数字的提取覆盖情况",
-}
+#: Derived tables come first, after the cover; then the data tables in their usual order.
+SHEET_ORDER: tuple[str, ...] = ("findings", "execution", "achievement", *TABLES)
+#: Table name → sheet name (the Chinese table names of ``vocab/table_labels.csv``).
+SHEET_NAMES: dict[str, str] = {name: table_label(name) for name in SHEET_ORDER}
 
 _NUMBER_FORMATS = {
     "money": "#,##0.00",
@@ -152,7 +128,7 @@ def _put(ws, row: int, column: int, value: Any, number_format: str | None = None
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
-    title = SHEET_NAMES.get(name, name).translate(_INVALID_TITLE).strip("'")[:31] or "表"
+    title = table_label(name).translate(_INVALID_TITLE).strip("'")[:31] or "表"
     base, n = title, 2
     while title.lower() in {t.lower() for t in taken}:
         suffix = f"_{n}"
@@ -459,11 +435,11 @@ def write_workpaper(
     for name in derived_order:
         ws = wb.create_sheet(titles[name])
         _write_frame(ws, derived[name], index=index)
-        contents.append((titles[name], _DESCRIPTIONS.get(name, name), len(derived[name])))
+        contents.append((titles[name], (table_description(name) or name), len(derived[name])))
     for name, frame in tables.items():
         ws = wb.create_sheet(data_titles[name])
         _write_frame(ws, frame)
-        contents.append((data_titles[name], _DESCRIPTIONS.get(name, name), len(frame)))
+        contents.append((data_titles[name], (table_description(name) or name), len(frame)))
 
     fields = [
         (data_titles.get(name) or titles[name], str(column), field_label(str(column)))

@@ -1,1 +1,114 @@
-"""Derived tables (placeholder)."""
+"""Derived tables from the reader's tables: execution, achievement and re-scoring, findings.
+
+Analysis knows only the reader's tables (reports, indicators, budget, rates, enrollment,
+funds); it never reads report files. Rule tables (weights, grade bands, qualitative bands and
+words, identities, rate formulas, units) live as CSV files in ``evalkit/rules``.
+
+>>> import pandas as pd
+>>> from evalkit.analysis import derive
+>>> out = derive({"budget": pd.DataFrame({"report_id": ["r", "r"], "scope": ["部门整体"] * 2,
+...     "stage": ["年初预算", "决算"], "item": ["支出合计"] * 2, "parent": [None, None],
+...     "amount_wan": [977.61, 1134.78], "source": ["r:41", "r:45"]})})
+>>> sorted(out)
+['achievement', 'execution', 'findings']
+>>> round(float(out["execution"].loc[0, "rate_vs_initial"]), 2)
+116.08
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ._common import prepare, round_half_up
+from .achievement import ACHIEVEMENT_COLUMNS, achievement, reconcile_units
+from .checks import CHECKS, Finding, check, run_checks
+from .execution import EXECUTION_COLUMNS, execution, structure_shares, year_over_year
+from .rulesets import RuleSet, load_rules
+from .scoring import (
+    RESCORE_COLUMNS,
+    RuleText,
+    national_score,
+    parse_rule_text,
+    qualitative_band,
+    qualitative_range,
+    rescore,
+    score_summary,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ACHIEVEMENT_COLUMNS",
+    "CHECKS",
+    "EXECUTION_COLUMNS",
+    "RESCORE_COLUMNS",
+    "Finding",
+    "RuleSet",
+    "RuleText",
+    "achievement",
+    "check",
+    "derive",
+    "execution",
+    "load_rules",
+    "national_score",
+    "parse_rule_text",
+    "qualitative_band",
+    "qualitative_range",
+    "reconcile_units",
+    "rescore",
+    "round_half_up",
+    "run_checks",
+    "score_summary",
+    "structure_shares",
+    "year_over_year",
+]
+
+
+def derive(
+    tables: Mapping[str, pd.DataFrame | None], rules: RuleSet | str | None = None
+) -> dict[str, pd.DataFrame]:
+    """Compute the derived tables from the reader's tables.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The reader's tables by name: ``reports``, ``indicators``, ``budget``, ``rates``,
+        ``enrollment``, ``funds`` (``residue`` is ignored). Missing tables count as empty.
+    rules : RuleSet or str, optional
+        Scoring rule set, default ``'national'`` (see :func:`load_rules`).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``execution`` (:func:`execution`: one row per report and scope), ``achievement``
+        (:func:`achievement` with the re-scoring columns of :func:`rescore`: one row per
+        indicator row) and ``findings`` (:func:`run_checks`: one row per finding).
+
+    See Also
+    --------
+    structure_shares, score_summary : further derived tables.
+
+    Examples
+    --------
+    >>> ind = pd.DataFrame({"report_id": ["r"], "scope": ["部门整体"], "table": ["附表"],
+    ...     "level3": ["项目经费变动率"], "weight": [5.0], "target_raw": ["±10%"],
+    ...     "target_op": ["±"], "target_value": [10.0], "target_unit": ["%"],
+    ...     "actual_raw": ["70%"], "actual_value": [70.0], "actual_unit": ["%"],
+    ...     "score": [2.0], "source": ["r:508"]})
+    >>> out = derive({"indicators": ind})
+    >>> out["achievement"][["status", "national_score", "score_reported"]].values.tolist()
+    [['未达成', 0.0, 2.0]]
+    >>> out["findings"]["rule"].tolist()
+    ['score-differs-national-rule']
+    """
+    rs = rules if isinstance(rules, RuleSet) else load_rules(rules or "national")
+    t = prepare(tables)
+    ach = achievement(t["indicators"], rules=rs)
+    return {
+        "execution": execution(t["budget"], t["rates"], t["reports"]),
+        "achievement": ach,
+        "findings": run_checks(t, rules=rs, achievement=ach),
+    }

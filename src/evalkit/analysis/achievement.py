@@ -21,7 +21,7 @@ from .scoring import qualitative_band, rescore
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["achievement", "reconcile_units", "ACHIEVEMENT_COLUMNS"]
+__all__ = ["ACHIEVEMENT_COLUMNS", "achievement", "reconcile_units"]
 
 #: Columns :func:`achievement` adds to the indicators table.
 ACHIEVEMENT_COLUMNS: dict[str, str] = {
@@ -117,7 +117,7 @@ def reconcile_units(
     if tu and not au:
         return _borrow(a, t, tu, "实际值", "目标值", "按目标单位", hint, said)
     if au and not tu:
-        value, status, reason = _borrow(t, a, au, "目标值", "实际值", "按实际单位", hint, said)
+        _, status, reason = _borrow(t, a, au, "目标值", "实际值", "按实际单位", hint, said)
         return (a if status == "按实际单位" else None), status, reason
     if hint:
         return a, "按指标名称单位", said(f"目标值与实际值均未写单位，指标名称注明“{hint}”")

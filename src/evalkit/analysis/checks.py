@@ -75,7 +75,7 @@ from .scoring import canonical, leaf_rows
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Finding", "Context", "CHECKS", "check", "run_checks"]
+__all__ = ["CHECKS", "Context", "Finding", "check", "run_checks"]
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def _mode_first(figures: list[_Figure]) -> _Figure:
     """The figure stated most often; on a tie, the one stated first."""
     def first_line(f: _Figure) -> int:
         return min((source_line(s) or 0) for s in f.sources) if f.sources else 0
-    return sorted(figures, key=lambda f: (-len(f.sources), first_line(f)))[0]
+    return min(figures, key=lambda f: (-len(f.sources), first_line(f)))
 
 
 def _combos(total: list[_Figure], parts: list[list[_Figure]], limit: int = 4096):
@@ -391,7 +391,8 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
     with different values.
 
     A value about 10ⁿ times the other is reported as ``unit-scale-suspect``; a value whose
-    words carry a qualifier (市级项目支出 for 项目支出) only as a 提示.
+    words carry a qualifier (市级项目支出 for 项目支出), or that stands in the same sentence as
+    such words for the same item, only as a 提示.
 
     Examples
     --------
@@ -408,10 +409,16 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
         if len(figures) < 2:
             continue
         qualified = {}
-        for rec in rows.to_dict("records"):
+        same_item = b[(b["report_id"] == rid) & (b["scope"] == scope) & (b["key"] == key)]
+        for rec in same_item.to_dict("records"):
             raw, item = text(rec.get("item_raw")) or "", text(rec.get("item")) or ""
-            if item and raw != item and any(q in raw for q in _QUALIFIERS):
-                qualified[float(rec["amount_wan"])] = raw
+            if not (item and raw != item and any(q in raw for q in _QUALIFIERS)):
+                continue
+            # the qualifier covers every figure of this item in the same sentence
+            line = source_line(rec.get("source"))
+            for other in rows.to_dict("records"):
+                if source_line(other.get("source")) == line and num(other.get("amount_wan")) is not None:
+                    qualified[float(other["amount_wan"])] = raw
         where = f"（{context}下）" if context else ""
         yield from _conflicts(rid, f"{scope}{stage}{key}{where}", figures, "万元",
                               "amount-conflict", qualified)
@@ -537,24 +544,36 @@ def _first_number(value: object) -> float | None:
 # rates
 
 
-def _formulas(name: str) -> list[dict[str, str]]:
+def _formulas(name: str) -> tuple[list[dict[str, str]], str | None]:
+    """The formulas of a rate name, and the item a ``{item}`` pattern captured from it."""
     rows = read_rule_file("rate_formulas.csv")
     own = [r for r in rows if r["name"] == name]
     if len(own) == 1 and own[0]["numerator"].startswith("="):
         target = own[0]["numerator"][1:]
-        return [r for r in rows if r["name"] == target]
-    return own
+        return [r for r in rows if r["name"] == target], None
+    if own:
+        return own, None
+    for r in rows:
+        if "{item}" not in r["name"]:
+            continue
+        pattern = re.escape(r["name"]).replace(re.escape("{item}"), "(.+)")
+        m = re.fullmatch(pattern, name)
+        if m:
+            return [x for x in rows if x["name"] == r["name"]], m.group(1)
+    return [], None
 
 
 @check("stated-rates")
 def check_stated_rates(ctx: Context) -> Iterator[Finding]:
     """Rates the report states against the same rate recomputed from its own figures.
 
-    The formulas are in ``rules/rate_formulas.csv`` (a rate may have several: 预算执行率 on
-    the initial or the adjusted budget). Figures on the rate's own line are preferred. The
-    rate passes if any formula with the figures available gives it within the rounding of
-    the stated rate and of the figures; rates whose name has no formula, or whose figures the
-    report does not give, are not judged.
+    The formulas are in ``rules/rate_formulas.csv``: a rate may have several (预算执行率 on
+    the initial or the adjusted budget); ``{item}`` in a name stands for a budget item named
+    in the rate (``差异率人员经费``, ``办公费占比``), ``{parent}`` for the item it is a part of;
+    kind ``change`` is (numerator − denominator) ÷ denominator. Figures on the rate's own
+    line are preferred. The rate passes if any formula with the figures available gives it
+    within the rounding of the stated rate and of the figures; rates whose name has no
+    formula, or whose figures the report does not give, are not judged.
 
     Examples
     --------
@@ -575,41 +594,66 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
         stated, name = num(rec.get("value_pct")), text(rec.get("name"))
         if stated is None or name is None:
             continue
-        formulas = _formulas(name)
+        formulas, captured = _formulas(name)
         if not formulas:
             logger.debug("no formula for rate %s", name)
             continue
         rid, scope = rec["report_id"], rec["scope"]
-        line = source_line(rec.get("source"))
         rows = b[(b["report_id"] == rid) & (b["scope"] == scope)]
+        items = [None]
+        if captured is not None:
+            named = rows[(rows["key"] == captured) | (rows["item_raw"] == captured)]
+            items = list(dict.fromkeys(named["key"]))
         candidates = []
         for formula in formulas:
-            n_stage, n_item = formula["numerator"].split(":")
-            d_stage, d_item = formula["denominator"].split(":")
-            stages = [(n_stage, d_stage)] if n_stage != "*" else [(s, s) for s in
-                                                                   ("年初预算", "调整预算", "决算")]
-            for ns, ds in stages:
-                nums = _rate_figures(rows, ns, n_item, line)
-                dens = _rate_figures(rows, ds, d_item, line)
-                for n, d in itertools.product(nums, dens):
-                    if not d.value:
-                        continue
-                    r = n.value / d.value * 100
-                    tol = (half_unit(rec.get("raw"), stated) + abs(r) * (
-                        n.tol / abs(n.value) if n.value else 0) + abs(r) * d.tol / abs(d.value))
+            for item in items:
+                for r, n, d in _rate_values(rows, formula, item, source_line(rec.get("source"))):
+                    tol = (half_unit(rec.get("raw"), stated) + abs(n.value / d.value * 100) * (
+                        n.tol / abs(n.value) if n.value else 0)
+                        + abs(n.value / d.value * 100) * d.tol / abs(d.value))
                     candidates.append((abs(stated - r) > tol + 1e-9, abs(stated - r), r, n, d,
-                                       formula["description"]))
+                                       formula))
         if not candidates:
             continue
-        bad, _, r, n, d, description = min(candidates, key=lambda c: (c[0], c[1]))
+        bad, _, r, n, d, formula = min(candidates, key=lambda c: (c[0], c[1]))
         if not bad:
             continue
+        how = (f"({fmt(n.value)}−{fmt(d.value)})÷{fmt(d.value)}" if formula["kind"] == "change"
+               else f"{fmt(n.value)}÷{fmt(d.value)}")
         yield Finding(
             rid, "rate-mismatch", "警告",
             f"报告所述{name}{fmt(stated)}%与按报告数字重算的{fmt(round_half_up(r, 2))}%不符"
-            f"（{description}：{fmt(n.value)}÷{fmt(d.value)}）",
+            f"（{formula['description']}：{how}）",
             fmt(round_half_up(r, 2)), fmt(stated), round_half_up(stated - r, 6),
             join_sources([rec.get("source")], n.sources, d.sources))
+
+
+def _rate_values(rows: pd.DataFrame, formula: Mapping[str, str], item: str | None,
+                 line: int | None) -> Iterator[tuple[float, _Figure, _Figure]]:
+    """(rate, numerator, denominator) for every choice of figures a formula can use."""
+    n_stage, n_item = formula["numerator"].split(":")
+    d_stage, d_item = formula["denominator"].split(":")
+    if item is not None:
+        n_item, d_item = n_item.replace("{item}", item), d_item.replace("{item}", item)
+    stages = [(n_stage, d_stage)] if n_stage != "*" else [(s, s) for s in
+                                                          ("年初预算", "调整预算", "决算")]
+    for ns, ds in stages:
+        if d_item == "{parent}":
+            sel = rows[(rows["stage"] == ns) & (rows["key"] == n_item) & (rows["context"] != "")]
+            pairs = []
+            for context, group in sel.groupby("context", sort=False):
+                parent, _, above = context.rpartition("/")[::-1]
+                parents = rows[(rows["stage"] == ds) & (rows["key"] == parent)
+                               & (rows["context"] == above)]
+                pairs.append((_figures(group, "amount_wan"), _figures(parents, "amount_wan")))
+        else:
+            pairs = [(_rate_figures(rows, ns, n_item, line), _rate_figures(rows, ds, d_item, line))]
+        for nums, dens in pairs:
+            for n, d in itertools.product(nums, dens):
+                if not d.value:
+                    continue
+                ratio = n.value / d.value * 100
+                yield (ratio - 100 if formula["kind"] == "change" else ratio), n, d
 
 
 def _rate_figures(rows: pd.DataFrame, stage: str, item: str, line: int | None) -> list[_Figure]:
@@ -759,9 +803,9 @@ def check_score_total(ctx: Context) -> Iterator[Finding]:
         if total is None or len(leaves) < 2 or leaves["score"].isna().any():
             continue
         weights = leaves["weight"]
-        if weights.notna().any():
-            if weights.isna().any() or abs(float(weights.sum()) - 100) > 0.5:
-                continue
+        incomplete = weights.isna().any() or abs(float(weights.sum()) - 100) > 0.5
+        if weights.notna().any() and incomplete:
+            continue
         s = float(leaves["score"].sum())
         tol = _exact(total) + sum(_exact(x) for x in leaves["score"])
         if abs(s - total) > tol + 1e-9:
@@ -1051,7 +1095,8 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
     """Indicator actuals against the same figure stated in the text (参保人数, 基金征缴, 待遇支付).
 
     Links from indicator names to enrollment and fund figures are in
-    ``rules/indicator_links.csv`` (all keywords must occur in the name).
+    ``rules/indicator_links.csv`` (all keywords must occur in the name, no excluded word:
+    a 征缴 indicator about a 缴费标准 is not the fund's income).
 
     Examples
     --------
@@ -1073,6 +1118,8 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
         name = text(rec.get("level3")) or ""
         for link in links:
             if not all(k in name for k in link["keywords"].split("|")):
+                continue
+            if any(k and k in name for k in link["exclude"].split("|")):
                 continue
             rid = rec["report_id"]
             table = ctx.tables[link["table"]]

@@ -33,12 +33,12 @@ from ._common import (
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "EXECUTION_COLUMNS",
     "execution",
-    "structure_shares",
-    "year_over_year",
     "execution_rate_names",
     "pick_amount",
-    "EXECUTION_COLUMNS",
+    "structure_shares",
+    "year_over_year",
 ]
 
 STAGES = ("年初预算", "调整预算", "决算")
@@ -55,7 +55,7 @@ EXECUTION_COLUMNS: dict[str, str] = {
     "initial_total": "Float64", "adjusted_total": "Float64", "final_total": "Float64",
     "total_basis": "str", "carryover": "Float64",
     "rate_vs_initial": "Float64", "rate_vs_adjusted": "Float64", "rate_vs_available": "Float64",
-    "stated_rate": "Float64", "stated_rate_name": "str", "stated_rate_source": "str",
+    "rate_stated": "Float64", "rate_stated_name": "str", "rate_stated_source": "str",
     "difference_vs_initial": "Float64", "difference_vs_adjusted": "Float64",
     "stated_basis": "str",
     "shares_stage": "str", "basic_share": "Float64", "project_share": "Float64",
@@ -117,7 +117,7 @@ def pick_amount(rows: pd.DataFrame, stage: str, item: str,
     lines = [source_line(s) or 0 for s in sel["source"]]
     counts = Counter(values)
     order = {v: min(ln for x, ln in zip(values, lines) if x == v) for v in counts}
-    best = sorted(counts, key=lambda v: (-counts[v], order[v]))[0]
+    best = min(counts, key=lambda v: (-counts[v], order[v]))
     sources = [s for s, v in zip(sel["source"], values) if v == best and text(s)]
     note = ""
     if len(counts) > 1:
@@ -158,15 +158,17 @@ def _rate(numerator: float | None, denominator: float | None) -> float | None:
     return round_half_up(numerator / denominator * 100, 6)
 
 
-def _shares(rows: pd.DataFrame, stage: str) -> tuple[dict[str, float | None], list[str]]:
-    out, sources = {}, []
+def _shares(rows: pd.DataFrame, stage: str) -> tuple[dict[str, float | None], list[str],
+                                                     list[str]]:
+    out, sources, notes = {}, [], []
     for spec in read_rule_file("shares.csv"):
-        n, s1, _ = pick_amount(rows, stage, spec["numerator"])
-        d, s2, _ = pick_amount(rows, stage, spec["denominator"])
+        n, s1, n1 = pick_amount(rows, stage, spec["numerator"])
+        d, s2, n2 = pick_amount(rows, stage, spec["denominator"])
         out[spec["name"]] = _rate(n, d)
         if out[spec["name"]] is not None:
             sources += s1 + s2
-    return out, sources
+            notes += [x for x in (n1, n2) if x]
+    return out, sources, notes
 
 
 def structure_shares(budget: pd.DataFrame) -> pd.DataFrame:
@@ -269,7 +271,7 @@ def execution(
         - ``rate_vs_initial`` = final ÷ initial × 100, ``rate_vs_adjusted`` = final ÷
           adjusted × 100, ``rate_vs_available`` = final ÷ (adjusted, else initial, +
           ``carryover`` 上年结转结余) × 100;
-        - ``stated_rate`` (the report's own), ``difference_vs_initial`` /
+        - ``rate_stated`` (the report's own), ``difference_vs_initial`` /
           ``difference_vs_adjusted`` (stated − recomputed) and ``stated_basis`` (the
           denominator the stated rate matches within the rounding of the figures);
         - structure shares in percent at ``shares_stage`` (决算 when it has a total, else the
@@ -337,8 +339,8 @@ def execution(
         if stated is not None:
             rec, diffs, n_stated = stated
             row.update({
-                "stated_rate": rec["value_pct"], "stated_rate_name": rec["name"],
-                "stated_rate_source": rec["source"],
+                "rate_stated": rec["value_pct"], "rate_stated_name": rec["name"],
+                "rate_stated_source": rec["source"],
                 "difference_vs_initial": round_half_up(diffs["年初预算"], 6)
                 if "年初预算" in diffs else None,
                 "difference_vs_adjusted": round_half_up(diffs["调整预算"], 6)
@@ -360,10 +362,11 @@ def execution(
         share_stage = next((s for s in ("决算", "调整预算", "年初预算") if totals[s] is not None),
                            None)
         if share_stage:
-            shares, s_shares = _shares(group, share_stage)
+            shares, s_shares, n_shares = _shares(group, share_stage)
             row.update(shares)
             row["shares_stage"] = share_stage
             sources += s_shares
+            notes += n_shares
         row["note"] = "；".join(dict.fromkeys(n for n in notes if n)) or None
         row["sources"] = join_sources(sources)
         rows.append(row)

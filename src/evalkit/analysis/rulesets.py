@@ -16,21 +16,25 @@ A rule set has five tables:
     named settings (decimals of scores, the reverse-indicator multiple, …).
 
 The national rule set (财预〔2020〕10号) is ``national``. A provincial variant is a new set of
-files, e.g. ``hubei_grades.csv``; tables the variant does not have are taken from
-``national``.
+files, e.g. ``hubei_grades.csv`` (in this folder, or in a folder passed as ``directory``);
+tables the variant does not have are taken from ``national``.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import logging
+import math
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from ._common import read_rule_file, rule_file_exists
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["RuleSet", "load_rules", "TABLES"]
+__all__ = ["TABLES", "RuleSet", "load_rules"]
 
 TABLES = ("weights", "grades", "qualitative_bands", "qualitative_words", "parameters")
 
@@ -82,7 +86,7 @@ class RuleSet:
         >>> rules.grade_for(None) is None
         True
         """
-        if score is None or score != score:
+        if score is None or math.isnan(score):
             return None
         for row in self.grades:
             lower = float(row["lower"]) if row.get("lower") else float("-inf")
@@ -127,20 +131,23 @@ class RuleSet:
         best: tuple[int, str, float] | None = None
         for row in self.weights:
             for alias in row["aliases"].split("|"):
-                if alias and (label == alias or alias in label):
-                    if best is None or len(alias) > best[0]:
-                        best = (len(alias), row["level1"], float(row["weight"]))
+                matches = bool(alias) and (label == alias or alias in label)
+                if matches and (best is None or len(alias) > best[0]):
+                    best = (len(alias), row["level1"], float(row["weight"]))
         return None if best is None else (best[1], best[2])
 
 
 @functools.cache
-def load_rules(name: str = "national") -> RuleSet:
+def load_rules(name: str = "national", directory: str | os.PathLike | None = None) -> RuleSet:
     """Load a scoring rule set from ``evalkit/rules/<name>_<table>.csv``.
 
     Parameters
     ----------
     name : str, default 'national'
         The rule set. Tables a variant does not provide are taken from ``national``.
+    directory : path-like, optional
+        A folder holding the variant's files (``<name>_<table>.csv``), for rule sets kept
+        outside the package; the national tables still come from the package.
 
     Returns
     -------
@@ -159,14 +166,26 @@ def load_rules(name: str = "national") -> RuleSet:
     >>> rules.parameter("reverse_zero_multiple")
     '2'
     """
-    found = [t for t in TABLES if rule_file_exists(f"{name}_{t}.csv")]
+    folder = Path(directory) if directory is not None else None
+
+    def exists(filename: str) -> bool:
+        return (folder / filename).is_file() if folder else rule_file_exists(filename)
+
+    def read(filename: str) -> tuple[dict[str, str], ...]:
+        if folder and (folder / filename).is_file():
+            lines = (folder / filename).read_text(encoding="utf-8-sig").splitlines()
+            return tuple(dict(row) for row in csv.DictReader(lines))
+        return read_rule_file(filename)
+
+    found = [t for t in TABLES if exists(f"{name}_{t}.csv")]
     if not found:
-        raise ValueError(f"no rule files named {name}_*.csv in evalkit/rules")
+        where = folder or "evalkit/rules"
+        raise ValueError(f"no rule files named {name}_*.csv in {where}")
     tables = {}
     for table in TABLES:
         source = name if table in found else "national"
         if source != name:
             logger.info("rule set %s has no %s table; using national", name, table)
-        tables[table] = read_rule_file(f"{source}_{table}.csv")
+        tables[table] = read(f"{source}_{table}.csv")
     parameters = {row["name"]: row["value"] for row in tables.pop("parameters")}
     return RuleSet(name=name, parameters=parameters, **tables)

@@ -45,13 +45,13 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "RuleText",
     "canonical",
-    "qualitative_band",
+    "leaf_rows",
     "national_score",
-    "qualitative_range",
     "parse_rule_text",
+    "qualitative_band",
+    "qualitative_range",
     "rescore",
     "score_summary",
-    "leaf_rows",
 ]
 
 POSITIVE = (">=", ">")
@@ -607,7 +607,8 @@ def rescore(table: pd.DataFrame, rules: RuleSet | str | None = None) -> pd.DataF
         for a range, the distance to the nearest end, 0 inside it), ``national_method`` (the
         arithmetic in words), and for the report's own rule: ``rule_text_used``,
         ``rule_source`` (where the rule text stands: the row itself, or the row of the same
-        indicator in another table), ``rule_status`` (已解析 / 无法解析 / 无评分细则),
+        indicator in another table), ``rule_status`` (已解析 / 无法解析 / 无评分细则 /
+        无实际完成值),
         ``rule_kind``, ``rule_score``, ``rule_difference``, ``rule_reason``.
 
     Examples
@@ -639,9 +640,9 @@ def rescore(table: pd.DataFrame, rules: RuleSet | str | None = None) -> pd.DataF
     for rec in df.to_dict("records"):
         rows.append(_rescore_row(rec, rule_of, explanation_of, rs))
     extra = frame(rows, RESCORE_COLUMNS)
-    for col in RESCORE_COLUMNS:
+    for col, dtype in RESCORE_COLUMNS.items():
         df[col] = extra[col].to_numpy() if len(df) else extra[col]
-        df[col] = df[col].astype(RESCORE_COLUMNS[col])
+        df[col] = df[col].astype(dtype)
     return df
 
 
@@ -686,6 +687,9 @@ def _rescore_row(rec: dict, rule_of: dict, explanation_of: dict, rs: RuleSet) ->
         out["rule_status"] = "无评分细则"
         return out
     out["rule_text_used"], out["rule_source"] = rule, source
+    if text(rec.get("actual_raw")) is None and num(rec.get("actual_value")) is None:
+        out["rule_status"] = "无实际完成值"
+        return out
     parsed = parse_rule_text(rule)
     if parsed is None:
         out["rule_status"] = "无法解析"

@@ -15,6 +15,8 @@ import re
 from evalkit.document import Row, Table
 from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit, single_text
 from evalkit.extract.indicators import _header_roles
+from evalkit.extract.procurement import extract_procurement
+from evalkit.extract.staff_assets import asset_item, staff_category
 from evalkit.extract.narrative import _clean_parent, _stage, budget_item, item_parent, mentioned_item
 from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan
 
@@ -122,7 +124,7 @@ def _looks_header(row: Row) -> bool:
     return all(len(t) <= 20 for t in texts) and not re.match(r"^\d+[、.]", texts[0])
 
 
-def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list[dict]) -> None:
+def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list[dict], found: dict) -> None:
     default_stage = (_stage(compact(caption)) or (None, None))[0] if caption else None
     unit = declared_unit([caption or ""]) or "万元"
     for row in rows:
@@ -131,6 +133,20 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
             label, value = texts[i], texts[i + 1]
             q = _number(value)
             if q is None or _number(label) is not None:
+                continue
+            line = row.cells[i + 1].line
+            staff = staff_category(label)
+            if staff and q.unit in (None, "人") and float(q.value).is_integer():
+                found["staff"].append({"report_id": ctx.doc.report_id, "category": staff[0], "category_raw": staff[1],
+                                       "persons": int(q.value), "raw": value, "source": ctx.source(line)})
+                ctx.place(line, q.text_value)
+                continue
+            asset = asset_item(label)
+            if asset:
+                found["assets"].append({"report_id": ctx.doc.report_id, "item": asset[0], "item_raw": asset[1],
+                                        "amount_wan": to_wan(q, declared_unit([label]) or unit), "raw": value,
+                                        "source": ctx.source(line)})
+                ctx.place(line, q.text_value)
                 continue
             hit = budget_item(label, strict=True)
             if hit is None:
@@ -151,7 +167,7 @@ def _rec(ctx, line, stage, item, raw, parent, amount):
 
 
 def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
-          out: list[dict], rates: list[dict], residue: list[tuple[int, str, str]]) -> None:
+          out: list[dict], rates: list[dict], found: dict) -> None:
     width = max(len(r.cells) for r in data)
     paths = column_paths([r.texts for r in header], width)
     context_texts = [caption or ""] + [t.text for t in table.context]
@@ -181,7 +197,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             item = ("支出合计", leaf[-1])
         if item and compact(leaf[-1]) == "小计" and compact(group) == "支出":
             item = ("支出合计", leaf[-1])
-        col_info.append((item, stage, parent, is_share, path))
+        asset = asset_item(leaf[-1]) if leaf and not item else None
+        col_info.append((item, stage, parent, is_share, path, asset))
     totals_rows = [r for r in data if _TOTAL_ROW.search(r.texts[0] if r.texts else "")]
     for row in data:
         texts = row.texts + [""] * (width - len(row.texts))
@@ -191,17 +208,23 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         row_is_share = bool(re.search(r"差异率|占比|比重", label))
         is_entity = row_item is None and row_stage is None and not row_is_share
         if is_entity and totals_rows and row not in totals_rows:
-            nums = [t for t in texts[1:] if _number(t)]
-            if nums:
-                residue.append((row.line, " | ".join(t for t in texts if t), "下属机构明细行，只取汇总行"))
+            for j, cell in enumerate(row.cells[1:], start=1):
+                q = _number(cell.label)
+                if q is not None:
+                    found["ignored"].append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
             continue
         for j in range(1, width):
             cell_text = texts[j]
             q = _number(cell_text)
             if q is None:
                 continue
-            item, stage, parent, col_share, path = col_info[j]
+            item, stage, parent, col_share, path, asset = col_info[j]
             line = row.cells[j].line if j < len(row.cells) else row.line
+            if asset and not row_item and not row_stage:
+                found["assets"].append({"report_id": ctx.doc.report_id, "item": asset[0], "item_raw": asset[1],
+                                        "amount_wan": to_wan(q, unit), "raw": cell_text, "source": ctx.source(line)})
+                ctx.place(line, q.text_value)
+                continue
             if row_is_share or col_share or q.unit == "%":
                 name_row = label if not row_item else row_item[0]
                 name = f"{name_row}{''.join(path[-1:])}" if not col_share else f"{name_row}{path[-1]}"
@@ -267,11 +290,13 @@ def _detailed_item(table: Table) -> str:
     return ""
 
 
-def extract_budget_tables(ctx: ReportContext) -> tuple[list[dict], list[dict], list[tuple[int, str, str]]]:
-    """Budget rows, rate rows and residue (line, text, reason) from every table of a report."""
+def extract_budget_tables(ctx: ReportContext) -> dict[str, list]:
+    """Rows found in the tables of a report: budget, rates, staff, assets, procurement and
+    ``ignored`` (line, number, reason) for numbers deliberately left out (sub-unit rows)."""
     out: list[dict] = []
     rates: list[dict] = []
-    residue: list[tuple[int, str, str]] = []
+    found: dict[str, list] = {"staff": [], "assets": [], "ignored": []}
+    found["procurement"] = extract_procurement(ctx)
     for table in ctx.doc.tables:
         for caption, rows, _start in _parts(table):
             h = 0
@@ -282,8 +307,9 @@ def extract_budget_tables(ctx: ReportContext) -> tuple[list[dict], list[dict], l
                 continue
             if header and any(_header_roles(r) for r in header):
                 continue  # an indicator table
+            before = len(out) + len(rates) + len(found["assets"])
             if header and len(header[-1].cells) >= 2:
-                _grid(header, data, caption, table, ctx, out, rates, residue)
-            else:
-                _kv_rows(data, caption, ctx, out)
-    return out, rates, residue
+                _grid(header, data, caption, table, ctx, out, rates, found)
+            if len(out) + len(rates) + len(found["assets"]) == before:
+                _kv_rows(rows, caption, ctx, out, found)  # not a grid: pairs of label and value
+    return {"budget": out, "rates": rates, **found}

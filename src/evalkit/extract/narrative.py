@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from evalkit import vocab
 from evalkit.document import TextLine
 from evalkit.extract.context import ReportContext, compact
+from evalkit.extract.staff_assets import asset_item, staff_category
 from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan, unit_kind
 
 __all__ = ["extract_narrative", "NarrativeRows", "budget_item", "item_parent"]
@@ -24,6 +25,7 @@ __all__ = ["extract_narrative", "NarrativeRows", "budget_item", "item_parent"]
 _DELIMS = "，,；;：:、。！？="
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
 _SENTENCE_END = "。！？"
+_PROCUREMENT_KINDS = ("货物", "工程", "服务")
 _NUM = r"\d+(?:\.\d+)?"
 _FORMULA = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{2,12}}率)\s*=\s*[（(]\s*(?P<a>{_NUM})\s*/\s*(?P<b>{_NUM})\s*[)）]\s*[×xX*]"
@@ -37,6 +39,8 @@ class NarrativeRows:
 
     enrollment: list[dict] = field(default_factory=list)
     funds: list[dict] = field(default_factory=list)
+    staff: list[dict] = field(default_factory=list)
+    assets: list[dict] = field(default_factory=list)
     budget: list[dict] = field(default_factory=list)
     rates: list[dict] = field(default_factory=list)
 
@@ -151,6 +155,10 @@ def _stage(text: str) -> tuple[str, str] | None:
 def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
     while end > floor and text[end - 1] in " :：为是":
         end -= 1
+    if end > floor and text[end - 1] in "）)":
+        opening = max(text.rfind("（", floor, end), text.rfind("(", floor, end))
+        if opening > floor:
+            end = opening  # '资产总额（账面净值，下同）69.91万元': the remark is not the label
     start = end
     while start > floor and text[start - 1] not in _DELIMS:
         start -= 1
@@ -170,10 +178,13 @@ class _LineState:
     outer: str = ""  # parent path carried over from the previous line ('（1）基本支出…其中：')
     sentence_top: str | None = None  # the first item of the current sentence
     new_sentence: bool = False
+    last_item: str | None = None
     subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
 
 
 class _Reader:
+    _after = ""
+
     def __init__(self, ctx: ReportContext, fiscal_year: int | None):
         self.ctx = ctx
         self.fiscal_year = fiscal_year
@@ -219,13 +230,19 @@ class _Reader:
             sentence = folded[sentence_start : f.start]
             self._flow_from(segment, state)
             kind = f.quantity.kind
+            self._after = folded[f.end: f.end + 10]
             if kind == "persons":
                 self._persons(line, f, window, sentence, clause)
             elif kind == "money":
-                if not self._fund(line, f, window, clause, state):
+                if self._asset(line, f, window):
+                    pass
+                elif not self._fund(line, f, window, clause, state):
                     self._budget(line, f, window, segment, state)
+            elif kind is None and re.search(r"率(?:为|是)\s*$", folded[max(0, f.start - 4): f.start]):
+                self._rate(line, f, window, segment, state)
             elif kind == "percent":
-                self._rate(line, f, window, state)
+                if not re.search(r"[<>≤≥＜＞=]\s*$", folded[max(0, f.start - 2): f.start]):
+                    self._rate(line, f, window, segment, state)
             if kind in ("money", "persons", "percent", "count") or f.quantity.unit is None:
                 prev_end = f.end
         tail = folded[prev_end:]
@@ -240,6 +257,7 @@ class _Reader:
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str, clause: str) -> None:
         if not any(w in sentence for w in _words("enrollment")):
+            self._staff(line, f, window, self._after)
             return
         if any(w in window for w in _words("enrollment_exclude")):
             return
@@ -258,6 +276,28 @@ class _Reader:
         )
         self.ctx.place(line, q.text_value)
 
+    def _staff(self, line: int, f: Found, window: str, after: str = "") -> None:
+        hit = staff_category(re.sub(r"[（(]$", "", window))
+        if hit is None and after:
+            m = re.match(r"^[\u4e00-\u9fff]{0,6}?(人员|执法人员)", after)
+            hit = staff_category(m.group(0)) if m else None
+        if hit is None:
+            return
+        q = f.quantity
+        self.rows.staff.append(self._rec(line, category=hit[0], category_raw=hit[1], persons=to_persons(q),
+                                         raw=q.raw.strip()))
+        self.ctx.place(line, q.text_value)
+
+    def _asset(self, line: int, f: Found, window: str) -> bool:
+        hit = asset_item(window)
+        if hit is None:
+            return False
+        q = f.quantity
+        self.rows.assets.append(self._rec(line, item=hit[0], item_raw=hit[1], amount_wan=to_wan(q),
+                                          raw=q.raw.strip()))
+        self.ctx.place(line, q.text_value)
+        return True
+
     # ------------------------------------------------------------------ funds
     def _fund(self, line: int, f: Found, window: str, clause: str, state: _LineState) -> bool:
         schemes = vocab.alternation("schemes")
@@ -270,8 +310,7 @@ class _Reader:
         if any(w in window for w in _words("fund_exclude")):
             return False
         if any(w in window for w in _words("change")):
-            self.ctx.place(line, f.quantity.text_value)  # a change, deliberately not an amount
-            return True
+            return True  # a change, not an amount: the ignore rule 'change' accounts for it
         if budget_item(window) and not m:
             return False
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
@@ -292,8 +331,7 @@ class _Reader:
     # ----------------------------------------------------------------- budget
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         if any(w in window for w in _words("change")):
-            self.ctx.place(line, f.quantity.text_value)
-            return
+            return  # a change, not an amount: the ignore rule 'change' accounts for it
         st = _stage(segment)
         if st:
             explicit = st[1] not in ("预算",)
@@ -302,7 +340,11 @@ class _Reader:
                     state.parts_of = None
                 state.stage = st[0]
                 state.stage_explicit = state.stage_explicit or explicit
+        if "其中" in segment and state.top_item and not state.new_sentence:
+            state.parts_of = state.top_item
         hit = budget_item(window)
+        if hit is None and state.parts_of == "政府采购" and compact(window) in _PROCUREMENT_KINDS:
+            hit = (f"政府采购{compact(window)}", compact(window))
         window_stage = _stage(compact(window))
         if hit is None and window_stage is None:
             return
@@ -338,6 +380,7 @@ class _Reader:
             if state.sentence_top is None:
                 state.sentence_top = item
         parent = _clean_parent(parent, item)
+        state.last_item = item
         q = f.quantity
         self.rows.budget.append(
             self._rec(line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=item,
@@ -369,16 +412,16 @@ class _Reader:
         return handled
 
     # ------------------------------------------------------------------ rates
-    def _rate(self, line: int, f: Found, window: str, state: _LineState) -> None:
-        w = compact(window)
-        m = re.search(r"([\u4e00-\u9fff]{0,10}?(?:率|占比|比重))(?:为|达到|达|是|约)?$", w)
-        if m:
-            name = m.group(1)
+    def _rate(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
+        w = compact(segment)
+        names = re.findall(r"[\u4e00-\u9fff]{1,10}?(?:率|占比|比重|比例|满意度|知晓度)", w)
+        if names:
+            name = re.sub(r"^(?:[其中和及、]|分别为|我区|我局|全区|全市|全县)+", "", names[-1])
         else:
-            m2 = re.search(r"占([\u4e00-\u9fff]{1,8}?)(?:的)?$", w)
+            m2 = re.search(r"占([\u4e00-\u9fff]{1,8}?)(?:的)?$", compact(window))
             if not m2:
                 return
-            name = f"{state.top_item or ''}占{m2.group(1)}比重"
+            name = f"{state.last_item or ''}占{m2.group(1)}比重"
         q = f.quantity
         self.rows.rates.append(
             self._rec(line, scope=self.ctx.scope_at(line), name=name, value_pct=q.value,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 from evalkit import vocab
 from evalkit.extract.context import ReportContext, compact, number_key
@@ -34,20 +35,28 @@ def _ignored_spans(text: str) -> list[tuple[int, int, str]]:
     spans = []
     for pattern, reason in _rules():
         for m in pattern.finditer(text):
-            spans.append((m.start("n"), m.end("n"), reason))
+            if "n" in pattern.groupindex:
+                spans.append((m.start("n"), m.end("n"), reason))
+            else:
+                spans.append((0, len(text), reason))  # the rule ignores the whole line
     return spans
 
 
 def _snippet(text: str, start: int, end: int) -> str:
     left = text[max(0, start - 14) : start]
     left = re.split(r"[。；;]", left)[-1]
-    return (left + text[start:end]).strip()
+    return (left + text[start:end]).replace("\t", " | ").strip()
 
 
-def residue_and_coverage(ctx: ReportContext, extra: list[tuple[int, str, str]] = ()) -> tuple[list[dict], dict]:
-    """Residue rows and the coverage row of a report, after all extractors have run."""
+def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, str, str]] = ()
+                         ) -> tuple[list[dict], dict]:
+    """Residue rows and the coverage row of a report, after all extractors have run.
+
+    ``ignored_numbers`` are (line, number, reason) that an extractor deliberately left out.
+    """
     doc = ctx.doc
     placed = ctx.placed.copy()
+    deliberate = Counter((line, number_key(n)) for line, n, _ in ignored_numbers if n)
     table_lines: dict[int, str] = {}  # line -> label of the cell before (for key-value forms)
     for table in doc.tables:
         for row in table.rows:
@@ -56,10 +65,6 @@ def residue_and_coverage(ctx: ReportContext, extra: list[tuple[int, str, str]] =
                 table_lines[cell.line] = prev
                 prev = compact(cell.text)
     rows: list[dict] = []
-    reported = {line for line, _, _ in extra}
-    for line, text, reason in extra:
-        rows.append({"report_id": doc.report_id, "line": line, "text": text[:80], "reason": reason,
-                     "source": ctx.source(line)})
     cov = dict.fromkeys(COVERAGE_COLUMNS[1:7], 0)
     for no, raw in enumerate(doc.lines, start=1):
         if not raw.strip():
@@ -82,11 +87,17 @@ def residue_and_coverage(ctx: ReportContext, extra: list[tuple[int, str, str]] =
                     placed[(no, number_key(k))] -= 1
                 cov[f"{prefix}_placed"] += 1
                 continue
-            if any(s <= f.start < e for s, e, _ in ignored) or any(w in label_before for w in _IGNORED_LABELS):
+            if all(deliberate[(no, number_key(k))] > 0 for k in keys if k):
+                for k in keys:
+                    deliberate[(no, number_key(k))] -= 1
+                cov[f"{prefix}_ignored"] += 1
+                continue
+            digit = f.start + (1 if text[f.start] in "+-" else 0)
+            if any(s <= digit < e for s, e, _ in ignored) or any(w in label_before for w in _IGNORED_LABELS):
                 cov[f"{prefix}_ignored"] += 1
                 continue
             unplaced.append(f)
-        if unplaced and no not in reported:
+        if unplaced:
             snippets = "；".join(_snippet(text, f.start, f.end) for f in unplaced[:6])
             reason = "表格中的数字未归入任何表" if in_table else "正文中的数字未归入任何表"
             rows.append({"report_id": doc.report_id, "line": no, "text": snippets[:160], "reason": reason,
