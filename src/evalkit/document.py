@@ -107,6 +107,15 @@ class Document:
     blocks: list[Table | TextLine]
     encoding: str = "utf-8"
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, text, reason)
+    #: For formats other than text: where each line came from ('段落12', '表2第3行第4列', '第3页'),
+    #: so that ``source`` can point into the original document. None for text files.
+    locators: list[str] | None = None
+
+    def locate(self, line: int) -> str:
+        """Where a (1-based) line stands in the original document: the line itself for text."""
+        if self.locators and 0 < line <= len(self.locators) and self.locators[line - 1]:
+            return self.locators[line - 1]
+        return str(line)
 
     @property
     def tables(self) -> list[Table]:
@@ -316,6 +325,24 @@ def rebuild_blocks(lines: list[str]) -> list[Table | TextLine]:
 
 
 # ------------------------------------------------------------------------ loading
+def document_from_lines(lines: list[str], report_id: str, source_file: str = "", sha256: str = "",
+                        encoding: str = "", locators: list[str] | None = None) -> Document:
+    """Build a :class:`Document` from lines in the text layouts (readers of other formats use this).
+
+    A reader of .docx, .html or .pdf renders paragraphs as lines and each table as one cell
+    per line (a tab before each cell, a blank line between rows), and gives a locator per line.
+
+    Examples
+    --------
+    >>> doc = document_from_lines(["\t一级指标", "\t目标值", "", "\t产出", "\t≥1次"], "r",
+    ...                           locators=["表1第1行第1列", "表1第1行第2列", "", "表1第2行第1列", "表1第2行第2列"])
+    >>> doc.tables[0].rows[1].texts, doc.locate(5)
+    (['产出', '≥1次'], '表1第2行第2列')
+    """
+    return Document(report_id=report_id, source_file=source_file, sha256=sha256, lines=list(lines),
+                    blocks=rebuild_blocks(list(lines)), encoding=encoding, locators=locators)
+
+
 def document_from_text(text: str, report_id: str, source_file: str = "", sha256: str = "",
                        encoding: str = "utf-8") -> Document:
     """Build a :class:`Document` from already decoded text.

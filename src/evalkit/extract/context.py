@@ -46,7 +46,8 @@ class ReportContext:
         self.projects = list(_find_projects(self.doc))
 
     def source(self, line: int) -> str:
-        return f"{self.doc.report_id}:{line}"
+        """'<report_id>:<line>' (or the locator in a .docx/.html/.pdf document)."""
+        return f"{self.doc.report_id}:{self.doc.locate(line)}"
 
     def scope_at(self, line: int) -> str:
         """The scope in force at a line: the last project named before it, or 部门整体."""
