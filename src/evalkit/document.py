@@ -334,7 +334,7 @@ def document_from_lines(lines: list[str], report_id: str, source_file: str = "",
 
     Examples
     --------
-    >>> doc = document_from_lines(["\t一级指标", "\t目标值", "", "\t产出", "\t≥1次"], "r",
+    >>> doc = document_from_lines(["\\t一级指标", "\\t目标值", "", "\\t产出", "\\t≥1次"], "r",
     ...                           locators=["表1第1行第1列", "表1第1行第2列", "", "表1第2行第1列", "表1第2行第2列"])
     >>> doc.tables[0].rows[1].texts, doc.locate(5)
     (['产出', '≥1次'], '表1第2行第2列')
