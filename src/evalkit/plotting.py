@@ -54,6 +54,7 @@ __all__ = [
     "SVG_HASHSALT",
     "build_charts",
     "cjk_font_family",
+    "consensus",
     "house_style",
     "plot_achievement",
     "plot_budget_structure",
@@ -369,19 +370,49 @@ def _numeric(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("float64")
 
 
-def _consensus(df: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
-    """One value per key: the value stated most often, ties going to the first stated.
+def consensus(df: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """One value per key: the value stated most often, a tie going to the one stated first.
 
-    Reports often state a figure several times (summary, narrative, table); the tables keep
-    every statement and the checks compare them. A chart shows one value per quantity.
+    Reports often state a figure several times (summary, narrative, table) and the reader's
+    tables keep every statement; the checks compare them. A chart shows one value per
+    quantity, chosen by this function, so a notebook can show exactly what a chart draws.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table with the *keys* columns and a *value* column; rows with a missing value are
+        ignored.
+    keys : list of str
+        Columns that name a quantity (e.g. ``['report_id', 'year', 'scheme']``).
+    value : str
+        The column of the figure.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns *keys* + [*value*], one row per key, in the order the chosen values are
+        first stated.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evalkit.plotting import consensus
+    >>> df = pd.DataFrame({"year": [2024, 2024, 2024, 2022],
+    ...                    "persons": [430100, 430600, 430100, 470300]})
+    >>> consensus(df, ["year"], "persons")
+       year  persons
+    0  2024   430100
+    1  2022   470300
     """
     d = df.loc[df[value].notna(), keys + [value]]
     if d.empty:
         return d.reset_index(drop=True)
-    counts = d.groupby(keys + [value], sort=False, dropna=False).size().rename("_n").reset_index()
+    groups = d.groupby(keys + [value], sort=False, dropna=False)
+    counts = groups.size().rename("_n").reset_index()
+    counts["_first"] = range(len(counts))
     counts = counts.sort_values("_n", ascending=False, kind="stable")
-    out = counts.drop_duplicates(keys, keep="first").drop(columns="_n")
-    return out.reset_index(drop=True)
+    out = counts.drop_duplicates(keys, keep="first").sort_values("_first", kind="stable")
+    return out.drop(columns=["_n", "_first"]).reset_index(drop=True)
 
 
 def _report_labels(reports: pd.DataFrame | None, report_ids: list[str]) -> dict[str, str]:
@@ -587,7 +618,7 @@ def plot_enrollment(
     df = _require(enrollment, ["report_id", "year", "scheme", "persons"], "enrollment").copy()
     df["persons"] = _numeric(df["persons"])
     df["report_id"] = df["report_id"].astype(str)
-    df = _consensus(df, ["report_id", "year", "scheme"], "persons")
+    df = consensus(df, ["report_id", "year", "scheme"], "persons")
     if df.empty:
         raise ValueError("enrollment: no head counts to plot")
     series = schemes or _ordered(df["scheme"].astype(str).tolist(), SCHEME_ORDER)
@@ -673,7 +704,7 @@ def plot_funds(
     df["amount_wan"] = _numeric(df["amount_wan"])
     df["report_id"] = df["report_id"].astype(str)
     df = df[df["flow"].isin(flows)]
-    df = _consensus(df, ["report_id", "year", "scheme", "flow"], "amount_wan")
+    df = consensus(df, ["report_id", "year", "scheme", "flow"], "amount_wan")
     if df.empty:
         raise ValueError(f"funds: no amounts for flows {list(flows)}")
     labels = _report_labels(reports, sorted(df["report_id"].unique()))
@@ -1180,7 +1211,7 @@ def plot_budget_structure(
     df = _require(budget, ["report_id", "scope", "stage", "item", "amount_wan"], "budget").copy()
     df["amount_wan"] = _numeric(df["amount_wan"])
     df["report_id"] = df["report_id"].astype(str)
-    df = _consensus(df, ["report_id", "scope", "stage", "item"], "amount_wan")
+    df = consensus(df, ["report_id", "scope", "stage", "item"], "amount_wan")
     labels = _report_labels(reports, sorted(df["report_id"].unique()))
     amounts = {
         (r, s, st, i): v

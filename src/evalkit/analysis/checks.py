@@ -365,7 +365,8 @@ def _conflicts(rid: str, what: str, figures: list[_Figure], unit: str, rule: str
                qualified: Mapping[float, str] | None = None) -> Iterator[Finding]:
     if len(figures) < 2:
         return
-    base = _mode_first(figures)
+    plain = [f for f in figures if f.value not in (qualified or {})]
+    base = _mode_first(plain or figures)
     for f in figures:
         if f is base:
             continue
