@@ -1,9 +1,11 @@
 """Compare extracted tables with the hand-typed expected tables (a debugging aid for developers)."""
 
 import sys
-import pandas as pd
-import evalkit
 from pathlib import Path
+
+import pandas as pd
+
+import evalkit
 
 sys.path.insert(0, "tests")
 from test_samples import KEYS, normalise, load_expected  # noqa

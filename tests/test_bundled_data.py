@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from conftest import REPORTS_DIR, ROOT, require_reports
 
 DATA = ROOT / "data"

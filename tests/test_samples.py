@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import REPORTS_DIR, require_reports
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -52,22 +51,22 @@ KEYS = {
 # side 'expected' = typed by hand but not extracted; 'extracted' = extracted but not in the expected table.
 KNOWN_GAPS = [
     ("001_20c4b1831e34a066", "budget", "expected",
-     dict(scope="医疗保险基金", stage="决算", item="支出合计", amount_wan="129.66", line="803"),
+     {"scope": "医疗保险基金", "stage": "决算", "item": "支出合计", "amount_wan": "129.66", "line": "803"},
      "'该项目共计129.66万元' names neither an item nor a stage"),
     ("002_cb75928c58e7814f", "budget", "expected",
-     dict(stage="决算", item="上年结转结余", amount_wan="43.34", line="312"),
+     {"stage": "决算", "item": "上年结转结余", "amount_wan": "43.34", "line": "312"},
      "the carry-over follows '年初预算收入' in one sentence; the typist read 决算 from the table"),
     ("002_cb75928c58e7814f", "budget", "extracted",
-     dict(stage="年初预算", item="上年结转结余", amount_wan="43.34", line="312"), "same figure, as extracted"),
+     {"stage": "年初预算", "item": "上年结转结余", "amount_wan": "43.34", "line": "312"}, "same figure, as extracted"),
     ("003_4d18a7052260ee74", "indicators", "expected",
-     dict(level2="综合保障管理", level3="行政制度建设水平", line="456"),
+     {"level2": "综合保障管理", "level3": "行政制度建设水平", "line": "456"},
      "a merged 二级指标 cell runs over a page break; its label stands only after the break"),
     ("003_4d18a7052260ee74", "indicators", "extracted",
-     dict(level2="内控管理", level3="行政制度建设水平", line="456"), "same row, as extracted"),
+     {"level2": "内控管理", "level3": "行政制度建设水平", "line": "456"}, "same row, as extracted"),
     ("004_9043c447a98140d2", "budget", "expected",
-     dict(item="上年结转结余", amount_wan="0", line="66"), "'…存量资金上年度为0元' names no vocabulary item"),
+     {"item": "上年结转结余", "amount_wan": "0", "line": "66"}, "'…存量资金上年度为0元' names no vocabulary item"),
     ("004_9043c447a98140d2", "budget", "expected",
-     dict(item="年末结转结余", amount_wan="0", line="66"), "'…本年度为0元' names no vocabulary item"),
+     {"item": "年末结转结余", "amount_wan": "0", "line": "66"}, "'…本年度为0元' names no vocabulary item"),
 ]
 REPORT_IDS = sorted(p.name for p in EXPECTED.iterdir() if p.is_dir()) if EXPECTED.exists() else []
 

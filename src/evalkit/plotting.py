@@ -1258,6 +1258,9 @@ OVERVIEW_TABLES = {
     "enrollment": "参保人数",
     "funds": "基金收支",
     "rates": "比率",
+    "staff": "人员编制",
+    "assets": "资产",
+    "procurement": "政府采购",
     "residue": "未归位内容",
     "findings": "检查发现",
 }

@@ -20,7 +20,7 @@ from evalkit.extract.procurement import PROCUREMENT_COLUMNS
 from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_and_coverage
 from evalkit.extract.staff_assets import ASSET_COLUMNS, STAFF_COLUMNS
 
-__all__ = ["Report", "Corpus", "read_report", "read_reports", "TABLE_NAMES", "SCHEMAS"]
+__all__ = ["SCHEMAS", "TABLE_NAMES", "Corpus", "Report", "read_report", "read_reports"]
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ def _read_one(path: str) -> tuple[str, dict[str, list[dict]] | None, str | None]
         return path, _extract(load_document(path)), None
     except ReportReadError as exc:
         return path, None, str(exc)
-    except Exception as exc:  # noqa: BLE001 - one bad report never stops a batch
+    except Exception as exc:
         log.error("failed to read %s: %s", path, exc)
         log.debug("traceback", exc_info=True)
         return path, None, f"{path}: 解析出错（{type(exc).__name__}: {exc}）"

@@ -15,12 +15,18 @@ import re
 from evalkit.document import Row, Table
 from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit, single_text
 from evalkit.extract.indicators import _header_roles
+from evalkit.extract.narrative import (
+    _clean_parent,
+    _stage,
+    budget_item,
+    item_parent,
+    mentioned_item,
+)
 from evalkit.extract.procurement import extract_procurement
 from evalkit.extract.staff_assets import asset_item, staff_category
-from evalkit.extract.narrative import _clean_parent, _stage, budget_item, item_parent, mentioned_item
 from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan
 
-__all__ = ["extract_budget_tables", "BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths"]
+__all__ = ["BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths", "extract_budget_tables"]
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +135,7 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
     unit = declared_unit([caption or ""]) or "万元"
     for row in rows:
         texts = row.texts
-        for i in range(0, len(texts) - 1):
+        for i in range(len(texts) - 1):
             label, value = texts[i], texts[i + 1]
             q = _number(value)
             if q is None or _number(label) is not None:
@@ -247,9 +253,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_item = col_item
                 elif bare_total and ctx_parent:
                     the_item = (ctx_parent, label)
-                elif item and not bare_total:
-                    the_item = item
-                elif item and bare_total and not topic:
+                elif item and not bare_total or item and bare_total and not topic:
                     the_item = item
                 elif topic and bare_total and stage:
                     the_item = topic

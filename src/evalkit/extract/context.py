@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from evalkit.document import Document, Row, Table, TextLine, clean_label
 from evalkit.quantities import find_quantities, fold
 
-__all__ = ["ReportContext", "DEPARTMENT_SCOPE", "caption_of", "declared_unit", "compact"]
+__all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit"]
 
 DEPARTMENT_SCOPE = "部门整体"
 

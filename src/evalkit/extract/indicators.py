@@ -20,7 +20,7 @@ from evalkit.document import Row, Table, TextLine, clean_label
 from evalkit.extract.context import ReportContext, caption_of, compact, single_text
 from evalkit.quantities import find_quantities, fold, is_missing, parse_number, parse_quantity
 
-__all__ = ["extract_indicators", "INDICATOR_COLUMNS", "TotalScore"]
+__all__ = ["INDICATOR_COLUMNS", "TotalScore", "extract_indicators"]
 
 log = logging.getLogger(__name__)
 
@@ -353,11 +353,10 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
                 ctx.place_text(row.line, " ".join(t for t in texts if t))
                 continue
             for lv in ("level1", "level2"):
-                if lv in values:
-                    if values[lv]:
-                        filled[lv] = clean_level(values[lv], lv)
-                        if lv == "level1":
-                            filled["level2"] = "" if "level2" in values and not values.get("level2") else filled["level2"]
+                if values.get(lv):  # a blank level cell means "same as the row above"
+                    filled[lv] = clean_level(values[lv], lv)
+                    if lv == "level1" and "level2" in values and not values["level2"]:
+                        filled["level2"] = ""  # a new level-1 group starts without a level 2
             name = clean_level(values.get("level3", ""), "level3")
             if not name and not any(values.get(r) for r in VALUE_ROLES):
                 continue
@@ -367,7 +366,7 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
             rec["level1"] = filled["level1"] or None
             rec["level2"] = filled["level2"] or None
             rec["level3"] = name or None
-            if "seq" in values and values["seq"]:
+            if values.get("seq"):
                 seq = parse_number(values["seq"])
                 rec["seq"] = int(seq) if seq is not None and float(seq).is_integer() else None
             _fill_values(rec, values)

@@ -14,7 +14,7 @@ from evalkit.extract.context import compact
 from evalkit.extract.indicators import TotalScore
 from evalkit.quantities import fold, parse_number
 
-__all__ = ["extract_metadata", "normalise_grade", "REPORT_COLUMNS"]
+__all__ = ["REPORT_COLUMNS", "extract_metadata", "normalise_grade"]
 
 REPORT_COLUMNS = [
     "report_id", "department", "province", "city", "county", "fiscal_year", "report_kind",

@@ -20,7 +20,7 @@ from evalkit.extract.context import ReportContext, compact
 from evalkit.extract.staff_assets import asset_item, staff_category
 from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan, unit_kind
 
-__all__ = ["extract_narrative", "NarrativeRows", "budget_item", "item_parent"]
+__all__ = ["NarrativeRows", "budget_item", "extract_narrative", "item_parent"]
 
 _DELIMS = "，,；;：:、。！？="
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
@@ -240,9 +240,8 @@ class _Reader:
                     self._budget(line, f, window, segment, state)
             elif kind is None and re.search(r"率(?:为|是)\s*$", folded[max(0, f.start - 4): f.start]):
                 self._rate(line, f, window, segment, state)
-            elif kind == "percent":
-                if not re.search(r"[<>≤≥＜＞=]\s*$", folded[max(0, f.start - 2): f.start]):
-                    self._rate(line, f, window, segment, state)
+            elif kind == "percent" and not re.search(r"[<>≤≥＜＞=]\s*$", folded[max(0, f.start - 2): f.start]):
+                self._rate(line, f, window, segment, state)  # not a threshold such as '＜95%'
             if kind in ("money", "persons", "percent", "count") or f.quantity.unit is None:
                 prev_end = f.end
         tail = folded[prev_end:]

@@ -11,7 +11,7 @@ from evalkit import vocab
 from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit
 from evalkit.quantities import is_missing, parse_number, parse_quantity, to_wan
 
-__all__ = ["extract_procurement", "PROCUREMENT_COLUMNS"]
+__all__ = ["PROCUREMENT_COLUMNS", "extract_procurement"]
 
 PROCUREMENT_COLUMNS = ["report_id", "seq", "name", "budget_wan", "actual_wan", "method", "supplier", "deal_wan",
                        "agent", "source"]

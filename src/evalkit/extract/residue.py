@@ -16,7 +16,7 @@ from evalkit import vocab
 from evalkit.extract.context import ReportContext, compact, number_key
 from evalkit.quantities import find_quantities, fold
 
-__all__ = ["residue_and_coverage", "RESIDUE_COLUMNS", "COVERAGE_COLUMNS"]
+__all__ = ["COVERAGE_COLUMNS", "RESIDUE_COLUMNS", "residue_and_coverage"]
 
 RESIDUE_COLUMNS = ["report_id", "line", "text", "reason", "source"]
 COVERAGE_COLUMNS = [

@@ -11,7 +11,7 @@ import re
 from evalkit import vocab
 from evalkit.extract.context import compact
 
-__all__ = ["staff_category", "asset_item", "STAFF_COLUMNS", "ASSET_COLUMNS"]
+__all__ = ["ASSET_COLUMNS", "STAFF_COLUMNS", "asset_item", "staff_category"]
 
 STAFF_COLUMNS = ["report_id", "category", "category_raw", "persons", "raw", "source"]
 ASSET_COLUMNS = ["report_id", "item", "item_raw", "amount_wan", "raw", "source"]

@@ -11,7 +11,7 @@ import functools
 import re
 from importlib import resources
 
-__all__ = ["load", "synonyms", "alternation"]
+__all__ = ["alternation", "load", "synonyms"]
 
 
 @functools.cache
