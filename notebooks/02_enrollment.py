@@ -97,12 +97,9 @@ plotting.plot_enrollment(enrollment, reports)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-enrollment_sources = set(enrollment["source"])
+# Rules of evalkit.analysis.checks that concern head counts.
 findings = derived["findings"]
-touches = findings["sources"].fillna("").str.split(";").map(
-    lambda found: bool(enrollment_sources.intersection(s.strip() for s in found))
-)
-flagged = findings[touches]
+flagged = findings[findings["rule"].str.contains("enrollment|headcount")]
 flagged.assign(单位=flagged["report_id"].map(names))[
     ["单位", "rule", "severity", "message", "sources"]
 ].rename(columns={"rule": "规则", "severity": "严重程度", "message": "说明", "sources": "来源"})

@@ -41,6 +41,10 @@ GENUINE = {
     ("003", "indicator-conflict", "全部完成", "项目支出实际完成率为 96%"),
     ("003", "indicator-conflict", "全部完成", "绩效管理应该体现在日常工作中，不仅仅停留在文件和每年一次的评价时刻"),
     ("003", "indicator-conflict", "全部完成", "公用经费支出挤占项目经费一直存在"),
+    # 003 信息化水平: 附表 1 says (1)(2) 未完成 (L474), 附表 2 (1)(2)(3) (L505); 表 3 in words
+    ("003", "indicator-conflict",
+     "医疗救助系统未及时利用新平台；医疗保障信息平台与税务、政务网等平台数据同步出现人员数据异常、医保电子凭证参保地错误等问题；",
+     "(1) (2) 未完成 / (1) (2) (3) 未完成"),
     # 003 national bands: 全部完成 earns 80–100 % of the weight, the report deducted more
     ("003", "score-differs-national-rule", "4.8–6", "4"),
     ("003", "score-differs-national-rule", "3.2–4", "2"),
@@ -58,14 +62,6 @@ FALSE_ALARMS = {
     # 003 L182 市级项目支出 is a part of 项目支出 (reported as 提示)
     ("003", "amount-conflict", "1455.488165", "249.1"),
     ("003", "amount-conflict", "1455.488165", "255"),
-    # 003 信息化水平: 表 3 states the shortfall in words, 附表 as item numbers (the 附表 1/2
-    # disagreement itself, (1)(2) vs (1)(2)(3), is genuine and reported between those rows)
-    ("003", "indicator-conflict",
-     "医疗救助系统未及时利用新平台；医疗保障信息平台与税务、政务网等平台数据同步出现人员数据异常、医保电子凭证参保地错误等问题；",
-     "(1) (2) 未完成"),
-    ("003", "indicator-conflict",
-     "医疗救助系统未及时利用新平台；医疗保障信息平台与税务、政务网等平台数据同步出现人员数据异常、医保电子凭证参保地错误等问题；",
-     "(1) (2) (3) 未完成"),
 }
 
 

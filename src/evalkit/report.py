@@ -110,10 +110,10 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     meta = extract_metadata(doc, totals, ctx.place)
     found = extract_budget_tables(ctx)
     budget, rates = found["budget"], found["rates"]
-    long_cells = [
+    long_cells = [  # sentences written inside table cells, unless a table extractor took the cell
         TextLine(c.line, c.text)
         for t in doc.tables for r in t.rows for c in r.cells
-        if len(c.text) > 40 and any(p in c.text for p in "，。；")
+        if len(c.text) > 40 and any(p in c.text for p in "，。；") and not ctx.has_placed(c.line, c.text)
     ]
     narrative = extract_narrative(ctx, meta["fiscal_year"], long_cells)
     budget.extend(narrative.budget)

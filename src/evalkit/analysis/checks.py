@@ -31,10 +31,10 @@ Enrollment and funds: the same two parts codes, ``enrollment-conflict``, ``funds
 ``grade-mismatch``, ``duplicate-indicator-row``, ``indicator-name-repeated``,
 ``indicator-conflict``, ``score-differs-report-rule``, ``score-differs-national-rule``,
 ``rule-text-unparsed``, ``rule-not-applicable``, ``unit-unclear``,
-``indicator-differs-from-text``, ``level1-weight-nonstandard``. Optional tables (not produced
-by the reader yet): ``assets-identity-mismatch`` (table ``assets``: report_id, item ∈
-资产总额/负债总额/净资产, amount_wan, source) and ``staff-total-mismatch`` (table ``staff``:
-report_id, category, persons, parent, source; parts name their total in ``parent``).
+``indicator-differs-from-text``, ``level1-weight-nonstandard``. Further tables of the reader:
+``assets-identity-mismatch`` (``assets``: 资产总额 − 负债总额 = 净资产), the parts codes for
+``staff`` (staff categories against their total) and for ``procurement`` (rows against the
+合计 row), and ``procurement-seq-gap``.
 ``check-failed`` reports a check that raised an exception (a bug, not a finding on the data).
 """
 
@@ -429,27 +429,37 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
 # enrollment and funds
 
 
-def _same_line_identities(ctx: Context, table: str, value_col: str,
-                          keys: list[str]) -> Iterator[Finding]:
-    df = ctx.tables[table]
+def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[str],
+                          category: str = "scheme") -> Iterator[Finding]:
+    """Totals against parts stated on the same line; a total may have several breakdowns
+    (alternatives in ``rules/identities.csv``): it passes if one complete breakdown adds up."""
+    df = ctx.tables.get(table)
+    if df is None or df.empty or category not in df.columns:
+        return
+    alternatives: dict[str, list[dict[str, str]]] = defaultdict(list)
     for identity in _identities(table):
-        names = identity["parts"].split("|")
-        for group_key, rows in df.groupby(["report_id", "source"] + keys, dropna=False,
+        alternatives[identity["total"]].append(identity)
+    raw_col = "raw" if "raw" in df.columns else None
+    for total_name, identities in alternatives.items():
+        for group_key, rows in df.groupby(["report_id", "source", *keys], dropna=False,
                                           sort=False):
             rid = group_key[0]
-            total = _figures(rows[rows["scheme"] == identity["total"]], value_col, "raw")
+            total = _figures(rows[rows[category] == total_name], value_col, raw_col)
             if not total:
                 continue
-            parts = [_figures(rows[rows["scheme"] == n], value_col, "raw", label=n) for n in names]
-            if not all(parts):
+            results = []
+            for identity in identities:
+                parts = [_figures(rows[rows[category] == n], value_col, raw_col, label=n)
+                         for n in identity["parts"].split("|")]
+                if all(parts):
+                    results.append((identity, *_compare_sum(total, parts)))
+            if not results or any(r[1] for r in results):
                 continue
-            ok, t, choice, s, diff = _compare_sum(total, parts)
-            if ok:
-                continue
+            identity, _, t, choice, s, diff = min(results, key=lambda r: abs(r[5]))
             extra = "".join(str(k) for k in group_key[2:] if not pd.isna(k))
-            what = f"{extra}{identity['total']}（{identity['description']}）"
+            what = f"{extra}{total_name}（{identity['description']}）"
             finding = _parts_finding(rid, what, t, choice, s, diff,
-                                     identity["exhaustive"] == "yes", len(parts))
+                                     identity["exhaustive"] == "yes", len(choice))
             if finding:
                 yield finding
 
@@ -913,7 +923,8 @@ def check_indicator_conflicts(ctx: Context) -> Iterator[Finding]:
     Rows are matched by name and by their order when a table uses a name more than once.
     Weights, scores, numeric targets and actuals (in one unit) are compared within rounding;
     texts after folding and synonyms (比上年有所增加 = 比上年度增加); an operator only when
-    both rows write one.
+    both rows write one. One finding per indicator and field lists every version: ``expected``
+    is the version most tables give, ``observed`` the others joined by `` / ``.
 
     Examples
     --------
@@ -980,19 +991,20 @@ def _field_conflicts(rid, scope, name, recs, field, word, rules) -> Iterator[Fin
                 groups.append((op, text(members[0].get("target_raw")) or op, members, 0.0))
     base = max(groups, key=lambda g: (len(g[2]), -min(source_line(r.get("source")) or 0
                                                        for r in g[2])))
-    for key, shown, members, _tol in groups:
-        if members is base[2]:
-            continue
-        def where(ms):
-            return "、".join(f"{text(m.get('table'))} {lines_label([m.get('source')])}" for m in ms)
-        difference = None
-        if isinstance(key, float) and isinstance(base[0], float):
-            difference = round_half_up(key - base[0], 6)
-        yield Finding(
-            rid, "indicator-conflict", "警告",
-            f"{scope}指标“{name}”的{word}在各表中不一致：“{base[1]}”（{where(base[2])}）与“{shown}”（{where(members)}）",
-            base[1], shown, difference,
-            join_sources([m.get("source") for m in base[2]], [m.get("source") for m in members]))
+    others = [g for g in groups if g[2] is not base[2]]
+
+    def where(members: list[dict]) -> str:
+        return "、".join(f"{text(m.get('table'))} {lines_label([m.get('source')])}" for m in members)
+
+    difference = None
+    if len(others) == 1 and isinstance(others[0][0], float) and isinstance(base[0], float):
+        difference = round_half_up(others[0][0] - base[0], 6)
+    listed = "；".join(f"“{shown}”（{where(members)}）" for _, shown, members, _ in [base, *others])
+    yield Finding(
+        rid, "indicator-conflict", "警告",
+        f"{scope}指标“{name}”的{word}在各表中不一致：{listed}",
+        base[1], " / ".join(g[1] for g in others), difference,
+        join_sources([m.get("source") for g in groups for m in g[2]]))
 
 
 def _same(a, b, tol, rules) -> bool:
@@ -1195,31 +1207,68 @@ def check_assets(ctx: Context) -> Iterator[Finding]:
 
 @check("staff")
 def check_staff(ctx: Context) -> Iterator[Finding]:
-    """Staff totals against their categories, from an optional ``staff`` table.
+    """Staff totals against the categories stated with them, from the ``staff`` table.
+
+    The breakdowns are in ``rules/identities.csv`` (实有人数 = 行政人员 + 事业人员 + 编外人员,
+    = 公务员 + 参公人员 + 事业人员, = 在职人员 + 其他人员; 编制数 = 行政编制 + 事业编制); the
+    parts must stand on the total's line.
 
     Examples
     --------
-    >>> s = pd.DataFrame({"report_id": ["r"] * 4, "category": ["实有人数", "公务员", "参公", "事业"],
-    ...     "parent": [None, "实有人数", "实有人数", "实有人数"], "persons": [75, 5, 8, 63],
-    ...     "source": ["r:35"] * 4})
+    >>> s = pd.DataFrame({"report_id": ["r"] * 5,
+    ...     "category": ["实有人数", "公务员", "参公人员", "事业人员", "退休人员"],
+    ...     "persons": [75, 5, 8, 63, 7], "raw": ["75人", "5人", "8人", "63人", "7人"],
+    ...     "source": ["r:35"] * 5})
     >>> [(f.rule, f.expected, f.observed) for f in check_staff(_ctx(staff=s))]
-    [('staff-total-mismatch', '75', '76')]
+    [('parts-exceed-total', '75', '76')]
     """
-    staff = ctx.tables.get("staff")
-    if staff is None or staff.empty:
+    yield from _same_line_identities(ctx, "staff", "persons", [], category="category")
+
+
+@check("procurement")
+def check_procurement(ctx: Context) -> Iterator[Finding]:
+    """A procurement table's rows against its 合计 row, and gaps in its 序号.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"report_id": ["r"] * 3, "seq": ["1", "3", None],
+    ...     "name": ["复印纸", "空调", "合计"], "budget_wan": [0.4, 1.35, 1.85],
+    ...     "actual_wan": [0.39, 1.2625, 1.6525], "source": ["r:137", "r:142", "r:146"]})
+    >>> [(f.rule, f.expected, f.observed) for f in check_procurement(_ctx(procurement=p))]
+    [('parts-short-of-total', '1.85', '1.75'), ('procurement-seq-gap', '2', '')]
+
+    0.4 + 1.35 = 1.75, not 1.85; 0.39 + 1.2625 = 1.6525 as stated; 序号 2 is missing.
+    """
+    table = ctx.tables.get("procurement")
+    if table is None or table.empty or "name" not in table.columns:
         return
-    for rid, rows in staff.groupby("report_id", sort=False):
-        for total_name, parts in rows[rows["parent"].notna()].groupby("parent", sort=False):
-            totals = _figures(rows[rows["category"] == total_name], "persons")
-            if not totals:
+    labels = {"budget_wan": "预算金额", "actual_wan": "实际执行金额", "deal_wan": "成交金额"}
+    for rid, rows in table.groupby("report_id", sort=False):
+        is_total = rows["name"].astype("string").fillna("").str.replace(r"\s", "", regex=True).isin(
+            ["合计", "总计"])
+        items, totals = rows[~is_total], rows[is_total]
+        for column, label in labels.items():
+            if column not in rows.columns:
                 continue
-            t = _mode_first(totals)
-            s = float(pd.to_numeric(parts["persons"]).sum())
-            if abs(s - t.value) > 0.5:
-                yield Finding(rid, "staff-total-mismatch", "警告",
-                              f"{total_name}{fmt(t.value)}人，与所列各类人员之和{fmt(s)}人不符",
-                              fmt(t.value), fmt(s), s - t.value,
-                              join_sources(t.sources, parts["source"]))
+            total = _figures(totals, column)
+            parts = [_figures(items.iloc[[i]], column, label="") for i in range(len(items))]
+            parts = [p for p in parts if p]
+            if not total or not parts:
+                continue
+            ok, t, choice, s, diff = _compare_sum(total, parts)
+            if not ok:
+                finding = _parts_finding(rid, f"政府采购表{label}合计", t, choice, s, diff, True,
+                                         len(choice))
+                if finding:
+                    yield finding
+        seqs = sorted({int(x) for x in items.get("seq", pd.Series(dtype="str")).dropna()
+                       if str(x).strip().isdigit()})
+        missing = [n for n in range(seqs[0], seqs[-1] + 1) if n not in seqs] if seqs else []
+        if missing:
+            shown = "、".join(map(str, missing))
+            yield Finding(rid, "procurement-seq-gap", "提示",
+                          f"政府采购表序号跳过{shown}（可能漏列一行，或只是编号有误）", shown, "", None,
+                          join_sources(items["source"]))
 
 
 # --------------------------------------------------------------------------------------------

@@ -96,16 +96,30 @@ def column_paths(header: list[list[str]], width: int) -> list[list[str]]:
 
 
 def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
-    """Split a table into parts at caption rows and at header rows following data."""
+    """Split a table into parts at caption rows and at header rows following data.
+
+    The rows of an indicator table (from its header row to the next caption) belong to the
+    indicator extractor and are left out.
+    """
     parts: list[tuple[str | None, list[Row], int]] = []
     caption = caption_of(table, 0)
     rows: list[Row] = []
     seen_data = False
+    in_indicators = False
     start = 0
     for idx, row in enumerate(table.rows):
         if row.is_empty():
             continue
         title = single_text(row)
+        if title and len(row.cells) <= 2 and not _has_number(row):
+            in_indicators = False
+        if _header_roles(row) is not None:
+            in_indicators = True
+        if in_indicators:
+            if rows:
+                parts.append((caption, rows, start))
+                rows = []
+            continue
         numeric = _has_number(row)
         labels = sum(1 for t in row.texts if t)
         if (title and len(row.cells) <= 2 and not numeric) or (seen_data and not numeric and labels >= 2
@@ -309,8 +323,6 @@ def extract_budget_tables(ctx: ReportContext) -> dict[str, list]:
             header, data = rows[:h], rows[h:]
             if not data:
                 continue
-            if header and any(_header_roles(r) for r in header):
-                continue  # an indicator table
             before = len(out) + len(rates) + len(found["assets"])
             if header and len(header[-1].cells) >= 2:
                 _grid(header, data, caption, table, ctx, out, rates, found)

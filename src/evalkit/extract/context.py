@@ -62,6 +62,13 @@ class ReportContext:
         if number:
             self.placed[(line, number_key(number))] += 1
 
+    def has_placed(self, line: int, text: str) -> bool:
+        """True when some number of ``text`` (standing on ``line``) was already placed."""
+        return any(
+            self.placed[(line, number_key(f.quantity.text_value))] > 0
+            for f in find_quantities(text) if f.quantity.text_value
+        )
+
     def place_text(self, line: int, text: str | None) -> None:
         """Record every number inside a cell's text as placed (the cell went into a table)."""
         for found in find_quantities(text or ""):

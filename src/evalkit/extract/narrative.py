@@ -240,7 +240,7 @@ class _Reader:
                     self._budget(line, f, window, segment, state)
             elif kind is None and re.search(r"率(?:为|是)\s*$", folded[max(0, f.start - 4): f.start]):
                 self._rate(line, f, window, segment, state)
-            elif kind == "percent" and not re.search(r"[<>≤≥＜＞=]\s*$", folded[max(0, f.start - 2): f.start]):
+            elif kind == "percent" and not re.search(r"[<>≤≥＜＞=×*xX]\s*$", folded[max(0, f.start - 2): f.start]):
                 self._rate(line, f, window, segment, state)  # not a threshold such as '＜95%'
             if kind in ("money", "persons", "percent", "count") or f.quantity.unit is None:
                 prev_end = f.end
@@ -413,9 +413,10 @@ class _Reader:
     # ------------------------------------------------------------------ rates
     def _rate(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         w = compact(segment)
-        names = re.findall(r"[\u4e00-\u9fff]{1,10}?(?:率|占比|比重|比例|满意度|知晓度)", w)
+        names = re.findall(r"[\u4e00-\u9fff]{1,12}?(?:率|占比|比重|比例|满意度|知晓度)", w)
         if names:
-            name = re.sub(r"^(?:[其中和及、]|分别为|我区|我局|全区|全市|全县)+", "", names[-1])
+            name = re.split(r"分别为|其中|为|是|的|和|及|与", names[-1])[-1] or names[-1]
+            name = re.sub(r"^(?:我区|我局|全区|全市|全县)", "", name)
         else:
             m2 = re.search(r"占([\u4e00-\u9fff]{1,8}?)(?:的)?$", compact(window))
             if not m2:

@@ -1,0 +1,105 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 医保基金收支：收入够不够支出？
+#
+# **问题**：各险种的医保基金收入和支出各是多少？当年结余多少，支出占收入的比例多高？
+# 报告给出累计结余时，累计结余够支付几个月？
+#
+# 数据来自 `funds` 表（单位：万元；报告写“亿元”“元”的已换算，原文保留在 `raw` 列）。
+# 同一数字多处表述时取出现次数最多的值，与图表一致。
+
+# %%
+# %matplotlib inline
+import pandas as pd
+
+from evalkit import plotting
+from evalkit.analysis import derive
+from evalkit.export import read_tables
+
+pd.set_option("display.max_columns", 30)
+pd.set_option("display.width", 200)
+pd.set_option("display.max_colwidth", 120)
+plotting.use_house_style()
+
+tables = read_tables("../data")
+derived = derive(tables)
+reports = tables["reports"]
+funds = tables["funds"]
+names = reports.set_index("report_id")["department"].fillna("（未注明单位）")
+
+# %% [markdown]
+# ## 收入、支出和当年结余（万元）
+#
+# 当年结余 = 收入 − 支出；支出收入比 = 支出 ÷ 收入 × 100%。只有收入或只有支出的险种，
+# 这两列为空。报告自己写明的“结余”另列（如有）。
+
+# %%
+# NBVAL_CHECK_OUTPUT
+values = plotting.consensus(funds, ["report_id", "year", "scheme", "flow"], "amount_wan")
+values["单位"] = values["report_id"].map(names)
+others = sorted(set(values["scheme"]) - set(plotting.SCHEME_ORDER))
+values["scheme"] = pd.Categorical(values["scheme"], categories=[*plotting.SCHEME_ORDER, *others])
+flows = values.pivot_table(
+    index=["单位", "year", "scheme"], columns="flow", values="amount_wan", aggfunc="first",
+    observed=True,
+)
+flows = flows.reindex(columns=["收入", "支出"] + [c for c in ("结余", "累计结余") if c in flows])
+flows["当年结余（收入−支出）"] = flows["收入"] - flows["支出"]
+flows["支出收入比（%）"] = flows["支出"] / flows["收入"] * 100
+flows.round(2).rename_axis(index=["单位", "年度", "险种"], columns=None)
+
+# %% [markdown]
+# ## 累计结余可支付月数
+#
+# 可支付月数 = 累计结余 ÷（当年支出 ÷ 12）。官方统计的口径和取整方式不同，这里把公式写出来，
+# 便于核对；只有同时给出累计结余和当年支出的险种才能计算。
+
+# %%
+# NBVAL_CHECK_OUTPUT
+if "累计结余" in flows.columns:
+    months = flows[["累计结余", "支出"]].dropna()
+    months["可支付月数"] = (months["累计结余"] / (months["支出"] / 12)).round(1)
+else:
+    months = pd.DataFrame(columns=["累计结余", "支出", "可支付月数"])
+print(f"给出累计结余且可以计算的险种：{len(months)} 个")
+months
+
+# %%
+plotting.plot_funds(funds, reports)
+
+# %% [markdown]
+# ## 表述不一致的数字
+#
+# 同一年度、同一险种、同一收支方向在报告中出现了不同的数值：
+
+# %%
+# NBVAL_CHECK_OUTPUT
+findings = derived["findings"]
+flagged = findings[findings["rule"].str.contains("funds")]
+flagged.assign(单位=flagged["report_id"].map(names))[
+    ["单位", "rule", "message", "expected", "observed", "difference"]
+].rename(columns={"rule": "规则", "message": "说明", "expected": "多数表述",
+                  "observed": "另一表述", "difference": "差额"})
+
+# %% [markdown]
+# ## 注意事项
+#
+# - 只有两个单位的报告给出了基金收支，且都没有给出累计结余，所以无法计算可支付月数。
+# - 临湘市报告第 815 行给出的职工医保支出 17558.29 万元，与其他四处的 1.6 亿元不一致；
+#   汇总取出现次数较多的 16000 万元。两者都保留在 `funds` 表中。
+# - 职工医保统筹基金和个人账户是职工医保支出的组成部分，不能与职工医保相加；医疗救助不属于
+#   医保基金，只是报告同一段落里提到的支出。
+# - 全国统计中，累计结存的口径在不同年份有变化（是否含个人账户），职工医保数字包含生育保险；
+#   跨单位、跨年度比较时需先统一口径。
