@@ -417,16 +417,28 @@ def test_indicators_against_the_text():
     assert f[["expected", "observed", "difference"]].values.tolist() == [["6569", "14806", 8237.0]]
 
 
-def test_optional_assets_and_staff_tables():
+def test_assets_staff_and_procurement_tables():
     assets = pd.DataFrame({"report_id": ["r"] * 3, "item": ["资产总额", "负债总额", "净资产"],
-                           "amount_wan": [160.01, 0.0, 159.83], "source": ["r:57"] * 3})
-    staff = pd.DataFrame({"report_id": ["r"] * 4, "category": ["实有人数", "公务员", "参公", "事业"],
-                          "parent": [None, "实有人数", "实有人数", "实有人数"],
-                          "persons": [75, 5, 8, 63], "source": ["r:35"] * 4})
-    f = run_checks({"assets": assets, "staff": staff}, checks=["assets", "staff"])
-    # 160.01 − 0 = 160.01 ≠ 159.83; 5 + 8 + 63 = 76 ≠ 75
+                           "amount_wan": [160.01, 0.0, 159.83],
+                           "raw": ["160.01万元", "0万元", "159.83万元"], "source": ["r:57"] * 3})
+    staff = pd.DataFrame({
+        "report_id": ["r"] * 9,
+        "category": ["实有人数", "公务员", "参公人员", "事业人员", "退休人员",
+                     "实有人数", "在职人员", "其他人员", "实有人数"],
+        "persons": [75, 5, 8, 63, 7, 11, 9, 2, 5],
+        "source": ["r:35"] * 5 + ["r:69"] * 4})
+    procurement = pd.DataFrame({
+        "report_id": ["r"] * 4, "seq": ["1", "2", "3", None],
+        "name": ["复印纸", "委托经办", "空调", "合 计"], "budget_wan": [0.4, 180.0, 1.35, 181.75],
+        "actual_wan": [0.39, 180.0, 1.2625, 181.6525], "source": ["r:137", "r:138", "r:142", "r:146"]})
+    f = run_checks({"assets": assets, "staff": staff, "procurement": procurement},
+                   checks=["assets", "staff", "procurement"])
+    # 160.01 − 0 = 160.01 ≠ 159.83;
+    # L35: 5 + 8 + 63 = 76 ≠ 75 (退休人员 is not part of the 在编在职 count);
+    # L69: 实有人数 11 = 在职 9 + 其他 2 (the 5 on that line is another unit's) → quiet;
+    # procurement: 0.4 + 180 + 1.35 = 181.75 and 0.39 + 180 + 1.2625 = 181.6525 → quiet
     assert f[["rule", "expected", "observed"]].values.tolist() == [
-        ["assets-identity-mismatch", "160.01", "159.83"], ["staff-total-mismatch", "75", "76"]]
+        ["assets-identity-mismatch", "160.01", "159.83"], ["parts-exceed-total", "75", "76"]]
 
 
 # --------------------------------------------------------------------------- running

@@ -457,6 +457,34 @@ def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
     return out
 
 
+_WEIGHT_LIST = re.compile(r"(?:计分标准|分值|权重)(?:为|是|[:：])")
+_WEIGHT_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,15}?)\s*(?P<w>\d+(?:\.\d+)?)\s*分")
+
+
+def _weight_lists(ctx: ReportContext) -> list[dict]:
+    """Weight enumerations adding up to 100: '评价计分标准为社会效益 20 分；服务对象满意度 5 分；…'.
+
+    Such a list gives the weights of the level-1 indicators, named as the sentence names them.
+    """
+    out = []
+    for block in ctx.doc.text_lines:
+        text = fold(block.text)
+        head = _WEIGHT_LIST.search(text)
+        if not head:
+            continue
+        items = [m for m in _WEIGHT_ITEM.finditer(text, head.end()) if "得分" not in m.group("name")]
+        total = sum(float(m.group("w")) for m in items)
+        if len(items) < 2 or abs(total - 100) > 1e-6:
+            continue
+        for m in items:
+            rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
+            rec["level1"] = re.sub(r"^(?:为|是|和|及)", "", m.group("name"))
+            rec["weight"] = float(m.group("w"))
+            ctx.place(block.line, m.group("w"))
+            out.append(rec)
+    return out
+
+
 def extract_indicators(ctx: ReportContext) -> tuple[list[dict], list[TotalScore]]:
     """Every indicator row of a report, and the totals and grades printed beside the tables."""
     rows: list[dict] = []
@@ -467,6 +495,7 @@ def extract_indicators(ctx: ReportContext) -> tuple[list[dict], list[TotalScore]
         rows.extend(got)
         totals.extend(tot)
     rows.extend(_statements(ctx, rows))
+    rows.extend(_weight_lists(ctx))
     return rows, totals
 
 

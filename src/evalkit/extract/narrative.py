@@ -255,15 +255,19 @@ class _Reader:
 
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str, clause: str) -> None:
-        if not any(w in sentence for w in _words("enrollment")):
+        subsidised = any(w in window for w in _words("subsidy")) and (
+            "参保" in window or vocab.alternation("schemes").search(window))
+        if not subsidised and not any(w in sentence for w in _words("enrollment")):
             self._staff(line, f, window, self._after)
             return
-        if any(w in window for w in _words("enrollment_exclude")):
+        if not subsidised and any(w in window for w in _words("enrollment_exclude")):
             return
         if any(w in window for w in _words("change")):
             return
         m = _last(vocab.alternation("schemes"), window)
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
+        if subsidised:
+            scheme = "资助参保"  # subsidised enrolment: a subset of a scheme, not a scheme total
         q = f.quantity
         persons = to_persons(q)
         note = None

@@ -1,15 +1,19 @@
-"""Government procurement tables (政府采购信息表): one row per purchase.
+"""Government procurement (政府采购信息表, and purchases described in sentences): one row per purchase.
 
 A table is one when its header names the purchase (项目名称) and at least a budget or an
-actual amount; the words are in ``vocab/procurement_headers.csv``. The 合计 row is the
-budget table's 政府采购 figure and is left to :mod:`evalkit.extract.budget`.
+actual amount; the words are in ``vocab/procurement_headers.csv`` and the methods in
+``vocab/procurement_methods.csv``. The table's 合计 row is kept (name 合计) so that a check can
+add the purchases up; the budget table takes the same row as its 政府采购 figure.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+
 from evalkit import vocab
 from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit
-from evalkit.quantities import is_missing, parse_number, parse_quantity, to_wan
+from evalkit.quantities import fold, is_missing, parse_number, parse_quantity, to_wan
 
 __all__ = ["PROCUREMENT_COLUMNS", "extract_procurement"]
 
@@ -23,9 +27,43 @@ def _roles(texts: list[str]) -> list[str | None]:
     return [syn.get(compact(t)) for t in texts]
 
 
+@functools.cache
+def _statement_re() -> re.Pattern[str]:
+    words = vocab.load("procurement_headers")
+    budget = "|".join(re.escape(r["word"]) for r in words if r["column"] == "budget_wan")
+    actual = "|".join(re.escape(r["word"]) for r in words if r["column"] in ("actual_wan", "deal_wan"))
+    methods = "|".join(re.escape(r["method"]) for r in vocab.load("procurement_methods"))
+    num = r"\d+(?:,\d{3})*(?:\.\d+)?"
+    return re.compile(
+        rf"(?P<name>[^；;。，,]+?)\s*[，,]?\s*(?:{budget})\s*(?:为)?\s*(?P<b>{num})\s*(?P<ub>万元|元)\s*[，,]\s*"
+        rf"(?:{actual})\s*(?:为)?\s*(?P<a>{num})\s*(?P<ua>万元|元)(?:\s*[，,]\s*(?P<method>{methods}))?"
+    )
+
+
+def _statements(ctx: ReportContext) -> list[dict]:
+    """Purchases described in sentences: '购 A4 复印纸预算金额 4000 元，实际执行金额 3900 元，自行采购'."""
+    out = []
+    for tl in ctx.doc.text_lines:
+        text = fold(tl.text)
+        if "采购" not in text:
+            continue
+        for m in _statement_re().finditer(text):
+            rec = {c: None for c in PROCUREMENT_COLUMNS}
+            name = re.sub(r"^\s*(?:[;；。]|其中[:：]?)\s*", "", m.group("name")).strip()
+            rec.update(report_id=ctx.doc.report_id, name=name, method=m.group("method"),
+                       source=ctx.source(tl.line))
+            for col, g, u in (("budget_wan", "b", "ub"), ("actual_wan", "a", "ua")):
+                q = parse_quantity(m.group(g) + m.group(u))
+                rec[col] = to_wan(q)
+                ctx.place(tl.line, q.text_value)
+            ctx.place_text(tl.line, name)
+            out.append(rec)
+    return out
+
+
 def extract_procurement(ctx: ReportContext) -> list[dict]:
-    """Every purchase row of the report's procurement tables (numbers placed in the ledger)."""
-    out: list[dict] = []
+    """Every purchase of the report's procurement tables and sentences (numbers placed in the ledger)."""
+    out: list[dict] = _statements(ctx)
     for table in ctx.doc.tables:
         roles = None
         header_texts = None
