@@ -362,7 +362,8 @@ def _scale(ratio: float) -> int | None:
 
 
 def _conflicts(rid: str, what: str, figures: list[_Figure], unit: str, rule: str,
-               qualified: Mapping[float, str] | None = None) -> Iterator[Finding]:
+               qualified: Mapping[float, str] | None = None,
+               loose: bool = False) -> Iterator[Finding]:
     if len(figures) < 2:
         return
     plain = [f for f in figures if f.value not in (qualified or {})]
@@ -382,6 +383,8 @@ def _conflicts(rid: str, what: str, figures: list[_Figure], unit: str, rule: str
             continue
         note = (qualified or {}).get(f.value) or (qualified or {}).get(base.value)
         severity, tail = ("提示", f"（“{note}”可能只是其中一部分）") if note else ("警告", "")
+        if loose and not note:
+            severity, tail = "提示", "（此类人数各处口径可能不同）"
         yield Finding(rid, rule, severity, f"{what}在报告中有不同数值：{where}{tail}",
                       fmt(base.value), fmt(f.value), round_half_up(diff, 6), _sources(base, f))
 
@@ -483,9 +486,17 @@ def check_enrollment_funds_identities(ctx: Context) -> Iterator[Finding]:
     yield from _same_line_identities(ctx, "funds", "amount_wan", ["year", "flow"])
 
 
+#: Schemes with one clear definition; other groupings (资助参保 …) may be counted differently
+#: from one sentence to the next, so a difference in them is only a 提示.
+SCHEMES = ("合计", "职工医保", "居民医保", "生育保险", "补充医疗保险", "职工医保统筹基金",
+           "职工医保个人账户", "医疗救助")
+
+
 @check("enrollment-funds-conflicts")
 def check_enrollment_funds_conflicts(ctx: Context) -> Iterator[Finding]:
     """The same head count or fund flow (year, scheme, flow) stated with different values.
+
+    For a scheme outside :data:`SCHEMES` the finding is a 提示.
 
     Examples
     --------
@@ -501,12 +512,13 @@ def check_enrollment_funds_conflicts(ctx: Context) -> Iterator[Finding]:
     for (rid, year, scheme), rows in e.groupby(["report_id", "year", "scheme"], dropna=False,
                                                sort=False):
         yield from _conflicts(rid, f"{fmt(year)}年{scheme}参保人数", _figures(rows, "persons", "raw"),
-                              "人", "enrollment-conflict")
+                              "人", "enrollment-conflict", loose=scheme not in SCHEMES)
     f = ctx.tables["funds"]
     for (rid, year, scheme, flow), rows in f.groupby(["report_id", "year", "scheme", "flow"],
                                                      dropna=False, sort=False):
         yield from _conflicts(rid, f"{fmt(year)}年{scheme}基金{flow}",
-                              _figures(rows, "amount_wan", "raw"), "万元", "funds-conflict")
+                              _figures(rows, "amount_wan", "raw"), "万元", "funds-conflict",
+                              loose=scheme not in SCHEMES)
 
 
 @check("headcounts")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
+from evalkit import vocab
 from evalkit.document import Row, Table
 from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit, single_text
 from evalkit.extract.indicators import _header_roles
@@ -141,14 +142,40 @@ def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
 
 def _looks_header(row: Row) -> bool:
     texts = [t for t in row.texts if t]
+    if all(funding_source(t) for t in texts):
+        return False  # a breakdown by funding source, with its amounts (maybe all empty)
     return all(len(t) <= 20 for t in texts) and not re.match(r"^\d+[、.]", texts[0])
 
 
 def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list[dict], found: dict) -> None:
+    """Rows of label-value pairs. A row of pairs naming funding sources (其中：中央财政 …, 县市区财政 …)
+    under a row of pairs naming flows (计划安排资金, 实际到位资金, 实际支出, 结余) breaks each flow down
+    by source: the k-th pair belongs to the k-th flow."""
     default_stage = (_stage(compact(caption)) or (None, None))[0] if caption else None
     unit = declared_unit([caption or ""]) or "万元"
+    flows: list[tuple[str, str]] = []  # (stage, item) of each pair of the last row of flows
     for row in rows:
         texts = row.texts
+        pairs = [(texts[i], texts[i + 1]) for i in range(0, len(texts) - 1, 2)]
+        sources = [funding_source(label) for label, _ in pairs]
+        if flows and len(pairs) == len(flows) and all(sources):
+            for k, ((label, value), src) in enumerate(zip(pairs, sources)):
+                q = _number(value)
+                if q is None:
+                    continue
+                line = row.cells[2 * k + 1].line
+                stage, parent = flows[k]
+                out.append(_rec(ctx, line, stage, src[0], src[1], parent, to_wan(q, unit)))
+                ctx.place(line, q.text_value)
+            continue
+        row_flows = []
+        for label, _value in pairs:
+            hit = budget_item(label, strict=True)
+            st = _stage(compact(label))
+            if hit:
+                row_flows.append((st[0] if st else (default_stage or "决算"), hit[0]))
+        if len(row_flows) == len(pairs) >= 2:
+            flows = row_flows
         for i in range(len(texts) - 1):
             label, value = texts[i], texts[i + 1]
             q = _number(value)
@@ -177,6 +204,19 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
             u = declared_unit([label]) or unit
             out.append(_rec(ctx, row.cells[i + 1].line, stage, item, raw, _clean_parent("", item), to_wan(q, u)))
             ctx.place(row.cells[i + 1].line, q.text_value)
+
+
+def funding_source(label: str) -> tuple[str, str] | None:
+    """The funding source a label names: '其中：县市区财政' → ('县级财政资金', '县市区财政').
+
+    Examples
+    --------
+    >>> funding_source("其中：中央财政"), funding_source("局机关")
+    (('中央财政资金', '中央财政'), None)
+    """
+    text = re.sub(r"^其中[:：]?", "", compact(label))
+    syn = vocab.synonyms("funding_sources", "source")
+    return (syn[text], text) if text in syn else None
 
 
 def _rec(ctx, line, stage, item, raw, parent, amount):
