@@ -34,7 +34,8 @@ Enrollment and funds: the same two parts codes, ``enrollment-conflict``, ``funds
 ``indicator-differs-from-text``, ``level1-weight-nonstandard``. Further tables of the reader:
 ``assets-identity-mismatch`` (``assets``: 资产总额 − 负债总额 = 净资产), the parts codes for
 ``staff`` (staff categories against their total) and for ``procurement`` (rows against the
-合计 row), and ``procurement-seq-gap``.
+合计 row), ``procurement-conflict`` (a purchase the text lists differently from the table) and
+``procurement-seq-gap``.
 ``check-failed`` reports a check that raised an exception (a bug, not a finding on the data).
 """
 
@@ -1237,50 +1238,101 @@ def check_staff(ctx: Context) -> Iterator[Finding]:
     yield from _same_line_identities(ctx, "staff", "persons", [], category="category")
 
 
+def _procurement_blocks(rows: pd.DataFrame) -> pd.Series:
+    """Which statement each procurement row belongs to: a sentence listing several purchases
+    on one line (``'L132'``), or the table (one row per line)."""
+    lines = rows["source"].map(source_line)
+    counts = lines.value_counts()
+    return lines.map(lambda ln: f"L{ln}" if counts.get(ln, 0) > 1 else "表")
+
+
+def _purchase_key(name: object) -> str:
+    return re.sub(r"\(.*?\)$", "", fold_text(name))
+
+
 @check("procurement")
 def check_procurement(ctx: Context) -> Iterator[Finding]:
-    """A procurement table's rows against its 合计 row, and gaps in its 序号.
+    """A procurement table's rows against its 合计 row, gaps in its 序号, and purchases the
+    text lists with other amounts or another method than the table.
 
     Examples
     --------
-    >>> p = pd.DataFrame({"report_id": ["r"] * 3, "seq": ["1", "3", None],
-    ...     "name": ["复印纸", "空调", "合计"], "budget_wan": [0.4, 1.35, 1.85],
-    ...     "actual_wan": [0.39, 1.2625, 1.6525], "source": ["r:137", "r:142", "r:146"]})
+    >>> p = pd.DataFrame({"report_id": ["r"] * 5, "seq": [None, None, "1", "3", None],
+    ...     "name": ["委托经办", "空调", "委托经办（续签）", "空调", "合计"],
+    ...     "budget_wan": [180.0, 1.35, 180.0, 1.35, 181.85],
+    ...     "actual_wan": [180.0, 1.2625, 180.0, 1.2625, 181.2625],
+    ...     "method": ["自行采购", "自行采购", "单一来源", "自行采购", None],
+    ...     "source": ["r:132", "r:132", "r:138", "r:142", "r:146"]})
     >>> [(f.rule, f.expected, f.observed) for f in check_procurement(_ctx(procurement=p))]
-    [('parts-short-of-total', '1.85', '1.75'), ('procurement-seq-gap', '2', '')]
+    [('parts-short-of-total', '181.85', '181.35'), ('procurement-conflict', '单一来源', '自行采购'), ('procurement-seq-gap', '2', '')]
 
-    0.4 + 1.35 = 1.75, not 1.85; 0.39 + 1.2625 = 1.6525 as stated; 序号 2 is missing.
+    180 + 1.35 = 181.35, not 181.85; 180 + 1.2625 = 181.2625 as stated; the text says 自行采购
+    where the table says 单一来源; 序号 2 is missing.
     """
     table = ctx.tables.get("procurement")
     if table is None or table.empty or "name" not in table.columns:
         return
     labels = {"budget_wan": "预算金额", "actual_wan": "实际执行金额", "deal_wan": "成交金额"}
     for rid, rows in table.groupby("report_id", sort=False):
-        is_total = rows["name"].astype("string").fillna("").str.replace(r"\s", "", regex=True).isin(
-            ["合计", "总计"])
-        items, totals = rows[~is_total], rows[is_total]
-        for column, label in labels.items():
-            if column not in rows.columns:
-                continue
-            total = _figures(totals, column)
-            parts = [_figures(items.iloc[[i]], column, label="") for i in range(len(items))]
-            parts = [p for p in parts if p]
-            if not total or not parts:
-                continue
-            ok, t, choice, s, diff = _compare_sum(total, parts)
-            if not ok:
-                finding = _parts_finding(rid, f"政府采购表{label}合计", t, choice, s, diff, True,
-                                         len(choice))
+        rows = rows.assign(_block=_procurement_blocks(rows))
+        is_total = rows["name"].map(fold_text).isin(["合计", "总计"])
+        for block, in_block in rows.groupby("_block", sort=False):
+            items, totals = in_block[~is_total[in_block.index]], in_block[is_total[in_block.index]]
+            for column, label in labels.items():
+                if column not in rows.columns or totals.empty:
+                    continue
+                total = _figures(totals, column)
+                parts = [_figures(items.iloc[[i]], column) for i in range(len(items))]
+                parts = [p for p in parts if p]
+                if not total or not parts:
+                    continue
+                ok, t, choice, s, diff = _compare_sum(total, parts)
+                finding = None if ok else _parts_finding(
+                    rid, f"政府采购表{label}合计", t, choice, s, diff, True, len(choice))
                 if finding:
                     yield finding
-        seqs = sorted({int(x) for x in items.get("seq", pd.Series(dtype="str")).dropna()
+        yield from _procurement_conflicts(rid, rows[~is_total])
+        in_table = rows[(rows["_block"] == "表") & ~is_total]
+        seqs = sorted({int(x) for x in in_table.get("seq", pd.Series(dtype="str")).dropna()
                        if str(x).strip().isdigit()})
         missing = [n for n in range(seqs[0], seqs[-1] + 1) if n not in seqs] if seqs else []
         if missing:
             shown = "、".join(map(str, missing))
             yield Finding(rid, "procurement-seq-gap", "提示",
                           f"政府采购表序号跳过{shown}（可能漏列一行，或只是编号有误）", shown, "", None,
-                          join_sources(items["source"]))
+                          join_sources(in_table["source"]))
+
+
+def _procurement_conflicts(rid: str, items: pd.DataFrame) -> Iterator[Finding]:
+    """Purchases listed in a sentence and in the table (matched by name, in order) that differ."""
+    table = items[items["_block"] == "表"].to_dict("records")
+    for block, sentence in items[items["_block"] != "表"].groupby("_block", sort=False):
+        used: set[int] = set()
+        for rec in sentence.to_dict("records"):
+            key = _purchase_key(rec.get("name"))
+            match = next((i for i, other in enumerate(table) if i not in used and key
+                          and _purchase_key(other.get("name")) == key), None)
+            if match is None:
+                continue
+            used.add(match)
+            other = table[match]
+            for column, word in (("budget_wan", "预算金额"), ("actual_wan", "实际执行金额"),
+                                 ("method", "采购方式")):
+                a, b = rec.get(column), other.get(column)
+                if column == "method":
+                    a, b = text(a), text(b)
+                    differs = a is not None and b is not None and fold_text(a) != fold_text(b)
+                else:
+                    a, b = num(a), num(b)
+                    differs = a is not None and b is not None and abs(a - b) > 1e-9
+                if differs:
+                    yield Finding(
+                        rid, "procurement-conflict", "警告",
+                        f"政府采购“{text(other.get('name'))}”的{word}：表中为“{fmt(b)}”"
+                        f"（{lines_label([other.get('source')])}），正文为“{fmt(a)}”"
+                        f"（{lines_label([rec.get('source')])}）",
+                        fmt(b), fmt(a), (a - b) if column != "method" else None,
+                        join_sources([rec.get("source"), other.get("source")]))
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import re
 from evalkit import vocab
 from evalkit.document import Row, Table
 from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit, single_text
-from evalkit.extract.indicators import _header_roles
+from evalkit.extract.indicators import header_roles
 from evalkit.extract.narrative import (
     _clean_parent,
     _stage,
@@ -114,7 +114,7 @@ def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
         title = single_text(row)
         if title and len(row.cells) <= 2 and not _has_number(row):
             in_indicators = False
-        if _header_roles(row) is not None:
+        if header_roles(row) is not None:
             in_indicators = True
         if in_indicators:
             if rows:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from evalkit import vocab
 from evalkit.document import Row, Table, TextLine, clean_label
 from evalkit.extract.context import ReportContext, caption_of, compact, single_text
-from evalkit.quantities import find_quantities, fold, is_missing, parse_number, parse_quantity
+from evalkit.quantities import fold, is_missing, parse_number, parse_quantity
 
 __all__ = ["INDICATOR_COLUMNS", "TotalScore", "extract_indicators"]
 
@@ -63,7 +63,7 @@ def _roles() -> dict[str, str]:
     return {compact(k): v for k, v in vocab.synonyms("indicator_headers", "role").items()}
 
 
-def _header_roles(row: Row) -> list[str | None] | None:
+def header_roles(row: Row) -> list[str | None] | None:
     roles_map = _roles()
     roles = [roles_map.get(compact(t)) for t in row.texts]
     named = [r for r in roles if r]
@@ -162,7 +162,7 @@ def _split_parts(table: Table) -> list[_Part]:
     current: _Part | None = None
     header_texts: list[str] | None = None
     for idx, row in enumerate(table.rows):
-        roles = _header_roles(row)
+        roles = header_roles(row)
         if roles is not None:
             if current is not None and header_texts == row.texts:
                 continue  # header repeated after a page break
@@ -236,7 +236,7 @@ def _transposed(table: Table) -> bool:
     roles_map = _roles()
     first = [compact(r.texts[0]) if r.texts else "" for r in table.rows[1:]]
     hits = [roles_map.get(t) for t in first]
-    return sum(1 for h in hits if h in VALUE_ROLES) >= 2 and _header_roles(table.rows[0]) is None
+    return sum(1 for h in hits if h in VALUE_ROLES) >= 2 and header_roles(table.rows[0]) is None
 
 
 def _transposed_rows(table: Table, ctx: ReportContext, title: str | None):
@@ -498,6 +498,3 @@ def extract_indicators(ctx: ReportContext) -> tuple[list[dict], list[TotalScore]
     rows.extend(_weight_lists(ctx))
     return rows, totals
 
-
-def statement_numbers(text: str) -> list[str]:  # pragma: no cover - debugging aid
-    return [f.quantity.raw for f in find_quantities(text)]

@@ -18,7 +18,7 @@ from evalkit import vocab
 from evalkit.document import TextLine
 from evalkit.extract.context import ReportContext, compact
 from evalkit.extract.staff_assets import asset_item, staff_category
-from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan, unit_kind
+from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan
 
 __all__ = ["NarrativeRows", "budget_item", "extract_narrative", "item_parent"]
 
@@ -183,13 +183,13 @@ class _LineState:
 
 
 class _Reader:
-    _after = ""
-
     def __init__(self, ctx: ReportContext, fiscal_year: int | None):
         self.ctx = ctx
         self.fiscal_year = fiscal_year
         self.rows = NarrativeRows()
-        self.outer = ""
+        self.outer = ""  # parent path carried from one line to the next
+        self.ctx_topic: str | None = None  # the item the current section heading names
+        self._after = ""  # the words right after the number being read
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -391,8 +391,6 @@ class _Reader:
         )
         self.ctx.place(line, q.text_value)
 
-    ctx_topic: str | None = None
-
     def _formulas(self, line: int, folded: str) -> list[tuple[int, int]]:
         """'政府采购执行率=（8.84/15）×100%=58.93%': actual, budget and the stated rate."""
         handled = []
@@ -463,6 +461,3 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
         reader.read_line(tl.line, tl.text)
     return reader.rows
 
-
-def money_unit_kind(unit: str | None) -> bool:  # pragma: no cover - small helper for callers
-    return unit_kind(unit) == "money"
