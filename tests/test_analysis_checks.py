@@ -216,6 +216,16 @@ def test_headcount_with_decimals():
     assert "疑漏写“万”" in f.loc[1, "message"] and f.loc[1, "sources"] == "r:470;r:819"
 
 
+def test_figures_with_a_noted_problem():
+    e = pd.DataFrame({"report_id": ["r"] * 2, "year": [2022] * 2, "scheme": ["合计"] * 2,
+                      "persons": [470300, None], "raw": ["47.03万人", "46.98人"],
+                      "note": ["年份按句首推断", "人数带小数且未写“万”"], "source": ["r:470", "r:471"]})
+    # the row with a value and a note is a 提示; the row without a value is a headcount finding
+    f = run_checks({"enrollment": e}, checks=["noted-figures", "headcounts"])
+    assert f[["rule", "severity", "sources"]].values.tolist() == [
+        ["headcount-not-integer", "警告", "r:471"], ["figure-noted", "提示", "r:470"]]
+
+
 # --------------------------------------------------------------------------- rates
 
 
@@ -226,18 +236,21 @@ def test_stated_rates():
                ("年初预算", "人员经费", "基本支出", 115.81, 124),
                ("决算", "人员经费", "基本支出", 211.9, 135),
                ("决算", "公用经费", "基本支出", 151.57, 136),
-               ("决算", "办公费", "基本支出/公用经费", 15.86, 208))
+               ("决算", "办公费", "基本支出/公用经费", 15.86, 208),
+               ("决算", "基本支出", None, 363.47, 185),
+               ("决算", "工资福利支出", "基本支出", 177.36, 185))
     rates = pd.DataFrame({
-        "report_id": ["r"] * 7, "scope": ["部门整体"] * 7,
+        "report_id": ["r"] * 8, "scope": ["部门整体"] * 8,
         "name": ["政府采购执行率", "资金预算执行率", "预算执行率", "差异率人员经费", "办公费占比",
-                 "差异率公用经费", "服务覆盖率"],
-        "value_pct": [58.93, 100.0, 80.0, 82.97, 10.46, 10.0, 100.0],
-        "raw": ["58.93%", "100%", "80%", "82.97%", "10.46%", "10%", "100%"],
-        "source": ["r:564", "r:328", "r:330", "r:146", "r:209", "r:147", "r:478"]})
+                 "差异率公用经费", "服务覆盖率", "工资福利支出占基本支出比重"],
+        "value_pct": [58.93, 100.0, 80.0, 82.97, 10.46, 10.0, 100.0, 48.8],
+        "raw": ["58.93%", "100%", "80%", "82.97%", "10.46%", "10%", "100%", "48.8 %"],
+        "source": ["r:564", "r:328", "r:330", "r:146", "r:209", "r:147", "r:478", "r:185"]})
     f = run("stated-rates", budget=b, rates=rates)
     # 8.84 ÷ 15 = 58.93 % ok; 554.48 ÷ 554.48 = 100 % ok (the adjusted budget);
     # 80 % matches neither 91.21 % nor 100 % → the closer one, 91.21, is expected;
     # (211.9 − 115.81) ÷ 115.81 = 82.97 % ok; 15.86 ÷ 151.57 = 10.46 % ok;
+    # 177.36 ÷ 363.47 = 48.797 % ≈ 48.8 % ok;
     # 差异率公用经费 has no 年初 公用经费 → not judged; 服务覆盖率 has no formula → not judged
     assert f[["rule", "expected", "observed"]].values.tolist() == [
         ["rate-mismatch", "91.21", "80"]]
@@ -442,6 +455,25 @@ def test_assets_staff_and_procurement_tables():
     # procurement: 0.4 + 180 + 1.35 = 181.75 and 0.39 + 180 + 1.2625 = 181.6525 → quiet
     assert f[["rule", "expected", "observed"]].values.tolist() == [
         ["assets-identity-mismatch", "160.01", "159.83"], ["parts-exceed-total", "75", "76"]]
+
+
+def test_procurement_text_against_table():
+    # 003: the sentence at L132 lists the purchases again; the 合计 row adds up the table only
+    p = pd.DataFrame({
+        "report_id": ["r"] * 6, "seq": [None, None, "1", "2", "4", None],
+        "name": ["委托经办", "空调", "委托经办（续签）", "空调", "打印纸", "合计"],
+        "budget_wan": [180.0, 1.35, 180.0, 1.35, 0.4, 181.75],
+        "actual_wan": [180.0, 1.2, 180.0, 1.2625, 0.39, 181.6525],
+        "method": ["自行采购", "自行采购", "单一来源", "自行采购", "自行采购", None],
+        "source": ["r:132", "r:132", "r:138", "r:142", "r:143", "r:146"]})
+    f = run("procurement", procurement=p)
+    # table: 180 + 1.35 + 0.4 = 181.75 and 180 + 1.2625 + 0.39 = 181.6525 → quiet (the
+    # sentence's rows are not added again); the sentence says 自行采购 and 1.2 where the table
+    # says 单一来源 and 1.2625; 序号 3 is missing
+    assert f[["rule", "expected", "observed"]].values.tolist() == [
+        ["procurement-conflict", "单一来源", "自行采购"],
+        ["procurement-conflict", "1.2625", "1.2"],
+        ["procurement-seq-gap", "3", ""]]
 
 
 # --------------------------------------------------------------------------- running

@@ -1,8 +1,9 @@
 """Derived tables from the reader's tables: execution, achievement and re-scoring, findings.
 
 Analysis knows only the reader's tables (reports, indicators, budget, rates, enrollment,
-funds); it never reads report files. Rule tables (weights, grade bands, qualitative bands and
-words, identities, rate formulas, units) live as CSV files in ``evalkit/rules``.
+funds, and staff, assets, procurement where present); it never reads report files. Rule tables (weights, grade bands, qualitative bands and
+words, identities, rate formulas, shares, indicator links) live as CSV files in
+``evalkit/rules``; unit words come from ``evalkit/vocab/units.csv``.
 
 >>> import pandas as pd
 >>> from evalkit.analysis import derive

@@ -363,8 +363,14 @@ def rule_file_exists(filename: str) -> bool:
 
 @functools.cache
 def units() -> dict[str, tuple[str, float]]:
-    """Unit word → (family, factor to the family's base unit), from ``rules/units.csv``."""
-    return {r["unit"]: (r["family"], float(r["factor"])) for r in read_rule_file("units.csv")}
+    """Unit word → (the unit it converts to, factor), from evalkit's unit vocabulary.
+
+    Two units convert into each other when they share the unit they convert to (元 and 亿元
+    both go to 万元; 次 and 个 do not convert).
+    """
+    from evalkit import vocab
+
+    return {r["unit"]: (r["canonical"], float(r["factor"])) for r in vocab.load("units")}
 
 
 def convert(value: float, unit_from: str | None, unit_to: str | None) -> float | None:

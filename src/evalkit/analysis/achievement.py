@@ -93,7 +93,7 @@ def reconcile_units(
     for side in ("t", "a"):
         unit, other = (tu, au) if side == "t" else (au, tu)
         if unit == "万":
-            fixed = "万人" if _family(other) == "persons" else "万元"
+            fixed = "万人" if _family(other) == "人" else "万元"
             notes.append(f"“万”按“{fixed}”理解")
             if side == "t":
                 tu = fixed
@@ -136,7 +136,7 @@ def _borrow(value, other, unit, what, other_what, status, hint, said):
         return value, status, said(
             f"{what}未写单位，按{stated}同行{other_what}的单位“{unit}”理解（数量级相符）")
     family = _family(unit)
-    if family == "percent" and ratio < 0.1 and abs(value) <= 1.5:
+    if family == "%" and ratio < 0.1 and abs(value) <= 1.5:
         return None, "单位不明", said(
             f"{what}{fmt(value)}未写单位，与{other_what}{fmt(other)}%相差约{fmt(round(1 / ratio))}倍，"
             "可能是小数形式的百分比；未比较")

@@ -26,7 +26,7 @@ Rule codes
 Budget: ``parts-exceed-total``, ``parts-short-of-total`` (a breakdown against its total),
 ``amount-conflict`` and ``unit-scale-suspect`` (one quantity stated with different values).
 Enrollment and funds: the same two parts codes, ``enrollment-conflict``, ``funds-conflict``,
-``headcount-not-integer``. Rates: ``rate-mismatch``. Indicators: ``score-exceeds-weight``,
+``headcount-not-integer``, ``figure-noted`` (a problem the reader noted). Rates: ``rate-mismatch``. Indicators: ``score-exceeds-weight``,
 ``score-negative``, ``weights-not-100``, ``subtotal-mismatch``, ``score-sum-mismatch``,
 ``grade-mismatch``, ``duplicate-indicator-row``, ``indicator-name-repeated``,
 ``indicator-conflict``, ``score-differs-report-rule``, ``score-differs-national-rule``,
@@ -217,6 +217,9 @@ def _budget(ctx: Context) -> pd.DataFrame:
     b["key"] = b["item"].fillna("").astype("str")
     blank = b["key"] == ""
     b.loc[blank, "key"] = ("〔" + b.loc[blank, "item_raw"].fillna("未命名").astype("str") + "〕")
+    if "funding" in b.columns:  # a figure of one funding source only (财政拨款一基本支出) is another quantity
+        funded = b["funding"].notna()
+        b.loc[funded, "key"] = b.loc[funded, "key"] + "（" + b.loc[funded, "funding"].astype("str") + "）"
     return b
 
 
@@ -559,6 +562,31 @@ def check_headcounts(ctx: Context) -> Iterator[Finding]:
                       join_sources(rows["source"], extra))
 
 
+@check("noted-figures")
+def check_noted_figures(ctx: Context) -> Iterator[Finding]:
+    """Head counts and fund figures the reader kept with a problem noted in ``note``.
+
+    (Head counts without a value are reported by :func:`check_headcounts`.)
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"report_id": ["r"], "year": [2022], "scheme": ["合计"], "flow": ["支出"],
+    ...     "amount_wan": [5.7], "raw": ["5.7"], "note": ["未写单位，按万元计"], "source": ["r:9"]})
+    >>> [(x.rule, x.observed) for x in check_noted_figures(_ctx(funds=f))]
+    [('figure-noted', '5.7')]
+    """
+    for table, value_col, what in (("enrollment", "persons", "参保人数"),
+                                   ("funds", "amount_wan", "基金")):
+        df = ctx.tables[table]
+        noted = df[df["note"].notna() & df[value_col].notna()]
+        for rec in noted.to_dict("records"):
+            flow = text(rec.get("flow")) or ""
+            yield Finding(rec["report_id"], "figure-noted", "提示",
+                          f"{fmt(rec.get('year'))}年{rec.get('scheme')}{what}{flow}“{rec.get('raw')}”："
+                          f"{rec.get('note')}", "", text(rec.get("raw")) or fmt(rec.get(value_col)),
+                          None, join_sources([rec.get("source")]))
+
+
 def _first_number(value: object) -> float | None:
     m = re.search(r"\d+(?:\.\d+)?", text(value) or "")
     return float(m.group(0)) if m else None
@@ -593,8 +621,10 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
 
     The formulas are in ``rules/rate_formulas.csv``: a rate may have several (预算执行率 on
     the initial or the adjusted budget); ``{item}`` in a name stands for a budget item named
-    in the rate (``差异率人员经费``, ``办公费占比``), ``{parent}`` for the item it is a part of;
-    kind ``change`` is (numerator − denominator) ÷ denominator. Figures on the rate's own
+    in the rate (``差异率人员经费``, ``办公费占比``), ``{parent}`` for the item it is a part of,
+    ``item@context`` for an item inside a breakdown (工资福利支出 under 基本支出), and stage
+    ``*`` for any stage, the same for both figures; kind ``change`` is (numerator −
+    denominator) ÷ denominator. Figures on the rate's own
     line are preferred. The rate passes if any formula with the figures available gives it
     within the rounding of the stated rate and of the figures; rates whose name has no
     formula, or whose figures the report does not give, are not judged.
@@ -681,8 +711,10 @@ def _rate_values(rows: pd.DataFrame, formula: Mapping[str, str], item: str | Non
 
 
 def _rate_figures(rows: pd.DataFrame, stage: str, item: str, line: int | None) -> list[_Figure]:
-    sel = rows[(rows["stage"] == stage) & (rows["key"] == item)
-               & rows["context"].isin(ITEM_CONTEXTS.get(item, ("",)))]
+    """Figures of ``item`` (``item@context`` for an item inside a breakdown) at ``stage``."""
+    item, _, context = item.partition("@")
+    allowed = (context,) if context else ITEM_CONTEXTS.get(item, ("",))
+    sel = rows[(rows["stage"] == stage) & (rows["key"] == item) & rows["context"].isin(allowed)]
     if line is not None:
         same = sel[sel["source"].map(source_line) == line]
         if not same.empty:

@@ -332,7 +332,7 @@ def execution(
             "carryover": carry,
             "rate_vs_initial": _rate(final, initial),
             "rate_vs_adjusted": _rate(final, adjusted),
-            "rate_vs_available": _rate(final, available) if carry else None,
+            "rate_vs_available": _rate(final, available),
         }
         sources += s_carry
         stated = _stated_rate(r, rid, scope, initial, adjusted, final)

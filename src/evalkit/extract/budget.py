@@ -31,7 +31,8 @@ __all__ = ["BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths", "extract_budget_tab
 
 log = logging.getLogger(__name__)
 
-BUDGET_COLUMNS = ["report_id", "scope", "stage", "item", "item_raw", "parent", "amount_wan", "source"]
+BUDGET_COLUMNS = ["report_id", "scope", "stage", "item", "item_raw", "parent", "funding", "amount_wan", "source"]
+_FUNDING = re.compile(r"^(财政拨款|一般公共预算财政拨款|一般公共预算|政府性基金预算|政府性基金|其他资金)[一—\-－]?(?=.)")
 RATE_COLUMNS = ["report_id", "scope", "name", "value_pct", "raw", "source"]
 _GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
 _TOTAL_ROW = re.compile(r"汇总|合计|总计")
@@ -219,11 +220,23 @@ def funding_source(label: str) -> tuple[str, str] | None:
     return (syn[text], text) if text in syn else None
 
 
-def _rec(ctx, line, stage, item, raw, parent, amount):
+def _rec(ctx, line, stage, item, raw, parent, amount, funding=None):
     return {
         "report_id": ctx.doc.report_id, "scope": ctx.scope_at(line), "stage": stage, "item": item,
-        "item_raw": raw, "parent": parent, "amount_wan": amount, "source": ctx.source(line),
+        "item_raw": raw, "parent": parent, "funding": funding, "amount_wan": amount, "source": ctx.source(line),
     }
+
+
+def funding_of(label: str) -> str | None:
+    """The funding a column or row label restricts its figures to: '财政拨款一基本支出' → '财政拨款'.
+
+    Examples
+    --------
+    >>> funding_of("财政拨款一基本支出"), funding_of("基本支出"), funding_of("财政拨款")
+    ('财政拨款', None, None)
+    """
+    m = _FUNDING.match(compact(label))
+    return m.group(1) if m else None
 
 
 def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
@@ -258,7 +271,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         if item and compact(leaf[-1]) == "小计" and compact(group) == "支出":
             item = ("支出合计", leaf[-1])
         asset = asset_item(leaf[-1]) if leaf and not item else None
-        col_info.append((item, stage, parent, is_share, path, asset))
+        funding = next((f for f in map(funding_of, path) if f), None)
+        col_info.append((item, stage, parent, is_share, path, asset, funding))
     totals_rows = [r for r in data if _TOTAL_ROW.search(r.texts[0] if r.texts else "")]
     for row in data:
         texts = row.texts + [""] * (width - len(row.texts))
@@ -278,7 +292,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             q = _number(cell_text)
             if q is None:
                 continue
-            item, stage, parent, col_share, path, asset = col_info[j]
+            item, stage, parent, col_share, path, asset, funding = col_info[j]
             line = row.cells[j].line if j < len(row.cells) else row.line
             if asset and not row_item and not row_stage:
                 found["assets"].append({"report_id": ctx.doc.report_id, "item": asset[0], "item_raw": asset[1],
@@ -321,7 +335,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_parent = f"{std}/{the_parent}"
             amount = to_wan(q, unit)
             out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1],
-                            _clean_parent(the_parent, the_item[0]), amount))
+                            _clean_parent(the_parent, the_item[0]), amount, funding or funding_of(label)))
             ctx.place(line, q.text_value)
 
 

@@ -387,7 +387,7 @@ class _Reader:
         q = f.quantity
         self.rows.budget.append(
             self._rec(line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=item,
-                      item_raw=raw, parent=parent, amount_wan=to_wan(q))
+                      item_raw=raw, parent=parent, funding=None, amount_wan=to_wan(q))
         )
         self.ctx.place(line, q.text_value)
 
@@ -403,7 +403,7 @@ class _Reader:
                     q = find_quantities(m.group(group))[0].quantity
                     self.rows.budget.append(self._rec(
                         line, scope=self.ctx.scope_at(line), stage=stage, item=hit[0], item_raw=name,
-                        parent=_clean_parent("", hit[0]), amount_wan=to_wan(q, "万元")))
+                        parent=_clean_parent("", hit[0]), funding=None, amount_wan=to_wan(q, "万元")))
                     self.ctx.place(line, q.text_value)
             self.rows.rates.append(self._rec(line, scope=self.ctx.scope_at(line), name=name,
                                              value_pct=float(m.group("r")), raw=f"{m.group('r')}%"))
