@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/evalkit build data --out build
 
+# A missing glyph in a chart is an error, in the tests and in the notebook kernels alike.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	PYTHONWARNINGS=error:Glyph:UserWarning $(BIN)/python -m pytest -q
 
 lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'

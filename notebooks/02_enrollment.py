@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -43,13 +45,16 @@ names = reports.set_index("report_id")["department"].fillna("（未注明单位�
 # ## 参保人数（万人）
 #
 # 每个单位、每个年度、每个险种一个数（万人，保留两位小数）。险种之间不相加：
-# 职工医保与居民医保合为“合计”，生育保险和补充医疗保险的参保人包含在职工医保之中。
+# 职工医保与居民医保合为“合计”，生育保险和补充医疗保险的参保人包含在职工医保之中；
+# “资助参保”是政府资助参保的困难群众人数，是某一险种（通常是居民医保）的一部分。
 
 # %%
 # NBVAL_CHECK_OUTPUT
 values = plotting.consensus(enrollment, ["report_id", "year", "scheme"], "persons")
 values["单位"] = values["report_id"].map(names)
-schemes = [s for s in plotting.SCHEME_ORDER if s in set(values["scheme"])]
+present = set(values["scheme"])
+schemes = [s for s in plotting.SCHEME_ORDER if s in present]
+schemes += sorted(present - set(schemes))
 table = values.pivot_table(
     index=["单位", "year"], columns="scheme", values="persons", aggfunc="first"
 ).reindex(columns=schemes)
@@ -121,4 +126,6 @@ unread.assign(单位=unread["report_id"].map(names))[
 # - 临湘市的报告给出了 2022—2024 年的“合计”，但 2023 年写作“46.98人”、2024 年另有一处写作
 #   “43.06人”/“43.06万人”，与 43.01 万人不一致。汇总取出现次数最多的 43.01 万人，年度变化因此跨过
 #   2023 年，直接比较 2024 年与 2022 年。
+# - 南昌市西湖区的报告在两处给出不同的资助参保人数（5975 人、3546 人），两处说的是不同的资助对象；
+#   汇总按规则取先出现的 5975 人，检查把它列为“提示”。
 # - 全国统计口径中，职工医保参保人数包含生育保险参保人；各报告的口径以报告原文为准。

@@ -119,6 +119,30 @@ def test_cjk_font_covers_chinese():
     assert plotting._covers(path, "参保人数医疗保障局（万元）：资料来源")
 
 
+def test_system_font_without_chinese_glyphs_is_passed_over(monkeypatch):
+    # DejaVu Sans is installed everywhere but has no CJK glyphs: it must not be chosen.
+    monkeypatch.setattr(plotting, "SYSTEM_CJK_FAMILIES", ("DejaVu Sans",))
+    plotting.cjk_font_family.cache_clear()
+    try:
+        family = plotting.cjk_font_family()
+        assert family != "DejaVu Sans"
+        assert plotting._mplfonts_font_file().name == "NotoSansCJKsc-Regular.otf"
+    finally:
+        plotting.cjk_font_family.cache_clear()
+
+
+def test_a_system_cjk_font_is_preferred(monkeypatch, caplog):
+    plotting.cjk_font_family()  # registers the mplfonts file, so the font manager knows it
+    monkeypatch.setattr(plotting, "SYSTEM_CJK_FAMILIES", ("Noto Sans CJK SC",))
+    plotting.cjk_font_family.cache_clear()
+    try:
+        with caplog.at_level("DEBUG", logger="evalkit.plotting"):
+            assert plotting.cjk_font_family() == "Noto Sans CJK SC"
+        assert "using system CJK font" in caplog.text
+    finally:
+        plotting.cjk_font_family.cache_clear()
+
+
 def test_charts_with_chinese_labels_have_every_glyph(tables, derived, tmp_path):
     # Any warning, including matplotlib's "Glyph ... missing from font(s)", is an error.
     with warnings.catch_warnings():

@@ -13,6 +13,7 @@ Everything downstream works on :class:`Document`; nothing downstream knows the f
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import logging
 import re
@@ -21,20 +22,23 @@ from pathlib import Path
 
 __all__ = [
     "Cell",
+    "Document",
+    "ReportReadError",
     "Row",
     "Table",
     "TextLine",
-    "Document",
-    "ReportReadError",
-    "decode",
     "clean_label",
-    "load_document",
+    "decode",
     "document_from_text",
+    "load_document",
 ]
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 200 * 1024 * 1024
+#: Files larger than this are refused before they are read. The text of a real report is well under
+#: 1 MB (the samples: 9-37 KB); a larger file is several reports in one, or not a report, and reading
+#: it would hold a worker for minutes and several GB (50 MB: about 4 minutes, 3 GB).
+MAX_BYTES = 10 * 1024 * 1024
 
 
 class ReportReadError(ValueError):
@@ -47,10 +51,17 @@ class Cell:
 
     text: str
     line: int
+    # the label of ``_label_of`` (the text when the label was last made), kept because
+    # extractors ask for a cell's label many times; recomputed when ``text`` changes
+    _label: str = field(default="", init=False, repr=False, compare=False)
+    _label_of: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def label(self) -> str:
-        return clean_label(self.text)
+        if self._label_of is not self.text:
+            self._label = clean_label(self.text)
+            self._label_of = self.text
+        return self._label
 
 
 @dataclass
@@ -140,6 +151,8 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Decode a report's bytes: UTF-8 (with or without BOM), UTF-16, GB18030/GBK.
 
     Returns the text and the encoding used. Raises :class:`ReportReadError` for binary data.
+    A file cut off in the middle of a character (an interrupted download) is decoded up to
+    that character; :func:`load_document` records the cut in :attr:`Document.problems`.
 
     Examples
     --------
@@ -147,38 +160,67 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     ('参保人数', 'gb18030')
     >>> decode("参保人数".encode("utf-16"))[0]
     '参保人数'
+    >>> decode("参保人数".encode("utf-8")[:-1])
+    ('参保人', 'utf-8')
     """
+    text, enc, _ = _decode(data, name)
+    return text, enc
+
+
+#: The reasons Python's decoders give when the data ends inside a character.
+_CUT_REASONS = frozenset({"unexpected end of data", "incomplete multibyte sequence", "truncated data"})
+
+
+def _decode_cut(data: bytes, enc: str) -> tuple[str, int]:
+    """Decode strictly, except that a character cut off at the very end is dropped.
+
+    Returns the text and the number of bytes dropped (0 for a complete file).
+    """
+    try:
+        return data.decode(enc), 0
+    except UnicodeDecodeError as exc:
+        if exc.end == len(data) and len(data) - exc.start <= 3 and exc.reason in _CUT_REASONS:
+            return data[: exc.start].decode(enc), len(data) - exc.start
+        raise
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, int]:
+    """:func:`decode`, and the number of bytes of a character cut off at the end."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc), enc
+                text, cut = _decode_cut(data, enc)
             except UnicodeDecodeError as exc:
                 raise ReportReadError(f"{name}: 按 {enc} 解码失败（{exc.reason}，字节 {exc.start}）") from exc
+            return text, enc, cut
     sample = data[:4096]
     if b"\x00" in sample:
         # UTF-16 without BOM (zero bytes in ASCII characters), or not text at all
         for enc in ("utf-16-le", "utf-16-be"):
             try:
-                text = data.decode(enc)
+                text, cut = _decode_cut(data, enc)
             except UnicodeDecodeError:
                 continue
             if _plausible_text(text[:2000]):
-                return text, enc
+                return text, enc, cut
         raise ReportReadError(f"{name}: 不是文本文件（含空字节，可能是图片或二进制文件）")
     for enc in ("utf-8", "gb18030"):
         try:
-            text = data.decode(enc)
+            text, cut = _decode_cut(data, enc)
         except UnicodeDecodeError:
             continue
-        return text, enc
+        return text, enc, cut
     raise ReportReadError(f"{name}: 无法识别的编码（既不是 UTF-8，也不是 GB18030/UTF-16）")
 
 
+#: Characters unlikely in a report: not white space, printable ASCII, CJK or full-width forms.
+_IMPLAUSIBLE = re.compile(r"[^\t\r\n\x20-\x7e\u3000-\u9fff\uff00-\uffef]")
+#: Control characters other than white space.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _plausible_text(text: str) -> bool:
-    good = sum(
-        1 for ch in text
-        if ch in "\t\r\n " or 0x20 <= ord(ch) < 0x7F or 0x3000 <= ord(ch) <= 0x9FFF or 0xFF00 <= ord(ch) <= 0xFFEF
-    )
+    good = len(text) - len(_IMPLAUSIBLE.findall(text))
     return bool(text) and good >= 0.9 * len(text)
 
 
@@ -186,7 +228,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:4000]
     if not sample:
         return False
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    control = len(_CONTROL.findall(sample))
     return control > len(sample) * 0.05
 
 
@@ -195,6 +237,7 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}（）“”、，：；])\s+(?=[{_CJK}（）“”、，：；])")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def clean_label(text: str) -> str:
     """Fold white space as the conventions say: trim, fold runs, drop spaces between Chinese.
 
@@ -213,7 +256,7 @@ def clean_label(text: str) -> str:
 # ----------------------------------------------------------------- layout rebuild
 def _kind(line: str) -> str:
     if "\t" in line:
-        rest = line[1:] if line.startswith("\t") else line
+        rest = line.removeprefix("\t")
         if "\t" in rest or not line.startswith("\t"):
             return "row"
         return "cell"
@@ -353,8 +396,7 @@ def document_from_text(text: str, report_id: str, source_file: str = "", sha256:
     >>> doc.tables[0].rows[0].texts
     ['部门名称', '某县医疗保障局']
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     lines = re.split(r"\r\n|\r|\n", text)
     if lines and lines[-1] == "":
         lines.pop()
@@ -390,13 +432,20 @@ def load_document(path: str | Path, report_id: str | None = None) -> Document:
     if size == 0:
         raise ReportReadError(f"{p}: 空文件")
     if size > MAX_BYTES:
-        raise ReportReadError(f"{p}: 文件过大（{size} 字节，上限 {MAX_BYTES}）")
+        raise ReportReadError(f"{p}: 文件过大（{size} 字节，上限 {MAX_BYTES} 字节）："
+                              "一份报告的文本通常不到 1 MB，这可能是多份报告合在一起，或不是报告")
     data = p.read_bytes()
-    text, enc = decode(data, str(p))
+    text, enc, cut = _decode(data, str(p))
     if _looks_binary(text):
         raise ReportReadError(f"{p}: 不是文本报告（控制字符过多，可能是二进制文件）")
     if not text.strip():
         raise ReportReadError(f"{p}: 文件只有空白，没有内容")
     sha = hashlib.sha256(data).hexdigest()
     log.debug("read %s (%s, %d bytes)", p, enc, size)
-    return document_from_text(text, report_id or report_id_for(p), p.name, sha, enc)
+    doc = document_from_text(text, report_id or report_id_for(p), p.name, sha, enc)
+    if cut:
+        last = len(doc.lines)
+        doc.problems.append((last, doc.lines[-1][-30:] if doc.lines else "",
+                             f"文件在一个字符的中间结束（末尾 {cut} 个字节不成字，已舍弃）：文件可能不完整"))
+        log.warning("%s: ends in the middle of a character; %d bytes dropped", p, cut)
+    return doc

@@ -51,6 +51,7 @@ __all__ = [
     "OVERVIEW_TABLES",
     "RECOMPUTED_SCORE_COLUMNS",
     "REPORTED_SCORE_COLUMNS",
+    "SCHEME_ORDER",
     "SVG_HASHSALT",
     "build_charts",
     "cjk_font_family",
@@ -104,12 +105,14 @@ _PALETTE = [
     "#ccb974",
     "#64b5cd",
 ]
+#: Schemes in the order tables and charts show them (others follow, sorted).
 SCHEME_ORDER = (
     "合计",
     "职工医保",
     "职工医保统筹基金",
     "职工医保个人账户",
     "居民医保",
+    "资助参保",
     "生育保险",
     "补充医疗保险",
     "医疗救助",
@@ -120,6 +123,7 @@ _SCHEME_COLOURS = {
     "职工医保统筹基金": "#f0a672",
     "职工医保个人账户": "#f6c9a6",
     "居民医保": "#3a9a5b",
+    "资助参保": "#9fd4ae",
     "生育保险": "#c44e52",
     "补充医疗保险": "#8172b3",
     "医疗救助": "#937860",

@@ -16,14 +16,14 @@ from evalkit import vocab
 
 __all__ = [
     "Quantity",
+    "find_quantities",
     "fold",
+    "is_missing",
     "parse_number",
     "parse_quantity",
-    "find_quantities",
-    "to_wan",
     "to_persons",
+    "to_wan",
     "unit_kind",
-    "is_missing",
 ]
 
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
@@ -31,10 +31,13 @@ _FULLWIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2212: ord("-"), 0xFE63: ord("-"
 # Characters that keep their Chinese form after folding, because labels use them.
 for _keep in "（），：；":
     _FULLWIDTH.pop(ord(_keep), None)
+# Any character that fold changes: most texts have none, and are returned as they are.
+_TO_FOLD = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_FULLWIDTH)) + "]")
 
 MISSING_WORDS = frozenset({"", "—", "——", "-", "--", "/", "无", "空", "——/——", "－"})
 
 NUMBER = r"[-+]?\d+(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+"
+_NUMBER_RE = re.compile(NUMBER)
 _OPS = {
     ">=": ">=", "≥": ">=", "≧": ">=", "不低于": ">=", "不少于": ">=", "大于等于": ">=",
     "大于或等于": ">=", "达到": ">=",
@@ -86,6 +89,8 @@ def fold(text: str) -> str:
     >>> fold("＞１２３．５％")
     '>123.5%'
     """
+    if _TO_FOLD.search(text) is None:
+        return text
     return text.translate(_FULLWIDTH)
 
 
@@ -109,7 +114,7 @@ def parse_number(text: str) -> float | None:
     (1833900.0, 12.5, None)
     """
     s = fold(text).strip()
-    if re.fullmatch(NUMBER, s):
+    if _NUMBER_RE.fullmatch(s):
         return float(s.replace(",", ""))
     return None
 
@@ -152,6 +157,11 @@ def parse_quantity(text: str | None) -> Quantity | None:
     """
     if text is None:
         return None
+    return _parse_quantity(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _parse_quantity(text: str) -> Quantity | None:
     raw = " ".join(text.split())
     m = _CELL_RE.match(fold(raw))
     if not m:
@@ -201,13 +211,20 @@ def find_quantities(text: str) -> list[Found]:
     >>> [f.quantity.raw for f in find_quantities("参保43.01万人，其中：职工医保3.58 万人")]
     ['43.01万人', '3.58 万人']
     """
+    return list(_find_quantities(text))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _find_quantities(text: str) -> tuple[Found, ...]:
     folded = fold(text)
     found = []
     for m in _find_re().finditer(folded):
         num = m.group("num")
         # a digit glued to a preceding ASCII letter or digit is part of a code (A4, WTUPM2022)
-        if m.start() > 0 and re.match(r"[A-Za-z_]", folded[m.start() - 1]):
-            continue
+        if m.start() > 0:
+            before = folded[m.start() - 1]
+            if before.isascii() and (before.isalpha() or before == "_"):
+                continue
         unit = m.group("unit")
         raw = text[m.start() : m.end()]
         if m.group("high") is not None:
@@ -221,7 +238,7 @@ def find_quantities(text: str) -> list[Found]:
         else:
             q = Quantity(raw=raw, value=float(num.replace(",", "")), unit=unit, text_value=num)
         found.append(Found(m.start(), m.end(), q))
-    return found
+    return tuple(found)
 
 
 def _decimal(q: Quantity) -> Decimal | None:

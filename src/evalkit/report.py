@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit.document import Document, ReportReadError, TextLine, load_document
+from evalkit.document import Document, ReportReadError, TextLine
 from evalkit.extract.budget import BUDGET_COLUMNS, RATE_COLUMNS, extract_budget_tables
 from evalkit.extract.context import ReportContext
 from evalkit.extract.indicators import INDICATOR_COLUMNS, extract_indicators
@@ -19,6 +19,7 @@ from evalkit.extract.narrative import extract_narrative
 from evalkit.extract.procurement import PROCUREMENT_COLUMNS
 from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_and_coverage
 from evalkit.extract.staff_assets import ASSET_COLUMNS, STAFF_COLUMNS
+from evalkit.readers import SUPPORTED_SUFFIXES, load_any
 
 __all__ = ["SCHEMAS", "TABLE_NAMES", "Corpus", "Report", "read_report", "read_reports"]
 
@@ -118,12 +119,11 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     narrative = extract_narrative(ctx, meta["fiscal_year"], long_cells)
     budget.extend(narrative.budget)
     rates.extend(narrative.rates)
-    budget.sort(key=lambda r: int(r["source"].rsplit(":", 1)[1]))
-    rates.sort(key=lambda r: int(r["source"].rsplit(":", 1)[1]))
     staff = found["staff"] + narrative.staff
     assets = found["assets"] + narrative.assets
-    for rows in (staff, assets):
-        rows.sort(key=lambda r: int(r["source"].rsplit(":", 1)[1]))
+    line_of = {ctx.source(n): n for n in range(1, len(doc.lines) + 1)}  # rows in document order
+    for rows in (budget, rates, staff, assets):
+        rows.sort(key=lambda r: line_of.get(r["source"], 0))
     residue, coverage = residue_and_coverage(ctx, found["ignored"])
     from evalkit.regions import resolve_region_from_texts
 
@@ -185,7 +185,7 @@ def read_report(path: str | os.PathLike, *, manifest: str | os.PathLike | pd.Dat
     >>> r.enrollment[["scheme", "persons"]].to_dict("records")
     [{'scheme': '合计', 'persons': 430100}, {'scheme': '职工医保', 'persons': 35800}]
     """
-    doc = load_document(path)
+    doc = load_any(path)
     frames = _frames(_extract(doc))
     if manifest is not None:
         frames["reports"] = apply_manifest(frames["reports"], manifest)
@@ -221,7 +221,7 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | os.PathLike | pd.DataF
 
 def _read_one(path: str) -> tuple[str, dict[str, list[dict]] | None, str | None]:
     try:
-        return path, _extract(load_document(path)), None
+        return path, _extract(load_any(path)), None
     except ReportReadError as exc:
         return path, None, str(exc)
     except Exception as exc:
@@ -236,7 +236,7 @@ def _expand(paths) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() == ".txt"))
+            files.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUPPORTED_SUFFIXES))
         else:
             files.append(p)
     return files

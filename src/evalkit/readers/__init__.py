@@ -1,0 +1,192 @@
+"""Readers of report files: .txt, .docx, .html/.htm and .pdf, chosen by content and extension.
+
+Each reader renders its format into the lines and locators of a
+:class:`~evalkit.document.Document` (see :mod:`evalkit.readers._render`), so extraction works
+unchanged on every format and ``source`` points to a paragraph, a table cell or a page line:
+
+========  ==================================================  =====================
+format    reader                                              locators
+========  ==================================================  =====================
+.txt      :func:`evalkit.document.load_document`              the line number
+.docx     :func:`evalkit.readers.docx.read_docx`              段落12, 表2第3行第4列
+.html     :func:`evalkit.readers.html.read_html`              段落12, 表2第3行第4列
+.pdf      :func:`evalkit.readers.pdf.read_pdf`                第3页第5行, 第3页表1第2行第4列
+========  ==================================================  =====================
+
+The heavy libraries (python-docx, lxml, pdfplumber) are imported only when a file of their
+format is read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import zipfile
+from pathlib import Path
+
+from evalkit.document import Document, ReportReadError, load_document
+
+__all__ = ["SUPPORTED_SUFFIXES", "detect_format", "load_any"]
+
+log = logging.getLogger(__name__)
+
+#: File name extensions read from folders by :func:`evalkit.read_reports`.
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf")
+
+_SUPPORTED_TEXT = "支持 .txt、.docx、.html/.htm、.pdf"
+_HEAD = 8192
+
+_IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+)
+_HTML_MARKERS = ("<html", "<!doctype html", "<table", "<body", "<head")
+
+
+def _looks_html(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    text = text.lstrip().lower()
+    if not text.startswith("<"):
+        return False
+    return any(m in text for m in _HTML_MARKERS)
+
+
+def detect_format(path: str | Path) -> str:
+    """The format of a report file: 'txt', 'docx', 'html' or 'pdf', judged by content first.
+
+    Magic bytes win over the extension (a PDF named ``.txt`` is read as a PDF); the extension
+    decides only for content without a signature (text, HTML fragments).
+
+    Raises
+    ------
+    ReportReadError
+        For an unsupported file (an image, an old binary .doc, a spreadsheet, an unknown
+        extension…), with a message in Chinese that names the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.txt").write_text("某县医疗保障局", encoding="utf-8")
+    >>> _ = (d / "page.txt").write_text("<html><body><table></table></body></html>", encoding="utf-8")
+    >>> _ = (d / "b.pdf").write_bytes(b"%PDF-1.7\\n")
+    >>> detect_format(d / "a.txt"), detect_format(d / "page.txt"), detect_format(d / "b.pdf")
+    ('txt', 'html', 'pdf')
+    >>> _ = (d / "c.xyz").write_bytes(b"\\x00\\x01")
+    >>> try:
+    ...     detect_format(d / "c.xyz")
+    ... except ReportReadError as exc:
+    ...     "不支持" in str(exc)
+    True
+    """
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(_HEAD)
+    except OSError as exc:
+        raise ReportReadError(f"{p}: 无法读取（{exc.strerror}）") from exc
+    suffix = p.suffix.lower()
+    if not head:
+        raise ReportReadError(f"{p}: 空文件")
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(p)
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise ReportReadError(f"{p}: 旧版 Office 二进制格式（.doc/.xls/.wps）或加密的 Office 文档，不支持；"
+                              f"请用 Word/WPS 另存为 .docx（{_SUPPORTED_TEXT}）")
+    if head.startswith(b"{\\rtf"):
+        raise ReportReadError(f"{p}: RTF 文档不支持，请另存为 .docx（{_SUPPORTED_TEXT}）")
+    for magic, kind in _IMAGES:
+        if head.startswith(magic) and (kind != "BMP" or b"\x00" in head[2:14]):
+            raise ReportReadError(f"{p}: 不是文本报告，而是图片（{kind}）；evalkit 不做文字识别，"
+                                  f"请先做 OCR（{_SUPPORTED_TEXT}）")
+    if _looks_html(head):
+        return "html"
+    if suffix in (".html", ".htm", ".xhtml", ".shtml"):
+        return "html"
+    if suffix in (".txt", ".text", ""):
+        return "txt"
+    if suffix in (".docx", ".pdf"):
+        raise ReportReadError(f"{p}: 扩展名是 {suffix}，但内容不是 {suffix[1:].upper()} 文件"
+                              "（文件可能已损坏，或只是改了扩展名）")
+    raise ReportReadError(f"{p}: 不支持的文件类型 {suffix or '（无扩展名）'}（{_SUPPORTED_TEXT}）")
+
+
+def _zip_kind(p: Path) -> str:
+    try:
+        with zipfile.ZipFile(p) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReportReadError(f"{p}: zip 包已损坏，无法作为 .docx 读取（{exc}）") from exc
+    if "word/document.xml" in names or any(re.match(r"word/document\d*\.xml$", n) for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        kind = "Excel 工作簿（.xlsx）"
+    elif any(n.startswith("ppt/") for n in names):
+        kind = "PowerPoint 演示文稿（.pptx）"
+    elif "content.xml" in names:
+        kind = "OpenDocument 文档（.odt/.ods）"
+    else:
+        kind = "zip 压缩包"
+    raise ReportReadError(f"{p}: 是{kind}，不是 Word 文档，不支持（{_SUPPORTED_TEXT}）")
+
+
+def load_any(path: str | Path, report_id: str | None = None) -> Document:
+    """Read a report in any supported format into a :class:`~evalkit.document.Document`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A .txt (UTF-8, GB18030/GBK, UTF-16), .docx, .html/.htm or .pdf file with a text layer.
+    report_id : str, optional
+        Default: the file name without its extension.
+
+    Returns
+    -------
+    Document
+        Lines in the text layouts; for formats other than text, ``locators`` say where each
+        line came from (``Document.locate``).
+
+    Raises
+    ------
+    ReportReadError
+        When the file cannot be read as a report: unsupported type, damaged file, a PDF
+        without a text layer (a scan), a .docx that fails the safety checks; the message
+        names the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.html"
+    >>> _ = p.write_text("<html><body><nav>首页</nav><p>某县医疗保障局</p>"
+    ...                  "<table><tr><td>一级指标</td><td>得分</td></tr></table></body></html>",
+    ...                  encoding="utf-8")
+    >>> doc = load_any(p)
+    >>> doc.text_lines[0].text, doc.tables[0].rows[0].texts, doc.locate(4)
+    ('某县医疗保障局', ['一级指标', '得分'], '表1第1行第2列')
+    """
+    p = Path(path)
+    kind = detect_format(p)
+    log.debug("%s: read as %s", p, kind)
+    if kind == "txt":
+        return load_document(p, report_id)
+    if kind == "docx":
+        from evalkit.readers.docx import read_docx
+
+        return read_docx(p, report_id)
+    if kind == "html":
+        from evalkit.readers.html import read_html
+
+        return read_html(p, report_id)
+    from evalkit.readers.pdf import read_pdf
+
+    return read_pdf(p, report_id)
