@@ -178,7 +178,7 @@ def notebooks() -> dict:
     if sanitize.exists():
         cmd.append(f"--nbval-sanitize-with={sanitize}")
     t0 = time.perf_counter()
-    run = subprocess.run(cmd + [str(f) for f in files], capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(cmd + [str(f) for f in files], check=False, capture_output=True, text=True, cwd=ROOT)
     seconds = time.perf_counter() - t0
     summary = next((line for line in reversed(run.stdout.splitlines()) if " in " in line and "passed" in line
                     or "failed" in line), run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "")
@@ -207,10 +207,10 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=ROOT).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, cwd=ROOT).stdout.strip()
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, capture_output=True,
+                                text=True, cwd=ROOT).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], check=False,
+                               capture_output=True, text=True, cwd=ROOT).stdout.strip()
         commit += " (with uncommitted changes)" if dirty else ""
     except OSError:
         commit = "?"
@@ -269,8 +269,8 @@ def figures(n: int, corpus_info: dict, ext: dict, floor: dict, imp: dict | None,
     if "skipped" in nb:
         rows.append(("notebook suite", f"skipped: {nb['skipped']}", ""))
     else:
-        rows.append(("notebook suite", f"{nb['seconds']:.1f} s for {nb['notebooks']} notebooks "
-                     f"({'passed' if nb['ok'] else 'FAILED'}: {nb['summary']})", ""))
+        state = f"{'passed' if nb['ok'] else 'FAILED'}: {nb['summary']}"
+        rows.append(("notebook suite", f"{nb['seconds']:.1f} s for {nb['notebooks']} notebooks ({state})", ""))
     return rows
 
 
