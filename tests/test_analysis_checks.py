@@ -457,6 +457,46 @@ def test_assets_staff_and_procurement_tables():
         ["assets-identity-mismatch", "160.01", "159.83"], ["parts-exceed-total", "75", "76"]]
 
 
+def staff(*rows, rid="r"):
+    """rows: (category, category_raw, persons, line)."""
+    return pd.DataFrame([{"report_id": rid, "category": c, "category_raw": w, "persons": p,
+                          "raw": f"{p}人", "source": f"{rid}:{ln}"} for c, w, p, ln in rows])
+
+
+def test_staff_figures_stated_twice():
+    s = staff(
+        # 000: 编制人数 24 (L38) vs 编制控制数 23 (L96) → 警告; 行政编制 5 = 5 and 实有 36 = 36 → quiet
+        ("编制数", "编制人数", 24, 38), ("行政编制", "行政编制", 5, 38),
+        ("实有人数", "年末实有人数", 36, 38), ("编制数", "编制控制数", 23, 96),
+        ("实有人数", "在职人员总数", 36, 99), ("行政编制", "行政编制人数", 5, 101),
+        # 领导职数 lumps different posts (局长 1, 副局长 2, 领导职数 5) → never compared
+        ("领导职数", "局长", 1, 226), ("领导职数", "副局长", 2, 226), ("领导职数", "领导职数", 5, 226),
+        # 在职人员 only under the same words: 在职 9 vs 在职 14 → 警告; 在职人数 12 is not compared
+        ("在职人员", "在职", 9, 69), ("在职人员", "在职人数", 12, 80), ("在职人员", "在职", 14, 312),
+        # 20 is 10 × 2, but a staff count has no unit to get wrong → staff-conflict, not unit-scale
+        ("编外人员", "编外人员", 2, 50), ("编外人员", "聘用人员", 20, 60))
+    f = run("staff-conflicts", staff=s)
+    # sorted by first line: L38 (24 first stated), L50 (2 first stated), L69 (9 first stated)
+    columns = ["rule", "severity", "expected", "observed", "difference", "sources"]
+    assert f[columns].values.tolist() == [
+        ["staff-conflict", "警告", "24", "23", -1.0, "r:38;r:96"],  # 23 − 24
+        ["staff-conflict", "警告", "2", "20", 18.0, "r:50;r:60"],  # 20 − 2
+        ["staff-conflict", "警告", "9", "14", 5.0, "r:69;r:312"]]  # 14 − 9
+    assert f.loc[0, "message"] == "编制数（编制人数、编制控制数）在报告中有不同数值：24人（L38）与23人（L96）"
+    assert f.loc[2, "message"] == "在职人员（在职）在报告中有不同数值：9人（L69）与14人（L312）"
+
+
+def test_staff_conflicts_need_no_words_and_compare_within_one_report():
+    # a table without category_raw and raw: 编制数 6 vs 7 in report a → 警告 (7 − 6 = 1);
+    # report b states 编制数 7 once → quiet
+    s = pd.DataFrame({"report_id": ["a", "a", "b"], "category": ["编制数"] * 3,
+                      "persons": [6, 7, 7], "source": ["a:1", "a:9", "b:1"]})
+    f = run("staff-conflicts", staff=s)
+    assert f[["report_id", "expected", "observed", "difference"]].values.tolist() == [
+        ["a", "6", "7", 1.0]]
+    assert f.loc[0, "message"].startswith("编制数在报告中有不同数值：6人（L1）与7人（L9）")
+
+
 def test_procurement_text_against_table():
     # 003: the sentence at L132 lists the purchases again; the 合计 row adds up the table only
     p = pd.DataFrame({

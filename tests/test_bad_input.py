@@ -5,11 +5,11 @@ Each case ends in one of two ways, and the tests check which, with the facts:
 * a clear :class:`evalkit.ReportReadError` whose message names the file and the reason (and,
   in a batch, a row of ``Corpus.failures`` with the path and that reason), or
 * a partial result: what can be read is in the tables with the right values, and the problem
-  is recorded (``Document.problems``, ``residue``, ``failures``).
+  is recorded (``Document.problems``, which the ``residue`` table repeats, or ``failures``).
 
-Cases where the reader does not record the problem yet are ``xfail(strict=True)`` tests that say
-what is missing; they start to pass (and then fail as XPASS, so that the marker is removed)
-when the gap is closed.
+A case the reader does not handle yet is an ``xfail(strict=True)`` test that says what is
+missing; it starts to pass (and then fails as XPASS, so that the marker is removed) when the
+gap is closed.
 """
 
 from __future__ import annotations
@@ -222,13 +222,13 @@ def test_report_cut_off_in_the_middle_of_a_table_row(tmp_path):
     assert (cov["table_numbers"], cov["table_coverage"]) == (9, 100.0)
 
 
-@pytest.mark.xfail(strict=True, reason="a table row cut short at the end of the file is not recorded: "
-                   "nothing in residue or Document.problems says that the row lacks 3 of its 7 cells")
 def test_report_cut_off_in_a_table_row_is_recorded(tmp_path):
     text = INDICATOR_REPORT[: INDICATOR_REPORT.index("≥90%") + len("≥90")]
     report = evalkit.read_report(write(tmp_path / "cut.txt", text))
-    flagged = set(report.residue["line"]) | {line for line, _, _ in report.document.problems}
-    assert flagged & set(range(29, 33))
+    # the short row is in the residue, on its line, with what it lacks
+    [(line, reason)] = report.residue[["line", "reason"]].itertuples(index=False)
+    assert line == 29 and "4 个单元格" in reason and "7" in reason
+    assert [p[0] for p in report.document.problems] == [29]
 
 
 @pytest.mark.parametrize("encoding,cut", [("utf-8", 1), ("utf-8", 2), ("gb18030", 1), ("utf-16-le", 1),
@@ -244,10 +244,12 @@ def test_report_cut_off_in_the_middle_of_a_character(tmp_path, encoding, cut):
     assert report.document.lines[-1] == "\t群众满"
     assert records(report.indicators, INDICATOR_COLS)[:2] == COMPLETE_ROWS
     assert report.indicators["level3"].tolist()[-1] == "群众满"
-    [(line, snippet, reason)] = report.document.problems
+    [(line, snippet, reason)] = [p for p in report.document.problems if "字符的中间结束" in p[2]]
     assert line == len(report.document.lines) == 31
-    assert snippet.endswith("群众满")
-    assert "字符的中间结束" in reason and f"{cut} 个字节" in reason
+    assert snippet == "群众满"
+    assert f"{cut} 个字节" in reason and "文件可能不完整" in reason
+    # the residue table repeats it, on the last line, for a user reading residue.csv
+    assert "cut:31" in set(report.residue.loc[report.residue["reason"] == reason, "source"])
     # decode alone: the same text, minus the cut character
     assert decode(data, str(p)) == (text, encoding)
 
@@ -261,13 +263,14 @@ def test_a_file_corrupted_before_its_end_is_still_refused(tmp_path):
     assert_names_file(exc, p, "无法识别的编码")
 
 
-@pytest.mark.xfail(strict=True, reason="Document.problems (e.g. a file cut in the middle of a character) "
-                   "is not copied into the residue table, so a user reading residue.csv does not see it")
-def test_problems_of_the_document_reach_the_residue(tmp_path):
-    data = INDICATOR_REPORT.encode("utf-8")[:-2]
+def test_a_report_cut_in_a_character_after_its_tables(tmp_path):
+    # the last sentence loses its last character: the tables are whole, the cut is recorded
+    data = INDICATOR_REPORT.encode("utf-8")[:-2]  # '…优秀。\n' loses '\n' and the last of the 3 bytes of '。'
     report = evalkit.read_report(write(tmp_path / "cut.txt", data))
-    assert report.document.problems
-    assert report.residue["reason"].str.contains("字符的中间结束").any()
+    assert records(report.indicators, INDICATOR_COLS)[:2] == COMPLETE_ROWS
+    assert len(report.indicators) == 3
+    [(line, text, reason)] = report.residue[["line", "text", "reason"]].itertuples(index=False)
+    assert (line, text) == (37, "综合得分95分，评价等级为优秀") and "2 个字节" in reason
 
 
 # -------------------------------------------------------------------- rows with missing cells
@@ -286,6 +289,7 @@ def test_table_rows_with_missing_cells_cell_layout(tmp_path):
         ("效益指标", "社会效益指标", "群众满意度", "≥90%", ">=", 90.0, None, None, None, "short:29"),
     ]
     assert report.coverage.iloc[0]["table_coverage"] == 100.0
+    assert report.residue["line"].tolist() == [21, 27]  # the two short rows (see below)
 
 
 def test_table_rows_with_missing_cells_tab_layout(tmp_path):
@@ -305,16 +309,20 @@ def test_table_rows_with_missing_cells_tab_layout(tmp_path):
         ("效益指标", "社会效益指标", "知晓率", "≥80%", ">=", 80.0, None, None, None, "short:7"),
     ]
     assert set(report.indicators["table"]) == {TABLE}
+    # the two short rows are recorded, each with the cells it lacks
+    residue = dict(zip(report.residue["line"], report.residue["reason"]))
+    assert set(residue) == {5, 7}
+    assert "缺：分值、得分" in residue[5] and "缺：实际完成值、分值、得分" in residue[7]
 
 
-@pytest.mark.xfail(strict=True, reason="an indicator row with fewer cells than its header (missing 分值/得分) "
-                   "is read with the values missing, but the short row is not recorded in residue")
 def test_table_rows_with_missing_cells_are_recorded(tmp_path):
     rows = [HEADER, ["产出指标", "数量指标", "参保人数", "≥100万人", "101万人", "30", "30"],
             ["", "质量指标", "基金结算率", "100%", "95%"]]
     report = evalkit.read_report(write(tmp_path / "short.txt", "\n".join(TITLE + cell_lines(rows)) + "\n"))
-    flagged = set(report.residue["line"]) | {line for line, _, _ in report.document.problems}
-    assert flagged & set(range(21, 26))  # the lines of the short row
+    # the row starts on line 21 (its blank, merged first cell); it lacks 分值 and 得分
+    [(line, reason, source)] = report.residue[["line", "reason", "source"]].itertuples(index=False)
+    assert (line, source) == (21, "short:21")
+    assert "5 个单元格" in reason and "分值" in reason and "得分" in reason
 
 
 # ------------------------------------------------------------------------- awkward numbers

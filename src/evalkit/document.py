@@ -445,7 +445,7 @@ def load_document(path: str | Path, report_id: str | None = None) -> Document:
     doc = document_from_text(text, report_id or report_id_for(p), p.name, sha, enc)
     if cut:
         last = len(doc.lines)
-        doc.problems.append((last, doc.lines[-1][-30:] if doc.lines else "",
+        doc.problems.append((last, doc.lines[-1].strip()[-30:] if doc.lines else "",
                              f"文件在一个字符的中间结束（末尾 {cut} 个字节不成字，已舍弃）：文件可能不完整"))
         log.warning("%s: ends in the middle of a character; %d bytes dropped", p, cut)
     return doc

@@ -185,7 +185,8 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
             line = row.cells[i + 1].line
             staff = staff_category(label)
             if staff and q.unit in (None, "人") and float(q.value).is_integer():
-                found["staff"].append({"report_id": ctx.doc.report_id, "category": staff[0], "category_raw": staff[1],
+                found["staff"].append({"report_id": ctx.doc.report_id, "org_unit": None, "category": staff[0],
+                                       "category_raw": staff[1],
                                        "persons": int(q.value), "raw": value, "source": ctx.source(line)})
                 ctx.place(line, q.text_value)
                 continue

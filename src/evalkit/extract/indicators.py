@@ -337,6 +337,8 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
             ctx.place_text(t.line, t.value)
         filled = {lv: "" for lv in LEVELS}
         for row in rows:
+            if len(row.cells) < len(roles) and any(row.texts):
+                _record_short_row(ctx, row, header, len(roles))
             texts = row.texts + [""] * (len(roles) - len(row.texts))
             if len(row.texts) > len(roles):
                 texts = row.texts[-len(roles):] if roles else []
@@ -378,6 +380,16 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
         previous["header"] = header.texts
         previous["title"] = title
     return out, totals
+
+
+def _record_short_row(ctx: ReportContext, row: Row, header: Row, width: int) -> None:
+    """A row with fewer cells than its table (cut off, or cells lost in conversion): say so."""
+    lost = header.texts[len(row.cells):] if len(header.texts) == width else []
+    names = "、".join(t for t in lost if t)
+    ctx.doc.problems.append((
+        row.line, " | ".join(t for t in row.texts if t)[:60],
+        f"表格行只有 {len(row.cells)} 个单元格，少于表头的 {width} 个" + (f"（缺：{names}）" if names else ""),
+    ))
 
 
 def _own_text(merged: str, own: str) -> str:

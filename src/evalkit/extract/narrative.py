@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from evalkit import vocab
 from evalkit.document import TextLine
 from evalkit.extract.context import ReportContext, compact
-from evalkit.extract.staff_assets import asset_item, staff_category
+from evalkit.extract.staff_assets import asset_item, staff_category, staff_unit
 from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan
 
 __all__ = ["NarrativeRows", "budget_item", "extract_narrative", "item_parent"]
@@ -190,6 +190,7 @@ class _Reader:
         self.outer = ""  # parent path carried from one line to the next
         self.ctx_topic: str | None = None  # the item the current section heading names
         self._after = ""  # the words right after the number being read
+        self._staff_unit: str | None = None  # the unit of the department the head counts are about
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -207,6 +208,7 @@ class _Reader:
         if re.match(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)", folded):
             self.outer = ""
         state = _LineState(outer=self.outer)
+        self._staff_unit = None
         found = find_quantities(text)
         money = [f for f in found if f.quantity.kind == "money"]
         state.subject = mentioned_item(folded[: money[0].start] if money else folded)
@@ -287,8 +289,11 @@ class _Reader:
         if hit is None:
             return
         q = f.quantity
-        self.rows.staff.append(self._rec(line, category=hit[0], category_raw=hit[1], persons=to_persons(q),
-                                         raw=q.raw.strip()))
+        head = compact(window)[: max(0, compact(window).rfind(hit[1]))]
+        if head:
+            self._staff_unit = staff_unit(head)  # a unit named before the category holds until the next one
+        self.rows.staff.append(self._rec(line, org_unit=self._staff_unit, category=hit[0], category_raw=hit[1],
+                                         persons=to_persons(q), raw=q.raw.strip()))
         self.ctx.place(line, q.text_value)
 
     def _asset(self, line: int, f: Found, window: str) -> bool:

@@ -64,7 +64,10 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
             for cell in row.cells:
                 table_lines[cell.line] = prev
                 prev = compact(cell.text)
-    rows: list[dict] = []
+    rows: list[dict] = [
+        {"report_id": doc.report_id, "line": line, "text": text[:160], "reason": reason, "source": ctx.source(line)}
+        for line, text, reason in doc.problems
+    ]
     cov = dict.fromkeys(COVERAGE_COLUMNS[1:7], 0)
     for no, raw in enumerate(doc.lines, start=1):
         if not raw.strip():
@@ -107,7 +110,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         total = cov[f"{prefix}_numbers"]
         done = cov[f"{prefix}_placed"] + cov[f"{prefix}_ignored"]
         coverage[f"{prefix}_coverage"] = round(100.0 * done / total, 1) if total else None
-    rows.sort(key=lambda r: r["line"])
+    rows.sort(key=lambda r: r["line"])  # (stable: a problem of a line comes before its numbers)
     return rows, coverage
 
 

@@ -13,7 +13,8 @@ from evalkit.extract.context import compact
 
 __all__ = ["ASSET_COLUMNS", "STAFF_COLUMNS", "asset_item", "staff_category"]
 
-STAFF_COLUMNS = ["report_id", "category", "category_raw", "persons", "raw", "source"]
+STAFF_COLUMNS = ["report_id", "org_unit", "category", "category_raw", "persons", "raw", "source"]
+_UNIT = re.compile(r"(?P<unit>[\u4e00-\u9fff]{2,20}?(?:局机关|机关|事务中心|服务中心|中心|分局|局))(?:[\u4e00-\u9fff]{0,2})$")
 ASSET_COLUMNS = ["report_id", "item", "item_raw", "amount_wan", "raw", "source"]
 
 
@@ -63,3 +64,16 @@ def asset_item(label: str) -> tuple[str, str] | None:
     ('在用固定资产', '在用固定资产')
     """
     return _lookup("asset_items", "item", label)
+
+
+def staff_unit(clause: str) -> str | None:
+    """The unit of the department a head count is about, when the words name one: '区医保局机关行政编制'
+    → '区医保局机关'. None for the department as a whole (我单位, 本部门 …).
+
+    Examples
+    --------
+    >>> staff_unit("区医疗保障事务中心"), staff_unit("我单位")
+    ('区医疗保障事务中心', None)
+    """
+    m = _UNIT.search(compact(clause))
+    return m.group("unit") if m else None

@@ -1,0 +1,373 @@
+"""The machinery every check shares: :class:`Finding`, :class:`Context`, the registry
+(:data:`CHECKS`, :func:`check`), :func:`run_checks`, and the helpers that compare figures
+within the rounding written (totals against parts, one quantity stated twice).
+"""
+
+from __future__ import annotations
+
+import re
+
+import itertools
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from .._common import (
+    FINDING_COLUMNS,
+    SEVERITIES,
+    context_path,
+    fmt,
+    frame,
+    half_unit,
+    join_sources,
+    lines_label,
+    num,
+    prepare,
+    read_rule_file,
+    round_half_up,
+    source_line,
+    text,
+)
+from ..rulesets import RuleSet, load_rules
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in one report."""
+
+    report_id: str
+    rule: str
+    severity: str
+    message: str
+    expected: str = ""
+    observed: str = ""
+    difference: float | None = None
+    sources: str = ""
+
+
+@dataclass
+class Context:
+    """What a check sees: the conformed tables, the rule set and the achievement table."""
+
+    tables: dict[str, pd.DataFrame]
+    rules: RuleSet
+    _achievement: pd.DataFrame | None = None
+
+    @property
+    def achievement(self) -> pd.DataFrame:
+        """The indicators judged and re-scored (computed once, on first use)."""
+        if self._achievement is None:
+            from ..achievement import achievement
+
+            self._achievement = achievement(self.tables["indicators"], rules=self.rules)
+        return self._achievement
+
+
+CheckFunction = Callable[[Context], Iterator[Finding]]
+#: Registered checks, in the order they run: name → function.
+CHECKS: dict[str, CheckFunction] = {}
+
+
+def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function under ``name`` (a decorator)."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        CHECKS[name] = function
+        return function
+
+    return register
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: float
+    sources: tuple[str, ...]
+    tol: float
+    label: str = ""
+
+
+def _figures(rows: pd.DataFrame, value_col: str, raw_col: str | None = None,
+             label: str = "") -> list[_Figure]:
+    """Distinct values of ``rows`` (within rounding), each with its sources and tolerance."""
+    out: list[_Figure] = []
+    for rec in rows.to_dict("records"):
+        v = num(rec.get(value_col))
+        if v is None:
+            continue
+        tol = half_unit(rec.get(raw_col) if raw_col else None, v, integers_exact=True)
+        src = text(rec.get("source"))
+        for i, f in enumerate(out):
+            if abs(f.value - v) <= 1e-9 * max(1.0, abs(v)):
+                out[i] = _Figure(f.value, f.sources + ((src,) if src else ()), max(f.tol, tol),
+                                 f.label)
+                break
+        else:
+            out.append(_Figure(v, (src,) if src else (), tol, label))
+    return out
+
+
+def _exact(value: object) -> float:
+    """Tolerance of a score, weight or amount without its text: whole numbers are exact."""
+    return half_unit(None, value, integers_exact=True)
+
+
+def _mode_first(figures: list[_Figure]) -> _Figure:
+    """The figure stated most often; on a tie, the one stated first."""
+    def first_line(f: _Figure) -> int:
+        return min((source_line(s) or 0) for s in f.sources) if f.sources else 0
+    return min(figures, key=lambda f: (-len(f.sources), first_line(f)))
+
+
+def _combos(total: list[_Figure], parts: list[list[_Figure]], limit: int = 4096):
+    """Every choice of one total figure and one figure per part (mode values past ``limit``)."""
+    size = len(total) * math.prod(len(p) for p in parts)
+    if size > limit:
+        total = [_mode_first(total)]
+        parts = [[_mode_first(p)] for p in parts]
+    for t in total:
+        for choice in itertools.product(*parts):
+            yield t, choice
+
+
+def _compare_sum(total: list[_Figure], parts: list[list[_Figure]]):
+    """The best (total, parts) choice: within tolerance if any is, else the closest."""
+    best = None
+    for t, choice in _combos(total, parts):
+        s = sum(p.value for p in choice)
+        tol = t.tol + sum(p.tol for p in choice) + 1e-9 * max(1.0, abs(t.value))
+        diff = s - t.value
+        key = (abs(diff) > tol, abs(diff))
+        if best is None or key < best[0]:
+            best = (key, t, choice, s, diff, tol)
+    _, t, choice, s, diff, tol = best
+    return abs(diff) <= tol, t, choice, s, diff
+
+
+def _sources(*figures: Iterable[_Figure] | _Figure) -> str:
+    flat: list[str] = []
+    for f in figures:
+        for x in (f if isinstance(f, (list, tuple)) else [f]):
+            flat.extend(x.sources)
+    return join_sources(flat)
+
+
+def _sum_text(choice: Iterable[_Figure]) -> str:
+    return " + ".join(f"{c.label}{fmt(c.value)}" for c in choice)
+
+
+def _identities(table: str) -> list[dict[str, str]]:
+    return [r for r in read_rule_file("identities.csv") if r["table"] == table]
+
+
+def _budget(ctx: Context) -> pd.DataFrame:
+    b = ctx.tables["budget"].copy()
+    b["context"] = b["parent"].map(context_path).astype("str")
+    b["key"] = b["item"].fillna("").astype("str")
+    blank = b["key"] == ""
+    b.loc[blank, "key"] = ("〔" + b.loc[blank, "item_raw"].fillna("未命名").astype("str") + "〕")
+    if "funding" in b.columns:  # a figure of one funding source only (财政拨款一基本支出) is another quantity
+        funded = b["funding"].notna()
+        suffix = "（" + b.loc[funded, "funding"].astype("str") + "）"
+        b.loc[funded, "key"] = b.loc[funded, "key"] + suffix
+        nested = funded & (b["context"] != "")
+        b.loc[nested, "context"] = b.loc[nested, "context"] + suffix[nested[funded]]
+    return b
+
+
+def unfunded(key: str) -> str:
+    """A budget key without its funding suffix: '基本支出（财政拨款）' → '基本支出'.
+
+    Examples
+    --------
+    >>> unfunded("基本支出（财政拨款）"), unfunded("基本支出")
+    ('基本支出', '基本支出')
+    """
+    return re.sub(r"（[^（）]*）$", "", key)
+
+
+def _parts_finding(rid, what, t, choice, s, diff, exhaustive, n_parts):
+    """A finding for a total that does not equal its parts, or None when it should be quiet."""
+    if diff > 0:
+        return Finding(rid, "parts-exceed-total", "错误",
+                       f"{what}{fmt(t.value)}小于所列分项之和{fmt(round_half_up(s, 6))}（{_sum_text(choice)}）",
+                       fmt(t.value), fmt(round_half_up(s, 6)), round_half_up(diff, 6),
+                       _sources(t, choice))
+    if n_parts < 2:
+        return None
+    severity = "警告" if exhaustive else "提示"
+    tail = "" if exhaustive else "（分项可能未列全）"
+    return Finding(rid, "parts-short-of-total", severity,
+                   f"{what}{fmt(t.value)}大于所列分项之和{fmt(round_half_up(s, 6))}（{_sum_text(choice)}）{tail}",
+                   fmt(t.value), fmt(round_half_up(s, 6)), round_half_up(diff, 6),
+                   _sources(t, choice))
+
+
+# --------------------------------------------------------------------------------------------
+# one quantity stated twice (budget, enrollment, funds, staff)
+
+
+def _scale(ratio: float) -> int | None:
+    if ratio <= 0:
+        return None
+    k = math.log10(ratio)
+    nearest = round(k)
+    if nearest != 0 and abs(k - nearest) < 0.005:
+        return nearest
+    return None
+
+
+def _conflicts(rid: str, what: str, figures: list[_Figure], unit: str, rule: str,
+               qualified: Mapping[float, str] | None = None,
+               loose: bool = False, scale: bool = True) -> Iterator[Finding]:
+    """Findings ``rule`` for every figure that differs from the one stated most often.
+
+    A value about 10ⁿ times the base is reported as ``unit-scale-suspect`` (unless ``scale``
+    is false: a count of staff has no unit to get wrong); a value named in ``qualified`` (with
+    the words that qualify it), or any value when ``loose``, only as a 提示.
+    """
+    if len(figures) < 2:
+        return
+    plain = [f for f in figures if f.value not in (qualified or {})]
+    base = _mode_first(plain or figures)
+    for f in figures:
+        if f is base:
+            continue
+        diff = f.value - base.value
+        if abs(diff) <= f.tol + base.tol + 1e-9 * max(1.0, abs(base.value)):
+            continue
+        where = f"{fmt(base.value)}{unit}（{lines_label(base.sources)}）与{fmt(f.value)}{unit}（{lines_label(f.sources)}）"
+        k = _scale(f.value / base.value) if scale and base.value else None
+        if k is not None:
+            yield Finding(rid, "unit-scale-suspect", "警告",
+                          f"{what}在报告中两处数值相差约{fmt(10 ** abs(k))}倍：{where}，疑似单位写错",
+                          fmt(base.value), fmt(f.value), round_half_up(diff, 6), _sources(base, f))
+            continue
+        note = (qualified or {}).get(f.value) or (qualified or {}).get(base.value)
+        severity, tail = ("提示", f"（“{note}”可能只是其中一部分）") if note else ("警告", "")
+        if loose and not note:
+            severity, tail = "提示", "（此类人数各处口径可能不同）"
+        yield Finding(rid, rule, severity, f"{what}在报告中有不同数值：{where}{tail}",
+                      fmt(base.value), fmt(f.value), round_half_up(diff, 6), _sources(base, f))
+
+
+# --------------------------------------------------------------------------------------------
+# totals on one line (enrollment, funds, staff)
+
+
+def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[str],
+                          category: str = "scheme") -> Iterator[Finding]:
+    """Totals against parts stated on the same line; a total may have several breakdowns
+    (alternatives in ``rules/identities.csv``): it passes if one complete breakdown adds up."""
+    df = ctx.tables.get(table)
+    if df is None or df.empty or category not in df.columns:
+        return
+    alternatives: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for identity in _identities(table):
+        alternatives[identity["total"]].append(identity)
+    raw_col = "raw" if "raw" in df.columns else None
+    for total_name, identities in alternatives.items():
+        for group_key, rows in df.groupby(["report_id", "source", *keys], dropna=False,
+                                          sort=False):
+            rid = group_key[0]
+            total = _figures(rows[rows[category] == total_name], value_col, raw_col)
+            if not total:
+                continue
+            results = []
+            for identity in identities:
+                parts = [_figures(rows[rows[category] == n], value_col, raw_col, label=n)
+                         for n in identity["parts"].split("|")]
+                if all(parts):
+                    results.append((identity, *_compare_sum(total, parts)))
+            if not results or any(r[1] for r in results):
+                continue
+            identity, _, t, choice, s, diff = min(results, key=lambda r: abs(r[5]))
+            extra = "".join(str(k) for k in group_key[2:] if not pd.isna(k))
+            what = f"{extra}{total_name}（{identity['description']}）"
+            finding = _parts_finding(rid, what, t, choice, s, diff,
+                                     identity["exhaustive"] == "yes", len(choice))
+            if finding:
+                yield finding
+
+
+# --------------------------------------------------------------------------------------------
+# running
+
+
+def run_checks(
+    tables: Mapping[str, pd.DataFrame | None],
+    rules: RuleSet | str | None = None,
+    checks: Iterable[str] | None = None,
+    achievement: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Run the consistency checks and collect every finding into one table.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The reader's tables (``reports``, ``indicators``, ``budget``, ``rates``,
+        ``enrollment``, ``funds``; optional ``assets`` and ``staff``). Missing tables are
+        treated as empty.
+    rules : RuleSet or str, optional
+        Scoring rule set (default national).
+    checks : iterable of str, optional
+        Names of the checks to run (keys of :data:`CHECKS`); default all.
+    achievement : DataFrame, optional
+        The output of :func:`evalkit.analysis.achievement`, if already computed.
+
+    Returns
+    -------
+    DataFrame
+        One row per finding, columns report_id, rule, severity, message, expected, observed,
+        difference, sources; sorted by report, severity, rule and line. A check that raises
+        is logged and reported as a ``check-failed`` finding; the others still run.
+
+    Examples
+    --------
+    >>> budget = pd.DataFrame({"report_id": ["r"] * 3, "scope": ["部门整体"] * 3,
+    ...     "stage": ["决算"] * 3, "item": ["基本支出", "人员经费", "公用经费"],
+    ...     "parent": [None, "基本支出", "基本支出"], "amount_wan": [363.47, 211.9, 161.57],
+    ...     "source": ["r:154", "r:135", "r:136"]})
+    >>> f = run_checks({"budget": budget})
+    >>> f[["rule", "severity", "expected", "observed", "difference"]].values.tolist()
+    [['parts-exceed-total', '错误', '363.47', '373.47', 10.0]]
+
+    211.9 + 161.57 = 373.47, 10 more than the 363.47 stated for 基本支出.
+    """
+    rs = rules if isinstance(rules, RuleSet) else load_rules(rules or "national")
+    ctx = Context(prepare(tables), rs, achievement)
+    names = list(CHECKS) if checks is None else list(checks)
+    findings: list[dict] = []
+    for name in names:
+        function = CHECKS[name]
+        try:
+            found = [asdict(f) for f in function(ctx)]
+        except Exception as exc:  # a bug in one check must not hide the others' findings
+            logger.exception("check %s failed", name)
+            found = [asdict(Finding("", "check-failed", "错误",
+                                    f"检查“{name}”运行出错：{type(exc).__name__}: {exc}"))]
+        logger.debug("check %s: %d findings", name, len(found))
+        findings.extend(found)
+    out = frame(findings, FINDING_COLUMNS).drop_duplicates()
+    if out.empty:
+        return out.reset_index(drop=True)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    out = out.assign(
+        _sev=out["severity"].map(order),
+        _line=out["sources"].map(lambda s: source_line(str(s).split(";")[0]) or 0),
+    ).sort_values(["report_id", "_sev", "rule", "_line", "message"], kind="stable")
+    return out.drop(columns=["_sev", "_line"]).reset_index(drop=True)
+
+
+def _ctx(**tables: pd.DataFrame) -> Context:
+    """A context over a few hand-made tables (for examples and tests)."""
+    return Context(prepare(tables), load_rules())
