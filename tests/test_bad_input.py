@@ -342,7 +342,8 @@ def test_awkward_numbers_in_table_cells():
     assert parse_quantity("1,833,900元").value == 1833900.0
     # not one quantity: refused rather than guessed
     assert parse_quantity("1 234万元") is None
-    assert parse_quantity("1，234万元") is None
+    # in a cell, a Chinese comma between groups of three digits separates thousands
+    assert parse_quantity("1，234万元").value == 1234.0
 
 
 def test_awkward_numbers_in_sentences(tmp_path):
@@ -390,14 +391,12 @@ def test_awkward_numbers_in_an_indicator_table(tmp_path):
     assert report.coverage.iloc[0]["table_coverage"] == 100.0
 
 
-@pytest.mark.xfail(strict=True, reason="a target written with a Chinese comma as thousands separator "
-                   "('≤1，234万元') is taken as qualitative (target_op 定性, no value); parse_quantity "
-                   "refuses it and no residue row says so")
 def test_chinese_comma_thousands_separator_in_a_table_cell(tmp_path):
     rows = [HEADER, ["产出指标", "成本指标", "预算控制", "≤1，234万元", "1，100万元", "10", "10"]]
     report = evalkit.read_report(write(tmp_path / "t.txt", "\n".join(TITLE + cell_lines(rows)) + "\n"))
     rec = report.indicators.iloc[0]
     assert (rec["target_op"], rec["target_value"], rec["actual_value"]) == ("<=", 1234.0, 1100.0)
+    assert report.residue.empty and report.coverage.iloc[0]["table_coverage"] == 100.0
 
 
 # ------------------------------------------------------------------------------ a 50 MB file

@@ -549,14 +549,26 @@ def test_unsupported_files_get_a_clear_message(tmp_path, name, content, word):
 
 
 def test_folders_take_every_supported_format(tmp_path):
+    # three different reports (the same text in two formats would be read once, as a duplicate)
     make_docx(tmp_path / "a.docx")
-    (tmp_path / "b.html").write_text(make_html(), encoding="utf-8")
-    (tmp_path / "c.txt").write_bytes(TXT.read_bytes())
+    (tmp_path / "b.html").write_text(make_html().replace("</body>", "<p>备注：网页版。</p></body>"),
+                                     encoding="utf-8")
+    (tmp_path / "c.txt").write_bytes(TXT.read_bytes() + "备注：另一份。\n".encode("utf-8"))
     (tmp_path / "notes.md").write_text("# not a report", encoding="utf-8")
     corpus = evalkit.read_reports(tmp_path)
     assert sorted(corpus.reports["report_id"]) == ["a", "b", "c"]
     assert corpus.failures.empty
     assert corpus.indicators.groupby("report_id").size().to_dict() == {"a": 3, "b": 3, "c": 3}
+    assert corpus.skipped["path"].str.endswith("notes.md").tolist() == [True]
+
+
+def test_the_same_report_as_word_file_and_as_web_page_is_read_once(tmp_path):
+    make_docx(tmp_path / "a.docx")
+    (tmp_path / "b.html").write_text(make_html(), encoding="utf-8")
+    corpus = evalkit.read_reports(tmp_path)
+    assert corpus.reports["report_id"].tolist() == ["a"]
+    [reason] = corpus.failures["reason"].tolist()
+    assert "b.html" in reason and "a.docx" in reason and "文字相同" in reason
 
 
 # ------------------------------------------------------------- the sample reports, rebuilt

@@ -69,6 +69,9 @@ class Loaded:
         default_factory=lambda: pd.DataFrame({"path": [], "reason": []}, dtype="str")
     )
     from_tables: bool = False
+    skipped: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"path": [], "reason": []}, dtype="str")
+    )
 
 
 # --------------------------------------------------------------------------- output helpers
@@ -175,7 +178,10 @@ def _load(args, *, allow_tables: bool) -> Loaded:
         if table_dirs:
             hint = f"；{table_dirs[0]} 是表格文件夹，请用 evalkit check 或 evalkit build 读取"
         raise UsageError("在 " + "、".join(map(str, paths)) + " 中没有找到报告" + hint)
-    return Loaded(tables, failures)
+    skipped = getattr(corpus, "skipped", None)
+    if skipped is None:
+        skipped = pd.DataFrame({"path": [], "reason": []}, dtype="str")
+    return Loaded(tables, failures, skipped=skipped)
 
 
 def _report_failures(failures: pd.DataFrame) -> None:
@@ -209,6 +215,8 @@ def _summary(loaded: Loaded, derived: dict | None, why_not: str) -> str:
         lines.append(f"读取表格：报告 {n_reports} 份")
     else:
         lines.append(f"已读取报告：{n_reports} 份；无法读取：{len(loaded.failures)} 份")
+        if len(loaded.skipped):
+            lines.append(f"跳过非报告文件：{len(loaded.skipped)} 个（如 {loaded.skipped['path'].iloc[0]}）")
     lines.append("各表行数：")
     rows = [
         [name, export.table_label(name), f"{len(frame):,}"] for name, frame in tables.items()

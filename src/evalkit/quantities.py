@@ -16,6 +16,7 @@ from evalkit import vocab
 
 __all__ = [
     "Quantity",
+    "cell_separators",
     "find_quantities",
     "fold",
     "is_missing",
@@ -51,6 +52,7 @@ _OPS = {
 _SUFFIX_OPS = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<="}
 _OP_RE = "|".join(re.escape(k) for k in sorted(_OPS, key=len, reverse=True))
 _SUFFIX_RE = "|".join(re.escape(k) for k in sorted(_SUFFIX_OPS, key=len, reverse=True))
+_CN_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?:\D|$))")
 _CELL_RE = re.compile(
     rf"^\s*(?P<op>{_OP_RE})?\s*(?P<num>{NUMBER})\s*"
     rf"(?:(?:-|~|～|至|到|—)\s*(?P<high>{NUMBER})\s*)?"
@@ -138,6 +140,19 @@ def unit_kind(unit: str | None) -> str | None:
     return row["kind"] if row else None
 
 
+def cell_separators(text: str) -> str:
+    """In a table cell, a Chinese comma between groups of three digits separates thousands.
+
+    (In a sentence it separates clauses, so :func:`find_quantities` leaves it alone.)
+
+    Examples
+    --------
+    >>> cell_separators("≤1，234万元"), cell_separators("2家，300万元")
+    ('≤1,234万元', '2家，300万元')
+    """
+    return _CN_THOUSANDS.sub(",", text) if "，" in text else text
+
+
 def parse_quantity(text: str | None) -> Quantity | None:
     """Parse a table cell holding one quantity: '≥50000人次', '>14804万元', '±5%', '6个月以上'.
 
@@ -163,6 +178,12 @@ def parse_quantity(text: str | None) -> Quantity | None:
 @functools.lru_cache(maxsize=1 << 14)
 def _parse_quantity(text: str) -> Quantity | None:
     raw = " ".join(text.split())
+    if "，" in raw:  # a Chinese comma between groups of three digits is a thousands separator here
+        raw_num = cell_separators(raw)
+        if raw_num != raw:
+            q = parse_quantity(raw_num)
+            return None if q is None else Quantity(raw=raw, value=q.value, unit=q.unit, op=q.op, low=q.low,
+                                                    high=q.high, text_value=q.text_value)
     m = _CELL_RE.match(fold(raw))
     if not m:
         return None
@@ -176,8 +197,6 @@ def _parse_quantity(text: str) -> Quantity | None:
     if m.group("high") is not None:
         low, high = float(num), float(m.group("high").replace(",", ""))
         return Quantity(raw=raw, value=None, unit=unit, op=op, low=low, high=high)
-    if num.startswith("-") and m.group("op") is None and False:  # pragma: no cover
-        pass
     return Quantity(raw=raw, value=float(num), unit=unit, op=op, text_value=num)
 
 

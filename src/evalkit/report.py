@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -32,7 +33,7 @@ FUND_COLUMNS = ["report_id", "year", "scheme", "flow", "amount_wan", "raw", "not
 
 _INT = {"fiscal_year", "year", "persons", "seq", "line", "table_numbers", "table_placed", "table_ignored",
         "text_numbers", "text_placed", "text_ignored"}
-_FLOAT = {"total_score", "weight", "target_value", "actual_value", "score", "amount_wan", "value_pct",
+_FLOAT = {"total_score", "weight", "target_value", "target_low", "target_high", "actual_value", "score", "amount_wan", "value_pct",
           "budget_wan", "actual_wan", "deal_wan",
           "table_coverage", "text_coverage"}
 
@@ -100,9 +101,11 @@ class Report(_Tables):
 
 @dataclass
 class Corpus(_Tables):
-    """The tables read from many reports, and the files that could not be read (``failures``)."""
+    """The tables read from many reports, the files that could not be read (``failures``) and
+    the files of the folders read that are not reports (``skipped``)."""
 
-    failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["path", "reason"]))
+    failures: pd.DataFrame = field(default_factory=lambda: _path_frame([]))
+    skipped: pd.DataFrame = field(default_factory=lambda: _path_frame([]))
 
 
 def _extract(doc: Document) -> dict[str, list[dict]]:
@@ -219,35 +222,48 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | os.PathLike | pd.DataF
     return out
 
 
-def _read_one(path: str) -> tuple[str, dict[str, list[dict]] | None, str | None]:
+def _read_one(path: str) -> tuple[str, dict[str, list[dict]] | None, str | None, str | None]:
+    """Read one file in a worker: (path, rows by table, error, hash of the decoded text)."""
     try:
-        return path, _extract(load_any(path)), None
+        doc = load_any(path)
+        text_hash = hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest()
+        return path, _extract(doc), None, text_hash
     except ReportReadError as exc:
-        return path, None, str(exc)
-    except Exception as exc:
+        return path, None, str(exc), None
+    except Exception as exc:  # noqa: BLE001 - one bad report never stops a batch
         log.error("failed to read %s: %s", path, exc)
         log.debug("traceback", exc_info=True)
-        return path, None, f"{path}: 解析出错（{type(exc).__name__}: {exc}）"
+        return path, None, f"{path}: 解析出错（{type(exc).__name__}: {exc}）", None
 
 
-def _expand(paths) -> list[Path]:
+def _expand(paths) -> tuple[list[Path], list[dict]]:
+    """The report files named by paths (folders searched), and the files of folders skipped."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     files: list[Path] = []
+    skipped: list[dict] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUPPORTED_SUFFIXES))
+            for x in sorted(x for x in p.rglob("*") if x.is_file()):
+                if x.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(x)
+                elif not x.name.startswith("."):
+                    skipped.append({"path": str(x), "reason": f"{x}: 不是支持的报告格式（{x.suffix or '无扩展名'}），已跳过"})
         else:
             files.append(p)
-    return files
+    return files, skipped
+
+
+_CHUNK = 400  # reports whose rows are turned into DataFrames together (bounds the memory of rows)
 
 
 def read_reports(paths, *, manifest=None, workers: int | None = None, progress=None) -> Corpus:
-    """Read many reports (files and folders of ``.txt`` files) into one set of tables.
+    """Read many reports (files, and folders of .txt/.docx/.html/.pdf files) into one set of tables.
 
     A file that cannot be read is listed in ``Corpus.failures`` with its reason; it never
-    stops the batch. The same report under two names (same sha256) is read once; the
-    duplicate is listed in the failures.
+    stops the batch. The same report under two names (same sha256, or the same text in
+    another encoding) is read once; the duplicate is listed in the failures. Files of a folder
+    that are not reports (.png, .xlsx …) are listed in ``Corpus.skipped``.
 
     Parameters
     ----------
@@ -265,43 +281,66 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "a.txt").write_text("某县医疗保障局2022年度部门整体支出绩效自评报告\\n", encoding="utf-8")
     >>> _ = (d / "b.txt").write_bytes(b"")
+    >>> _ = (d / "photo.png").write_bytes(b"\\x89PNG")
     >>> c = read_reports(d)
-    >>> len(c.reports), c.failures["reason"].str.contains("空文件").tolist()
-    (1, [True])
+    >>> len(c.reports), c.failures["reason"].str.contains("空文件").tolist(), len(c.skipped)
+    (1, [True], 1)
     """
-    files = _expand(paths)
-    results: list[tuple[str, dict | None, str | None]] = []
+    files, skipped = _expand(paths)
     n = len(files)
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if n > 8 else 1
+    chunk: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_NAMES}
+    in_chunk = 0
+    failures: list[dict] = []
+    seen: dict[str, str] = {}
+
+    def take(result) -> None:
+        nonlocal in_chunk
+        path, rows, error, text_hash = result
+        if rows is None:
+            failures.append({"path": path, "reason": error})
+            return
+        sha = rows["reports"][0]["sha256"]
+        for key, how in ((sha, "内容相同"), (text_hash, "文字相同（编码或换行不同）")):
+            if key in seen:
+                failures.append({"path": path, "reason": f"{path}: 与 {seen[key]} {how}，已跳过（sha256 {sha[:12]}…）"})
+                return
+        seen[sha] = seen[text_hash] = path
+        for name in TABLE_NAMES:
+            chunk[name].extend(rows[name])
+        in_chunk += 1
+        if in_chunk >= _CHUNK:
+            flush()
+
+    def flush() -> None:
+        nonlocal in_chunk
+        for name, frame in _frames(chunk).items():
+            parts[name].append(frame)
+            chunk[name].clear()
+        in_chunk = 0
+
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for k, res in enumerate(pool.map(_read_one, map(str, files), chunksize=16), start=1):
-                results.append(res)
+                take(res)
                 if progress:
                     progress(k, n)
     else:
         for k, f in enumerate(files, start=1):
-            results.append(_read_one(str(f)))
+            take(_read_one(str(f)))
             if progress:
                 progress(k, n)
-    merged: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
-    failures = []
-    seen: dict[str, str] = {}
-    for path, rows, error in results:
-        if rows is None:
-            failures.append({"path": path, "reason": error})
-            continue
-        sha = rows["reports"][0]["sha256"]
-        if sha in seen:
-            failures.append({"path": path, "reason": f"{path}: 与 {seen[sha]} 内容相同（sha256 {sha[:12]}…），已跳过"})
-            continue
-        seen[sha] = path
-        for name in TABLE_NAMES:
-            merged[name].extend(rows[name])
-    frames = _frames(merged)
+    flush()
+    frames = {name: pd.concat(parts[name], ignore_index=True) if len(parts[name]) > 1 else parts[name][0]
+              for name in TABLE_NAMES}
     if manifest is not None:
         frames["reports"] = apply_manifest(frames["reports"], manifest)
-    fail = pd.DataFrame(failures, columns=["path", "reason"]).astype("str") if failures else \
-        pd.DataFrame({"path": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
-    return Corpus(**frames, failures=fail)
+    return Corpus(**frames, failures=_path_frame(failures), skipped=_path_frame(skipped))
+
+
+def _path_frame(rows: list[dict]) -> pd.DataFrame:
+    if rows:
+        return pd.DataFrame(rows, columns=["path", "reason"]).astype("str")
+    return pd.DataFrame({"path": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})

@@ -237,6 +237,21 @@ def achievement(indicators: pd.DataFrame, rules: RuleSet | str | None = None,
     return df
 
 
+def _judge_range(rec: dict, low: float, high: float, a: float, t_raw: str | None, a_raw: str | None) -> dict:
+    """A target written as a range ('6-9个月'): met when the actual lies within it."""
+    converted, unit_status, unit_reason = reconcile_units(
+        high, rec.get("target_unit"), a, rec.get("actual_unit"), rec.get("level3"))
+    out: dict = {"op_used": "区间", "unit_status": unit_status}
+    notes = [unit_reason] if unit_reason else []
+    if converted is None:
+        return {**out, "status": "无法判断", "reason": "；".join(notes)}
+    tol = half_unit(t_raw, high, True) + half_unit(a_raw, a, True)
+    met = low - tol <= converted <= high + tol
+    notes.append(f"目标区间 {low:g}–{high:g}，实际 {converted:g}，{'在' if met else '不在'}区间内")
+    return {**out, "actual_in_target_unit": converted, "met": met, "status": "达成" if met else "未达成",
+            "reason": "；".join(notes)}
+
+
 def _judge(rec: dict, rs: RuleSet) -> dict:
     t_raw, a_raw = text(rec.get("target_raw")), text(rec.get("actual_raw"))
     op = text(rec.get("target_op"))
@@ -248,6 +263,9 @@ def _judge(rec: dict, rs: RuleSet) -> dict:
         return {"status": "无法判断", "reason": "无实际完成值", "op_used": op}
     if t_raw is None and t is None:
         return {"status": "无法判断", "reason": "无目标值", "op_used": op}
+    low, high = num(rec.get("target_low")), num(rec.get("target_high"))
+    if t is None and low is not None and high is not None and a is not None:
+        return _judge_range(rec, low, high, a, t_raw, a_raw)
     qualitative_target = op == "定性" or t is None
     if qualitative_target or a is None:
         out["op_used"] = "定性"

@@ -7,12 +7,13 @@ can be reported as residue.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from evalkit.document import Document, Row, Table, TextLine, clean_label
-from evalkit.quantities import find_quantities, fold
+from evalkit.quantities import cell_separators, find_quantities, fold
 
 __all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit"]
 
@@ -23,6 +24,7 @@ _CAPTION = re.compile(r"(^(附)?表\s*\d+)|(表\s*$)|(^(附)?表\s*[:：])")
 _UNIT = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(?P<unit>亿元|万元|千元|元|万人|人)\s*[)）]?")
 
 
+@functools.lru_cache(maxsize=65536)
 def compact(text: str) -> str:
     """A label without any white space, for matching header words.
 
@@ -31,7 +33,7 @@ def compact(text: str) -> str:
     >>> compact("姓  名")
     '姓名'
     """
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 @dataclass
@@ -71,7 +73,7 @@ class ReportContext:
 
     def place_text(self, line: int, text: str | None) -> None:
         """Record every number inside a cell's text as placed (the cell went into a table)."""
-        for found in find_quantities(text or ""):
+        for found in find_quantities(cell_separators(text or "")):
             q = found.quantity
             if q.text_value:
                 self.place(line, q.text_value)
@@ -84,6 +86,7 @@ def _fmt(x: float | None) -> str:
     return "" if x is None else (str(int(x)) if float(x).is_integer() else repr(x))
 
 
+@functools.lru_cache(maxsize=65536)
 def number_key(number: str) -> str:
     """The form under which a number is counted: folded, no thousands separators, no sign.
 

@@ -10,6 +10,7 @@ after a page break are folded back. A table with one numeric column that adds up
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 INDICATOR_COLUMNS = [
     "report_id", "scope", "table", "seq", "level1", "level2", "level3", "weight",
-    "target_raw", "target_op", "target_value", "target_unit",
+    "target_raw", "target_op", "target_value", "target_low", "target_high", "target_unit",
     "actual_raw", "actual_value", "actual_unit", "score", "note",
     "explanation", "rule_text", "evidence", "source",
 ]
@@ -59,6 +60,7 @@ class _Part:
     totals: list[TotalScore] = field(default_factory=list)
 
 
+@functools.cache
 def _roles() -> dict[str, str]:
     return {compact(k): v for k, v in vocab.synonyms("indicator_headers", "role").items()}
 
@@ -293,7 +295,8 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
             rec["target_op"] = "定性"
         else:
             rec["target_op"] = q.op
-            rec["target_value"] = q.value if q.value is not None else q.high
+            rec["target_value"] = q.value  # None for a range such as '6-9个月'
+            rec["target_low"], rec["target_high"] = q.low, q.high
             rec["target_unit"] = _unit(q.unit)
     actual = values.get("actual")
     if actual is not None and not is_missing(actual):
@@ -434,7 +437,7 @@ def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
     out = []
     current = {"level1": None, "level2": None}
     for block in ctx.doc.blocks:
-        if not isinstance(block, TextLine):
+        if not isinstance(block, TextLine) or not any(w in block.text for w in ("总分", "满分", "分值", "总得分")):
             continue
         for m in _STATEMENT.finditer(fold(block.text)):
             raw_name = re.split(r"[，。；：、]", m.group("name"))[-1]

@@ -25,6 +25,7 @@ __all__ = ["NarrativeRows", "budget_item", "extract_narrative", "item_parent"]
 _DELIMS = "，,；;：:、。！？="
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
 _SENTENCE_END = "。！？"
+_NEW_ITEM = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)")
 _PROCUREMENT_KINDS = ("货物", "工程", "服务")
 _NUM = r"\d+(?:\.\d+)?"
 _FORMULA = re.compile(
@@ -179,6 +180,7 @@ class _LineState:
     sentence_top: str | None = None  # the first item of the current sentence
     new_sentence: bool = False
     last_item: str | None = None
+    fund_scheme: str | None = None  # the scheme of the last fund figure of the line ('…收入2.5亿元，支出…')
     subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
 
 
@@ -205,11 +207,13 @@ class _Reader:
     # -------------------------------------------------------------------- lines
     def read_line(self, line: int, text: str) -> None:
         folded = fold(text)
-        if re.match(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)", folded):
+        if _NEW_ITEM.match(folded):
             self.outer = ""
+        found = find_quantities(text)
+        if not found:
+            return
         state = _LineState(outer=self.outer)
         self._staff_unit = None
-        found = find_quantities(text)
         money = [f for f in found if f.quantity.kind == "money"]
         state.subject = mentioned_item(folded[: money[0].start] if money else folded)
         handled = self._formulas(line, folded)
@@ -313,15 +317,19 @@ class _Reader:
             window = window.replace(org, "")
         m = _last(schemes, window)
         has_fund_word = any(w in window for w in _words("fund"))
-        if not m and not has_fund_word:
+        flow_only = compact(window) in vocab.synonyms("fund_flows", "flow")
+        if not m and not has_fund_word and not (flow_only and state.fund_scheme):
             return False
         if any(w in window for w in _words("fund_exclude")):
             return False
         if any(w in window for w in _words("change")):
             return True  # a change, not an amount: the ignore rule 'change' accounts for it
-        if budget_item(window) and not m:
+        if budget_item(window) and not m and not (flow_only and state.fund_scheme):
             return False
-        scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
+        if m:
+            scheme = vocab.synonyms("schemes", "scheme")[m.group(0)]
+        else:
+            scheme = state.fund_scheme if flow_only and not has_fund_word else "合计"
         fm = _last(vocab.alternation("fund_flows"), window)
         flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else state.flow
         if flow is None and scheme == "医疗救助":
@@ -329,6 +337,7 @@ class _Reader:
         if flow is None:
             return False
         q = f.quantity
+        state.fund_scheme = scheme
         self.rows.funds.append(
             self._rec(line, year=self._year(clause), scheme=scheme, flow=flow,
                       amount_wan=to_wan(q), raw=q.raw.strip(), note=None)

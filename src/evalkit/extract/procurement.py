@@ -22,8 +22,13 @@ PROCUREMENT_COLUMNS = ["report_id", "seq", "name", "budget_wan", "actual_wan", "
 _MONEY = ("budget_wan", "actual_wan", "deal_wan")
 
 
+@functools.cache
+def _header_words() -> dict[str, str]:
+    return {compact(k): v for k, v in vocab.synonyms("procurement_headers", "column").items()}
+
+
 def _roles(texts: list[str]) -> list[str | None]:
-    syn = {compact(k): v for k, v in vocab.synonyms("procurement_headers", "column").items()}
+    syn = _header_words()
     return [syn.get(compact(t)) for t in texts]
 
 

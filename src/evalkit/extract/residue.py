@@ -14,7 +14,7 @@ from collections import Counter
 
 from evalkit import vocab
 from evalkit.extract.context import ReportContext, compact, number_key
-from evalkit.quantities import find_quantities, fold
+from evalkit.quantities import cell_separators, find_quantities, fold
 
 __all__ = ["COVERAGE_COLUMNS", "RESIDUE_COLUMNS", "residue_and_coverage"]
 
@@ -27,13 +27,19 @@ _IGNORED_LABELS = ("联系电话", "联络电话", "电话", "邮编", "邮政�
 
 
 @functools.cache
-def _rules() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(r["pattern"]), r["reason"]) for r in vocab.load("ignore_rules"))
+def _rules() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    return tuple((re.compile(r["pattern"]), r["reason"], frozenset(r.get("trigger") or ""))
+                 for r in vocab.load("ignore_rules"))
 
 
 def _ignored_spans(text: str) -> list[tuple[int, int, str]]:
+    """Spans of the numbers a rule deliberately ignores. A rule runs only on a line that has
+    one of its trigger characters (a rule without triggers always runs)."""
     spans = []
-    for pattern, reason in _rules():
+    chars = set(text)
+    for pattern, reason, trigger in _rules():
+        if trigger and trigger.isdisjoint(chars):
+            continue
         for m in pattern.finditer(text):
             if "n" in pattern.groupindex:
                 spans.append((m.start("n"), m.end("n"), reason))
@@ -73,12 +79,14 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         if not raw.strip():
             continue
         text = fold(raw.strip("\t").strip())
+        if no in table_lines:
+            text = cell_separators(text)
         found = find_quantities(text)
         if not found:
             continue
         in_table = no in table_lines
         prefix = "table" if in_table else "text"
-        ignored = _ignored_spans(text)
+        ignored = None  # the ignore rules run only on a line with a number not placed
         label_before = table_lines.get(no, "")
         unplaced = []
         for f in found:
@@ -96,6 +104,8 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
                 cov[f"{prefix}_ignored"] += 1
                 continue
             digit = f.start + (1 if text[f.start] in "+-" else 0)
+            if ignored is None:
+                ignored = _ignored_spans(text)
             if any(s <= digit < e for s, e, _ in ignored) or any(w in label_before for w in _IGNORED_LABELS):
                 cov[f"{prefix}_ignored"] += 1
                 continue

@@ -1,0 +1,76 @@
+"""Figures read from sentences, one rule at a time (evalkit.extract.narrative).
+
+Each case is a sentence written for the test; the expected rows are worked out by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evalkit.document import document_from_text
+from evalkit.extract.context import ReportContext
+from evalkit.extract.narrative import extract_narrative
+
+
+def read(text: str, year: int = 2023):
+    return extract_narrative(ReportContext(document_from_text(text + "\n", "r")), year)
+
+
+def pick(rows, *keys):
+    return [tuple(r[k] for k in keys) for r in rows]
+
+
+def test_a_flow_word_alone_continues_the_fund_of_the_sentence():
+    rows = read("职工医保基金收入1亿元，支出0.8亿元，结余0.2亿元。")
+    # 1亿元 = 10000万元; '支出' and '结余' alone belong to the 职工医保 fund named before them
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("职工医保", "收入", 10000.0), ("职工医保", "支出", 8000.0), ("职工医保", "结余", 2000.0)]
+    assert rows.budget == []
+
+
+def test_a_change_is_not_an_amount():
+    rows = read("2023年决算总收入1134.78万元，较预算增加157.17万元，总支出1134.78万元。")
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [("决算", "收入合计", 1134.78),
+                                                                  ("决算", "支出合计", 1134.78)]
+
+
+def test_stage_words_and_parts():
+    rows = read("调整后，预算收入554.48万元（其中：财政拨款收入554.48万元），"
+                "预算支出554.48万元（其中：基本支出379.64万元，项目支出174.84万元）。")
+    # '调整后' names the stage of the whole sentence; the bare '预算' of 预算收入 does not override it
+    assert {r["stage"] for r in rows.budget} == {"调整预算"}
+    assert pick(rows.budget, "item", "parent", "amount_wan") == [
+        ("收入合计", "", 554.48), ("财政拨款收入", "", 554.48), ("支出合计", "", 554.48),
+        ("基本支出", "", 379.64), ("项目支出", "", 174.84)]  # totals are never parents
+
+
+def test_parts_across_lines_and_units_in_yuan():
+    rows = read("（1）基本支出 8581799.82 元。其中：\n①工资福利支出 7528092.98 元。其中：基本工资 2273658.98 元。")
+    # 元 ÷ 10000, exactly
+    assert pick(rows.budget, "item", "parent", "amount_wan") == [
+        ("基本支出", "", 858.179982), ("工资福利支出", "基本支出", 752.809298),
+        ("基本工资", "基本支出/工资福利支出", 227.365898)]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("全县基本医疗保险参保43.01万人，其中：职工医保3.58万人。", [("合计", 430100), ("职工医保", 35800)]),
+    ("资助困难群众参加城乡居民医保3546人。", [("资助参保", 3546)]),
+    ("2023年参保46.98人。", [("合计", None)]),  # a head count with decimals and no 万: kept, flagged
+])
+def test_enrollment(sentence, expected):
+    rows = read(sentence)
+    assert pick(rows.enrollment, "scheme", "persons") == expected
+
+
+def test_staff_counts_name_their_unit():
+    rows = read("区医保局机关行政编制6人，实际人数5人；区医疗保障事务中心事业编制10人，实际人数11人。")
+    assert pick(rows.staff, "org_unit", "category", "persons") == [
+        ("区医保局", "行政编制", 6), ("区医保局", "实有人数", 5),
+        ("区医疗保障事务中心", "事业编制", 10), ("区医疗保障事务中心", "实有人数", 11)]
+
+
+def test_rates_and_formula():
+    rows = read("政府采购执行率=（8.84/15）×100%=58.93%＜95%")
+    assert pick(rows.rates, "name", "value_pct") == [("政府采购执行率", 58.93)]  # ＜95% is a threshold
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [("决算", "政府采购", 8.84),
+                                                                  ("年初预算", "政府采购", 15.0)]
