@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from evalkit.export import field_label
+from evalkit.fields import field_label
 from evalkit.workpaper import COVER_SHEET, FIELDS_SHEET, SHEET_NAMES, TIME_LABEL, write_workpaper
 
 FORMULA_START = ("=", "+", "-", "@")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit import export
+from evalkit import export, fields
 
 __all__ = ["build_parser", "main"]
 
@@ -219,7 +219,7 @@ def _summary(loaded: Loaded, derived: dict | None, why_not: str) -> str:
             lines.append(f"跳过非报告文件：{len(loaded.skipped)} 个（如 {loaded.skipped['path'].iloc[0]}）")
     lines.append("各表行数：")
     rows = [
-        [name, export.table_label(name), f"{len(frame):,}"] for name, frame in tables.items()
+        [name, fields.table_label(name), f"{len(frame):,}"] for name, frame in tables.items()
     ]
     lines.append(_render(["表", "内容", "行数"], rows, right={2}, indent="  "))
     if "residue" in tables:
@@ -320,7 +320,7 @@ def _cmd_check(args, command: str) -> int:
         columns = [c for c in findings.columns if c in _FINDING_COLUMNS] or list(findings.columns)
         rows = [[_fmt(v) for v in values] for values in findings[columns].itertuples(index=False)]
         numeric = {j for j, c in enumerate(columns) if c in {"expected", "observed", "difference"}}
-        _out(_render([export.field_label(c) for c in columns], rows, right=numeric))
+        _out(_render([fields.field_label(c) for c in columns], rows, right=numeric))
         _out(f"共 {len(findings)} 条检查发现。")
     return 1 if len(loaded.failures) else 0
 

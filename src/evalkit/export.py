@@ -20,144 +20,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from evalkit.fields import field_kind, kind_dtype
 from evalkit.report import TABLE_NAMES
 
-__all__ = [
-    "TABLES",
-    "field_kind",
-    "field_label",
-    "read_tables",
-    "table_description",
-    "table_label",
-    "write_tables",
-]
+__all__ = ["TABLES", "read_tables", "write_tables"]
 
 logger = logging.getLogger(__name__)
 
 #: The data tables of a corpus, in the order of ``Corpus.tables()``.
 TABLES: tuple[str, ...] = TABLE_NAMES
 
-#: Field kinds and the pandas dtype each is read back as.
-_KIND_DTYPES = {
-    "text": "str",
-    "int": "Int64",
-    "persons": "Int64",
-    "money": "Float64",
-    "percent": "Float64",
-    "score": "Float64",
-    "number": "Float64",
-}
-
 _ENCODING = "utf-8-sig"
-
-
-@functools.cache
-def _fields() -> dict[str, tuple[str, str]]:
-    """Column name → (Chinese label, kind), from ``vocab/column_labels.csv``."""
-    text = (
-        resources.files("evalkit.vocab").joinpath("column_labels.csv").read_text(encoding=_ENCODING)
-    )
-    fields = {}
-    for row in csv.DictReader(text.splitlines()):
-        kind = row["kind"].strip()
-        if kind not in _KIND_DTYPES:
-            raise ValueError(f"column_labels.csv: unknown kind {kind!r} for {row['column']!r}")
-        fields[row["column"].strip()] = (row["label"].strip(), kind)
-    return fields
-
-
-def field_kind(column: str) -> str | None:
-    """Return the kind of a column: text, int, persons, money, percent, score or number.
-
-    Known columns take their kind from ``vocab/column_labels.csv``; others are judged by their
-    name, word by word (``*_wan`` is money; ``*_pct`` and ``rate_*`` percentages;
-    ``*_score_*`` scores; ``*_year``, ``*_line``, ``*_seq``, ``*_count`` integers).
-    ``None`` means the name says nothing: the caller decides from the data.
-
-    Parameters
-    ----------
-    column : str
-        A column name.
-
-    Returns
-    -------
-    str or None
-        The kind, or None for an unknown column whose name gives no hint.
-
-    Examples
-    --------
-    >>> field_kind("amount_wan"), field_kind("persons"), field_kind("fiscal_year")
-    ('money', 'persons', 'int')
-    >>> field_kind("budget_initial_wan"), field_kind("execution_rate"), field_kind("foo")
-    ('money', 'percent', None)
-    """
-    known = _fields().get(column)
-    if known is not None:
-        return known[1]
-    words = column.lower().split("_")
-    if words[-1] == "wan":
-        return "money"
-    if words[-1] in {"pct", "percent"} or "rate" in words:
-        return "percent"
-    if "score" in words or words[-1] == "weight":
-        return "score"
-    if words[-1] == "persons":
-        return "persons"
-    if words[-1] in {"year", "line", "seq", "count"}:
-        return "int"
-    return None
-
-
-@functools.cache
-def _table_labels() -> dict[str, tuple[str, str]]:
-    text = resources.files("evalkit.vocab").joinpath("table_labels.csv").read_text(encoding=_ENCODING)
-    return {r["name"]: (r["label"], r["description"]) for r in csv.DictReader(text.splitlines())}
-
-
-def table_label(name: str) -> str:
-    """The Chinese name of a table (its workbook sheet), from ``vocab/table_labels.csv``.
-
-    Examples
-    --------
-    >>> table_label("budget"), table_label("unknown_table")
-    ('预算收支', 'unknown_table')
-    """
-    return _table_labels().get(name, (name, ""))[0]
-
-
-def table_description(name: str) -> str:
-    """A sentence saying what a table holds, in Chinese ('' when unknown).
-
-    Examples
-    --------
-    >>> table_description("assets")
-    '资产总额、负债总额、净资产、固定资产（万元）'
-    """
-    return _table_labels().get(name, (name, ""))[1]
-
-
-def field_label(column: str) -> str:
-    """Return the Chinese label of a column (the column name itself when none is known).
-
-    Parameters
-    ----------
-    column : str
-        A column name.
-
-    Returns
-    -------
-    str
-        The label from ``vocab/column_labels.csv``, or ``column`` unchanged.
-
-    Examples
-    --------
-    >>> field_label("amount_wan")
-    '金额（万元）'
-    >>> field_label("no_such_column")
-    'no_such_column'
-    """
-    known = _fields().get(column)
-    return known[0] if known is not None else column
 
 
 def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
@@ -216,7 +89,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> lis
 
 def _convert(series: pd.Series, kind: str | None, where: str) -> pd.Series:
     """Give a column read as text the dtype of its kind."""
-    dtype = _KIND_DTYPES.get(kind or "text", "str")
+    dtype = kind_dtype(kind)
     if dtype == "str":
         return series
     try:

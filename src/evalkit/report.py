@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -20,6 +21,7 @@ from evalkit.extract.narrative import extract_narrative
 from evalkit.extract.procurement import PROCUREMENT_COLUMNS
 from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_and_coverage
 from evalkit.extract.staff_assets import ASSET_COLUMNS, STAFF_COLUMNS
+from evalkit.fields import dtype_of
 from evalkit.readers import SUPPORTED_SUFFIXES, load_any
 
 __all__ = ["SCHEMAS", "TABLE_NAMES", "Corpus", "Report", "read_report", "read_reports"]
@@ -30,12 +32,6 @@ TABLE_NAMES = ("reports", "indicators", "budget", "enrollment", "funds", "rates"
                "residue", "coverage")
 ENROLLMENT_COLUMNS = ["report_id", "year", "scheme", "persons", "raw", "note", "source"]
 FUND_COLUMNS = ["report_id", "year", "scheme", "flow", "amount_wan", "raw", "note", "source"]
-
-_INT = {"fiscal_year", "year", "persons", "seq", "line", "table_numbers", "table_placed", "table_ignored",
-        "text_numbers", "text_placed", "text_ignored"}
-_FLOAT = {"total_score", "weight", "target_value", "target_low", "target_high", "actual_value", "score", "amount_wan", "value_pct",
-          "budget_wan", "actual_wan", "deal_wan",
-          "table_coverage", "text_coverage"}
 
 SCHEMAS: dict[str, list[str]] = {
     "reports": REPORT_COLUMNS + ["stated"],
@@ -52,8 +48,21 @@ SCHEMAS: dict[str, list[str]] = {
 }
 
 
-def typed_frame(name: str, rows: list[dict]) -> pd.DataFrame:
+def columns_of(name: str, rows: list[dict]) -> dict[str, list]:
+    """The rows of one of evalkit's tables as lists by column, in the table's column order.
+
+    Examples
+    --------
+    >>> columns_of("enrollment", [{"report_id": "r", "year": 2022, "persons": 5}])["persons"]
+    [5]
+    """
+    return {c: [r.get(c) for r in rows] for c in SCHEMAS[name]}
+
+
+def typed_frame(name: str, rows: list[dict] | dict[str, list]) -> pd.DataFrame:
     """A DataFrame of one of evalkit's tables with its columns in order and their dtypes.
+
+    ``rows`` are dictionaries, or lists by column (:func:`columns_of`).
 
     Examples
     --------
@@ -61,15 +70,19 @@ def typed_frame(name: str, rows: list[dict]) -> pd.DataFrame:
     Int64Dtype()
     """
     cols = SCHEMAS[name]
-    df = pd.DataFrame(rows, columns=cols)
+    if isinstance(rows, dict):
+        df = pd.DataFrame({c: rows.get(c, []) for c in cols}, columns=cols)
+    else:
+        df = pd.DataFrame(rows, columns=cols)
     for c in cols:
-        if c in _INT:
+        dtype = dtype_of(c)
+        if dtype == "Int64":
             df[c] = pd.array(df[c].tolist(), dtype="Int64") if len(df) else pd.Series(dtype="Int64")
-        elif c in _FLOAT:
+        elif dtype == "Float64":
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("Float64")
         else:
-            df[c] = df[c].astype("str") if len(df) else pd.Series(dtype="str")
-            df.loc[df[c].isin(["None", "nan", "<NA>", ""]), c] = pd.NA
+            text = df[c].astype("str") if len(df) else pd.Series(dtype="str")
+            df[c] = text.mask(text == "")  # empty means missing
     return df
 
 
@@ -227,7 +240,8 @@ def _read_one(path: str) -> tuple[str, dict[str, list[dict]] | None, str | None,
     try:
         doc = load_any(path)
         text_hash = hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest()
-        return path, _extract(doc), None, text_hash
+        rows = _extract(doc)
+        return path, {name: columns_of(name, rows[name]) for name in TABLE_NAMES}, None, text_hash
     except ReportReadError as exc:
         return path, None, str(exc), None
     except Exception as exc:  # noqa: BLE001 - one bad report never stops a batch
@@ -252,6 +266,11 @@ def _expand(paths) -> tuple[list[Path], list[dict]]:
         else:
             files.append(p)
     return files, skipped
+
+
+def _worker_init() -> None:
+    """Workers make many short-lived objects and no reference cycles: collect garbage rarely."""
+    gc.set_threshold(50_000, 50, 100)
 
 
 _CHUNK = 400  # reports whose rows are turned into DataFrames together (bounds the memory of rows)
@@ -290,7 +309,7 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
     n = len(files)
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if n > 8 else 1
-    chunk: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
+    chunk: dict[str, dict[str, list]] = {name: {c: [] for c in SCHEMAS[name]} for name in TABLE_NAMES}
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_NAMES}
     in_chunk = 0
     failures: list[dict] = []
@@ -302,27 +321,28 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
         if rows is None:
             failures.append({"path": path, "reason": error})
             return
-        sha = rows["reports"][0]["sha256"]
+        sha = rows["reports"]["sha256"][0]
         for key, how in ((sha, "内容相同"), (text_hash, "文字相同（编码或换行不同）")):
             if key in seen:
                 failures.append({"path": path, "reason": f"{path}: 与 {seen[key]} {how}，已跳过（sha256 {sha[:12]}…）"})
                 return
         seen[sha] = seen[text_hash] = path
         for name in TABLE_NAMES:
-            chunk[name].extend(rows[name])
+            for column, values in rows[name].items():
+                chunk[name][column].extend(values)
         in_chunk += 1
         if in_chunk >= _CHUNK:
             flush()
 
     def flush() -> None:
         nonlocal in_chunk
-        for name, frame in _frames(chunk).items():
-            parts[name].append(frame)
-            chunk[name].clear()
+        for name in TABLE_NAMES:
+            parts[name].append(typed_frame(name, chunk[name]))
+            chunk[name] = {c: [] for c in SCHEMAS[name]}
         in_chunk = 0
 
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
             for k, res in enumerate(pool.map(_read_one, map(str, files), chunksize=16), start=1):
                 take(res)
                 if progress:

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evalkit.export import TABLES, field_kind, field_label, table_description, table_label
+from evalkit.export import TABLES
+from evalkit.fields import field_kind, field_label, table_description, table_label
 
 __all__ = ["COVER_SHEET", "FIELDS_SHEET", "SHEET_NAMES", "SHEET_ORDER", "TIME_LABEL", "write_workpaper"]
 

@@ -192,6 +192,7 @@ class _Reader:
         self.outer = ""  # parent path carried from one line to the next
         self.ctx_topic: str | None = None  # the item the current section heading names
         self._after = ""  # the words right after the number being read
+        self._folded = ""  # the line being read, folded
         self._staff_unit: str | None = None  # the unit of the department the head counts are about
 
     # ------------------------------------------------------------------ helpers
@@ -200,8 +201,9 @@ class _Reader:
         rec.update(kw)
         return rec
 
-    def _year(self, segment: str) -> int | None:
-        m = _last(_YEAR, fold(segment))
+    def _year_at(self, f: Found) -> int | None:
+        """The year a figure is for: the last 'YYYY年' of its clause, or the fiscal year."""
+        m = _last(_YEAR, _window(self._folded, f.start, keep_year=True))
         return int(m.group(1)) if m else self.fiscal_year
 
     # -------------------------------------------------------------------- lines
@@ -229,7 +231,7 @@ class _Reader:
                 state.sentence_top = None
                 state.top_item = None
             window = _window(folded, f.start, prev_end)
-            clause = _window(folded, f.start, keep_year=True)
+            self._folded = folded
             if any(a <= f.start < b for a, b in handled):
                 prev_end = f.end
                 continue
@@ -238,11 +240,11 @@ class _Reader:
             kind = f.quantity.kind
             self._after = folded[f.end: f.end + 10]
             if kind == "persons":
-                self._persons(line, f, window, sentence, clause)
+                self._persons(line, f, window, sentence)
             elif kind == "money":
                 if self._asset(line, f, window):
                     pass
-                elif not self._fund(line, f, window, clause, state):
+                elif not self._fund(line, f, window, state):
                     self._budget(line, f, window, segment, state)
             elif kind is None and re.search(r"率(?:为|是)\s*$", folded[max(0, f.start - 4): f.start]):
                 self._rate(line, f, window, segment, state)
@@ -260,7 +262,7 @@ class _Reader:
             state.flow = vocab.synonyms("fund_flows", "flow")[m.group(0)]
 
     # -------------------------------------------------------------- enrolment
-    def _persons(self, line: int, f: Found, window: str, sentence: str, clause: str) -> None:
+    def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
         subsidised = any(w in window for w in _words("subsidy")) and (
             "参保" in window or vocab.alternation("schemes").search(window))
         if not subsidised and not any(w in sentence for w in _words("enrollment")):
@@ -280,7 +282,7 @@ class _Reader:
         if persons is None:
             note = "人数带小数且未写“万”，疑为漏写单位" if q.unit == "人" else "人数不是整数"
         self.rows.enrollment.append(
-            self._rec(line, year=self._year(clause), scheme=scheme, persons=persons,
+            self._rec(line, year=self._year_at(f), scheme=scheme, persons=persons,
                       raw=q.raw.strip(), note=note)
         )
         self.ctx.place(line, q.text_value)
@@ -311,7 +313,7 @@ class _Reader:
         return True
 
     # ------------------------------------------------------------------ funds
-    def _fund(self, line: int, f: Found, window: str, clause: str, state: _LineState) -> bool:
+    def _fund(self, line: int, f: Found, window: str, state: _LineState) -> bool:
         schemes = vocab.alternation("schemes")
         for org in _words("organisation"):
             window = window.replace(org, "")
@@ -339,7 +341,7 @@ class _Reader:
         q = f.quantity
         state.fund_scheme = scheme
         self.rows.funds.append(
-            self._rec(line, year=self._year(clause), scheme=scheme, flow=flow,
+            self._rec(line, year=self._year_at(f), scheme=scheme, flow=flow,
                       amount_wan=to_wan(q), raw=q.raw.strip(), note=None)
         )
         self.ctx.place(line, q.text_value)
