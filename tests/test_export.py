@@ -10,7 +10,6 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from evalkit import export
 from evalkit.export import read_tables, write_tables
 from evalkit.fields import field_kind, field_label, kind_dtype
 

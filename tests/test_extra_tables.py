@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import REPORTS_DIR, require_reports
 
 

@@ -553,7 +553,7 @@ def test_folders_take_every_supported_format(tmp_path):
     make_docx(tmp_path / "a.docx")
     (tmp_path / "b.html").write_text(make_html().replace("</body>", "<p>备注：网页版。</p></body>"),
                                      encoding="utf-8")
-    (tmp_path / "c.txt").write_bytes(TXT.read_bytes() + "备注：另一份。\n".encode("utf-8"))
+    (tmp_path / "c.txt").write_bytes(TXT.read_bytes() + "备注：另一份。\n".encode())
     (tmp_path / "notes.md").write_text("# not a report", encoding="utf-8")
     corpus = evalkit.read_reports(tmp_path)
     assert sorted(corpus.reports["report_id"]) == ["a", "b", "c"]

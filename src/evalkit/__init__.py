@@ -12,7 +12,7 @@ from importlib import metadata as _metadata
 from evalkit.document import ReportReadError
 from evalkit.report import Corpus, Report, read_report, read_reports
 
-__all__ = ["read_report", "read_reports", "Report", "Corpus", "ReportReadError", "__version__"]
+__all__ = ["Corpus", "Report", "ReportReadError", "__version__", "read_report", "read_reports"]
 
 try:
     __version__ = _metadata.version("evalkit")

@@ -11,11 +11,8 @@ kind), which also gives the workbook its headers and number formats.
 
 from __future__ import annotations
 
-import csv
-import functools
 import logging
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd

@@ -244,7 +244,7 @@ def _read_one(path: str) -> tuple[str, dict[str, list[dict]] | None, str | None,
         return path, {name: columns_of(name, rows[name]) for name in TABLE_NAMES}, None, text_hash
     except ReportReadError as exc:
         return path, None, str(exc), None
-    except Exception as exc:  # noqa: BLE001 - one bad report never stops a batch
+    except Exception as exc:
         log.error("failed to read %s: %s", path, exc)
         log.debug("traceback", exc_info=True)
         return path, None, f"{path}: 解析出错（{type(exc).__name__}: {exc}）", None

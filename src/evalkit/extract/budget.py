@@ -16,13 +16,7 @@ from evalkit import vocab
 from evalkit.document import Row, Table
 from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit, single_text
 from evalkit.extract.indicators import header_roles
-from evalkit.extract.narrative import (
-    _clean_parent,
-    _stage,
-    budget_item,
-    item_parent,
-    mentioned_item,
-)
+from evalkit.extract.items import budget_item, clean_parent, item_parent, mentioned_item, stage_of
 from evalkit.extract.procurement import extract_procurement
 from evalkit.extract.staff_assets import asset_item, staff_category
 from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan
@@ -152,7 +146,7 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
     """Rows of label-value pairs. A row of pairs naming funding sources (其中：中央财政 …, 县市区财政 …)
     under a row of pairs naming flows (计划安排资金, 实际到位资金, 实际支出, 结余) breaks each flow down
     by source: the k-th pair belongs to the k-th flow."""
-    default_stage = (_stage(compact(caption)) or (None, None))[0] if caption else None
+    default_stage = (stage_of(compact(caption)) or (None, None))[0] if caption else None
     unit = declared_unit([caption or ""]) or "万元"
     flows: list[tuple[str, str]] = []  # (stage, item) of each pair of the last row of flows
     for row in rows:
@@ -172,7 +166,7 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
         row_flows = []
         for label, _value in pairs:
             hit = budget_item(label, strict=True)
-            st = _stage(compact(label))
+            st = stage_of(compact(label))
             if hit:
                 row_flows.append((st[0] if st else (default_stage or "决算"), hit[0]))
         if len(row_flows) == len(pairs) >= 2:
@@ -200,11 +194,11 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
             hit = budget_item(label, strict=True)
             if hit is None:
                 continue
-            st = _stage(compact(label))
+            st = stage_of(compact(label))
             stage = st[0] if st else (default_stage or "决算")
             item, raw = hit
             u = declared_unit([label]) or unit
-            out.append(_rec(ctx, row.cells[i + 1].line, stage, item, raw, _clean_parent("", item), to_wan(q, u)))
+            out.append(_rec(ctx, row.cells[i + 1].line, stage, item, raw, clean_parent("", item), to_wan(q, u)))
             ctx.place(row.cells[i + 1].line, q.text_value)
 
 
@@ -248,7 +242,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     unit = declared_unit(context_texts) or "万元"
     ctx_stage = None
     for t in [caption or ""] + [t.text for t in table.context[-1:]]:
-        st = _stage(compact(t))
+        st = stage_of(compact(t))
         if st:
             ctx_stage = st[0]
     ctx_parent = _detailed_item(table)
@@ -260,7 +254,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         item = budget_item(leaf[-1], strict=True) if leaf else None
         stage = None
         for p in path:
-            st = _stage(compact(p))
+            st = stage_of(compact(p))
             if st:
                 stage = st[0]
         parents = [budget_item(p, strict=True) for p in leaf[:-1]]
@@ -278,7 +272,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     for row in data:
         texts = row.texts + [""] * (width - len(row.texts))
         label = texts[0]
-        row_stage = _stage(compact(label))
+        row_stage = stage_of(compact(label))
         row_item = budget_item(label, strict=True) if not row_stage else None
         row_is_share = bool(re.search(r"差异率|占比|比重", label))
         is_entity = row_item is None and row_stage is None and not row_is_share
@@ -336,7 +330,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_parent = f"{std}/{the_parent}"
             amount = to_wan(q, unit)
             out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1],
-                            _clean_parent(the_parent, the_item[0]), amount, funding or funding_of(label)))
+                            clean_parent(the_parent, the_item[0]), amount, funding or funding_of(label)))
             ctx.place(line, q.text_value)
 
 

@@ -17,10 +17,20 @@ from dataclasses import dataclass, field
 from evalkit import vocab
 from evalkit.document import TextLine
 from evalkit.extract.context import ReportContext, compact
+from evalkit.extract.items import (
+    _last,
+    budget_item,
+    clean_parent,
+    is_stage_word,
+    item_category,
+    join_path,
+    mentioned_item,
+    stage_of,
+)
 from evalkit.extract.staff_assets import asset_item, staff_category, staff_unit
 from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan
 
-__all__ = ["NarrativeRows", "budget_item", "extract_narrative", "item_parent"]
+__all__ = ["NarrativeRows", "extract_narrative"]
 
 _DELIMS = "，,；;：:、。！？="
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
@@ -49,108 +59,6 @@ class NarrativeRows:
 @functools.cache
 def _words(kind: str) -> tuple[str, ...]:
     return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == kind)
-
-
-@functools.cache
-def _item_parents() -> dict[str, str]:
-    return {r["item"]: r["parent"] for r in vocab.load("budget_items") if r.get("parent")}
-
-
-def item_parent(item: str) -> str:
-    """The standard parent of a budget item (人员经费 → 基本支出), or ''.
-
-    Examples
-    --------
-    >>> item_parent("公用经费"), item_parent("基本支出")
-    ('基本支出', '')
-    """
-    return _item_parents().get(item, "")
-
-
-def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    last = None
-    for m in pattern.finditer(text):
-        last = m
-    return last
-
-
-_EXACT_ONLY = frozenset({"合计", "收入", "支出", "结余", "小计"})
-
-
-@functools.cache
-def _suffix_re() -> re.Pattern[str]:
-    stages = "|".join(re.escape(w) for w in sorted({r["word"] for r in vocab.load("stages")}, key=len, reverse=True))
-    return re.compile(rf"^(?:{stages}|总额|总计|合计数|合计|累计|共计|总金额|金额|资金|数|额|为|是|达到|达|约|共|情况|[:：])*$")
-
-
-def budget_item(label: str, strict: bool = False) -> tuple[str, str] | None:
-    """The budget item a label names, and the words it used: '其中：人员支出' → ('人员经费', '人员支出').
-
-    The item word must end the label, or be followed only by stage words and words such as
-    数, 金额, 合计 ('“三公”经费决算支出数' names 三公经费). Bare words (合计, 收入, 支出, 结余) count
-    only when they are the whole label.
-
-    Examples
-    --------
-    >>> budget_item("其中：人员支出")
-    ('人员经费', '人员支出')
-    >>> budget_item("财政拨款一基本支出")
-    ('基本支出', '基本支出')
-    >>> budget_item("2020年我单位“三公”经费决算支出数")
-    ('三公经费', '“三公”经费')
-    >>> budget_item("局机关") is None, budget_item("固定资产合计") is None
-    (True, True)
-    """
-    text = compact(label)
-    text = re.sub(r"^[（(]?其中[:：]?", "", text)
-    text = re.sub(r"[（(](万元|元|亿元)[)）]$", "", text)
-    syn = vocab.synonyms("budget_items", "item")
-    if text in syn:
-        return syn[text], text
-    if strict and len(text) > 12:
-        return None
-    for m in vocab.alternation("budget_items").finditer(text):
-        word = m.group(0)
-        if word in _EXACT_ONLY:
-            continue
-        rest = text[m.end():]
-        if rest and not _suffix_re().match(rest):
-            continue
-        return syn[word], word
-    return None
-
-
-@functools.cache
-def _category(item: str) -> str:
-    return next((r["category"] for r in vocab.load("budget_items") if r["item"] == item), "")
-
-
-def mentioned_item(text: str) -> str | None:
-    """The first budget item a heading or phrase mentions anywhere ('1.2.3 政府采购情况说明').
-
-    Examples
-    --------
-    >>> mentioned_item("表 4 部门 2021 年度政府采购信息表 单位：元")
-    '政府采购'
-    """
-    for m in vocab.alternation("budget_items").finditer(compact(text)):
-        if m.group(0) not in _EXACT_ONLY:
-            return vocab.synonyms("budget_items", "item")[m.group(0)]
-    return None
-
-
-def _is_stage_word(word: str) -> bool:
-    return word in vocab.synonyms("stages", "stage")
-
-
-def _stage(text: str) -> tuple[str, str] | None:
-    """The stage a text names; a specific word (调整后, 决算) wins over a bare 预算 before it."""
-    matches = list(vocab.alternation("stages").finditer(text))
-    if not matches:
-        return None
-    specific = [m for m in matches if m.group(0) != "预算"]
-    m = (specific or matches)[-1]
-    return vocab.synonyms("stages", "stage")[m.group(0)], m.group(0)
 
 
 def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
@@ -254,7 +162,7 @@ class _Reader:
                 prev_end = f.end
         tail = folded[prev_end:]
         if re.search(r"其中[:：]?\s*$", tail) and state.top_item:
-            self.outer = _join_path(state.outer, state.top_item)
+            self.outer = join_path(state.outer, state.top_item)
 
     def _flow_from(self, segment: str, state: _LineState) -> None:
         m = _last(vocab.alternation("fund_flows"), segment)
@@ -351,7 +259,7 @@ class _Reader:
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         if any(w in window for w in _words("change")):
             return  # a change, not an amount: the ignore rule 'change' accounts for it
-        st = _stage(segment)
+        st = stage_of(segment)
         if st:
             explicit = st[1] not in ("预算",)
             if explicit or not state.stage_explicit:
@@ -364,13 +272,13 @@ class _Reader:
         hit = budget_item(window)
         if hit is None and state.parts_of == "政府采购" and compact(window) in _PROCUREMENT_KINDS:
             hit = (f"政府采购{compact(window)}", compact(window))
-        window_stage = _stage(compact(window))
+        window_stage = stage_of(compact(window))
         if hit is None and window_stage is None:
             return
-        if hit is not None and _is_stage_word(hit[1]) and state.top_item \
-                and _category(state.top_item) != _category(hit[0]):
+        if hit is not None and is_stage_word(hit[1]) and state.top_item \
+                and item_category(state.top_item) != item_category(hit[0]):
             pass  # '决算支出' after an income figure is the expenditure total, not more income
-        elif hit is None or _is_stage_word(hit[1]):
+        elif hit is None or is_stage_word(hit[1]):
             raw = hit[1] if hit else window_stage[1]
             if state.top_item:
                 hit = (state.top_item, raw)
@@ -391,14 +299,14 @@ class _Reader:
         if item in ("收入合计", "支出合计"):
             state.parts_of = None
         if state.parts_of and state.parts_of != item:
-            parent = _join_path(state.outer, state.parts_of)
+            parent = join_path(state.outer, state.parts_of)
         else:
             state.top_item = item
             state.parts_of = None
             parent = state.outer
             if state.sentence_top is None:
                 state.sentence_top = item
-        parent = _clean_parent(parent, item)
+        parent = clean_parent(parent, item)
         state.last_item = item
         q = f.quantity
         self.rows.budget.append(
@@ -419,7 +327,7 @@ class _Reader:
                     q = find_quantities(m.group(group))[0].quantity
                     self.rows.budget.append(self._rec(
                         line, scope=self.ctx.scope_at(line), stage=stage, item=hit[0], item_raw=name,
-                        parent=_clean_parent("", hit[0]), funding=None, amount_wan=to_wan(q, "万元")))
+                        parent=clean_parent("", hit[0]), funding=None, amount_wan=to_wan(q, "万元")))
                     self.ctx.place(line, q.text_value)
             self.rows.rates.append(self._rec(line, scope=self.ctx.scope_at(line), name=name,
                                              value_pct=float(m.group("r")), raw=f"{m.group('r')}%"))
@@ -446,19 +354,6 @@ class _Reader:
                       raw=q.raw.strip())
         )
         self.ctx.place(line, q.text_value)
-
-
-def _join_path(*parts: str) -> str:
-    return "/".join(p for p in "/".join(parts).split("/") if p)
-
-
-def _clean_parent(path: str, item: str) -> str:
-    """Totals are never parents; a standard part gets its standard parent."""
-    parts = [p for p in path.split("/") if p and p not in ("支出合计", "收入合计", item)]
-    std = item_parent(item)
-    if std and std not in parts:
-        parts = [std] if not parts else parts
-    return "/".join(parts)
 
 
 _HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*|[（(]?[一二三四五六七八九十]+[)）、]\s*)")

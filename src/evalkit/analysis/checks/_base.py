@@ -5,11 +5,10 @@ within the rounding written (totals against parts, one quantity stated twice).
 
 from __future__ import annotations
 
-import re
-
 import itertools
 import logging
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
