@@ -78,12 +78,13 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     for no, raw in enumerate(doc.lines, start=1):
         if not raw.strip():
             continue
-        text = fold(raw.strip("\t").strip())
+        stripped = raw.strip("\t").strip()
         if no in table_lines:
-            text = cell_separators(text)
-        found = find_quantities(text)
+            stripped = cell_separators(stripped)
+        found = find_quantities(stripped)  # the same text the extractors read: the cache answers
         if not found:
             continue
+        text = fold(stripped)  # same length: the spans of ``found`` hold
         in_table = no in table_lines
         prefix = "table" if in_table else "text"
         ignored = None  # the ignore rules run only on a line with a number not placed
