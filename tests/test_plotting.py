@@ -247,7 +247,7 @@ def test_overview_counts_rows_per_report(tables, derived):
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "预算收支",
         "参保人数",
-        "基金收支",
+        "医保基金收支",
         "检查发现",
     ]
     cells = [t.get_text() for t in ax.texts]

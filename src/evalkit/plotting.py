@@ -40,6 +40,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from evalkit.fields import table_label
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
@@ -1255,19 +1257,9 @@ def plot_budget_structure(
         return _finish(fig, note)
 
 
-#: Tables counted by :func:`plot_overview`, with their Chinese names.
-OVERVIEW_TABLES = {
-    "indicators": "绩效指标",
-    "budget": "预算收支",
-    "enrollment": "参保人数",
-    "funds": "基金收支",
-    "rates": "比率",
-    "staff": "人员编制",
-    "assets": "资产",
-    "procurement": "政府采购",
-    "residue": "未归位内容",
-    "findings": "检查发现",
-}
+#: Tables counted by :func:`plot_overview` (named in Chinese by :func:`evalkit.fields.table_label`).
+OVERVIEW_TABLES = ("indicators", "budget", "enrollment", "funds", "rates", "staff", "assets", "procurement",
+                   "residue", "findings")
 
 
 def plot_overview(tables: Any, derived: Any = None) -> Figure:
@@ -1310,7 +1302,8 @@ def plot_overview(tables: Any, derived: Any = None) -> Figure:
     ids = [str(r) for r in reports["report_id"]]
     names = _report_labels(reports, ids)
     columns, counts = [], []
-    for key, label in OVERVIEW_TABLES.items():
+    for key in OVERVIEW_TABLES:
+        label = table_label(key)
         frame = _get(derived, key) if key == "findings" else _get(tables, key)
         if frame is None or "report_id" not in frame.columns:
             continue
