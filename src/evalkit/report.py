@@ -23,6 +23,7 @@ from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_a
 from evalkit.extract.staff_assets import ASSET_COLUMNS, STAFF_COLUMNS
 from evalkit.fields import dtype_of
 from evalkit.readers import SUPPORTED_SUFFIXES, load_any
+from evalkit.regions import resolve_region_from_texts
 
 __all__ = ["SCHEMAS", "TABLE_NAMES", "Corpus", "Report", "read_report", "read_reports"]
 
@@ -141,8 +142,6 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     for rows in (budget, rates, staff, assets):
         rows.sort(key=lambda r: line_of.get(r["source"], 0))
     residue, coverage = residue_and_coverage(ctx, found["ignored"])
-    from evalkit.regions import resolve_region_from_texts
-
     texts = [meta["department"] or ""] + [t.text for t in doc.text_lines[:40]]
     region = resolve_region_from_texts([t for t in texts if t])
     meta.update(province=region.province, city=region.city, county=region.county, stated=None)
@@ -171,7 +170,8 @@ def read_report(path: str | os.PathLike, *, manifest: str | os.PathLike | pd.Dat
     Parameters
     ----------
     path : str or path-like
-        A text report (UTF-8 with or without BOM, GB18030/GBK or UTF-16).
+        A report: text (UTF-8 with or without BOM, GB18030/GBK or UTF-16), .docx, .html or
+        .pdf with a text layer.
     manifest : path or DataFrame, optional
         Stated metadata (columns report_id or sha256, and any of department, fiscal_year,
         province, city, county, title, …); a stated value wins over an extracted one.
@@ -180,12 +180,14 @@ def read_report(path: str | os.PathLike, *, manifest: str | os.PathLike | pd.Dat
     -------
     Report
         With DataFrames ``reports``, ``indicators``, ``budget``, ``enrollment``, ``funds``,
-        ``rates``, ``residue`` and ``coverage``.
+        ``rates``, ``staff``, ``assets``, ``procurement``, ``residue`` and ``coverage``, and the
+        ``document`` they were read from.
 
     Raises
     ------
     ReportReadError
-        When the file cannot be read as a report (missing, empty, binary, unknown encoding).
+        When the file cannot be read as a report (missing, empty, too large, binary, unknown
+        encoding, unsupported format, a PDF without text); the message names the file.
 
     See Also
     --------
