@@ -66,8 +66,15 @@ def _roles() -> dict[str, str]:
 
 
 def header_roles(row: Row) -> list[str | None] | None:
+    """The role of each cell of an indicator table's header row, or None for another row."""
+    roles = _roles_of(tuple(row.texts))
+    return list(roles) if roles is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _roles_of(texts: tuple[str, ...]) -> tuple[str | None, ...] | None:
     roles_map = _roles()
-    roles = [roles_map.get(compact(t)) for t in row.texts]
+    roles = tuple(roles_map.get(compact(t)) for t in texts)
     named = [r for r in roles if r]
     has_label = any(r in LEVELS for r in named)
     has_value = any(r in VALUE_ROLES for r in named)

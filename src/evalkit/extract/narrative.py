@@ -130,6 +130,8 @@ class _Reader:
         prev_end = 0
         sentence_start = 0
         for f in found:
+            if f.quantity.kind == "time":
+                continue  # a date or a duration: no table reads it (the residue's rules account for dates)
             segment = folded[prev_end : f.start]
             cut = max(segment.rfind(ch) for ch in _SENTENCE_END)
             state.new_sentence = cut >= 0
