@@ -121,7 +121,7 @@ def test_cjk_font_covers_chinese():
 
 def test_system_font_without_chinese_glyphs_is_passed_over(monkeypatch):
     # DejaVu Sans is installed everywhere but has no CJK glyphs: it must not be chosen.
-    monkeypatch.setattr(plotting, "SYSTEM_CJK_FAMILIES", ("DejaVu Sans",))
+    monkeypatch.setattr(plotting._style, "SYSTEM_CJK_FAMILIES", ("DejaVu Sans",))
     plotting.cjk_font_family.cache_clear()
     try:
         family = plotting.cjk_font_family()
@@ -133,7 +133,7 @@ def test_system_font_without_chinese_glyphs_is_passed_over(monkeypatch):
 
 def test_a_system_cjk_font_is_preferred(monkeypatch, caplog):
     plotting.cjk_font_family()  # registers the mplfonts file, so the font manager knows it
-    monkeypatch.setattr(plotting, "SYSTEM_CJK_FAMILIES", ("Noto Sans CJK SC",))
+    monkeypatch.setattr(plotting._style, "SYSTEM_CJK_FAMILIES", ("Noto Sans CJK SC",))
     plotting.cjk_font_family.cache_clear()
     try:
         with caplog.at_level("DEBUG", logger="evalkit.plotting"):

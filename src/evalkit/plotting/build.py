@@ -1,0 +1,85 @@
+"""Every chart at once: :func:`build_charts` makes and saves what the data allow."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from evalkit.plotting._data import _get
+from evalkit.plotting._style import save_chart
+from evalkit.plotting.achievement import plot_achievement
+from evalkit.plotting.enrollment import plot_enrollment
+from evalkit.plotting.execution import plot_budget_structure, plot_execution
+from evalkit.plotting.findings import plot_findings
+from evalkit.plotting.funds import plot_funds
+
+logger = logging.getLogger(__name__)
+
+#: Chart file stems written by :func:`build_charts`, in the order they are made.
+CHARTS = (
+    "enrollment",
+    "funds_income_expense",
+    "budget_execution",
+    "budget_structure",
+    "indicator_achievement",
+    "findings_by_rule",
+)
+
+
+def build_charts(tables: Any, derived: Any, out_dir: Path | str) -> list[Path]:
+    """Make every chart the data allow and save each as PNG and SVG in *out_dir*.
+
+    Parameters
+    ----------
+    tables : mapping or object
+        The reader's tables by name (``reports``, ``enrollment``, ``funds``, ...), as a dict
+        or an object with those attributes (a ``Corpus``).
+    derived : mapping or object, optional
+        The analysis tables by name (``execution``, ``achievement``, ``findings``).
+    out_dir : pathlib.Path or str
+        Folder for the files (created). Files are named after :data:`CHARTS`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written, PNG then SVG for each chart in the order of :data:`CHARTS`. A
+        chart whose table is absent, empty or lacks the columns it needs is skipped, with a
+        log message saying why.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from evalkit.plotting import build_charts
+    >>> funds = pd.DataFrame({"report_id": ["r1", "r1"], "year": [2022, 2022],
+    ...     "scheme": ["居民医保", "居民医保"], "flow": ["收入", "支出"],
+    ...     "amount_wan": [6569.0, 2441.0]})
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     [p.name for p in build_charts({"funds": funds}, {}, tmp)]
+    ['funds_income_expense.png', 'funds_income_expense.svg']
+    """
+    out = Path(out_dir)
+    reports = _get(tables, "reports")
+    plan = {
+        "enrollment": (plot_enrollment, _get(tables, "enrollment")),
+        "funds_income_expense": (plot_funds, _get(tables, "funds")),
+        "budget_execution": (plot_execution, _get(derived, "execution")),
+        "budget_structure": (plot_budget_structure, _get(tables, "budget")),
+        "indicator_achievement": (plot_achievement, _get(derived, "achievement")),
+        "findings_by_rule": (plot_findings, _get(derived, "findings")),
+    }
+    written: list[Path] = []
+    for stem in CHARTS:
+        func, table = plan[stem]
+        if table is None or len(table) == 0:
+            logger.info("chart %s skipped: no data", stem)
+            continue
+        try:
+            fig = func(table, reports)
+        except ValueError as exc:
+            logger.info("chart %s skipped: %s", stem, exc)
+            continue
+        written += save_chart(fig, out / stem)
+    logger.info("wrote %d chart files to %s", len(written), out)
+    return written

@@ -1,0 +1,289 @@
+"""Budget charts: execution rates against each budget, and the structure of spending."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from evalkit.plotting._bars import _fmt, _group_slots, _grouped_barh
+from evalkit.plotting._data import (
+    _isna,
+    _numeric,
+    _report_labels,
+    _report_years,
+    _require,
+    consensus,
+)
+from evalkit.plotting._style import (
+    _PALETTE,
+    _finish,
+    _legend_right,
+    _new_figure,
+    _source_note,
+    house_style,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+logger = logging.getLogger(__name__)
+
+
+#: Rate columns of the execution table that :func:`plot_execution` knows, with labels.
+EXECUTION_RATES = {
+    "rate_vs_initial": "对年初预算",
+    "rate_vs_adjusted": "对调整预算",
+    "rate_vs_available": "对可用资金",
+    "rate_stated": "报告自述",
+    "stated_rate": "报告自述",
+}
+
+
+def _execution_rates(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Rate columns (in %) found in or computed from an execution table."""
+    out = df.copy()
+    present = [c for c in EXECUTION_RATES if c in out.columns]
+    if "rate_vs_initial" not in out.columns and {"initial_total", "final_total"} <= set(
+        out.columns
+    ):
+        out["rate_vs_initial"] = _numeric(out["final_total"]) / _numeric(out["initial_total"])
+        out["rate_vs_initial"] *= 100
+        present.insert(0, "rate_vs_initial")
+        logger.info("execution: rate_vs_initial computed from final_total / initial_total")
+    if "rate_vs_adjusted" not in out.columns and {"adjusted_total", "final_total"} <= set(
+        out.columns
+    ):
+        out["rate_vs_adjusted"] = _numeric(out["final_total"]) / _numeric(out["adjusted_total"])
+        out["rate_vs_adjusted"] *= 100
+        present.insert(1 if "rate_vs_initial" in present else 0, "rate_vs_adjusted")
+        logger.info("execution: rate_vs_adjusted computed from final_total / adjusted_total")
+    seen_labels: set[str] = set()
+    cols = []
+    for c in present:
+        label = EXECUTION_RATES[c]
+        if label in seen_labels:
+            continue
+        seen_labels.add(label)
+        out[c] = _numeric(out[c]).where(lambda s: s.abs() != float("inf"))
+        cols.append(c)
+    values = out[cols].stack() if cols else out.iloc[:0, :0]
+    if len(values) and float(values.abs().max()) <= 3.0:
+        # Rates given as ratios (0.98) rather than percentages (98.0).
+        logger.info("execution: rates look like ratios; shown as percentages")
+        for c in cols:
+            out[c] = out[c] * 100
+    return out, cols
+
+
+def plot_execution(
+    execution: pd.DataFrame,
+    reports: pd.DataFrame | None = None,
+) -> Figure:
+    """Budget execution rates per report and scope, against each budget the data give.
+
+    Parameters
+    ----------
+    execution : pandas.DataFrame
+        The execution table of :mod:`evalkit.analysis`: ``report_id``, ``scope`` and any of
+        ``rate_vs_initial``, ``rate_vs_adjusted``, ``rate_vs_available``, ``rate_stated``
+        (percentages, or ratios which are converted); where a rate column is absent it is
+        computed from ``final_total`` and ``initial_total`` / ``adjusted_total``.
+    reports : pandas.DataFrame, optional
+        The reports table, for department names and fiscal years.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Horizontal grouped bars in %, with a line at 100%.
+
+    Raises
+    ------
+    ValueError
+        If ``report_id`` is missing or no rate can be found or computed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evalkit.plotting import plot_execution
+    >>> execution = pd.DataFrame({
+    ...     "report_id": ["r1", "r2"], "scope": ["部门整体", "部门整体"],
+    ...     "initial_total": [607.94, 977.61], "adjusted_total": [554.48, 1134.78],
+    ...     "final_total": [554.48, 1134.78]})
+    >>> fig = plot_execution(execution)
+    >>> fig.axes[0].get_xlabel()
+    '执行率（%）'
+    >>> [round(float(p.get_width()), 1) for p in fig.axes[0].containers[0]]
+    [91.2, 116.1]
+    """
+    df = _require(execution, ["report_id"], "execution").copy()
+    df["report_id"] = df["report_id"].astype(str)
+    if "scope" not in df.columns:
+        df["scope"] = "部门整体"
+    df, cols = _execution_rates(df)
+    if not cols:
+        raise ValueError("execution: no rate columns and no totals to compute them from")
+    df = df.dropna(subset=cols, how="all")
+    if df.empty:
+        raise ValueError("execution: every rate is missing")
+    if reports is None and "department" in df.columns:
+        # The execution table of evalkit.analysis carries department and fiscal_year.
+        reports = df.drop_duplicates("report_id")
+    labels = _report_labels(reports, sorted(df["report_id"].unique()))
+    years = _report_years(reports)
+    year_col = next((c for c in ("year", "fiscal_year") if c in df.columns), None)
+    if year_col is not None:
+        row_year = [None if _isna(y) else int(y) for y in df[year_col]]
+    else:
+        row_year = [years.get(r) for r in df["report_id"]]
+    df["row"] = [
+        f"{labels[r]}\n{s}" + (f"（{y}年）" if y is not None else "")
+        for r, s, y in zip(df["report_id"], df["scope"].astype(str), row_year, strict=True)
+    ]
+    df = df.sort_values(["row"], kind="stable")
+    df = df.drop_duplicates("row", keep="first")
+    rows = df["row"].tolist()
+    names = [EXECUTION_RATES[c] for c in cols]
+    values = {
+        (r, EXECUTION_RATES[c]): v for c in cols for r, v in zip(df["row"], df[c], strict=True)
+    }
+    with house_style():
+        fig = _new_figure(9.0, 1.6 + 0.27 * _group_slots(rows, names, values))
+        ax = fig.add_subplot()
+        _grouped_barh(
+            ax, rows, names, values, dict(zip(names, _PALETTE, strict=False)), digits=1, suffix="%"
+        )
+        ax.axvline(100, color="#333333", linewidth=1, linestyle="--")
+        ax.set_title("预算执行率（决算数 ÷ 预算数）")
+        ax.set_xlabel("执行率（%）")
+        ax.set_ylabel("")
+        _legend_right(ax, "口径")
+        note = _source_note(
+            df["report_id"].nunique(),
+            "注：各报告分母口径不同（年初预算、调整预算或含上年结转的可用资金），各口径并列展示；虚线为 100%。",
+        )
+        return _finish(fig, note)
+
+
+#: Stages of the budget table, in the order :func:`plot_budget_structure` prefers them.
+_STAGES = ("决算", "调整预算", "年初预算")
+_STRUCTURE_PARTS = {
+    "支出结构": ("基本支出", "项目支出"),
+    "基本支出构成": ("人员经费", "公用经费"),
+}
+_PART_COLOURS = {
+    "基本支出": "#1f5a96",
+    "项目支出": "#e07b39",
+    "人员经费": "#3a9a5b",
+    "公用经费": "#8172b3",
+}
+
+
+def _stacked_shares(
+    ax: Axes, rows: list[str], parts: tuple[str, str], values: Mapping[tuple[str, str], float]
+) -> None:
+    """100% stacked horizontal bars; each segment labelled with its share and amount."""
+    left = [0.0] * len(rows)
+    for part in parts:
+        shares, labels = [], []
+        for row in rows:
+            total = sum(values[(row, p)] for p in parts)
+            v = values[(row, part)]
+            share = 100 * v / total if total else 0.0
+            shares.append(share)
+            labels.append(f"{share:.1f}%\n{_fmt(v, 2)}" if share >= 12 else "")
+        bars = ax.barh(
+            range(len(rows)), shares, left=left, color=_PART_COLOURS[part], label=part, height=0.7
+        )
+        ax.bar_label(bars, labels=labels, label_type="center", fontsize=8, color="white")
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    ax.set_yticks(range(len(rows)), labels=rows)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    ax.grid(axis="y", visible=False)
+
+
+def plot_budget_structure(
+    budget: pd.DataFrame,
+    reports: pd.DataFrame | None = None,
+) -> Figure:
+    """Budget structure per report and scope: basic vs project, personnel vs public funds.
+
+    Parameters
+    ----------
+    budget : pandas.DataFrame
+        The budget table: ``report_id``, ``scope``, ``stage``, ``item``, ``amount_wan``.
+    reports : pandas.DataFrame, optional
+        The reports table, for department names.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per pair of items with data (基本支出/项目支出, 人员经费/公用经费): 100%
+        stacked bars, each segment labelled with its share and its amount in 万元. A row
+        uses the final accounts (决算) where both items are stated there, else the adjusted,
+        else the initial budget; the stage is named in the row label.
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or no report states both items of a pair.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evalkit.plotting import plot_budget_structure
+    >>> budget = pd.DataFrame({
+    ...     "report_id": ["r1"] * 4, "scope": ["部门整体"] * 4,
+    ...     "stage": ["决算", "决算", "决算", "决算"],
+    ...     "item": ["基本支出", "项目支出", "人员经费", "公用经费"],
+    ...     "amount_wan": [379.64, 174.84, 266.2, 24.1]})
+    >>> fig = plot_budget_structure(budget)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['支出结构', '基本支出构成']
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['未署名单位（r1）\\n部门整体·决算']
+    """
+    df = _require(budget, ["report_id", "scope", "stage", "item", "amount_wan"], "budget").copy()
+    df["amount_wan"] = _numeric(df["amount_wan"])
+    df["report_id"] = df["report_id"].astype(str)
+    df = consensus(df, ["report_id", "scope", "stage", "item"], "amount_wan")
+    labels = _report_labels(reports, sorted(df["report_id"].unique()))
+    amounts = {
+        (r, s, st, i): v
+        for r, s, st, i, v in zip(
+            df["report_id"], df["scope"], df["stage"], df["item"], df["amount_wan"], strict=True
+        )
+    }
+    panels = []
+    for title, parts in _STRUCTURE_PARTS.items():
+        rows, values = [], {}
+        for rid, scope in sorted({(r, s) for r, s, _, _ in amounts}):
+            for stage in _STAGES:
+                got = [amounts.get((rid, scope, stage, p)) for p in parts]
+                if all(g is not None for g in got) and sum(got) > 0:
+                    row = f"{labels[rid]}\n{scope}·{stage}"
+                    rows.append(row)
+                    values |= {(row, p): g for p, g in zip(parts, got, strict=True)}
+                    break
+        if rows:
+            panels.append((title, parts, sorted(rows), values))
+    if not panels:
+        raise ValueError("budget: no report states both items of a pair")
+    n_rows = max(len(p[2]) for p in panels)
+    with house_style():
+        fig = _new_figure(6.5 * len(panels), 1.8 + 0.55 * n_rows)
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        for ax, (title, parts, rows, values) in zip(axes, panels, strict=True):
+            _stacked_shares(ax, rows, parts, values)
+            ax.set_title(title)
+            ax.set_xlabel("占比（%）")
+            _legend_right(ax)
+        fig.suptitle("预算支出结构", fontsize=13)
+        note = _source_note(
+            len({r for r, *_ in amounts}),
+            "注：段内数字为占比和金额（万元）；优先取决算数，无则取调整预算、年初预算。",
+        )
+        return _finish(fig, note)
