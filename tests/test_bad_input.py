@@ -7,9 +7,6 @@ Each case ends in one of two ways, and the tests check which, with the facts:
 * a partial result: what can be read is in the tables with the right values, and the problem
   is recorded (``Document.problems``, which the ``residue`` table repeats, or ``failures``).
 
-A case the reader does not handle yet is an ``xfail(strict=True)`` test that says what is
-missing; it starts to pass (and then fails as XPASS, so that the marker is removed) when the
-gap is closed.
 """
 
 from __future__ import annotations

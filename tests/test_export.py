@@ -265,14 +265,11 @@ def test_bundled_data_folder_reads_with_contract_dtypes():
 
 def test_real_corpus_round_trips(tmp_path):
     """The reader's tables on the sample reports come back equal (an empty text is missing)."""
-    reports = ROOT.parent / "shared" / "reports"
-    if not reports.is_dir():
-        pytest.skip(f"{reports} is not there")
-    try:
-        from evalkit import read_reports
-    except ImportError as exc:
-        pytest.skip(f"evalkit.read_reports is not importable yet ({exc})")
-    tables = read_reports([reports]).tables()
+    from conftest import require_reports
+
+    from evalkit import read_reports
+
+    tables = read_reports([require_reports()]).tables()
     write_tables(tables, tmp_path)
     back = read_tables(tmp_path)
     assert list(back) == list(tables)

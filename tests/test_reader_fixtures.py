@@ -172,3 +172,8 @@ def test_manifest_states_metadata(tmp_path):
     r = evalkit.read_report(p, manifest=manifest).reports.iloc[0]
     assert r["department"] == "浏阳市医疗保障局"  # the report itself names only 某县医疗保障局
     assert r["stated"] == "department,fiscal_year"
+    # the region follows the stated department
+    assert (r["province"], r["city"], r["county"]) == ("湖南省", "长沙市", "浏阳市")
+    bad = pd.DataFrame({"report_id": ["r"], "fiscal_year": ["去年"]})
+    with pytest.raises(ValueError, match="fiscal_year 不是年份"):
+        evalkit.read_report(p, manifest=bad)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -418,3 +419,17 @@ def test_openpyxl_is_imported_lazily():
     code = "import sys, evalkit.workpaper; print('openpyxl' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_column_of_the_bundled_tables_and_their_analysis_has_a_chinese_header():
+    """The workbook's headers come from vocab/column_labels.csv: none may fall back to English."""
+    import re
+
+    from evalkit.analysis import derive
+    from evalkit.export import read_tables
+
+    tables = read_tables(Path(__file__).resolve().parent.parent / "data")
+    frames = {**tables, **derive(tables)}
+    english = {(name, c) for name, df in frames.items() for c in df.columns
+               if not re.search(r"[\u4e00-\u9fff]", field_label(c))}
+    assert not english

@@ -157,20 +157,22 @@ def _load(args, *, allow_tables: bool) -> Loaded:
             raise UsageError(
                 f"{table_dirs[0]} 是表格文件夹（含 reports.csv），只能单独给出，不能与报告混在一起"
             )
+        if getattr(args, "manifest", None) is not None:
+            raise UsageError(f"{paths[0]} 是已提取的表格文件夹：清单（--manifest）只在读取报告时使用")
         logger.info("reading tables from %s", paths[0])
         return Loaded(export.read_tables(paths[0]), from_tables=True)
 
-    import evalkit
+    from evalkit import read_reports
 
-    read_reports = getattr(evalkit, "read_reports", None)
-    if read_reports is None:
-        raise RuntimeError("evalkit.read_reports is not available in this version of evalkit")
     options = {"workers": args.workers, "progress": None if args.quiet else Progress()}
     if args.manifest is not None:
         if not Path(args.manifest).is_file():
             raise UsageError(f"找不到清单文件：{args.manifest}")
         options["manifest"] = Path(args.manifest)
-    corpus = read_reports(paths, **options)
+    try:
+        corpus = read_reports(paths, **options)
+    except ValueError as exc:  # a manifest that states something impossible
+        raise UsageError(str(exc)) from exc
     tables = dict(corpus.tables())
     failures = corpus.failures
     if len(tables.get("reports", ())) == 0 and len(failures) == 0:

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import logging
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,7 +212,16 @@ def read_report(path: str | os.PathLike, *, manifest: str | os.PathLike | pd.Dat
 
 
 def apply_manifest(reports: pd.DataFrame, manifest: str | os.PathLike | pd.DataFrame) -> pd.DataFrame:
-    """Let stated metadata win over extracted metadata; record which fields were stated."""
+    """Let stated metadata win over extracted metadata; record which fields were stated.
+
+    A stated department whose region is not stated too has its region resolved again.
+
+    Raises
+    ------
+    ValueError
+        When a stated fiscal year is not a year; the message names the manifest and the report.
+    """
+    where = "清单" if isinstance(manifest, pd.DataFrame) else f"清单 {manifest}"
     m = manifest if isinstance(manifest, pd.DataFrame) else pd.read_csv(manifest, dtype=str, encoding="utf-8-sig")
     if "year" in m.columns and "fiscal_year" not in m.columns:
         m = m.rename(columns={"year": "fiscal_year"})
@@ -231,8 +241,17 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | os.PathLike | pd.DataF
                     "report_date", "title"):
             if col in m.columns and pd.notna(stated_row[col]) and str(stated_row[col]).strip():
                 value = str(stated_row[col]).strip()
-                out.loc[i, col] = int(value) if col == "fiscal_year" else value
+                if col == "fiscal_year":
+                    year = re.fullmatch(r"\s*((?:19|20)\d{2})\s*(?:年度?)?\s*", value)
+                    if not year:
+                        raise ValueError(f"{where}：报告 {rec['report_id']} 的 fiscal_year 不是年份：{value!r}")
+                    out.loc[i, col] = int(year.group(1))
+                else:
+                    out.loc[i, col] = value
                 stated.append(col)
+        if "department" in stated and not {"province", "city", "county"} & set(stated):
+            region = resolve_region_from_texts([str(out.loc[i, "department"])])
+            out.loc[i, ["province", "city", "county"]] = [region.province, region.city, region.county]
         out.loc[i, "stated"] = ",".join(stated) or pd.NA
     return out
 

@@ -39,7 +39,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     },
     "budget": {
         "report_id": "str", "scope": "str", "stage": "str", "item": "str", "item_raw": "str",
-        "parent": "str", "amount_wan": "Float64", "source": "str",
+        "parent": "str", "funding": "str", "amount_wan": "Float64", "source": "str",
     },
     "rates": {
         "report_id": "str", "scope": "str", "name": "str", "value_pct": "Float64",

@@ -111,6 +111,8 @@ def pick_amount(rows: pd.DataFrame, stage: str, item: str,
     allowed = tuple(contexts) if contexts is not None else ITEM_CONTEXTS.get(item, _TOP)
     sel = rows[(rows["stage"] == stage) & (rows["item"] == item)
                & rows["context"].isin(allowed) & rows["amount_wan"].notna()]
+    if "funding" in sel.columns:  # a figure of one funding source only (财政拨款一基本支出) is not the total
+        sel = sel[sel["funding"].isna()]
     if sel.empty:
         return None, [], ""
     values = [float(v) for v in sel["amount_wan"]]

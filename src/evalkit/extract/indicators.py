@@ -319,9 +319,7 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
 
 
 def _unit(unit: str | None) -> str | None:
-    if unit == "万":
-        return "万元"
-    return unit
+    return unit  # as written: '万' may be 万元 or 万人; the analysis reconciles units and says how
 
 
 def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[dict], list[TotalScore]]:

@@ -30,8 +30,8 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*�
 _GRADE_TEXT = re.compile(
     r"(?:等次|等级|级别)(?:为|是|评定为|[:：])?\s*[“\"「]?(优秀|良好|优|良|中等|中|合格|较差|不合格|差)"
 )
-_SCORE_TEXT = re.compile(
-    r"(?:综合得分|评价得分|自评得分|总得分|得分)\s*[为是:：]?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
+_SCORE_TEXT = re.compile(  # the report's total: not '某指标总分5分，实际得分4分'
+    r"(?:综合得分|评价得分|自评得分|总得分)\s*[为是:：]?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
 )
 
 
@@ -161,7 +161,7 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None) -> tup
     for tl in doc.text_lines:
         text = fold(tl.text)
         m = _SCORE_TEXT.search(text)
-        if m and re.search(r"综合|总|评价得分|自评得分|整体", text[: m.end()]):
+        if m:
             if score is None:
                 score = float(m.group(1))
             if place and float(m.group(1)) == score:

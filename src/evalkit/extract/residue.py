@@ -48,8 +48,8 @@ def _ignored_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _snippet(text: str, start: int, end: int) -> str:
-    left = text[max(0, start - 14) : start]
+def _snippet(text: str, start: int, end: int, floor: int = 0) -> str:
+    left = text[max(floor, start - 14) : start]
     left = re.split(r"[。；;]", left)[-1]
     return (left + text[start:end]).replace("\t", " | ").strip()
 
@@ -112,7 +112,8 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
                 continue
             unplaced.append(f)
         if unplaced:
-            snippets = "；".join(_snippet(text, f.start, f.end) for f in unplaced[:6])
+            starts = [0] + [f.start for f in unplaced[:5]]  # a snippet never cuts the number before it
+            snippets = "；".join(_snippet(text, f.start, f.end, floor) for f, floor in zip(unplaced[:6], starts))
             reason = "表格中的数字未归入任何表" if in_table else "正文中的数字未归入任何表"
             rows.append({"report_id": doc.report_id, "line": no, "text": snippets[:160], "reason": reason,
                          "source": ctx.source(no)})

@@ -1,4 +1,8 @@
-"""Compare extracted tables with the hand-typed expected tables (a debugging aid for developers)."""
+"""Compare extracted tables with the hand-typed expected tables (a debugging aid for developers).
+
+Run from the project folder: ``.venv/bin/python tools/compare_expected.py``; it prints the rows
+that differ, table by table (the test ``tests/test_samples.py`` fails on the same rows).
+"""
 
 import sys
 from pathlib import Path
@@ -7,12 +11,14 @@ import pandas as pd
 
 import evalkit
 
-sys.path.insert(0, "tests")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_samples import KEYS, normalise, load_expected  # noqa
 
-c = evalkit.read_reports("../shared/reports")
+REPORTS = Path(__file__).resolve().parent.parent.parent / "shared" / "reports"
+c = evalkit.read_reports(REPORTS)
 tabs = c.tables()
-for rid_dir in sorted(p for p in Path("tests/expected").iterdir() if p.is_dir()):
+EXPECTED = Path(__file__).resolve().parent.parent / "tests" / "expected"
+for rid_dir in sorted(p for p in EXPECTED.iterdir() if p.is_dir()):
     rid = rid_dir.name
     for name, keys in KEYS.items():
         exp = load_expected(rid, name)
