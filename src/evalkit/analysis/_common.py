@@ -18,42 +18,16 @@ from importlib import resources
 
 import pandas as pd
 
+from evalkit.fields import dtype_of
+from evalkit.report import SCHEMAS as READER_SCHEMAS
+
 logger = logging.getLogger(__name__)
 
-#: Columns (and dtypes) of the reader's tables that the analysis relies on. Extra columns are
-#: kept; missing optional ones are added empty.
+#: Columns (and dtypes) of the reader's tables, as the reader makes them (the one schema of
+#: :data:`evalkit.report.SCHEMAS`, typed by :func:`evalkit.fields.dtype_of`). Extra columns are
+#: kept; missing ones are added empty, so the analysis also runs on partial tables.
 SCHEMAS: dict[str, dict[str, str]] = {
-    "reports": {
-        "report_id": "str", "department": "str", "province": "str", "city": "str",
-        "county": "str", "fiscal_year": "Int64", "report_kind": "str", "evaluator": "str",
-        "report_date": "str", "total_score": "Float64", "grade": "str", "grade_raw": "str",
-        "source_file": "str", "sha256": "str",
-    },
-    "indicators": {
-        "report_id": "str", "scope": "str", "table": "str", "seq": "str", "level1": "str",
-        "level2": "str", "level3": "str", "weight": "Float64", "target_raw": "str",
-        "target_op": "str", "target_value": "Float64", "target_unit": "str",
-        "actual_raw": "str", "actual_value": "Float64", "actual_unit": "str",
-        "score": "Float64", "note": "str", "source": "str", "explanation": "str",
-        "rule_text": "str", "evidence": "str",
-    },
-    "budget": {
-        "report_id": "str", "scope": "str", "stage": "str", "item": "str", "item_raw": "str",
-        "parent": "str", "funding": "str", "amount_wan": "Float64", "source": "str",
-    },
-    "rates": {
-        "report_id": "str", "scope": "str", "name": "str", "value_pct": "Float64",
-        "raw": "str", "source": "str",
-    },
-    "enrollment": {
-        "report_id": "str", "year": "Int64", "scheme": "str", "persons": "Int64",
-        "raw": "str", "note": "str", "source": "str",
-    },
-    "funds": {
-        "report_id": "str", "year": "Int64", "scheme": "str", "flow": "str",
-        "amount_wan": "Float64", "raw": "str", "note": "str", "source": "str",
-    },
-    "residue": {"report_id": "str", "line": "Int64", "text": "str", "reason": "str"},
+    name: {column: dtype_of(column) for column in columns} for name, columns in READER_SCHEMAS.items()
 }
 
 FINDING_COLUMNS: dict[str, str] = {
