@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit.document import Document, ReportReadError, TextLine
-from evalkit.extract.budget import BUDGET_COLUMNS, RATE_COLUMNS, extract_budget_tables
 from evalkit.extract.context import ReportContext
 from evalkit.extract.indicators import INDICATOR_COLUMNS, extract_indicators
 from evalkit.extract.metadata import REPORT_COLUMNS, extract_metadata
@@ -22,6 +21,7 @@ from evalkit.extract.narrative import extract_narrative
 from evalkit.extract.procurement import PROCUREMENT_COLUMNS
 from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_and_coverage
 from evalkit.extract.staff_assets import ASSET_COLUMNS, STAFF_COLUMNS
+from evalkit.extract.tables import BUDGET_COLUMNS, RATE_COLUMNS, extract_tables
 from evalkit.fields import dtype_of
 from evalkit.readers import SUPPORTED_SUFFIXES, load_any
 from evalkit.regions import resolve_region_from_texts
@@ -127,7 +127,7 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     ctx = ReportContext(doc)
     indicators, totals = extract_indicators(ctx)
     meta = extract_metadata(doc, totals, ctx.place)
-    found = extract_budget_tables(ctx)
+    found = extract_tables(ctx)
     budget, rates = found["budget"], found["rates"]
     long_cells = [  # sentences written inside table cells, unless a table extractor took the cell
         TextLine(c.line, c.text)

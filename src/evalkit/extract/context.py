@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from evalkit import vocab
 from evalkit.document import Document, Row, Table, TextLine, clean_label
 from evalkit.quantities import cell_separators, find_quantities, fold
 
@@ -34,6 +35,33 @@ def compact(text: str) -> str:
     '姓名'
     """
     return "".join(text.split())
+
+
+@functools.cache
+def _total_words() -> tuple[str, ...]:
+    return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == "total_row")
+
+
+def is_total_label(text: str) -> bool:
+    """True for a label that names a row or column of totals (合计, 总计, 小计, 总分, 汇总).
+
+    Examples
+    --------
+    >>> is_total_label("合 计"), is_total_label("合计数"), is_total_label("局机关及二级机构汇总")
+    (True, False, False)
+    """
+    return compact(text) in _total_words()
+
+
+def mentions_total(text: str) -> bool:
+    """True for a label that contains a total word ('局机关及二级机构汇总').
+
+    Examples
+    --------
+    >>> mentions_total("局机关及二级机构汇总"), mentions_total("1、局机关")
+    (True, False)
+    """
+    return any(w in text for w in _total_words())
 
 
 @dataclass

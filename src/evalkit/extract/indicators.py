@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import Row, Table, TextLine, clean_label
-from evalkit.extract.context import ReportContext, caption_of, compact, single_text
+from evalkit.extract.context import ReportContext, caption_of, compact, is_total_label, single_text
 from evalkit.quantities import fold, is_missing, parse_number, parse_quantity
 
 __all__ = ["INDICATOR_COLUMNS", "TotalScore", "extract_indicators"]
@@ -38,7 +38,6 @@ _ORDINAL = re.compile(
     r"|[（(][一二三四五六七八九十]+[)）]\s*|[①-⑳]\s*)"
 )
 _TRAILING_REMARK = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
-_TOTAL_WORDS = ("合计", "总计", "总分", "小计")
 
 
 @dataclass
@@ -265,7 +264,7 @@ def _transposed_rows(table: Table, ctx: ReportContext, title: str | None):
         if j == 0 or not name:
             continue
         values = {role: (r.texts[j] if j < len(r.texts) else "") for role, r in by_role.items()}
-        if compact(name) in _TOTAL_WORDS:
+        if is_total_label(name):
             if values.get("score"):
                 totals.append(TotalScore("total_score", values["score"], anchor.line, ""))
             for role, r in by_role.items():
@@ -355,7 +354,7 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
                 offset = 0
             values = {r: texts[i] for i, r in enumerate(roles) if r}
             first = next((t for t in texts if t), "")
-            if compact(first) in _TOTAL_WORDS:
+            if is_total_label(first):
                 if values.get("weight"):
                     totals.append(TotalScore("total_weight", values["weight"], row.line, scope))
                 if values.get("score"):

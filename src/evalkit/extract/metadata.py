@@ -6,6 +6,7 @@ Values come from the report's own words: labelled fields (``meta_labels.csv``: �
 
 from __future__ import annotations
 
+import functools
 import re
 
 from evalkit import vocab
@@ -27,12 +28,15 @@ _ORG = re.compile(
 )
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
-_GRADE_TEXT = re.compile(
-    r"(?:等次|等级|级别)(?:为|是|评定为|[:：])?\s*[“\"「]?(优秀|良好|优|良|中等|中|合格|较差|不合格|差)"
-)
 _SCORE_TEXT = re.compile(  # the report's total: not '某指标总分5分，实际得分4分'
     r"(?:综合得分|评价得分|自评得分|总得分)\s*[为是:：]?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
 )
+
+
+@functools.cache
+def _grade_re() -> re.Pattern[str]:
+    """'评价等级为良', '自评等级“良好”': a grade word of ``vocab/grades.csv`` after 等次/等级/级别."""
+    return re.compile(rf"(?:等次|等级|级别)(?:为|是|评定为|[:：])?\s*[“\"「]?({vocab.alternation('grades').pattern})")
 
 
 def normalise_grade(word: str | None) -> str | None:
@@ -167,7 +171,7 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None) -> tup
             if place and float(m.group(1)) == score:
                 place(tl.line, m.group(1))  # the total score, stated (again) in the text
         if grade is None:
-            m = _GRADE_TEXT.search(text)
+            m = _grade_re().search(text)
             if m:
                 grade = m.group(1)
     return score, grade

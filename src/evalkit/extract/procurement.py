@@ -12,7 +12,13 @@ import functools
 import re
 
 from evalkit import vocab
-from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit
+from evalkit.extract.context import (
+    ReportContext,
+    caption_of,
+    compact,
+    declared_unit,
+    is_total_label,
+)
 from evalkit.quantities import fold, is_missing, parse_number, parse_quantity, to_wan
 
 __all__ = ["PROCUREMENT_COLUMNS", "extract_procurement"]
@@ -83,7 +89,7 @@ def extract_procurement(ctx: ReportContext) -> list[dict]:
                 continue
             values = {role: (row.texts[i] if i < len(row.texts) else "") for i, role in enumerate(roles) if role}
             first = next((t for t in row.texts if t), "")
-            if compact(first) in ("合计", "总计", "小计"):
+            if is_total_label(first):
                 values["name"] = first  # the total row: kept, so that a check can add the rows up
             if not values.get("name"):
                 continue

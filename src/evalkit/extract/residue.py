@@ -23,13 +23,18 @@ COVERAGE_COLUMNS = [
     "report_id", "table_numbers", "table_placed", "table_ignored", "text_numbers", "text_placed",
     "text_ignored", "table_coverage", "text_coverage",
 ]
-_IGNORED_LABELS = ("联系电话", "联络电话", "电话", "邮编", "邮政编码", "会计凭证号", "项目地址", "序号")
 
 
 @functools.cache
 def _rules() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     return tuple((re.compile(r["pattern"]), r["reason"], frozenset(r.get("trigger") or ""))
                  for r in vocab.load("ignore_rules"))
+
+
+@functools.cache
+def _ignored_labels() -> tuple[str, ...]:
+    """Labels whose next cell holds no data (联系电话, 邮编 …: ``context_words.csv``)."""
+    return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == "ignored_label")
 
 
 def _ignored_spans(text: str) -> list[tuple[int, int, str]]:
@@ -107,7 +112,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
             digit = f.start + (1 if text[f.start] in "+-" else 0)
             if ignored is None:
                 ignored = _ignored_spans(text)
-            if any(s <= digit < e for s, e, _ in ignored) or any(w in label_before for w in _IGNORED_LABELS):
+            if any(s <= digit < e for s, e, _ in ignored) or any(w in label_before for w in _ignored_labels()):
                 cov[f"{prefix}_ignored"] += 1
                 continue
             unplaced.append(f)

@@ -1,4 +1,5 @@
-"""Budget figures in tables: key-value forms and grids with merged multi-row headers.
+"""Figures in tables other than indicator tables: budget grids with merged multi-row headers,
+key-value forms (budget, staff, assets, funding sources), and the procurement tables.
 
 A grid's header rows are the rows above its first row of numbers. Header rows narrower than
 the data (merged cells) are widened bottom-up: a header cell standing above a run of labelled
@@ -9,27 +10,34 @@ parent item. Shares (占比) and differences (差异率) in percent go to the ra
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
 from evalkit import vocab
 from evalkit.document import Row, Table
-from evalkit.extract.context import ReportContext, caption_of, compact, declared_unit, single_text
+from evalkit.extract.context import (
+    ReportContext,
+    caption_of,
+    compact,
+    declared_unit,
+    is_total_label,
+    mentions_total,
+    single_text,
+)
 from evalkit.extract.indicators import header_roles
 from evalkit.extract.items import budget_item, clean_parent, item_parent, mentioned_item, stage_of
 from evalkit.extract.procurement import extract_procurement
 from evalkit.extract.staff_assets import asset_item, staff_category
 from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan
 
-__all__ = ["BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths", "extract_budget_tables"]
+__all__ = ["BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths", "extract_tables"]
 
 log = logging.getLogger(__name__)
 
 BUDGET_COLUMNS = ["report_id", "scope", "stage", "item", "item_raw", "parent", "funding", "amount_wan", "source"]
-_FUNDING = re.compile(r"^(财政拨款|一般公共预算财政拨款|一般公共预算|政府性基金预算|政府性基金|其他资金)[一—\-－]?(?=.)")
 RATE_COLUMNS = ["report_id", "scope", "name", "value_pct", "raw", "source"]
 _GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
-_TOTAL_ROW = re.compile(r"汇总|合计|总计")
 
 
 def _number(text: str) -> Quantity | None:
@@ -119,7 +127,7 @@ def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
         numeric = _has_number(row)
         labels = sum(1 for t in row.texts if t)
         if (title and len(row.cells) <= 2 and not numeric) or (seen_data and not numeric and labels >= 2
-                                                               and not _TOTAL_ROW.search(row.texts[0] or "")
+                                                               and not mentions_total(row.texts[0] or "")
                                                                and _looks_header(row)):
             if rows:
                 parts.append((caption, rows, start))
@@ -230,8 +238,14 @@ def funding_of(label: str) -> str | None:
     >>> funding_of("财政拨款一基本支出"), funding_of("基本支出"), funding_of("财政拨款")
     ('财政拨款', None, None)
     """
-    m = _FUNDING.match(compact(label))
-    return m.group(1) if m else None
+    m = _funding_re().match(compact(label))
+    return vocab.synonyms("funding_kinds", "funding")[m.group(1)] if m else None
+
+
+@functools.cache
+def _funding_re() -> re.Pattern[str]:
+    """A funding word (``vocab/funding_kinds.csv``) at the start of a longer label."""
+    return re.compile(rf"^({vocab.alternation('funding_kinds').pattern})[一—\-－]?(?=.)")
 
 
 def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
@@ -268,7 +282,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         asset = asset_item(leaf[-1]) if leaf and not item else None
         funding = next((f for f in map(funding_of, path) if f), None)
         col_info.append((item, stage, parent, is_share, path, asset, funding))
-    totals_rows = [r for r in data if _TOTAL_ROW.search(r.texts[0] if r.texts else "")]
+    totals_rows = [r for r in data if mentions_total(r.texts[0] if r.texts else "")]
     for row in data:
         texts = row.texts + [""] * (width - len(row.texts))
         label = texts[0]
@@ -302,7 +316,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 ctx.place(line, q.text_value)
                 continue
             col_item = item if item and item[0] not in ("收入合计", "支出合计") else None
-            bare_total = compact(label) in ("合计", "小计", "总计") or (is_entity and _TOTAL_ROW.search(label))
+            bare_total = is_total_label(label) or (is_entity and mentions_total(label))
             if row_stage:
                 the_stage, the_item, the_parent = row_stage[0], item, parent
             elif row_item and not bare_total:
@@ -357,7 +371,7 @@ def _detailed_item(table: Table) -> str:
     return ""
 
 
-def extract_budget_tables(ctx: ReportContext) -> dict[str, list]:
+def extract_tables(ctx: ReportContext) -> dict[str, list]:
     """Rows found in the tables of a report: budget, rates, staff, assets, procurement and
     ``ignored`` (line, number, reason) for numbers deliberately left out (sub-unit rows)."""
     out: list[dict] = []
