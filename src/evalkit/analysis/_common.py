@@ -272,9 +272,19 @@ def join_sources(*groups: Iterable[object]) -> str:
 
 
 def lines_label(sources: Iterable[object]) -> str:
-    """Short line list for messages: ``'L12、L40'``."""
+    """Short list of places for messages: ``'L12、L40'`` (the locator where a source has no line:
+    ``'段落12'`` in a .docx report).
+
+    Examples
+    --------
+    >>> lines_label(["r:40", "r:12", "r:40"]), lines_label(["r:段落7"])
+    ('L12、L40', '段落7')
+    """
     lines = sorted({source_line(s) for s in sources if source_line(s) is not None})
-    return "、".join(f"L{n}" for n in lines)
+    places = [f"L{n}" for n in lines]
+    places += sorted({str(s).rsplit(":", 1)[1] for s in sources
+                      if source_line(s) is None and text(s) and ":" in str(s)})
+    return "、".join(places)
 
 
 def fmt(value: object) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pandas as pd  # noqa: F401 (used by the doctests)
 
-from .._common import num, source_line, text
+from .._common import num, text
 from ..execution import ITEM_CONTEXTS
 from ._base import (
     Context,
@@ -167,9 +167,9 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
             if not (item and raw != item and any(q in raw for q in _QUALIFIERS)):
                 continue
             # the qualifier covers every figure of this item in the same sentence
-            line = source_line(rec.get("source"))
+            place = text(rec.get("source"))  # the same source: the same sentence (or cell, paragraph)
             for other in rows.to_dict("records"):
-                if source_line(other.get("source")) == line and num(other.get("amount_wan")) is not None:
+                if text(other.get("source")) == place and num(other.get("amount_wan")) is not None:
                     qualified[float(other["amount_wan"])] = raw
         where = f"（{context}下）" if context else ""
         yield from _conflicts(rid, f"{scope}{stage}{key}{where}", figures, "万元",
