@@ -22,7 +22,6 @@ DEPARTMENT_SCOPE = "部门整体"
 
 _PROJECT_LINE = re.compile(r"^\s*项目名称\s*[:：]?\s*(?P<name>\S.*?)\s*$")
 _CAPTION = re.compile(r"(^(附)?表\s*\d+)|(表\s*$)|(^(附)?表\s*[:：])")
-_UNIT = re.compile(r"(?:单位\s*[:：]\s*|[（(]\s*)(?P<unit>亿元|万元|千元|元|万人|人)\s*[)）]?")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -165,6 +164,13 @@ def _strip_pointer(text: str) -> str:
     return re.sub(r"^(详见|见|附)\s*[:：]\s*", "", text).strip()
 
 
+@functools.cache
+def _unit_re() -> re.Pattern[str]:
+    """'单位：元', '（万元）': a money or head-count unit of ``vocab/units.csv`` declared for a table."""
+    words = sorted((r["unit"] for r in vocab.load("units") if r["kind"] in ("money", "persons")), key=len, reverse=True)
+    return re.compile(rf"(?:单位\s*[:：]\s*|[（(]\s*)(?P<unit>{'|'.join(map(re.escape, words))})\s*[)）]?")
+
+
 def declared_unit(texts: list[str]) -> str | None:
     """The unit a caption or sentence declares: '（万元）', '单位：元'.
 
@@ -176,7 +182,7 @@ def declared_unit(texts: list[str]) -> str | None:
     '万元'
     """
     for text in texts:
-        m = _UNIT.search(text)
+        m = _unit_re().search(text)
         if m:
             return m.group("unit")
     return None

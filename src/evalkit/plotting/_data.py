@@ -5,21 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from evalkit import vocab
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-#: Schemes in the order tables and charts show them (others follow, sorted).
-SCHEME_ORDER = (
-    "合计",
-    "职工医保",
-    "职工医保统筹基金",
-    "职工医保个人账户",
-    "居民医保",
-    "资助参保",
-    "生育保险",
-    "补充医疗保险",
-    "医疗救助",
-)
+#: Schemes in the order tables and charts show them (others follow, sorted): ``vocab/scheme_list.csv``.
+SCHEME_ORDER = vocab.schemes()
 
 
 def _require(df: pd.DataFrame | None, columns: list[str], name: str) -> pd.DataFrame:

@@ -51,3 +51,17 @@ def alternation(name: str, word: str = "word") -> re.Pattern[str]:
     """
     words = sorted({row[word] for row in load(name)}, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
+
+
+def schemes(well_defined_only: bool = False) -> tuple[str, ...]:
+    """The schemes of enrolment and funds in the order tables and charts show them.
+
+    Examples
+    --------
+    >>> schemes()[:3]
+    ('合计', '职工医保', '职工医保统筹基金')
+    >>> "资助参保" in schemes(well_defined_only=True)
+    False
+    """
+    return tuple(r["scheme"] for r in load("scheme_list")
+                 if not well_defined_only or r["well_defined"] == "yes")

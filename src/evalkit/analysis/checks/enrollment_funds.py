@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import pandas as pd  # noqa: F401 (used by the doctests)
 
+from evalkit import vocab
+
 from .._common import fmt, join_sources, lines_label, text
 from ._base import (
     Context,
@@ -43,8 +45,8 @@ def check_enrollment_funds_identities(ctx: Context) -> Iterator[Finding]:
 
 #: Schemes with one clear definition; other groupings (资助参保 …) may be counted differently
 #: from one sentence to the next, so a difference in them is only a 提示.
-SCHEMES = ("合计", "职工医保", "居民医保", "生育保险", "补充医疗保险", "职工医保统筹基金",
-           "职工医保个人账户", "医疗救助")
+#: Schemes with one definition (``vocab/scheme_list.csv``): two different counts of one are a conflict.
+SCHEMES = vocab.schemes(well_defined_only=True)
 
 
 @check("enrollment-funds-conflicts")
