@@ -69,6 +69,9 @@ class Row:
     """One table row."""
 
     cells: list[Cell]
+    # the cells' labels, kept because extractors ask for them many times; ``refresh`` after
+    # changing a cell's text
+    _texts: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def line(self) -> int:
@@ -76,7 +79,14 @@ class Row:
 
     @property
     def texts(self) -> list[str]:
-        return [c.label for c in self.cells]
+        """The cells' labels (white space folded), in order. Do not change the list."""
+        if self._texts is None or len(self._texts) != len(self.cells):
+            self._texts = [c.label for c in self.cells]
+        return self._texts
+
+    def refresh(self) -> None:
+        """Forget the kept labels (after a cell's text was changed)."""
+        self._texts = None
 
     def is_empty(self) -> bool:
         return all(not t for t in self.texts)
@@ -299,7 +309,7 @@ def _cell_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]
                 if not cur:
                     cur = rows.pop().cells
                 last = cur[-1]
-                last.text = _join([last.text] + [lines[x] for x in range(j, m)])
+                last.text = _join([last.text] + [lines[x] for x in range(j, m)])  # rows not read yet
                 j = m
             else:
                 break

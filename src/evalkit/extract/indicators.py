@@ -209,6 +209,7 @@ def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext)
             for i, cell in enumerate(row.cells):
                 if cell.label and i < len(prev.cells):
                     prev.cells[i].text = prev.cells[i].text + cell.text
+            prev.refresh()
             continue
         out.append(Row([type(c)(c.text, c.line) for c in row.cells]))
     return out
