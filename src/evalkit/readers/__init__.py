@@ -31,7 +31,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "detect_format", "load_any"]
 log = logging.getLogger(__name__)
 
 #: File name extensions read from folders by :func:`evalkit.read_reports`.
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".html", ".htm", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".xhtml", ".shtml", ".pdf")
 
 _SUPPORTED_TEXT = "支持 .txt、.docx、.html/.htm、.pdf"
 _HEAD = 8192
