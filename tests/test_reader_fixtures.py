@@ -177,3 +177,30 @@ def test_manifest_states_metadata(tmp_path):
     bad = pd.DataFrame({"report_id": ["r"], "fiscal_year": ["去年"]})
     with pytest.raises(ValueError, match="fiscal_year 不是年份"):
         evalkit.read_report(p, manifest=bad)
+
+
+def test_national_project_form():
+    """The national 项目支出绩效自评表 (财预〔2020〕10号 annex): funds by stage with 分值/执行率/得分,
+    then the indicator table with 分值, 得分 and 偏差原因, then 总分."""
+    r = evalkit.read_report(FIXTURES / "national_project_form.txt")
+    scope = "城乡居民医疗保险征缴工作经费"  # 项目名称
+    assert records(r.budget, ["scope", "stage", "item", "amount_wan"]) == [
+        (scope, "年初预算", "支出合计", 100.0), (scope, "调整预算", "支出合计", 120.0),  # 年度资金总额
+        (scope, "决算", "支出合计", 114.0),  # 全年执行数
+        (scope, "年初预算", "财政拨款收入", 100.0), (scope, "调整预算", "财政拨款收入", 110.0),
+        (scope, "决算", "财政拨款收入", 104.0),
+        (scope, "调整预算", "上年结转结余", 10.0), (scope, "决算", "上年结转结余", 10.0),
+    ]
+    got = records(r.indicators, ["level1", "level3", "weight", "score", "note"])
+    assert got == [
+        ("产出指标", "城乡居民参保人数", 20.0, 20.0, None),  # '产出指标（50分）': the remark is dropped
+        ("产出指标", "征缴到账率", 15.0, 14.7, "部分乡镇征缴款未及时到账"),
+        ("产出指标", "征缴完成时间", 15.0, 15.0, None),
+        ("效益指标", "参保群众医疗负担减轻", 30.0, 27.0, None),
+        ("满意度指标", "参保群众满意度", 10.0, 10.0, None),
+        ("预算执行率", None, 10.0, 9.5, None),  # the funds' own 分值 and 得分 (执行率 95%)
+    ]
+    # the weights add up to the 总分 100, the scores to 96.2 (20 + 14.7 + 15 + 27 + 10 + 9.5)
+    assert r.indicators["weight"].sum() == 100 and round(float(r.indicators["score"].sum()), 2) == 96.2
+    assert r.reports.iloc[0]["total_score"] == 96.2
+    assert r.residue.empty

@@ -132,11 +132,12 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     long_cells = [  # sentences written inside table cells, unless a table extractor took the cell
         TextLine(c.line, c.text)
         for t in doc.tables for r in t.rows for c in r.cells
-        if len(c.text) > 40 and any(p in c.text for p in "，。；") and not ctx.has_placed(c.line, c.text)
+        if len(c.text) > 15 and any(p in c.text for p in "，。；") and not ctx.has_placed(c.line, c.text)
     ]
     narrative = extract_narrative(ctx, meta["fiscal_year"], long_cells)
     budget.extend(narrative.budget)
     rates.extend(narrative.rates)
+    indicators.extend(found["indicators"])
     staff = found["staff"] + narrative.staff
     assets = found["assets"] + narrative.assets
     line_of = {ctx.source(n): n for n in range(1, len(doc.lines) + 1)}  # rows in document order

@@ -286,6 +286,24 @@ def _empty(ctx: ReportContext, scope: str, title: str | None, line: int) -> dict
     return rec
 
 
+def indicator_record(ctx: ReportContext, scope: str, table: str, line: int, values: dict[str, str]) -> dict:
+    """An indicators row from cell texts by role (target, actual, weight, score, note …)."""
+    rec = _empty(ctx, scope, table, line)
+    _fill_values(rec, values)
+    return rec
+
+
+def indicator_role(label: str) -> str | None:
+    """The role a header word gives its column: '分值' → 'weight', '年度指标值' → 'target'.
+
+    Examples
+    --------
+    >>> indicator_role("分值"), indicator_role("得分"), indicator_role("项目资金")
+    ('weight', 'score', None)
+    """
+    return _roles().get(compact(label))
+
+
 def _fill_values(rec: dict, values: dict[str, str]) -> None:
     for role in ("weight", "score"):
         v = values.get(role)
@@ -360,7 +378,8 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
                     totals.append(TotalScore("total_weight", values["weight"], row.line, scope))
                 if values.get("score"):
                     totals.append(TotalScore("total_score", values["score"], row.line, scope))
-                ctx.place_text(row.line, " ".join(t for t in texts if t))
+                for cell in row.cells:
+                    ctx.place_text(cell.line, cell.label)
                 continue
             for lv in ("level1", "level2"):
                 if values.get(lv):  # a blank level cell means "same as the row above"

@@ -25,7 +25,7 @@ from evalkit.extract.context import (
     mentions_total,
     single_text,
 )
-from evalkit.extract.indicators import header_roles
+from evalkit.extract.indicators import header_roles, indicator_record, indicator_role
 from evalkit.extract.items import budget_item, clean_parent, item_parent, mentioned_item, stage_of
 from evalkit.extract.procurement import extract_procurement
 from evalkit.extract.staff_assets import asset_item, staff_category
@@ -282,10 +282,14 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         asset = asset_item(leaf[-1]) if leaf and not item else None
         funding = next((f for f in map(funding_of, path) if f), None)
         col_info.append((item, stage, parent, is_share, path, asset, funding))
+    # 分值/得分 beside the budget (the national forms' 预算执行率 indicator), and their 执行率
+    score_cols = {j: indicator_role(p[-1]) for j, p in enumerate(paths)
+                  if p and indicator_role(p[-1]) in ("weight", "score")}
+    rate_col = next((j for j, p in enumerate(paths) if p and compact(p[-1]).endswith("执行率")), None)
     totals_rows = [r for r in data if mentions_total(r.texts[0] if r.texts else "")]
     for row in data:
         texts = row.texts + [""] * (width - len(row.texts))
-        label = texts[0]
+        label = _row_label(texts)
         row_stage = stage_of(compact(label))
         row_item = budget_item(label, strict=True) if not row_stage else None
         row_is_share = bool(re.search(r"差异率|占比|比重", label))
@@ -296,10 +300,13 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 if q is not None:
                     found["ignored"].append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
             continue
+        if score_cols and any(_number(texts[j]) for j in score_cols):
+            name = paths[0][0] if paths and paths[0] else caption  # '项目资金（万元）', the block's own label
+            found["indicators"].append(_execution_indicator(ctx, row, texts, score_cols, rate_col, name))
         for j in range(1, width):
             cell_text = texts[j]
             q = _number(cell_text)
-            if q is None:
+            if q is None or j in score_cols:
                 continue
             item, stage, parent, col_share, path, asset, funding = col_info[j]
             line = row.cells[j].line if j < len(row.cells) else row.line
@@ -371,12 +378,38 @@ def _detailed_item(table: Table) -> str:
     return ""
 
 
+def _row_label(texts: list[str]) -> str:
+    """A row's label: its last text before the first number (the first cell may be a merged blank)."""
+    label = ""
+    for t in texts:
+        if _number(t) is not None:
+            break
+        if t:
+            label = t
+    return label
+
+
+def _execution_indicator(ctx: ReportContext, row: Row, texts: list[str], score_cols: dict[int, str],
+                         rate_col: int | None, caption: str | None) -> dict:
+    """The 预算执行率 indicator of a national form: 分值, 得分 and 执行率 beside the funds."""
+    line = row.cells[min(score_cols)].line if min(score_cols) < len(row.cells) else row.line
+    values = {role: texts[j] for j, role in score_cols.items()}
+    if rate_col is not None:
+        values["actual"] = texts[rate_col]
+    rec = indicator_record(ctx, ctx.scope_at(line), caption or "", line, values)
+    rec["level1"] = "预算执行率"
+    for j in list(score_cols) + ([rate_col] if rate_col is not None else []):
+        if j < len(row.cells):
+            ctx.place_text(row.cells[j].line, texts[j])
+    return rec
+
+
 def extract_tables(ctx: ReportContext) -> dict[str, list]:
     """Rows found in the tables of a report: budget, rates, staff, assets, procurement and
     ``ignored`` (line, number, reason) for numbers deliberately left out (sub-unit rows)."""
     out: list[dict] = []
     rates: list[dict] = []
-    found: dict[str, list] = {"staff": [], "assets": [], "ignored": []}
+    found: dict[str, list] = {"staff": [], "assets": [], "ignored": [], "indicators": []}
     found["procurement"] = extract_procurement(ctx)
     for table in ctx.doc.tables:
         for caption, rows, _start in _parts(table):
