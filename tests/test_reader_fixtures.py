@@ -204,3 +204,17 @@ def test_national_project_form():
     assert r.indicators["weight"].sum() == 100 and round(float(r.indicators["score"].sum()), 2) == 96.2
     assert r.reports.iloc[0]["total_score"] == 96.2
     assert r.residue.empty
+
+
+def test_national_department_form_takes_what_is_certain():
+    """The 部门整体支出绩效自评表's funds block: totals and income by stage; a second item written
+    beside the first ('其中：基本支出 700 715' under 分值/执行率/得分) is left in the residue, not guessed."""
+    r = evalkit.read_report(FIXTURES / "national_department_form.txt")
+    assert records(r.budget, ["stage", "item", "amount_wan"]) == [
+        ("年初预算", "支出合计", 900.0), ("调整预算", "支出合计", 1000.0), ("决算", "支出合计", 980.0),
+        # '一般公共预算财政拨款' names an item: its 预算 is not a stage
+        ("年初预算", "财政拨款收入", 850.0), ("调整预算", "财政拨款收入", 950.0), ("决算", "财政拨款收入", 930.0),
+        ("年初预算", "其他收入", 50.0), ("调整预算", "其他收入", 50.0), ("决算", "其他收入", 50.0),
+    ]
+    assert records(r.indicators, ["level1", "actual_raw", "weight", "score"]) == [("预算执行率", "98%", 10.0, 9.8)]
+    assert r.residue["text"].tolist() == ["700", "715", "200", "265"]

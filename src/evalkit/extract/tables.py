@@ -15,7 +15,7 @@ import logging
 import re
 
 from evalkit import vocab
-from evalkit.document import Row, Table
+from evalkit.document import Cell, Row, Table
 from evalkit.extract.context import (
     ReportContext,
     caption_of,
@@ -26,7 +26,14 @@ from evalkit.extract.context import (
     single_text,
 )
 from evalkit.extract.indicators import header_roles, indicator_record, indicator_role
-from evalkit.extract.items import budget_item, clean_parent, item_parent, mentioned_item, stage_of
+from evalkit.extract.items import (
+    budget_item,
+    clean_parent,
+    is_stage_word,
+    item_parent,
+    mentioned_item,
+    stage_of,
+)
 from evalkit.extract.procurement import extract_procurement
 from evalkit.extract.staff_assets import asset_item, staff_category
 from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan
@@ -145,6 +152,8 @@ def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
 
 def _looks_header(row: Row) -> bool:
     texts = [t for t in row.texts if t]
+    if all(re.fullmatch(r"按.{1,8}分[:：]?", compact(t)) for t in texts):
+        return False  # '按收入性质分 … 按支出性质分': group titles inside the data
     if all(funding_source(t) for t in texts):
         return False  # a breakdown by funding source, with its amounts (maybe all empty)
     return all(len(t) <= 20 for t in texts) and not re.match(r"^\d+[、.]", texts[0])
@@ -287,11 +296,16 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                   if p and indicator_role(p[-1]) in ("weight", "score")}
     rate_col = next((j for j, p in enumerate(paths) if p and compact(p[-1]).endswith("执行率")), None)
     totals_rows = [r for r in data if mentions_total(r.texts[0] if r.texts else "")]
+    stage_cols = [j for j, info in enumerate(col_info) if info[1]]
+    if stage_cols:
+        data = [half for row in data for half in _side_by_side(row, stage_cols[0], len(stage_cols))]
     for row in data:
         texts = row.texts + [""] * (width - len(row.texts))
         label = _row_label(texts)
-        row_stage = stage_of(compact(label))
-        row_item = budget_item(label, strict=True) if not row_stage else None
+        row_item = budget_item(label, strict=True)  # '一般公共预算财政拨款' names an item, not the stage 预算
+        row_stage = stage_of(compact(label)) if not row_item or is_stage_word(row_item[1]) else None
+        if row_stage:
+            row_item = None
         row_is_share = bool(re.search(r"差异率|占比|比重", label))
         is_entity = row_item is None and row_stage is None and not row_is_share
         if is_entity and totals_rows and row not in totals_rows:
@@ -300,7 +314,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 if q is not None:
                     found["ignored"].append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
             continue
-        if score_cols and any(_number(texts[j]) for j in score_cols):
+        is_total_row = (row_item and row_item[0] in ("收入合计", "支出合计")) or is_total_label(label)
+        if score_cols and is_total_row and any(_number(texts[j]) for j in score_cols):
             name = paths[0][0] if paths and paths[0] else caption  # '项目资金（万元）', the block's own label
             found["indicators"].append(_execution_indicator(ctx, row, texts, score_cols, rate_col, name))
         for j in range(1, width):
@@ -310,6 +325,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 continue
             item, stage, parent, col_share, path, asset, funding = col_info[j]
             line = row.cells[j].line if j < len(row.cells) else row.line
+            if stage_cols and not stage and not item and not asset and j == rate_col and q.unit != "%":
+                continue  # a figure under 执行率 that is no rate: a second item's, not guessed
             if asset and not row_item and not row_stage:
                 found["assets"].append({"report_id": ctx.doc.report_id, "item": asset[0], "item_raw": asset[1],
                                         "amount_wan": to_wan(q, unit), "raw": cell_text, "source": ctx.source(line)})
@@ -376,6 +393,18 @@ def _detailed_item(table: Table) -> str:
         if items:
             return items[-1]
     return ""
+
+
+def _side_by_side(row: Row, value_start: int, n_stages: int) -> list[Row]:
+    """A row holding two items side by side ('其中：一般公共预算财政拨款 850 950 930 其中：基本支出 700 720
+    715'), as two rows: the second item's figures take the stage columns in order."""
+    texts = row.texts
+    inner = next((k for k in range(value_start + 1, len(texts)) if texts[k] and _number(texts[k]) is None
+                  and not is_missing(texts[k]) and budget_item(texts[k], strict=True)), None)
+    if inner is None or len(texts) - inner - 1 != n_stages:
+        return [row]  # no second item, or its figures do not fill the stage columns: nothing guessed
+    pad = [Cell("", row.line) for _ in range(value_start - 1)]
+    return [Row(row.cells[:inner]), Row(pad + row.cells[inner:])]
 
 
 def _row_label(texts: list[str]) -> str:
