@@ -218,3 +218,24 @@ def test_national_department_form_takes_what_is_certain():
     ]
     assert records(r.indicators, ["level1", "actual_raw", "weight", "score"]) == [("预算执行率", "98%", 10.0, 9.8)]
     assert r.residue["text"].tolist() == ["700", "715", "200", "265"]
+
+
+def test_national_project_form_in_tab_separated_layout_gives_the_same_tables(tmp_path):
+    """The same form as text extracted from a PDF: one row per line, cells separated by tabs."""
+    from evalkit.document import load_document
+
+    doc = load_document(FIXTURES / "national_project_form.txt")
+    lines = []
+    for block in doc.blocks:
+        if hasattr(block, "rows"):
+            lines.extend("\t".join(c.text for c in row.cells) for row in block.rows)
+        else:
+            lines.append(block.text)
+    p = tmp_path / "national_project_form.txt"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cells, tabs = evalkit.read_report(FIXTURES / "national_project_form.txt"), evalkit.read_report(p)
+    for name in ("indicators", "budget"):
+        a = getattr(cells, name).drop(columns=["source"]).reset_index(drop=True)
+        b = getattr(tabs, name).drop(columns=["source"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)
+    assert tabs.residue.empty
