@@ -37,6 +37,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
 _SENTENCE_END = "。！？"
 _NEW_ITEM = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)")
 _PROCUREMENT_KINDS = ("货物", "工程", "服务")
+_READ_KINDS = frozenset({"money", "persons", "percent", None})  # the kinds of number sentences give tables
 _NUM = r"\d+(?:\.\d+)?"
 _FORMULA = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{2,12}}率)\s*=\s*[（(]\s*(?P<a>{_NUM})\s*/\s*(?P<b>{_NUM})\s*[)）]\s*[×xX*]"
@@ -120,8 +121,8 @@ class _Reader:
         if _NEW_ITEM.match(folded):
             self.outer = ""
         found = find_quantities(text)
-        if not found:
-            return
+        if not any(f.quantity.kind in _READ_KINDS for f in found):
+            return  # nothing but dates, durations and counts: no table reads them
         state = _LineState(outer=self.outer)
         self._staff_unit = None
         money = [f for f in found if f.quantity.kind == "money"]
