@@ -74,3 +74,21 @@ def test_rates_and_formula():
     assert pick(rows.rates, "name", "value_pct") == [("政府采购执行率", 58.93)]  # ＜95% is a threshold
     assert pick(rows.budget, "stage", "item", "amount_wan") == [("决算", "政府采购", 8.84),
                                                                   ("年初预算", "政府采购", 15.0)]
+
+
+def test_fund_sentences_of_a_typical_bureau_report():
+    rows = read("城乡居民医保基金总收入6.8亿元，总支出6.5亿元，当年结余3000万元，历年累计结余4.2亿元。")
+    # '总支出', '当年结余', '历年累计结余' name flows of the fund named first (6.8亿元 = 68000万元)
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("居民医保", "收入", 68000.0), ("居民医保", "支出", 65000.0), ("居民医保", "结余", 3000.0),
+        ("居民医保", "累计结余", 42000.0)]
+    assert rows.budget == []
+
+
+def test_department_totals_named_总计():
+    rows = read("2023年部门收入总计1234.56万元，其中：财政拨款收入1200万元，其他收入34.56万元。"
+                "支出总计1234.56万元，其中：基本支出800万元（人员经费650万元，公用经费150万元），项目支出434.56万元。")
+    assert pick(rows.budget, "item", "parent", "amount_wan") == [
+        ("收入合计", "", 1234.56), ("财政拨款收入", "", 1200.0), ("其他收入", "", 34.56),
+        ("支出合计", "", 1234.56), ("基本支出", "", 800.0),
+        ("人员经费", "基本支出", 650.0), ("公用经费", "基本支出", 150.0), ("项目支出", "", 434.56)]

@@ -62,6 +62,14 @@ def _words(kind: str) -> tuple[str, ...]:
     return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == kind)
 
 
+@functools.cache
+def _flow_only_re() -> re.Pattern[str]:
+    """A window that names only a flow ('支出', '总支出', '当年结余', '历年累计结余'): the fund of the
+    sentence continues."""
+    flows = vocab.alternation("fund_flows").pattern
+    return re.compile(rf"(?:全年|当年|当期|本年|历年|年末)?总?(?:{flows})(?:总额|合计|总计)?")
+
+
 def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
     while end > floor and text[end - 1] in " :：为是":
         end -= 1
@@ -230,7 +238,7 @@ class _Reader:
             window = window.replace(org, "")
         m = _last(schemes, window)
         has_fund_word = any(w in window for w in _words("fund"))
-        flow_only = compact(window) in vocab.synonyms("fund_flows", "flow")
+        flow_only = bool(_flow_only_re().fullmatch(compact(window)))
         if not m and not has_fund_word and not (flow_only and state.fund_scheme):
             return False
         if any(w in window for w in _words("fund_exclude")):
