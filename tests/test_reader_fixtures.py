@@ -239,3 +239,16 @@ def test_national_project_form_in_tab_separated_layout_gives_the_same_tables(tmp
         b = getattr(tabs, name).drop(columns=["source"]).reset_index(drop=True)
         pd.testing.assert_frame_equal(a, b)
     assert tabs.residue.empty
+
+
+@pytest.mark.parametrize("title,year", [
+    ("某县医疗保障局2023年部门整体支出绩效自评报告", 2023),  # 年 without 度
+    ("关于2022年度部门整体支出绩效自评的报告", 2022),
+    ("绩效自评报告\n（2021年）", 2021),
+    ("某县医疗保障局\n2023年12月31日", None),  # a date is not the fiscal year
+])
+def test_fiscal_year_from_the_title(tmp_path, title, year):
+    p = tmp_path / "r.txt"
+    p.write_text(title + "\n正文。\n", encoding="utf-8")
+    got = evalkit.read_report(p).reports.iloc[0]["fiscal_year"]
+    assert (None if pd.isna(got) else got) == year

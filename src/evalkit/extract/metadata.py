@@ -27,6 +27,7 @@ _ORG = re.compile(
     r"|局|委员会|办公室|中心))"
 )
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
+_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _SCORE_TEXT = re.compile(  # the report's total: not '某指标总分5分，实际得分4分'
     r"(?:综合得分|评价得分|自评得分|总得分)\s*[为是:：]?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
@@ -114,10 +115,14 @@ def _fiscal_year(doc: Document) -> int | None:
         m = re.search(r"((?:19|20)\d{2})", re.sub(r"(?<=\d)\s+(?=\d)", "", fold(hit[0])))
         if m:
             return int(m.group(1))
-    for tl in _title_lines(doc, 12):
-        text = re.sub(r"(?<=\d)\s+(?=\d)", "", fold(tl.text))
+    titles = [re.sub(r"(?<=\d)\s+(?=\d)", "", fold(tl.text)) for tl in _title_lines(doc, 12)]
+    for text in titles:
         m = _YEAR_DU.search(text)
         if m:
+            return int(m.group(1))
+    for text in titles:  # '…2023年部门整体支出绩效自评报告', '（2021年）': a year in the title itself
+        m = _YEAR_TITLE.search(text)
+        if m and (re.search(r"报告|自评|评价|绩效", text) or re.fullmatch(r"\s*[（(]\s*\d{4}\s*年\s*[)）]\s*", text)):
             return int(m.group(1))
     return None
 
