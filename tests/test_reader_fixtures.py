@@ -252,3 +252,12 @@ def test_fiscal_year_from_the_title(tmp_path, title, year):
     p.write_text(title + "\n正文。\n", encoding="utf-8")
     got = evalkit.read_report(p).reports.iloc[0]["fiscal_year"]
     assert (None if pd.isna(got) else got) == year
+
+
+def test_form_labels_name_the_department_and_date(tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_text("2023年度项目支出绩效自评表\n填报单位（盖章）：宁乡市医疗保障局\n填报日期：2024年3月5日\n",
+                 encoding="utf-8")
+    r = evalkit.read_report(p).reports.iloc[0]
+    assert (r["department"], r["county"], r["report_date"], r["fiscal_year"]) == (
+        "宁乡市医疗保障局", "宁乡市", "2024-03-05", 2023)
