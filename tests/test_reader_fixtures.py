@@ -261,3 +261,17 @@ def test_form_labels_name_the_department_and_date(tmp_path):
     r = evalkit.read_report(p).reports.iloc[0]
     assert (r["department"], r["county"], r["report_date"], r["fiscal_year"]) == (
         "宁乡市医疗保障局", "宁乡市", "2024-03-05", 2023)
+
+
+def test_operator_and_unit_in_columns_of_their_own():
+    """'≥ | 50000 | 人次', '定性 | 优良中低差', '正向指标 | 90 | %': the operator and the unit in
+    their own columns (指标性质, 度量单位)."""
+    r = evalkit.read_report(FIXTURES / "operator_columns.txt")
+    assert records(r.indicators, ["level3", "target_op", "target_value", "target_unit", "actual_value",
+                                  "actual_unit", "score"]) == [
+        ("医保经办服务人次", ">=", 50000.0, "人次", 52310.0, "人次", 20.0),
+        ("人均经办成本", "<=", 101400.0, "元", 99800.0, "元", 20.0),
+        ("参保群众满意度", "定性", None, None, None, None, 28.0),
+        ("服务对象满意度", ">=", 90.0, "%", 93.0, "%", 30.0),  # 正向指标 reads as ≥
+    ]
+    assert r.residue.empty

@@ -312,24 +312,28 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
             if rec[role] is None:
                 q = parse_quantity(v)
                 rec[role] = q.value if q and q.unit in (None, "分") else None
+    # an operator and a unit may stand in columns of their own ('≤ | 101400 | 元', '定性 | 优良中低差')
+    op_word = compact(values.get("op") or "")
+    column_op = vocab.synonyms("operator_words", "op", word="word").get(op_word) if op_word else None
+    column_unit = values.get("unit") if values.get("unit") and not is_missing(values.get("unit")) else None
     target = values.get("target")
     if target is not None and not is_missing(target):
         rec["target_raw"] = " ".join(target.split())
         q = parse_quantity(target)
-        if q is None:
+        if q is None or column_op == "定性":
             rec["target_op"] = "定性"
         else:
-            rec["target_op"] = q.op
+            rec["target_op"] = q.op or column_op or None
             rec["target_value"] = q.value  # None for a range such as '6-9个月'
             rec["target_low"], rec["target_high"] = q.low, q.high
-            rec["target_unit"] = _unit(q.unit)
+            rec["target_unit"] = _unit(q.unit) or column_unit
     actual = values.get("actual")
     if actual is not None and not is_missing(actual):
         rec["actual_raw"] = " ".join(actual.split())
         q = parse_quantity(actual)
         if q is not None:
             rec["actual_value"] = q.value
-            rec["actual_unit"] = _unit(q.unit)
+            rec["actual_unit"] = _unit(q.unit) or (column_unit if q.unit is None else None)
     for role in ("note", "explanation", "rule_text", "evidence"):
         v = values.get(role)
         if v and not is_missing(v):
