@@ -275,3 +275,14 @@ def test_operator_and_unit_in_columns_of_their_own():
         ("服务对象满意度", ">=", 90.0, "%", 93.0, "%", 30.0),  # 正向指标 reads as ≥
     ]
     assert r.residue.empty
+
+
+def test_final_accounts_table_printed_twice_side_by_side():
+    """收入支出决算总表: '项目 行次 金额' twice across the page; 行次 are row numbers, not amounts;
+    labels carry ordinals (一、…); 1,200.00 has a thousands separator."""
+    r = evalkit.read_report(FIXTURES / "final_accounts_table.txt")
+    assert records(r.budget, ["stage", "item", "amount_wan"]) == [
+        ("决算", "财政拨款收入", 1200.0), ("决算", "一般公共服务支出", 0.0), ("决算", "其他收入", 34.56),
+        ("决算", "社会保障和就业支出", 150.2), ("决算", "收入合计", 1234.56), ("决算", "支出合计", 1234.56),
+    ]
+    assert r.residue.empty  # the 行次 are deliberately ignored, everything else placed

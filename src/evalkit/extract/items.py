@@ -40,6 +40,7 @@ def item_parent(item: str) -> str:
     return _item_parents().get(item, "")
 
 
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
 _EXACT_ONLY = frozenset({"合计", "收入", "支出", "结余", "小计"})
 
 
@@ -68,6 +69,7 @@ def budget_item(label: str, strict: bool = False) -> tuple[str, str] | None:
     (True, True)
     """
     text = compact(label)
+    text = _ORDINAL.sub("", text)  # '一、一般公共预算财政拨款收入', '（二）项目支出', '1.基本支出'
     text = re.sub(r"^[（(]?其中[:：]?", "", text)
     text = re.sub(r"[（(](万元|元|亿元)[)）]$", "", text)
     syn = vocab.synonyms("budget_items", "item")

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 BUDGET_COLUMNS = ["report_id", "scope", "stage", "item", "item_raw", "parent", "funding", "amount_wan", "source"]
 RATE_COLUMNS = ["report_id", "scope", "name", "value_pct", "raw", "source"]
+_ORG_ROW = re.compile(r"机关|机构|中心|局|单位|处|科|室|站|所|院")  # a row of one unit of the department
+_ROW_NUMBER_WORDS = frozenset({"行次", "栏次", "序号", "编号"})
 _GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
 
 
@@ -257,6 +259,17 @@ def _funding_re() -> re.Pattern[str]:
     return re.compile(rf"^({vocab.alternation('funding_kinds').pattern})[一—\-－]?(?=.)")
 
 
+def _halves(header: list[Row], data: list[Row]) -> list[tuple[list[Row], list[Row]]]:
+    """A table printed twice side by side ('项目 行次 金额 项目 行次 金额', as in 收入支出决算总表)
+    as two tables; any other table as itself."""
+    last = header[-1].texts
+    p = len(last) // 2
+    if p >= 2 and len(last) == 2 * p and last[:p] == last[p:] and any(last[:p]):
+        split = lambda rows, a, b: [Row(r.cells[a:b]) for r in rows]
+        return [(split(header, 0, p), split(data, 0, p)), (split(header, p, 2 * p), split(data, p, 2 * p))]
+    return [(header, data)]
+
+
 def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
           out: list[dict], rates: list[dict], found: dict) -> None:
     width = max(len(r.cells) for r in data)
@@ -291,6 +304,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         asset = asset_item(leaf[-1]) if leaf and not item else None
         funding = next((f for f in map(funding_of, path) if f), None)
         col_info.append((item, stage, parent, is_share, path, asset, funding))
+    # a column of row numbers (行次, 栏次) holds no amounts
+    row_number_cols = {j for j, p in enumerate(paths) if p and compact(p[-1]) in _ROW_NUMBER_WORDS}
     # 分值/得分 beside the budget (the national forms' 预算执行率 indicator), and their 执行率
     score_cols = {j: indicator_role(p[-1]) for j, p in enumerate(paths)
                   if p and indicator_role(p[-1]) in ("weight", "score")}
@@ -308,7 +323,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             row_item = None
         row_is_share = bool(re.search(r"差异率|占比|比重", label))
         is_entity = row_item is None and row_stage is None and not row_is_share
-        if is_entity and totals_rows and row not in totals_rows:
+        if is_entity and totals_rows and row not in totals_rows and _ORG_ROW.search(label):
             for j, cell in enumerate(row.cells[1:], start=1):
                 q = _number(cell.label)
                 if q is not None:
@@ -322,6 +337,9 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             cell_text = texts[j]
             q = _number(cell_text)
             if q is None or j in score_cols:
+                continue
+            if j in row_number_cols:
+                found["ignored"].append((row.cells[j].line if j < len(row.cells) else row.line, q.text_value, "行次"))
                 continue
             item, stage, parent, col_share, path, asset, funding = col_info[j]
             line = row.cells[j].line if j < len(row.cells) else row.line
@@ -450,7 +468,8 @@ def extract_tables(ctx: ReportContext) -> dict[str, list]:
                 continue
             before = len(out) + len(rates) + len(found["assets"])
             if header and len(header[-1].cells) >= 2:
-                _grid(header, data, caption, table, ctx, out, rates, found)
+                for h, d in _halves(header, data):
+                    _grid(h, d, caption, table, ctx, out, rates, found)
             if len(out) + len(rates) + len(found["assets"]) == before:
                 _kv_rows(rows, caption, ctx, out, found)  # not a grid: pairs of label and value
     return {"budget": out, "rates": rates, **found}
