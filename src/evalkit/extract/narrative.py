@@ -245,7 +245,9 @@ class _Reader:
             return False
         if any(w in window for w in _words("change")):
             return True  # a change, not an amount: the ignore rule 'change' accounts for it
-        if budget_item(window) and not m and not (flow_only and state.fund_scheme):
+        item = budget_item(window)
+        generic = item is not None and item[0] in ("收入合计", "支出合计")  # '基金总支出' is the fund's
+        if item and not m and not (flow_only and state.fund_scheme) and not (generic and has_fund_word):
             return False
         if m:
             scheme = vocab.synonyms("schemes", "scheme")[m.group(0)]
@@ -355,10 +357,10 @@ class _Reader:
             name = re.split(r"分别为|其中|为|是|的|和|及|与", names[-1])[-1] or names[-1]
             name = re.sub(r"^(?:我区|我局|全区|全市|全县)", "", name)
         else:
-            m2 = re.search(r"占([\u4e00-\u9fff]{1,8}?)(?:的)?$", compact(window))
+            m2 = re.search(r"占([\u4e00-\u9fff]{0,8}?)(?:的)?$", compact(window))
             if not m2:
                 return
-            name = f"{state.last_item or ''}占{m2.group(1)}比重"
+            name = f"{state.last_item or ''}占{m2.group(1)}比重" if m2.group(1) else f"{state.last_item or ''}占比"
         q = f.quantity
         self.rows.rates.append(
             self._rec(line, scope=self.ctx.scope_at(line), name=name, value_pct=q.value,
