@@ -101,10 +101,12 @@ def clean_level(text: str, level: str) -> str:
     '财政供养人员控制率'
     >>> clean_level("参保人员对政策的知晓率。", "level3")
     '参保人员对政策的知晓率'
+    >>> clean_level("一、产出指标（50分）", "level1")
+    '产出指标'
     """
     s = clean_label(text)
+    s = _ORDINAL.sub("", s, count=1).strip()  # '一、产出指标', '指标1：…'
     if level == "level3":
-        s = _ORDINAL.sub("", s, count=1).strip()
         s = s.rstrip("。.；;")
     else:
         prev = None
