@@ -125,3 +125,12 @@ def test_project_funds_in_a_sentence():
         ("医疗救助资金", "年初预算", "支出合计", 100.0), ("医疗救助资金", "决算", "收入合计", 100.0),
         ("医疗救助资金", "决算", "支出合计", 95.0), ("医疗救助资金", "决算", "年末结转结余", 5.0)]
     assert pick(rows.rates, "name", "value_pct") == [("到位率", 100.0), ("执行率", 95.0)]
+
+
+def test_enrollment_of_employees_in_work_and_retired():
+    rows = read("全市参保人数达到185.6万人，参保率98.2%。职工基本医疗保险参保26.3万人（其中在职职工19.1万人，"
+                "退休职工7.2万人），城乡居民医疗保险参保159.3万人。")
+    # 26.3万 = 19.1万 + 7.2万: the employees' scheme in work and retired, not more totals
+    assert pick(rows.enrollment, "scheme", "persons") == [
+        ("合计", 1856000), ("职工医保", 263000), ("职工医保在职", 191000), ("职工医保退休", 72000),
+        ("居民医保", 1593000)]
