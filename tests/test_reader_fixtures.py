@@ -286,3 +286,10 @@ def test_final_accounts_table_printed_twice_side_by_side():
         ("决算", "社会保障和就业支出", 150.2), ("决算", "收入合计", 1234.56), ("决算", "支出合计", 1234.56),
     ]
     assert r.residue.empty  # the 行次 are deliberately ignored, everything else placed
+
+
+def test_a_text_file_without_chinese_is_not_a_report(tmp_path):
+    p = tmp_path / "readme.txt"
+    p.write_text("Lorem ipsum 2023, 42.\n", encoding="utf-8")
+    with pytest.raises(ReportReadError, match="不像是报告"):
+        evalkit.read_report(p)

@@ -123,7 +123,12 @@ class Corpus(_Tables):
     skipped: pd.DataFrame = field(default_factory=lambda: _path_frame([]))
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _extract(doc: Document) -> dict[str, list[dict]]:
+    if sum(len(_CJK.findall(line)) for line in doc.lines[:400]) < 4:
+        raise ReportReadError(f"{doc.source_file or doc.report_id}: 不像是报告（几乎没有中文文字），已跳过")
     ctx = ReportContext(doc)
     indicators, totals = extract_indicators(ctx)
     meta = extract_metadata(doc, totals, ctx.place)
