@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 import pytest
 
 import evalkit
-from evalkit.document import ReportReadError, load_document
+from evalkit.document import MAX_BYTES, ReportReadError, load_document
 from evalkit.readers import detect_format, load_any
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -210,6 +211,17 @@ def test_docx_with_too_many_members_is_refused(tmp_path):
             zf.writestr(f"customXml/item{k}.bin", b"")
     with pytest.raises(ReportReadError, match="超过上限"):
         load_any(many)
+
+
+def test_docx_with_large_images_is_read(tmp_path, txt_report):
+    """Scanned signatures and seals make a .docx large; over the 10 MiB text limit it is still read."""
+    p = make_docx(tmp_path / "ok.docx")
+    big = tmp_path / "with_images.docx"
+    big.write_bytes(p.read_bytes())
+    with zipfile.ZipFile(big, "a", zipfile.ZIP_STORED) as zf:
+        zf.writestr("word/media/image1.png", random.Random(0).randbytes(12 * 1024 * 1024))
+    assert big.stat().st_size > MAX_BYTES
+    assert_same_tables(txt_report, evalkit.read_report(big))
 
 
 def test_docx_with_external_entity_is_refused(tmp_path):

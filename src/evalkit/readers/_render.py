@@ -83,7 +83,12 @@ def fold_cjk_spaces(text: str) -> str:
     return _SPACE_BETWEEN_CJK.sub("", text)
 
 
-def read_checked(path: Path) -> bytes:
+#: Word and PDF files carry images: their size says little about their text (a .docx is also
+#: checked for its unpacked size in :mod:`evalkit.readers.docx`).
+MAX_CONTAINER_BYTES = 200 * 1024 * 1024
+
+
+def read_checked(path: Path, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a report file, after the checks every format shares (exists, not empty, size).
 
     Examples
@@ -103,8 +108,8 @@ def read_checked(path: Path) -> bytes:
         raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
     if size == 0:
         raise ReportReadError(f"{path}: 空文件")
-    if size > MAX_BYTES:
-        raise ReportReadError(f"{path}: 文件过大（{size} 字节，上限 {MAX_BYTES}）")
+    if size > limit:
+        raise ReportReadError(f"{path}: 文件过大（{size} 字节，上限 {limit}）")
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -29,7 +29,14 @@ import zipfile
 from pathlib import Path
 
 from evalkit.document import Document, ReportReadError
-from evalkit.readers._render import Cell, LineWriter, finish, join_pieces, read_checked
+from evalkit.readers._render import (
+    MAX_CONTAINER_BYTES,
+    Cell,
+    LineWriter,
+    finish,
+    join_pieces,
+    read_checked,
+)
 
 __all__ = ["MAX_MEMBERS", "MAX_UNCOMPRESSED", "check_package", "read_docx"]
 
@@ -157,7 +164,7 @@ def read_docx(path: str | Path, report_id: str | None = None) -> Document:
     (['产出指标', '19.6'], '段落1', '表1第2行第2列')
     """
     p = Path(path)
-    data = read_checked(p)
+    data = read_checked(p, limit=MAX_CONTAINER_BYTES)  # images make such files large
     check_package(data, str(p))
     import docx  # python-docx; its XML parser does not resolve entities
 

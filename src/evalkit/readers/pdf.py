@@ -32,6 +32,7 @@ from pathlib import Path
 
 from evalkit.document import Document, ReportReadError
 from evalkit.readers._render import (
+    MAX_CONTAINER_BYTES,
     Cell,
     LineWriter,
     finish,
@@ -250,7 +251,7 @@ def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
     (['Budget 2023: 520'], '第1页第1行')
     """
     p = Path(path)
-    data = read_checked(p)
+    data = read_checked(p, limit=MAX_CONTAINER_BYTES)
     import pdfplumber
 
     try:
