@@ -31,6 +31,7 @@ __all__ = [
     "decode",
     "document_from_text",
     "load_document",
+    "read_checked",
 ]
 
 log = logging.getLogger(__name__)
@@ -425,6 +426,47 @@ def report_id_for(path: Path) -> str:
     return path.stem
 
 
+def read_checked(path: Path, limit: int = MAX_BYTES, hint: str = "") -> bytes:
+    """The bytes of a report file, after the checks every format shares (exists, not empty, size).
+
+    Parameters
+    ----------
+    path : Path
+    limit : int, default MAX_BYTES
+        The largest size accepted, in bytes.
+    hint : str, default ""
+        Appended to the message about a file over ``limit``.
+
+    Raises
+    ------
+    ReportReadError
+        When the file is missing, unreadable, empty or too large; the message names the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "empty.docx"
+    >>> _ = p.write_bytes(b"")
+    >>> try:
+    ...     read_checked(p)
+    ... except ReportReadError as exc:
+    ...     "空文件" in str(exc)
+    True
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
+    if size == 0:
+        raise ReportReadError(f"{path}: 空文件")
+    if size > limit:
+        raise ReportReadError(f"{path}: 文件过大（{size} 字节，上限 {limit} 字节）{hint}")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
+
+
 def load_document(path: str | Path, report_id: str | None = None) -> Document:
     """Read a text report from disk into a :class:`Document`.
 
@@ -435,23 +477,14 @@ def load_document(path: str | Path, report_id: str | None = None) -> Document:
         message names the file.
     """
     p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise ReportReadError(f"{p}: 无法读取（{exc.strerror}）") from exc
-    if size == 0:
-        raise ReportReadError(f"{p}: 空文件")
-    if size > MAX_BYTES:
-        raise ReportReadError(f"{p}: 文件过大（{size} 字节，上限 {MAX_BYTES} 字节）："
-                              "一份报告的文本通常不到 1 MB，这可能是多份报告合在一起，或不是报告")
-    data = p.read_bytes()
+    data = read_checked(p, hint="：一份报告的文本通常不到 1 MB，这可能是多份报告合在一起，或不是报告")
     text, enc, cut = _decode(data, str(p))
     if _looks_binary(text):
         raise ReportReadError(f"{p}: 不是文本报告（控制字符过多，可能是二进制文件）")
     if not text.strip():
         raise ReportReadError(f"{p}: 文件只有空白，没有内容")
     sha = hashlib.sha256(data).hexdigest()
-    log.debug("read %s (%s, %d bytes)", p, enc, size)
+    log.debug("read %s (%s, %d bytes)", p, enc, len(data))
     doc = document_from_text(text, report_id or report_id_for(p), p.name, sha, enc)
     if cut:
         last = len(doc.lines)

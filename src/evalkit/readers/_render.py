@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from evalkit.document import (
-    MAX_BYTES,
     Document,
     ReportReadError,
     document_from_lines,
@@ -86,34 +85,6 @@ def fold_cjk_spaces(text: str) -> str:
 #: Word and PDF files carry images: their size says little about their text (a .docx is also
 #: checked for its unpacked size in :mod:`evalkit.readers.docx`).
 MAX_CONTAINER_BYTES = 200 * 1024 * 1024
-
-
-def read_checked(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a report file, after the checks every format shares (exists, not empty, size).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "empty.docx"
-    >>> _ = p.write_bytes(b"")
-    >>> try:
-    ...     read_checked(p)
-    ... except ReportReadError as exc:
-    ...     "空文件" in str(exc)
-    True
-    """
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
-    if size == 0:
-        raise ReportReadError(f"{path}: 空文件")
-    if size > limit:
-        raise ReportReadError(f"{path}: 文件过大（{size} 字节，上限 {limit}）")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
 
 
 Cell = tuple[str, str]  # (text, locator)

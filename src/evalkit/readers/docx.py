@@ -28,14 +28,13 @@ import re
 import zipfile
 from pathlib import Path
 
-from evalkit.document import Document, ReportReadError
+from evalkit.document import Document, ReportReadError, read_checked
 from evalkit.readers._render import (
     MAX_CONTAINER_BYTES,
     Cell,
     LineWriter,
     finish,
     join_pieces,
-    read_checked,
 )
 
 __all__ = ["MAX_MEMBERS", "MAX_UNCOMPRESSED", "check_package", "read_docx"]

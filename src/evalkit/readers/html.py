@@ -21,8 +21,8 @@ import logging
 import re
 from pathlib import Path
 
-from evalkit.document import Document, ReportReadError, decode
-from evalkit.readers._render import LineWriter, finish, join_pieces, read_checked, render_grid
+from evalkit.document import Document, ReportReadError, decode, read_checked
+from evalkit.readers._render import LineWriter, finish, join_pieces, render_grid
 
 __all__ = ["decode_html", "read_html"]
 

@@ -30,7 +30,7 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evalkit.document import Document, ReportReadError
+from evalkit.document import Document, ReportReadError, read_checked
 from evalkit.readers._render import (
     MAX_CONTAINER_BYTES,
     Cell,
@@ -39,7 +39,6 @@ from evalkit.readers._render import (
     fold_cjk_spaces,
     join_pieces,
     one_line,
-    read_checked,
     render_grid,
 )
 
