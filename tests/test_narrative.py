@@ -134,3 +134,50 @@ def test_enrollment_of_employees_in_work_and_retired():
     assert pick(rows.enrollment, "scheme", "persons") == [
         ("合计", 1856000), ("职工医保", 263000), ("职工医保在职", 191000), ("职工医保退休", 72000),
         ("居民医保", 1593000)]
+
+
+# ---------------------------------------------------------------- service figures (services)
+@pytest.mark.parametrize("text,expected", [
+    # topic from the sentence; 万人次 → 人次; 元 → 万元; '余' stays in the raw text
+    ("全年共办理异地就医备案1.2万人次，异地就医直接结算8650人次，结算金额2356.8万元。",
+     [("异地就医", "办理异地就医备案", 12000.0, "人次", "1.2万人次"),
+      ("异地就医", "异地就医直接结算", 8650.0, "人次", "8650人次"),
+      ("异地就医", "结算金额", 2356.8, "万元", "2356.8万元")]),
+    # 基金监管 outranks 定点管理 (定点医药机构) in one sentence
+    ("开展定点医药机构专项检查236家次，追回违规医保基金386500元，处理违约金12.3万元。",
+     [("基金监管", "开展定点医药机构专项检查", 236.0, "家次", "236家次"),
+      ("基金监管", "追回违规医保基金", 38.65, "万元", "386500元"),
+      ("基金监管", "处理违约金", 12.3, "万元", "12.3万元")]),
+    # the line's own heading names the topic when its sentence does not
+    ("2.推进药品集中带量采购。截至2023年底，全县所有的15家公立医疗机构均已参与，拨付结余留用资金32.5万元。",
+     [("集中采购", "全县所有的", 15.0, "家", "15家"), ("集中采购", "拨付结余留用资金", 32.5, "万元", "32.5万元")]),
+    # '5000余件' is a count; several figures after one '、' share the words before them
+    ("1.创新医保经办服务方式。截至2023年底已线上办理5000余件，已将4大类、18项经办服务事项下沉。",
+     [("经办服务", "线上办理", 5000.0, "件", "5000余件"), ("经办服务", "将", 4.0, "大类", "4大类"),
+      ("经办服务", "将", 18.0, "项", "18项")]),
+])
+def test_service_figures(text, expected):
+    rows = read(text)
+    assert pick(rows.services, "topic", "measure", "value", "unit", "raw") == expected
+    assert rows.budget == [] and rows.funds == [] and rows.enrollment == []
+
+
+def test_service_figures_take_only_what_no_other_table_takes():
+    rows = read("全年医疗救助支出救助资金1520万元，其中资助参保320万元，直接救助6230人次。")
+    # the 医疗救助 fund's expenditure goes to funds; its part for subsidised enrolment and the
+    # visits of direct aid to services
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [("医疗救助", "支出", 1520.0)]
+    assert pick(rows.services, "topic", "measure", "value", "unit") == [
+        ("医疗救助", "资助参保", 320.0, "万元"), ("医疗救助", "直接救助", 6230.0, "人次")]
+
+
+@pytest.mark.parametrize("text", [
+    "参保人员可选择2家及以上定点医疗机构作为门诊慢特病定点医院。",  # a rule, not a result
+    "确保每个乡镇至少有1家门诊统筹定点医疗机构。",  # an aim
+    "医保经办窗口由原来的3个增设为5个。",  # a change, and the bare classifier 个
+    "全市医保系统8名基金监管人员承担监管任务。",  # a head count of staff
+    "经办服务项目预算金额18万元，实际执行金额17.5万元。",  # budget figures
+    "参保覆盖面持续扩大，共举办培训班12期。",  # no service topic named
+])
+def test_not_service_figures(text):
+    assert read(text).services == []

@@ -24,6 +24,7 @@ __all__ = [
     "parse_quantity",
     "to_persons",
     "to_wan",
+    "unit_factor",
     "unit_kind",
 ]
 
@@ -140,6 +141,20 @@ def unit_kind(unit: str | None) -> str | None:
     return row["kind"] if row else None
 
 
+def unit_factor(unit: str | None) -> tuple[float, str | None]:
+    """The factor to a unit's canonical unit, and that unit: '万人次' → (10000.0, '人次').
+
+    Examples
+    --------
+    >>> unit_factor("万人次"), unit_factor("家"), unit_factor(None)
+    ((10000.0, '人次'), (1.0, '家'), (1.0, None))
+    """
+    row = _units().get(unit or "")
+    if row is None:
+        return 1.0, unit
+    return float(row["factor"]), row["canonical"]
+
+
 def cell_separators(text: str) -> str:
     """In a table cell, a Chinese comma between groups of three digits separates thousands.
 
@@ -206,7 +221,7 @@ def _find_re() -> re.Pattern[str]:
     unit_alt = "|".join(re.escape(u) for u in units)
     return re.compile(
         rf"(?P<num>{NUMBER})(?:\s?(?:-|~|～|至|到)\s?(?P<high>{NUMBER}))?"
-        rf"(?:\s?(?P<unit>{unit_alt}))?"
+        rf"(?:\s?(?P<approx>余|多)?(?P<unit>{unit_alt}))?"
     )
 
 
@@ -223,12 +238,15 @@ def find_quantities(text: str) -> list[Found]:
     """Find every number in a sentence with the unit word right after it.
 
     The text is folded first (full-width digits to half-width); spans refer to the folded
-    text, which has the same length as the original.
+    text, which has the same length as the original. '余' or '多' between a count and its unit
+    ('5000余件', '400多家') stays in the raw text; before money ('1000多万元') it ends the number.
 
     Examples
     --------
     >>> [f.quantity.raw for f in find_quantities("参保43.01万人，其中：职工医保3.58 万人")]
     ['43.01万人', '3.58 万人']
+    >>> [(f.quantity.raw, f.quantity.unit) for f in find_quantities("受理5000余件，约1000多万元")]
+    [('5000余件', '件'), ('1000', None)]
     """
     return list(_find_quantities(text))
 
@@ -245,7 +263,10 @@ def _find_quantities(text: str) -> tuple[Found, ...]:
             if before.isascii() and (before.isalpha() or before == "_"):
                 continue
         unit = m.group("unit")
-        raw = text[m.start() : m.end()]
+        end = m.end()
+        if m.group("approx") and unit_kind(unit) not in ("count", "persons"):
+            unit, end = None, m.start("approx")  # '1000多万元' is no amount; '5000余件' is a count
+        raw = text[m.start() : end]
         if m.group("high") is not None:
             q = Quantity(
                 raw=raw,
@@ -256,7 +277,7 @@ def _find_quantities(text: str) -> tuple[Found, ...]:
             )
         else:
             q = Quantity(raw=raw, value=float(num.replace(",", "")), unit=unit, text_value=num)
-        found.append(Found(m.start(), m.end(), q))
+        found.append(Found(m.start(), end, q))
     return tuple(found)
 
 

@@ -20,6 +20,7 @@ from evalkit.extract.metadata import REPORT_COLUMNS, extract_metadata
 from evalkit.extract.narrative import extract_narrative
 from evalkit.extract.procurement import PROCUREMENT_COLUMNS
 from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_and_coverage
+from evalkit.extract.services import SERVICE_COLUMNS
 from evalkit.extract.staff_assets import ASSET_COLUMNS, STAFF_COLUMNS
 from evalkit.extract.tables import BUDGET_COLUMNS, RATE_COLUMNS, extract_tables
 from evalkit.fields import dtype_of
@@ -30,8 +31,8 @@ __all__ = ["SCHEMAS", "TABLE_NAMES", "Corpus", "Report", "read_report", "read_re
 
 log = logging.getLogger(__name__)
 
-TABLE_NAMES = ("reports", "indicators", "budget", "enrollment", "funds", "rates", "staff", "assets", "procurement",
-               "residue", "coverage")
+TABLE_NAMES = ("reports", "indicators", "budget", "enrollment", "funds", "services", "rates", "staff", "assets",
+               "procurement", "residue", "coverage")
 ENROLLMENT_COLUMNS = ["report_id", "year", "scheme", "persons", "raw", "note", "source"]
 FUND_COLUMNS = ["report_id", "year", "scheme", "flow", "amount_wan", "raw", "note", "source"]
 
@@ -41,6 +42,7 @@ SCHEMAS: dict[str, list[str]] = {
     "budget": BUDGET_COLUMNS,
     "enrollment": ENROLLMENT_COLUMNS,
     "funds": FUND_COLUMNS,
+    "services": SERVICE_COLUMNS,
     "rates": RATE_COLUMNS,
     "staff": STAFF_COLUMNS,
     "assets": ASSET_COLUMNS,
@@ -95,6 +97,7 @@ class _Tables:
     budget: pd.DataFrame
     enrollment: pd.DataFrame
     funds: pd.DataFrame
+    services: pd.DataFrame
     rates: pd.DataFrame
     staff: pd.DataFrame
     assets: pd.DataFrame
@@ -158,6 +161,7 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
         "budget": budget,
         "enrollment": narrative.enrollment,
         "funds": narrative.funds,
+        "services": narrative.services,
         "rates": rates,
         "staff": staff,
         "assets": assets,
@@ -187,7 +191,7 @@ def read_report(path: str | os.PathLike, *, manifest: str | os.PathLike | pd.Dat
     -------
     Report
         With DataFrames ``reports``, ``indicators``, ``budget``, ``enrollment``, ``funds``,
-        ``rates``, ``staff``, ``assets``, ``procurement``, ``residue`` and ``coverage``, and the
+        ``services``, ``rates``, ``staff``, ``assets``, ``procurement``, ``residue`` and ``coverage``, and the
         ``document`` they were read from.
 
     Raises

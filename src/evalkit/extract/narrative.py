@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import TextLine
-from evalkit.extract.context import ReportContext, compact
+from evalkit.extract.context import ReportContext, compact, number_key
 from evalkit.extract.items import (
     _last,
     budget_item,
@@ -27,8 +28,9 @@ from evalkit.extract.items import (
     mentioned_item,
     stage_of,
 )
+from evalkit.extract.services import service_measure, service_topic
 from evalkit.extract.staff_assets import asset_item, staff_category, staff_unit
-from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan
+from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan, unit_factor
 
 __all__ = ["NarrativeRows", "extract_narrative"]
 
@@ -37,7 +39,13 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
 _SENTENCE_END = "。！？"
 _NEW_ITEM = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)")
 _PROCUREMENT_KINDS = ("货物", "工程", "服务")
-_READ_KINDS = frozenset({"money", "persons", "percent", None})  # the kinds of number sentences give tables
+_READ_KINDS = frozenset({"money", "persons", "percent", "count", None})  # the kinds of number sentences give tables
+_SERVICE_KINDS = ("money", "persons", "count")
+# '可选择2家及以上定点医疗机构', '每个街道至少有1家': a rule or an aim, not a result
+_POLICY_AFTER = re.compile(r"^\s*(?:及以上|以上|以下|以内|及以下)")
+_POLICY_BEFORE = re.compile(r"(?:至少|不少于|不超过|最多|不低于|不高于)有?$")
+_CIRCLED = re.compile(r"^\s*(?:[\u2460-\u2473]|[一二三四五六七八九十]是)")  # '①…', '一是…': a line with its own heading
+_STAFF_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}人员")  # '8名基金监管人员': a head count of staff
 _NUM = r"\d+(?:\.\d+)?"
 _FORMULA = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{2,12}}率)\s*=\s*[（(]\s*(?P<a>{_NUM})\s*/\s*(?P<b>{_NUM})\s*[)）]\s*[×xX*]"
@@ -55,6 +63,7 @@ class NarrativeRows:
     assets: list[dict] = field(default_factory=list)
     budget: list[dict] = field(default_factory=list)
     rates: list[dict] = field(default_factory=list)
+    services: list[dict] = field(default_factory=list)
 
 
 @functools.cache
@@ -111,6 +120,7 @@ class _Reader:
         self._after = ""  # the words right after the number being read
         self._folded = ""  # the line being read, folded
         self._staff_unit: str | None = None  # the unit of the department the head counts are about
+        self.heading_topic: str | None = None  # the service topic the current section heading names
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -136,6 +146,7 @@ class _Reader:
         money = [f for f in found if f.quantity.kind == "money"]
         state.subject = mentioned_item(folded[: money[0].start] if money else folded)
         handled = self._formulas(line, folded)
+        mine: Counter = Counter()  # numbers this reader placed on the line
         prev_end = 0
         sentence_start = 0
         for f in found:
@@ -158,6 +169,8 @@ class _Reader:
             self._flow_from(segment, state)
             kind = f.quantity.kind
             self._after = folded[f.end: f.end + 10]
+            key = (line, number_key(f.quantity.text_value or ""))
+            placed_before = self.ctx.placed[key]
             if kind == "persons":
                 self._persons(line, f, window, sentence)
             elif kind == "money":
@@ -169,6 +182,10 @@ class _Reader:
                 self._rate(line, f, window, segment, state)
             elif kind == "percent" and not re.search(r"[<>≤≥＜＞=×*xX]\s*$", folded[max(0, f.start - 2): f.start]):
                 self._rate(line, f, window, segment, state)  # not a threshold such as '＜95%'
+            if kind in _SERVICE_KINDS and f.quantity.text_value and self.ctx.placed[key] == placed_before \
+                    and placed_before <= mine[key]:  # (more placed than this reader did: a table took it)
+                self._service(line, f, window, sentence, folded)
+            mine[key] += self.ctx.placed[key] - placed_before
             if kind in ("money", "persons", "percent", "count") or f.quantity.unit is None:
                 prev_end = f.end
         tail = folded[prev_end:]
@@ -349,6 +366,43 @@ class _Reader:
             handled.append((m.start(), m.end()))
         return handled
 
+    # --------------------------------------------------------------- services
+    def _service(self, line: int, f: Found, window: str, sentence: str, folded: str) -> None:
+        """A figure of the bureau's work that no table took ('检查定点药店149家'). Its topic comes
+        from its sentence and the line's own heading ('1.普法宣传，激发基金监管“驱动力”。'), else
+        from the section heading."""
+        q = f.quantity
+        if any(w in window for w in _words("change")) or _POLICY_AFTER.match(self._after) \
+                or _POLICY_BEFORE.search(window) or q.unit in _words("service_exclude_unit"):
+            return
+        if q.kind == "persons" and _STAFF_AFTER.match(self._after):
+            return
+        if q.kind == "money" and (mentioned_item(window) or stage_of(compact(window))):
+            return  # '预算金额', '项目支出中': a budget figure the budget reader did not take
+        head = folded[: folded.find("。") + 1] if _NEW_ITEM.match(folded) or _CIRCLED.match(folded) else ""
+        topic = service_topic(head + sentence) or self.heading_topic
+        if topic is None:
+            return
+        measure = service_measure(window)
+        if not measure and folded[: f.start].rstrip().endswith("、") and self.rows.services \
+                and self.rows.services[-1]["source"] == self.ctx.source(line):
+            measure = self.rows.services[-1]["measure"]  # '5大类、22项': the figures share the words
+        if not measure:
+            return
+        if q.kind == "money":
+            value, unit = to_wan(q), "万元"
+        elif q.kind == "persons":
+            persons = to_persons(q)
+            value, unit = (None if persons is None else float(persons)), "人"
+        else:
+            factor, unit = unit_factor(q.unit)
+            value = q.value * factor
+        if value is None:
+            return
+        self.rows.services.append(self._rec(line, year=self._year_at(f), topic=topic, measure=measure,
+                                            value=value, unit=unit, raw=q.raw.strip()))
+        self.ctx.place(line, q.text_value)
+
     # ------------------------------------------------------------------ rates
     def _rate(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         w = compact(segment)
@@ -380,6 +434,7 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
     for tl in lines:
         if _HEADING.match(tl.text) and len(tl.text) < 40 and not find_quantities(_HEADING.sub("", tl.text)):
             reader.ctx_topic = mentioned_item(_HEADING.sub("", tl.text))
+            reader.heading_topic = service_topic(tl.text)
             reader.outer = ""
             continue
         reader.read_line(tl.line, tl.text)

@@ -95,28 +95,32 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         ignored = None  # the ignore rules run only on a line with a number not placed
         label_before = table_lines.get(no, "")
         unplaced = []
-        for f in found:
+        keyed = [(f, _keys(f.quantity)) for f in found]
+        if len(found) > 1 and len({k for _, keys in keyed for k in keys}) < sum(len(keys) for _, keys in keyed):
+            # the same number twice on a line ('12月31日 … 退休人员12人'): the ledger counts numbers
+            # by line and value, so a placement goes first to an occurrence no rule ignores
+            ignored = _ignored_spans(text)
+            keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
+        for f, keys in keyed:
             cov[f"{prefix}_numbers"] += 1
-            q = f.quantity
-            keys = [q.text_value] if q.text_value else [_fmt(q.low), _fmt(q.high)]
-            if all(placed[(no, number_key(k))] > 0 for k in keys if k):
+            if all(placed[(no, k)] > 0 for k in keys):
                 for k in keys:
-                    placed[(no, number_key(k))] -= 1
+                    placed[(no, k)] -= 1
                 cov[f"{prefix}_placed"] += 1
                 continue
-            if all(deliberate[(no, number_key(k))] > 0 for k in keys if k):
+            if all(deliberate[(no, k)] > 0 for k in keys):
                 for k in keys:
-                    deliberate[(no, number_key(k))] -= 1
+                    deliberate[(no, k)] -= 1
                 cov[f"{prefix}_ignored"] += 1
                 continue
-            digit = f.start + (1 if text[f.start] in "+-" else 0)
             if ignored is None:
                 ignored = _ignored_spans(text)
-            if any(s <= digit < e for s, e, _ in ignored) or any(w in label_before for w in _ignored_labels()):
+            if _covered(f, text, ignored) or any(w in label_before for w in _ignored_labels()):
                 cov[f"{prefix}_ignored"] += 1
                 continue
             unplaced.append(f)
         if unplaced:
+            unplaced.sort(key=lambda f: f.start)
             starts = [0] + [f.start for f in unplaced[:5]]  # a snippet never cuts the number before it
             snippets = "；".join(_snippet(text, f.start, f.end, floor) for f, floor in zip(unplaced[:6], starts))
             reason = "表格中的数字未归入任何表" if in_table else "正文中的数字未归入任何表"
@@ -129,6 +133,17 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         coverage[f"{prefix}_coverage"] = round(100.0 * done / total, 1) if total else None
     rows.sort(key=lambda r: r["line"])  # (stable: a problem of a line comes before its numbers)
     return rows, coverage
+
+
+def _keys(q) -> list[str]:
+    """The ledger keys of a quantity: its number as written, or the two ends of a range."""
+    return [number_key(q.text_value)] if q.text_value else [number_key(k) for k in (_fmt(q.low), _fmt(q.high)) if k]
+
+
+def _covered(f, text: str, ignored: list[tuple[int, int, str]]) -> bool:
+    """True when an ignore rule's span holds the number's first digit."""
+    digit = f.start + (1 if text[f.start] in "+-" else 0)
+    return any(s <= digit < e for s, e, _ in ignored)
 
 
 def _fmt(x: float | None) -> str:

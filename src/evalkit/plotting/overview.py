@@ -13,8 +13,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 #: Tables counted by :func:`plot_overview` (named in Chinese by :func:`evalkit.fields.table_label`).
-OVERVIEW_TABLES = ("indicators", "budget", "enrollment", "funds", "rates", "staff", "assets", "procurement",
-                   "residue", "findings")
+OVERVIEW_TABLES = ("indicators", "budget", "enrollment", "funds", "services", "rates", "staff", "assets",
+                   "procurement", "residue", "findings")
 
 
 def plot_overview(tables: Any, derived: Any = None) -> Figure:
@@ -24,7 +24,7 @@ def plot_overview(tables: Any, derived: Any = None) -> Figure:
     ----------
     tables : mapping or object
         The reader's tables by name (``reports`` and any of ``indicators``, ``budget``,
-        ``enrollment``, ``funds``, ``rates``, ``residue``).
+        ``enrollment``, ``funds``, ``services``, ``rates``, ``residue``).
     derived : mapping or object, optional
         The analysis tables; ``findings`` is counted when present.
 

@@ -1,0 +1,68 @@
+"""Service and supervision figures in sentences (业务数据): what the bureau did in the year.
+
+'累计备案人数4279人', '救助金额总计35.8万元', '检查定点药店149家', '行政罚款2.66万元',
+'线上办理5000余件': head counts, visits (人次), institutions (家), cases (件) and money that measure
+the work of a medical security bureau rather than its budget or its funds. A figure is one
+when no other table took it and the paragraph names a service topic before it
+(``vocab/service_topics.csv``: words of 异地就医, 医疗救助, 基金监管, 集中采购, 待遇保障, 经办服务 and
+定点管理, each topic with a priority); the topic with the highest priority named in the line
+before the figure wins, and the section heading decides when the line names none.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from evalkit import vocab
+
+__all__ = ["SERVICE_COLUMNS", "service_measure", "service_topic"]
+
+SERVICE_COLUMNS = ["report_id", "year", "topic", "measure", "value", "unit", "raw", "source"]
+
+# words before a measure that only say when or how much: '截至2022年底已累计受理各类业务'
+_LEADING = re.compile(
+    r"^(?:(?:截至|截止)(?:目前|\d{4}年(?:底|末|\d{1,2}月(?:底|末)?)?|[一二三四]?季度(?:末)?)?"
+    r"|全年|年内|当年|本年度|本年|累计|共计|总计|合计|共|已经|已|其中|涉及|并|又|现|目前|“[^”]{1,8}”)+"
+)
+_TRAILING = re.compile(r"(?:为|是|达到|达|总计|共计|合计|累计|共|约|近|超过|逾)+$")
+
+
+@functools.cache
+def _topics() -> tuple[re.Pattern[str], dict[str, tuple[int, str]]]:
+    rows = vocab.load("service_topics")
+    return vocab.alternation("service_topics"), {r["word"]: (int(r["priority"]), r["topic"]) for r in rows}
+
+
+def service_topic(text: str) -> str | None:
+    """The service topic a text names: of the topic words in it, the one of highest priority.
+
+    Examples
+    --------
+    >>> service_topic("落实医疗救助门诊、住院待遇政策，其中涉及门诊待遇")
+    '医疗救助'
+    >>> service_topic("3.手段创新，筑牢基金监管“防护线”。…检查定点药店")
+    '基金监管'
+    >>> service_topic("参保覆盖面持续扩大") is None
+    True
+    """
+    pattern, topic_of = _topics()
+    hits = [topic_of[m.group(0)] for m in pattern.finditer(text)]
+    return min(hits)[1] if hits else None
+
+
+def service_measure(window: str) -> str:
+    """The words that name a figure, without the words of time and amount around them.
+
+    Examples
+    --------
+    >>> service_measure("累计备案人数"), service_measure("补助金额总计")
+    ('备案人数', '补助金额')
+    >>> service_measure("截至2022年底已进行线上办理")
+    '进行线上办理'
+    >>> service_measure("“一窗通办”已累计受理各类业务")
+    '受理各类业务'
+    """
+    words = "".join(window.split())
+    words = _TRAILING.sub("", _LEADING.sub("", words))
+    return words
