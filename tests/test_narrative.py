@@ -181,3 +181,28 @@ def test_service_figures_take_only_what_no_other_table_takes():
 ])
 def test_not_service_figures(text):
     assert read(text).services == []
+
+
+def test_a_fund_of_a_sentence_continues_and_its_subsidy_is_a_flow_of_its_own():
+    rows = read("城乡居民医保基金收入1234.5万元，其中财政补助800.2万元；基金支出1100.3万元。"
+                "医保基金总收入3.2亿元，其中：职工医保基金收入1.1亿元；基金总支出2.95亿元。")
+    # '基金支出' continues the fund the sentence began with (居民医保; in the second, the total);
+    # '其中财政补助' is the part of the income the government pays
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("居民医保", "收入", 1234.5), ("居民医保", "财政补助收入", 800.2), ("居民医保", "支出", 1100.3),
+        ("合计", "收入", 32000.0), ("职工医保", "收入", 11000.0), ("合计", "支出", 29500.0)]
+
+
+def test_a_rate_named_once_for_several_schemes():
+    rows = read("住院费用政策范围内报销比例职工医保85.5%、居民医保70.2%，参保率稳定在95%以上。")
+    # the scheme after the rate's name qualifies it; '、居民医保' gives the same rate for another scheme;
+    # a verb after the name ('稳定在') does not
+    assert pick(rows.rates, "name", "value_pct") == [
+        ("住院费用政策范围内报销比例（职工医保）", 85.5), ("住院费用政策范围内报销比例（居民医保）", 70.2), ("参保率", 95.0)]
+
+
+def test_procurement_budget_actual_and_its_share_for_small_firms():
+    rows = read("2023年政府采购预算123.4万元，实际采购120.1万元，其中授予中小企业合同金额100.2万元。")
+    assert pick(rows.budget, "stage", "item", "parent", "amount_wan") == [
+        ("年初预算", "政府采购", "", 123.4), ("决算", "政府采购", "", 120.1),
+        ("决算", "授予中小企业合同金额", "政府采购", 100.2)]

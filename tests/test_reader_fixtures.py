@@ -293,3 +293,26 @@ def test_a_text_file_without_chinese_is_not_a_report(tmp_path):
     p.write_text("Lorem ipsum 2023, 42.\n", encoding="utf-8")
     with pytest.raises(ReportReadError, match="不像是报告"):
         evalkit.read_report(p)
+
+
+def test_indicators_written_as_sentences(tmp_path):
+    """A report without an indicator table states each indicator in a sentence: target, result,
+    weight and score. Each sentence is one row of the table 正文, every number of it placed."""
+    p = tmp_path / "某县医疗保障局2023年度部门整体支出绩效自评报告.txt"
+    p.write_text(
+        "某县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "医保基金结算及时率年度目标≥91%，实际完成98.0%，分值3分，得分2.8分。\n"
+        "困难群众应保尽保年度指标值为全部参保，实际完成值为全部参保，分值2分，得分2分。\n"
+        "参保群众满意度总分5分，实际得分4.5分。\n",
+        encoding="utf-8",
+    )
+    r = evalkit.read_report(p)
+    cols = ["level3", "target_raw", "target_op", "target_value", "target_unit", "actual_value", "weight", "score"]
+    assert records(r.indicators, cols) == [
+        ("医保基金结算及时率", "≥91%", ">=", 91.0, "%", 98.0, 3.0, 2.8),
+        ("困难群众应保尽保", "全部参保", "定性", None, None, None, 2.0, 2.0),
+        ("参保群众满意度", None, None, None, None, None, 5.0, 4.5),
+    ]
+    assert set(r.indicators["table"]) == {"正文"}
+    assert r.residue.empty
+    assert r.coverage.iloc[0]["text_coverage"] == 100.0

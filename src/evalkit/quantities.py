@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from evalkit import vocab
@@ -19,6 +19,7 @@ __all__ = [
     "cell_separators",
     "find_quantities",
     "fold",
+    "found_quantities",
     "is_missing",
     "parse_number",
     "parse_quantity",
@@ -77,11 +78,11 @@ class Quantity:
     low: float | None = None
     high: float | None = None
     text_value: str | None = None  # the number's digits exactly as written, for exact conversion
+    #: 'money', 'persons', 'percent', 'count', 'time', … or None for a bare number (from the unit)
+    kind: str | None = field(init=False, repr=False, compare=False)
 
-    @property
-    def kind(self) -> str | None:
-        """'money', 'persons', 'percent', 'count', 'time', … or None for a bare number."""
-        return unit_kind(self.unit)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", unit_kind(self.unit))  # read for every number: kept
 
 
 def fold(text: str) -> str:
@@ -251,11 +252,36 @@ def find_quantities(text: str) -> list[Found]:
     return list(_find_quantities(text))
 
 
+def found_quantities(text: str) -> tuple[Found, ...]:
+    """:func:`find_quantities` as a tuple kept for the next caller with the same text (the
+    reader asks for the numbers of a line several times)."""
+    return _find_quantities(text)
+
+
+_NUMBER_START = re.compile(r"[-+.\d]")
+
+
+def _number_matches(text: str):
+    """``_find_re().finditer(text)``, faster: the pattern starts with optional parts, so the
+    regular-expression engine tries it at every character; here it is tried only where a
+    number can start."""
+    match = _find_re().match
+    search = _NUMBER_START.search
+    pos = 0
+    while (s := search(text, pos)) is not None:
+        m = match(text, s.start())
+        if m is None:
+            pos = s.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _find_quantities(text: str) -> tuple[Found, ...]:
     folded = fold(text)
     found = []
-    for m in _find_re().finditer(folded):
+    for m in _number_matches(folded):
         num = m.group("num")
         # a digit glued to a preceding ASCII letter or digit is part of a code (A4, WTUPM2022)
         if m.start() > 0:

@@ -74,20 +74,21 @@ def typed_frame(name: str, rows: list[dict] | dict[str, list]) -> pd.DataFrame:
     Int64Dtype()
     """
     cols = SCHEMAS[name]
-    if isinstance(rows, dict):
-        df = pd.DataFrame({c: rows.get(c, []) for c in cols}, columns=cols)
-    else:
-        df = pd.DataFrame(rows, columns=cols)
-    for c in cols:
-        dtype = dtype_of(c)
-        if dtype == "Int64":
-            df[c] = pd.array(df[c].tolist(), dtype="Int64") if len(df) else pd.Series(dtype="Int64")
-        elif dtype == "Float64":
-            df[c] = pd.to_numeric(df[c], errors="coerce").astype("Float64")
-        else:
-            text = df[c].astype("str") if len(df) else pd.Series(dtype="str")
-            df[c] = text.mask(text == "")  # empty means missing
-    return df
+    if not isinstance(rows, dict):
+        rows = columns_of(name, rows)
+    return pd.DataFrame({c: _typed_array(rows.get(c, []), dtype_of(c)) for c in cols}, columns=cols)
+
+
+def _typed_array(values: list, dtype: str):
+    """One column's values as an array of its dtype; an empty text is missing."""
+    if dtype == "Int64":
+        return pd.array(values, dtype="Int64")
+    if dtype == "Float64":
+        try:
+            return pd.array(values, dtype="Float64")
+        except (TypeError, ValueError):  # a number written as text: read it, or missing
+            return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("Float64").array
+    return pd.array([None if v is None or v == "" or v is pd.NA else str(v) for v in values], dtype="str")
 
 
 @dataclass

@@ -20,6 +20,7 @@ __all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declar
 
 DEPARTMENT_SCOPE = "部门整体"
 
+_DIGIT = re.compile(r"[0-9０-９]")
 _PROJECT_LINE = re.compile(r"^\s*项目名称\s*[:：]?\s*(?P<name>\S.*?)\s*$")
 _CAPTION = re.compile(r"(^(附)?表\s*\d+)|(表\s*$)|(^(附)?表\s*[:：])")
 
@@ -71,12 +72,17 @@ class ReportContext:
     placed: Counter = field(default_factory=Counter)  # (line, number as written) -> times placed
     projects: list[tuple[int, str]] = field(default_factory=list)
 
+    _sources: dict[int, str] = field(default_factory=dict, repr=False)  # every row asks for one
+
     def __post_init__(self) -> None:
         self.projects = list(_find_projects(self.doc))
 
     def source(self, line: int) -> str:
         """'<report_id>:<line>' (or the locator in a .docx/.html/.pdf document)."""
-        return f"{self.doc.report_id}:{self.doc.locate(line)}"
+        s = self._sources.get(line)
+        if s is None:
+            s = self._sources[line] = f"{self.doc.report_id}:{self.doc.locate(line)}"
+        return s
 
     def scope_at(self, line: int) -> str:
         """The scope in force at a line: the last project named before it, or 部门整体."""
@@ -100,7 +106,9 @@ class ReportContext:
 
     def place_text(self, line: int, text: str | None) -> None:
         """Record every number inside a cell's text as placed (the cell went into a table)."""
-        for found in find_quantities(cell_separators(text or "")):
+        if not text or _DIGIT.search(text) is None:
+            return  # most cells of a table are words
+        for found in find_quantities(cell_separators(text)):
             q = found.quantity
             if q.text_value:
                 self.place(line, q.text_value)

@@ -447,15 +447,50 @@ def _title(table: Table, part: _Part, header: Row, previous: dict) -> str:
     return ""
 
 
-_STATEMENT = re.compile(
-    r"(?P<name>[\u4e00-\u9fff“”、（）()]{2,40}?)\s*(?:指标)?\s*(?:的)?(?:总分|总得分|满分|分值)(?:为)?\s*\**\s*"
-    r"(?P<w>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*(?:实际)?得分(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
-    r"(?P<rest>[^。；;]*)"
-)
+@functools.cache
+def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Where a score statement's name ends (its anchor), and the statement from there:
+    '<name>总分 5 分，实际得分 5 分', optionally with the target and the result before the weight:
+    '<name>年度目标≥95%，实际完成98%，分值10分，得分9.8分' (the header words of
+    ``indicator_headers.csv``)."""
+    def words(role: str) -> str:
+        ws = sorted((r["word"] for r in vocab.load("indicator_headers") if r["role"] == role), key=len, reverse=True)
+        return "|".join(re.escape(w) for w in ws)
+
+    weight_words = "总分|总得分|满分|分值"
+    anchor = re.compile(rf"(?:指标)?\s*(?:的)?(?:{words('target')}|{weight_words})")
+    clause = r"(?:为|是)?[:：]?\s*(?P<{}>[^，,；;。]{{1,24}}?)\s*[，,；;]\s*"
+    tail = re.compile(
+        r"(?:指标)?\s*(?:的)?"
+        rf"(?:(?:{words('target')}){clause.format('target')}(?:{words('actual')}){clause.format('actual')})?"
+        rf"(?:{weight_words})(?:为)?\s*\**\s*"
+        r"(?P<w>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*(?:实际)?得分(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
+        r"(?P<rest>[^。；;]*)"
+    )
+    return anchor, tail
+
+
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff“”、（）()]{1,40}\Z")
+
+
+def _statement_matches(text: str):
+    """(name, match of the rest) of each score statement of a line: the name is the run of
+    Chinese words (at most 40) right before the statement's first header word."""
+    anchor, tail = _statement_res()
+    pos = 0
+    while (a := anchor.search(text, pos)) is not None:
+        m = tail.match(text, a.start())
+        name = _NAME_CHARS.search(text, max(0, a.start() - 40), a.start()) if m else None
+        if m is None or name is None or len(name.group(0)) < 2:
+            pos = a.start() + 1
+            continue
+        yield name.group(0), m
+        pos = m.end()
 
 
 def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
-    """Score statements in the text: '参保人员即时报销率总分 5 分，实际得分 5 分'."""
+    """Score statements in the text: '参保人员即时报销率总分 5 分，实际得分 5 分', and the same with
+    the target and the result: '…年度目标≥95%，实际完成98%，分值10分，得分9.8分'."""
     level_of: dict[str, tuple[str, dict]] = {}
     for rec in known:
         for lv in LEVELS:
@@ -469,13 +504,17 @@ def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
     for block in ctx.doc.blocks:
         if not isinstance(block, TextLine) or not any(w in block.text for w in ("总分", "满分", "分值", "总得分")):
             continue
-        for m in _STATEMENT.finditer(fold(block.text)):
-            raw_name = re.split(r"[，。；：、]", m.group("name"))[-1]
+        for found_name, m in _statement_matches(fold(block.text)):
+            raw_name = re.split(r"[，。；：、]", found_name)[-1]
             name = re.sub(r"指标$", "", clean_label(raw_name))
             name = re.sub(r"^(其中|下设|以及|和|及)", "", name)
             rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
             rec["weight"] = float(m.group("w"))
             rec["score"] = float(m.group("s"))
+            if m.group("target") is not None:
+                _fill_values(rec, {"target": m.group("target"), "actual": m.group("actual")})
+                ctx.place_text(block.line, m.group("target"))
+                ctx.place_text(block.line, m.group("actual"))
             rest = m.group("rest")
             reason = re.search(r"扣分原因(?:是|为)?[:：]?\s*(.+)", rest)
             if reason:

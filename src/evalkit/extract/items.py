@@ -50,6 +50,7 @@ def _suffix_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{stages}|总额|总计|合计数|合计|累计|共计|总金额|金额|资金|支出|数|额|为|是|达到|达|约|共|情况|[:：])*$")
 
 
+@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
 def budget_item(label: str, strict: bool = False) -> tuple[str, str] | None:
     """The budget item a label names, and the words it used: '其中：人员支出' → ('人员经费', '人员支出').
 
@@ -93,6 +94,7 @@ def item_category(item: str) -> str:
     return next((r["category"] for r in vocab.load("budget_items") if r["item"] == item), "")
 
 
+@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
 def mentioned_item(text: str) -> str | None:
     """The first budget item a heading or phrase mentions anywhere ('1.2.3 政府采购情况说明').
 
@@ -111,6 +113,7 @@ def is_stage_word(word: str) -> bool:
     return word in vocab.synonyms("stages", "stage")
 
 
+@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
 def stage_of(text: str) -> tuple[str, str] | None:
     """The stage a text names; a specific word (调整后, 决算) wins over a bare 预算 before it."""
     matches = list(vocab.alternation("stages").finditer(text))

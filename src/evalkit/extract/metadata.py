@@ -53,26 +53,28 @@ def normalise_grade(word: str | None) -> str | None:
     return vocab.synonyms("grades", "grade").get(compact(word))
 
 
-def _labels(field: str) -> list[str]:
-    words = [compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] == field]
-    return sorted(words, key=len, reverse=True)
+@functools.cache
+def _labels(field: str) -> tuple[frozenset[str], re.Pattern[str]]:
+    """The labels of a field, and a pattern matching one at the start of a text (longest first)."""
+    words = sorted({compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] == field}, key=len, reverse=True)
+    return frozenset(words), re.compile("|".join(re.escape(w) for w in words))
 
 
 def _labelled(doc: Document, field: str, limit_line: int | None = None) -> tuple[str, int] | None:
     """The value written after a label, in a text line ('预算部门： X') or the next cell."""
-    labels = _labels(field)
+    labels, starts_with_label = _labels(field)
     for block in doc.blocks:
         if isinstance(block, TextLine):
             if limit_line and block.line > limit_line:
                 continue
             text = compact(block.text)
-            for lab in labels:
-                if text.startswith(lab):
-                    value = text[len(lab):].lstrip(":：")
-                    if value:
-                        raw = re.split(r"[:：]", block.text, maxsplit=1)
-                        shown = clean_label(raw[1]) if len(raw) > 1 else value
-                        return shown.strip(), block.line
+            m = starts_with_label.match(text)
+            if m:
+                value = text[m.end():].lstrip(":：")
+                if value:
+                    raw = re.split(r"[:：]", block.text, maxsplit=1)
+                    shown = clean_label(raw[1]) if len(raw) > 1 else value
+                    return shown.strip(), block.line
         else:
             for row in block.rows:
                 texts = row.texts

@@ -30,7 +30,15 @@ from evalkit.extract.items import (
 )
 from evalkit.extract.services import service_measure, service_topic
 from evalkit.extract.staff_assets import asset_item, staff_category, staff_unit
-from evalkit.quantities import Found, find_quantities, fold, to_persons, to_wan, unit_factor
+from evalkit.quantities import (
+    Found,
+    find_quantities,
+    fold,
+    found_quantities,
+    to_persons,
+    to_wan,
+    unit_factor,
+)
 
 __all__ = ["NarrativeRows", "extract_narrative"]
 
@@ -73,10 +81,24 @@ def _words(kind: str) -> tuple[str, ...]:
 
 @functools.cache
 def _flow_only_re() -> re.Pattern[str]:
-    """A window that names only a flow ('支出', '总支出', '当年结余', '历年累计结余'): the fund of the
-    sentence continues."""
+    """A window that names only a flow ('支出', '总支出', '当年结余', '历年累计结余', '基金支出',
+    '其中财政补助'): the fund of the sentence continues."""
     flows = vocab.alternation("fund_flows").pattern
-    return re.compile(rf"(?:全年|当年|当期|本年|历年|年末)?总?(?:{flows})(?:总额|合计|总计)?")
+    return re.compile(rf"(?:其中[:：]?)?(?:医保)?(?:基金)?(?:全年|当年|当期|本年|历年|年末)?总?(?:{flows})(?:总额|合计|总计)?")
+
+
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:度)?(?![初末底])")
+
+
+@functools.lru_cache(maxsize=8192)  # windows repeat within and across reports
+def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
+    """What a window says of a fund: the window without department names, its last scheme word,
+    whether it has a fund word, whether it names only a flow."""
+    for org in _words("organisation"):
+        window = window.replace(org, "")
+    m = _last(vocab.alternation("schemes"), window)
+    has_fund_word = any(w in window for w in _words("fund"))
+    return window, m, has_fund_word, bool(_flow_only_re().fullmatch(compact(window)))
 
 
 def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
@@ -87,12 +109,12 @@ def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str
         if opening > floor:
             end = opening  # '资产总额（账面净值，下同）69.91万元': the remark is not the label
     start = end
-    while start > floor and text[start - 1] not in _DELIMS:
+    while start > floor and text[start - 1] not in _DELIMS:  # back to the previous punctuation
         start -= 1
     window = text[start:end].strip().lstrip("（(）)").strip()
-    if keep_year:
+    if keep_year or window[:2] not in ("19", "20"):
         return window
-    return re.sub(r"^(?:19|20)\d{2}\s*年(?:度)?(?![初末底])", "", window)
+    return _LEADING_YEAR.sub("", window)
 
 
 @dataclass
@@ -107,6 +129,8 @@ class _LineState:
     new_sentence: bool = False
     last_item: str | None = None
     fund_scheme: str | None = None  # the scheme of the last fund figure of the line ('…收入2.5亿元，支出…')
+    sentence_fund_scheme: str | None = None  # the scheme of the first fund figure of the sentence
+    rate_base: str | None = None  # the name of the last rate named ('报销比例职工医保85%、居民医保70%')
     subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
 
 
@@ -138,7 +162,7 @@ class _Reader:
         folded = fold(text)
         if _NEW_ITEM.match(folded):
             self.outer = ""
-        found = find_quantities(text)
+        found = found_quantities(text)
         if not any(f.quantity.kind in _READ_KINDS for f in found):
             return  # nothing but dates, durations and counts: no table reads them
         state = _LineState(outer=self.outer)
@@ -153,16 +177,17 @@ class _Reader:
             if f.quantity.kind == "time":
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
             segment = folded[prev_end : f.start]
-            cut = max(segment.rfind(ch) for ch in _SENTENCE_END)
+            cut = max(segment.rfind("。"), segment.rfind("！"), segment.rfind("？"))  # _SENTENCE_END
             state.new_sentence = cut >= 0
             if cut >= 0:
                 sentence_start = prev_end + cut + 1
                 state.parts_of = state.sentence_top
                 state.sentence_top = None
                 state.top_item = None
+                state.sentence_fund_scheme = None
             window = _window(folded, f.start, prev_end)
             self._folded = folded
-            if any(a <= f.start < b for a, b in handled):
+            if handled and any(a <= f.start < b for a, b in handled):
                 prev_end = f.end
                 continue
             sentence = folded[sentence_start : f.start]
@@ -193,8 +218,10 @@ class _Reader:
             self.outer = join_path(state.outer, state.top_item)
 
     def _flow_from(self, segment: str, state: _LineState) -> None:
+        if "基金" not in segment and "方面" not in segment and "医保" not in segment:
+            return
         m = _last(vocab.alternation("fund_flows"), segment)
-        if m and ("基金" in segment or "方面" in segment or "医保" in segment):
+        if m:
             state.flow = vocab.synonyms("fund_flows", "flow")[m.group(0)]
 
     # -------------------------------------------------------------- enrolment
@@ -250,12 +277,7 @@ class _Reader:
 
     # ------------------------------------------------------------------ funds
     def _fund(self, line: int, f: Found, window: str, state: _LineState) -> bool:
-        schemes = vocab.alternation("schemes")
-        for org in _words("organisation"):
-            window = window.replace(org, "")
-        m = _last(schemes, window)
-        has_fund_word = any(w in window for w in _words("fund"))
-        flow_only = bool(_flow_only_re().fullmatch(compact(window)))
+        window, m, has_fund_word, flow_only = _fund_words(window)
         if not m and not has_fund_word and not (flow_only and state.fund_scheme):
             return False
         if any(w in window for w in _words("fund_exclude")):
@@ -268,8 +290,12 @@ class _Reader:
             return False
         if m:
             scheme = vocab.synonyms("schemes", "scheme")[m.group(0)]
+        elif flow_only and has_fund_word and state.sentence_fund_scheme:
+            scheme = state.sentence_fund_scheme  # '居民医保基金收入X万元，…；基金支出Z万元': the fund of the sentence
+        elif flow_only and state.fund_scheme and not has_fund_word:
+            scheme = state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
         else:
-            scheme = state.fund_scheme if flow_only and not has_fund_word else "合计"
+            scheme = "合计"
         fm = _last(vocab.alternation("fund_flows"), window)
         flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else state.flow
         if flow is None and scheme == "医疗救助":
@@ -278,6 +304,7 @@ class _Reader:
             return False
         q = f.quantity
         state.fund_scheme = scheme
+        state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
         self.rows.funds.append(
             self._rec(line, year=self._year_at(f), scheme=scheme, flow=flow,
                       amount_wan=to_wan(q), raw=q.raw.strip(), note=None)
@@ -407,9 +434,17 @@ class _Reader:
     def _rate(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         w = compact(segment)
         names = re.findall(r"[\u4e00-\u9fff]{1,12}?(?:率|占比|比重|比例|满意度|知晓度)", w)
+        schemes = vocab.alternation("schemes").pattern
+        shared = re.fullmatch(rf"[、，,]?({schemes})(?:为|是|达到|达)?", w)
         if names:
             name = re.split(r"分别为|其中|为|是|的|和|及|与", names[-1])[-1] or names[-1]
             name = re.sub(r"^(?:我区|我局|全区|全市|全县)", "", name)
+            state.rate_base = name
+            qualifier = re.fullmatch(rf"({schemes})(?:为|是|达到|达)?", w[w.rfind(names[-1]) + len(names[-1]):])
+            if qualifier:  # '报销比例职工医保85.5%': the rate of the scheme named after it
+                name = f"{name}（{qualifier.group(1)}）"
+        elif shared and state.rate_base and segment.lstrip().startswith("、"):
+            name = f"{state.rate_base}（{shared.group(1)}）"  # '…、居民医保70.2%': the same rate of another
         else:
             m2 = re.search(r"占([\u4e00-\u9fff]{0,8}?)(?:的)?$", compact(window))
             if not m2:

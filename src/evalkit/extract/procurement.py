@@ -51,13 +51,20 @@ def _statement_re() -> re.Pattern[str]:
     )
 
 
+@functools.cache
+def _budget_figure_re() -> re.Pattern[str]:
+    """A budget word with a number after it: a line without one holds no purchase."""
+    budget = "|".join(re.escape(r["word"]) for r in vocab.load("procurement_headers") if r["column"] == "budget_wan")
+    return re.compile(rf"(?:{budget})\s*(?:为)?\s*\d")
+
+
 def _statements(ctx: ReportContext) -> list[dict]:
     """Purchases described in sentences: '购 A4 复印纸预算金额 4000 元，实际执行金额 3900 元，自行采购'."""
     out = []
     for tl in ctx.doc.text_lines:
         text = fold(tl.text)
-        if "采购" not in text:
-            continue
+        if "采购" not in text or not _budget_figure_re().search(text):
+            continue  # (the statement's pattern is slow on long lines: it is tried only where it can match)
         for m in _statement_re().finditer(text):
             rec = {c: None for c in PROCUREMENT_COLUMNS}
             name = re.sub(r"^\s*(?:[;；。]|其中[:：]?)\s*", "", m.group("name")).strip()

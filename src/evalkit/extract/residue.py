@@ -14,7 +14,7 @@ from collections import Counter
 
 from evalkit import vocab
 from evalkit.extract.context import ReportContext, compact, number_key
-from evalkit.quantities import cell_separators, find_quantities, fold
+from evalkit.quantities import cell_separators, fold, found_quantities
 
 __all__ = ["COVERAGE_COLUMNS", "RESIDUE_COLUMNS", "residue_and_coverage"]
 
@@ -37,20 +37,23 @@ def _ignored_labels() -> tuple[str, ...]:
     return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == "ignored_label")
 
 
-def _ignored_spans(text: str) -> list[tuple[int, int, str]]:
-    """Spans of the numbers a rule deliberately ignores. A rule runs only on a line that has
-    one of its trigger characters (a rule without triggers always runs)."""
-    spans = []
+def _rule_spans(text: str):
+    """Spans of the numbers the rules deliberately ignore, one list per rule, rule by rule (a
+    caller stops asking once every number it has is accounted for). A rule runs only on a
+    line that has one of its trigger characters (a rule without triggers always runs)."""
     chars = set(text)
     for pattern, reason, trigger in _rules():
         if trigger and trigger.isdisjoint(chars):
             continue
-        for m in pattern.finditer(text):
-            if "n" in pattern.groupindex:
-                spans.append((m.start("n"), m.end("n"), reason))
-            else:
-                spans.append((0, len(text), reason))  # the rule ignores the whole line
-    return spans
+        if "n" in pattern.groupindex:
+            yield [(m.start("n"), m.end("n"), reason) for m in pattern.finditer(text)]
+        elif pattern.search(text):
+            yield [(0, len(text), reason)]  # the rule ignores the whole line
+
+
+def _ignored_spans(text: str) -> list[tuple[int, int, str]]:
+    """Spans of the numbers a rule deliberately ignores, all rules."""
+    return [span for spans in _rule_spans(text) for span in spans]
 
 
 def _snippet(text: str, start: int, end: int, floor: int = 0) -> str:
@@ -86,7 +89,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         stripped = raw.strip("\t").strip()
         if no in table_lines:
             stripped = cell_separators(stripped)
-        found = find_quantities(stripped)  # the same text the extractors read: the cache answers
+        found = found_quantities(stripped)  # the same text the extractors read: the cache answers
         if not found:
             continue
         text = fold(stripped)  # same length: the spans of ``found`` hold
@@ -94,7 +97,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         prefix = "table" if in_table else "text"
         ignored = None  # the ignore rules run only on a line with a number not placed
         label_before = table_lines.get(no, "")
-        unplaced = []
+        candidates = []  # numbers neither placed nor left out by an extractor
         keyed = [(f, _keys(f.quantity)) for f in found]
         if len(found) > 1 and len({k for _, keys in keyed for k in keys}) < sum(len(keys) for _, keys in keyed):
             # the same number twice on a line ('12月31日 … 退休人员12人'): the ledger counts numbers
@@ -113,12 +116,18 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
                     deliberate[(no, k)] -= 1
                 cov[f"{prefix}_ignored"] += 1
                 continue
-            if ignored is None:
-                ignored = _ignored_spans(text)
-            if _covered(f, text, ignored) or any(w in label_before for w in _ignored_labels()):
-                cov[f"{prefix}_ignored"] += 1
-                continue
-            unplaced.append(f)
+            candidates.append(f)
+        unplaced = candidates
+        if candidates and any(w in label_before for w in _ignored_labels()):
+            unplaced = []
+        elif candidates and ignored is not None:
+            unplaced = [f for f in candidates if not _covered(f, text, ignored)]
+        elif candidates:
+            for spans in _rule_spans(text):  # rule by rule, until every number is accounted for
+                unplaced = [f for f in unplaced if not _covered(f, text, spans)]
+                if not unplaced:
+                    break
+        cov[f"{prefix}_ignored"] += len(candidates) - len(unplaced)
         if unplaced:
             unplaced.sort(key=lambda f: f.start)
             starts = [0] + [f.start for f in unplaced[:5]]  # a snippet never cuts the number before it

@@ -34,6 +34,7 @@ def _topics() -> tuple[re.Pattern[str], dict[str, tuple[int, str]]]:
     return vocab.alternation("service_topics"), {r["word"]: (int(r["priority"]), r["topic"]) for r in rows}
 
 
+@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
 def service_topic(text: str) -> str | None:
     """The service topic a text names: of the topic words in it, the one of highest priority.
 
@@ -51,6 +52,7 @@ def service_topic(text: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
+@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
 def service_measure(window: str) -> str:
     """The words that name a figure, without the words of time and amount around them.
 
