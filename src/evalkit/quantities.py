@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple, Self
 
 from evalkit import vocab
 
@@ -63,14 +63,7 @@ _CELL_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """A number as written: operator, value (or a range), unit and the raw text.
-
-    ``value`` is the number as written (in the written unit); use :func:`to_wan` or
-    :func:`to_persons` to convert.
-    """
-
+class _QuantityFields(NamedTuple):
     raw: str
     value: float | None
     unit: str | None = None
@@ -78,11 +71,30 @@ class Quantity:
     low: float | None = None
     high: float | None = None
     text_value: str | None = None  # the number's digits exactly as written, for exact conversion
-    #: 'money', 'persons', 'percent', 'count', 'time', … or None for a bare number (from the unit)
-    kind: str | None = field(init=False, repr=False, compare=False)
+    kind: str | None = None  # 'money', 'persons', 'percent', 'count', 'time', … (from the unit)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", unit_kind(self.unit))  # read for every number: kept
+
+class Quantity(_QuantityFields):
+    """A number as written: operator, value (or a range), unit and the raw text.
+
+    ``value`` is the number as written (in the written unit); use :func:`to_wan` or
+    :func:`to_persons` to convert. ``kind`` follows from the unit: 'money', 'persons',
+    'percent', 'count', 'time', … or None for a bare number. (A named tuple: reports have
+    hundreds of numbers, and a tuple is the cheapest immutable record.)
+
+    Examples
+    --------
+    >>> q = Quantity(raw="43.01万人", value=43.01, unit="万人", text_value="43.01")
+    >>> q.kind, q.value
+    ('persons', 43.01)
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, raw: str, value: float | None, unit: str | None = None, op: str | None = None,
+                low: float | None = None, high: float | None = None, text_value: str | None = None,
+                kind: str | None = None) -> Self:
+        return tuple.__new__(cls, (raw, value, unit, op, low, high, text_value, unit_kind(unit)))
 
 
 def fold(text: str) -> str:
@@ -226,8 +238,7 @@ def _find_re() -> re.Pattern[str]:
     )
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A number found inside running text, with its span in the (folded) text."""
 
     start: int
@@ -282,28 +293,21 @@ def _find_quantities(text: str) -> tuple[Found, ...]:
     folded = fold(text)
     found = []
     for m in _number_matches(folded):
-        num = m.group("num")
-        # a digit glued to a preceding ASCII letter or digit is part of a code (A4, WTUPM2022)
-        if m.start() > 0:
-            before = folded[m.start() - 1]
+        start = m.start()
+        # a digit glued to a preceding ASCII letter is part of a code (A4, WTUPM2022)
+        if start > 0:
+            before = folded[start - 1]
             if before.isascii() and (before.isalpha() or before == "_"):
                 continue
-        unit = m.group("unit")
+        num, high, approx, unit = m.group("num", "high", "approx", "unit")
         end = m.end()
-        if m.group("approx") and unit_kind(unit) not in ("count", "persons"):
+        if approx and unit_kind(unit) not in ("count", "persons"):
             unit, end = None, m.start("approx")  # '1000多万元' is no amount; '5000余件' is a count
-        raw = text[m.start() : end]
-        if m.group("high") is not None:
-            q = Quantity(
-                raw=raw,
-                value=None,
-                unit=unit,
-                low=float(num.replace(",", "")),
-                high=float(m.group("high").replace(",", "")),
-            )
+        if high is not None:
+            q = Quantity(text[start:end], None, unit, None, float(num.replace(",", "")), float(high.replace(",", "")))
         else:
-            q = Quantity(raw=raw, value=float(num.replace(",", "")), unit=unit, text_value=num)
-        found.append(Found(m.start(), end, q))
+            q = Quantity(text[start:end], float(num.replace(",", "")), unit, text_value=num)
+        found.append(Found(start, end, q))
     return tuple(found)
 
 

@@ -130,8 +130,18 @@ class Corpus(_Tables):
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _has_chinese(lines: list[str], at_least: int) -> bool:
+    count = 0
+    for line in lines:
+        for _ in _CJK.finditer(line):
+            count += 1
+            if count >= at_least:
+                return True
+    return False
+
+
 def _extract(doc: Document) -> dict[str, list[dict]]:
-    if sum(len(_CJK.findall(line)) for line in doc.lines[:400]) < 4:
+    if not _has_chinese(doc.lines[:400], 4):
         raise ReportReadError(f"{doc.source_file or doc.report_id}: 不像是报告（几乎没有中文文字），已跳过")
     ctx = ReportContext(doc)
     indicators, totals = extract_indicators(ctx)

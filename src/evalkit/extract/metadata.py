@@ -54,21 +54,22 @@ def normalise_grade(word: str | None) -> str | None:
 
 
 @functools.cache
-def _labels(field: str) -> tuple[frozenset[str], re.Pattern[str]]:
-    """The labels of a field, and a pattern matching one at the start of a text (longest first)."""
+def _labels(field: str) -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
+    """The labels of a field, a pattern matching one at the start of a text (longest first),
+    and the characters a label starts with."""
     words = sorted({compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] == field}, key=len, reverse=True)
-    return frozenset(words), re.compile("|".join(re.escape(w) for w in words))
+    return frozenset(words), re.compile("|".join(re.escape(w) for w in words)), frozenset(w[:1] for w in words)
 
 
 def _labelled(doc: Document, field: str, limit_line: int | None = None) -> tuple[str, int] | None:
     """The value written after a label, in a text line ('预算部门： X') or the next cell."""
-    labels, starts_with_label = _labels(field)
+    labels, starts_with_label, first_chars = _labels(field)
     for block in doc.blocks:
         if isinstance(block, TextLine):
             if limit_line and block.line > limit_line:
                 continue
             text = compact(block.text)
-            m = starts_with_label.match(text)
+            m = starts_with_label.match(text) if text[:1] in first_chars else None
             if m:
                 value = text[m.end():].lstrip(":：")
                 if value:

@@ -196,6 +196,9 @@ class _Reader:
             self._after = folded[f.end: f.end + 10]
             key = (line, number_key(f.quantity.text_value or ""))
             placed_before = self.ctx.placed[key]
+            if placed_before > mine[key] and f.quantity.text_value:
+                prev_end = f.end  # another reader took it ('…分值3分，得分2.8分', a purchase)
+                continue
             if kind == "persons":
                 self._persons(line, f, window, sentence)
             elif kind == "money":

@@ -52,10 +52,13 @@ def _statement_re() -> re.Pattern[str]:
 
 
 @functools.cache
-def _budget_figure_re() -> re.Pattern[str]:
-    """A budget word with a number after it: a line without one holds no purchase."""
-    budget = "|".join(re.escape(r["word"]) for r in vocab.load("procurement_headers") if r["column"] == "budget_wan")
-    return re.compile(rf"(?:{budget})\s*(?:为)?\s*\d")
+def _figures_re() -> re.Pattern[str]:
+    """A budget word with a number after it, then an actual one: a line without them holds no
+    purchase."""
+    words = vocab.load("procurement_headers")
+    budget = "|".join(re.escape(r["word"]) for r in words if r["column"] == "budget_wan")
+    actual = "|".join(re.escape(r["word"]) for r in words if r["column"] in ("actual_wan", "deal_wan"))
+    return re.compile(rf"(?:{budget})\s*(?:为)?\s*\d[^。；;]*?(?:{actual})\s*(?:为)?\s*\d")
 
 
 def _statements(ctx: ReportContext) -> list[dict]:
@@ -63,7 +66,7 @@ def _statements(ctx: ReportContext) -> list[dict]:
     out = []
     for tl in ctx.doc.text_lines:
         text = fold(tl.text)
-        if "采购" not in text or not _budget_figure_re().search(text):
+        if "采购" not in text or not _figures_re().search(text):
             continue  # (the statement's pattern is slow on long lines: it is tried only where it can match)
         for m in _statement_re().finditer(text):
             rec = {c: None for c in PROCUREMENT_COLUMNS}
