@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa  # (pandas loads it for its str dtype)
+import pyarrow.compute as pc
 
 from evalkit.document import Document, ReportReadError, TextLine
 from evalkit.extract.context import ReportContext
@@ -79,6 +81,9 @@ def typed_frame(name: str, rows: list[dict] | dict[str, list]) -> pd.DataFrame:
     return pd.DataFrame({c: _typed_array(rows.get(c, []), dtype_of(c)) for c in cols}, columns=cols)
 
 
+_STR = pd.StringDtype(storage="pyarrow", na_value=float("nan"))  # pandas' default "str" dtype
+
+
 def _typed_array(values: list, dtype: str):
     """One column's values as an array of its dtype; an empty text is missing."""
     if dtype == "Int64":
@@ -88,7 +93,12 @@ def _typed_array(values: list, dtype: str):
             return pd.array(values, dtype="Float64")
         except (TypeError, ValueError):  # a number written as text: read it, or missing
             return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("Float64").array
-    return pd.array([None if v is None or v == "" or v is pd.NA else str(v) for v in values], dtype="str")
+    try:  # text as pandas' str dtype holds it, built by pyarrow from the whole list at once
+        arr = pa.array(values, type=pa.large_string())
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
+        return pd.arrays.ArrowStringArray(arr, dtype=_STR)
+    except (TypeError, ValueError, pa.ArrowException):  # not all text (a number in a text column)
+        return pd.array([None if v is None or v == "" or v is pd.NA else str(v) for v in values], dtype="str")
 
 
 @dataclass

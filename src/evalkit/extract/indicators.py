@@ -470,6 +470,7 @@ def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return anchor, tail
 
 
+_WEIGHT_WORD = re.compile("总分|满分|分值|总得分")  # a line without one holds no score statement
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff“”、（）()]{1,40}\Z")
 
 
@@ -502,7 +503,7 @@ def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
     out = []
     current = {"level1": None, "level2": None}
     for block in ctx.doc.blocks:
-        if not isinstance(block, TextLine) or not any(w in block.text for w in ("总分", "满分", "分值", "总得分")):
+        if not isinstance(block, TextLine) or _WEIGHT_WORD.search(block.text) is None:
             continue
         for found_name, m in _statement_matches(fold(block.text)):
             raw_name = re.split(r"[，。；：、]", found_name)[-1]

@@ -80,6 +80,16 @@ def _words(kind: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def _words_re(kind: str) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in _words(kind)))
+
+
+def _names(kind: str, text: str) -> bool:
+    """True when the text holds a context word of the kind ('change': 增加, 较上年 …)."""
+    return _words_re(kind).search(text) is not None
+
+
+@functools.cache
 def _flow_only_re() -> re.Pattern[str]:
     """A window that names only a flow ('支出', '总支出', '当年结余', '历年累计结余', '基金支出',
     '其中财政补助'): the fund of the sentence continues."""
@@ -97,7 +107,7 @@ def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
     for org in _words("organisation"):
         window = window.replace(org, "")
     m = _last(vocab.alternation("schemes"), window)
-    has_fund_word = any(w in window for w in _words("fund"))
+    has_fund_word = _names("fund", window)
     return window, m, has_fund_word, bool(_flow_only_re().fullmatch(compact(window)))
 
 
@@ -229,14 +239,14 @@ class _Reader:
 
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
-        subsidised = any(w in window for w in _words("subsidy")) and (
+        subsidised = _names("subsidy", window) and (
             "参保" in window or vocab.alternation("schemes").search(window))
-        if not subsidised and not any(w in sentence for w in _words("enrollment")):
+        if not subsidised and not _names("enrollment", sentence):
             self._staff(line, f, window, self._after)
             return
-        if not subsidised and any(w in window for w in _words("enrollment_exclude")):
+        if not subsidised and _names("enrollment_exclude", window):
             return
-        if any(w in window for w in _words("change")):
+        if _names("change", window):
             return
         m = _last(vocab.alternation("schemes"), window)
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
@@ -283,9 +293,9 @@ class _Reader:
         window, m, has_fund_word, flow_only = _fund_words(window)
         if not m and not has_fund_word and not (flow_only and state.fund_scheme):
             return False
-        if any(w in window for w in _words("fund_exclude")):
+        if _names("fund_exclude", window):
             return False
-        if any(w in window for w in _words("change")):
+        if _names("change", window):
             return True  # a change, not an amount: the ignore rule 'change' accounts for it
         item = budget_item(window)
         generic = item is not None and item[0] in ("收入合计", "支出合计")  # '基金总支出' is the fund's
@@ -317,7 +327,7 @@ class _Reader:
 
     # ----------------------------------------------------------------- budget
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
-        if any(w in window for w in _words("change")):
+        if _names("change", window):
             return  # a change, not an amount: the ignore rule 'change' accounts for it
         st = stage_of(segment)
         if st:
@@ -344,7 +354,7 @@ class _Reader:
                 hit = (state.top_item, raw)
             elif state.subject:
                 hit = (state.subject, raw)
-            elif self.ctx_topic and any(w in window for w in _words("total")):
+            elif self.ctx_topic and _names("total", window):
                 hit = (self.ctx_topic, raw)
             elif self.ctx_topic is None:
                 hit = hit or ("支出合计", raw)
@@ -402,7 +412,7 @@ class _Reader:
         from its sentence and the line's own heading ('1.普法宣传，激发基金监管“驱动力”。'), else
         from the section heading."""
         q = f.quantity
-        if any(w in window for w in _words("change")) or _POLICY_AFTER.match(self._after) \
+        if _names("change", window) or _POLICY_AFTER.match(self._after) \
                 or _POLICY_BEFORE.search(window) or q.unit in _words("service_exclude_unit"):
             return
         if q.kind == "persons" and _STAFF_AFTER.match(self._after):

@@ -97,26 +97,24 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         prefix = "table" if in_table else "text"
         ignored = None  # the ignore rules run only on a line with a number not placed
         label_before = table_lines.get(no, "")
-        candidates = []  # numbers neither placed nor left out by an extractor
         keyed = [(f, _keys(f.quantity)) for f in found]
         if len(found) > 1 and len({k for _, keys in keyed for k in keys}) < sum(len(keys) for _, keys in keyed):
             # the same number twice on a line ('12月31日 … 退休人员12人'): the ledger counts numbers
             # by line and value, so a placement goes first to an occurrence no rule ignores
             ignored = _ignored_spans(text)
             keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
+        n_placed = n_left_out = 0
+        candidates = []  # numbers neither placed nor left out by an extractor
         for f, keys in keyed:
-            cov[f"{prefix}_numbers"] += 1
-            if all(placed[(no, k)] > 0 for k in keys):
-                for k in keys:
-                    placed[(no, k)] -= 1
-                cov[f"{prefix}_placed"] += 1
-                continue
-            if all(deliberate[(no, k)] > 0 for k in keys):
-                for k in keys:
-                    deliberate[(no, k)] -= 1
-                cov[f"{prefix}_ignored"] += 1
-                continue
-            candidates.append(f)
+            if _take(placed, no, keys):
+                n_placed += 1
+            elif _take(deliberate, no, keys):
+                n_left_out += 1
+            else:
+                candidates.append(f)
+        cov[f"{prefix}_numbers"] += len(keyed)
+        cov[f"{prefix}_placed"] += n_placed
+        cov[f"{prefix}_ignored"] += n_left_out
         unplaced = candidates
         if candidates and any(w in label_before for w in _ignored_labels()):
             unplaced = []
@@ -144,9 +142,20 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     return rows, coverage
 
 
-def _keys(q) -> list[str]:
+def _keys(q) -> tuple[str, ...]:
     """The ledger keys of a quantity: its number as written, or the two ends of a range."""
-    return [number_key(q.text_value)] if q.text_value else [number_key(k) for k in (_fmt(q.low), _fmt(q.high)) if k]
+    if q.text_value:
+        return (q.text_value.replace(",", "").lstrip("+-"),)  # number_key of a folded number
+    return tuple(number_key(k) for k in (_fmt(q.low), _fmt(q.high)) if k)
+
+
+def _take(ledger: Counter, line: int, keys: tuple[str, ...]) -> bool:
+    """Take one count of each key from the ledger, if each has one left."""
+    if all(ledger[(line, k)] > 0 for k in keys):
+        for k in keys:
+            ledger[(line, k)] -= 1
+        return True
+    return False
 
 
 def _covered(f, text: str, ignored: list[tuple[int, int, str]]) -> bool:
