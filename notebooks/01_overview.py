@@ -94,7 +94,8 @@ per_report = pd.DataFrame({
     for label, frame in [
         ("绩效指标", tables["indicators"]), ("预算收支", tables["budget"]),
         ("参保人数", tables["enrollment"]), ("基金收支", tables["funds"]),
-        ("未归位内容", tables["residue"]), ("检查发现", derived["findings"]),
+        ("业务数据", tables["services"]), ("未归位内容", tables["residue"]),
+        ("检查发现", derived["findings"]),
     ]
 }).reindex(reports["report_id"]).fillna(0).astype(int)
 coverage = tables["coverage"].set_index("report_id")[["table_coverage", "text_coverage"]]
@@ -105,6 +106,21 @@ per_report
 
 # %%
 plotting.plot_overview(tables, derived)
+
+# %% [markdown]
+# ## 业务数据：正文里写的工作量与成效
+#
+# 备案人数、救助人次、检查家数、追回或处理的违规金额、罚款、集采金额、办件数……这些数字写在
+# 正文里，不属于预算和基金，`services` 表按业务领域（`topic`）收录，金额为万元。下表按报告和领域
+# 计数；再下面列出基金监管的数字。
+
+# %%
+# NBVAL_CHECK_OUTPUT
+services = tables["services"]
+services.pivot_table(index="report_id", columns="topic", values="value", aggfunc="count", fill_value=0)
+
+# %%
+services.loc[services["topic"] == "基金监管", ["report_id", "measure", "value", "unit", "raw", "source"]]
 
 # %% [markdown]
 # ## 注意事项
