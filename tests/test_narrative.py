@@ -206,3 +206,13 @@ def test_procurement_budget_actual_and_its_share_for_small_firms():
     assert pick(rows.budget, "stage", "item", "parent", "amount_wan") == [
         ("年初预算", "政府采购", "", 123.4), ("决算", "政府采购", "", 120.1),
         ("决算", "授予中小企业合同金额", "政府采购", 100.2)]
+
+
+def test_supervision_figures_of_another_province():
+    rows = read("全年共追回医保基金123.45万元，开展飞行检查3次，检查定点医药机构120家次，行政处罚4家，罚款8.2万元。")
+    # a recovered amount is neither the fund's flow nor the department's spending ('全年' is no budget here)
+    assert rows.budget == [] and rows.funds == []
+    assert pick(rows.services, "topic", "measure", "value", "unit") == [
+        ("基金监管", "追回医保基金", 123.45, "万元"), ("基金监管", "开展飞行检查", 3.0, "次"),
+        ("基金监管", "检查定点医药机构", 120.0, "家次"), ("基金监管", "行政处罚", 4.0, "家"),
+        ("基金监管", "罚款", 8.2, "万元")]

@@ -345,6 +345,8 @@ class _Reader:
         window_stage = stage_of(compact(window))
         if hit is None and window_stage is None:
             return
+        if hit is None and _names("fund_exclude", window):
+            return  # '全年共追回医保基金': a stage word, but the amount is recovered, not spent
         if hit is not None and is_stage_word(hit[1]) and state.top_item \
                 and item_category(state.top_item) != item_category(hit[0]):
             pass  # '决算支出' after an income figure is the expenditure total, not more income
@@ -417,7 +419,8 @@ class _Reader:
             return
         if q.kind == "persons" and _STAFF_AFTER.match(self._after):
             return
-        if q.kind == "money" and (mentioned_item(window) or stage_of(compact(window))):
+        stage = stage_of(compact(window))
+        if q.kind == "money" and (mentioned_item(window) or (stage and stage[1] != "全年")):
             return  # '预算金额', '项目支出中': a budget figure the budget reader did not take
         head = folded[: folded.find("。") + 1] if _NEW_ITEM.match(folded) or _CIRCLED.match(folded) else ""
         topic = service_topic(head + sentence) or self.heading_topic
