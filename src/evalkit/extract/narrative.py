@@ -1,11 +1,14 @@
-"""Figures inside sentences: enrolment, fund income/expense, budget amounts and stated rates.
+"""Figures inside sentences: enrolment, fund income/expense, budget amounts, stated rates, staff,
+assets and service figures.
 
 Each number of a sentence is read once, with the words just before it (its *window*: back to
 the previous punctuation) and the words since the previous number (its *segment*). Words
 come from the vocabularies: schemes (``schemes.csv``), fund flows (``fund_flows.csv``),
-budget items (``budget_items.csv``), stages (``stages.csv``) and context words
-(``context_words.csv``). A number goes to at most one table; what fits none stays for the
-residue.
+budget items (``budget_items.csv``), stages (``stages.csv``), service topics
+(``service_topics.csv``) and context words (``context_words.csv``). A number goes to at most one
+table, and a number another reader took (a score statement, a purchase) is not read again; a
+money figure, head count or count that fits none of the other tables is a service figure when
+its paragraph names a service topic; what fits nothing stays for the residue.
 """
 
 from __future__ import annotations
@@ -44,7 +47,6 @@ __all__ = ["NarrativeRows", "extract_narrative"]
 
 _DELIMS = "，,；;：:、。！？="
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
-_SENTENCE_END = "。！？"
 _NEW_ITEM = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)")
 _PROCUREMENT_KINDS = ("货物", "工程", "服务")
 _READ_KINDS = frozenset({"money", "persons", "percent", "count", None})  # the kinds of number sentences give tables
@@ -187,7 +189,7 @@ class _Reader:
             if f.quantity.kind == "time":
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
             segment = folded[prev_end : f.start]
-            cut = max(segment.rfind("。"), segment.rfind("！"), segment.rfind("？"))  # _SENTENCE_END
+            cut = max(segment.rfind("。"), segment.rfind("！"), segment.rfind("？"))  # a sentence ends
             state.new_sentence = cut >= 0
             if cut >= 0:
                 sentence_start = prev_end + cut + 1
