@@ -216,3 +216,36 @@ def test_supervision_figures_of_another_province():
         ("基金监管", "追回医保基金", 123.45, "万元"), ("基金监管", "开展飞行检查", 3.0, "次"),
         ("基金监管", "检查定点医药机构", 120.0, "家次"), ("基金监管", "行政处罚", 4.0, "家"),
         ("基金监管", "罚款", 8.2, "万元")]
+
+
+def test_budget_phrasings_of_other_provinces():
+    # the actual of the item just named, not the department's total
+    rows = read("2023年度“三公”经费预算3.5万元，实际支出2.86万元。")
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [("年初预算", "三公经费", 3.5), ("决算", "三公经费", 2.86)]
+    # '全年' alone names no budget line: money paid out of the fund is not the bureau's spending
+    assert read("全年拨付定点医疗机构医保资金4.56亿元。").budget == []
+    # another year's figure is not this report's (the report is on 2023)
+    rows = read("2022年度部门决算支出1102.6万元，2023年度决算支出1198.32万元。")
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [("决算", "支出合计", 1198.32)]
+    # the 预算 of 一般公共预算 is a kind of budget, not a stage
+    rows = read("2023年度部门收入总计1,256.78万元，其中一般公共预算财政拨款1200.50万元，其他收入56.28万元。")
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [
+        ("决算", "收入合计", 1256.78), ("决算", "财政拨款收入", 1200.5), ("决算", "其他收入", 56.28)]
+
+
+def test_fund_and_enrollment_phrasings_of_other_provinces():
+    rows = read("全年收取职工医保费3.21亿元，城乡居民医保费2.6亿元。医疗救助资金到位4563万元。")
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("职工医保", "收入", 32100.0), ("居民医保", "收入", 26000.0), ("医疗救助", "收入", 4563.0)]
+    assert rows.budget == []
+    # the fund's payment for one service is a part, not the fund's expense
+    rows = read("全年跨省异地就医直接结算4.8万人次，涉及医疗费用1.56亿元，基金支付0.98亿元。")
+    assert rows.funds == []
+    assert pick(rows.services, "topic", "value", "unit") == [
+        ("异地就医", 48000.0, "人次"), ("异地就医", 15600.0, "万元"), ("异地就医", 9800.0, "万元")]
+    rows = read("资助特困人员、低保对象等困难群众参加城乡居民医保4.5万人。基本医疗保险参保人数38.65万，参保率95.6%。")
+    assert pick(rows.enrollment, "scheme", "persons") == [("资助参保", 45000), ("合计", 386500)]
+    # 万件 is ten thousand cases, not 万元
+    rows = read("全年受理经办业务12.6万件，线上办理2.1万笔。")
+    assert rows.budget == []
+    assert pick(rows.services, "value", "unit") == [(126000.0, "件"), (21000.0, "笔")]

@@ -303,7 +303,9 @@ def test_indicators_written_as_sentences(tmp_path):
         "某县医疗保障局2023年度部门整体支出绩效自评报告\n"
         "医保基金结算及时率年度目标≥91%，实际完成98.0%，分值3分，得分2.8分。\n"
         "困难群众应保尽保年度指标值为全部参保，实际完成值为全部参保，分值2分，得分2分。\n"
-        "参保群众满意度总分5分，实际得分4.5分。\n",
+        "参保群众满意度总分5分，实际得分4.5分。\n"
+        "预算执行率：年度指标值≥95%，实际完成值98.65%，分值10分，得分10分。\n"
+        "城乡居民医保参保率年度目标95%，实际完成96.2%，得分5分。\n",
         encoding="utf-8",
     )
     r = evalkit.read_report(p)
@@ -312,6 +314,9 @@ def test_indicators_written_as_sentences(tmp_path):
         ("医保基金结算及时率", "≥91%", ">=", 91.0, "%", 98.0, 3.0, 2.8),
         ("困难群众应保尽保", "全部参保", "定性", None, None, None, 2.0, 2.0),
         ("参保群众满意度", None, None, None, None, None, 5.0, 4.5),
+        # the name before a colon; a statement without its weight
+        ("预算执行率", "≥95%", ">=", 95.0, "%", 98.65, 10.0, 10.0),
+        ("城乡居民医保参保率", "95%", None, 95.0, "%", 96.2, None, 5.0),
     ]
     assert set(r.indicators["table"]) == {"正文"}
     assert r.residue.empty

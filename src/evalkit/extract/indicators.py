@@ -463,14 +463,14 @@ def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     tail = re.compile(
         r"(?:指标)?\s*(?:的)?"
         rf"(?:(?:{words('target')}){clause.format('target')}(?:{words('actual')}){clause.format('actual')})?"
-        rf"(?:{weight_words})(?:为)?\s*\**\s*"
-        r"(?P<w>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*(?:实际)?得分(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
+        rf"(?:(?:指标)?(?:{weight_words})(?:为)?\s*\**\s*(?P<w>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*)?"
+        r"(?:实际)?得分(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
         r"(?P<rest>[^。；;]*)"
     )
     return anchor, tail
 
 
-_WEIGHT_WORD = re.compile("总分|满分|分值|总得分")  # a line without one holds no score statement
+_WEIGHT_WORD = re.compile("总分|满分|分值|得分")  # a line without one holds no score statement
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff“”、（）()]{1,40}\Z")
 
 
@@ -481,9 +481,14 @@ def _statement_matches(text: str):
     pos = 0
     while (a := anchor.search(text, pos)) is not None:
         m = tail.match(text, a.start())
-        name = _NAME_CHARS.search(text, max(0, a.start() - 40), a.start()) if m else None
+        if m is not None and m.group("w") is None and m.group("target") is None:
+            m = None  # '…得分5分' alone: a score needs its weight or its target beside it
+        end = a.start()
+        while end > 0 and text[end - 1] in "：: ":
+            end -= 1  # '预算执行率：年度指标值≥95%…'
+        name = _NAME_CHARS.search(text, max(0, end - 40), end) if m else None
         if m is None or name is None or len(name.group(0)) < 2:
-            pos = a.start() + 1
+            pos = a.end()  # (not inside the header word: '年度指标值' holds '指标值')
             continue
         yield name.group(0), m
         pos = m.end()
@@ -510,7 +515,7 @@ def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
             name = re.sub(r"指标$", "", clean_label(raw_name))
             name = re.sub(r"^(其中|下设|以及|和|及)", "", name)
             rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
-            rec["weight"] = float(m.group("w"))
+            rec["weight"] = float(m.group("w")) if m.group("w") else None
             rec["score"] = float(m.group("s"))
             if m.group("target") is not None:
                 _fill_values(rec, {"target": m.group("target"), "actual": m.group("actual")})
@@ -536,7 +541,8 @@ def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
                 else:
                     rec["level1"], rec["level2"] = current["level1"], current["level2"]
                 rec["level3"] = name
-            ctx.place(block.line, m.group("w"))
+            if m.group("w"):
+                ctx.place(block.line, m.group("w"))
             ctx.place(block.line, m.group("s"))
             out.append(rec)
     return out

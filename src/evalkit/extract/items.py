@@ -113,9 +113,14 @@ def is_stage_word(word: str) -> bool:
     return word in vocab.synonyms("stages", "stage")
 
 
+_BUDGET_KINDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
+
+
 @functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
 def stage_of(text: str) -> tuple[str, str] | None:
-    """The stage a text names; a specific word (调整后, 决算) wins over a bare 预算 before it."""
+    """The stage a text names; a specific word (调整后, 决算) wins over a bare 预算 before it. The
+    预算 of a kind of budget (一般公共预算财政拨款) names no stage."""
+    text = _BUDGET_KINDS.sub("", text)
     matches = list(vocab.alternation("stages").finditer(text))
     if not matches:
         return None

@@ -35,6 +35,7 @@ from evalkit.extract.services import service_measure, service_topic
 from evalkit.extract.staff_assets import asset_item, staff_category, staff_unit
 from evalkit.quantities import (
     Found,
+    Quantity,
     find_quantities,
     fold,
     found_quantities,
@@ -55,6 +56,7 @@ _SERVICE_KINDS = ("money", "persons", "count")
 _POLICY_AFTER = re.compile(r"^\s*(?:及以上|以上|以下|以内|及以下)")
 _POLICY_BEFORE = re.compile(r"(?:至少|不少于|不超过|最多|不低于|不高于)有?$")
 _CIRCLED = re.compile(r"^\s*(?:[\u2460-\u2473]|[一二三四五六七八九十]是)")  # '①…', '一是…': a line with its own heading
+_PERSONS_LABEL = re.compile(r"(?:人数|参保|人员|人口|群众|患者)$")  # a bare '万' after these counts persons
 _STAFF_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}人员")  # '8名基金监管人员': a head count of staff
 _NUM = r"\d+(?:\.\d+)?"
 _FORMULA = re.compile(
@@ -111,6 +113,15 @@ def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
     m = _last(vocab.alternation("schemes"), window)
     has_fund_word = _names("fund", window)
     return window, m, has_fund_word, bool(_flow_only_re().fullmatch(compact(window)))
+
+
+_CLAUSE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def _other_year(window: str, fiscal_year: int) -> bool:
+    """True when the words before a figure name a year other than the report's ('2022年度部门决算支出')."""
+    years = _CLAUSE_YEAR.findall(window)
+    return bool(years) and int(years[-1]) != fiscal_year
 
 
 def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
@@ -204,6 +215,9 @@ class _Reader:
                 continue
             sentence = folded[sentence_start : f.start]
             self._flow_from(segment, state)
+            if f.quantity.unit == "万" and _PERSONS_LABEL.search(window):
+                q = f.quantity  # '参保人数38.65万': 万 of persons, not of yuan
+                f = Found(f.start, f.end, Quantity(q.raw, q.value, "万人", q.op, q.low, q.high, q.text_value))
             kind = f.quantity.kind
             self._after = folded[f.end: f.end + 10]
             key = (line, number_key(f.quantity.text_value or ""))
@@ -216,7 +230,7 @@ class _Reader:
             elif kind == "money":
                 if self._asset(line, f, window):
                     pass
-                elif not self._fund(line, f, window, state):
+                elif not self._fund(line, f, window, state, sentence):
                     self._budget(line, f, window, segment, state)
             elif kind is None and re.search(r"率(?:为|是)\s*$", folded[max(0, f.start - 4): f.start]):
                 self._rate(line, f, window, segment, state)
@@ -241,8 +255,8 @@ class _Reader:
 
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
-        subsidised = _names("subsidy", window) and (
-            "参保" in window or vocab.alternation("schemes").search(window))
+        subsidised = (_names("subsidy", window) or _names("subsidy", sentence)) and (
+            "参保" in window or "参加" in window or vocab.alternation("schemes").search(window))
         if not subsidised and not _names("enrollment", sentence):
             self._staff(line, f, window, self._after)
             return
@@ -291,7 +305,7 @@ class _Reader:
         return True
 
     # ------------------------------------------------------------------ funds
-    def _fund(self, line: int, f: Found, window: str, state: _LineState) -> bool:
+    def _fund(self, line: int, f: Found, window: str, state: _LineState, sentence: str = "") -> bool:
         window, m, has_fund_word, flow_only = _fund_words(window)
         if not m and not has_fund_word and not (flow_only and state.fund_scheme):
             return False
@@ -309,6 +323,8 @@ class _Reader:
             scheme = state.sentence_fund_scheme  # '居民医保基金收入X万元，…；基金支出Z万元': the fund of the sentence
         elif flow_only and state.fund_scheme and not has_fund_word:
             scheme = state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
+        elif service_topic(sentence) not in (None, "医疗救助"):
+            return False  # '…异地就医直接结算4.8万人次，基金支付0.98亿元': a part, a service figure
         else:
             scheme = "合计"
         fm = _last(vocab.alternation("fund_flows"), window)
@@ -347,11 +363,15 @@ class _Reader:
         window_stage = stage_of(compact(window))
         if hit is None and window_stage is None:
             return
-        if hit is None and _names("fund_exclude", window):
-            return  # '全年共追回医保基金': a stage word, but the amount is recovered, not spent
+        if hit is None and (_names("fund_exclude", window) or window_stage[1] == "全年"):
+            return  # '全年共追回医保基金', '全年拨付定点医疗机构医保资金': a time word names no budget line
+        if self.fiscal_year and _other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year):
+            return  # '2024年部门预算安排…' in a report on 2023: not this report's budget
         if hit is not None and is_stage_word(hit[1]) and state.top_item \
-                and item_category(state.top_item) != item_category(hit[0]):
+                and item_category(state.top_item) != item_category(hit[0]) \
+                and not (hit[0] == "支出合计" and item_category(state.top_item) != "收入"):
             pass  # '决算支出' after an income figure is the expenditure total, not more income
+            # (but '“三公”经费预算3.5万元，实际支出2.86万元': the actual of the item just named)
         elif hit is None or is_stage_word(hit[1]):
             raw = hit[1] if hit else window_stage[1]
             if state.top_item:

@@ -23,12 +23,13 @@ SERVICE_COLUMNS = ["report_id", "year", "topic", "measure", "value", "unit", "ra
 # words before a measure that only say when or how much: '截至2022年底已累计受理各类业务'
 _LEADING = re.compile(
     r"^(?:(?:截至|截止)(?:目前|\d{4}年(?:底|末|\d{1,2}月(?:底|末)?)?|[一二三四]?季度(?:末)?)?"
-    r"|全年|年内|当年|本年度|本年|累计|共计|总计|合计|共|已经|已|其中|涉及|并|又|现|目前|“[^”]{1,8}”)+"
+    r"|全年|年内|当年|本年度|本年|累计|共计|总计|合计|共(?!济|享|建|同|有)|已经|已|其中|涉及|并|又|目前|“[^”]{1,8}”)+"
 )
 _TRAILING = re.compile(r"(?:为|是|达到|达|总计|共计|合计|累计|共|约|近|超过|逾)+$")
 # who did it and by what means, before the verb: '全区定点医药机构及街道社区共发放…',
 # '…线索办理等手段检查定点药店', '微信公众号等主动曝光…'
-_SUBJECT = re.compile(r"^.+?(?:共|累计|等(?:手段|方式|渠道|途径|形式)|等(?=主动|积极))(?=[\u4e00-\u9fff]{2})")
+_SUBJECT = re.compile(r"^.+?(?:共(?=[发办检受审追处救补报结备开查拨举组])|累计|等(?:手段|方式|渠道|途径|形式)|等(?=主动|积极))"
+                      r"(?=[\u4e00-\u9fff]{2})")
 _ADVERB = re.compile(r"^(?:主动|积极|依法|先后|陆续)")
 
 
@@ -70,6 +71,8 @@ def service_measure(window: str) -> str:
     '受理各类业务'
     >>> service_measure("全区定点医药机构及街道社区共发放并张贴宣传海报"), service_measure("线索办理等手段检查定点药店")
     ('发放并张贴宣传海报', '检查定点药店')
+    >>> service_measure("门诊共济报销"), service_measure("现场检查")
+    ('门诊共济报销', '现场检查')
     """
     words = "".join(window.split())
     words = _TRAILING.sub("", _LEADING.sub("", words))
