@@ -59,3 +59,16 @@ def test_procurement_table_and_sentence(corpus):
     text = [g for g in got if g[5] == f"{rid}:132"]
     assert len(text) == 7
     assert text[1] == (None, "2021 年委托第三方机构经办市直医保业务", 180.0, 180.0, "自行采购", f"{rid}:132")
+
+
+def test_the_departments_procurement_budget_is_no_purchase(tmp_path):
+    import evalkit
+
+    p = tmp_path / "某县医疗保障局2023年度部门整体支出绩效自评报告.txt"
+    p.write_text("某县医疗保障局2023年度部门整体支出绩效自评报告\n"
+                 "政府采购预算12.5万元，实际采购金额11.86万元，其中货物类8.2万元，服务类3.66万元。\n"
+                 "购A4复印纸预算金额4000元，实际执行金额3900元，自行采购。\n", encoding="utf-8")
+    r = evalkit.read_report(p)
+    # '政府采购预算' is the department's procurement budget (budget); a purchase names what was bought
+    assert r.procurement["name"].tolist() == ["购A4复印纸"]
+    assert r.budget[r.budget["item"] == "政府采购"]["amount_wan"].tolist() == [12.5, 11.86]

@@ -249,3 +249,26 @@ def test_fund_and_enrollment_phrasings_of_other_provinces():
     rows = read("全年受理经办业务12.6万件，线上办理2.1万笔。")
     assert rows.budget == []
     assert pick(rows.services, "value", "unit") == [(126000.0, "件"), (21000.0, "笔")]
+
+
+def test_enrolment_parts_in_brackets_and_a_project_named_in_a_department_report():
+    rows = read("全县参保38.65万人，其中职工医保参保4.12万人（在职2.98万人，退休1.14万人），城乡居民医保参保34.53万人。")
+    assert pick(rows.enrollment, "scheme", "persons") == [
+        ("合计", 386500), ("职工医保", 41200), ("职工医保在职", 29800), ("职工医保退休", 11400), ("居民医保", 345300)]
+    # one project's budget is not the department's total; the rate is still the report's
+    rows = read("医保基金监管项目年初预算50万元，实际支出48.6万元，预算执行率97.2%。")
+    assert rows.budget == []
+    assert pick(rows.rates, "name", "value_pct") == [("预算执行率", 97.2)]
+
+
+def test_full_year_totals_payments_to_providers_and_procurement_by_kind():
+    rows = read("全年支出1198.32万元，其中基本支出856.21万元，项目支出342.11万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [("支出合计", 1198.32), ("基本支出", 856.21), ("项目支出", 342.11)]
+    # what the fund paid to designated hospitals is a part of its expense, not the whole
+    rows = read("全年医保基金支付定点医疗机构住院费用5.23亿元，门诊费用1.86亿元。")
+    assert rows.funds == [] and rows.budget == []
+    assert pick(rows.services, "topic", "value") == [("定点管理", 52300.0), ("定点管理", 18600.0)]
+    rows = read("政府采购预算12.5万元，实际采购金额11.86万元，其中货物类8.2万元，服务类3.66万元。")
+    assert pick(rows.budget, "stage", "item", "parent", "amount_wan") == [
+        ("年初预算", "政府采购", "", 12.5), ("决算", "政府采购", "", 11.86),
+        ("决算", "政府采购货物", "政府采购", 8.2), ("决算", "政府采购服务", "政府采购", 3.66)]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import TextLine
-from evalkit.extract.context import ReportContext, compact, number_key
+from evalkit.extract.context import DEPARTMENT_SCOPE, ReportContext, compact, number_key
 from evalkit.extract.items import (
     _last,
     budget_item,
@@ -56,6 +56,7 @@ _SERVICE_KINDS = ("money", "persons", "count")
 _POLICY_AFTER = re.compile(r"^\s*(?:及以上|以上|以下|以内|及以下)")
 _POLICY_BEFORE = re.compile(r"(?:至少|不少于|不超过|最多|不低于|不高于)有?$")
 _CIRCLED = re.compile(r"^\s*(?:[\u2460-\u2473]|[一二三四五六七八九十]是)")  # '①…', '一是…': a line with its own heading
+_OTHER_PROJECT = re.compile(r"(?<![该本此])项目")  # '医保基金监管项目…', not '该项目…'
 _PERSONS_LABEL = re.compile(r"(?:人数|参保|人员|人口|群众|患者)$")  # a bare '万' after these counts persons
 _STAFF_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}人员")  # '8名基金监管人员': a head count of staff
 _NUM = r"\d+(?:\.\d+)?"
@@ -154,6 +155,7 @@ class _LineState:
     fund_scheme: str | None = None  # the scheme of the last fund figure of the line ('…收入2.5亿元，支出…')
     sentence_fund_scheme: str | None = None  # the scheme of the first fund figure of the sentence
     rate_base: str | None = None  # the name of the last rate named ('报销比例职工医保85%、居民医保70%')
+    other_project: bool = False  # the sentence is about a project other than the scope
     subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
 
 
@@ -208,6 +210,7 @@ class _Reader:
                 state.sentence_top = None
                 state.top_item = None
                 state.sentence_fund_scheme = None
+                state.other_project = False
             window = _window(folded, f.start, prev_end)
             self._folded = folded
             if handled and any(a <= f.start < b for a, b in handled):
@@ -323,10 +326,10 @@ class _Reader:
             scheme = state.sentence_fund_scheme  # '居民医保基金收入X万元，…；基金支出Z万元': the fund of the sentence
         elif flow_only and state.fund_scheme and not has_fund_word:
             scheme = state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
-        elif service_topic(sentence) not in (None, "医疗救助"):
-            return False  # '…异地就医直接结算4.8万人次，基金支付0.98亿元': a part, a service figure
         else:
             scheme = "合计"
+        if scheme == "合计" and service_topic(sentence) not in (None, "医疗救助"):
+            return False  # '…异地就医直接结算4.8万人次，基金支付0.98亿元': a part, a service figure
         fm = _last(vocab.alternation("fund_flows"), window)
         flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else state.flow
         if flow is None and scheme == "医疗救助":
@@ -358,13 +361,18 @@ class _Reader:
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
         hit = budget_item(window)
-        if hit is None and state.parts_of == "政府采购" and compact(window) in _PROCUREMENT_KINDS:
-            hit = (f"政府采购{compact(window)}", compact(window))
+        kind = re.sub(r"^其中[:：]?|类$", "", compact(window))  # '其中货物类'
+        if hit is None and state.parts_of == "政府采购" and kind in _PROCUREMENT_KINDS:
+            hit = (f"政府采购{kind}", compact(window))
         window_stage = stage_of(compact(window))
         if hit is None and window_stage is None:
             return
-        if hit is None and (_names("fund_exclude", window) or window_stage[1] == "全年"):
-            return  # '全年共追回医保基金', '全年拨付定点医疗机构医保资金': a time word names no budget line
+        if hit is None and window_stage[1] == "全年":
+            hit = budget_item(compact(window).replace("全年", "", 1), strict=True)  # '全年支出': 支出合计
+            if hit is None or hit[0] not in ("收入合计", "支出合计"):
+                return  # '全年拨付定点医疗机构医保资金': a time word names no budget line
+        if hit is None and _names("fund_exclude", window):
+            return  # '全年共追回医保基金': the amount is recovered, not spent
         if self.fiscal_year and _other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year):
             return  # '2024年部门预算安排…' in a report on 2023: not this report's budget
         if hit is not None and is_stage_word(hit[1]) and state.top_item \
@@ -374,6 +382,11 @@ class _Reader:
             # (but '“三公”经费预算3.5万元，实际支出2.86万元': the actual of the item just named)
         elif hit is None or is_stage_word(hit[1]):
             raw = hit[1] if hit else window_stage[1]
+            if hit is None and _OTHER_PROJECT.search(window) and not state.top_item \
+                    and self.ctx.scope_at(line) == DEPARTMENT_SCOPE:
+                state.other_project = True  # '医保基金监管项目年初预算50万元': one project's, not the scope's
+            if state.other_project:
+                return
             if state.top_item:
                 hit = (state.top_item, raw)
             elif state.subject:

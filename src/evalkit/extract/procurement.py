@@ -71,6 +71,8 @@ def _statements(ctx: ReportContext) -> list[dict]:
         for m in _statement_re().finditer(text):
             rec = {c: None for c in PROCUREMENT_COLUMNS}
             name = re.sub(r"^\s*(?:[;；。]|其中[:：]?)\s*", "", m.group("name")).strip()
+            if name.endswith("政府"):
+                continue  # '政府采购预算12.5万元，实际采购金额…': the department's procurement budget (budget)
             rec.update(report_id=ctx.doc.report_id, name=name, method=m.group("method"),
                        source=ctx.source(tl.line))
             for col, g, u in (("budget_wan", "b", "ub"), ("actual_wan", "a", "ua")):
