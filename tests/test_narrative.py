@@ -272,3 +272,14 @@ def test_full_year_totals_payments_to_providers_and_procurement_by_kind():
     assert pick(rows.budget, "stage", "item", "parent", "amount_wan") == [
         ("年初预算", "政府采购", "", 12.5), ("决算", "政府采购", "", 11.86),
         ("决算", "政府采购货物", "政府采购", 8.2), ("决算", "政府采购服务", "政府采购", 3.66)]
+
+
+def test_staff_assets_fund_parts_and_schemes_of_other_provinces():
+    rows = read("我局核定编制25名，其中事务中心编制13名。县医疗保障事务中心实有人员13人。")
+    assert pick(rows.staff, "org_unit", "category", "persons") == [
+        (None, "编制数", 25), ("事务中心", "编制数", 13), ("县医疗保障事务中心", "实有人数", 13)]
+    rows = read("城乡居民医保基金收入785,000,000元，其中个人缴费收入260,000,000元。")
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [("居民医保", "收入", 78500.0), ("居民医保", "个人缴费收入", 26000.0)]
+    rows = read("长期护理保险参保人数38.6万人。截至2023年12月31日，我局固定资产原值268.4万元。")
+    assert pick(rows.enrollment, "scheme", "persons") == [("长期护理保险", 386000)]
+    assert pick(rows.assets, "item", "amount_wan") == [("固定资产", 268.4)]

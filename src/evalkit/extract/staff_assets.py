@@ -75,8 +75,8 @@ def staff_unit(clause: str) -> str | None:
 
     Examples
     --------
-    >>> staff_unit("区医疗保障事务中心"), staff_unit("我单位")
-    ('区医疗保障事务中心', None)
+    >>> staff_unit("区医疗保障事务中心"), staff_unit("我单位"), staff_unit("其中事务中心")
+    ('区医疗保障事务中心', None, '事务中心')
     """
-    m = _UNIT.search(compact(clause))
+    m = _UNIT.search(re.sub(r"^其中[:：]?", "", compact(clause)))
     return m.group("unit") if m else None
