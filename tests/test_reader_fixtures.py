@@ -305,7 +305,8 @@ def test_indicators_written_as_sentences(tmp_path):
         "困难群众应保尽保年度指标值为全部参保，实际完成值为全部参保，分值2分，得分2分。\n"
         "参保群众满意度总分5分，实际得分4.5分。\n"
         "预算执行率：年度指标值≥95%，实际完成值98.65%，分值10分，得分10分。\n"
-        "城乡居民医保参保率年度目标95%，实际完成96.2%，得分5分。\n",
+        "城乡居民医保参保率年度目标95%，实际完成96.2%，得分5分。\n"
+        "群众满意度年度目标值≥90%，实际完成95%，得10分。\n",
         encoding="utf-8",
     )
     r = evalkit.read_report(p)
@@ -317,6 +318,7 @@ def test_indicators_written_as_sentences(tmp_path):
         # the name before a colon; a statement without its weight
         ("预算执行率", "≥95%", ">=", 95.0, "%", 98.65, 10.0, 10.0),
         ("城乡居民医保参保率", "95%", None, 95.0, "%", 96.2, None, 5.0),
+        ("群众满意度", "≥90%", ">=", 90.0, "%", 95.0, None, 10.0),
     ]
     assert set(r.indicators["table"]) == {"正文"}
     assert r.residue.empty

@@ -464,13 +464,13 @@ def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
         r"(?:指标)?\s*(?:的)?"
         rf"(?:(?:{words('target')}){clause.format('target')}(?:{words('actual')}){clause.format('actual')})?"
         rf"(?:(?:指标)?(?:{weight_words})(?:为)?\s*\**\s*(?P<w>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*)?"
-        r"(?:实际)?得分(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
+        r"(?:实际)?(?:得分|得满分|得)(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
         r"(?P<rest>[^。；;]*)"
     )
     return anchor, tail
 
 
-_WEIGHT_WORD = re.compile("总分|满分|分值|得分")  # a line without one holds no score statement
+_WEIGHT_WORD = re.compile("总分|满分|分值|得")  # a line without one holds no score statement
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff“”、（）()]{1,40}\Z")
 
 
