@@ -361,9 +361,10 @@ class _Reader:
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
         hit = budget_item(window)
-        kind = re.sub(r"^其中[:：]?|类$", "", compact(window))  # '其中货物类'
-        if hit is None and state.parts_of == "政府采购" and kind in _PROCUREMENT_KINDS:
-            hit = (f"政府采购{kind}", compact(window))
+        if hit is None and state.parts_of == "政府采购":
+            kind = re.sub(r"^其中[:：]?|类$", "", compact(window))  # '其中货物类'
+            if kind in _PROCUREMENT_KINDS:
+                hit = (f"政府采购{kind}", compact(window))
         window_stage = stage_of(compact(window))
         if hit is None and window_stage is None:
             return
@@ -373,7 +374,8 @@ class _Reader:
                 return  # '全年拨付定点医疗机构医保资金': a time word names no budget line
         if hit is None and _names("fund_exclude", window):
             return  # '全年共追回医保基金': the amount is recovered, not spent
-        if self.fiscal_year and _other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year):
+        if self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start] \
+                and _other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year):
             return  # '2024年部门预算安排…' in a report on 2023: not this report's budget
         if hit is not None and is_stage_word(hit[1]) and state.top_item \
                 and item_category(state.top_item) != item_category(hit[0]) \
