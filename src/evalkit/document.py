@@ -64,6 +64,12 @@ class Cell:
             self._label_of = self.text
         return self._label
 
+    def copy(self) -> Cell:
+        """A new cell with the same text and line (and the label already made)."""
+        cell = Cell(self.text, self.line)
+        cell._label, cell._label_of = self._label, self._label_of
+        return cell
+
 
 @dataclass
 class Row:

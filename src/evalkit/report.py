@@ -173,7 +173,8 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     for rows in (budget, rates, staff, assets):
         rows.sort(key=lambda r: line_of.get(r["source"], 0))
     residue, coverage = residue_and_coverage(ctx, found["ignored"])
-    texts = [meta["department"] or ""] + [t.text for t in doc.text_lines[:12]]  # the title and its neighbours
+    # the title and its neighbours (their beginnings: a long paragraph names its place early, if at all)
+    texts = [meta["department"] or ""] + [t.text[:120] for t in doc.text_lines[:12]]
     region = resolve_region_from_texts([t for t in texts if t])
     meta.update(province=region.province, city=region.city, county=region.county, stated=None)
     return {

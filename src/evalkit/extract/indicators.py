@@ -213,7 +213,7 @@ def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext)
                     prev.cells[i].text = prev.cells[i].text + cell.text
             prev.refresh()
             continue
-        out.append(Row([type(c)(c.text, c.line) for c in row.cells]))
+        out.append(Row([c.copy() for c in row.cells]))
     return out
 
 

@@ -151,6 +151,12 @@ def _keys(q) -> tuple[str, ...]:
 
 def _take(ledger: Counter, line: int, keys: tuple[str, ...]) -> bool:
     """Take one count of each key from the ledger, if each has one left."""
+    if len(keys) == 1:  # (most numbers: one key)
+        key = (line, keys[0])
+        if ledger[key] > 0:
+            ledger[key] -= 1
+            return True
+        return False
     if all(ledger[(line, k)] > 0 for k in keys):
         for k in keys:
             ledger[(line, k)] -= 1
