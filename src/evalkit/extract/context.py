@@ -130,7 +130,18 @@ def number_key(number: str) -> str:
     >>> number_key("１,２３４.50")
     '1234.50'
     """
-    return fold(number).replace(",", "").lstrip("+-")
+    return folded_number_key(fold(number))
+
+
+def folded_number_key(number: str) -> str:
+    """:func:`number_key` of a number already folded (as :func:`find_quantities` gives them).
+
+    Examples
+    --------
+    >>> folded_number_key("-1,234.50")
+    '1234.50'
+    """
+    return number.replace(",", "").lstrip("+-")
 
 
 def _find_projects(doc: Document):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import TextLine
-from evalkit.extract.context import DEPARTMENT_SCOPE, ReportContext, compact, number_key
+from evalkit.extract.context import DEPARTMENT_SCOPE, ReportContext, compact, folded_number_key
 from evalkit.extract.items import (
     _last,
     budget_item,
@@ -196,6 +196,7 @@ class _Reader:
         state.subject = mentioned_item(folded[: money[0].start] if money else folded)
         handled = self._formulas(line, folded)
         mine: Counter = Counter()  # numbers this reader placed on the line
+        self._folded = folded
         prev_end = 0
         sentence_start = 0
         for f in found:
@@ -212,7 +213,6 @@ class _Reader:
                 state.sentence_fund_scheme = None
                 state.other_project = False
             window = _window(folded, f.start, prev_end)
-            self._folded = folded
             if handled and any(a <= f.start < b for a, b in handled):
                 prev_end = f.end
                 continue
@@ -223,7 +223,7 @@ class _Reader:
                 f = Found(f.start, f.end, Quantity(q.raw, q.value, "万人", q.op, q.low, q.high, q.text_value))
             kind = f.quantity.kind
             self._after = folded[f.end: f.end + 10]
-            key = (line, number_key(f.quantity.text_value or ""))
+            key = (line, folded_number_key(f.quantity.text_value or ""))
             placed_before = self.ctx.placed[key]
             if placed_before > mine[key] and f.quantity.text_value:
                 prev_end = f.end  # another reader took it ('…分值3分，得分2.8分', a purchase)

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from evalkit import vocab
-from evalkit.extract.context import ReportContext, compact, number_key
+from evalkit.extract.context import ReportContext, compact, folded_number_key, number_key
 from evalkit.quantities import cell_separators, fold, found_quantities
 
 __all__ = ["COVERAGE_COLUMNS", "RESIDUE_COLUMNS", "residue_and_coverage"]
@@ -145,7 +145,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
 def _keys(q) -> tuple[str, ...]:
     """The ledger keys of a quantity: its number as written, or the two ends of a range."""
     if q.text_value:
-        return (q.text_value.replace(",", "").lstrip("+-"),)  # number_key of a folded number
+        return (folded_number_key(q.text_value),)
     return tuple(number_key(k) for k in (_fmt(q.low), _fmt(q.high)) if k)
 
 
