@@ -470,7 +470,7 @@ def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return anchor, tail
 
 
-_WEIGHT_WORD = re.compile("总分|满分|分值|得")  # a line without one holds no score statement
+_WEIGHT_WORD = re.compile(r"总分|满分|分值|得(?:分|满分|\s*\d)")  # a line without one holds no score statement
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff“”、（）()]{1,40}\Z")
 
 

@@ -31,7 +31,7 @@ from evalkit.extract.items import (
     mentioned_item,
     stage_of,
 )
-from evalkit.extract.services import service_measure, service_topic
+from evalkit.extract.services import service_measure, service_topic, topic_within, topic_words
 from evalkit.extract.staff_assets import asset_item, staff_category, staff_unit
 from evalkit.quantities import (
     Found,
@@ -170,6 +170,7 @@ class _Reader:
         self._folded = ""  # the line being read, folded
         self._staff_unit: str | None = None  # the unit of the department the head counts are about
         self.heading_topic: str | None = None  # the service topic the current section heading names
+        self._sentence_start = 0  # where the sentence of the number being read starts
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -217,6 +218,7 @@ class _Reader:
                 prev_end = f.end
                 continue
             sentence = folded[sentence_start : f.start]
+            self._sentence_start = sentence_start
             self._flow_from(segment, state)
             if f.quantity.unit == "万" and _PERSONS_LABEL.search(window):
                 q = f.quantity  # '参保人数38.65万': 万 of persons, not of yuan
@@ -233,7 +235,7 @@ class _Reader:
             elif kind == "money":
                 if self._asset(line, f, window):
                     pass
-                elif not self._fund(line, f, window, state, sentence):
+                elif not self._fund(line, f, window, state):
                     self._budget(line, f, window, segment, state)
             elif kind is None and re.search(r"率(?:为|是)\s*$", folded[max(0, f.start - 4): f.start]):
                 self._rate(line, f, window, segment, state)
@@ -241,7 +243,7 @@ class _Reader:
                 self._rate(line, f, window, segment, state)  # not a threshold such as '＜95%'
             if kind in _SERVICE_KINDS and f.quantity.text_value and self.ctx.placed[key] == placed_before \
                     and placed_before <= mine[key]:  # (more placed than this reader did: a table took it)
-                self._service(line, f, window, sentence, folded)
+                self._service(line, f, window, folded)
             mine[key] += self.ctx.placed[key] - placed_before
             if kind in ("money", "persons", "percent", "count") or f.quantity.unit is None:
                 prev_end = f.end
@@ -308,7 +310,7 @@ class _Reader:
         return True
 
     # ------------------------------------------------------------------ funds
-    def _fund(self, line: int, f: Found, window: str, state: _LineState, sentence: str = "") -> bool:
+    def _fund(self, line: int, f: Found, window: str, state: _LineState) -> bool:
         window, m, has_fund_word, flow_only = _fund_words(window)
         if not m and not has_fund_word and not (flow_only and state.fund_scheme):
             return False
@@ -328,7 +330,8 @@ class _Reader:
             scheme = state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
         else:
             scheme = "合计"
-        if scheme == "合计" and service_topic(sentence) not in (None, "医疗救助"):
+        if scheme == "合计" and topic_within(topic_words(self._folded), (self._sentence_start, f.start)) \
+                not in (None, "医疗救助"):
             return False  # '…异地就医直接结算4.8万人次，基金支付0.98亿元': a part, a service figure
         fm = _last(vocab.alternation("fund_flows"), window)
         flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else state.flow
@@ -446,7 +449,7 @@ class _Reader:
         return handled
 
     # --------------------------------------------------------------- services
-    def _service(self, line: int, f: Found, window: str, sentence: str, folded: str) -> None:
+    def _service(self, line: int, f: Found, window: str, folded: str) -> None:
         """A figure of the bureau's work that no table took ('检查定点药店149家'). Its topic comes
         from its sentence and the line's own heading ('1.普法宣传，激发基金监管“驱动力”。'), else
         from the section heading."""
@@ -459,8 +462,9 @@ class _Reader:
         stage = stage_of(compact(window))
         if q.kind == "money" and (mentioned_item(window) or (stage and stage[1] != "全年")):
             return  # '预算金额', '项目支出中': a budget figure the budget reader did not take
-        head = folded[: folded.find("。") + 1] if _NEW_ITEM.match(folded) or _CIRCLED.match(folded) else ""
-        topic = service_topic(head + sentence) or self.heading_topic
+        head_end = folded.find("。") + 1 if _NEW_ITEM.match(folded) or _CIRCLED.match(folded) else 0
+        topic = topic_within(topic_words(folded), (0, head_end), (self._sentence_start, f.start)) \
+            or self.heading_topic
         if topic is None:
             return
         measure = service_measure(window)

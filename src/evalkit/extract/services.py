@@ -16,7 +16,7 @@ import re
 
 from evalkit import vocab
 
-__all__ = ["SERVICE_COLUMNS", "service_measure", "service_topic"]
+__all__ = ["SERVICE_COLUMNS", "service_measure", "service_topic", "topic_within", "topic_words"]
 
 SERVICE_COLUMNS = ["report_id", "year", "topic", "measure", "value", "unit", "raw", "source"]
 
@@ -55,6 +55,35 @@ def service_topic(text: str) -> str | None:
     pattern, topic_of = _topics()
     hits = [topic_of[m.group(0)] for m in pattern.finditer(text)]
     return min(hits)[1] if hits else None
+
+
+@functools.lru_cache(maxsize=1024)  # a line's figures ask one after another
+def topic_words(text: str) -> tuple[tuple[int, int, int, str], ...]:
+    """Where a text names service topics: (start, end, priority, topic) of each topic word.
+
+    Examples
+    --------
+    >>> topic_words("开展专项检查，追回资金")
+    ((2, 6, 2, '基金监管'), (7, 9, 2, '基金监管'))
+    """
+    pattern, topic_of = _topics()
+    return tuple((m.start(), m.end(), *topic_of[m.group(0)]) for m in pattern.finditer(text))
+
+
+def topic_within(words: tuple[tuple[int, int, int, str], ...], *spans: tuple[int, int]) -> str | None:
+    """The topic of highest priority among the topic words that lie inside one of the spans.
+
+    Examples
+    --------
+    >>> words = topic_words("1.加强基金监管。全区定点医药机构共发放宣传资料")
+    >>> topic_within(words, (9, 25)), topic_within(words, (0, 9), (9, 25))
+    ('定点管理', '基金监管')
+    """
+    best = None
+    for start, end, priority, topic in words:
+        if any(lo <= start and end <= hi for lo, hi in spans) and (best is None or priority < best[0]):
+            best = (priority, topic)
+    return best[1] if best else None
 
 
 @functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
