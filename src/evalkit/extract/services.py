@@ -5,8 +5,11 @@
 the work of a medical security bureau rather than its budget or its funds. A figure is one
 when no other table took it and the paragraph names a service topic before it
 (``vocab/service_topics.csv``: words of 异地就医, 医疗救助, 基金监管, 集中采购, 待遇保障, 经办服务 and
-定点管理, each topic with a priority); the topic with the highest priority named in the line
-before the figure wins, and the section heading decides when the line names none.
+定点管理, each topic with a priority): of the topics named in the figure's sentence or in the
+line's own heading ('1.普法宣传，激发基金监管“驱动力”。'), the one of highest priority wins; the
+section heading decides when neither names one. The sentence reader
+(:mod:`evalkit.extract.narrative`) decides which figures are candidates; this module names their
+topic and their words.
 """
 
 from __future__ import annotations
