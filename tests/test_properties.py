@@ -308,9 +308,14 @@ def test_cell_labels_are_folded_once_and_for_all(texts):
 @given(st.text(alphabet=REPORT_CHARS, max_size=80))
 @example("-5.5万元，+3人次，.5%，1,234.56元，A4纸20箱")
 def test_numbers_are_found_where_a_full_scan_finds_them(text):
-    """The scan that tries the pattern only where a number can start finds the same numbers as
-    trying it at every character."""
-    from evalkit.quantities import _find_re, _number_matches
+    """The number pattern written to start with a required character finds the same numbers, with
+    the same groups, as the plain one."""
+    import re
 
+    from evalkit.quantities import NUMBER, NUMBER_SCAN, _find_re
+
+    fast = _find_re()
+    plain = re.compile(fast.pattern.replace(NUMBER_SCAN, NUMBER, 1))
     folded = fold(text)
-    assert [m.span() for m in _number_matches(folded)] == [m.span() for m in _find_re().finditer(folded)]
+    assert [m.groupdict() | {"span": m.span()} for m in fast.finditer(folded)] == \
+        [m.groupdict() | {"span": m.span()} for m in plain.finditer(folded)]

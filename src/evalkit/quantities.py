@@ -40,6 +40,12 @@ _TO_FOLD = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_FULLWIDTH
 MISSING_WORDS = frozenset({"", "—", "——", "-", "--", "/", "无", "空", "——/——", "－"})
 
 NUMBER = r"[-+]?\d+(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+"
+#: ``NUMBER`` written to start with one required character: the regular-expression engine then
+#: skips ahead to where a number can start, instead of trying the pattern at every character.
+NUMBER_SCAN = (
+    r"[-+.\d](?:(?<=[-+])(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"|(?<=\d)(?:\d*(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)|(?<=\.)\d+)"
+)
 _NUMBER_RE = re.compile(NUMBER)
 _OPS = {
     ">=": ">=", "≥": ">=", "≧": ">=", "不低于": ">=", "不少于": ">=", "大于等于": ">=",
@@ -233,7 +239,7 @@ def _find_re() -> re.Pattern[str]:
     units = sorted(_units(), key=len, reverse=True)
     unit_alt = "|".join(re.escape(u) for u in units)
     return re.compile(
-        rf"(?P<num>{NUMBER})(?:\s?(?:-|~|～|至|到)\s?(?P<high>{NUMBER}))?"
+        rf"(?P<num>{NUMBER_SCAN})(?:\s?(?:-|~|～|至|到)\s?(?P<high>{NUMBER}))?"
         rf"(?:\s?(?P<approx>余|多)?(?P<unit>{unit_alt}))?"
     )
 
@@ -269,30 +275,11 @@ def found_quantities(text: str) -> tuple[Found, ...]:
     return _find_quantities(text)
 
 
-_NUMBER_START = re.compile(r"[-+.\d]")
-
-
-def _number_matches(text: str):
-    """``_find_re().finditer(text)``, faster: the pattern starts with optional parts, so the
-    regular-expression engine tries it at every character; here it is tried only where a
-    number can start."""
-    match = _find_re().match
-    search = _NUMBER_START.search
-    pos = 0
-    while (s := search(text, pos)) is not None:
-        m = match(text, s.start())
-        if m is None:
-            pos = s.start() + 1
-            continue
-        yield m
-        pos = m.end()
-
-
 @functools.lru_cache(maxsize=1 << 14)
 def _find_quantities(text: str) -> tuple[Found, ...]:
     folded = fold(text)
     found = []
-    for m in _number_matches(folded):
+    for m in _find_re().finditer(folded):
         start = m.start()
         # a digit glued to a preceding ASCII letter is part of a code (A4, WTUPM2022)
         if start > 0:
