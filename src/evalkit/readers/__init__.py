@@ -49,13 +49,11 @@ _HTML_MARKERS = ("<html", "<!doctype html", "<table", "<body", "<head")
 
 
 def _looks_html(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="ignore")
-    else:
-        text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    text = text.lstrip().lower()
-    if not text.startswith("<"):
-        return False
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    start = head[:256].decode("utf-16" if utf16 else "utf-8", errors="ignore").lstrip("\ufeff").lstrip()
+    if start and not start.startswith("<"):
+        return False  # (most files: decided on their first bytes)
+    text = head.decode("utf-16" if utf16 else "utf-8", errors="ignore").lstrip("\ufeff").lstrip().lower()
     return any(m in text for m in _HTML_MARKERS)
 
 
