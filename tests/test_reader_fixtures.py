@@ -323,3 +323,18 @@ def test_indicators_written_as_sentences(tmp_path):
     assert set(r.indicators["table"]) == {"正文"}
     assert r.residue.empty
     assert r.coverage.iloc[0]["text_coverage"] == 100.0
+
+
+def test_counts_without_a_service_topic_are_ignored_by_name(tmp_path):
+    """A count that names no service topic ('印发学习材料3.5万份') is left out by the rule 'count',
+    not placed and not residue; the same count in a service sentence is a service figure."""
+    p = tmp_path / "某县医疗保障局2023年度部门整体支出绩效自评报告.txt"
+    p.write_text("某县医疗保障局2023年度部门整体支出绩效自评报告\n"
+                 "组织学习培训，印发学习材料3.5万份，召开会议12次。\n"
+                 "全年线上办理医保业务2.1万笔。\n", encoding="utf-8")
+    r = evalkit.read_report(p)
+    assert r.residue.empty
+    assert r.services[["measure", "value", "unit"]].values.tolist() == [["线上办理医保业务", 21000.0, "笔"]]
+    cov = r.coverage.iloc[0]
+    # four numbers: the title's year (a date), 3.5万份 and 12次 (counts), 2.1万笔 (placed)
+    assert (cov["text_numbers"], cov["text_placed"], cov["text_ignored"]) == (4, 1, 3)
