@@ -338,3 +338,61 @@ def test_counts_without_a_service_topic_are_ignored_by_name(tmp_path):
     cov = r.coverage.iloc[0]
     # four numbers: the title's year (a date), 3.5万份 and 12次 (counts), 2.1万笔 (placed)
     assert (cov["text_numbers"], cov["text_placed"], cov["text_ignored"]) == (4, 1, 3)
+
+
+TITLE = "某县医疗保障局2023年度部门整体支出绩效自评报告\n"
+
+
+def _read_text(tmp_path, text: str):
+    p = tmp_path / "某县医疗保障局2023年度部门整体支出绩效自评报告.txt"
+    p.write_text(TITLE + text, encoding="utf-8")
+    return evalkit.read_report(p)
+
+
+def test_budget_grid_rows_numbered_or_unnamed(tmp_path):
+    r = _read_text(tmp_path, "表5 支出预算执行情况（单位：万元）\n支出项目\t年初预算数\t调整后预算数\t实际支出数\n"
+                             "支出合计\t100\t110\t105\n1.基本支出\t80\t85\t84\n2.项目支出\t20\t25\t21\n"
+                             "其中：医疗救助资金\t15\t18\t17.5\n")
+    # '1.基本支出' is a label, not the number 1; a row no item names gives no false 支出合计
+    assert records(r.budget, ["stage", "item", "amount_wan"]) == [
+        ("年初预算", "支出合计", 100.0), ("调整预算", "支出合计", 110.0), ("决算", "支出合计", 105.0),
+        ("年初预算", "基本支出", 80.0), ("调整预算", "基本支出", 85.0), ("决算", "基本支出", 84.0),
+        ("年初预算", "项目支出", 20.0), ("调整预算", "项目支出", 25.0), ("决算", "项目支出", 21.0)]
+    assert r.residue["line"].tolist() == [7]
+
+
+def test_three_public_expenses_table_in_yuan_with_other_years_and_changes(tmp_path):
+    r = _read_text(tmp_path, "表4 “三公”经费支出情况表\n单位：元\n项目\t2022年决算数\t2023年预算数\t2023年决算数\n"
+                             "“三公”经费合计\t52,300\t60,000\t48,650\n公务接待费\t20,000\t25,000\t17,200\n")
+    # 元 on its own line above; the 2022 column is another year's (the report is on 2023)
+    assert records(r.budget, ["stage", "item", "amount_wan"]) == [
+        ("年初预算", "三公经费", 6.0), ("决算", "三公经费", 4.865), ("年初预算", "公务接待费", 2.5),
+        ("决算", "公务接待费", 1.72)]
+    assert r.residue.empty and r.coverage.iloc[0]["table_coverage"] == 100.0
+    r = _read_text(tmp_path, "“三公”经费支出情况表（单位：万元）\n项目\t预算数\t决算数\t增减额\t增减率\n"
+                             "合计\t6.50\t4.82\t-1.68\t-25.85%\n公务接待费\t2.50\t1.72\t-0.78\t-31.20%\n")
+    # the caption names the table's item (its 合计 row is 三公经费); changes are no amounts
+    assert records(r.budget, ["stage", "item", "amount_wan"]) == [
+        ("年初预算", "三公经费", 6.5), ("决算", "三公经费", 4.82), ("年初预算", "公务接待费", 2.5),
+        ("决算", "公务接待费", 1.72)]
+    assert r.residue.empty and r.coverage.iloc[0]["table_coverage"] == 100.0
+
+
+def test_indicator_headers_with_a_remark_in_brackets(tmp_path):
+    r = _read_text(tmp_path, "一级指标\t二级指标\t三级指标\t年度指标值（A）\t实际完成值（B）\t分值（分）\t得分（分）\n"
+                             "产出指标\t数量指标\t检查定点医药机构数量\t≥120家\t135家\t10\t10\n")
+    assert records(r.indicators, ["level3", "target_raw", "actual_raw", "weight", "score"]) == [
+        ("检查定点医药机构数量", "≥120家", "135家", 10.0, 10.0)]
+
+
+def test_national_project_form_in_yuan(tmp_path):
+    text = (FIXTURES / "national_project_form.txt").read_text(encoding="utf-8")
+    assert "项目资金（万元）" in text and "\t100\n\t120\n\t114\n" in text
+    text = text.replace("项目资金（万元）", "项目资金（元）").replace(
+        "\t100\n\t120\n\t114\n", "\t1,000,000.00\n\t1,200,000.00\n\t1,140,000.00\n")
+    p = tmp_path / "form.txt"
+    p.write_text(text, encoding="utf-8")
+    r = evalkit.read_report(p)
+    # the unit the form's own header declares: 元 ÷ 10 000
+    total = r.budget[r.budget["item_raw"] == "年度资金总额"]
+    assert records(total, ["stage", "amount_wan"]) == [("年初预算", 100.0), ("调整预算", 120.0), ("决算", 114.0)]

@@ -239,8 +239,8 @@ def _find_re() -> re.Pattern[str]:
     units = sorted(_units(), key=len, reverse=True)
     unit_alt = "|".join(re.escape(u) for u in units)
     return re.compile(
-        rf"(?P<num>{NUMBER_SCAN})(?:\s?(?:-|~|～|至|到)\s?(?P<high>{NUMBER}))?"
-        rf"(?:\s?(?P<approx>余|多)?(?P<unit>{unit_alt}))?"
+        rf"(?P<num>{NUMBER_SCAN})(?:[ ]?(?:-|~|～|至|到)[ ]?(?P<high>{NUMBER}))?"  # (a tab ends a cell)
+        rf"(?:[ ]?(?P<approx>余|多)?(?P<unit>{unit_alt}))?"
     )
 
 

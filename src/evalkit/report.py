@@ -156,6 +156,7 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     ctx = ReportContext(doc)
     indicators, totals = extract_indicators(ctx)
     meta = extract_metadata(doc, totals, ctx.place)
+    ctx.fiscal_year = meta["fiscal_year"]
     found = extract_tables(ctx)
     budget, rates = found["budget"], found["rates"]
     long_cells = [  # sentences written inside table cells, unless a table extractor took the cell

@@ -22,7 +22,7 @@ DEPARTMENT_SCOPE = "部门整体"
 
 _DIGIT = re.compile(r"[0-9０-９]")
 _PROJECT_LINE = re.compile(r"^\s*项目名称\s*[:：]?\s*(?P<name>\S.*?)\s*$")
-_CAPTION = re.compile(r"(^(附)?表\s*\d+)|(表\s*$)|(^(附)?表\s*[:：])")
+_CAPTION = re.compile(r"(^(附)?表\s*\d+)|(表\s*(?:[（(][^）)]{0,12}[)）])?\s*$)|(^(附)?表\s*[:：])")  # '…情况表（单位：万元）'
 
 
 @functools.lru_cache(maxsize=65536)
@@ -71,6 +71,7 @@ class ReportContext:
     doc: Document
     placed: Counter = field(default_factory=Counter)  # (line, number as written) -> times placed
     projects: list[tuple[int, str]] = field(default_factory=list)
+    fiscal_year: int | None = None  # the year the report is on, once the metadata are read
 
     _sources: dict[int, str] = field(default_factory=dict, repr=False)  # every row asks for one
 

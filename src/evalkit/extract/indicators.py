@@ -64,6 +64,15 @@ def _roles() -> dict[str, str]:
     return {compact(k): v for k, v in vocab.synonyms("indicator_headers", "role").items()}
 
 
+_HEADER_REMARK = re.compile(r"[（(](?:[A-Za-z]|分|%|％|万元|元|人)[)）]$")  # '年度指标值（A）', '分值（分）'
+
+
+def _role_of(text: str) -> str | None:
+    """The role a header cell names, its remark in brackets aside ('权重（%）' → weight)."""
+    label = compact(text)
+    return _roles().get(label) or _roles().get(_HEADER_REMARK.sub("", label))
+
+
 def header_roles(row: Row) -> list[str | None] | None:
     """The role of each cell of an indicator table's header row, or None for another row."""
     roles = _roles_of(tuple(row.texts))
@@ -72,8 +81,7 @@ def header_roles(row: Row) -> list[str | None] | None:
 
 @functools.lru_cache(maxsize=4096)
 def _roles_of(texts: tuple[str, ...]) -> tuple[str | None, ...] | None:
-    roles_map = _roles()
-    roles = tuple(roles_map.get(compact(t)) for t in texts)
+    roles = tuple(_role_of(t) for t in texts)
     named = [r for r in roles if r]
     has_label = any(r in LEVELS for r in named)
     has_value = any(r in VALUE_ROLES for r in named)
@@ -303,7 +311,7 @@ def indicator_role(label: str) -> str | None:
     >>> indicator_role("分值"), indicator_role("得分"), indicator_role("项目资金")
     ('weight', 'score', None)
     """
-    return _roles().get(compact(label))
+    return _role_of(label)
 
 
 def _fill_values(rec: dict, values: dict[str, str]) -> None:

@@ -36,7 +36,7 @@ from evalkit.extract.items import (
 )
 from evalkit.extract.procurement import extract_procurement
 from evalkit.extract.staff_assets import asset_item, staff_category
-from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan
+from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan, unit_kind
 
 __all__ = ["BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths", "extract_tables"]
 
@@ -49,12 +49,20 @@ _ROW_NUMBER_WORDS = frozenset({"行次", "栏次", "序号", "编号"})
 _GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
 
 
+_CHANGE_COLUMN = re.compile(r"增减|增加|减少|比上年|较上年|同比|变动")  # a column of changes
+_YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NUMBERED_LABEL = re.compile(r"^\s*\d+\s*[、.．]\s*[\u4e00-\u9fff]")  # '1.基本支出': a label, not 1
+
+
 def _number(text: str) -> Quantity | None:
-    if is_missing(text):
+    if is_missing(text) or _NUMBERED_LABEL.match(text):
         return None
     q = parse_quantity(text)
     if q is None or q.value is None or q.op:
         return None
+    if q.unit and unit_kind(q.unit) is None and _CJK.search(q.unit):
+        return None  # '2022年决算数', '8个工作日': words, not an amount
     return q
 
 
@@ -275,7 +283,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     width = max(len(r.cells) for r in data)
     paths = column_paths([r.texts for r in header], width)
     context_texts = [caption or ""] + [t.text for t in table.context]
-    unit = declared_unit(context_texts) or "万元"
+    # the unit a caption or the lines above declare, else the header's own ('项目资金（元）')
+    unit = declared_unit(context_texts) or declared_unit([t for r in header for t in r.texts]) or "万元"
     ctx_stage = None
     for t in [caption or ""] + [t.text for t in table.context[-1:]]:
         st = stage_of(compact(t))
@@ -285,6 +294,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     topic_item = mentioned_item(caption) if caption else None
     topic = (topic_item, caption) if topic_item else None
     col_info = []
+    change_cols: set[int] = set()
+    other_year_cols: set[int] = set()
     for path in paths:
         leaf = [p for p in path if compact(p) not in _GROUPS]
         item = budget_item(leaf[-1], strict=True) if leaf else None
@@ -303,6 +314,13 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             item = ("支出合计", leaf[-1])
         asset = asset_item(leaf[-1]) if leaf and not item else None
         funding = next((f for f in map(funding_of, path) if f), None)
+        if _CHANGE_COLUMN.search("".join(path)) and not is_share:
+            item = stage = asset = None  # '增减额', '比上年增减': a change, not an amount
+            change_cols.add(len(col_info))
+        years = [int(y) for p in path for y in _YEAR_IN_HEADER.findall(p)]
+        if years and ctx.fiscal_year and years[-1] != ctx.fiscal_year:
+            item = stage = asset = None  # '2022年决算数' in a report on 2023: another year's column
+            other_year_cols.add(len(col_info))
         col_info.append((item, stage, parent, is_share, path, asset, funding))
     # a column of row numbers (行次, 栏次) holds no amounts
     row_number_cols = {j for j, p in enumerate(paths) if p and compact(p[-1]) in _ROW_NUMBER_WORDS}
@@ -341,6 +359,10 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             if j in row_number_cols:
                 found["ignored"].append((row.cells[j].line if j < len(row.cells) else row.line, q.text_value, "行次"))
                 continue
+            if j in change_cols or j in other_year_cols:
+                reason = "变动额（增减），不是金额本身" if j in change_cols else "其他年度的数字"
+                found["ignored"].append((row.cells[j].line if j < len(row.cells) else row.line, q.text_value, reason))
+                continue
             item, stage, parent, col_share, path, asset, funding = col_info[j]
             line = row.cells[j].line if j < len(row.cells) else row.line
             if stage_cols and not stage and not item and not asset and j == rate_col and q.unit != "%":
@@ -372,6 +394,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_item = col_item
                 elif bare_total and ctx_parent:
                     the_item = (ctx_parent, label)
+                elif item and stage and item[0] in ("收入合计", "支出合计") and not bare_total:
+                    the_item = None  # '实际支出数' names a stage: a row it cannot name ('其中：医疗救助资金') is left
                 elif item and not bare_total or item and bare_total and not topic:
                     the_item = item
                 elif topic and bare_total and stage:
