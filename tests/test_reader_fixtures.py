@@ -396,3 +396,13 @@ def test_national_project_form_in_yuan(tmp_path):
     # the unit the form's own header declares: 元 ÷ 10 000
     total = r.budget[r.budget["item_raw"] == "年度资金总额"]
     assert records(total, ["stage", "amount_wan"]) == [("年初预算", 100.0), ("调整预算", 120.0), ("决算", 114.0)]
+
+
+def test_indicator_words_that_wrap_onto_a_row_of_their_own(tmp_path):
+    r = _read_text(tmp_path, "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+                             "产出指标\t时效指标\t医保待遇审核办结时\t≤10个工作\t8个工作日\t10\t10\n"
+                             "\t\t限\t日\t\t\t\n"
+                             "效益指标\t满意度指标\t参保群众满意度\t≥90%\t93%\t10\t9\n")
+    # the row without level, weight or score continues the words of the row above
+    assert records(r.indicators, ["level3", "target_raw", "weight", "score"]) == [
+        ("医保待遇审核办结时限", "≤10个工作日", 10.0, 10.0), ("参保群众满意度", "≥90%", 10.0, 9.0)]

@@ -209,10 +209,16 @@ def _split_parts(table: Table) -> list[_Part]:
 def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext) -> list[Row]:
     """Fold a wrapped line (a row with no name and no values) into the row above."""
     keys = [i for i, r in enumerate(roles) if r in ("level3", *VALUE_ROLES)]
+    scored = [i for i, r in enumerate(roles) if r in ("weight", "score")]
+    levels = [i for i, r in enumerate(roles) if r in ("level1", "level2")]
     out: list[Row] = []
     for row in rows:
         texts = row.texts
-        if out and keys and all(i >= len(texts) or not texts[i] for i in keys) and any(texts):
+        wrapped = out and keys and all(i >= len(texts) or not texts[i] for i in keys) and any(texts)
+        if not wrapped and out and scored and len(texts) == len(roles) and any(texts) \
+                and all(not texts[i] for i in scored + levels) and any(out[-1].texts[i] for i in scored if i < len(out[-1].texts)):
+            wrapped = True  # tabs: '…审核办结时 | ≤10个工作 | … | 10' then '| | 限 | 日 | | |': the words wrap
+        if wrapped:
             prev = out[-1]
             for cell in row.cells:
                 ctx.place_text(cell.line, cell.text)
