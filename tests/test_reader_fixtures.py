@@ -406,3 +406,20 @@ def test_indicator_words_that_wrap_onto_a_row_of_their_own(tmp_path):
     # the row without level, weight or score continues the words of the row above
     assert records(r.indicators, ["level3", "target_raw", "weight", "score"]) == [
         ("医保待遇审核办结时限", "≤10个工作日", 10.0, 10.0), ("参保群众满意度", "≥90%", 10.0, 9.0)]
+
+
+def test_funding_sources_of_a_project_form(tmp_path):
+    p = tmp_path / "医疗救助项目支出绩效自评表.txt"
+    p.write_text("某县医疗保障局2023年度医疗救助项目支出绩效自评表\n"
+                 "项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+                 "年度资金总额\t100\t120\t114\t10\t95%\t9.5\n"
+                 "其中：中央财政资金\t60\t70\t66\t—\t—\t—\n"
+                 "县级配套资金\t40\t50\t48\t—\t—\t—\n", encoding="utf-8")
+    r = evalkit.read_report(p)
+    sources = r.budget[r.budget["item"].str.endswith("财政资金")]
+    # each source of the year's money, under the flow it breaks down
+    assert records(sources, ["stage", "item", "parent", "amount_wan"]) == [
+        ("年初预算", "中央财政资金", "支出合计", 60.0), ("调整预算", "中央财政资金", "支出合计", 70.0),
+        ("决算", "中央财政资金", "支出合计", 66.0), ("年初预算", "县级财政资金", "支出合计", 40.0),
+        ("调整预算", "县级财政资金", "支出合计", 50.0), ("决算", "县级财政资金", "支出合计", 48.0)]
+    assert r.residue.empty

@@ -400,6 +400,9 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_item = item
                 elif topic and bare_total and stage:
                     the_item = topic
+                elif is_entity and stage and funding_source(label):
+                    # '其中：中央财政资金' of a project form: a funding source of the year's money
+                    the_item, the_parent = (funding_source(label)[0], label), "支出合计"
                 else:
                     the_item = None
             if the_item is None:
@@ -409,8 +412,9 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 if std and not the_parent.startswith(std):
                     the_parent = f"{std}/{the_parent}"
             amount = to_wan(q, unit)
-            out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1],
-                            clean_parent(the_parent, the_item[0]), amount, funding or funding_of(label)))
+            # (totals are never parents, but of a breakdown by funding source: the flow it breaks down)
+            parent = the_parent if the_parent == "支出合计" and funding_source(label) else clean_parent(the_parent, the_item[0])
+            out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1], parent, amount, funding or funding_of(label)))
             ctx.place(line, q.text_value)
 
 
