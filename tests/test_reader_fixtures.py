@@ -423,3 +423,14 @@ def test_funding_sources_of_a_project_form(tmp_path):
         ("决算", "中央财政资金", "支出合计", 66.0), ("年初预算", "县级财政资金", "支出合计", 40.0),
         ("调整预算", "县级财政资金", "支出合计", 50.0), ("决算", "县级财政资金", "支出合计", 48.0)]
     assert r.residue.empty
+
+
+def test_budget_grid_with_a_subtotal_under_its_item(tmp_path):
+    r = _read_text(tmp_path, "表3 2023年度预算执行情况表\n单位：万元\n项目\t合计\t基本支出\t\t\t项目支出\n"
+                             "\t\t小计\t人员经费\t公用经费\t\n"
+                             "年初预算数\t1,250.00\t980.00\t860.00\t120.00\t270.00\n")
+    # 小计 under 基本支出 is 基本支出; 合计 beside expenditure items only is the expenditure total
+    assert records(r.budget, ["stage", "item", "parent", "amount_wan"]) == [
+        ("年初预算", "支出合计", None, 1250.0), ("年初预算", "基本支出", None, 980.0),
+        ("年初预算", "人员经费", "基本支出", 860.0), ("年初预算", "公用经费", "基本支出", 120.0),
+        ("年初预算", "项目支出", None, 270.0)]

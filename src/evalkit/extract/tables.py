@@ -30,6 +30,7 @@ from evalkit.extract.items import (
     budget_item,
     clean_parent,
     is_stage_word,
+    item_category,
     item_parent,
     mentioned_item,
     stage_of,
@@ -312,6 +313,11 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             item = ("支出合计", leaf[-1])
         if item and compact(leaf[-1]) == "小计" and compact(group) == "支出":
             item = ("支出合计", leaf[-1])
+        named_parents = [h for h in parents if h]
+        if leaf and compact(leaf[-1]) == "小计" and named_parents:
+            # '基本支出 / 小计': the subtotal of the item above it is that item
+            item = (named_parents[-1][0], leaf[-1])
+            parent = "/".join(h[0] for h in named_parents[:-1])
         asset = asset_item(leaf[-1]) if leaf and not item else None
         funding = next((f for f in map(funding_of, path) if f), None)
         if _CHANGE_COLUMN.search("".join(path)) and not is_share:
@@ -322,6 +328,11 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             item = stage = asset = None  # '2022年决算数' in a report on 2023: another year's column
             other_year_cols.add(len(col_info))
         col_info.append((item, stage, parent, is_share, path, asset, funding))
+    # a bare 合计 column beside expenditure items only is the expenditure total
+    col_items = [info[0][0] for info in col_info if info[0]]
+    if "收入合计" in col_items and all(item_category(i) == "支出" for i in col_items if i != "收入合计"):
+        col_info = [((("支出合计", info[0][1]),) + info[1:]) if info[0] and info[0][0] == "收入合计"
+                    and compact(info[0][1]) == "合计" else info for info in col_info]
     # a column of row numbers (行次, 栏次) holds no amounts
     row_number_cols = {j for j, p in enumerate(paths) if p and compact(p[-1]) in _ROW_NUMBER_WORDS}
     # 分值/得分 beside the budget (the national forms' 预算执行率 indicator), and their 执行率
