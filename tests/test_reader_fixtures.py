@@ -434,3 +434,13 @@ def test_budget_grid_with_a_subtotal_under_its_item(tmp_path):
         ("年初预算", "支出合计", None, 1250.0), ("年初预算", "基本支出", None, 980.0),
         ("年初预算", "人员经费", "基本支出", 860.0), ("年初预算", "公用经费", "基本支出", 120.0),
         ("年初预算", "项目支出", None, 270.0)]
+
+
+def test_indicator_header_on_two_rows(tmp_path):
+    r = _read_text(tmp_path, "一级指标\t二级指标\t三级指标\t指标值\t\t分值\t得分\t备注\n"
+                             "\t\t\t年度目标值\t实际完成值\t\t\t\n"
+                             "产出指标\t数量指标\t资助参保人数\t≥1600人\t1632人\t10\t10\t\n")
+    # the second header row names the two columns under 指标值
+    assert records(r.indicators, ["level3", "target_raw", "actual_raw", "weight", "score"]) == [
+        ("资助参保人数", "≥1600人", "1632人", 10.0, 10.0)]
+    assert r.residue.empty

@@ -175,6 +175,18 @@ def _assign_levels(roles: list[str | None], rows: list[Row]) -> list[str | None]
     return roles
 
 
+def _sub_header(row: Row, part: _Part) -> bool:
+    """A second header row (every word of it a header word) refines the roles of ``part``."""
+    words = [(i, t) for i, t in enumerate(row.texts) if t]
+    roles = [(i, _role_of(t)) for i, t in words]
+    if not roles or any(r is None for _, r in roles) or any(i >= len(part.roles) for i, _ in roles):
+        return False
+    part.roles = list(part.roles)
+    for i, role in roles:
+        part.roles[i] = role
+    return True
+
+
 def _split_parts(table: Table) -> list[_Part]:
     parts: list[_Part] = []
     current: _Part | None = None
@@ -192,6 +204,8 @@ def _split_parts(table: Table) -> list[_Part]:
             continue
         if row.is_empty():
             continue
+        if not current.rows and _sub_header(row, current):
+            continue  # '指标值' over '年度目标值 | 实际完成值': the second header row names the columns
         texts = [t for t in row.texts if t]
         kind = _meta_kind(texts[0]) if texts else None
         if kind and len(texts) <= 3:
