@@ -444,3 +444,15 @@ def test_indicator_header_on_two_rows(tmp_path):
     assert records(r.indicators, ["level3", "target_raw", "actual_raw", "weight", "score"]) == [
         ("资助参保人数", "≥1600人", "1632人", 10.0, 10.0)]
     assert r.residue.empty
+
+
+def test_merged_level1_printed_in_the_middle_of_its_rows(tmp_path):
+    r = _read_text(tmp_path, "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+                             "\t数量指标\t医疗救助人次\t≥3000人次\t3120人次\t10\t10\n"
+                             "产出指标\t时效指标\t报销办结时限\t≤10个工作日\t8个工作日\t10\t10\n"
+                             "\t社会效益指标\t群众就医负担\t有所减轻\t明显减轻\t10\t10\n"
+                             "效益指标\t可持续影响指标\t基金运行\t平稳\t平稳\t10\t10\n")
+    # a PDF prints a merged cell's text in the middle of its rows: the standard level 2 says which
+    assert records(r.indicators, ["level1", "level2", "level3"]) == [
+        ("产出指标", "数量指标", "医疗救助人次"), ("产出指标", "时效指标", "报销办结时限"),
+        ("效益指标", "社会效益指标", "群众就医负担"), ("效益指标", "可持续影响指标", "基金运行")]

@@ -175,6 +175,30 @@ def _assign_levels(roles: list[str | None], rows: list[Row]) -> list[str | None]
     return roles
 
 
+@functools.cache
+def _framework() -> dict[str, str]:
+    """The national framework's level 1 of each standard level 2 (``indicator_framework.csv``)."""
+    return {r["level2"]: r["level1"] for r in vocab.load("indicator_framework")}
+
+
+def _framework_level1(level2: str, filled: str) -> str:
+    """The level 1 of a row whose level-1 cell is blank: the one above it, unless the row's
+    standard level 2 belongs to another standard level 1 (a merged cell printed in the middle
+    of its rows, as PDF text has it), or none is above yet.
+
+    Examples
+    --------
+    >>> _framework_level1("社会效益指标", "产出指标"), _framework_level1("数量指标", "")
+    ('效益指标', '产出指标')
+    >>> _framework_level1("社会效益指标", "履职效能")  # the report's own level 1 stays
+    '履职效能'
+    """
+    standard = _framework().get(compact(level2))
+    if standard and (not filled or filled in _framework().values()):
+        return standard
+    return filled
+
+
 def _sub_header(row: Row, part: _Part) -> bool:
     """A second header row (every word of it a header word) refines the roles of ``part``."""
     words = [(i, t) for i, t in enumerate(row.texts) if t]
@@ -420,13 +444,16 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
                     filled[lv] = clean_level(values[lv], lv)
                     if lv == "level1" and "level2" in values and not values["level2"]:
                         filled["level2"] = ""  # a new level-1 group starts without a level 2
+            level1 = filled["level1"]
+            if not values.get("level1"):
+                level1 = _framework_level1(filled["level2"], level1)
             name = clean_level(values.get("level3", ""), "level3")
             if not name and not any(values.get(r) for r in VALUE_ROLES):
                 continue
             idx3 = roles.index("level3") + offset if "level3" in roles else 0
             line = row.cells[idx3].line if idx3 < len(row.cells) else row.line
             rec = _empty(ctx, scope, title, line)
-            rec["level1"] = filled["level1"] or None
+            rec["level1"] = level1 or None
             rec["level2"] = filled["level2"] or None
             rec["level3"] = name or None
             if values.get("seq"):
