@@ -456,3 +456,17 @@ def test_merged_level1_printed_in_the_middle_of_its_rows(tmp_path):
     assert records(r.indicators, ["level1", "level2", "level3"]) == [
         ("产出指标", "数量指标", "医疗救助人次"), ("产出指标", "时效指标", "报销办结时限"),
         ("效益指标", "社会效益指标", "群众就医负担"), ("效益指标", "可持续影响指标", "基金运行")]
+
+
+def test_cells_layout_row_without_its_merged_level_cells(tmp_path):
+    def rows(*cells_of_rows):
+        return "".join("".join(f"\t{c}\n" for c in cells) + "\n" for cells in cells_of_rows)
+
+    r = _read_text(tmp_path, rows(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+                                  ["产出指标", "数量指标", "定点医药机构检查覆盖率", "100%", "100%", "10", "10"],
+                                  ["医保经办服务事项办理量", "≥8000件", "8562件", "10", "10"]))
+    # the second row's merged 一级/二级指标 cells were dropped on the left: its cells align right
+    assert records(r.indicators, ["level1", "level2", "level3", "target_raw", "actual_raw", "weight", "score"]) == [
+        ("产出指标", "数量指标", "定点医药机构检查覆盖率", "100%", "100%", 10.0, 10.0),
+        ("产出指标", "数量指标", "医保经办服务事项办理量", "≥8000件", "8562件", 10.0, 10.0)]
+    assert r.residue.empty

@@ -421,14 +421,19 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
             ctx.place_text(t.line, t.value)
         filled = {lv: "" for lv in LEVELS}
         for row in rows:
-            if len(row.cells) < len(roles) and any(row.texts):
-                _record_short_row(ctx, row, header, len(roles))
             texts = row.texts + [""] * (len(roles) - len(row.texts))
+            missing = len(roles) - len(row.texts)
             if len(row.texts) > len(roles):
                 texts = row.texts[-len(roles):] if roles else []
                 offset = len(row.texts) - len(roles)
+            elif 0 < missing < len(roles) and any(r in ("weight", "score") for r in roles[-missing:]) \
+                    and parse_number(row.texts[-1]) is not None:
+                texts = [""] * missing + row.texts  # merged level cells dropped on the left (one cell per line)
+                offset = -missing
             else:
                 offset = 0
+                if missing > 0 and any(row.texts):
+                    _record_short_row(ctx, row, header, len(roles))
             values = {r: texts[i] for i, r in enumerate(roles) if r}
             first = next((t for t in texts if t), "")
             if is_total_label(first):
@@ -451,7 +456,7 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
             if not name and not any(values.get(r) for r in VALUE_ROLES):
                 continue
             idx3 = roles.index("level3") + offset if "level3" in roles else 0
-            line = row.cells[idx3].line if idx3 < len(row.cells) else row.line
+            line = row.cells[idx3].line if 0 <= idx3 < len(row.cells) else row.line
             rec = _empty(ctx, scope, title, line)
             rec["level1"] = level1 or None
             rec["level2"] = filled["level2"] or None
@@ -461,7 +466,7 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
                 rec["seq"] = int(seq) if seq is not None and float(seq).is_integer() else None
             _fill_values(rec, values)
             for i, r in enumerate(roles):
-                if r and i + offset < len(row.cells):
+                if r and 0 <= i + offset < len(row.cells):
                     cell = row.cells[i + offset]
                     ctx.place_text(cell.line, _own_text(texts[i], cell.label))
             out.append(rec)
