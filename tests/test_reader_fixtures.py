@@ -470,3 +470,13 @@ def test_cells_layout_row_without_its_merged_level_cells(tmp_path):
         ("产出指标", "数量指标", "定点医药机构检查覆盖率", "100%", "100%", 10.0, 10.0),
         ("产出指标", "数量指标", "医保经办服务事项办理量", "≥8000件", "8562件", 10.0, 10.0)]
     assert r.residue.empty
+
+
+def test_national_project_form_with_a_remark_in_the_rate_header(tmp_path):
+    text = (FIXTURES / "national_project_form.txt").read_text(encoding="utf-8")
+    assert "\n\t执行率\n" in text
+    p = tmp_path / "form.txt"
+    p.write_text(text.replace("\n\t执行率\n", "\n\t执行率（B/A）\n"), encoding="utf-8")
+    r = evalkit.read_report(p)
+    # the remark names the formula, not the rate
+    assert records(r.rates.head(1), ["name", "value_pct"]) == [("支出合计执行率", 95.0)]

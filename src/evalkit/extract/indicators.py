@@ -64,7 +64,7 @@ def _roles() -> dict[str, str]:
     return {compact(k): v for k, v in vocab.synonyms("indicator_headers", "role").items()}
 
 
-_HEADER_REMARK = re.compile(r"[（(](?:[A-Za-z]|分|%|％|万元|元|人)[)）]$")  # '年度指标值（A）', '分值（分）'
+_HEADER_REMARK = re.compile(r"[（(](?:[A-Za-z/×*]{1,5}|分|%|％|万元|元|人)[)）]$")  # '年度指标值（A）', '执行率（B/A）'
 
 
 def _role_of(text: str) -> str | None:

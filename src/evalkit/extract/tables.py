@@ -53,6 +53,7 @@ _GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
 _CHANGE_COLUMN = re.compile(r"增减|增加|减少|比上年|较上年|同比|变动")  # a column of changes
 _YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_REMARK = re.compile(r"\s*[（(][A-Za-z/×*%％]{1,5}[)）]\s*$")  # '执行率（B/A）', '权重（%）'
 _NUMBERED_LABEL = re.compile(r"^\s*\d+\s*[、.．]\s*[\u4e00-\u9fff]")  # '1.基本支出': a label, not 1
 
 
@@ -338,7 +339,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     # 分值/得分 beside the budget (the national forms' 预算执行率 indicator), and their 执行率
     score_cols = {j: indicator_role(p[-1]) for j, p in enumerate(paths)
                   if p and indicator_role(p[-1]) in ("weight", "score")}
-    rate_col = next((j for j, p in enumerate(paths) if p and compact(p[-1]).endswith("执行率")), None)
+    rate_col = next((j for j, p in enumerate(paths) if p and _REMARK.sub("", compact(p[-1])).endswith("执行率")), None)
     totals_rows = [r for r in data if mentions_total(r.texts[0] if r.texts else "")]
     stage_cols = [j for j, info in enumerate(col_info) if info[1]]
     if stage_cols:
@@ -385,7 +386,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 continue
             if row_is_share or col_share or q.unit == "%":
                 name_row = label if not row_item else row_item[0]
-                name = f"{name_row}{''.join(path[-1:])}" if not col_share else f"{name_row}{path[-1]}"
+                name = f"{name_row}{_REMARK.sub('', ''.join(path[-1:]))}"  # ('执行率（B/A）': 执行率)
                 rates.append({"report_id": ctx.doc.report_id, "scope": ctx.scope_at(line), "name": name,
                               "value_pct": q.value, "raw": cell_text, "source": ctx.source(line)})
                 ctx.place(line, q.text_value)
