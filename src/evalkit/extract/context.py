@@ -96,7 +96,8 @@ class ReportContext:
     def place(self, line: int, number: str | None) -> None:
         """Record that the number written ``number`` on ``line`` went into a table."""
         if number:
-            self.placed[(line, number_key(number))] += 1
+            key = folded_number_key(number) if number.isascii() else number_key(number)
+            self.placed[(line, key)] += 1
 
     def has_placed(self, line: int, text: str) -> bool:
         """True when some number of ``text`` (standing on ``line``) was already placed."""

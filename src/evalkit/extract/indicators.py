@@ -70,7 +70,10 @@ _HEADER_REMARK = re.compile(r"[（(](?:[A-Za-z/×*]{1,5}|分|%|％|万元|元|�
 def _role_of(text: str) -> str | None:
     """The role a header cell names, its remark in brackets aside ('权重（%）' → weight)."""
     label = compact(text)
-    return _roles().get(label) or _roles().get(_HEADER_REMARK.sub("", label))
+    role = _roles().get(label)
+    if role is None and label.endswith(("）", ")")):
+        role = _roles().get(_HEADER_REMARK.sub("", label))
+    return role
 
 
 def header_roles(row: Row) -> list[str | None] | None:

@@ -68,8 +68,10 @@ def _labelled(doc: Document, field: str, limit_line: int | None = None) -> tuple
         if isinstance(block, TextLine):
             if limit_line and block.line > limit_line:
                 continue
+            if block.text.lstrip()[:1] not in first_chars:
+                continue  # (most lines: no label starts them)
             text = compact(block.text)
-            m = starts_with_label.match(text) if text[:1] in first_chars else None
+            m = starts_with_label.match(text)
             if m:
                 value = text[m.end():].lstrip(":：")
                 if value:
@@ -82,7 +84,7 @@ def _labelled(doc: Document, field: str, limit_line: int | None = None) -> tuple
                 if len(texts) > 4:
                     continue
                 for i, t in enumerate(texts[:-1]):
-                    if compact(t) in labels and texts[i + 1]:
+                    if t[:1] in first_chars and compact(t) in labels and texts[i + 1]:
                         return texts[i + 1], row.cells[i + 1].line
     return None
 
