@@ -20,7 +20,7 @@ __all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declar
 
 DEPARTMENT_SCOPE = "部门整体"
 
-_DIGIT = re.compile(r"[0-9０-９]")
+_DIGIT = re.compile(r"\d")  # (any digit: full-width ones too)
 _PROJECT_LINE = re.compile(r"^\s*项目名称\s*[:：]?\s*(?P<name>\S.*?)\s*$")
 _CAPTION = re.compile(r"(^(附)?表\s*\d+)|(表\s*(?:[（(][^）)]{0,12}[)）])?\s*$)|(^(附)?表\s*[:：])")  # '…情况表（单位：万元）'
 

@@ -622,6 +622,8 @@ def _weight_lists(ctx: ReportContext) -> list[dict]:
     """
     out = []
     for block in ctx.doc.text_lines:
+        if "分" not in block.text and "重" not in block.text:
+            continue  # (no 计分标准, 分值 or 权重 on the line)
         text = fold(block.text)
         head = _WEIGHT_LIST.search(text)
         if not head:

@@ -18,6 +18,7 @@ from evalkit.quantities import cell_separators, fold, found_quantities
 
 __all__ = ["COVERAGE_COLUMNS", "RESIDUE_COLUMNS", "residue_and_coverage"]
 
+_DIGIT = re.compile(r"\d")  # (any digit: full-width ones too)
 RESIDUE_COLUMNS = ["report_id", "line", "text", "reason", "source"]
 COVERAGE_COLUMNS = [
     "report_id", "table_numbers", "table_placed", "table_ignored", "text_numbers", "text_placed",
@@ -84,8 +85,8 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     ]
     cov = dict.fromkeys(COVERAGE_COLUMNS[1:7], 0)
     for no, raw in enumerate(doc.lines, start=1):
-        if not raw.strip():
-            continue
+        if _DIGIT.search(raw) is None:
+            continue  # no number on the line (most of them)
         stripped = raw.strip("\t").strip()
         if no in table_lines:
             stripped = cell_separators(stripped)
