@@ -406,15 +406,15 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_item = col_item
                 elif bare_total and ctx_parent:
                     the_item = (ctx_parent, label)
+                elif is_entity and stage and funding_source(label):
+                    # '其中：中央财政资金' of a project form: a funding source of the year's money
+                    the_item, the_parent = (funding_source(label)[0], label), "支出合计"
                 elif item and stage and item[0] in ("收入合计", "支出合计") and not bare_total:
                     the_item = None  # '实际支出数' names a stage: a row it cannot name ('其中：医疗救助资金') is left
                 elif item and not bare_total or item and bare_total and not topic:
                     the_item = item
                 elif topic and bare_total and stage:
                     the_item = topic
-                elif is_entity and stage and funding_source(label):
-                    # '其中：中央财政资金' of a project form: a funding source of the year's money
-                    the_item, the_parent = (funding_source(label)[0], label), "支出合计"
                 else:
                     the_item = None
             if the_item is None:
@@ -425,8 +425,10 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_parent = f"{std}/{the_parent}"
             amount = to_wan(q, unit)
             # (totals are never parents, but of a breakdown by funding source: the flow it breaks down)
-            parent = the_parent if the_parent == "支出合计" and funding_source(label) else clean_parent(the_parent, the_item[0])
-            out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1], parent, amount, funding or funding_of(label)))
+            rec_parent = the_parent if the_parent == "支出合计" and funding_source(label) \
+                else clean_parent(the_parent, the_item[0])
+            out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1], rec_parent, amount,
+                            funding or funding_of(label)))
             ctx.place(line, q.text_value)
 
 
