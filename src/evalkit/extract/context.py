@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import Document, Row, Table, TextLine, clean_label
-from evalkit.quantities import cell_separators, find_quantities, fold
+from evalkit.quantities import Quantity, cell_separators, find_quantities, fold
 
-__all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit"]
+__all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit", "ledger_keys", "names_other_year"]
 
 DEPARTMENT_SCOPE = "部门整体"
 
@@ -111,16 +111,27 @@ class ReportContext:
         if not text or _DIGIT.search(text) is None:
             return  # most cells of a table are words
         for found in find_quantities(cell_separators(text)):
-            q = found.quantity
-            if q.text_value:
-                self.place(line, q.text_value)
-            elif q.low is not None:
-                self.place(line, _fmt(q.low))
-                self.place(line, _fmt(q.high))
+            for key in ledger_keys(found.quantity):
+                self.placed[(line, key)] += 1
 
 
-def _fmt(x: float | None) -> str:
-    return "" if x is None else (str(int(x)) if float(x).is_integer() else repr(x))
+def ledger_keys(q: Quantity) -> tuple[str, ...]:
+    """The keys under which the ledger counts a quantity found in text: its number as written,
+    or the two ends of a range.
+
+    Examples
+    --------
+    >>> from evalkit.quantities import parse_quantity
+    >>> ledger_keys(find_quantities("1,234.50万元")[0].quantity), ledger_keys(parse_quantity("6-9个月"))
+    (('1234.50',), ('6', '9'))
+    """
+    if q.text_value:
+        return (folded_number_key(q.text_value),)
+    return tuple(number_key(_fmt(x)) for x in (q.low, q.high) if x is not None)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -144,6 +155,22 @@ def folded_number_key(number: str) -> str:
     '1234.50'
     """
     return number.replace(",", "").lstrip("+-")
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def names_other_year(text: str, fiscal_year: int) -> bool:
+    """True when the last year a text names is not the report's: the words before a figure
+    ('2022年度部门决算支出') or a column's header ('2022年决算数') in a report on another year.
+
+    Examples
+    --------
+    >>> names_other_year("2022年度部门决算支出", 2023), names_other_year("2023年决算数", 2023), names_other_year("决算数", 2023)
+    (True, False, False)
+    """
+    years = _YEAR.findall(text)
+    return bool(years) and int(years[-1]) != fiscal_year
 
 
 def _find_projects(doc: Document):

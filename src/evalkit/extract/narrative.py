@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import TextLine
-from evalkit.extract.context import DEPARTMENT_SCOPE, ReportContext, compact, folded_number_key
+from evalkit.extract.context import (
+    DEPARTMENT_SCOPE,
+    ReportContext,
+    compact,
+    folded_number_key,
+    names_other_year,
+)
 from evalkit.extract.items import (
     _last,
     budget_item,
@@ -114,15 +120,6 @@ def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
     m = _last(vocab.alternation("schemes"), window)
     has_fund_word = _names("fund", window)
     return window, m, has_fund_word, bool(_flow_only_re().fullmatch(compact(window)))
-
-
-_CLAUSE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-
-
-def _other_year(window: str, fiscal_year: int) -> bool:
-    """True when the words before a figure name a year other than the report's ('2022年度部门决算支出')."""
-    years = _CLAUSE_YEAR.findall(window)
-    return bool(years) and int(years[-1]) != fiscal_year
 
 
 def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
@@ -378,7 +375,7 @@ class _Reader:
         if hit is None and _names("fund_exclude", window):
             return  # '全年共追回医保基金': the amount is recovered, not spent
         if self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start] \
-                and _other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year):
+                and names_other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year):
             return  # '2024年部门预算安排…' in a report on 2023: not this report's budget
         if hit is not None and is_stage_word(hit[1]) and state.top_item \
                 and item_category(state.top_item) != item_category(hit[0]) \

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from evalkit import vocab
-from evalkit.extract.context import ReportContext, compact, folded_number_key, number_key
+from evalkit.extract.context import ReportContext, compact, ledger_keys, number_key
 from evalkit.quantities import cell_separators, fold, found_quantities
 
 __all__ = ["COVERAGE_COLUMNS", "RESIDUE_COLUMNS", "residue_and_coverage"]
@@ -98,7 +98,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         prefix = "table" if in_table else "text"
         ignored = None  # the ignore rules run only on a line with a number not placed
         label_before = table_lines.get(no, "")
-        keyed = [(f, _keys(f.quantity)) for f in found]
+        keyed = [(f, ledger_keys(f.quantity)) for f in found]
         if len(found) > 1 and len({k for _, keys in keyed for k in keys}) < sum(len(keys) for _, keys in keyed):
             # the same number twice on a line ('12月31日 … 退休人员12人'): the ledger counts numbers
             # by line and value, so a placement goes first to an occurrence no rule ignores
@@ -143,13 +143,6 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     return rows, coverage
 
 
-def _keys(q) -> tuple[str, ...]:
-    """The ledger keys of a quantity: its number as written, or the two ends of a range."""
-    if q.text_value:
-        return (folded_number_key(q.text_value),)
-    return tuple(number_key(k) for k in (_fmt(q.low), _fmt(q.high)) if k)
-
-
 def _take(ledger: Counter, line: int, keys: tuple[str, ...]) -> bool:
     """Take one count of each key from the ledger, if each has one left."""
     if len(keys) == 1:  # (most numbers: one key)
@@ -169,9 +162,3 @@ def _covered(f, text: str, ignored: list[tuple[int, int, str]]) -> bool:
     """True when an ignore rule's span holds the number's first digit."""
     digit = f.start + (1 if text[f.start] in "+-" else 0)
     return any(s <= digit < e for s, e, _ in ignored)
-
-
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else repr(x)

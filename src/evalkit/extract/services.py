@@ -42,7 +42,6 @@ def _topics() -> tuple[re.Pattern[str], dict[str, tuple[int, str]]]:
     return vocab.alternation("service_topics"), {r["word"]: (int(r["priority"]), r["topic"]) for r in rows}
 
 
-@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
 def service_topic(text: str) -> str | None:
     """The service topic a text names: of the topic words in it, the one of highest priority.
 
@@ -55,9 +54,7 @@ def service_topic(text: str) -> str | None:
     >>> service_topic("参保覆盖面持续扩大") is None
     True
     """
-    pattern, topic_of = _topics()
-    hits = [topic_of[m.group(0)] for m in pattern.finditer(text)]
-    return min(hits)[1] if hits else None
+    return topic_within(topic_words(text), (0, len(text)))
 
 
 @functools.lru_cache(maxsize=1024)  # a line's figures ask one after another

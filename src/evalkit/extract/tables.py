@@ -23,6 +23,7 @@ from evalkit.extract.context import (
     declared_unit,
     is_total_label,
     mentions_total,
+    names_other_year,
     single_text,
 )
 from evalkit.extract.indicators import header_roles, indicator_record, indicator_role
@@ -51,7 +52,6 @@ _GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
 
 
 _CHANGE_COLUMN = re.compile(r"增减|增加|减少|比上年|较上年|同比|变动")  # a column of changes
-_YEAR_IN_HEADER = re.compile(r"((?:19|20)\d{2})\s*年")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _REMARK = re.compile(r"\s*[（(][A-Za-z/×*%％]{1,5}[)）]\s*$")  # '执行率（B/A）', '权重（%）'
 _NUMBERED_LABEL = re.compile(r"^\s*\d+\s*[、.．]\s*[\u4e00-\u9fff]")  # '1.基本支出': a label, not 1
@@ -324,8 +324,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         if _CHANGE_COLUMN.search("".join(path)) and not is_share:
             item = stage = asset = None  # '增减额', '比上年增减': a change, not an amount
             change_cols.add(len(col_info))
-        years = [int(y) for p in path for y in _YEAR_IN_HEADER.findall(p)]
-        if years and ctx.fiscal_year and years[-1] != ctx.fiscal_year:
+        if ctx.fiscal_year and names_other_year(" ".join(path), ctx.fiscal_year):
             item = stage = asset = None  # '2022年决算数' in a report on 2023: another year's column
             other_year_cols.add(len(col_info))
         col_info.append((item, stage, parent, is_share, path, asset, funding))
