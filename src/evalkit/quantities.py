@@ -147,17 +147,24 @@ def _units() -> dict[str, dict[str, str]]:
 
 
 def unit_kind(unit: str | None) -> str | None:
-    """The kind of a unit word: money, persons, percent, count, time, score, rate.
+    """The kind of a unit word: money, persons, percent, count, time, score, rate, foreign.
+
+    A unit per something ('万元/人', '元/人次') is a rate, whatever its first part; money in
+    another currency ('万美元') is 'foreign' (never converted to 万元).
 
     Examples
     --------
     >>> unit_kind("万元"), unit_kind("万人"), unit_kind("%"), unit_kind(None)
     ('money', 'persons', 'percent', None)
+    >>> unit_kind("万元/人"), unit_kind("万美元")
+    ('rate', 'foreign')
     """
     if not unit:
         return None
     row = _units().get(unit)
-    return row["kind"] if row else None
+    if row:
+        return row["kind"]
+    return "rate" if "/" in unit else None
 
 
 def unit_factor(unit: str | None) -> tuple[float, str | None]:
@@ -238,10 +245,17 @@ def _parse_quantity(text: str) -> Quantity | None:
 def _find_re() -> re.Pattern[str]:
     units = sorted(_units(), key=len, reverse=True)
     unit_alt = "|".join(re.escape(u) for u in units)
+    per_words = sorted((row["word"] for row in vocab.load("per_units")), key=len, reverse=True)
+    per_alt = "|".join(re.escape(w) for w in per_words)
     return re.compile(
         rf"(?P<num>{NUMBER_SCAN})(?:[ ]?(?:-|~|～|至|到)[ ]?(?P<high>{NUMBER}))?"  # (a tab ends a cell)
-        rf"(?:[ ]?(?P<approx>余|多)?(?P<unit>{unit_alt}))?"
+        rf"(?:[ ]?(?P<approx>余|多)?(?P<unit>{unit_alt})(?P<per>/(?:{per_alt}))?)?"
     )
+
+
+# '3万5千元': a count of 万 followed at once by a count of 千 (or 百) of the same money.
+_MIXED_TAIL = re.compile(r"(?P<num>\d+)(?P<unit>千|百)元")
+_MIXED_FACTOR = {"千": Decimal("0.1"), "百": Decimal("0.01")}
 
 
 class Found(NamedTuple):
@@ -281,21 +295,56 @@ def _find_quantities(text: str) -> tuple[Found, ...]:
     found = []
     for m in _find_re().finditer(folded):
         start = m.start()
+        if found and start < found[-1].end:
+            continue  # inside a mixed amount read already ('3万5千元')
         # a digit glued to a preceding ASCII letter is part of a code (A4, WTUPM2022)
         if start > 0:
             before = folded[start - 1]
             if before.isascii() and (before.isalpha() or before == "_"):
                 continue
-        num, high, approx, unit = m.group("num", "high", "approx", "unit")
+        num, high, approx, unit, per = m.group("num", "high", "approx", "unit", "per")
         end = m.end()
+        if per:
+            unit = unit + per  # '3.5万元/人' is a rate per head, never an amount
         if approx and unit_kind(unit) not in ("count", "persons"):
             unit, end = None, m.start("approx")  # '1000多万元' is no amount; '5000余件' is a count
+        if found and _continues_range(folded, found[-1], start, num):
+            found[-1] = _as_range(text, found[-1], end, num, unit)
+            continue
+        if unit == "万" and high is None:
+            mixed = _MIXED_TAIL.match(folded, end)
+            if mixed:  # '3万5千元' is 3.5万元
+                found.append(Found(start, mixed.end(), _mixed_amount(text[start:mixed.end()], num, mixed)))
+                continue
         if high is not None:
             q = Quantity(text[start:end], None, unit, None, float(num.replace(",", "")), float(high.replace(",", "")))
         else:
             q = Quantity(text[start:end], float(num.replace(",", "")), unit, text_value=num)
         found.append(Found(start, end, q))
     return tuple(found)
+
+
+def _continues_range(folded: str, previous: Found, start: int, num: str) -> bool:
+    """'100万元-200万元': a number right after a quantity with a unit, joined by a dash, is the
+    upper end of a range (not a negative number)."""
+    return (
+        previous.end == start
+        and num.startswith("-")
+        and previous.quantity.unit is not None
+        and previous.quantity.value is not None
+    )
+
+
+def _as_range(text: str, previous: Found, end: int, num: str, unit: str | None) -> Found:
+    low = previous.quantity
+    high = float(num.lstrip("-").replace(",", ""))
+    return Found(previous.start, end,
+                 Quantity(text[previous.start:end], None, unit or low.unit, None, low.value, high))
+
+
+def _mixed_amount(raw: str, num: str, tail: re.Match[str]) -> Quantity:
+    value = Decimal(num.replace(",", "")) + Decimal(tail.group("num")) * _MIXED_FACTOR[tail.group("unit")]
+    return Quantity(raw, float(value), "万元", text_value=format(value.normalize(), "f"))
 
 
 def _decimal(q: Quantity) -> Decimal | None:
