@@ -20,6 +20,7 @@ from evalkit.extract.context import ReportContext
 from evalkit.extract.indicators import INDICATOR_COLUMNS, extract_indicators
 from evalkit.extract.metadata import REPORT_COLUMNS, extract_metadata
 from evalkit.extract.narrative import extract_narrative
+from evalkit.extract.plausibility import set_aside_suspects
 from evalkit.extract.procurement import PROCUREMENT_COLUMNS
 from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_and_coverage
 from evalkit.extract.services import SERVICE_COLUMNS
@@ -174,6 +175,12 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     for rows in (budget, rates, staff, assets):
         rows.sort(key=lambda r: line_of.get(r["source"], 0))
     residue, coverage = residue_and_coverage(ctx, found["ignored"])
+    suspects = set_aside_suspects(
+        {"indicators": indicators, "budget": budget, "enrollment": narrative.enrollment, "funds": narrative.funds,
+         "rates": rates, "staff": staff, "assets": assets},
+        line_of, doc.report_id)
+    if suspects:
+        residue = sorted(residue + suspects, key=lambda r: r["line"])
     # the title and its neighbours (their beginnings: a long paragraph names its place early, if at all)
     texts = [meta["department"] or ""] + [t.text[:120] for t in doc.text_lines[:12]]
     region = resolve_region_from_texts([t for t in texts if t])
