@@ -11,7 +11,9 @@ kind), which also gives the workbook its headers and number formats.
 
 from __future__ import annotations
 
+import csv
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -78,17 +80,57 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> lis
         if not name or Path(name).name != name or name.startswith("."):
             raise ValueError(f"table name {name!r} is not a plain file name")
         path = out / f"{name}.csv"
-        frame.to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n")
+        quoting = csv.QUOTE_ALL if _quote_line_breaks(frame) else csv.QUOTE_MINIMAL
+        _csv_safe(frame).to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n", quoting=quoting)
         logger.debug("wrote %s (%d rows)", path, len(frame))
         written.append(path)
     return written
+
+
+# A text cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"):
+# it is written behind an apostrophe, which Excel and WPS show as text and do not display.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
+def _escape_cell(value):
+    """'=3次' → "'=3次"; a text that already starts with apostrophes before such a character
+    gets one more, so that reading back (which removes one) restores every text exactly."""
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _unescape_cell(value):
+    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text cells escaped against formulas, and a CR (which the CSV writer
+    does not quote when lines end in LF) forcing quotes like LF does."""
+    text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    if not text_columns:
+        return frame
+    frame = frame.copy()
+    for column in text_columns:
+        frame[column] = frame[column].map(_escape_cell, na_action="ignore")
+    return frame
+
+
+def _quote_line_breaks(frame: pd.DataFrame) -> bool:
+    return any(
+        frame[c].astype("str").str.contains(_LINE_BREAK, na=False).any()
+        for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object
+    )
 
 
 def _convert(series: pd.Series, kind: str | None, where: str) -> pd.Series:
     """Give a column read as text the dtype of its kind."""
     dtype = kind_dtype(kind)
     if dtype == "str":
-        return series
+        return series.map(_unescape_cell, na_action="ignore").astype("str")
     try:
         numbers = pd.to_numeric(series, errors="raise")
         return numbers.astype(dtype)
