@@ -37,10 +37,16 @@ REPORT_FIELDS = [
     "total_score",
     "grade",
 ]
-# The gallery's budget items of a project's funding block, and evalkit's item for each.
+# The gallery's items of a project's funding block, and evalkit's items for each (docs/conventions.md,
+# "The specimen gallery"): evalkit records a project's total funds as its 支出合计 and the funding
+# sources under the names of vocab/funding_sources.csv.
 ITEM_ALIASES = {
-    "资金总额": {"资金总额"},
-    "财政拨款": {"财政拨款"},
+    "资金总额": {"支出合计"},
+    "财政拨款": {"财政拨款收入"},
+    "中央补助": {"中央财政资金"},
+    "省级补助": {"省级财政资金"},
+    "地方资金": {"县级财政资金", "市级财政资金", "地方财政资金"},
+    "其他资金": {"其他来源资金", "其他收入"},
 }
 TABLES = ("budget", "enrollment", "funds", "indicators")
 
@@ -163,6 +169,9 @@ def score_specimen(path: Path, expected: dict) -> SpecimenScore:
     for name in REPORT_FIELDS:
         value = expected["report"].get(name)
         if value is None:
+            got = meta.get(name)
+            if report is not None and _norm(got) != "":
+                result.extra.append(("report", {name: got, "expected": None}))
             continue
         result.facts += 1
         if _report_field_equal(name, value, meta.get(name)):
