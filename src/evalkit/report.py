@@ -7,8 +7,10 @@ import hashlib
 import logging
 import os
 import re
+import stat
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -244,7 +246,7 @@ def read_report(path: str | os.PathLike, *, manifest: str | os.PathLike | pd.Dat
     >>> r.enrollment[["scheme", "persons"]].to_dict("records")
     [{'scheme': '合计', 'persons': 430100}, {'scheme': '职工医保', 'persons': 35800}]
     """
-    doc = load_any(path)
+    doc = _load(path)
     frames = _frames(_extract(doc))
     if manifest is not None:
         frames["reports"] = apply_manifest(frames["reports"], manifest)
@@ -296,19 +298,66 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | os.PathLike | pd.DataF
     return out
 
 
+def shown_path(path: str | os.PathLike) -> str:
+    """A path as it can be shown and stored: bytes that are not UTF-8 (a GBK file name unpacked
+    from a Windows archive) are written as escapes (``\\xb2``) instead of breaking the tables.
+
+    Examples
+    --------
+    >>> shown_path(os.fsdecode(b"reports/\\xb2\\xe2.txt"))
+    'reports/\\\\xb2\\\\xe2.txt'
+    >>> shown_path("报告.txt")
+    '报告.txt'
+    """
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _special_file(path: Path) -> str | None:
+    """Why a path is not a regular file to open (a FIFO would block the reader forever), or None."""
+    try:
+        mode = path.stat().st_mode  # (follows a link: a loop or a dangling link raises)
+    except OSError as exc:
+        if path.is_symlink():
+            return f"{shown_path(path)}: 链接指向不存在的文件或形成循环（{exc.strerror}）"
+        return None  # missing: the reader says so
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    return f"{shown_path(path)}: 不是普通文件（管道、设备或套接字），未打开"
+
+
+def _load(path: str | os.PathLike) -> Document:
+    """Open a report after the checks that must come before opening it; names made showable."""
+    p = Path(path)
+    problem = _special_file(p)
+    if problem:
+        raise ReportReadError(problem)
+    doc = load_any(p)
+    if shown_path(doc.report_id) != doc.report_id or shown_path(doc.source_file) != doc.source_file:
+        doc = replace(doc, report_id=shown_path(doc.report_id), source_file=shown_path(doc.source_file))
+    return doc
+
+
 def _read_one(path: str) -> tuple[str, dict[str, list[dict]] | None, str | None, str | None]:
     """Read one file in a worker: (path, rows by table, error, hash of the decoded text)."""
+    shown = shown_path(path)
     try:
-        doc = load_any(path)
+        doc = _load(path)
         text_hash = hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest()
         rows = _extract(doc)
         return path, {name: columns_of(name, rows[name]) for name in TABLE_NAMES}, None, text_hash
     except ReportReadError as exc:
-        return path, None, str(exc), None
+        return shown, None, shown_path(str(exc)), None
     except Exception as exc:
-        log.error("failed to read %s: %s", path, exc)
+        log.error("failed to read %s: %s", shown, exc)
         log.debug("traceback", exc_info=True)
-        return path, None, f"{path}: 解析出错（{type(exc).__name__}: {exc}）", None
+        return shown, None, shown_path(f"{shown}: 解析出错（{type(exc).__name__}: {exc}）"), None
 
 
 def _expand(paths) -> tuple[list[Path], list[dict]]:
@@ -318,15 +367,33 @@ def _expand(paths) -> tuple[list[Path], list[dict]]:
     files: list[Path] = []
     skipped: list[dict] = []
     for p in map(Path, paths):
+        if not p.exists() and not p.is_symlink():
+            raise FileNotFoundError(f"{shown_path(p)}: 没有这个文件或文件夹")
         if p.is_dir():
-            for x in sorted(x for x in p.rglob("*") if x.is_file()):
-                if x.suffix.lower() in SUPPORTED_SUFFIXES:
+            for x in sorted(p.rglob("*")):
+                reason = _skip_reason(x)
+                if reason is None:
                     files.append(x)
-                elif not x.name.startswith("."):
-                    skipped.append({"path": str(x), "reason": f"{x}: 不是支持的报告格式（{x.suffix or '无扩展名'}），已跳过"})
+                elif reason:
+                    skipped.append({"path": shown_path(x), "reason": reason})
         else:
             files.append(p)
     return files, skipped
+
+
+def _skip_reason(path: Path) -> str | None:
+    """Why a file found in a folder is not read ('' for folders and hidden files: said nowhere),
+    or None for a report file."""
+    if path.is_symlink():
+        return f"{shown_path(path)}: 符号链接，已跳过（需要时请直接给出它指向的文件）"
+    if path.is_dir() or path.name.startswith("."):
+        return ""
+    special = _special_file(path)
+    if special:
+        return special
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return f"{shown_path(path)}: 不是支持的报告格式（{path.suffix or '无扩展名'}），已跳过"
+    return None
 
 
 def _worker_init() -> None:
@@ -335,6 +402,51 @@ def _worker_init() -> None:
 
 
 _CHUNK = 400  # reports whose rows are turned into DataFrames together (bounds the memory of rows)
+_TASK = 16  # files a worker reads per task
+
+
+def _read_many(paths: list[str]) -> list[tuple]:
+    return [_read_one(p) for p in paths]
+
+
+def _pooled(paths: list[str], workers: int):
+    """:func:`_read_one` of every path in worker processes, results in the order of ``paths``.
+
+    A worker that dies (killed for memory, a crash in a native library) breaks the pool: the
+    files of the task it held are read again one at a time, each in a process of its own, so
+    that only the file that kills its process is lost, named as a failure; the rest go on in a
+    new pool.
+    """
+    tasks = [paths[i:i + _TASK] for i in range(0, len(paths), _TASK)]
+    start = 0
+    while start < len(tasks):
+        broken = None
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+            futures = [pool.submit(_read_many, task) for task in tasks[start:]]
+            for k, future in enumerate(futures):
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    broken = start + k
+                    break
+                yield from results
+        if broken is None:
+            return
+        log.warning("a worker process died; reading its %d files one by one", len(tasks[broken]))
+        for path in tasks[broken]:
+            yield _read_alone(path)
+        start = broken + 1
+
+
+def _read_alone(path: str) -> tuple:
+    """Read one file in a process of its own: a process that dies is this file's failure."""
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
+            return pool.submit(_read_one, path).result()
+    except BrokenProcessPool:
+        shown = shown_path(path)
+        log.error("%s: the worker process died while reading it", shown)
+        return shown, None, f"{shown}: 读取时工作进程意外终止（可能内存不足或解析库崩溃），已跳过", None
 
 
 def read_reports(paths, *, manifest=None, workers: int | None = None, progress=None) -> Corpus:
@@ -403,11 +515,10 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
         in_chunk = 0
 
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-            for k, res in enumerate(pool.map(_read_one, map(str, files), chunksize=16), start=1):
-                take(res)
-                if progress:
-                    progress(k, n)
+        for k, res in enumerate(_pooled(list(map(str, files)), workers), start=1):
+            take(res)
+            if progress:
+                progress(k, n)
     else:
         for k, f in enumerate(files, start=1):
             take(_read_one(str(f)))
