@@ -181,9 +181,8 @@ def test_read_tables_needs_a_folder_with_reports_csv(tmp_path):
 
 
 def test_text_in_a_numeric_column_is_an_error_naming_file_and_column(tmp_path):
-    write_tables({"reports": sample_tables()["reports"]}, tmp_path)
     bad = pd.DataFrame({"report_id": ["r1"], "amount_wan": ["六百万"], "source": ["r1:3"]})
-    write_tables({"budget": bad}, tmp_path)
+    write_tables({"reports": sample_tables()["reports"], "budget": bad}, tmp_path)
     with pytest.raises(ValueError, match=r"budget\.csv, column amount_wan"):
         read_tables(tmp_path)
 

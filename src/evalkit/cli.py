@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit import export, fields
+from evalkit.outputs import OutputFolder, OutputFolderError
 
 __all__ = ["build_parser", "main"]
 
@@ -160,7 +161,10 @@ def _load(args, *, allow_tables: bool) -> Loaded:
         if getattr(args, "manifest", None) is not None:
             raise UsageError(f"{paths[0]} 是已提取的表格文件夹：清单（--manifest）只在读取报告时使用")
         logger.info("reading tables from %s", paths[0])
-        return Loaded(export.read_tables(paths[0]), from_tables=True)
+        try:
+            return Loaded(export.read_tables(paths[0]), from_tables=True)
+        except OutputFolderError as exc:
+            raise UsageError(str(exc)) from exc
 
     from evalkit import read_reports
 
@@ -281,10 +285,31 @@ def _render_coverage(coverage: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- commands
 
 
+def _check_out(out: Path) -> None:
+    """Refuse, before any reading, an output folder that names a file."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} 是一个文件，不是文件夹；请给出一个文件夹（不存在时会新建）")
+
+
+def _nothing_read(loaded: Loaded, out: Path) -> bool:
+    """True (and said) when no report could be read: earlier results in ``out`` are kept."""
+    if len(loaded.tables.get("reports", ())) or loaded.from_tables:
+        return False
+    _err(f"没有一份报告能读取：{out} 中原有的结果保持不变")
+    _report_failures(loaded.failures)
+    return True
+
+
 def _cmd_extract(args, command: str) -> int:
-    loaded = _load(args, allow_tables=False)
     out = Path(args.out)
-    written = export.write_tables(loaded.tables, out)
+    _check_out(out)
+    loaded = _load(args, allow_tables=False)
+    if _nothing_read(loaded, out):
+        return 1
+    try:
+        written = export.write_tables(loaded.tables, out, inputs=list(args.inputs))
+    except OutputFolderError as exc:
+        raise UsageError(str(exc)) from exc
     derived, why_not = _derive(loaded.tables)
     _out(_summary(loaded, derived, why_not))
     _out(f"表格已写入：{out}（{len(written)} 个 CSV 文件）")
@@ -328,45 +353,55 @@ def _cmd_check(args, command: str) -> int:
 
 
 def _cmd_build(args, command: str) -> int:
-    loaded = _load(args, allow_tables=True)
     out = Path(args.out)
+    _check_out(out)
+    loaded = _load(args, allow_tables=True)
+    if _nothing_read(loaded, out):
+        return 1
     derived, why_not = _derive(loaded.tables)
-    written = export.write_tables(loaded.tables, out)
+    try:  # tables, workbook and charts appear together, or the folder stays as it was
+        with OutputFolder(out, inputs=list(args.inputs), owned=("charts",)) as folder:
+            written = export.write_tables(loaded.tables, folder)
+            status, workbook, charts_note = _build_outputs(loaded, derived, folder, command)
+    except OutputFolderError as exc:
+        raise UsageError(str(exc)) from exc
 
+    _out(_summary(loaded, derived, why_not))
+    _out(f"表格：{out}（{len(written)} 个 CSV 文件）")
+    _out(f"工作底稿：{out / workbook.name}")
+    _out(charts_note)
+    _report_failures(loaded.failures)
+    return status
+
+
+def _build_outputs(loaded: Loaded, derived: dict | None, folder: OutputFolder, command: str):
     from evalkit.workpaper import write_workpaper
 
     workbook = write_workpaper(
         loaded.tables,
         derived or {},
-        out / "workpaper.xlsx",
+        folder.path("workpaper.xlsx"),
         command=command,
         inputs=None,
         failures=loaded.failures if len(loaded.failures) else None,
     )
     status = 1 if len(loaded.failures) else 0
-
-    charts_dir = out / "charts"
+    charts_dir = folder.folder("charts")
     try:
         plotting = importlib.import_module("evalkit.plotting")
         build_charts = plotting.build_charts
     except (ImportError, AttributeError) as exc:
         logger.debug("evalkit.plotting unavailable", exc_info=True)
-        charts, charts_note = [], f"图表已跳过：evalkit.plotting 不可用（{exc}）"
+        charts_note = f"图表已跳过：evalkit.plotting 不可用（{exc}）"
     else:
         try:
             charts = list(build_charts(loaded.tables, derived or {}, charts_dir))
-            charts_note = f"图表：{charts_dir}（{len(charts)} 个文件）"
+            charts_note = f"图表：{folder.out / 'charts'}（{len(charts)} 个文件）"
         except Exception as exc:  # the workbook is written: say why the charts are not
             logger.exception("build_charts failed")
-            charts, charts_note = [], f"图表未能生成：{exc}"
+            charts_note = f"图表未能生成：{exc}"
             status = 1
-
-    _out(_summary(loaded, derived, why_not))
-    _out(f"表格：{out}（{len(written)} 个 CSV 文件）")
-    _out(f"工作底稿：{workbook}")
-    _out(charts_note)
-    _report_failures(loaded.failures)
-    return status
+    return status, workbook, charts_note
 
 
 # --------------------------------------------------------------------------- parser and main

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit.fields import field_kind, kind_dtype
+from evalkit.outputs import OutputFolder, verify_folder
 from evalkit.report import TABLE_NAMES
 
 __all__ = ["TABLES", "read_tables", "write_tables"]
@@ -32,19 +33,29 @@ TABLES: tuple[str, ...] = TABLE_NAMES
 _ENCODING = "utf-8-sig"
 
 
-def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path | OutputFolder,
+                 inputs: list[str] = ()) -> list[Path]:
     """Write each table to ``<out_dir>/<name>.csv``, UTF-8 with a byte-order mark.
 
     Rows are written in the order given, without the index; missing values are empty cells;
-    lines end with ``\\n`` on every platform, so the same tables give the same bytes.
+    lines end with ``\\n`` on every platform, so the same tables give the same bytes. Text
+    cells that a spreadsheet would take for a formula (starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a CR) are written behind an apostrophe; :func:`read_tables` removes it.
+
+    The folder is written as a whole (:class:`evalkit.outputs.OutputFolder`): the files appear
+    together with ``evalkit-manifest.json``, or the folder stays as it was.
 
     Parameters
     ----------
     tables : mapping of str to DataFrame
         Table name → table, e.g. ``Corpus.tables()``. Names must be plain file names.
-    out_dir : str or Path
+    out_dir : str, Path or OutputFolder
         Folder to write into; created when missing. Existing files of the same names are
-        replaced; other files are left alone.
+        replaced, and tables an earlier run wrote that this one does not are removed; other
+        files are left alone. An open :class:`~evalkit.outputs.OutputFolder` takes the files
+        into the run it belongs to.
+    inputs : list of str, optional
+        What the tables were read from, for the manifest.
 
     Returns
     -------
@@ -73,17 +84,23 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> lis
     ['budget.csv']
     True
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in tables.items():
+    for name in tables:
         if not name or Path(name).name != name or name.startswith("."):
             raise ValueError(f"table name {name!r} is not a plain file name")
-        path = out / f"{name}.csv"
+    if isinstance(out_dir, OutputFolder):
+        return _write_csvs(tables, out_dir)
+    with OutputFolder(out_dir, inputs=inputs) as folder:
+        return _write_csvs(tables, folder)
+
+
+def _write_csvs(tables: Mapping[str, pd.DataFrame], folder: OutputFolder) -> list[Path]:
+    written = []
+    for name, frame in tables.items():
+        path = folder.path(f"{name}.csv", rows=len(frame))
         quoting = csv.QUOTE_ALL if _quote_line_breaks(frame) else csv.QUOTE_MINIMAL
         _csv_safe(frame).to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n", quoting=quoting)
-        logger.debug("wrote %s (%d rows)", path, len(frame))
-        written.append(path)
+        logger.debug("wrote %s (%d rows)", name, len(frame))
+        written.append(folder.out / f"{name}.csv")
     return written
 
 
@@ -166,6 +183,9 @@ def read_tables(
     ------
     FileNotFoundError
         If the folder or its ``reports.csv`` is missing.
+    evalkit.outputs.OutputFolderError
+        If a run was interrupted while writing the folder, or a table differs from the
+        folder's manifest (cut short or changed).
     ValueError
         If a numeric column holds text (the message names the file and the column).
 
@@ -197,6 +217,7 @@ def read_tables(
         raise FileNotFoundError(f"no such folder: {folder}")
     if not (folder / "reports.csv").is_file():
         raise FileNotFoundError(f"{folder} holds no reports.csv: not a folder of evalkit tables")
+    verify_folder(folder, names=[f"{name}.csv" for name in (names or TABLES)])
     if names is None:
         order = [name for name in TABLES if (folder / f"{name}.csv").is_file()]
         for name in TABLES:
