@@ -43,3 +43,44 @@ def test_a_count_of_wan_before_thousands_of_persons_is_not_money():
 def test_a_negative_after_a_comma_stays_a_negative():
     found = find_quantities("合计100万元，-2万元")
     assert [to_wan(f.quantity) for f in found] == [100.0, -2.0]
+
+
+CHINESE = [
+    # text, raw, value as written, unit, 万元 (money) or None
+    ("年初预算安排一百二十万元", "一百二十万元", 1200000.0, "元", 120.0),
+    ("基金收入三点五亿元", "三点五亿元", 3.5, "亿元", 35000.0),
+    ("补助一万零五百元", "一万零五百元", 10500.0, "元", 1.05),
+    ("执行率达到百分之九十五", "百分之九十五", 95.0, "%", None),
+    ("全县参保四十三万人", "四十三万人", 43.0, "万人", None),
+]
+
+
+@pytest.mark.parametrize("text, raw, value, unit, wan", CHINESE)
+def test_chinese_numerals_are_read_exactly(text, raw, value, unit, wan):
+    found = find_quantities(text)
+    assert [(f.quantity.raw, f.quantity.value, f.quantity.unit) for f in found] == [(raw, value, unit)]
+    assert to_wan(found[0].quantity) == wan
+
+
+@pytest.mark.parametrize("text", ["数百万元的资金", "第一百元", "十五元/人", "二〇二三年度", "统一标准"])
+def test_chinese_words_that_are_no_figure(text):
+    assert find_quantities(text) == []
+
+
+def test_an_unplaced_chinese_amount_goes_to_the_residue(tmp_path):
+    import evalkit
+
+    path = tmp_path / "r.txt"
+    path.write_text("某县医疗保障局2023年度部门整体支出绩效自评报告\n另有一笔资金约一百二十万元用于宣传。\n", encoding="utf-8")
+    report = evalkit.read_report(path)
+    assert report.residue["line"].tolist() == [2]
+    assert "一百二十万元" in report.residue["text"].iloc[0]
+
+
+def test_a_chinese_comma_between_digit_groups_in_a_sentence_makes_no_amount():
+    # '1，234万元': 1 234万元 or the numbers 1 and 234万元? Neither is sure: no amount at all.
+    found = find_quantities("项目支出1，234万元")
+    assert [f.quantity.raw for f in found] == ["1", "234万元"]
+    assert [to_wan(f.quantity) for f in found] == [None, None]
+    # a list of figures with a Chinese comma keeps its amounts
+    assert [to_wan(f.quantity) for f in find_quantities("分别为12万元，34万元")] == [12.0, 34.0]

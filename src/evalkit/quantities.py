@@ -20,6 +20,8 @@ __all__ = [
     "find_quantities",
     "fold",
     "found_quantities",
+    "has_chinese_quantity",
+    "chinese_number",
     "is_missing",
     "parse_number",
     "parse_quantity",
@@ -289,8 +291,98 @@ def found_quantities(text: str) -> tuple[Found, ...]:
     return _find_quantities(text)
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_LARGE = {"万": 10_000, "亿": 100_000_000}
+_CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+#: An amount, head count or percentage written in Chinese numerals: '一百二十万元', '三点五亿元',
+#: '四十三万人', '百分之九十五'. The numeral must hold a digit word (not '百万元' alone) and not
+#: follow 数/几/上/近 ('数百万元' is no figure).
+CHINESE_QUANTITY = re.compile(
+    rf"(?<![数几上近第{_CN_CHARS}])(?P<num>[{_CN_CHARS}]*[零〇一二两三四五六七八九][{_CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?)"
+    r"(?P<unit>万元|亿元|千元|元|万人)(?![/每])"
+    rf"|百分之(?P<pct>[{_CN_CHARS}]*[零〇一二两三四五六七八九十][{_CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?)"
+)
+
+
+def chinese_number(text: str) -> Decimal | None:
+    """The value of a number written in Chinese numerals, exactly; None when it is not one.
+
+    Examples
+    --------
+    >>> [str(chinese_number(t)) for t in ("一百二十", "三点五", "十五", "一万零五百", "两亿三千万", "二〇二三")]
+    ['120', '3.5', '15', '10500', '230000000', '2023']
+    >>> chinese_number("百百") is None
+    True
+    """
+    whole, _, fraction = text.partition("点")
+    if fraction and any(ch not in _CN_DIGITS for ch in fraction):
+        return None
+    if whole and all(ch in _CN_DIGITS for ch in whole) and len(whole) > 1:  # 二〇二三: digit by digit
+        value = Decimal("".join(str(_CN_DIGITS[ch]) for ch in whole))
+    else:
+        value = _cn_whole(whole)
+        if value is None:
+            return None
+    if fraction:
+        value += Decimal("0." + "".join(str(_CN_DIGITS[ch]) for ch in fraction))
+    return value
+
+
+def _cn_whole(text: str) -> Decimal | None:
+    total, section, digit = 0, 0, None
+    last_large = last_small = None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if digit is not None and _CN_DIGITS[ch] != 0 and digit != 0:
+                return None  # two digits in a row ('一二') outside digit-by-digit years
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            if last_small is not None and _CN_SMALL[ch] >= last_small:
+                return None  # '百百', '十百': not a number
+            section += (1 if digit is None else digit) * _CN_SMALL[ch]
+            digit, last_small = None, _CN_SMALL[ch]
+        elif ch in _CN_LARGE:
+            if last_large is not None and _CN_LARGE[ch] >= last_large:
+                return None
+            total += (section + (digit or 0)) * _CN_LARGE[ch]
+            section, digit, last_large, last_small = 0, None, _CN_LARGE[ch], None
+        else:
+            return None
+    return Decimal(total + section + (digit or 0))
+
+
+def _chinese_found(text: str, folded: str) -> list[Found]:
+    found = []
+    for m in CHINESE_QUANTITY.finditer(folded):
+        if m.group("pct") is not None:
+            value, unit = chinese_number(m.group("pct")), "%"
+        else:
+            value, unit = chinese_number(m.group("num")), m.group("unit")
+        if value is None:
+            continue
+        digits = format(value.normalize(), "f")
+        found.append(Found(m.start(), m.end(), Quantity(text[m.start():m.end()], float(value), unit, text_value=digits)))
+    return found
+
+
+def has_chinese_quantity(text: str) -> bool:
+    """True when a line holds an amount or percentage in Chinese numerals ('一百二十万元')."""
+    return CHINESE_QUANTITY.search(text) is not None
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _find_quantities(text: str) -> tuple[Found, ...]:
+    found = _find_arabic(text)
+    if ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text):
+        chinese = _chinese_found(text, fold(text))
+        if chinese:
+            found = tuple(sorted(found + tuple(chinese), key=lambda f: f.start))
+    return found
+
+
+def _find_arabic(text: str) -> tuple[Found, ...]:
     folded = fold(text)
     found = []
     for m in _find_re().finditer(folded):
@@ -321,7 +413,28 @@ def _find_quantities(text: str) -> tuple[Found, ...]:
         else:
             q = Quantity(text[start:end], float(num.replace(",", "")), unit, text_value=num)
         found.append(Found(start, end, q))
+    if "，" in folded and len(found) > 1:
+        found = _unsure_groups(folded, found)
     return tuple(found)
+
+
+_GROUP_HEAD = re.compile(r"\d{1,3}")
+_GROUP_TAIL = re.compile(r"\d{3}(?:\.\d+)?")
+
+
+def _unsure_groups(folded: str, found: list[Found]) -> list[Found]:
+    """'1，234万元' in a sentence: a thousands separator or a list of two numbers? Neither
+    reading is sure, so neither number keeps its unit (no amount is made of them; they go to
+    the residue). In a table cell :func:`cell_separators` has joined the groups already."""
+    out = list(found)
+    for i in range(1, len(out)):
+        before, this = out[i - 1], out[i]
+        if (before.end + 1 == this.start and folded[before.end] == "，"
+                and _GROUP_HEAD.fullmatch(before.quantity.text_value or "")
+                and _GROUP_TAIL.fullmatch(this.quantity.text_value or "")):
+            out[i - 1] = before._replace(quantity=before.quantity._replace(unit=None, kind=None))
+            out[i] = this._replace(quantity=this.quantity._replace(unit=None, kind=None))
+    return out
 
 
 def _continues_range(folded: str, previous: Found, start: int, num: str) -> bool:

@@ -14,7 +14,7 @@ from collections import Counter
 
 from evalkit import vocab
 from evalkit.extract.context import ReportContext, compact, ledger_keys, number_key
-from evalkit.quantities import cell_separators, fold, found_quantities
+from evalkit.quantities import cell_separators, fold, found_quantities, has_chinese_quantity
 
 __all__ = ["COVERAGE_COLUMNS", "RESIDUE_COLUMNS", "residue_and_coverage"]
 
@@ -85,7 +85,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     ]
     cov = dict.fromkeys(COVERAGE_COLUMNS[1:7], 0)
     for no, raw in enumerate(doc.lines, start=1):
-        if _DIGIT.search(raw) is None:
+        if _DIGIT.search(raw) is None and not has_chinese_quantity(raw):
             continue  # no number on the line (most of them)
         stripped = raw.strip("\t").strip()
         if no in table_lines:
