@@ -54,8 +54,6 @@ GENUINE = {
 }
 # findings on these tables that are not contradictions of the report (see docs/validation.md)
 FALSE_ALARMS = {
-    # 000 L338 资助参保 5975 (all groups) vs L340 3546 (城乡居民医保 only): two groups (提示)
-    ("000", "enrollment-conflict", "5975", "3546"),
     # 002 L156-178 is the 财政拨款 part of 基本支出 only; the tables have no funding-source column
     ("002", "amount-conflict", "363.47", "301.92"),
     ("002", "amount-conflict", "175.12", "177.36"),

@@ -54,7 +54,7 @@ def test_parts_across_lines_and_units_in_yuan():
 
 @pytest.mark.parametrize("sentence,expected", [
     ("全县基本医疗保险参保43.01万人，其中：职工医保3.58万人。", [("合计", 430100), ("职工医保", 35800)]),
-    ("资助困难群众参加城乡居民医保3546人。", [("资助参保", 3546)]),
+    ("资助困难群众参加城乡居民医保3546人。", []),  # subsidised enrolment: a 医疗救助 service figure
     ("2023年参保46.98人。", [("合计", None)]),  # a head count with decimals and no 万: kept, flagged
 ])
 def test_enrollment(sentence, expected):
@@ -89,8 +89,8 @@ def test_department_totals_named_总计():
     rows = read("2023年部门收入总计1234.56万元，其中：财政拨款收入1200万元，其他收入34.56万元。"
                 "支出总计1234.56万元，其中：基本支出800万元（人员经费650万元，公用经费150万元），项目支出434.56万元。")
     assert pick(rows.budget, "item", "parent", "amount_wan") == [
-        ("收入合计", "", 1234.56), ("财政拨款收入", "", 1200.0), ("其他收入", "", 34.56),
-        ("支出合计", "", 1234.56), ("基本支出", "", 800.0),
+        ("收入总计", "", 1234.56), ("财政拨款收入", "", 1200.0), ("其他收入", "", 34.56),
+        ("支出总计", "", 1234.56), ("基本支出", "", 800.0),
         ("人员经费", "基本支出", 650.0), ("公用经费", "基本支出", 150.0), ("项目支出", "", 434.56)]
 
 
@@ -230,7 +230,7 @@ def test_budget_phrasings_of_other_provinces():
     # the 预算 of 一般公共预算 is a kind of budget, not a stage
     rows = read("2023年度部门收入总计1,256.78万元，其中一般公共预算财政拨款1200.50万元，其他收入56.28万元。")
     assert pick(rows.budget, "stage", "item", "amount_wan") == [
-        ("决算", "收入合计", 1256.78), ("决算", "财政拨款收入", 1200.5), ("决算", "其他收入", 56.28)]
+        ("决算", "收入总计", 1256.78), ("决算", "财政拨款收入", 1200.5), ("决算", "其他收入", 56.28)]
 
 
 def test_fund_and_enrollment_phrasings_of_other_provinces():
@@ -244,7 +244,8 @@ def test_fund_and_enrollment_phrasings_of_other_provinces():
     assert pick(rows.services, "topic", "value", "unit") == [
         ("异地就医", 48000.0, "人次"), ("异地就医", 15600.0, "万元"), ("异地就医", 9800.0, "万元")]
     rows = read("资助特困人员、低保对象等困难群众参加城乡居民医保4.5万人。基本医疗保险参保人数38.65万，参保率95.6%。")
-    assert pick(rows.enrollment, "scheme", "persons") == [("资助参保", 45000), ("合计", 386500)]
+    assert pick(rows.enrollment, "scheme", "persons") == [("合计", 386500)]
+    assert pick(rows.services, "topic", "measure", "value") == [("医疗救助", "资助参保人数", 45000.0)]
     # 万件 is ten thousand cases, not 万元
     rows = read("全年受理经办业务12.6万件，线上办理2.1万笔。")
     assert rows.budget == []

@@ -566,12 +566,12 @@ def test_folders_take_every_supported_format(tmp_path):
     (tmp_path / "b.html").write_text(make_html().replace("</body>", "<p>备注：网页版。</p></body>"),
                                      encoding="utf-8")
     (tmp_path / "c.txt").write_bytes(TXT.read_bytes() + "备注：另一份。\n".encode())
-    (tmp_path / "notes.md").write_text("# not a report", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("编号,名称\n1,甲\n", encoding="utf-8")
     corpus = evalkit.read_reports(tmp_path)
     assert sorted(corpus.reports["report_id"]) == ["a", "b", "c"]
     assert corpus.failures.empty
     assert corpus.indicators.groupby("report_id").size().to_dict() == {"a": 3, "b": 3, "c": 3}
-    assert corpus.skipped["path"].str.endswith("notes.md").tolist() == [True]
+    assert corpus.skipped["path"].str.endswith("notes.csv").tolist() == [True]
 
 
 def test_the_same_report_as_word_file_and_as_web_page_is_read_once(tmp_path):

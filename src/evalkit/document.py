@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import functools
 import hashlib
+import html
 import logging
 import re
 from dataclasses import dataclass, field
@@ -101,7 +102,7 @@ class Row:
 
 @dataclass
 class Table:
-    """A table rebuilt from consecutive lines; ``layout`` is 'cells' or 'tabs'."""
+    """A table rebuilt from consecutive lines; ``layout`` is 'cells', 'tabs' or 'pipes' (Markdown)."""
 
     rows: list[Row]
     layout: str
@@ -272,6 +273,8 @@ def clean_label(text: str) -> str:
 
 # ----------------------------------------------------------------- layout rebuild
 def _kind(line: str) -> str:
+    if _is_pipe_row(line):
+        return "pipe"
     if "\t" in line:
         rest = line.removeprefix("\t")
         if "\t" in rest or not line.startswith("\t"):
@@ -346,8 +349,172 @@ def _tab_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
     return Table(rows=rows, layout="tabs"), j
 
 
-def rebuild_blocks(lines: list[str]) -> list[Table | TextLine]:
+# ------------------------------------------------------------- Markdown and pipe tables
+#: A pipe that is not escaped with a backslash (``\|`` is a pipe inside a cell).
+_PIPE = re.compile(r"(?<!\\)\|")
+_SEPARATOR_CELL = re.compile(r"^:?-+:?$")
+_SEPARATOR_LINE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+_BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_MD_BOLD = re.compile(rf"(\*\*|__)([^*_\n]*[{_CJK}][^*_\n]*)\1")
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+_NUMBER_CELL = re.compile(r"^[-+]?[\d,.]+%?$")
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,5});")
+
+
+def _is_pipe_row(line: str) -> bool:
+    """A row of a pipe table: it starts with a pipe and has another one."""
+    s = line.strip()
+    return s.startswith("|") and len(_PIPE.findall(s)) >= 2
+
+
+def _md_inline(text: str) -> str:
+    """Markdown and HTML left in a piece of text: bold wrappers, comments, entities."""
+    if "<!--" in text:
+        text = _HTML_COMMENT.sub("", text)
+    if "**" in text or "__" in text:
+        text = _MD_BOLD.sub(r"\2", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return text
+
+
+def _md_text(line: str) -> str:
+    """A text line as a reader sees it: a Markdown heading or bold line as plain text, ``<br>`` a space.
+
+    Examples
+    --------
+    >>> _md_text("## 二、预算执行情况 ##"), _md_text("**部门整体支出绩效自评表**")
+    ('二、预算执行情况', '部门整体支出绩效自评表')
+    >>> _md_text("备注：1.含生育保险；<br>2.单位万元")
+    '备注：1.含生育保险； 2.单位万元'
+    """
+    m = _MD_HEADING.match(line)
+    text = m.group(1) if m else line
+    if "<" in text:
+        text = _BR_TAG.sub(" ", text)
+    return _md_inline(text).strip()
+
+
+def _pipe_cells(line: str) -> list[str]:
+    r"""The raw cells of a pipe row: outer pipes dropped, ``\|`` read as a pipe.
+
+    Examples
+    --------
+    >>> _pipe_cells("| 指标 | a \\| b ||")
+    [' 指标 ', ' a | b ', '']
+    """
+    s = line.strip().removeprefix("|")
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    return [c.replace("\\|", "|") for c in _PIPE.split(s)]
+
+
+def _is_separator(cells: list[str]) -> bool:
+    """The delimiter row under a header ('|---|:--:|')."""
+    stripped = [c.strip() for c in cells]
+    return any(stripped) and all(not c or _SEPARATOR_CELL.match(c) for c in stripped)
+
+
+def _pipe_cell_text(raw: str) -> str:
+    """A cell's text: the pieces between ``<br>`` joined as a wrapped cell is joined; a cell of
+    hyphens only ('---', a placeholder a converter wrote for a dash) is '—'."""
+    text = _join([_md_inline(piece) for piece in _BR_TAG.split(raw)])
+    return "—" if len(text) >= 2 and not text.strip("-") else text
+
+
+def _pipe_run(lines: list[str], kinds: list[str], i: int) -> tuple[list[Row], int]:
+    """The rows of consecutive pipe lines from ``i``: delimiter rows and empty rows dropped."""
+    rows: list[Row] = []
+    j = i
+    while j < len(lines) and kinds[j] == "pipe":
+        cells = _pipe_cells(lines[j])
+        if not _is_separator(cells):
+            row = Row([Cell(_pipe_cell_text(c), j + 1) for c in cells])
+            if not row.is_empty():
+                rows.append(row)
+        j += 1
+    return rows, j
+
+
+def _next_pipe_run(kinds: list[str], j: int, breaks: frozenset[int]) -> tuple[int, bool]:
+    """Where the next pipe run starts after blank lines (or -1), and whether a page break is between."""
+    crossed = False
+    while j < len(kinds) and kinds[j] == "blank":
+        crossed = crossed or j in breaks
+        j += 1
+    return (j if j < len(kinds) and kinds[j] == "pipe" else -1), crossed
+
+
+def _repeats_header(row: Row, rows: list[Row]) -> bool:
+    """A row of words only that is the same as a row above: a header printed again on a new page."""
+    texts = row.texts
+    if any(t and _NUMBER_CELL.match(t) for t in texts):
+        return False
+    return any(r.texts == texts for r in rows)
+
+
+def _pipe_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[int] = frozenset()
+                ) -> tuple[Table, int]:
+    """A Markdown pipe table, joined with its continuation after a page break.
+
+    The continuation is joined when it starts with a header row of the table (which is dropped), or
+    when a page break stands between the two and the first row has as many cells as the header.
+    Rows with fewer cells than the header are padded with empty cells on the right, as a
+    Markdown viewer shows them; an empty cell is "same as above", as a rowspan in a web page.
+    """
+    rows, j = _pipe_run(lines, kinds, i)
+    while rows:
+        k, crossed = _next_pipe_run(kinds, j, breaks)
+        if k < 0:
+            break
+        more, end = _pipe_run(lines, kinds, k)
+        if more and _repeats_header(more[0], rows):
+            more = more[1:]  # the header repeated on the next page
+        elif not (crossed and more and len(more[0].cells) == len(rows[0].cells)):
+            break
+        rows.extend(more)
+        j = end
+    width = len(rows[0].cells) if rows else 0
+    for row in rows:
+        if len(row.cells) < width:
+            row.cells.extend(Cell("", row.line) for _ in range(width - len(row.cells)))
+            row.refresh()
+    return Table(rows=rows, layout="pipes"), j
+
+
+def _mark_markdown(lines: list[str], kinds: list[str]) -> None:
+    """Kinds of the Markdown constructs the line-by-line kinds miss (in place).
+
+    A table whose rows do not start with a pipe ('a | b' over '---|---') is a pipe table, and
+    the lines of an HTML comment over several lines are blank.
+    """
+    n = len(lines)
+    i = 0
+    while i < n:
+        line = lines[i]
+        if kinds[i] == "text" and line.lstrip().startswith("<!--") and "-->" not in line:
+            while i < n and "-->" not in lines[i]:
+                kinds[i] = "blank"
+                i += 1
+            if i < n:
+                kinds[i] = "blank"
+        elif kinds[i] == "text" and i + 1 < n and _PIPE.search(line) and _SEPARATOR_LINE.match(lines[i + 1]):
+            while i < n and kinds[i] in ("text", "pipe") and _PIPE.search(lines[i]):
+                kinds[i] = "pipe"
+                i += 1
+            continue
+        i += 1
+
+
+def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> list[Table | TextLine]:
     """Rebuild tables and text lines from a report's lines.
+
+    Parameters
+    ----------
+    lines : list of str
+    breaks : frozenset of int, optional
+        0-based indexes of (blanked) lines where a page ended: a pipe table goes on across them.
 
     Examples
     --------
@@ -356,8 +523,12 @@ def rebuild_blocks(lines: list[str]) -> list[Table | TextLine]:
     ['TextLine', 'Table']
     >>> blocks[1].rows[1].texts
     ['产出指标', '>98%']
+    >>> blocks = rebuild_blocks(["# 自评表", "| 一级指标 | 得分 |", "|---|--:|", "| 产出指标<br>（50分） | 48 |"])
+    >>> blocks[0].text, [r.texts for r in blocks[1].rows]
+    ('自评表', [['一级指标', '得分'], ['产出指标（50分）', '48']])
     """
     kinds = [_kind(x) for x in lines]
+    _mark_markdown(lines, kinds)
     blocks: list[Table | TextLine] = []
     recent: list[TextLine] = []
     i = 0
@@ -368,10 +539,14 @@ def rebuild_blocks(lines: list[str]) -> list[Table | TextLine]:
             table, i = _cell_table(lines, kinds, i)
         elif k == "row":
             table, i = _tab_table(lines, kinds, i)
+        elif k == "pipe":
+            table, i = _pipe_table(lines, kinds, i, breaks)
         elif k == "text":
-            tl = TextLine(i + 1, lines[i].strip())
-            blocks.append(tl)
-            recent = (recent + [tl])[-3:]
+            text = _md_text(lines[i])
+            if text:
+                tl = TextLine(i + 1, text)
+                blocks.append(tl)
+                recent = (recent + [tl])[-3:]
             i += 1
             continue
         else:
@@ -404,8 +579,13 @@ def document_from_lines(lines: list[str], report_id: str, source_file: str = "",
 
 
 def document_from_text(text: str, report_id: str, source_file: str = "", sha256: str = "",
-                       encoding: str = "utf-8") -> Document:
+                       encoding: str = "utf-8", markdown: bool = False) -> Document:
     """Build a :class:`Document` from already decoded text.
+
+    The damage of PDF text extraction is repaired first (:func:`evalkit.readers.textfix.repair_lines`):
+    page numbers and running headers become blank lines, a hard-wrapped sentence is written on
+    the line where it starts, so ``lines`` has as many lines as the text, each where it was.
+    ``markdown``: the text is Markdown, whose consecutive lines are one paragraph.
 
     Examples
     --------
@@ -417,8 +597,11 @@ def document_from_text(text: str, report_id: str, source_file: str = "", sha256:
     lines = re.split(r"\r\n|\r|\n", text)
     if lines and lines[-1] == "":
         lines.pop()
-    return Document(report_id=report_id, source_file=source_file, sha256=sha256, lines=lines,
-                    blocks=rebuild_blocks(lines), encoding=encoding)
+    from evalkit.readers.textfix import repair_lines  # (the readers package imports this module)
+
+    fixed = repair_lines(lines, markdown)
+    return Document(report_id=report_id, source_file=source_file, sha256=sha256, lines=fixed.lines,
+                    blocks=rebuild_blocks(fixed.lines, fixed.breaks), encoding=encoding)
 
 
 def report_id_for(path: Path) -> str:
@@ -491,7 +674,8 @@ def load_document(path: str | Path, report_id: str | None = None) -> Document:
         raise ReportReadError(f"{p}: 文件只有空白，没有内容")
     sha = hashlib.sha256(data).hexdigest()
     log.debug("read %s (%s, %d bytes)", p, enc, len(data))
-    doc = document_from_text(text, report_id or report_id_for(p), p.name, sha, enc)
+    markdown = p.suffix.lower() in (".md", ".markdown")
+    doc = document_from_text(text, report_id or report_id_for(p), p.name, sha, enc, markdown)
     if cut:
         last = len(doc.lines)
         doc.problems.append((last, doc.lines[-1].strip()[-30:] if doc.lines else "",

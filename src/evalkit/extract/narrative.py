@@ -56,6 +56,7 @@ _DELIMS = "，,；;：:、。！？="
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
 _NEW_ITEM = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)")
 _PROCUREMENT_KINDS = ("货物", "工程", "服务")
+_TOTALS = ("收入合计", "支出合计", "收入总计", "支出总计")  # totals are never parents
 _READ_KINDS = frozenset({"money", "persons", "percent", "count", None})  # the kinds of number sentences give tables
 _SERVICE_KINDS = ("money", "persons", "count")
 # '可选择2家及以上定点医疗机构', '每个街道至少有1家': a rule or an aim, not a result
@@ -100,6 +101,36 @@ def _names(kind: str, text: str) -> bool:
     return _words_re(kind).search(text) is not None
 
 
+# Subsidised enrolment (资助参保) is a part of a scheme's insured, counted by 医疗救助: a service figure.
+_SUBSIDY_TOPIC = "医疗救助"
+_SUBSIDY_MEASURE = "资助参保人数"
+
+
+@functools.cache
+def _joined_scheme() -> re.Pattern[str]:
+    """'参加基本医疗保险412.36万人': joining a scheme is enrolment."""
+    return re.compile(rf"参加(?:{vocab.alternation('schemes').pattern})")
+
+
+def _approximate(window: str) -> bool:
+    """'服务参保群众约46万人': a population given roughly is no head count."""
+    return compact(window).endswith(_words("approximate"))
+
+
+@functools.cache
+def _insurance_re() -> re.Pattern[str]:
+    words = sorted(set(_words("other_insurance")) | set(vocab.synonyms("schemes", "scheme")), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _other_insurance(sentence: str) -> bool:
+    """True when the last insurance a sentence names before a figure is not a medical one
+    ('企业职工基本养老保险参保人数', '工伤保险基金收入'): pension, unemployment and work-injury
+    figures of a social-insurance centre are no enrolment and no fund of medical insurance."""
+    m = _last(_insurance_re(), compact(sentence))
+    return m is not None and m.group(0) in _words("other_insurance")
+
+
 @functools.cache
 def _flow_only_re() -> re.Pattern[str]:
     """A window that names only a flow ('支出', '总支出', '当年结余', '历年累计结余', '基金支出',
@@ -108,6 +139,32 @@ def _flow_only_re() -> re.Pattern[str]:
     return re.compile(rf"(?:其中[:：]?)?(?:医保)?(?:基金)?(?:全年|当年|当期|本年|历年|年末)?总?(?:{flows})(?:总额|合计|总计)?")
 
 
+# '2021年，全市…', '截至2023年底，…', '（一）参保情况。2023年末…': the year a sentence is about
+_SENTENCE_YEAR = re.compile(r"\s*(?:截至|截止到|截止|到|至|在)?\s*((?:19|20)\d{2})\s*年(?:度|末|底)?(?![\d])")
+
+
+def _paragraph_year(text: str) -> int | None:
+    """The year the first sentence of a paragraph opens with, after its heading."""
+    head = re.sub(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*", "", text, count=1)
+    head = re.sub(r"^[^。，,]{0,12}。", "", head)  # '（一）参保情况。'
+    m = _SENTENCE_YEAR.match(head)
+    return int(m.group(1)) if m else None
+
+
+_SUBJECT_CODE = re.compile(r"[（(]\s*[类款项]\s*[)）]")  # '社会保障和就业支出（类）…（项）'
+_SPENT = re.compile(r"(?:完成|执行|使用)了?预算(?:资金)?")  # '共完成预算资金89.97万元': money spent
+_THREE_PUBLIC_SUBSTITUTES = ("财政拨款支出", "财政拨款收入", "支出合计")
+_TARGET_BEFORE = re.compile(r"(?:[<>≤≥＜＞≦≧]=?|不低于|不少于|不超过|不高于|至少|力争|目标值?|计划)\s*$")
+
+
+def _is_target(folded: str, start: int) -> bool:
+    """'≥50000人次', '目标≥98%', '不低于50万元': a target written before a figure, never an actual."""
+    return bool(_TARGET_BEFORE.search(folded[max(0, start - 4): start]))
+
+
+_BOTH_TOTALS = re.compile(r"收入?[、和及与]支出?总计")  # '收、支总计均为': 收入总计 and 支出总计
+_ALL_OF = re.compile(r"^\s*[，,]\s*(?:全部|均)为([^，。；,;、]{2,20}?)(?:[，。；,;]|$)")
+_INCLUDES = re.compile(r"[（(]\s*(?:含|包括|包含)[^）)]{0,16}[）)]")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:度)?(?![初末底])")
 
 
@@ -117,6 +174,7 @@ def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
     whether it has a fund word, whether it names only a flow."""
     for org in _words("organisation"):
         window = window.replace(org, "")
+    window = _INCLUDES.sub("", window)  # '职工医保基金（含生育保险）收入': the fund of 职工医保
     m = _last(vocab.alternation("schemes"), window)
     has_fund_word = _names("fund", window)
     return window, m, has_fund_word, bool(_flow_only_re().fullmatch(compact(window)))
@@ -150,6 +208,10 @@ class _LineState:
     new_sentence: bool = False
     last_item: str | None = None
     fund_scheme: str | None = None  # the scheme of the last fund figure of the line ('…收入2.5亿元，支出…')
+    last_fund: tuple[str, str] | None = None  # (scheme, flow) of the last fund figure
+    subject_line: bool = False  # the sentence is about a budget subject ('…（类）…（款）…（项）')
+    funding: str | None = None  # the funding the sentence's figures count ('一般公共预算财政拨款基本支出')
+    fund_parts_of: tuple[str, str] | None = None  # (scheme, flow) whose parts follow ('其中：')
     sentence_fund_scheme: str | None = None  # the scheme of the first fund figure of the sentence
     rate_base: str | None = None  # the name of the last rate named ('报销比例职工医保85%、居民医保70%')
     other_project: bool = False  # the sentence is about a project other than the scope
@@ -168,6 +230,12 @@ class _Reader:
         self._staff_unit: str | None = None  # the unit of the department the head counts are about
         self.heading_topic: str | None = None  # the service topic the current section heading names
         self._sentence_start = 0  # where the sentence of the number being read starts
+        self._current: Found | None = None  # the figure being read
+        self._took = False  # whether the figure being read was placed
+        self._segment = ""  # the words since the number before
+        self._after_clause = ""  # the words after the number being read
+        self._last_year: int | None = None  # the year the last paragraph that named one opened with
+        self._paragraph_year: int | None = None  # the year the paragraph opens with
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -175,13 +243,31 @@ class _Reader:
         rec.update(kw)
         return rec
 
+    def _place(self, line: int, number: str | None) -> None:
+        """Record a number as placed (and whether it is the figure being read)."""
+        f = self._current
+        if f is not None and number == f.quantity.text_value:
+            self._took = True
+        self.ctx.place(line, number)
+
     def _year_at(self, f: Found) -> int | None:
-        """The year a figure is for: the last 'YYYY年' of its clause, or the fiscal year."""
+        """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
+        opens with ('2021年，全市…', '截至2023年底，…'), else the fiscal year; a report whose
+        year is unknown takes the year the paragraph opened with."""
         m = _last(_YEAR, _window(self._folded, f.start, keep_year=True))
-        return int(m.group(1)) if m else self.fiscal_year
+        if m:
+            return int(m.group(1))
+        m = _SENTENCE_YEAR.match(self._folded, self._sentence_start)
+        if m:
+            return int(m.group(1))
+        return self.fiscal_year or self._paragraph_year or self._last_year  # (a report of unknown year)
 
     # -------------------------------------------------------------------- lines
     def read_line(self, line: int, text: str) -> None:
+        """Read the figures of one line of text (a paragraph)."""
+        self._current = None
+        self._paragraph_year = _paragraph_year(fold(text))
+        self._last_year = self._paragraph_year or self._last_year
         folded = fold(text)
         if _NEW_ITEM.match(folded):
             self.outer = ""
@@ -200,6 +286,7 @@ class _Reader:
         for f in found:
             if f.quantity.kind == "time":
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
+            self._current = f
             segment = folded[prev_end : f.start]
             cut = max(segment.rfind("。"), segment.rfind("！"), segment.rfind("？"))  # a sentence ends
             state.new_sentence = cut >= 0
@@ -217,11 +304,14 @@ class _Reader:
             sentence = folded[sentence_start : f.start]
             self._sentence_start = sentence_start
             self._flow_from(segment, state)
+            self._segment = segment
             if f.quantity.unit == "万" and _PERSONS_LABEL.search(window):
                 q = f.quantity  # '参保人数38.65万': 万 of persons, not of yuan
                 f = Found(f.start, f.end, Quantity(q.raw, q.value, "万人", q.op, q.low, q.high, q.text_value))
             kind = f.quantity.kind
+            self._took = False
             self._after = folded[f.end: f.end + 10]
+            self._after_clause = folded[f.end: f.end + 40]
             key = (line, folded_number_key(f.quantity.text_value or ""))
             placed_before = self.ctx.placed[key]
             if placed_before > mine[key] and f.quantity.text_value:
@@ -238,7 +328,7 @@ class _Reader:
                 self._rate(line, f, window, segment, state)
             elif kind == "percent" and not re.search(r"[<>≤≥＜＞=×*xX]\s*$", folded[max(0, f.start - 2): f.start]):
                 self._rate(line, f, window, segment, state)  # not a threshold such as '＜95%'
-            if kind in _SERVICE_KINDS and f.quantity.text_value and self.ctx.placed[key] == placed_before \
+            if kind in _SERVICE_KINDS and f.quantity.text_value and not self._took \
                     and placed_before <= mine[key]:  # (more placed than this reader did: a table took it)
                 self._service(line, f, window, folded)
             mine[key] += self.ctx.placed[key] - placed_before
@@ -259,17 +349,18 @@ class _Reader:
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
         subsidised = (_names("subsidy", window) or _names("subsidy", sentence)) and (
             "参保" in window or "参加" in window or vocab.alternation("schemes").search(window))
-        if not subsidised and not _names("enrollment", sentence):
+        if not subsidised and not _names("enrollment", sentence) and not _joined_scheme().search(window):
             self._staff(line, f, window, self._after)
             return
         if not subsidised and _names("enrollment_exclude", window):
-            return
-        if _names("change", window):
+            return  # '计划参保的29640名': a target; '备案', '享受': not the insured
+        if _names("change", window) or _approximate(window) or _other_insurance(sentence):
+            return  # a change, '约46万人', '养老保险参保人数': not the insured population of a medical scheme
+        if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
+            self._subsidised(line, f)
             return
         m = _last(vocab.alternation("schemes"), window)
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
-        if subsidised:
-            scheme = "资助参保"  # subsidised enrolment: a subset of a scheme, not a scheme total
         q = f.quantity
         persons = to_persons(q)
         note = None
@@ -279,7 +370,17 @@ class _Reader:
             self._rec(line, year=self._year_at(f), scheme=scheme, persons=persons,
                       raw=q.raw.strip(), note=note)
         )
-        self.ctx.place(line, q.text_value)
+        self._place(line, q.text_value)
+
+    def _subsidised(self, line: int, f: Found) -> None:
+        """Subsidised enrolment ('资助参保5975人') is no enrollment row: a service figure of 医疗救助."""
+        q = f.quantity
+        persons = to_persons(q)
+        if persons is None:
+            return
+        self.rows.services.append(self._rec(line, year=self._year_at(f), topic=_SUBSIDY_TOPIC, measure=_SUBSIDY_MEASURE,
+                                            value=float(persons), unit="人", raw=q.raw.strip()))
+        self._place(line, q.text_value)
 
     def _staff(self, line: int, f: Found, window: str, after: str = "") -> None:
         hit = staff_category(re.sub(r"[（(]$", "", window))
@@ -294,7 +395,7 @@ class _Reader:
             self._staff_unit = staff_unit(head)  # a unit named before the category holds until the next one
         self.rows.staff.append(self._rec(line, org_unit=self._staff_unit, category=hit[0], category_raw=hit[1],
                                          persons=to_persons(q), raw=q.raw.strip()))
-        self.ctx.place(line, q.text_value)
+        self._place(line, q.text_value)
 
     def _asset(self, line: int, f: Found, window: str) -> bool:
         hit = asset_item(window)
@@ -303,32 +404,31 @@ class _Reader:
         q = f.quantity
         self.rows.assets.append(self._rec(line, item=hit[0], item_raw=hit[1], amount_wan=to_wan(q),
                                           raw=q.raw.strip()))
-        self.ctx.place(line, q.text_value)
+        self._place(line, q.text_value)
         return True
 
     # ------------------------------------------------------------------ funds
     def _fund(self, line: int, f: Found, window: str, state: _LineState) -> bool:
         window, m, has_fund_word, flow_only = _fund_words(window)
-        if not m and not has_fund_word and not (flow_only and state.fund_scheme):
+        in_fund = bool(m) or has_fund_word or bool(flow_only and state.fund_scheme)
+        if (_names("fund_part", window) or _names("fund_transfer", window)) and (in_fund or state.fund_scheme):
+            return True  # '利息收入612万元', '含市级统筹下拨资金…': a part of a flow, no flow of its own
+        if (in_fund or flow_only) and _other_insurance(self._folded[self._sentence_start: f.start]):
+            return True  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
+        if not in_fund or _names("fund_exclude", window):
             return False
-        if _names("fund_exclude", window):
-            return False
+        if _names("other_government", window):
+            return True  # '争取中央和市级医疗救助补助资金': another government's money, no flow of the fund
         if _names("change", window):
             return True  # a change, not an amount: the ignore rule 'change' accounts for it
         item = budget_item(window)
-        generic = item is not None and item[0] in ("收入合计", "支出合计")  # '基金总支出' is the fund's
+        generic = item is not None and item[0] in _TOTALS  # '基金总支出' is the fund's
         if item and not m and not (flow_only and state.fund_scheme) and not (generic and has_fund_word):
             return False
-        if m:
-            scheme = vocab.synonyms("schemes", "scheme")[m.group(0)]
-        elif flow_only and has_fund_word and state.sentence_fund_scheme:
-            scheme = state.sentence_fund_scheme  # '居民医保基金收入X万元，…；基金支出Z万元': the fund of the sentence
-        elif flow_only and state.fund_scheme and not has_fund_word:
-            scheme = state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
-        else:
-            scheme = "合计"
-        if scheme == "合计" and topic_within(topic_words(self._folded), (self._sentence_start, f.start)) \
-                not in (None, "医疗救助"):
+        scheme = self._fund_scheme(m, flow_only, has_fund_word, state)
+        if scheme == "合计" and (topic_within(topic_words(self._folded), (self._sentence_start, f.start))
+                                 not in (None, "医疗救助")
+                                 or _names("service_payment", self._folded[self._sentence_start: f.start])):
             return False  # '…异地就医直接结算4.8万人次，基金支付0.98亿元': a part, a service figure
         fm = _last(vocab.alternation("fund_flows"), window)
         flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else state.flow
@@ -336,21 +436,71 @@ class _Reader:
             flow = "支出"
         if flow is None:
             return False
+        if self._is_fund_part(state, scheme, flow):
+            return True  # '支出16437万元，其中：基本医疗保险待遇支出16059万元': a part of the flow
         q = f.quantity
+        amount, note = to_wan(q), None
+        if fm and _names("deficit", fm.group(0)) and amount is not None:
+            amount, note = -amount, "赤字（缺口）：记为负的结余"  # '当期赤字363万元' → −363
         state.fund_scheme = scheme
         state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
+        state.last_fund = (scheme, flow)
         self.rows.funds.append(
             self._rec(line, year=self._year_at(f), scheme=scheme, flow=flow,
-                      amount_wan=to_wan(q), raw=q.raw.strip(), note=None)
+                      amount_wan=amount, raw=q.raw.strip(), note=note)
         )
-        self.ctx.place(line, q.text_value)
+        self._place(line, q.text_value)
         return True
 
+    def _fund_scheme(self, m: re.Match[str] | None, flow_only: bool, has_fund_word: bool,
+                     state: _LineState) -> str:
+        """The scheme of a fund figure: the scheme its words name, else the fund of the sentence
+        or the fund just named."""
+        scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else None
+        if scheme == "合计" and state.fund_parts_of and state.sentence_fund_scheme:
+            return state.sentence_fund_scheme  # '…，其中：基本医疗保险待遇支出': the fund of the sentence
+        if scheme:
+            return scheme
+        if flow_only and has_fund_word and state.sentence_fund_scheme:
+            return state.sentence_fund_scheme  # '居民医保基金收入X万元，…；基金支出Z万元': the fund of the sentence
+        if flow_only and state.fund_scheme and not has_fund_word:
+            return state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
+        return "合计"
+
+    def _is_fund_part(self, state: _LineState, scheme: str, flow: str) -> bool:
+        """True for the figure of a breakdown ('其中：') that names the same fund and flow as
+        the figure it breaks down."""
+        if state.new_sentence:
+            state.fund_parts_of = None
+        if "其中" in self._segment and state.last_fund and not state.new_sentence:
+            state.fund_parts_of = state.last_fund
+        return state.fund_parts_of == (scheme, flow)
+
     # ----------------------------------------------------------------- budget
+    def _not_budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> bool:
+        """True for a money figure of a sentence that is no figure of the scope's budget: a
+        change, a budget subject's line ('社会保障和就业支出（类）…（项）年初预算为86.40万元'), a part
+        of the department ('其中局本级收入总计…'), a target ('≥50万元'), another government's
+        money ('中央补助资金3.86亿元')."""
+        if state.new_sentence:
+            state.subject_line = False
+        if _SUBJECT_CODE.search(segment):
+            state.subject_line = True
+        sentence = self._folded[self._sentence_start: f.start]
+        return bool(
+            _names("change", window) or state.subject_line or _names("part_scope", sentence)
+            or _is_target(self._folded, f.start)
+            or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and _names("other_government", window))
+        )
+
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
-        if _names("change", window):
-            return  # a change, not an amount: the ignore rule 'change' accounts for it
+        if self._not_budget(line, f, window, segment, state):
+            return  # (a change: the ignore rule 'change' accounts for it; the others stay in the residue)
+        if self._both_totals(line, f, state):
+            return
         st = stage_of(segment)
+        if _SPENT.search(compact(window)):
+            st = ("决算", _SPENT.search(compact(window)).group(0))  # '本项目共完成预算资金89.97万元': spent
         if st:
             explicit = st[1] not in ("预算",)
             if explicit or not state.stage_explicit:
@@ -370,8 +520,11 @@ class _Reader:
             return
         if hit is None and window_stage[1] == "全年":
             hit = budget_item(compact(window).replace("全年", "", 1), strict=True)  # '全年支出': 支出合计
-            if hit is None or hit[0] not in ("收入合计", "支出合计"):
+            if hit is None or hit[0] not in _TOTALS:
                 return  # '全年拨付定点医疗机构医保资金': a time word names no budget line
+            if state.top_item and state.top_item not in _TOTALS \
+                    and item_category(state.top_item) != "收入" and hit[0] == "支出合计":
+                hit = (state.top_item, compact(window))  # '“三公”经费年初预算12.60万元，全年支出9.84万元'
         if hit is None and _names("fund_exclude", window):
             return  # '全年共追回医保基金': the amount is recovered, not spent
         if self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start] \
@@ -379,7 +532,7 @@ class _Reader:
             return  # '2024年部门预算安排…' in a report on 2023: not this report's budget
         if hit is not None and is_stage_word(hit[1]) and state.top_item \
                 and item_category(state.top_item) != item_category(hit[0]) \
-                and not (hit[0] == "支出合计" and item_category(state.top_item) != "收入"):
+                and not (hit[0] in ("支出合计", "支出总计") and item_category(state.top_item) != "收入"):
             pass  # '决算支出' after an income figure is the expenditure total, not more income
             # (but '“三公”经费预算3.5万元，实际支出2.86万元': the actual of the item just named)
         elif hit is None or is_stage_word(hit[1]):
@@ -402,10 +555,13 @@ class _Reader:
         if hit is None:
             return
         item, raw = hit
+        if item in _THREE_PUBLIC_SUBSTITUTES and "三公" in window:
+            item = "三公经费"  # '“三公”经费财政拨款支出预算4.00万元': the 三公 figure, funded by 财政拨款
+        funding = self._funding(window, item, state)
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
         parent = ""
-        if item in ("收入合计", "支出合计"):
+        if item in _TOTALS:
             state.parts_of = None
         if state.parts_of and state.parts_of != item:
             parent = join_path(state.outer, state.parts_of)
@@ -415,14 +571,50 @@ class _Reader:
             parent = state.outer
             if state.sentence_top is None:
                 state.sentence_top = item
-        parent = clean_parent(parent, item)
+        parent = clean_parent("/".join(p for p in parent.split("/") if p and p not in _TOTALS), item)
         state.last_item = item
         q = f.quantity
         self.rows.budget.append(
             self._rec(line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=item,
-                      item_raw=raw, parent=parent, funding=None, amount_wan=to_wan(q))
+                      item_raw=raw, parent=parent, funding=funding, amount_wan=to_wan(q))
         )
-        self.ctx.place(line, q.text_value)
+        self._place(line, q.text_value)
+        self._all_of(line, f, item, state)
+
+    def _both_totals(self, line: int, f: Found, state: _LineState) -> bool:
+        """'2023年度收、支总计986.74万元', '收、支总计均为1,206.38万元': one figure, two totals."""
+        w = compact(re.split(r"[，,；;。：:]", self._folded[max(0, f.start - 40): f.start])[-1])  # ('、' goes on)
+        if not _BOTH_TOTALS.search(w) or "拨款" in w:
+            return False
+        for item in ("收入总计", "支出总计"):
+            self.rows.budget.append(self._rec(
+                line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=item,
+                item_raw=_BOTH_TOTALS.search(w).group(0), parent="", funding=None, amount_wan=to_wan(f.quantity)))
+        self._place(line, f.quantity.text_value)
+        return True
+
+    def _all_of(self, line: int, f: Found, item: str, state: _LineState) -> None:
+        """'本年收入合计952.30万元，全部为一般公共预算财政拨款收入': the total is all of one item,
+        which so has the same figure."""
+        m = _ALL_OF.match(self._after_clause)
+        hit = budget_item(m.group(1)) if m else None
+        if hit is None or hit[0] == item or item not in _TOTALS:
+            return
+        self.rows.budget.append(self._rec(
+            line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=hit[0], item_raw=hit[1],
+            parent="", funding=None, amount_wan=to_wan(f.quantity)))
+
+    @staticmethod
+    def _funding(window: str, item: str, state: _LineState) -> str | None:
+        """财政拨款 for the figures of a sentence that counts that funding only ('一般公共预算财政
+        拨款基本支出842.65万元，其中：人员经费…')."""
+        if state.new_sentence:
+            state.funding = None
+        if "三公" in window:
+            state.funding = None  # (“三公”经费 are 财政拨款 by definition: no need to say so)
+        elif "财政拨款" in window and not item.startswith("财政拨款"):
+            state.funding = "财政拨款"
+        return state.funding
 
     def _formulas(self, line: int, folded: str) -> list[tuple[int, int]]:
         """'政府采购执行率=（8.84/15）×100%=58.93%': actual, budget and the stated rate."""
@@ -437,7 +629,7 @@ class _Reader:
                     self.rows.budget.append(self._rec(
                         line, scope=self.ctx.scope_at(line), stage=stage, item=hit[0], item_raw=name,
                         parent=clean_parent("", hit[0]), funding=None, amount_wan=to_wan(q, "万元")))
-                    self.ctx.place(line, q.text_value)
+                    self._place(line, q.text_value)
             self.rows.rates.append(self._rec(line, scope=self.ctx.scope_at(line), name=name,
                                              value_pct=float(m.group("r")), raw=f"{m.group('r')}%"))
             self.ctx.place(line, m.group("r"))
@@ -482,7 +674,7 @@ class _Reader:
             return
         self.rows.services.append(self._rec(line, year=self._year_at(f), topic=topic, measure=measure,
                                             value=value, unit=unit, raw=q.raw.strip()))
-        self.ctx.place(line, q.text_value)
+        self._place(line, q.text_value)
 
     # ------------------------------------------------------------------ rates
     def _rate(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
@@ -509,10 +701,14 @@ class _Reader:
             self._rec(line, scope=self.ctx.scope_at(line), name=name, value_pct=q.value,
                       raw=q.raw.strip())
         )
-        self.ctx.place(line, q.text_value)
+        self._place(line, q.text_value)
 
 
 _HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*|[（(]?[一二三四五六七八九十]+[)）、]\s*)")
+
+
+def _is_heading(text: str) -> bool:
+    return bool(_HEADING.match(text)) and len(text) < 40 and not find_quantities(_HEADING.sub("", text))
 
 
 def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[TextLine] = ()) -> NarrativeRows:
@@ -521,11 +717,10 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
     lines = list(ctx.doc.text_lines) + list(extra)
     lines.sort(key=lambda tl: tl.line)
     for tl in lines:
-        if _HEADING.match(tl.text) and len(tl.text) < 40 and not find_quantities(_HEADING.sub("", tl.text)):
+        if _is_heading(tl.text):
             reader.ctx_topic = mentioned_item(_HEADING.sub("", tl.text))
             reader.heading_topic = service_topic(tl.text)
             reader.outer = ""
             continue
         reader.read_line(tl.line, tl.text)
     return reader.rows
-

@@ -1,4 +1,4 @@
-"""Readers of report files: .txt, .docx, .html/.htm and .pdf, chosen by content and extension.
+"""Readers of report files: .txt/.md, .docx, .html/.htm and .pdf, chosen by content and extension.
 
 Each reader renders its format into the lines and locators of a
 :class:`~evalkit.document.Document` (see :mod:`evalkit.readers._render`), so extraction works
@@ -8,6 +8,7 @@ unchanged on every format and ``source`` points to a paragraph, a table cell or 
 format    reader                                              locators
 ========  ==================================================  =====================
 .txt      :func:`evalkit.document.load_document`              the line number
+.md       :func:`evalkit.document.load_document`              the line number
 .docx     :func:`evalkit.readers.docx.read_docx`              段落12, 表2第3行第4列
 .html     :func:`evalkit.readers.html.read_html`              段落12, 表2第3行第4列
 .pdf      :func:`evalkit.readers.pdf.read_pdf`                第3页第5行, 第3页表1第2行第4列
@@ -31,10 +32,11 @@ __all__ = ["SUPPORTED_SUFFIXES", "detect_format", "load_any"]
 log = logging.getLogger(__name__)
 
 #: File name extensions read from folders by :func:`evalkit.read_reports`.
-SUPPORTED_SUFFIXES = (".txt", ".text", ".docx", ".html", ".htm", ".xhtml", ".shtml", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".docx", ".html", ".htm", ".xhtml", ".shtml", ".pdf")
 
-_SUPPORTED_TEXT = "支持 .txt、.docx、.html/.htm、.pdf"
+_SUPPORTED_TEXT = "支持 .txt、.md、.docx、.html/.htm、.pdf"
 _HEAD = 8192
+_TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", "")
 
 _IMAGES = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -58,7 +60,7 @@ def _looks_html(head: bytes) -> bool:
 
 
 def detect_format(path: str | Path) -> str:
-    """The format of a report file: 'txt', 'docx', 'html' or 'pdf', judged by content first.
+    """The format of a report file: 'txt' (also Markdown), 'docx', 'html' or 'pdf', judged by content first.
 
     Magic bytes win over the extension (a PDF named ``.txt`` is read as a PDF); the extension
     decides only for content without a signature (text, HTML fragments).
@@ -111,8 +113,8 @@ def detect_format(path: str | Path) -> str:
         return "html"
     if suffix in (".html", ".htm", ".xhtml", ".shtml"):
         return "html"
-    if suffix in (".txt", ".text", ""):
-        return "txt"
+    if suffix in _TEXT_SUFFIXES:
+        return "txt"  # Markdown is a text file: its pipe tables are a layout of the text reader
     if suffix in (".docx", ".pdf"):
         raise ReportReadError(f"{p}: 扩展名是 {suffix}，但内容不是 {suffix[1:].upper()} 文件"
                               "（文件可能已损坏，或只是改了扩展名）")
@@ -144,7 +146,7 @@ def load_any(path: str | Path, report_id: str | None = None) -> Document:
     Parameters
     ----------
     path : str or Path
-        A .txt (UTF-8, GB18030/GBK, UTF-16), .docx, .html/.htm or .pdf file with a text layer.
+        A .txt or .md (UTF-8, GB18030/GBK, UTF-16), .docx, .html/.htm or .pdf file with a text layer.
     report_id : str, optional
         Default: the file name without its extension.
 

@@ -1,0 +1,296 @@
+"""Repairs of the damage that PDF and Word text extraction does to a text report.
+
+Text copied out of a PDF (and some Word exports) has the page layout baked in:
+
+* page numbers on their own line ('—23—', '- 5 -', '第 3 页'), or glued in front of the next
+  heading (' 2 二、…'), and running headers repeated after each page number;
+* paragraphs hard-wrapped at the page width, so that a number is broken over two lines
+  ('412.' / '18 万元', '2,87' / '9.46'), a unit is cut from its number ('353.57万' / '元'), a word
+  or a label from its figure ('当期' / '结余 0.44 亿元').
+
+:func:`repair_lines` undoes this while keeping the line count, so that every line number still
+points into the file: page furniture becomes a blank line; a wrapped paragraph is re-cut at its
+sentence ends and each sentence is written on the line where it starts (the conventions' line
+of a figure in a sentence), the lines it continued onto left blank or holding the sentences
+that start on them. Lines are joined only where the join is certain: a number broken in a way no
+number is written ('412.', '2,87', '.55'), a unit or figure continuing a number without unit, or a
+line as wide as the page's text that does not end a sentence, followed by a line that is no
+heading, no 'label：' field and no table row.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+__all__ = ["Repair", "repair_lines"]
+
+log = logging.getLogger(__name__)
+
+_DASHES = r"\-—–－─_~·•"
+#: A page-number line: '—23—', '- 5 -', '第 3 页', '第3页 共12页', '共12页 第3页'.
+_PAGE_MARK = re.compile(
+    rf"^\s*(?:[{_DASHES}]+\s*\d{{1,4}}\s*[{_DASHES}]+"
+    r"|(?:共\s*\d{1,4}\s*页\s*[,，]?\s*)?第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?)\s*$"
+)
+#: A page number alone, indented as a PDF centres it (' 3'); only between blank lines.
+_LONE_NUMBER = re.compile(r"^\s+\d{1,3}\s*$")
+#: A page number glued in front of the heading that starts the next page (' 2 二、…').
+_GLUED_NUMBER = re.compile(r"^\s+\d{1,3}\s+(?=[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[)）])")
+#: A heading or list item: a new paragraph starts with it.
+_HEADING = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十]+[)）、．.]|[（(]\d{1,2}[)）]|\d{1,2}(?:\.\d{1,2})*[、．.](?!\d)"
+    r"|第[一二三四五六七八九十\d]+[章节部分条]|[①-⑳]|附件|附表|[•·●■◆▪-]\s)"
+)
+#: A field of a form written as a line ('评价机构：…'); '其中：' continues a sentence.
+_LABEL_LINE = re.compile(r"^\s*(?!其中)[\u4e00-\u9fff（）()、/]{2,12}\s*[:：]\s*\S")
+_SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
+_LINE_END = tuple("。！？；：!?;:")
+_UNIT = r"(?:万元|亿元|千元|元|万人次|人次|万人|万户|人|户|%|％|万|亿|个|项|家|名|份|次|分)"
+_UNIT_START = re.compile(rf"^{_UNIT}")
+_HEAD_NUMBER = re.compile(r"^\d+(?:,\d{3})*(?:\.\d+)?")
+_TAIL_NUMBER = re.compile(r"(?<![A-Za-z\d.,])\d[\d,]*\.?\d*$")
+_WELL_FORMED = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+#: Two words (or a word and an operator) separated by spaces, as the cells of a flattened row are.
+_CELL_GAP = re.compile(r"[\u3400-\u9fff）)%％]\s+(?=[\u3400-\u9fff（(≥≤＞＜>< ])")
+
+#: A page whose text is wrapped is at least this wide (display columns: a CJK character is 2).
+_MIN_PAGE_WIDTH = 60
+
+
+@dataclass
+class Repair:
+    """The repaired lines and where page breaks were (0-based indexes of blanked page furniture)."""
+
+    lines: list[str]
+    breaks: frozenset[int]
+    joined: int = 0  # wrapped lines joined into the line of their sentence
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _is_text(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and "\t" not in line and not s.startswith("|")
+
+
+# ---------------------------------------------------------------------------- page furniture
+def _page_marks(lines: list[str]) -> set[int]:
+    marks = set()
+    n = len(lines)
+    for i, line in enumerate(lines):
+        lone = _LONE_NUMBER.match(line) and (i == 0 or not lines[i - 1].strip()) \
+            and (i + 1 == n or not lines[i + 1].strip())
+        if lone or _PAGE_MARK.match(line):
+            marks.add(i)
+    return marks
+
+
+def _header_key(line: str) -> str:
+    """A line's words with its numbers masked; empty for a line of fewer than four Chinese characters."""
+    if len(_CJK.findall(line)) < 4:
+        return ""
+    return re.sub(r"\s+", "", re.sub(r"\d+", "#", line))
+
+
+def _running_lines(lines: list[str], marks: set[int]) -> set[int]:
+    """Lines next to a page number that are repeated in the document (running headers/footers)."""
+    counts = Counter(_header_key(x) for x in lines if _is_text(x))
+    found = set()
+    for m in marks:
+        for step in (1, -1):
+            k, seen = m + step, 0
+            while 0 <= k < len(lines) and seen < 2:
+                if lines[k].strip():
+                    seen += 1
+                    key = _header_key(lines[k])
+                    if key and k not in marks and _is_text(lines[k]) and counts[key] >= 2:
+                        found.add(k)
+                    break
+                k += step
+    return found
+
+
+def _drop_furniture(lines: list[str]) -> set[int]:
+    """Blank page numbers and running headers, cut page numbers glued to headings (in place)."""
+    marks = _page_marks(lines)
+    furniture = marks | _running_lines(lines, marks)
+    for i in furniture:
+        lines[i] = ""
+    for i, line in enumerate(lines):
+        m = _GLUED_NUMBER.match(line)
+        if m:
+            lines[i] = line[m.end():]
+            furniture.add(i)
+    return furniture
+
+
+# ------------------------------------------------------------------------------ joining
+def _number_join(a: str, b: str) -> bool:
+    """True when the end of ``a`` and the start of ``b`` are one number or a number and its unit.
+
+    Examples
+    --------
+    >>> _number_join("年中追加 412.", "18 万元"), _number_join("人员经费 2,87", "9.46 万元")
+    (True, True)
+    >>> _number_join("其他收入18.5", "0万元，占1.56%"), _number_join("项目支出 267.63", "万元，占")
+    (True, True)
+    >>> _number_join("合计 100", "86.5 86.50%"), _number_join("一级指标", "15")
+    (False, False)
+    """
+    tail = _TAIL_NUMBER.search(a)
+    if not tail:
+        return False
+    t = tail.group(0)
+    if b.startswith(".") and b[1:2].isdigit() and t[-1].isdigit():
+        return bool(_WELL_FORMED.match(t + "." + re.match(r"\d+", b[1:]).group(0)))  # '702' / '.55'
+    head = _HEAD_NUMBER.match(b)
+    if head is None:
+        return bool(t[-1].isdigit() and _UNIT_START.match(b) and _CJK.search(a))  # '267.63' / '万元'
+    joined = t + head.group(0)
+    if not _WELL_FORMED.match(joined):
+        return False
+    last_group = t.rsplit(",", 1)[-1] if "," in t else None
+    if t.endswith(".") or (last_group is not None and "." not in last_group and len(last_group) < 3):
+        return True  # '412.' or '2,87': no number is written so
+    # a whole number at the end of a sentence line, and a number with its unit at the start of the next
+    before = a[: tail.start()].rstrip()
+    return bool(before and _CJK.match(before[-1]) and re.match(rf"^{re.escape(head.group(0))}\s*{_UNIT}", b))
+
+
+def _table_like(text: str) -> bool:
+    """A row of a table flattened into a line: cells of words separated by spaces."""
+    return len(_CELL_GAP.findall(text)) >= 2
+
+
+def _prose_wrap(a: str, b: str, page_width: int) -> bool:
+    """True when ``a`` fills the page's line and ``b`` goes on with its sentence."""
+    a, b = a.strip(), b.strip()
+    full = page_width < 0 or (page_width > 0 and _width(a) >= page_width - max(6, page_width // 10))
+    return (
+        full
+        and not _table_like(a)
+        and not _table_like(b)
+        and not a.endswith(_LINE_END)
+        and not _HEADING.match(b)
+        and not _LABEL_LINE.match(b)
+        and _CJK.search(a) is not None
+    )
+
+
+def _page_width(lines: list[str]) -> int:
+    """The width of a wrapped page's text lines, or 0 when the text is not wrapped at a width."""
+    widths = sorted(
+        _width(lines[i].strip()) for i in range(len(lines) - 1)
+        if _is_text(lines[i]) and _is_text(lines[i + 1]) and not lines[i].rstrip().endswith(_LINE_END)
+    )
+    if len(widths) < 3:
+        return 0
+    width = widths[int(len(widths) * 0.8)]
+    full = sum(1 for w in widths if w >= width - max(6, width // 10))
+    return width if width >= _MIN_PAGE_WIDTH and full >= 3 else 0
+
+
+def _next_text(lines: list[str], i: int, breaks: set[int]) -> tuple[int, bool]:
+    """The next non-blank line after ``i`` and whether only page furniture stands between."""
+    j = i + 1
+    if j < len(lines) and lines[j].strip():
+        return j, True
+    crossed = False
+    while j < len(lines) and not lines[j].strip():
+        crossed = crossed or j in breaks
+        j += 1
+    return (j, crossed) if j < len(lines) else (-1, False)
+
+
+def _joiner(a: str, b: str) -> str:
+    if _number_join(a, b):
+        return ""
+    return " " if _ALNUM.match(a[-1]) and _ALNUM.match(b[0]) else ""
+
+
+def _chains(lines: list[str], breaks: set[int], markdown: bool = False) -> list[list[int]]:
+    """Runs of lines that are one wrapped paragraph (a run of one line is left out).
+
+    In Markdown, lines not separated by a blank line are one paragraph, whatever their width.
+    """
+    page_width = -1 if markdown else _page_width(lines)
+    chains: list[list[int]] = []
+    current: list[int] = []
+    for i, line in enumerate(lines):
+        if not _is_text(line):
+            continue
+        j, ok = _next_text(lines, i, breaks)
+        a = line.rstrip()
+        wraps = ok and j >= 0 and _is_text(lines[j]) and not _HEADING.match(lines[j]) and (
+            _number_join(a, lines[j]) or _prose_wrap(a, lines[j], page_width))
+        if not current or current[-1] != i:
+            current = [i]
+        if wraps:
+            current.append(j)
+            if len(current) == 2:
+                chains.append(current)
+    return chains
+
+
+def _reflow(lines: list[str], chain: list[int]) -> None:
+    """Write each sentence of a wrapped paragraph on the line where it starts (in place)."""
+    text, owner = "", []
+    for k, i in enumerate(chain):
+        piece = lines[i].strip() if k else lines[i].rstrip()
+        sep = _joiner(text, piece) if text else ""
+        text += sep + piece
+        owner.extend([i] * (len(sep) + len(piece)))
+    out = dict.fromkeys(chain, "")
+    start = 0
+    for m in list(_SENTENCE_END.finditer(text)) + [None]:
+        end = m.end() if m else len(text)
+        sentence = text[start:end]
+        if sentence.strip():
+            first = start + (len(sentence) - len(sentence.lstrip()))
+            line = owner[first]
+            out[line] += sentence if out[line] else sentence.lstrip()
+        start = end
+    for i in chain:
+        lines[i] = out[i]
+
+
+def repair_lines(lines: list[str], markdown: bool = False) -> Repair:
+    """Drop page furniture and join hard-wrapped lines, keeping the number of lines.
+
+    Parameters
+    ----------
+    lines : list of str
+        The lines of a text report as read from the file.
+    markdown : bool, default False
+        The text is Markdown: consecutive text lines are one paragraph (soft line breaks).
+
+    Returns
+    -------
+    Repair
+        The repaired lines (as many as given), the indexes of the page furniture blanked, and
+        how many lines were joined.
+
+    Examples
+    --------
+    >>> r = repair_lines(["全年实际支出 3,652.", "36 万元，预算执行率 98.75%。其中基本支出 3,104.25 万元。",
+    ...                   "", "— 3 —"])
+    >>> r.lines
+    ['全年实际支出 3,652.36 万元，预算执行率 98.75%。', '其中基本支出 3,104.25 万元。', '', '']
+    """
+    out = list(lines)
+    breaks = _drop_furniture(out)
+    chains = _chains(out, breaks, markdown)
+    for chain in chains:
+        _reflow(out, chain)
+    joined = sum(len(c) - 1 for c in chains)
+    if breaks or joined:
+        log.debug("text repaired: %d page lines dropped, %d wrapped lines joined", len(breaks), joined)
+    return Repair(out, frozenset(breaks), joined)
