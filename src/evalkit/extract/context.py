@@ -16,12 +16,19 @@ from evalkit import vocab
 from evalkit.document import Document, Row, Table, TextLine, clean_label
 from evalkit.quantities import Quantity, cell_separators, find_quantities, fold
 
-__all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit", "ledger_keys", "names_other_year"]
+__all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit", "ledger_keys", "names_other_year",
+           "project_name"]
 
 DEPARTMENT_SCOPE = "部门整体"
 
 _DIGIT = re.compile(r"\d")  # (any digit: full-width ones too)
-_PROJECT_LINE = re.compile(r"^\s*项目名称\s*[:：]?\s*(?P<name>\S.*?)\s*$")
+# '项目名称：…', '转移支付（项目）名称 …', '转移（项目）名称 …': the label of a project form's name field
+_PROJECT_LABEL = r"(?:[\u4e00-\u9fff]{0,4}[（(]?项目[）)]?名称|项目名称)"
+_PROJECT_LINE = re.compile(rf"^\s*{_PROJECT_LABEL}\s*[:：]?\s*(?P<name>[^\s:：].*?)\s*$")
+_PROJECT_CELL = re.compile(rf"^{_PROJECT_LABEL}[:：]?$")
+_CELL_MARK = re.compile(r"\s*\|\s*$")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
+_PROJECT_CODE = re.compile(r"^[0-9A-Za-z]{6,}\s*[-－—_]?\s*(?=[\u4e00-\u9fff])")  # '51112723R000000345678-'
 _CAPTION = re.compile(r"(^(附)?表\s*\d+)|(表\s*(?:[（(][^）)]{0,12}[)）])?\s*$)|(^(附)?表\s*[:：])")  # '…情况表（单位：万元）'
 
 
@@ -173,20 +180,45 @@ def names_other_year(text: str, fiscal_year: int) -> bool:
     return bool(years) and int(years[-1]) != fiscal_year
 
 
+def project_name(text: str) -> str:
+    """A project's name as a form prints it, without its code prefix.
+
+    Examples
+    --------
+    >>> project_name("51112723R000000345678-城乡居民医保征缴工作经费")
+    '城乡居民医保征缴工作经费'
+    """
+    return _PROJECT_CODE.sub("", clean_label(text))
+
+
+def _is_name_value(text: str) -> bool:
+    """A text that can be a project's name: words, not a number or another label."""
+    c = compact(text)
+    return len(c) >= 4 and _CJK_RUN.search(c) is not None and _PROJECT_CELL.match(c) is None
+
+
 def _find_projects(doc: Document):
-    for block in doc.blocks:
+    blocks = doc.blocks
+    for k, block in enumerate(blocks):
         if isinstance(block, TextLine):
+            if _PROJECT_CELL.match(_CELL_MARK.sub("", compact(block.text))):
+                # one cell per line (maybe ending in a cell mark '|'): the label alone, the name next
+                nxt = blocks[k + 1] if k + 1 < len(blocks) else None
+                name = _CELL_MARK.sub("", nxt.text) if isinstance(nxt, TextLine) else ""
+                if _is_name_value(name):
+                    yield block.line, project_name(name)
+                continue
             m = _PROJECT_LINE.match(block.text)
-            if m:
-                yield block.line, clean_label(m.group("name"))
+            if m and _is_name_value(m.group("name")):
+                yield block.line, project_name(m.group("name"))
         else:
             for row in block.rows:
                 texts = row.texts
-                if len(texts) > 4:
+                if sum(1 for t in texts if t) > 4:
                     continue  # a key-value row has a few cells; a wider row is a table header
                 for i, t in enumerate(texts[:-1]):
-                    if compact(t) == "项目名称" and texts[i + 1]:
-                        yield row.line, texts[i + 1]
+                    if _PROJECT_CELL.match(compact(t)) and texts[i + 1] and _is_name_value(texts[i + 1]):
+                        yield row.line, project_name(texts[i + 1])
 
 
 def _is_caption(text: str) -> bool:

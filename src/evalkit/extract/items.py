@@ -41,7 +41,7 @@ def item_parent(item: str) -> str:
 
 
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
-_EXACT_ONLY = frozenset({"合计", "收入", "支出", "结余", "小计"})
+_EXACT_ONLY = frozenset({"合计", "收入", "支出", "结余", "小计", "总额"})
 
 
 @functools.cache
@@ -76,6 +76,8 @@ def budget_item(label: str, strict: bool = False) -> tuple[str, str] | None:
     syn = vocab.synonyms("budget_items", "item")
     if text in syn:
         return syn[text], text
+    if text in vocab.synonyms("funding_sources", "source"):
+        return None  # '中央财政资金', '县级配套资金': a funding source, not an item
     if strict and len(text) > 12:
         return None
     for m in vocab.alternation("budget_items").finditer(text):
