@@ -14,7 +14,9 @@ import pytest
 
 from evalkit.regions import (
     Region,
+    lexical_region,
     load_admin_divisions,
+    province_named_with,
     resolve_region,
     resolve_region_from_texts,
 )
@@ -229,3 +231,50 @@ def _expected_reports() -> list[tuple[str, str, str, str]]:
 def test_departments_of_expected_tables(department, province, city, county):
     r = resolve_region(department)
     assert (r.province or "", r.city or "", r.county or "") == (province, city, county)
+
+
+# --- the lexical fallback (names the reference table lacks) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("随阳市曾安区医疗保障局", (None, "随阳市", "曾安区")),
+        ("梨城市梨川市医疗保障局", (None, "梨城市", "梨川市")),  # a X市 after a city: county-level
+        ("澄河市乐溪中心校", (None, "澄河市", None)),
+        ("重庆市云岭区医疗保障局", ("重庆市", "重庆市", "云岭区")),
+        ("宁夏回族自治区六盘川县医疗保障局", ("宁夏回族自治区", None, "六盘川县")),
+        ("青石县河口镇中心卫生院", (None, None, "青石县")),  # 镇 ends the reading
+        ("2023年度隆溪县医疗保障局部门整体支出", (None, None, "隆溪县")),
+        ("《澄州市统计年鉴—2024》", (None, "澄州市", None)),
+        ("县医疗保障局", (None, None, None)),
+        ("社区卫生服务中心", (None, None, None)),
+    ],
+)
+def test_lexical_region(text, expected):
+    r = lexical_region(text)
+    assert (r.province, r.city, r.county) == expected and r.code is None
+
+
+def test_level_words_are_no_places():
+    # '〔2018〕34号' with lost brackets, then 和县级: not the county 和县
+    assert resolve_region("中发〔201834和县级预算绩效管理办法") == Region()
+    assert resolve_region_from_texts(["隆溪县医疗保障局", "中发〔201834和县级预算绩效管理办法"]) == Region(
+        None, None, "隆溪县", None
+    )
+
+
+def test_reference_table_wins_when_it_knows_the_names_written():
+    assert resolve_region_from_texts(["临湘市医疗保障事务中心"]).city == "岳阳市"  # not 临湘市 as a city
+    # a county the body names below the city of a city-level department is dropped
+    r = resolve_region_from_texts(["孝感市医疗保障局", "孝感市孝南区"])
+    assert (r.province, r.city, r.county, r.code) == ("湖北省", "孝感市", None, "420900")
+
+
+def test_province_written_next_to_the_place():
+    region = Region(county="永澜县")
+    assert province_named_with(["技术支持：云南省永澜县融媒体中心"], region) == "云南省"
+    assert province_named_with(["广东省和永澜县"], region) == "广东省"
+    assert province_named_with(["云南省昆明市", "永澜县"], region) is None
+    r = resolve_region_from_texts(["港城市海湾区医疗保障局", "贯彻执行国家、广东省和港城市医疗保障政策"])
+    assert (r.province, r.city, r.county) == ("广东省", "港城市", "海湾区")

@@ -37,9 +37,11 @@ Region(province='湖北省', city='孝感市', county=None, code='420900')
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import importlib.resources
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -47,7 +49,15 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Region", "load_admin_divisions", "resolve_region", "resolve_region_from_texts"]
+__all__ = [
+    "Region",
+    "lexical_region",
+    "load_admin_divisions",
+    "place_tokens",
+    "province_named_with",
+    "resolve_region",
+    "resolve_region_from_texts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +67,9 @@ _LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
 _GENERIC_NAMES = frozenset({"城区", "郊区", "矿区", "东区", "西区", "中区", "南区", "北区"})
 # A short name or 2-character name may follow these characters (2023年临湘…, 关于和县…).
 _LEFT_BOUNDARY = frozenset("年度于与及在对")
+# A name ending in a level word is no place when one of these follows it: 县级, 市级, 区域 (…和县级预算).
+_RIGHT_BLOCK = frozenset("级域")
+_LEVEL_ENDINGS = ("县", "市", "区", "旗", "州", "盟")
 _WEIGHT_FULL = 2
 _WEIGHT_SHORT = 1
 
@@ -206,15 +219,17 @@ def _scan(text: str) -> list[_Mention]:
         prev = found[k - 1] if k > 0 and found[k - 1].end == m.start else None
         nxt = found[k + 1] if k + 1 < len(found) and found[k + 1].start == m.end else None
         anchored = prev is not None and _is_related(ix, prev.codes, m.codes)
-        if not generic:
+        blocked = m.name.endswith(_LEVEL_ENDINGS) and text[m.end : m.end + 1] in _RIGHT_BLOCK
+        if not generic and not blocked:
+            left = text[m.start - 1] if m.start else ""
             anchored = (
                 anchored
                 or m.start == 0
-                or not _is_han(text[m.start - 1])
-                or text[m.start - 1] in _LEFT_BOUNDARY
+                or (not _is_han(left) and not left.isdigit())
+                or left in _LEFT_BOUNDARY
                 or (nxt is not None and _is_related(ix, m.codes, nxt.codes))
             )
-        if anchored:
+        if anchored and not blocked:
             kept.append(m)
         else:
             logger.debug("ignoring unanchored name %r at %d in %r", m.name, m.start, text)
@@ -327,4 +342,184 @@ def resolve_region_from_texts(texts: Iterable[str]) -> Region:
     """
     lines = [t for t in texts if t]
     mentions = [m for t in lines for m in _scan(t)]
-    return _choose(mentions, " | ".join(lines)[:200])
+    table = _choose(mentions, " | ".join(lines)[:200])
+    first = next((t for t in lines if not _SENTENCE.search(t) and lexical_region(t) != Region()), None)
+    if first is None:
+        return table
+    region = _merge((table, resolve_region(first)), lexical_region(first))
+    if region.province is None:
+        province = province_named_with(lines, region)
+        if province:
+            region = dataclasses.replace(region, province=province)
+    return region
+
+
+# ------------------------------------------------------------------ lexical fallback
+# Reports name places the reference table lacks (new districts, renamed counties, and the
+# gallery's fictional places). The fallback reads a name by the suffixes of its place names
+# (``vocab/place_suffixes.csv``): X省/X自治区 → province, X市/X州/X盟/X地区 → city (a X市 after
+# a city is a county-level city), X县/X区/X旗 → county; 乡/镇/街道 end the reading.
+_LEADING_NOISE = re.compile(
+    r"^(?:[#*>\s]+|附件\s*\d*\s*[:：]?|[《〈“\"【\[]|(?:19|20)\d{2}\s*年(?:度)?|第[一二三四五六七八九十\d]+部分\s*[:：]?)"
+)
+
+
+# Characters of function words that no unknown place name is read through ('组织实施全县…'); real
+# names with them (和平区, 本溪市) are in the reference table.
+_NOT_IN_NAMES = "的和并全本各在对为等与及了是于从由将把被向以之其该每按个所有"
+# A text read for place names is a name or a title, not a sentence.
+_SENTENCE = re.compile(r"[，。；：:,;]")
+
+
+@functools.cache
+def _place_token() -> re.Pattern[str]:
+    from evalkit import vocab
+
+    words = sorted((r["word"] for r in vocab.load("place_suffixes")), key=len, reverse=True)
+    name = rf"[^\W\d_A-Za-z{_NOT_IN_NAMES}]"  # a Chinese character that is no function word
+    return re.compile(rf"{name}{{2,6}}?(?:" + "|".join(map(re.escape, words)) + ")")
+
+
+@functools.cache
+def _suffix_levels() -> dict[str, str]:
+    from evalkit import vocab
+
+    return {r["word"]: r["level"] for r in vocab.load("place_suffixes")}
+
+
+@functools.cache
+def _municipalities() -> frozenset[str]:
+    ix = _index()
+    return frozenset(d.name for d in ix.divisions.values() if d.level == "province" and d.name.endswith("市"))
+
+
+@functools.cache
+def _province_names() -> tuple[str, ...]:
+    ix = _index()
+    return tuple(sorted({d.name for d in ix.divisions.values() if d.level == "province"}, key=len, reverse=True))
+
+
+def _strip_leading_noise(text: str) -> str:
+    previous = None
+    text = text.strip()
+    while previous != text:
+        previous = text
+        text = _LEADING_NOISE.sub("", text).strip()
+    return text
+
+
+def place_tokens(text: str) -> list[tuple[str, str]]:
+    """The place names a name begins with, each with its level by suffix.
+
+    Examples
+    --------
+    >>> place_tokens("随阳市曾安区医疗保障局")
+    [('随阳市', 'city'), ('曾安区', 'county')]
+    >>> place_tokens("镇澜县勐溪乡人民政府")
+    [('镇澜县', 'county'), ('勐溪乡', 'town')]
+    >>> place_tokens("县医疗保障局")
+    []
+    """
+    levels = _suffix_levels()
+    words = sorted(levels, key=len, reverse=True)
+    out: list[tuple[str, str]] = []
+    text = _strip_leading_noise(text)
+    pos = 0
+    while True:
+        m = _place_token().match(text, pos)
+        if not m:
+            break
+        name = m.group(0)
+        suffix = next(w for w in words if name.endswith(w))
+        out.append((name, levels[suffix]))
+        pos = m.end()
+        if levels[suffix] == "town":
+            break
+    return out
+
+
+def lexical_region(text: str) -> Region:
+    """Province, city and county read from the place names a name begins with, by their suffixes.
+
+    For names the reference table does not know; ``code`` stays ``None``. A province-level
+    municipality (重庆市) is both province and city; a X市 after a city is a county-level city.
+
+    Examples
+    --------
+    >>> lexical_region("随阳市曾安区医疗保障局")
+    Region(province=None, city='随阳市', county='曾安区', code=None)
+    >>> lexical_region("重庆市云岭区医疗保障局")
+    Region(province='重庆市', city='重庆市', county='云岭区', code=None)
+    >>> lexical_region("广西壮族自治区柳溪县医疗保障局")
+    Region(province='广西壮族自治区', city=None, county='柳溪县', code=None)
+    >>> lexical_region("2023年度部门整体支出绩效自评报告")
+    Region(province=None, city=None, county=None, code=None)
+    """
+    province = city = county = None
+    rank = -1
+    for name, level in place_tokens(text or ""):
+        if level == "town":
+            break
+        if name in _municipalities() or level == "province":
+            if rank >= 0:
+                break
+            province, rank = name, 0
+            if name in _municipalities():
+                city, rank = name, 1
+        elif level == "city" and rank < 1:
+            city, rank = name, 1
+        elif level == "county" or (level == "city" and name.endswith("市") and rank == 1):
+            if rank >= 2:
+                break
+            county, rank = name, 2
+        else:
+            break
+    return Region(province, city, county, None)
+
+
+def _merge(readings: tuple[Region, ...], lexical: Region) -> Region:
+    """The first reading of the reference table that knows every name written, else the lexical one.
+
+    A reading that goes below the most specific name written (a county of the body under the
+    city the department names) is cut there.
+    """
+    written = [n for n in (lexical.province, lexical.city, lexical.county) if n]
+    for table in readings:
+        found = [table.province, table.city, table.county]
+        if not all(n in found for n in written):
+            continue
+        depth = max(found.index(n) for n in written)
+        if any(found[depth + 1 :]):
+            ix = _index()
+            chain = ix.lineage.get(table.code or "", ())
+            code = next((c for c in chain if ix.divisions[c].name == found[depth]), None)
+            return Region(*(found[: depth + 1] + [None] * (2 - depth)), code)
+        return table
+    logger.debug("names %s unknown to the reference table: read by their suffixes", written)
+    return lexical
+
+
+def province_named_with(texts: Iterable[str], region: Region) -> str | None:
+    """A province-level name written right before the region's city or county (云南省永澜县, 广东省和港城市).
+
+    Examples
+    --------
+    >>> province_named_with(["技术支持：云南省永澜县融媒体中心"], Region(county="永澜县"))
+    '云南省'
+    >>> province_named_with(["贯彻执行国家、广东省和港城市医疗保障政策"], Region(city="港城市"))
+    '广东省'
+    >>> province_named_with(["广东省人民医院"], Region(county="永澜县")) is None
+    True
+    """
+    places = [p for p in (region.city, region.county) if p]
+    if not places:
+        return None
+    pattern = re.compile(
+        "(" + "|".join(map(re.escape, _province_names())) + ")[和、与及]?(?:" + "|".join(map(re.escape, places)) + ")"
+    )
+    for text in texts:
+        if text:
+            m = pattern.search(text)
+            if m:
+                return m.group(1)
+    return None

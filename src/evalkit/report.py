@@ -183,10 +183,7 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
         line_of, doc.report_id)
     if suspects:
         residue = sorted(residue + suspects, key=lambda r: r["line"])
-    # the title and its neighbours (their beginnings: a long paragraph names its place early, if at all)
-    texts = [meta["department"] or ""] + [t.text[:120] for t in doc.text_lines[:12]]
-    region = resolve_region_from_texts([t for t in texts if t])
-    meta.update(province=region.province, city=region.city, county=region.county, stated=None)
+    meta["stated"] = None  # (the region comes with the metadata: extract_metadata resolves it)
     return {
         "reports": [meta],
         "indicators": indicators,

@@ -1,117 +1,360 @@
 """Report metadata: department, region, fiscal year, kind, evaluator, date, score and grade.
 
-Values come from the report's own words: labelled fields (``meta_labels.csv``: 部门(单位)名称,
-预算部门, 预算年度, 评价机构, 报告日期, …) in text lines or key-value table rows, then title lines.
+Values come from the report's own words, never from the page around it:
+
+* labelled fields (``vocab/meta_labels.csv``: 主管部门, 部门(单位)名称, 预算部门, 项目单位, 评价机构,
+  预算年度, 报告日期, …) in text lines (``预算部门：X``, ``主管部门 X 实施单位 Y``), a label
+  line followed by its value line, or key-value table rows (HTML/docx tables arrive as cells);
+* the title lines (the first lines that are not page chrome: ``vocab/chrome_words.csv``);
+* the signature at the end (an issuer's name followed by a date);
+* the page's 发布机构/来源 field, and last the first sentence that begins with a unit's name.
+
+Organisation names are read up to a suffix of ``vocab/org_suffixes.csv`` (局, 中心, 中心校,
+中心卫生院, 会计师事务所 …) and must begin with a place name (a name of ``县医疗保障局`` or a
+masked ``(略)县人民医院`` is no department). The department loses a leading province-level name
+in front of a lower-level place and a ``（汇总）``/``本级`` suffix.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import re
+from collections.abc import Iterator
 
 from evalkit import vocab
-from evalkit.document import Document, TextLine, clean_label
+from evalkit.document import Document, Table, TextLine, clean_label
 from evalkit.extract.context import compact
 from evalkit.extract.indicators import TotalScore
 from evalkit.quantities import fold, parse_number
+from evalkit.regions import (
+    Region,
+    place_tokens,
+    province_named_with,
+    resolve_region,
+    resolve_region_from_texts,
+)
 
-__all__ = ["REPORT_COLUMNS", "extract_metadata", "normalise_grade"]
+__all__ = ["REPORT_COLUMNS", "extract_metadata", "normalise_grade", "org_name", "report_kind_of"]
+
+logger = logging.getLogger(__name__)
 
 REPORT_COLUMNS = [
     "report_id", "department", "province", "city", "county", "fiscal_year", "report_kind",
     "evaluator", "report_date", "total_score", "grade", "grade_raw", "source_file", "sha256",
     "title",
 ]
-_ORG = re.compile(
-    r"(?P<org>[\u4e00-\u9fff]{2,30}?(?:医疗保障事务中心|医疗保障服务中心|医疗保障局|医保局|事务中心|服务中心"
-    r"|局|委员会|办公室|中心))"
-)
+_HAN = r"\u4e00-\u9fff"
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
-_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])")
+_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])|((?:19|20)\d{2})\s*年\s*1\s*[-—至~]\s*12\s*月")
+_TITLE_WORDS = re.compile(r"报告|自评|评价|绩效|决算|预算|公报|公示|公开|通知|情况|统计|指标|表")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
+_SIGN_DATE = re.compile(r"[12][0-9Oo〇]{3}\s*年\s*[0-9Oo]{1,2}\s*月\s*[0-9Oo]{1,2}\s*日|[二〇○零一三四五六七八九十]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 _SCORE_TEXT = re.compile(  # the report's total: not '某指标总分5分，实际得分4分'
-    r"(?:综合得分|评价得分|自评得分|总得分)\s*[为是:：]?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
+    r"(?:综合得分|评价得分|自评得分|总得分|综合评分|评价总分)\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
 )
+_SCORE_ALONE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
+_GRADE_SUFFIX = re.compile(r"\s*[（(]\s*[A-Da-d]\s*[)）]\s*$")
+_LEADING_NOISE = re.compile(
+    r"^(?:[#*>|\s]+|<!--.*?:\s*|附件\s*\d*\s*[:：]?|[《〈“\"【\[]|(?:19|20)\d{2}\s*年(?:度)?"
+    r"|第[一二三四五六七八九十\d]+部分\s*[:：]?|\d+\s*[、.．]\s*)"
+)
+_DEPT_TAIL = re.compile(r"(?:[（(]\s*(?:汇总|本级|含[^）)]*)\s*[)）]|本级)$")
+_SELF_WORDS = ("本局", "我局", "本单位", "我单位", "本部门", "我部门")
 
 
+# ----------------------------------------------------------------------------- names
 @functools.cache
-def _grade_re() -> re.Pattern[str]:
-    """'评价等级为良', '自评等级“良好”': a grade word of ``vocab/grades.csv`` after 等次/等级/级别."""
-    return re.compile(rf"(?:等次|等级|级别)(?:为|是|评定为|[:：])?\s*[“\"「]?({vocab.alternation('grades').pattern})")
+def _org_re(kind: str) -> re.Pattern[str]:
+    words = sorted({r["word"] for r in vocab.load("org_suffixes") if r["kind"] == kind}, key=len, reverse=True)
+    extra = r"(?:[（(](?:特殊)?普通合伙[)）])?(?:[\u4e00-\u9fff]{2,8}?分(?:所|公司))?" if kind == "firm" else ""
+    return re.compile(rf"[{_HAN}]{{2,30}}?(?:{'|'.join(map(re.escape, words))}){extra}")
 
 
-def normalise_grade(word: str | None) -> str | None:
-    """优秀 → 优, 良好 → 良, 合格 → 中, 不合格 → 差.
+def _strip_noise(text: str) -> str:
+    text = clean_label(text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING_NOISE.sub("", text).strip()
+    return text
+
+
+def _has_place(name: str) -> bool:
+    """A full name begins with a place (柘阳县…, 国家…); '县医疗保障局' does not."""
+    if name.startswith(("国家", "中共", "中国")):
+        return True
+    if place_tokens(name):
+        return True
+    region = resolve_region(name)
+    return region != Region() and any(name.startswith(n) for n in (region.province, region.city, region.county) if n)
+
+
+def org_name(text: str, kind: str = "department") -> str | None:
+    """The organisation name a text begins with, cut after its suffix (``vocab/org_suffixes.csv``).
 
     Examples
     --------
-    >>> normalise_grade("良好"), normalise_grade("优秀"), normalise_grade(None)
-    ('良', '优', None)
+    >>> org_name("澄河市乐溪中心校 2024 年度部门整体和")
+    '澄河市乐溪中心校'
+    >>> org_name("青石县河口镇中心卫生院2022年部门决算公开表")
+    '青石县河口镇中心卫生院'
+    >>> org_name("2023年度隆溪县医疗保障局部门整体支出")
+    '隆溪县医疗保障局'
+    >>> org_name("(略) 县人民医院2023年度部门决算") is None
+    True
+    >>> org_name("中衡澄会计师事务所（特殊普通合伙）湖南分所", "firm")
+    '中衡澄会计师事务所（特殊普通合伙）湖南分所'
     """
-    if not word:
+    text = _strip_noise(text)
+    m = _org_re(kind).match(text)
+    if not m:
         return None
-    return vocab.synonyms("grades", "grade").get(compact(word))
+    name = m.group(0)
+    if kind == "department" and (_org_re("firm").match(name) or not _has_place(name)):
+        return None
+    return name
+
+
+def clean_department(name: str) -> str:
+    """Drop a leading province-level name before a lower-level place, and 汇总/本级 suffixes.
+
+    Examples
+    --------
+    >>> clean_department("重庆市云岭区医疗保障局")
+    '云岭区医疗保障局'
+    >>> clean_department("广西壮族自治区柳溪县医疗保障局")
+    '柳溪县医疗保障局'
+    >>> clean_department("湖南省医疗保障局")
+    '湖南省医疗保障局'
+    >>> clean_department("瓯南县医疗保障局（汇总）")
+    '瓯南县医疗保障局'
+    """
+    name = compact(name)
+    previous = None
+    while previous != name:
+        previous = name
+        name = _DEPT_TAIL.sub("", name)
+    tokens = place_tokens(name)
+    first = tokens[0][0] if tokens else None
+    province = resolve_region(name).province
+    if first is None and province and name.startswith(province):
+        first = province
+    is_province = first is not None and (
+        (tokens and tokens[0][1] == "province") or first == province or first in ("北京市", "天津市", "上海市", "重庆市")
+    )
+    if is_province:
+        rest = name[len(first):]
+        if place_tokens(rest) or resolve_region(rest) != Region():
+            return rest
+    return name
+
+
+def _level(name: str) -> int:
+    """How local a name is: 3 county, 2 city, 1 province, 0 national or unknown."""
+    region = resolve_region_from_texts([name])
+    if region.county:
+        return 3
+    if region.city and region.city != region.province:
+        return 2
+    return 1 if region.province else 0
+
+
+# ----------------------------------------------------------------------------- labels
+@functools.cache
+def _labels(field: str) -> tuple[str, ...]:
+    return tuple(sorted({compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] == field},
+                        key=len, reverse=True))
 
 
 @functools.cache
-def _labels(field: str) -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
-    """The labels of a field, a pattern matching one at the start of a text (longest first),
-    and the characters a label starts with."""
-    words = sorted({compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] == field}, key=len, reverse=True)
-    return frozenset(words), re.compile("|".join(re.escape(w) for w in words)), frozenset(w[:1] for w in words)
+def _inline_re(field: str) -> re.Pattern[str]:
+    """A label inside a line, not preceded by a Chinese character: '… 主管部门 X …', '部门：X'."""
+    alt = "|".join(re.escape(w) for w in _labels(field))
+    return re.compile(rf"(?<![{_HAN}])(?:{alt})(?:[（(][^）)]{{0,6}}[)）])?\s*[:：]?\s*")
 
 
-def _labelled(doc: Document, field: str, limit_line: int | None = None) -> tuple[str, int] | None:
-    """The value written after a label, in a text line ('预算部门： X') or the next cell."""
-    labels, starts_with_label, first_chars = _labels(field)
+def _rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
+    """Every table row as cell texts, also Markdown-style '| a | b |' text lines."""
     for block in doc.blocks:
-        if isinstance(block, TextLine):
-            if limit_line and block.line > limit_line:
-                continue
-            if block.text.lstrip()[:1] not in first_chars:
-                continue  # (most lines: no label starts them)
-            text = compact(block.text)
-            m = starts_with_label.match(text)
-            if m:
-                value = text[m.end():].lstrip(":：")
-                if value:
-                    raw = re.split(r"[:：]", block.text, maxsplit=1)
-                    shown = clean_label(raw[1]) if len(raw) > 1 else value
-                    return shown.strip(), block.line
-        else:
+        if isinstance(block, Table):
             for row in block.rows:
-                texts = row.texts
-                if len(texts) > 4:
-                    continue
-                for i, t in enumerate(texts[:-1]):
-                    if t[:1] in first_chars and compact(t) in labels and texts[i + 1]:
-                        return texts[i + 1], row.cells[i + 1].line
+                yield row.texts, [c.line for c in row.cells]
+        elif block.text.count("|") >= 2:
+            cells = [clean_label(c.replace("<br>", "")) for c in block.text.strip().strip("|").split("|")]
+            yield cells, [block.line] * len(cells)
+
+
+def _label_key(text: str) -> str:
+    return re.sub(r"[（(](?:盖章|签章)[)）]$", "", compact(text.replace("<br>", ""))).rstrip(":：")
+
+
+def _field_values(doc: Document, field: str) -> Iterator[tuple[str, str, int]]:
+    """(label, value, line) of a field, in document order, from every layout."""
+    labels = set(_labels(field)) | {w.rstrip(":：") for w in _labels(field)}
+    inline = _inline_re(field)
+    for texts, lines in _rows(doc):
+        for i, t in enumerate(texts[:-1]):
+            if t and _label_key(t) in labels:
+                value = next(((v, lines[j]) for j, v in enumerate(texts[i + 1:], i + 1) if v), None)
+                if value and _label_key(value[0]) not in labels:
+                    yield _label_key(t), value[0], value[1]
+    text_lines = doc.text_lines
+    for k, tl in enumerate(text_lines):
+        text = tl.text.strip()
+        if not text or text.count("|") >= 2:
+            continue
+        if _label_key(text) in labels:  # a label alone on its line, the value on the next
+            nxt = next((t for t in text_lines[k + 1:k + 3] if t.text.strip()), None)
+            if nxt is not None:
+                yield _label_key(text), clean_label(nxt.text), nxt.line
+            continue
+        for m in inline.finditer(text):
+            value = text[m.end():]
+            if value.strip():
+                yield compact(m.group(0)).rstrip(":："), value.strip(), tl.line
+
+
+def _labelled(doc: Document, field: str) -> tuple[str, int] | None:
+    """The first value of a field (cut at the next label of the line), as written."""
+    for _, value, line in _field_values(doc, field):
+        value = re.split(r"\s+(?=[^\s:：]{2,10}[:：])", value)[0].strip()  # '… 填报日期：…' ends it
+        if value:
+            return value, line
     return None
 
 
-def _title_lines(doc: Document, n: int = 15) -> list[TextLine]:
+def _org_values(doc: Document, field: str) -> list[tuple[str, str, int]]:
     out = []
-    for block in doc.blocks:
-        if isinstance(block, TextLine):
-            out.append(block)
-        if len(out) >= n:
-            break
+    for label, value, line in _field_values(doc, field):
+        name = org_name(value)
+        if name:
+            out.append((label, name, line))
     return out
 
 
-def _department(doc: Document) -> tuple[str | None, int | None]:
-    hit = _labelled(doc, "department")
-    if hit:
-        m = _ORG.search(hit[0])
-        return (m.group("org") if m else hit[0]), hit[1]
-    for tl in _title_lines(doc, 6):
-        text = compact(tl.text)
-        if re.match(r"^(附件|附表)\d*[:：]?$", text):
+# ----------------------------------------------------------------------------- lines
+@functools.cache
+def _chrome_words() -> tuple[str, ...]:
+    return tuple(r["word"] for r in vocab.load("chrome_words"))
+
+
+def _is_chrome(text: str) -> bool:
+    """A line of the page around the report: navigation words, or a breadcrumb 'A > B > C'."""
+    return any(w in text for w in _chrome_words()) or len(re.findall(r"[>»＞]", text)) >= 2
+
+
+_META_LINE = re.compile(r"^\s*[\[【]?\s*(?:索引号|发布机构|发文机构|发布日期|发文字号|文\s*号|主题分类|体裁分类|成文日期"
+                        r"|有效性|时效性|公开方式|组配分类|生成日期|监督索引号|发布时间|来源|日期)")
+
+
+def _title_lines(doc: Document, n: int = 15) -> list[TextLine]:
+    """The first lines of the document that are not page chrome or page metadata."""
+    out: list[TextLine] = []
+    for label, value, line in _field_values(doc, "title"):
+        out.append(TextLine(line, value))
+        break
+    for block in doc.blocks:
+        if len(out) >= n:
+            break
+        if isinstance(block, TextLine):
+            text = block.text.strip()
+            if not text or _is_chrome(text) or _META_LINE.match(text):
+                continue
+            out.append(block)
+    return out
+
+
+def _title_department(doc: Document) -> tuple[str, int] | None:
+    for tl in _title_lines(doc, 12):
+        text = tl.text
+        if "：" in text[:8] and not text.startswith(("文件名称", "标题")):
             continue
-        m = _ORG.match(text)
-        if m and not re.search(r"财政局[（(]?制", text):
-            return m.group("org"), tl.line
-    return None, None
+        text = re.sub(r"^(?:文件名称|标题)\s*[:：]", "", text.strip())
+        name = org_name(text)
+        if name and not re.match(r"\s*[:：]", text[text.find(name) + len(name):]):  # not an addressee '…局：'
+            return name, tl.line
+    return None
+
+
+def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | None:
+    """An issuer's name before a date at the end of the document ('松源县医疗保障局 2024年3月27日')."""
+    lines = doc.lines
+    start = max(0, len(lines) - 40)
+    found = None
+    for i in range(start, len(lines)):
+        text = clean_label(lines[i])
+        if not text:
+            continue
+        segment = re.split(r"[。；！？]", text)[-1].strip()
+        date = _SIGN_DATE.search(segment)
+        head = segment[: date.start()].strip() if date and not segment[date.end():].strip() else segment
+        if not date:
+            nxt = next((clean_label(t) for t in lines[i + 1:i + 3] if t.strip()), "")
+            if not _SIGN_DATE.fullmatch(nxt):
+                continue
+        name = org_name(head, kind)
+        if name and len(head) <= len(name) + 40 and not _is_chrome(head):
+            found = (name, i + 1)
+    return found
+
+
+def _body_department(doc: Document) -> tuple[str | None, int] | None:
+    """The first sentence that begins with a unit's name and says what it is ('X中心负责…', 'X局为…')."""
+    for tl in doc.text_lines[:80]:
+        text = _strip_noise(tl.text)
+        name = org_name(text)
+        if name and text.startswith(name) and re.match(r"(?:[（(][^）)]*[)）])?(?:负责|为|是|系|主要职责|属于|承担)",
+                                                       text[len(name):]):
+            return name, tl.line
+    return None
+
+
+# ----------------------------------------------------------------------------- fields
+def _department(doc: Document, project: bool) -> tuple[str | None, int | None]:
+    """The department: for a project's form its 主管部门, for a department's report its 部门名称 field first."""
+    supervisors = _org_values(doc, "department_supervisor")
+    named = _org_values(doc, "department")
+    if named and not (project and supervisors):
+        return clean_department(named[0][1]), named[0][2]
+    if supervisors:  # the most local 主管部门 (county-level when a form names a provincial one too)
+        best = max(supervisors, key=lambda s: _level(s[1]))
+        return clean_department(best[1]), best[2]
+    hit = _title_department(doc)
+    if hit is None:
+        units = _org_values(doc, "department_unit")
+        hit = (units[0][1], units[0][2]) if units else None
+    hit = hit or _signature(doc)
+    if hit is None:
+        publishers = _org_values(doc, "publisher")
+        hit = (publishers[0][1], publishers[0][2]) if publishers else None
+    hit = hit or _body_department(doc)
+    if hit is None:
+        return None, None
+    return clean_department(hit[0]), hit[1]
+
+
+def _year_from(text: str) -> int | None:
+    text = re.sub(r"(?<=\d)\s+(?=\d)", "", fold(text))
+    m = _YEAR_DU.search(text)
+    if m:
+        return int(m.group(1))
+    m = _YEAR_TITLE.search(text)
+    if m and _TITLE_WORDS.search(text) and not re.search(r"[，。；]", text):  # a title, not a sentence
+        return int(m.group(1) or m.group(2))
+    if re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年\s*[)）]\s*", text):
+        return int(re.search(r"\d{4}", text).group(0))
+    return None
+
+
+def _table_years(doc: Document) -> int | None:
+    """The latest data year of a table whose header has several year columns (a yearbook table)."""
+    best = None
+    for texts, _ in _rows(doc):
+        years = [int(t[:4]) for t in texts if re.fullmatch(r"(?:19|20)\d{2}\s*年?", t or "")]
+        if len(years) >= 2:
+            best = max(years) if best is None else max(best, max(years))
+    return best
 
 
 def _fiscal_year(doc: Document) -> int | None:
@@ -120,28 +363,91 @@ def _fiscal_year(doc: Document) -> int | None:
         m = re.search(r"((?:19|20)\d{2})", re.sub(r"(?<=\d)\s+(?=\d)", "", fold(hit[0])))
         if m:
             return int(m.group(1))
-    titles = [re.sub(r"(?<=\d)\s+(?=\d)", "", fold(tl.text)) for tl in _title_lines(doc, 12)]
-    for text in titles:
-        m = _YEAR_DU.search(text)
+    titles = _title_lines(doc, 12)
+    for tl in titles:
+        m = _YEAR_DU.search(re.sub(r"(?<=\d)\s+(?=\d)", "", fold(tl.text)))
         if m:
             return int(m.group(1))
-    for text in titles:  # '…2023年部门整体支出绩效自评报告', '（2021年）': a year in the title itself
-        m = _YEAR_TITLE.search(text)
-        if m and (re.search(r"报告|自评|评价|绩效", text) or re.fullmatch(r"\s*[（(]\s*\d{4}\s*年\s*[)）]\s*", text)):
-            return int(m.group(1))
+    for tl in titles:
+        year = _year_from(tl.text)
+        if year:
+            return year
+    for texts, _ in _rows(doc):  # a '（2023年度）' row of a form
+        for t in texts:
+            if t and re.fullmatch(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]", t):
+                return int(re.search(r"\d{4}", t).group(0))
+    return _table_years(doc)
+
+
+@functools.cache
+def _kind_words() -> tuple[tuple[str, str], ...]:
+    return tuple((r["word"], r["kind"]) for r in vocab.load("report_kinds"))
+
+
+def report_kind_of(title: str) -> str | None:
+    """The kind a title names (``vocab/report_kinds.csv``, the first word of the list that occurs).
+
+    '自评' is a self-evaluation whose scope the title does not say (the form decides).
+
+    Examples
+    --------
+    >>> report_kind_of("瓯南县医疗保障局（汇总）2023年度部门决算")
+    '部门决算'
+    >>> report_kind_of("澄河市乐溪中心校2024年度部门整体和项目支出绩效自评报告")
+    '部门整体支出绩效自评'
+    >>> report_kind_of("明州市财政局关于下达2024年补助资金的通知")
+    '其他'
+    >>> report_kind_of("一、基本情况") is None
+    True
+    """
+    text = compact(title)
+    for word, kind in _kind_words():
+        if word in text:
+            return kind
     return None
 
 
-def _report_kind(doc: Document, department: str | None, evaluator: str | None) -> str:
-    titles = "".join(compact(t.text) for t in _title_lines(doc, 12))
-    third_party = bool(evaluator) and not any(
-        w in compact(evaluator) for w in ("部门", "单位", "评价组", "本局", "自评")
-    ) and (department is None or compact(evaluator) not in compact(department))
-    if third_party:
-        return "部门整体支出绩效评价"
-    if "项目" in titles and "整体" not in titles:
+def _title_kind(doc: Document) -> str | None:
+    for tl in _title_lines(doc, 15):
+        kind = report_kind_of(_strip_noise(tl.text))
+        if kind:
+            return kind
+    return None
+
+
+def _report_kind(doc: Document, evaluator: str | None) -> str:
+    kind = _title_kind(doc)
+    if kind in ("部门决算", "基金决算", "其他"):
+        return kind
+    if evaluator:
+        return "第三方绩效评价"
+    if kind and kind != "自评":
+        return kind
+    if _labelled(doc, "project"):  # a form with a 项目名称 field
         return "项目支出绩效自评"
-    return "部门整体支出绩效自评"
+    return "部门整体支出绩效自评" if kind else "其他"
+
+
+def _is_internal(name: str) -> bool:
+    c = compact(name)
+    return any(w in c for w in _labels("internal_evaluator")) or bool(org_name(c))
+
+
+def _evaluator(doc: Document) -> str | None:
+    """The external evaluator: a 评价机构 field, '受…委托，X…' or the firm signing the report."""
+    hit = _labelled(doc, "evaluator")
+    if hit:
+        return None if _is_internal(hit[0]) else hit[0]
+    firm = _org_re("firm")
+    for tl in doc.text_lines:
+        text = clean_label(tl.text)
+        m = re.search(r"受.{2,30}?委托\s*[，,]\s*", text)
+        if m:
+            f = firm.match(text, m.end())
+            if f:
+                return f.group(0)
+    signed = _signature(doc, "firm")
+    return signed[0] if signed else None
 
 
 def _report_date(doc: Document) -> str | None:
@@ -164,51 +470,184 @@ def _report_date(doc: Document) -> str | None:
     return f"{y}-{mo:02d}-{int(d):02d}" if d else f"{y}-{mo:02d}"
 
 
+def _numbers(texts: list[str]) -> list[float]:
+    out = []
+    for t in texts:
+        m = _SCORE_ALONE.match(fold(t or ""))
+        if m:
+            out.append(float(m.group(1)))
+    return out
+
+
+def _grade_in(texts: list[str]) -> str | None:
+    for t in texts:
+        if t and normalise_grade(t):
+            return compact(t)
+    return None
+
+
+def _row_total(label: str, rest: list[str]) -> float | None:
+    """The total of a form's total row: '项目总得分 93.8分', '总分 100 96.6' (100 is the weight sum)."""
+    nums = _numbers(rest)
+    if label in _labels("total_score"):
+        if len(nums) == 2 and nums[0] == 100:
+            return nums[1]
+        return nums[0] if len(nums) == 1 else None
+    if label in _labels("total_row"):
+        if len(nums) == 2 and nums[0] == 100 and nums[1] <= 100:
+            return nums[1]
+        if len(nums) == 1 and nums[0] < 100 and label in ("总分", "综合绩效", "综合评价"):
+            return nums[0]
+    return None
+
+
+def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
+    """The total score (and a grade beside it) of a form's total row, in any layout."""
+    grade = None
+    for texts, lines in _rows(doc):
+        cells = [t for t in texts if t]
+        if not cells:
+            continue
+        label = _label_key(cells[0])
+        if label in _labels("grade") and len(cells) > 1 and normalise_grade(cells[1]) and not grade:
+            grade = compact(cells[1])  # '评价等次 | 优秀', '定性结论 | 优'
+        score = _row_total(label, cells[1:])
+        if score is not None:
+            return (score, lines[0]), _grade_in(cells[1:]) or grade
+    text_lines = doc.text_lines
+    flat = re.compile(r"(?<![\u4e00-\u9fff])(?:总分|项目总得分)\s+100\s+(\d+(?:\.\d+)?)(?![\d.])")
+    for k, tl in enumerate(text_lines):
+        text = fold(clean_label(tl.text))
+        m = flat.search(text)
+        if m and float(m.group(1)) <= 100:
+            return (float(m.group(1)), tl.line), grade
+        label = _label_key(text)
+        if label in _labels("total_row") or label in _labels("total_score"):
+            following = [t.text for t in text_lines[k + 1:k + 4]]
+            nums = []
+            for t in following:
+                if not _SCORE_ALONE.match(fold(t)):
+                    break
+                nums.append(t)
+            score = _row_total(label, nums)
+            if score is not None:
+                return (score, text_lines[k + 1].line), grade
+    return None, grade
+
+
+@functools.cache
+def _grade_re() -> re.Pattern[str]:
+    """'评价等级为良', '自评等级“良好”': a grade word of ``vocab/grades.csv`` after 等次/等级/级别."""
+    return re.compile(rf"(?:等次|等级|级别)(?:为|是|评定为|[:：])?\s*[“\"「]?((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?)")
+
+
+def normalise_grade(word: str | None) -> str | None:
+    """优秀 → 优, 良好 → 良, 良(B) → 良, 合格 → 中, 不合格 → 差.
+
+    Examples
+    --------
+    >>> normalise_grade("良好"), normalise_grade("优秀"), normalise_grade("良(B)"), normalise_grade(None)
+    ('良', '优', '良', None)
+    """
+    if not word:
+        return None
+    return vocab.synonyms("grades", "grade").get(_GRADE_SUFFIX.sub("", compact(word)))
+
+
 def _score_and_grade(doc: Document, totals: list[TotalScore], place=None) -> tuple[float | None, str | None]:
+    """The total score and grade: stated in prose, in a form's total row, or beside an indicator table."""
     score = grade = None
-    dept = [t for t in totals if t.scope in ("", "部门整体")] or totals
-    for t in dept:
-        if t.kind == "total_score" and score is None:
-            score = parse_number(t.value)
-        if t.kind == "grade" and grade is None and normalise_grade(t.value):
-            grade = compact(t.value)
-    for tl in doc.text_lines:
+    lines = doc.text_lines
+    for k, tl in enumerate(lines):
         text = fold(tl.text)
         m = _SCORE_TEXT.search(text)
+        if m is None and re.search(r"(?:综合得分|评价得分|自评得分|总得分)\s*[:：为]?\s*$", text) and k + 1 < len(lines):
+            nxt = _SCORE_ALONE.match(fold(lines[k + 1].text))  # '自评得分' / '90分' on the next line
+            if nxt:
+                score = score if score is not None else float(nxt.group(1))
+                continue
         if m:
             if score is None:
                 score = float(m.group(1))
             if place and float(m.group(1)) == score:
                 place(tl.line, m.group(1))  # the total score, stated (again) in the text
         if grade is None:
-            m = _grade_re().search(text)
-            if m:
-                grade = m.group(1)
+            g = _grade_re().search(text)
+            if g:
+                grade = g.group(1)
+    form, form_grade = _form_totals(doc)
+    if score is None and form is not None:
+        score = form[0]
+    grade = grade or form_grade
+    dept = [t for t in totals if t.scope in ("", "部门整体")] or totals
+    weights = {parse_number(t.value) for t in dept if t.kind == "total_weight"}
+    for t in dept:
+        value = parse_number(t.value) if t.kind == "total_score" else None
+        if score is None and value is not None and value not in weights and value <= 100:
+            score = value
+        if t.kind == "grade" and grade is None and normalise_grade(t.value):
+            grade = compact(t.value)
     return score, grade
 
 
-def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dict:
-    """The reports row of a document (region left for the caller to resolve).
+def _region(doc: Document, department: str | None, titles: list[TextLine]) -> Region:
+    texts = [department or ""] + [_strip_noise(t.text)[:120] for t in titles[:12]]
+    region = resolve_region_from_texts([t for t in texts if t])
+    if region.province is None and (region.city or region.county):
+        province = province_named_with(doc.lines, region) or _supervisor_province(doc)
+        if province:
+            region = Region(province, region.city, region.county, region.code)
+    return region
 
-    ``place(line, number)`` is called for each number taken from the text.
+
+def _supervisor_province(doc: Document) -> str | None:
+    """The province of a provincial 主管部门 the form names beside the local one (自治区主管部门)."""
+    for _, name, _ in _org_values(doc, "department_supervisor"):
+        region = resolve_region_from_texts([name])
+        if region.province and not region.city and not region.county:
+            return region.province
+    return None
+
+
+def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dict:
+    """The reports row of a document, with its region.
+
+    Parameters
+    ----------
+    doc : Document
+        The report.
+    totals : list of TotalScore
+        Totals and grades read beside the indicator tables.
+    place : callable, optional
+        ``place(line, number)`` is called for each number taken from the text.
+
+    Returns
+    -------
+    dict
+        The fields of :data:`REPORT_COLUMNS`.
     """
-    department, _ = _department(doc)
-    ev = _labelled(doc, "evaluator")
-    evaluator = ev[0] if ev else None
+    evaluator = _evaluator(doc)
+    kind = _report_kind(doc, evaluator)
+    department, _ = _department(doc, kind == "项目支出绩效自评" or (kind == "第三方绩效评价" and bool(_labelled(doc, "project"))))
     score, grade_raw = _score_and_grade(doc, totals, place)
+    title_lines = _title_lines(doc, 12)
     titles = []
-    for tl in _title_lines(doc, 8):
+    for tl in title_lines[:8]:
         text = clean_label(tl.text)
         if re.match(r"^(附件|附表)\s*\d*\s*[:：]?$", text) or "：" in text or ":" in text:
             continue
         titles.append(text)
         if "报告" in text:
             break
+    region = _region(doc, department, title_lines)
     return {
         "report_id": doc.report_id,
         "department": department,
+        "province": region.province,
+        "city": region.city,
+        "county": region.county,
         "fiscal_year": _fiscal_year(doc),
-        "report_kind": _report_kind(doc, department, evaluator),
+        "report_kind": kind,
         "evaluator": evaluator,
         "report_date": _report_date(doc),
         "total_score": score,
