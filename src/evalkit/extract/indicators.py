@@ -37,6 +37,8 @@ _ORDINAL = re.compile(
     r"^\s*(?:指标\s*\d+\s*[：:]|\d+\s*[、.．]\s*|[（(]\s*\d+\s*[)）]\s*|[一二三四五六七八九十]+\s*[、.．]\s*"
     r"|[（(][一二三四五六七八九十]+[)）]\s*|[①-⑳]\s*)"
 )
+_GRAND_TOTALS = ("合计", "总计", "总分", "综合绩效", "综合评价")  # the last row of a table
+_MARKS = re.compile(r"[★☆▲△※]")  # core-indicator marks ('★医保经办窗口业务办理量')
 _TRAILING_REMARK = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
 
 
@@ -64,15 +66,23 @@ def _roles() -> dict[str, str]:
     return {compact(k): v for k, v in vocab.synonyms("indicator_headers", "role").items()}
 
 
-_HEADER_REMARK = re.compile(r"[（(](?:[A-Za-z/×*]{1,5}|分|%|％|万元|元|人)[)）]$")  # '年度指标值（A）', '执行率（B/A）'
+_HEADER_REMARK = re.compile(r"[（(][^（()）]{1,20}[)）]$")  # '年度指标值（A）', '得分（20分*执行率）'
 
 
 def _role_of(text: str) -> str | None:
-    """The role a header cell names, its remark in brackets aside ('权重（%）' → weight)."""
+    """The role a header cell names, its remarks in brackets aside ('权重（%）' → weight,
+    '指标值（包含数字及文字描述）' → target).
+
+    Examples
+    --------
+    >>> _role_of("年初目标值(A)"), _role_of("得分（20分*执行率）"), _role_of("项目资金（万元）")
+    ('target', 'score', None)
+    """
     label = compact(text)
     role = _roles().get(label)
-    if role is None and label.endswith(("）", ")")):
-        role = _roles().get(_HEADER_REMARK.sub("", label))
+    while role is None and label.endswith(("）", ")")) and _HEADER_REMARK.search(label):
+        label = _HEADER_REMARK.sub("", label)
+        role = _roles().get(label)
     return role
 
 
@@ -114,8 +124,10 @@ def clean_level(text: str, level: str) -> str:
     '参保人员对政策的知晓率'
     >>> clean_level("一、产出指标（50分）", "level1")
     '产出指标'
+    >>> clean_level("★医保经办窗口 业务办理量<br>", "level3")
+    '医保经办窗口业务办理量'
     """
-    s = clean_label(text)
+    s = clean_label(_MARKS.sub("", text).replace("<br>", ""))
     s = _ORDINAL.sub("", s, count=1).strip()  # '一、产出指标', '指标1：…'
     if level == "level3":
         s = s.rstrip("。.；;")
@@ -158,6 +170,9 @@ def _assign_levels(roles: list[str | None], rows: list[Row]) -> list[str | None]
             roles = [None if x == "level3" else x for x in roles]
             roles[i] = "level3"
             break
+    if roles.count("level1") == 1 and "level2" not in roles and "level3" not in roles \
+            and _is_dimension_column(cols[roles.index("level1")] if cols else ()):
+        return roles  # a table of dimensions: 评价指标 | 权重 | 得分 (决策, 过程, 产出, 效益)
     if "level3" not in roles:
         # the right-most label column with content before the first value column is the name
         first_value = min((i for i, r in enumerate(roles) if r in VALUE_ROLES), default=len(roles))
@@ -178,10 +193,24 @@ def _assign_levels(roles: list[str | None], rows: list[Row]) -> list[str | None]
     return roles
 
 
+def _is_dimension_column(texts) -> bool:
+    """True for the label column of a table of evaluation dimensions (决策, 过程, 产出, 效益 of a
+    third-party evaluation; ``indicator_framework.csv``, role dimension): most of its labels are
+    dimensions."""
+    filled = [compact(clean_level(t, "level1")) for t in texts if t]
+    hits = sum(1 for t in filled if t in _dimensions())
+    return bool(filled) and hits >= 2 and hits * 2 >= len(filled)
+
+
+@functools.cache
+def _dimensions() -> frozenset[str]:
+    return frozenset(r["level1"] for r in vocab.load("indicator_framework") if r["level2"] == "")
+
+
 @functools.cache
 def _framework() -> dict[str, str]:
     """The national framework's level 1 of each standard level 2 (``indicator_framework.csv``)."""
-    return {r["level2"]: r["level1"] for r in vocab.load("indicator_framework")}
+    return {r["level2"]: r["level1"] for r in vocab.load("indicator_framework") if r["level2"]}
 
 
 def _framework_level1(level2: str, filled: str) -> str:
@@ -247,6 +276,29 @@ def _split_parts(table: Table) -> list[_Part]:
     return parts
 
 
+def _continues(row: Row, prev: Row) -> bool:
+    """True when every filled cell of ``row`` stands under a filled cell of ``prev`` (the words
+    of a wrapped row go on the cells above them), none holds a number or an ordinal (a
+    sub-item '1、特困人员 | ≧1800人 | 1842人' is a row) unless the cell above breaks off
+    mid-expression, and the row is no total."""
+    texts, above = row.texts, prev.texts
+    filled = [i for i, t in enumerate(texts) if t]
+    first_above = next((t for t in above if t), "")
+    if not filled or is_total_label(texts[filled[0]]) or is_total_label(first_above):
+        return False
+    if any(i >= len(above) or not above[i] for i in filled):
+        return False
+    return not any(
+        (_ORDINAL.match(texts[i]) or parse_quantity(texts[i]) is not None) and not above[i].endswith(_OPEN_ENDS)
+        for i in filled
+    )
+
+
+# A cell ending in an operator or an open bracket goes on in the next line, numbers included
+# ('结算率=已结算/应结算*' then '100%').
+_OPEN_ENDS = ("*", "×", "/", "÷", "+", "-", "=", "（", "(", "、", "，")
+
+
 def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext) -> list[Row]:
     """Fold a wrapped line (a row with no name and no values) into the row above."""
     keys = [i for i, r in enumerate(roles) if r in ("level3", *VALUE_ROLES)]
@@ -259,7 +311,7 @@ def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext)
         if not wrapped and out and scored and len(texts) == len(roles) and any(texts) \
                 and all(not texts[i] for i in scored + levels) and any(out[-1].texts[i] for i in scored if i < len(out[-1].texts)):
             wrapped = True  # tabs: '…审核办结时 | ≤10个工作 | … | 10' then '| | 限 | 日 | | |': the words wrap
-        if wrapped:
+        if wrapped and _continues(row, out[-1]):
             prev = out[-1]
             for cell in row.cells:
                 ctx.place_text(cell.line, cell.text)
@@ -373,9 +425,12 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
     op_word = compact(values.get("op") or "")
     column_op = vocab.synonyms("operator_words", "op", word="word").get(op_word) if op_word else None
     column_unit = values.get("unit") if values.get("unit") and not is_missing(values.get("unit")) else None
+    op_shown = clean_label(values.get("op") or "") if op_word and not is_missing(op_word) else ""
     target = values.get("target")
     if target is not None and not is_missing(target):
-        rec["target_raw"] = " ".join(target.split())
+        # printed in columns of their own, the operator, value and unit are written as one:
+        # '≥' + '52.6' + '万人' → '≥52.6万人', '定性' + '优良中低差' → '定性优良中低差'
+        rec["target_raw"] = " ".join((op_shown + _with_unit(target, column_unit)).split())
         q = parse_quantity(target)
         if q is None or column_op == "定性":
             rec["target_op"] = "定性"
@@ -386,7 +441,7 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
             rec["target_unit"] = _unit(q.unit) or column_unit
     actual = values.get("actual")
     if actual is not None and not is_missing(actual):
-        rec["actual_raw"] = " ".join(actual.split())
+        rec["actual_raw"] = " ".join(_with_unit(actual, column_unit).split())
         q = parse_quantity(actual)
         if q is not None:
             rec["actual_value"] = q.value
@@ -395,6 +450,22 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
         v = values.get(role)
         if v and not is_missing(v):
             rec[role] = clean_label(v)
+
+
+def _with_unit(text: str, unit: str | None) -> str:
+    """A figure with the unit of the unit column ('53.18' + '万人'), when the figure has none.
+
+    Examples
+    --------
+    >>> _with_unit("53.18", "万人"), _with_unit("良", "%"), _with_unit("96%", "%"), _with_unit("12", None)
+    ('53.18万人', '良', '96%', '12')
+    """
+    if not unit:
+        return text
+    q = parse_quantity(text)
+    if q is None or q.unit is not None or parse_number(text.strip()) is None and q.low is None:
+        return text
+    return text.strip() + clean_label(unit)
 
 
 def _unit(unit: str | None) -> str | None:
@@ -439,13 +510,15 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
                     _record_short_row(ctx, row, header, len(roles))
             values = {r: texts[i] for i, r in enumerate(roles) if r}
             first = next((t for t in texts if t), "")
-            if is_total_label(first):
+            if is_total_label(first) or compact(first) in _GRAND_TOTALS:
                 if values.get("weight"):
                     totals.append(TotalScore("total_weight", values["weight"], row.line, scope))
                 if values.get("score"):
                     totals.append(TotalScore("total_score", values["score"], row.line, scope))
                 for cell in row.cells:
                     ctx.place_text(cell.line, cell.label)
+                if compact(first) in _GRAND_TOTALS:
+                    break  # the rows under the grand total are the form's conclusion and signatures
                 continue
             for lv in ("level1", "level2"):
                 if values.get(lv):  # a blank level cell means "same as the row above"
@@ -557,7 +630,7 @@ def _statement_matches(text: str):
         pos = m.end()
 
 
-def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
+def _statements(ctx: ReportContext, known: list[dict], skip: set[int] = frozenset()) -> list[dict]:
     """Score statements in the text: '参保人员即时报销率总分 5 分，实际得分 5 分', and the same with
     the target and the result: '…年度目标≥95%，实际完成98%，分值10分，得分9.8分'."""
     level_of: dict[str, tuple[str, dict]] = {}
@@ -571,7 +644,7 @@ def _statements(ctx: ReportContext, known: list[dict]) -> list[dict]:
     out = []
     current = {"level1": None, "level2": None}
     for block in ctx.doc.blocks:
-        if not isinstance(block, TextLine) or _WEIGHT_WORD.search(block.text) is None:
+        if not isinstance(block, TextLine) or block.line in skip or _WEIGHT_WORD.search(block.text) is None:
             continue
         for found_name, m in _statement_matches(fold(block.text)):
             raw_name = re.split(r"[，。；：、]", found_name)[-1]
@@ -615,11 +688,14 @@ _WEIGHT_LIST = re.compile(r"(?:计分标准|分值|权重)(?:为|是|[:：])")
 _WEIGHT_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,15}?)\s*(?P<w>\d+(?:\.\d+)?)\s*分")
 
 
-def _weight_lists(ctx: ReportContext) -> list[dict]:
+def _weight_lists(ctx: ReportContext, known: list[dict] = ()) -> list[dict]:
     """Weight enumerations adding up to 100: '评价计分标准为社会效益 20 分；服务对象满意度 5 分；…'.
 
-    Such a list gives the weights of the level-1 indicators, named as the sentence names them.
+    Such a list gives the weights of the level-1 indicators, named as the sentence names them;
+    a footnote ('注：一级指标分值：产出指标50分、…') of a table whose rows name these level-1
+    indicators restates the table's block totals and gives no rows.
     """
+    tabled = {compact(r["level1"]) for r in known if r.get("level1") and r.get("table") != "正文"}
     out = []
     for block in ctx.doc.text_lines:
         if "分" not in block.text and "重" not in block.text:
@@ -632,11 +708,573 @@ def _weight_lists(ctx: ReportContext) -> list[dict]:
         total = sum(float(m.group("w")) for m in items)
         if len(items) < 2 or abs(total - 100) > 1e-6:
             continue
+        names = [re.sub(r"^(?:为|是|和|及)", "", m.group("name")) for m in items]
+        if _END_WORDS.match(text) and sum(1 for n in names if compact(n) in tabled) * 2 > len(names):
+            for m in items:
+                ctx.place(block.line, m.group("w"))  # (the table's block totals, restated)
+            continue
         for m in items:
             rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
             rec["level1"] = re.sub(r"^(?:为|是|和|及)", "", m.group("name"))
             rec["weight"] = float(m.group("w"))
             ctx.place(block.line, m.group("w"))
+            out.append(rec)
+    return out
+
+
+# --------------------------------------------------------------------- flattened tables
+# Tables that text extraction flattened into text lines: one cell per line (with or without a
+# pipe mark closing each cell), a row per line with cells separated by spaces, or the whole
+# table as one run of words wrapped over lines. The header words give the columns; the rows are
+# rebuilt from the cells: merged level cells are printed once (or dropped), the name (三级指标)
+# is the cell before the values, and a 分值/得分 column of plain numbers anchors a row where no
+# line or mark separates the rows.
+
+_PIPE = re.compile(r"\s*[|｜]\s*$")
+_PAGE_MARK = re.compile(r"^\s*[-—–－]\s*\d+\s*[-—–－]\s*$")
+_BLOCK_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+_NAMED = re.compile(r"^指标\s*\d+\s*[：:]")
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_END_WORDS = re.compile(r"^(?:注|说明|备注|填表人|填报|审核人|联系人)")
+_NOTE_ROLES = ("note", "explanation", "rule_text", "evidence")
+_MAX_GLUE = 3  # header words broken into at most this many pieces ('一级 指标', '年度 指标值')
+
+
+@dataclass
+class _Token:
+    text: str
+    line: int
+    figure_line: int | None = None  # the line of its figures, when a wrap put them on the next line
+
+    def place(self, ctx: ReportContext) -> None:
+        """Record the figures of the token as placed, on the line they stand on."""
+        ctx.place_text(self.figure_line or self.line, self.text)
+
+
+@dataclass
+class _FlatLayout:
+    """The columns of a flattened table: level columns, the name column and the value columns."""
+
+    levels: list[str]  # the label roles left of the name, in order ('level1', 'level2')
+    name: str  # the deepest label role: level3, or level1 in a table of dimensions
+    values: list[str | None]  # the roles right of the name, in order (None: a column of no role)
+
+    @property
+    def required(self) -> list[str | None]:
+        """The value columns every row fills: all but the trailing remarks (偏差原因…)."""
+        out = list(self.values)
+        while out and out[-1] in _NOTE_ROLES:
+            out.pop()
+        return out
+
+    @property
+    def anchored(self) -> bool:
+        """True when a row can be found without separators: it has plain numbers (分值, 得分)."""
+        return any(r in ("weight", "score") for r in self.required)
+
+
+def _layout(roles: list[str | None]) -> _FlatLayout | None:
+    labels = [(i, r) for i, r in enumerate(roles) if r in LEVELS]
+    if not labels:
+        return None
+    k, name = max(labels, key=lambda x: LEVELS.index(x[1]))
+    levels = [r for r in roles[:k] if r in ("level1", "level2")]
+    values = [r for r in roles[k + 1:] if r not in LEVELS]
+    if not any(r in VALUE_ROLES for r in values):
+        return None
+    return _FlatLayout(levels, name, values)
+
+
+def _header_tokens(tokens: list[_Token], start: int) -> tuple[list[str | None], int]:
+    """The roles of the header words from ``start`` (a word may be broken over up to three
+    tokens), and the index after the last one."""
+    roles: list[str | None] = []
+    i = start
+    while i < len(tokens):
+        for n in range(min(_MAX_GLUE, len(tokens) - i), 0, -1):
+            role = _role_of("".join(t.text for t in tokens[i:i + n]))
+            if role:
+                roles.append(role)
+                i += n
+                break
+        else:
+            break
+    return roles, i
+
+
+def _find_header(tokens: list[_Token]) -> tuple[_FlatLayout, int, int] | None:
+    """The first run of header words among a line's words (a form flattened into one run has
+    its header in the middle): its layout, and where it starts and ends."""
+    if not any("指标" in t.text for t in tokens):
+        return None
+    for s in range(len(tokens)):
+        if _role_of(tokens[s].text) not in LEVELS and _role_of("".join(t.text for t in tokens[s:s + 2])) not in LEVELS:
+            continue
+        roles, h = _header_tokens(tokens, s)
+        if _valid_header(roles) and (layout := _layout(roles)):
+            return layout, s, h
+    return None
+
+
+def _valid_header(roles: list[str | None]) -> bool:
+    return len(roles) >= 3 and any(r in LEVELS for r in roles) and any(r in VALUE_ROLES for r in roles)
+
+
+def _level_like(text: str) -> bool:
+    """A cell that can be a merged 一级/二级指标 label: short words, no figures or sentences."""
+    c = compact(_BLOCK_WEIGHT.sub("", _MARKS.sub("", text)))
+    c = _ORDINAL.sub("", c, count=1)
+    if compact(text) in _framework() or compact(text) in _framework().values():
+        return True
+    return 2 <= len(c) <= 16 and not re.search(r"[\d，。；;,:：%％≥≤<>＜＞=＝±、()（）]", c)
+
+
+@functools.cache
+def _label_run() -> re.Pattern[str]:
+    """Level labels written one after the other: standard labels (``indicator_framework.csv``)
+    and labels with their block total ('产出指标(50分)', '预算编制（10分）')."""
+    words = sorted({*_framework(), *_framework().values()}, key=len, reverse=True)
+    total = r"[（(]\d+(?:\.\d+)?分[)）]"
+    return re.compile(rf"(?:{'|'.join(map(re.escape, words))})(?:{total})?|[\u4e00-\u9fff]{{2,12}}{total}")
+
+
+def _glued_levels(cells: list[_Token], most: int) -> list[_Token] | None:
+    """Level labels broken into pieces ('产出' '指标' '(50分' ')' '数量指标'), put together when the
+    pieces joined are nothing but labels; None otherwise."""
+    if len(cells) < 2 or most == 0:
+        return None
+    joined = "".join(compact(t.text) for t in cells)
+    pattern = _label_run()
+    if not re.fullmatch(rf"(?:{pattern.pattern})+", joined):
+        return None
+    labels = pattern.findall(joined)
+    if len(labels) > most or len(labels) == len(cells):
+        return None
+    return [_Token(label, cells[0].line) for label in labels]
+
+
+def _note_like(text: str) -> bool:
+    """Words left between two rows that are a remark (偏差原因…): a sentence, not label pieces."""
+    return bool(re.search(r"[，。；,;]", text)) and len(compact(text)) >= 6
+
+
+def _name_like(text: str) -> bool:
+    c = compact(text)
+    return bool(c) and not is_total_label(c) and parse_number(c) is None \
+        and re.search(r"[\u4e00-\u9fff]", c) is not None and not re.match(r"^[≥≤<>＜＞=＝≧≦±]", c)
+
+
+def _halves(text: str) -> tuple[str, str] | None:
+    """'1010' → ('10', '10'): a weight and a score glued together, split only when the two
+    halves are the same number (any other split is a guess)."""
+    if re.fullmatch(r"\d{2,6}", text) and len(text) % 2 == 0 and text[: len(text) // 2] == text[len(text) // 2:]:
+        return text[: len(text) // 2], text[len(text) // 2:]
+    return None
+
+
+def _match_values(tokens: list[_Token], p: int, layout: _FlatLayout) -> tuple[list[_Token], int] | None:
+    """The value cells of a row starting at ``p`` (after its name), or None when they do not fit:
+    分值/得分 must be plain numbers, other cells must not be the next row's name."""
+    out: list[_Token] = []
+    req = layout.required
+    j = p
+    k = 0
+    while k < len(req):
+        if j >= len(tokens):
+            return None
+        tok = tokens[j]
+        role = req[k]
+        if role in ("weight", "score"):
+            if (pair := _halves(tok.text)) and k + 1 < len(req) and req[k + 1] in ("weight", "score") \
+                    and (j + 1 >= len(tokens) or not _PLAIN_NUMBER.fullmatch(tokens[j + 1].text)):
+                out.extend([_Token(pair[0], tok.line), _Token(pair[1], tok.line)])  # '1010': 10 and 10
+                k += 1
+            elif _PLAIN_NUMBER.fullmatch(tok.text):
+                out.append(tok)
+            else:
+                return None
+        elif is_total_label(tok.text) or _NAMED.match(tok.text):
+            return None
+        else:
+            out.append(tok)
+        j += 1
+        k += 1
+    return out, j
+
+
+def _stream_rows(tokens: list[_Token], layout: _FlatLayout) -> tuple[list[tuple], list[_Token]]:
+    """Rows (between-tokens, name token, value tokens) of a run without row separators, and
+    the tokens of its total row."""
+    rows: list[tuple] = []
+    pending: list[_Token] = []
+    p = 0
+    while p < len(tokens):
+        tok = tokens[p]
+        if is_total_label(tok.text):
+            return rows, tokens[p:]
+        got = _match_values(tokens, p + 1, layout) if _name_like(tok.text) else None
+        glued = 0
+        while got is None and _NAMED.match(tok.text) and glued < 2 and p + glued + 1 < len(tokens) \
+                and _CJK_PIECE.fullmatch(tokens[p + glued + 1].text):
+            glued += 1  # a name broken inside a word ('指标1:签约服务补助标' / '准')
+            got = _match_values(tokens, p + glued + 1, layout)
+        if got is None:
+            pending.append(tok)
+            p += 1
+            continue
+        if glued:
+            tok = _Token(tok.text + "".join(t.text for t in tokens[p + 1:p + glued + 1]), tok.line)
+        values, p = got
+        rows.append((pending, tok, values))
+        pending = []
+    return rows, []
+
+
+_CJK_PIECE = re.compile(r"[\u4e00-\u9fff]{1,3}")
+
+
+def _row_cells(cells: list[_Token], layout: _FlatLayout) -> tuple | None:
+    """(level cells, name cell, value cells) of a row whose cells are known; the merged level
+    cells on the left may be missing, the trailing remark cells too."""
+    n = len(cells)
+    required = len(layout.required)
+    named = [i for i, c in enumerate(cells) if _NAMED.match(c.text)]
+    if named:
+        i = named[0]
+        if i > len(layout.levels) or n - 1 - i < 1:
+            return None
+        return cells[:i], cells[i], cells[i + 1:]
+    lo = max(0, n - 1 - len(layout.values))
+    hi = min(len(layout.levels), n - 1 - required)
+    for i in range(hi, lo - 1, -1):
+        if all(_level_like(c.text) for c in cells[:i]) and _name_like(cells[i].text):
+            return cells[:i], cells[i], cells[i + 1:]
+    return None
+
+
+class _FlatBuilder:
+    """Turns rebuilt rows into indicator records, keeping the merged levels in force."""
+
+    def __init__(self, ctx: ReportContext, layout: _FlatLayout, title: str, line: int):
+        self.ctx, self.layout, self.title = ctx, layout, title
+        self.scope = ctx.scope_at(line)
+        self.filled = {"level1": "", "level2": ""}
+        self.seen_level1: set[str] = set()
+        self.records: list[dict] = []
+        self.uncertain = False  # levels lost in broken labels: rows wait for a new level 1
+        self.set_level1 = False  # the last row's level cells named its level 1
+
+    def _levels(self, cells: list[_Token]) -> list[_Token]:
+        """Assign level cells from the right (the deepest level first); return the cells left over."""
+        cols = list(self.layout.levels)
+        cells = _glued_levels(cells, len(cols)) or list(cells)
+        taken: list[tuple[str, str]] = []
+        while cells and cols and _level_like(cells[-1].text):
+            text = clean_level(cells[-1].text, "level1")
+            if len(cols) > 1 and len(taken) == 0 and (len(cells) == 1 or not _level_like(cells[-2].text)) \
+                    and (text in _framework().values() or text in self.seen_level1):
+                cols = cols[:1]  # a lone label that is a level 1 ('满意度指标')
+            taken.append((cols.pop(), cells.pop().text))
+        self.set_level1 = any(lv == "level1" for lv, _ in taken)
+        for lv, text in reversed(taken):
+            self.filled[lv] = clean_level(text, lv)
+            if lv == "level1":
+                self.seen_level1.add(self.filled[lv])
+                if "level2" in self.layout.levels and not any(t[0] == "level2" for t in taken):
+                    self.filled["level2"] = ""  # a new level-1 group starts without a level 2
+        return cells
+
+    def add(self, levels: list[_Token], name: _Token, values: list[_Token]) -> None:
+        leftover = self._levels(levels)
+        if leftover and not _note_like("".join(t.text for t in leftover)):
+            # pieces of broken labels: the levels in force are not known until a row names its level 1
+            self.uncertain = True
+            return
+        if self.uncertain and not (levels and "level1" in self.layout.levels and self.set_level1):
+            return
+        self.uncertain = False
+        if leftover and self.records and any(r in _NOTE_ROLES for r in self.layout.values):
+            prev = self.records[-1]
+            prev["note"] = clean_label("".join(t.text for t in leftover))
+        for t in levels:
+            t.place(self.ctx)
+        rec = _empty(self.ctx, self.scope, self.title, name.line)
+        level2 = self.filled["level2"] if "level2" in self.layout.levels else ""
+        level1 = self.filled["level1"] if "level1" in self.layout.levels else ""
+        if self.layout.name == "level3":
+            level1 = _framework_level1(level2, level1) if level2 else level1
+            rec["level1"], rec["level2"] = level1 or None, level2 or None
+            rec["level3"] = clean_level(name.text, "level3") or None
+        elif self.layout.name == "level2":
+            rec["level1"], rec["level2"] = level1 or None, clean_level(name.text, "level2") or None
+        else:
+            rec["level1"] = clean_level(name.text, "level1") or None
+        roles = [r for r in self.layout.values]
+        texts: dict[str, str] = {}
+        extra: list[str] = []
+        for i, tok in enumerate(values):
+            role = roles[i] if i < len(roles) else "note"
+            if role is None:
+                continue
+            if role in texts:
+                extra.append(tok.text)
+                continue
+            texts[role] = tok.text
+            tok.place(self.ctx)
+        if extra and "note" in texts:
+            texts["note"] = texts["note"] + "".join(extra)
+        _fill_values(rec, texts)
+        name.place(self.ctx)
+        self.records.append(rec)
+
+
+def _joined_tokens(lines: list[TextLine]) -> list[_Token]:
+    """The words of lines wrapped by the layout: a line ending inside a word ('基本支出足额保障' /
+    '率 5 5') is joined to the next without a space; a block total broken inside its brackets
+    ('效益（20' / '分）') is put together again."""
+    chars: list[str] = []
+    at: list[int] = []
+    for tl in lines:
+        text = tl.text.strip()
+        if not text:
+            continue
+        if chars and not (_WORD_END.match(chars[-1]) and _WORD_END.match(text[0])):
+            chars.append(" ")
+            at.append(tl.line)
+        chars.extend(text)
+        at.extend([tl.line] * len(text))
+    joined = "".join(chars)
+    drop: set[int] = set()
+    for m in _BLOCK_WEIGHT.finditer(joined):
+        drop.update(i for i in range(m.start(), m.end()) if joined[i].isspace())
+    tokens: list[_Token] = []
+    word: list[str] = []
+    start = 0
+    digit: int | None = None
+    for i, ch in enumerate(joined + " "):
+        if i in drop:
+            continue
+        if ch.isspace():
+            if word:
+                tokens.append(_Token("".join(word), at[start], digit))
+            word, digit = [], None
+            continue
+        if not word:
+            start = i
+        if digit is None and ch.isdigit():
+            digit = at[i]
+        word.append(ch)
+    return tokens
+
+
+_WORD_END = re.compile(r"[\u4e00-\u9fff（）()“”、]")
+
+
+def _line_tokens(tl: TextLine) -> list[_Token]:
+    return [_Token(t, tl.line) for t in tl.text.split()]
+
+
+def _cell_text(tl: TextLine) -> str:
+    return clean_label(_PIPE.sub("", tl.text))
+
+
+def _ends_table(tl: TextLine) -> bool:
+    text = clean_label(_PIPE.sub("", tl.text))
+    return bool(_PAGE_MARK.match(text) or _END_WORDS.match(text))
+
+
+def _flat_title(ctx: ReportContext, line: int) -> str:
+    """The caption of a flattened table: the last line above it naming a 表."""
+    for n in range(line - 1, max(0, line - 40), -1):
+        text = clean_label(_PIPE.sub("", ctx.doc.lines[n - 1]))
+        if 4 <= len(text) <= 60 and re.search(r"(?:绩效|自评|目标|评分|评价|指标)[^，。；]*表(?:[（(].*[)）])?$", text):
+            return text
+    return ""
+
+
+def _text_runs(doc) -> list[list[TextLine]]:
+    """Runs of text lines with no table between them."""
+    runs: list[list[TextLine]] = [[]]
+    for block in doc.blocks:
+        if isinstance(block, TextLine):
+            runs[-1].append(block)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
+
+
+def _line_header(run: list[TextLine], k: int) -> tuple[list[str | None], int]:
+    """Roles of a header written one cell per line from line ``k`` (pipe marks aside)."""
+    roles: list[str | None] = []
+    j = k
+    while j < len(run):
+        role = _role_of(_cell_text(run[j]))
+        if role is None:
+            break
+        roles.append(role)
+        j += 1
+    return roles, j
+
+
+def _pipe_rows(run: list[TextLine], j: int) -> tuple[list[list[_Token]], int]:
+    """Rows of cells written one per line with a closing pipe mark, a lone mark between rows."""
+    rows: list[list[_Token]] = [[]]
+    while j < len(run) and _PIPE.search(run[j].text) and not _ends_table(run[j]):
+        text = _cell_text(run[j])
+        if text:
+            rows[-1].append(_Token(text, run[j].line))
+        elif rows[-1]:
+            rows.append([])
+        j += 1
+    return [r for r in rows if r], j
+
+
+def _stream_lines(run: list[TextLine], j: int, gaps: bool) -> tuple[list[TextLine], int]:
+    """The lines of a table run from ``j``: up to a page mark, a note below the table or (when
+    ``gaps`` is false) a blank line."""
+    out: list[TextLine] = []
+    while j < len(run) and not _ends_table(run[j]):
+        if out and not gaps and run[j].line != out[-1].line + 1:
+            break
+        out.append(run[j])
+        j += 1
+    return out, j
+
+
+def _build_rows(builder: _FlatBuilder, rows: list[list[_Token]]) -> None:
+    for cells in rows:
+        parts = _row_cells(cells, builder.layout)
+        if parts is None:
+            break
+        builder.add(*parts)
+
+
+def _build_stream(builder: _FlatBuilder, tokens: list[_Token], totals: list[TotalScore]) -> None:
+    rows, total = _stream_rows(tokens, builder.layout)
+    for row in rows:
+        builder.add(*row)
+    required = builder.layout.required
+    numeric = [r for r in required if r in ("weight", "score")]
+    figures = [t for t in total[1:len(numeric) + 1] if _PLAIN_NUMBER.fullmatch(t.text)]
+    for role, tok in zip(numeric, figures):
+        kind = "total_weight" if role == "weight" else "total_score"
+        totals.append(TotalScore(kind, tok.text, tok.figure_line or tok.line, builder.scope))
+    for tok in total[1:len(required) + 1]:
+        tok.place(builder.ctx)  # (and the total's 得分率)
+
+
+def _flat_tables(ctx: ReportContext) -> tuple[list[dict], list[TotalScore], set[int]]:
+    """Indicator rows of tables flattened into text lines, their totals, and the lines used."""
+    out: list[dict] = []
+    totals: list[TotalScore] = []
+    used: set[int] = set()
+    for run in _text_runs(ctx.doc):
+        k = 0
+        while k < len(run):
+            k = _flat_table_at(ctx, run, k, out, totals, used)
+    return out, totals, used
+
+
+def _flat_table_at(ctx: ReportContext, run: list[TextLine], k: int, out: list[dict],
+                   totals: list[TotalScore], used: set[int]) -> int:
+    """Read the flattened table whose header starts at line ``k`` of ``run`` (if one does);
+    return the index of the next line to look at."""
+    tl = run[k]
+    roles, j = _line_header(run, k)
+    if _valid_header(roles) and (layout := _layout(roles)):
+        builder = _FlatBuilder(ctx, layout, _flat_title(ctx, tl.line), tl.line)
+        if _PIPE.search(tl.text):
+            rows, end = _pipe_rows(run, j)
+            _build_rows(builder, rows)
+        elif layout.anchored:
+            lines, end = _stream_lines(run, j, gaps=True)
+            _build_stream(builder, [_Token(_cell_text(x), x.line) for x in lines if _cell_text(x)], totals)
+        else:
+            return j
+    else:
+        tokens = _line_tokens(tl)
+        found = _find_header(tokens)
+        if found is None:
+            return k + 1
+        layout, s, h = found
+        builder = _FlatBuilder(ctx, layout, _flat_title(ctx, tl.line), tl.line)
+        if s == 0 and h == len(tokens):  # the header alone on its line: a row per line
+            lines, end = _stream_lines(run, k + 1, gaps=True)
+            _build_rows(builder, [_line_tokens(x) for x in lines])
+        elif layout.anchored:  # rows run on after the header, wrapped over lines
+            lines, end = _stream_lines(run, k, gaps=False)
+            joined = _joined_tokens(lines)
+            again = _find_header(joined)
+            if again is None:
+                return k + 1
+            _build_stream(builder, joined[again[2]:], totals)
+        else:
+            return k + 1
+    out.extend(builder.records)
+    used.update(x.line for x in run[k:end])
+    return max(end, k + 1)
+
+
+# ------------------------------------------------------------------ indicators as sentences
+_TARGET_CLAUSE = re.compile(
+    r"^(?P<name>[^，,：:]{2,40}?)(?:的)?(?:年度|全年)?目标值?(?:为|是)?\s*(?P<target>[^，,；;。]{1,30}?)\s*[，,]\s*"
+    r"(?:全年)?实际(?:完成值?|值|达到)?(?:为|是)?\s*(?P<actual>[^，,；;。]{1,30})"
+)
+_LEVEL_PREFIX = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,12})\s*[：:]\s*")
+
+
+def _section_level(text: str) -> tuple[str, str] | None:
+    """('level1', '产出指标') for a heading naming a standard level ('（一）产出指标', '3. 时效指标')."""
+    c = compact(clean_level(text, "level1")).rstrip("：:")
+    if c in _framework().values():
+        return "level1", c
+    if c in _framework():
+        return "level2", c
+    return None
+
+
+def _is_heading(text: str) -> bool:
+    return bool(_ORDINAL.match(text)) and len(text) <= 30 and not re.search(r"[，。；]", text)
+
+
+def _sentence_targets(ctx: ReportContext, skip: set[int]) -> list[dict]:
+    """Indicators stated in sentences under the headings of the standard levels:
+    '（一）产出指标' … '1. 数量指标：义务教育巩固率目标≥98%，实际完成 99.2%；…'. Each clause with a
+    target and a result is a row (no weight or score: a clause with them is a score statement)."""
+    out = []
+    level = {"level1": "", "level2": ""}
+    for tl in ctx.doc.text_lines:
+        text = clean_label(tl.text)
+        heading = _section_level(text) if len(text) <= 30 else None
+        if heading:
+            level[heading[0]] = heading[1]
+            if heading[0] == "level1":
+                level["level2"] = ""
+            continue
+        if _is_heading(text):
+            level = {"level1": "", "level2": ""}  # another section: no level in force
+            continue
+        if tl.line in skip or "目标" not in text or "实际" not in text:
+            continue
+        line_level2 = level["level2"]
+        body = _ORDINAL.sub("", text, count=1)
+        prefix = _LEVEL_PREFIX.match(body)
+        if prefix and compact(prefix.group("label")) in _framework():
+            line_level2 = compact(prefix.group("label"))
+            body = body[prefix.end():]
+        elif not level["level1"]:
+            continue  # a target in a sentence outside the indicator sections is not read
+        level1 = _framework_level1(line_level2, level["level1"]) if line_level2 else level["level1"]
+        for clause in re.split(r"[；;。]", body):
+            m = _TARGET_CLAUSE.match(clause.strip())
+            if m is None or re.search(r"得分|分值|权重", clause):
+                continue
+            rec = _empty(ctx, ctx.scope_at(tl.line), "正文", tl.line)
+            rec["level1"], rec["level2"] = level1 or None, line_level2 or None
+            rec["level3"] = clean_level(m.group("name"), "level3")
+            _fill_values(rec, {"target": m.group("target"), "actual": m.group("actual")})
+            ctx.place_text(tl.line, m.group("target"))
+            ctx.place_text(tl.line, m.group("actual"))
             out.append(rec)
     return out
 
@@ -650,7 +1288,11 @@ def extract_indicators(ctx: ReportContext) -> tuple[list[dict], list[TotalScore]
         got, tot = _table_rows(table, ctx, previous)
         rows.extend(got)
         totals.extend(tot)
-    rows.extend(_statements(ctx, rows))
-    rows.extend(_weight_lists(ctx))
+    flat, flat_totals, used = _flat_tables(ctx)
+    rows.extend(flat)
+    totals.extend(flat_totals)
+    rows.extend(_statements(ctx, rows, used))
+    rows.extend(_sentence_targets(ctx, used))
+    rows.extend(_weight_lists(ctx, rows))
     return rows, totals
 
