@@ -107,6 +107,11 @@ def _budget_match(exp: dict, got: dict) -> bool:
     )
 
 
+def _gallery_item(row: dict) -> bool:
+    """True for a budget row of an item the gallery records (not a finer one, not one funding's part)."""
+    return row["item"] in GALLERY_BUDGET_ITEMS and not _norm(row.get("funding"))
+
+
 def _enrollment_match(exp: dict, got: dict) -> bool:
     return (
         _num_equal(got["year"], exp["year"])
@@ -170,7 +175,7 @@ def score_specimen(path: Path, expected: dict) -> SpecimenScore:
     result = SpecimenScore(path.stem)
     try:
         report = evalkit.read_report(path)
-    except Exception as exc:  # a specimen that cannot be read scores nothing, with the reason
+    except Exception as exc:  # noqa: BLE001 - a specimen that cannot be read scores nothing, with the reason
         result.error = f"{type(exc).__name__}: {exc}"
         report = None
     meta = _records(report.reports)[0] if report is not None else {}
@@ -197,10 +202,7 @@ def score_specimen(path: Path, expected: dict) -> SpecimenScore:
             else:
                 unmatched.remove(hit)
                 result.found += 1
-        result.extra.extend(
-            (table, got[i]) for i in unmatched
-            if table != "budget" or got[i]["item"] in GALLERY_BUDGET_ITEMS
-        )
+        result.extra.extend((table, got[i]) for i in unmatched if table != "budget" or _gallery_item(got[i]))
     return result
 
 

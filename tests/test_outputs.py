@@ -40,10 +40,9 @@ def test_an_error_while_writing_leaves_the_folder_as_it_was(tmp_path):
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom):
-        with OutputFolder(tmp_path) as folder:
-            folder.path("reports.csv").write_text("half", encoding="utf-8")
-            raise Boom
+    with pytest.raises(Boom), OutputFolder(tmp_path) as folder:
+        folder.path("reports.csv").write_text("half", encoding="utf-8")
+        raise Boom
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
     assert len(read_tables(tmp_path)["reports"]) == 2
 

@@ -28,6 +28,7 @@ import logging
 import os
 import shutil
 from pathlib import Path
+from typing import Self
 
 __all__ = ["MANIFEST", "OutputFolder", "OutputFolderError", "verify_folder"]
 
@@ -133,7 +134,7 @@ class OutputFolder:
             (self.out / _LOCK).unlink(missing_ok=True)
             self._locked = False
 
-    def __enter__(self) -> OutputFolder:
+    def __enter__(self) -> Self:
         self._lock()
         shutil.rmtree(self.staging, ignore_errors=True)
         self.staging.mkdir()

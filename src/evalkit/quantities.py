@@ -17,11 +17,11 @@ from evalkit import vocab
 __all__ = [
     "Quantity",
     "cell_separators",
+    "chinese_number",
     "find_quantities",
     "fold",
     "found_quantities",
     "has_chinese_quantity",
-    "chinese_number",
     "is_missing",
     "parse_number",
     "parse_quantity",

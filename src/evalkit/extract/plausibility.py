@@ -32,9 +32,9 @@ def _bounds() -> dict[str, tuple[tuple[str, float, float, str], ...]]:
 def _suspect(row: dict, rules) -> str | None:
     for column, low, high, reason in rules:
         value = row.get(column)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value):
-            if not low <= value <= high:
-                return reason
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
+        if number and not low <= value <= high:
+            return reason
     return None
 
 
@@ -59,7 +59,7 @@ def set_aside_suspects(tables: dict[str, list[dict]], line_of: dict[str, int], r
     >>> tables = {"indicators": [{"level3": "参保率", "weight": 1010.0, "score": None, "source": "r:7"},
     ...                          {"level3": "满意度", "weight": 10.0, "score": 9.0, "source": "r:8"}]}
     >>> residue = set_aside_suspects(tables, {"r:7": 7, "r:8": 8}, "r")
-    >>> [row["level3"] for row in tables["indicators"]], residue[0]["line"], residue[0]["reason"][:10]
+    >>> [row["level3"] for row in tables["indicators"]], residue[0]["line"], residue[0]["reason"].split("，")[0]
     (['满意度'], 7, '存疑：分值超出0-100')
     """
     residue = []
