@@ -13,9 +13,10 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from decimal import Decimal
 
 from evalkit import vocab
-from evalkit.document import Cell, Row, Table
+from evalkit.document import Cell, Row, Table, TextLine
 from evalkit.extract.context import (
     ReportContext,
     caption_of,
@@ -24,8 +25,10 @@ from evalkit.extract.context import (
     is_total_label,
     mentions_total,
     names_other_year,
+    project_name,
     single_text,
 )
+from evalkit.extract.fund_tables import read_fund_tables
 from evalkit.extract.indicators import header_roles, indicator_record, indicator_role
 from evalkit.extract.items import (
     budget_item,
@@ -164,6 +167,8 @@ def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
 
 def _looks_header(row: Row) -> bool:
     texts = [t for t in row.texts if t]
+    if any(is_missing(t) for t in texts):
+        return False  # '其他资金 | — | —': a row of placeholders, not a header
     if all(re.fullmatch(r"按.{1,8}分[:：]?", compact(t)) for t in texts):
         return False  # '按收入性质分 … 按支出性质分': group titles inside the data
     if all(funding_source(t) for t in texts):
@@ -221,8 +226,8 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
                 ctx.place(line, q.text_value)
                 continue
             hit = budget_item(label, strict=True)
-            if hit is None:
-                continue
+            if hit is None or is_total_label(label) or _FUND_FIGURE.search(compact(label)):
+                continue  # (a bare '合计' names no item: an allocation table's total is no budget)
             st = stage_of(compact(label))
             stage = st[0] if st else (default_stage or "决算")
             item, raw = hit
@@ -244,9 +249,9 @@ def funding_source(label: str) -> tuple[str, str] | None:
     return (syn[text], text) if text in syn else None
 
 
-def _rec(ctx, line, stage, item, raw, parent, amount, funding=None):
+def _rec(ctx, line, stage, item, raw, parent, amount, funding=None, scope=None):
     return {
-        "report_id": ctx.doc.report_id, "scope": ctx.scope_at(line), "stage": stage, "item": item,
+        "report_id": ctx.doc.report_id, "scope": scope or ctx.scope_at(line), "stage": stage, "item": item,
         "item_raw": raw, "parent": parent, "funding": funding, "amount_wan": amount, "source": ctx.source(line),
     }
 
@@ -295,6 +300,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     ctx_parent = _detailed_item(table)
     topic_item = mentioned_item(caption) if caption else None
     topic = (topic_item, caption) if topic_item else None
+    defined = _defined_stages(ctx)
     col_info = []
     change_cols: set[int] = set()
     other_year_cols: set[int] = set()
@@ -306,6 +312,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             st = stage_of(compact(p))
             if st:
                 stage = st[0]
+        if stage is None and leaf:
+            stage = defined.get(_bare_header(leaf[-1]))  # '批复金额（元）' with '注：批复金额为年度调整后预算数'
         parents = [budget_item(p, strict=True) for p in leaf[:-1]]
         parent = "/".join(h[0] for h in parents if h)
         is_share = any(re.search(r"占比|比重|差异率|比例", p) for p in path)
@@ -336,10 +344,11 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     # a column of row numbers (行次, 栏次) holds no amounts
     row_number_cols = {j for j, p in enumerate(paths) if p and compact(p[-1]) in _ROW_NUMBER_WORDS}
     # 分值/得分 beside the budget (the national forms' 预算执行率 indicator), and their 执行率
-    score_cols = {j: indicator_role(p[-1]) for j, p in enumerate(paths)
-                  if p and indicator_role(p[-1]) in ("weight", "score")}
+    score_cols = {j: _score_role(p[-1]) for j, p in enumerate(paths) if p and _score_role(p[-1])}
     rate_col = next((j for j, p in enumerate(paths) if p and _REMARK.sub("", compact(p[-1])).endswith("执行率")), None)
     totals_rows = [r for r in data if mentions_total(r.texts[0] if r.texts else "")]
+    rows_total = _total_of_rows(data)
+    name_col = _project_name_column(paths, caption)
     stage_cols = [j for j, info in enumerate(col_info) if info[1]]
     if stage_cols:
         data = [half for row in data for half in _side_by_side(row, stage_cols[0], len(stage_cols))]
@@ -361,7 +370,11 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         is_total_row = (row_item and row_item[0] in ("收入合计", "支出合计")) or is_total_label(label)
         if score_cols and is_total_row and any(_number(texts[j]) for j in score_cols):
             name = paths[0][0] if paths and paths[0] else caption  # '项目资金（万元）', the block's own label
-            found["indicators"].append(_execution_indicator(ctx, row, texts, score_cols, rate_col, name))
+            rec = _execution_indicator(ctx, row, texts, score_cols, rate_col, name)
+            if "weight" not in score_cols.values():
+                rec["weight"] = _block_points((paths[0] if paths else []) + [p[-1] for j, p in enumerate(paths)
+                                                                             if j in score_cols])
+            found["indicators"].append(rec)
         for j in range(1, width):
             cell_text = texts[j]
             q = _number(cell_text)
@@ -405,6 +418,18 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_item = col_item
                 elif bare_total and ctx_parent:
                     the_item = (ctx_parent, label)
+                elif bare_total and stage and rows_total and is_total_label(label):
+                    the_item = (rows_total, label)  # '合计' above 基本支出, 项目支出: the expenditure total
+                elif is_entity and stage and name_col is not None and texts[name_col] \
+                        and (not item or item[0] in ("收入合计", "支出合计")):
+                    # a table of projects ('项目 | 批复金额 | 实际支出金额'): each row a project's funds
+                    project = project_name(texts[name_col])
+                    if to_wan(q, unit) is None:
+                        continue
+                    out.append(_rec(ctx, line, stage, "支出合计", texts[name_col], "", to_wan(q, unit),
+                                    scope=project))
+                    ctx.place(line, q.text_value)
+                    continue
                 elif is_entity and stage and funding_source(label):
                     # '其中：中央财政资金' of a project form: a funding source of the year's money
                     the_item, the_parent = (funding_source(label)[0], label), "支出合计"
@@ -423,12 +448,98 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 if std and not the_parent.startswith(std):
                     the_parent = f"{std}/{the_parent}"
             amount = to_wan(q, unit)
+            if amount is None or _FUND_FIGURE.search(compact(label)):
+                continue  # no money unit ('单位：人（次）'), or a fund's figure ('基金累计结余'): no budget row
             # (totals are never parents, but of a breakdown by funding source: the flow it breaks down)
             rec_parent = the_parent if the_parent == "支出合计" and funding_source(label) \
                 else clean_parent(the_parent, the_item[0])
             out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1], rec_parent, amount,
                             funding or funding_of(label)))
             ctx.place(line, q.text_value)
+
+
+_FUND_FIGURE = re.compile(r"^(?:本年|本期|医保|医疗保险)?基金")  # '基金累计结余': the insurance fund's, not the budget's
+_ANY_REMARK = re.compile(r"[（(][^（）()]{1,15}[)）]$")  # '得分（20分*执行率）'
+_BLOCK_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")  # '预算执行情况（万元）（20分）'
+
+
+def _score_role(label: str) -> str | None:
+    """'weight' or 'score' for a 分值/得分 column beside the funds, whatever its remark in brackets."""
+    role = indicator_role(label)
+    if role is None:
+        role = indicator_role(_ANY_REMARK.sub("", compact(label)))
+    return role if role in ("weight", "score") else None
+
+
+_NOTE = re.compile(r"^\s*(?:注|说明|备注|填表说明)\s*[0-9]*\s*[:：.、]")
+_DEFINITION = re.compile(r"(?P<word>[\u4e00-\u9fffA-Za-z（）()]{2,12}?)(?:为|按|是指|指)(?P<meaning>[^。；;，,]{2,24})")
+
+
+def _bare_header(label: str) -> str:
+    """A column header without its remark or unit in brackets: '批复金额（元）' → '批复金额'."""
+    return _ANY_REMARK.sub("", compact(label))
+
+
+@functools.lru_cache(maxsize=256)
+def _defined_stages_of(lines: tuple[str, ...]) -> dict[str, str]:
+    defined: dict[str, str] = {}
+    for text in lines:
+        if not _NOTE.match(text):
+            continue
+        for m in _DEFINITION.finditer(_NOTE.sub("", text)):
+            st = stage_of(compact(m.group("meaning")))
+            if st and stage_of(compact(m.group("word"))) is None:
+                defined[_bare_header(m.group("word"))] = st[0]
+    return defined
+
+
+def _defined_stages(ctx: ReportContext) -> dict[str, str]:
+    """Stages a form's own note gives its column headers ('注：批复金额为年度调整后预算数' →
+    批复金额: 调整预算). Only header words that name no stage themselves are defined this way."""
+    return _defined_stages_of(tuple(t.text for t in ctx.doc.text_lines))
+
+
+def _project_name_column(paths: list[list[str]], caption: str | None) -> int | None:
+    """The column of project names in a table listing projects with their funds: headed
+    项目名称, or 项目 when it is not the first column (the first one is the grid's row labels).
+    A procurement table's 项目名称 are purchases (the procurement table takes them)."""
+    if "采购" in (caption or "") or any(path and "采购" in path[-1] for path in paths):
+        return None
+    for j, path in enumerate(paths):
+        leaf = _bare_header(path[-1]) if path else ""
+        if leaf == "项目名称" or (leaf == "项目" and j > 0):
+            return j
+    return None
+
+
+def _total_of_rows(data: list[Row]) -> str | None:
+    """The total a bare '合计' row of a grid stands for: 支出合计 when every other row names an
+    expenditure item (基本支出, 人员经费, 项目支出 …) or a funding source of a project (中央财政资金 …),
+    收入合计 when every one names an income item."""
+    cats = set()
+    for row in data:
+        label = _row_label(row.texts)
+        if is_total_label(label):
+            continue
+        if funding_source(label):
+            cats.add("来源")
+            continue
+        hit = budget_item(label, strict=True)
+        if hit is None:
+            return None
+        cats.add(item_category(hit[0]))
+    if cats == {"支出"} or "来源" in cats and cats <= {"来源", "收入"}:
+        return "支出合计"  # (a table of funding sources totals the project's funds, 资金总额)
+    return "收入合计" if cats == {"收入"} else None
+
+
+def _block_points(labels: list[str]) -> float | None:
+    """The points a block's label gives the execution rate when no 分值 column does ('（20分）')."""
+    for label in labels:
+        m = _BLOCK_POINTS.search(label)
+        if m:
+            return float(m.group(1))
+    return None
 
 
 def _detailed_item(table: Table) -> str:
@@ -472,7 +583,7 @@ def _row_label(texts: list[str]) -> str:
     for t in texts:
         if _number(t) is not None:
             break
-        if t:
+        if t and not is_missing(t):
             label = t
     return label
 
@@ -493,13 +604,18 @@ def _execution_indicator(ctx: ReportContext, row: Row, texts: list[str], score_c
 
 
 def extract_tables(ctx: ReportContext) -> dict[str, list]:
-    """Rows found in the tables of a report: budget, rates, staff, assets, procurement and
-    ``ignored`` (line, number, reason) for numbers deliberately left out (sub-unit rows)."""
+    """Rows found in the tables of a report: budget, rates, staff, assets, procurement,
+    enrollment and funds (statistics tables: :mod:`evalkit.extract.fund_tables`) and ``ignored``
+    (line, number, reason) for numbers deliberately left out (sub-unit rows)."""
     out: list[dict] = []
     rates: list[dict] = []
-    found: dict[str, list] = {"staff": [], "assets": [], "ignored": [], "indicators": []}
+    stats = read_fund_tables(ctx)  # a statistics table of the insurance is read there only
+    found: dict[str, list] = {"staff": [], "assets": [], "ignored": list(stats.ignored), "indicators": [],
+                              "enrollment": stats.enrollment, "funds": stats.funds}
     found["procurement"] = extract_procurement(ctx)
     for table in ctx.doc.tables:
+        if id(table) in stats.claimed:
+            continue
         for caption, rows, _start in _parts(table):
             h = 0
             while h < len(rows) and not _has_number(rows[h]):
@@ -513,4 +629,387 @@ def extract_tables(ctx: ReportContext) -> dict[str, list]:
                     _grid(h, d, caption, table, ctx, out, rates, found)
             if len(out) + len(rates) + len(found["assets"]) == before:
                 _kv_rows(rows, caption, ctx, out, found)  # not a grid: pairs of label and value
+    _line_forms(ctx, out, rates, found)
+    _flattened_tables(ctx, out, found)
     return {"budget": out, "rates": rates, **found}
+
+
+# ------------------------------------------------------------- funding blocks written as text lines
+# A project form whose table structure did not survive the text extraction: the funding block's
+# column headers (年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分) on one line separated by
+# spaces, each row ('年度资金总额： 1873.52 1873.52 100%') on a line of its own; or one cell per
+# line, the headers one per line, then each row's label followed by its values.
+_SPLIT_CELL = re.compile(r"^\s*(?P<main>[\d,，.]+\s*(?:万元|亿元|元|万)?)\s*[（(](?P<inner>[^（）()]+)[)）]\s*$")
+_LABEL_END = re.compile(r"[:：]$")
+
+
+def _column_kind(token: str) -> tuple[str, str | None] | None:
+    """What a header word of a funding block names: ('stage', 调整预算), ('weight'|'score'|'rate', None)."""
+    c = compact(token)
+    if not c or len(c) > 16 or re.search(r"\d", _ANY_REMARK.sub("", c)):
+        return None
+    role = _score_role(c)
+    if role:
+        return role, None
+    if _ANY_REMARK.sub("", c).endswith("执行率"):
+        return "rate", None
+    st = stage_of(c)
+    if st and (c == st[1] or _ANY_REMARK.sub("", c).endswith(("数", "预算", "支出", "金额"))):
+        return "stage", st[0]
+    return None
+
+
+def _row_name(label: str) -> tuple[str, str, str] | None:
+    """(item, words, parent) of a funding block's row label, or None for another line."""
+    text = _LABEL_END.sub("", compact(label))
+    src = funding_source(text)
+    if src:
+        return src[0], text, "支出合计"
+    hit = budget_item(text, strict=True)
+    if hit and not is_stage_word(hit[1]):
+        return hit[0], text, ""
+    return None
+
+
+def _header_on_one_line(text: str) -> list[tuple[str, str | None, str]] | None:
+    tokens = text.split()
+    kinds = [_column_kind(t) for t in tokens]
+    if len(tokens) < 3 or kinds[0] is not None and kinds[0][0] == "stage" and len(tokens) < 3:
+        return None
+    cols = [(k[0], k[1], t) for k, t in zip(kinds, tokens) if k]
+    lead = [t for k, t in zip(kinds, tokens) if not k]
+    stages = [c for c in cols if c[0] == "stage"]
+    if len(stages) < 2 or len(lead) > 1 or (lead and tokens[0] != lead[0]):
+        return None
+    return cols
+
+
+def _cell_values(text: str) -> list[tuple[str | None, Quantity]] | None:
+    """The amounts of one value cell: [(None, amount)], or with a split by source inside it
+    ('1,860万（中央补助1,120万元，省级补助480万元）') [(None, 1860), ('中央财政资金', 1120), …];
+    [] for a placeholder ('—'); None for a cell that is no value."""
+    if is_missing(text):
+        return []
+    m = _SPLIT_CELL.match(text)
+    if not m or _number(m.group("main")) is None:
+        q = _number(text)
+        return [(None, q)] if q is not None else None
+    values: list[tuple[str | None, Quantity]] = [(None, _number(m.group("main")))]
+    for part in re.split(r"[，、；;]|,(?!\d)", m.group("inner")):
+        pm = re.match(r"^\s*(?P<label>[^\d]+?)\s*(?P<amount>[\d,.]+\s*(?:万元|亿元|元|万)?)\s*$", part)
+        src = funding_source(pm.group("label")) if pm else None
+        q = _number(pm.group("amount")) if pm else None
+        if not src or q is None:
+            return values[:1]  # a remark that is no split by source: the cell's own amount only
+        values.append((src[0], q))
+    return values
+
+
+def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool) -> tuple[list[tuple], int]:
+    """The rows of a funding block after its header, as (label, [(line, value text)]), and the
+    index of the first line after them."""
+    rows = []
+    k = start
+    while k < len(lines):
+        line = lines[k]
+        if one_per_line:
+            if _row_name(line.text) is None:
+                break
+            cells = []
+            k += 1
+            while k < len(lines) and len(cells) < n_cols and _row_name(lines[k].text) is None \
+                    and _cell_values(lines[k].text) is not None:
+                cells.append((lines[k].line, lines[k].text))
+                k += 1
+            rows.append((line.text, cells))
+            continue
+        tokens = line.text.split()
+        n_label = next((i for i, t in enumerate(tokens) if _cell_values(t) is not None), len(tokens))
+        label = "".join(tokens[:n_label])
+        if n_label == 0 or _row_name(label) is None or len(tokens) - n_label > n_cols:
+            break
+        rows.append((label, [(line.line, t) for t in tokens[n_label:]]))
+        k += 1
+    return rows, k
+
+
+def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: dict) -> None:
+    """Funding blocks of project forms written as text lines (see above)."""
+    runs: list[list[TextLine]] = [[]]
+    for block in ctx.doc.blocks:
+        if isinstance(block, Table):
+            runs.append([])
+        else:
+            runs[-1].append(block)
+    target_only = _is_target_table(ctx)
+    for lines in runs:
+        k = 0
+        while k < len(lines):
+            if target_only and _FUNDS_BLOCK.match(compact(_PIPE.sub("", lines[k].text))):
+                k = _read_target_funds(ctx, lines, k + 1, out)
+                continue
+            cols = _header_on_one_line(lines[k].text)
+            if cols:
+                k = _read_line_form(ctx, lines, k, k + 1, cols, False, (out, rates, found))
+                continue
+            run = k
+            while run < len(lines) and _column_kind(lines[run].text):
+                run += 1
+            cols = [(*_column_kind(t.text), t.text) for t in lines[k:run]]
+            if sum(1 for c in cols if c[0] == "stage") >= 2:
+                k = _read_line_form(ctx, lines, k, run, cols, True, (out, rates, found))
+                continue
+            k = max(run, k + 1)
+
+
+_FUNDS_BLOCK = re.compile(r"^(?:项目资金|资金情况|资金投入情况|项目资金情况|资金来源)(?:[（(](?:单位[:：])?万元[)）])?$")
+_PIPE = re.compile(r"\s*\|\s*$")  # the cell mark of a one-cell-per-line table ('年度资金总额：1986 |')
+_TARGET_TITLE = re.compile(r"绩效目标表|目标申报表")
+_ACTUALS = re.compile(r"自评|执行数|实际完成|完成值|决算")
+
+
+def _is_target_table(ctx: ReportContext) -> bool:
+    """True for a 绩效目标表: targets only, no actuals (its amounts are the initial budget)."""
+    text = "".join(compact(t) for t in ctx.doc.lines)
+    return bool(_TARGET_TITLE.search(text)) and not _ACTUALS.search(text)
+
+
+def _read_target_funds(ctx: ReportContext, lines: list[TextLine], start: int, out: list[dict]) -> int:
+    """The funding rows of a target table's 项目资金 block ('年度资金总额：1986', '其中：财政拨款 1986'),
+    the amounts inside the label cells: 年初预算 in the block's unit. Returns the index after them."""
+    unit = declared_unit([_PIPE.sub("", lines[start - 1].text)]) or "万元"
+    k = start
+    while k < len(lines):
+        text = _PIPE.sub("", lines[k].text).strip()
+        if not text or text == "|":
+            k += 1
+            continue
+        m = re.match(r"^(?P<label>[^\d]+?)[\s:：]*(?P<value>[\d,.]+\s*(?:万元|元|亿元)?)$", text)
+        name = _row_name(m.group("label")) if m else _row_name(text)
+        if name is None:
+            break
+        q = _number(m.group("value")) if m else None
+        if q is not None:
+            item, raw, parent = name
+            out.append(_rec(ctx, lines[k].line, "年初预算", item, raw, parent, to_wan(q, unit)))
+            ctx.place(lines[k].line, q.text_value)
+        k += 1
+    return k
+
+
+def _read_line_form(ctx: ReportContext, lines: list[TextLine], header_at: int, start: int, cols: list,
+                    one_per_line: bool, sinks: tuple[list, list, dict]) -> int:
+    """Record the rows of one funding block; the index of the first line after it."""
+    out, rates, found = sinks
+    unit = declared_unit([t.text for t in lines[max(0, header_at - 2):header_at + 1]]) or "万元"
+    rows, after = _line_form_rows(lines, start, len(cols), one_per_line)
+    for label, cells in rows:
+        item, raw, parent = _row_name(label)
+        roles: dict[str, tuple[int, str]] = {}
+        for (line, text), (kind, stage, _header) in zip(cells, cols):
+            if kind != "stage":
+                roles[kind] = (line, text)
+                continue
+            for source, q in _cell_values(text) or []:
+                if source:
+                    out.append(_rec(ctx, line, stage, source, source, "支出合计", to_wan(q, unit)))
+                else:
+                    out.append(_rec(ctx, line, stage, item, raw, parent, to_wan(q, unit)))
+                ctx.place(line, q.text_value)
+        _line_form_scores(ctx, item, raw, roles, rates, found)
+    return max(after, start)
+
+
+def _line_form_scores(ctx, item, raw, roles, rates, found) -> None:
+    """The execution rate of a funding block's row, and the 分值/得分 of its total row."""
+    scored = {r: roles[r] for r in ("weight", "score") if r in roles and _number(roles[r][1])}
+    if item == "支出合计" and scored:
+        line = next(iter(scored.values()))[0]
+        values = {r: t for r, (_, t) in roles.items() if r in ("weight", "score")}
+        if "rate" in roles:
+            values["actual"] = roles["rate"][1]
+        rec = indicator_record(ctx, ctx.scope_at(line), "", line, values)
+        rec["level1"] = "预算执行率"
+        found["indicators"].append(rec)
+        for ln, text in roles.values():
+            ctx.place_text(ln, text)
+        return
+    if "rate" in roles:
+        line, text = roles["rate"]
+        q = _number(text)
+        if q is not None and q.unit == "%":
+            rates.append({"report_id": ctx.doc.report_id, "scope": ctx.scope_at(line), "name": f"{raw}执行率",
+                          "value_pct": q.value, "raw": text, "source": ctx.source(line)})
+            ctx.place(line, q.text_value)
+
+
+# ------------------------------------------------------------- 决算 tables flattened into one run
+# A 部门决算公开表 shown as text on a document-sharing site: one line per table, its header words
+# (项目 行次 栏次 金额), the labels of the rows each followed by its 行次, and the amounts of the
+# rows that are not empty after a run of labels (the empty rows' amounts are dropped, so which row
+# an amount belongs to is often unknowable). Only what is certain is read: a single amount right
+# after a row's 行次 when no other row before it since the last amounts names an item, a total
+# that the amounts before it add up to, and a 合计 row under a run of column headers whose first
+# amount is the sum of the others. Everything else stays in the residue.
+_FLAT_AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}$")  # '9,836,412.55'
+_FLAT_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+_FLAT_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+@functools.cache
+def _flat_words(kind: str) -> frozenset[str]:
+    return frozenset(r["word"] for r in vocab.load("flat_table_words") if r["kind"] == kind)
+
+
+class _FlatRow:
+    """A row of a flattened table: its label, its 行次 (None when none is printed)."""
+
+    __slots__ = ("label", "number", "side")
+
+    def __init__(self, label: str, number: str | None, side: str | None) -> None:
+        self.label, self.number, self.side = label, number, side
+
+
+def _flat_item(label: str, side: str | None) -> tuple[str, str] | None | bool:
+    """The item of a flattened row's label; False for a subject of the functional classification
+    (a split of the expenditure by subject, no budget item here); None for an unknown label."""
+    text = _FLAT_ORDINAL.sub("", compact(label))
+    if is_total_label(text):
+        if side not in _flat_words("side"):
+            return None
+        return (f"{side}总计" if text == "总计" else f"{side}合计"), text
+    hit = budget_item(text, strict=True)
+    if hit and item_category(hit[0]) == "功能分类":
+        return False
+    return (hit[0], text) if hit else None
+
+
+def _flat_groups(tokens: list[str], line: int, ignored: list) -> tuple[list[tuple], list[str]]:
+    """The groups of a flattened run: (rows, amounts, side, the side's amounts before), and the
+    last run of column headers (labels after a header word, with no 行次 between them)."""
+    groups: list[tuple] = []
+    rows: list[_FlatRow] = []
+    amounts: list[str] = []
+    side = None
+    side_amounts: list[str] = []
+    pending: str | None = None
+    run: list[str] = []
+    columns: list[str] = []
+    after_header = False
+
+    def close():
+        nonlocal rows, amounts, side_amounts
+        if amounts:
+            groups.append((rows, amounts, side, list(side_amounts)))
+            side_amounts += amounts
+            rows, amounts = [], []
+
+    for tok in tokens:
+        if _FLAT_AMOUNT.match(tok):
+            if pending and not rows:
+                rows.append(_FlatRow(pending, None, side))
+            pending = None
+            amounts.append(tok)
+            continue
+        if _FLAT_ROW_NUMBER.match(tok):
+            if pending and not after_header:
+                close()
+                rows.append(_FlatRow(pending, tok, side))
+            if len(run) >= 2:
+                columns = list(run)
+            pending, run = None, []
+            ignored.append((line, tok, "行次、栏次或科目编码，不是金额"))
+            continue
+        close()
+        if tok in _flat_words("side"):
+            side, side_amounts, pending, run, after_header = tok, [], None, [], False
+        elif tok in _flat_words("header") or _FLAT_ORDINAL.sub("", tok) in _flat_words("header"):
+            if len(run) >= 2:
+                columns = list(run)
+            pending, run, after_header = None, [], True
+        else:
+            pending, after_header = tok, False
+            run.append(tok)
+    close()
+    return groups, columns
+
+
+def _flat_value(tok: str) -> Decimal:
+    return Decimal(tok.replace(",", ""))
+
+
+def _flat_assign(group: tuple, columns: list[str]) -> list[tuple[str, tuple[str, str], str]]:
+    """(amount, item, parent) of a group that are certain (see above)."""
+    rows, amounts, _side, before = group
+    left = list(amounts)
+    found: list[tuple[str, tuple[str, str], str]] = []
+    items = [_flat_item(r.label, r.side) for r in rows]
+    if len(left) >= 2 and rows and items[-1] and compact(rows[-1].label) in ("总计", "合计") \
+            and rows[-1].number is not None and sum(map(_flat_value, left[:-1])) == _flat_value(left[-1]):
+        found.append((left.pop(), items[-1], ""))  # '总计 30 a b a+b': the total is the sum before it
+        rows, items = rows[:-1], items[:-1]
+    if before:
+        whole = sum(map(_flat_value, before))
+        for row, item in zip(rows, items):
+            if item and item[0] in ("收入合计", "支出合计") and row.number is not None:
+                hit = next((a for a in left if _flat_value(a) == whole), None)
+                if hit:  # '本年支出合计 57 x' where x adds up every amount of the side before it
+                    left.remove(hit)
+                    found.append((hit, item, ""))
+    if len(rows) == 1 and rows[0].number is None and is_total_label(rows[0].label) and len(left) >= 2 and columns:
+        found += _flat_columns(left, columns)
+        return found
+    taken = {item for _, item, _ in found}
+    rest = [(r, it) for r, it in zip(rows, items) if it is None or it is False or it not in taken]
+    named = [(r, it) for r, it in rest if it]
+    if len(left) == 1 and len(named) == 1 and named[0][0].number is not None \
+            and (named[0][0] is rows[-1] and not found or len(rest) == 1):
+        # '年末结转和结余 59 689,300.00': the only row that names an item, right before the amount;
+        # or the one row left once the totals of the group are fixed
+        found.append((left[0], named[0][1], ""))
+    return found
+
+
+def _flat_columns(amounts: list[str], columns: list[str]) -> list[tuple[str, tuple[str, str], str]]:
+    """A 合计 row under column headers (本年支出合计 基本支出 项目支出 …): its first amount is the
+    first column's total when the other amounts add up to it; they then take the next columns in order."""
+    first = budget_item(columns[0], strict=True)
+    if not first or first[0] not in ("收入合计", "支出合计") or len(amounts) - 1 > len(columns) - 1:
+        return []
+    if sum(map(_flat_value, amounts[1:])) != _flat_value(amounts[0]):
+        return []
+    found = [(amounts[0], first, "")]
+    for amount, label in zip(amounts[1:], columns[1:]):
+        hit = budget_item(label, strict=True)
+        if hit is None:
+            return found[:1]  # a part the vocabulary does not name: its order is not trusted
+        found.append((amount, hit, ""))
+    return found
+
+
+def _flattened_tables(ctx: ReportContext, out: list[dict], found: dict) -> None:
+    """决算 tables flattened into one line each (see above)."""
+    seen: set[tuple] = set()
+    for tl in ctx.doc.text_lines:
+        tokens = tl.text.split()
+        if not any(t in ("行次", "栏次") for t in tokens) or not any(_FLAT_AMOUNT.match(t) for t in tokens):
+            continue
+        unit = declared_unit([tl.text])
+        if unit is None:
+            continue
+        title = " ".join(tokens[: next((i for i, t in enumerate(tokens) if t in _flat_words("header")), 0)])
+        stage = (stage_of(compact(title)) or ("决算", ""))[0]
+        groups, columns = _flat_groups(tokens, tl.line, found["ignored"])
+        for group in groups:
+            for amount, (item, raw), parent in _flat_assign(group, columns):
+                q = _number(amount)
+                key = (ctx.scope_at(tl.line), stage, item, to_wan(q, unit))
+                if key in seen:  # a package's tables restate its totals: one row per figure
+                    found["ignored"].append((tl.line, amount, "前一张决算表已记录的同一数字"))
+                    continue
+                seen.add(key)
+                out.append(_rec(ctx, tl.line, stage, item, raw, clean_parent(parent, item), key[3]))
+                ctx.place(tl.line, q.text_value)
+            kinds = [_flat_item(r.label, r.side) for r in group[0]]
+            if False in kinds and not any(kinds):  # rows of subjects only (一般公共服务支出 …)
+                found["ignored"] += [(tl.line, a, "按功能分类科目的支出，不是预算项目") for a in group[1]]

@@ -1,0 +1,435 @@
+"""Statistics tables of medical insurance: head counts of the insured and fund flows by scheme.
+
+A statistics table names each figure twice: by a *measure* (参保人数, 基金收入, 基金支出, 收支结余,
+累计结余 …) and by a *scheme* (职工基本医疗保险, 城乡居民基本医疗保险, 生育保险 …), and often by a
+*year*. The measure stands in the row label (or in a column header), the scheme in a column header
+(a two-row header may split 职工 into 基本医疗保险 and 生育保险), in the row label, or in a section row
+above ('城乡居民基本医疗保险' on a row of its own, the rows below repeating the same labels as under
+the section before); the year in a column header ('2015 | 2022 | 2023') or in the table's title.
+
+Units are those of the row label ('期末参保人数（万人）'), the column header, or the table's
+declaration ('单位：人（次）、万元': the first declared unit of the measure's kind).
+
+The reader only takes what is certain. Rows and sections of other insurance (养老/失业/工伤,
+``context_words.csv`` ``other_insurance``), benefit recipients (待遇支付人数/人次), changes and
+shares are left out by name; a figure whose scheme, measure, year or unit cannot be fixed stays
+in the residue. A table this reader recognises is its own: the budget extractor skips it.
+Vocabulary: ``vocab/stat_table_words.csv`` (measures, prefixes, columns to skip, schemes that are
+not in the scheme list), ``vocab/schemes.csv`` and ``vocab/fund_flows.csv``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from dataclasses import dataclass, field
+
+from evalkit import vocab
+from evalkit.document import Row, Table
+from evalkit.extract.context import ReportContext, compact, is_total_label, ledger_keys
+from evalkit.quantities import (
+    Quantity,
+    cell_separators,
+    find_quantities,
+    is_missing,
+    parse_quantity,
+    to_persons,
+    to_wan,
+    unit_kind,
+)
+
+__all__ = ["FundTableRows", "read_fund_tables", "scheme_of_label"]
+
+log = logging.getLogger(__name__)
+
+OTHER = "其他险种"  # a scheme of pension, unemployment or work-injury insurance: nothing to take
+UNKNOWN = "?"  # a scheme the scheme list does not have (城镇居民医保 before the merger): nothing to take
+_ENROLLMENT = "参保人数"
+
+_YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})\s*(?:年|年度|年末|年底)?$")
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_DATE_LABEL = re.compile(r"发布|日期|时间|更新|印发|来源")
+_REMARK = re.compile(r"[（(][^（）()]*[)）]")
+_ORDINAL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)+")
+_OF_WHICH = re.compile(r"^其中\s*[:：]?")
+_UNIT_DECLARATION = re.compile(r"单位\s*[:：]\s*(?P<units>[^。；;]{1,30})")
+_LETTERS_OR_CJK = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+
+_REASON_OTHER = "养老、失业、工伤等其他社会保险的数字，不是医疗保险"
+_REASON_LABEL = "统计表表头或标签中的数字（年份、单位说明）"
+
+
+@dataclass
+class FundTableRows:
+    """What the statistics tables of a report give: enrolment and fund rows, the numbers left out
+    by name (line, number, reason), and the tables read (their ``id``), which no other table
+    extractor reads."""
+
+    enrollment: list[dict] = field(default_factory=list)
+    funds: list[dict] = field(default_factory=list)
+    ignored: list[tuple[int, str, str]] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)
+
+
+# ------------------------------------------------------------------------------ vocabulary
+@functools.cache
+def _words(kind: str) -> dict[str, str]:
+    return {r["word"]: r["value"] for r in vocab.load("stat_table_words") if r["kind"] == kind}
+
+
+@functools.cache
+def _other_insurance() -> tuple[str, ...]:
+    return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == "other_insurance")
+
+
+@functools.cache
+def _scheme_words() -> tuple[tuple[str, str], ...]:
+    """(word, scheme) of ``schemes.csv`` and the words of schemes not in the list, longest first."""
+    pairs = [(w, s) for w, s in vocab.synonyms("schemes", "scheme").items()]
+    pairs += [(w, UNKNOWN) for w in _words("not_scheme")]
+    pairs += [(w, OTHER) for w in _other_insurance()]
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+
+def _clean(label: str) -> str:
+    """A label without remarks in brackets, ordinals, '其中：' and white space."""
+    text = _REMARK.sub("", compact(label))
+    text = _ORDINAL.sub("", text)
+    return _OF_WHICH.sub("", text)
+
+
+def scheme_of_label(label: str) -> tuple[str | None, str]:
+    """The scheme a label names (the longest scheme word in it) and the label without that word.
+
+    Other insurance (养老, 失业, 工伤) is ``'其他险种'``; a scheme the scheme list does not have is
+    ``'?'``; a label naming none gives ``None``.
+
+    Examples
+    --------
+    >>> scheme_of_label("职工基本医疗保险参保人数（万人）")
+    ('职工医保', '参保人数')
+    >>> scheme_of_label("企业职工基本养老保险")[0], scheme_of_label("期末参保人数（万人）")[0]
+    ('其他险种', None)
+    """
+    text = _clean(label)
+    for word, scheme in _scheme_words():
+        if word in text:
+            if scheme != OTHER and any(w in text for w in _other_insurance()):
+                return OTHER, text.replace(word, "", 1)
+            return scheme, text.replace(word, "", 1)
+    if any(w in text for w in _other_insurance()):
+        return OTHER, text
+    return None, text
+
+
+def _measure_of(text: str) -> str | None:
+    """The measure a label (without its scheme) names exactly, after the words of time and of
+    the fund before it are dropped: '本年基金累计收入' → 收入, '期末参保人数' → 参保人数.
+    Benefit recipients give 'recipient'."""
+    flows = vocab.synonyms("fund_flows", "flow")
+    measures, recipients, prefixes = _words("measure"), _words("recipient"), _words("prefix")
+    while text:
+        if text in measures:
+            return _ENROLLMENT
+        if text in recipients:
+            return "recipient"
+        if text in flows:
+            return flows[text]
+        prefix = next((p for p in prefixes if text.startswith(p) and len(text) > len(p)), None)
+        if prefix is None:
+            return None
+        text = text[len(prefix):]
+    return None
+
+
+def _skip_reason(texts: list[str]) -> str | None:
+    for word, reason in _words("skip_column").items():
+        if any(word in compact(t) for t in texts):
+            return reason
+    return None
+
+
+@functools.cache
+def _unit_words() -> tuple[str, ...]:
+    return tuple(sorted((r["unit"] for r in vocab.load("units") if r["kind"] in ("money", "persons")),
+                        key=len, reverse=True))
+
+
+def _units_in(text: str, remark_only: bool) -> list[str]:
+    """Units a label declares in brackets ('（万人）'), or a declaration lists ('单位：人（次）、万元')."""
+    if remark_only:
+        parts = [m.group(0)[1:-1] for m in _REMARK.finditer(text)]
+    else:
+        m = _UNIT_DECLARATION.search(text)
+        parts = re.split(r"[、,，/／;；\s]+", m.group("units")) if m else []
+    units = []
+    for part in parts:
+        part = _REMARK.sub("", compact(part)) or compact(part)
+        part = re.sub(r"^(?:单位\s*[:：])", "", part)
+        if part in _unit_words():
+            units.append(part)
+    return units
+
+
+def _pick_unit(units: list[str], kind: str) -> str | None:
+    return next((u for u in units if unit_kind(u) == kind), None)
+
+
+# ------------------------------------------------------------------------------ cells
+def _value(text: str) -> Quantity | None:
+    """A cell holding one figure alone ('512836', '-6769', '86.42', '1,286,450万元')."""
+    if is_missing(text):
+        return None
+    q = parse_quantity(text)
+    if q is None or q.value is None or q.op:
+        return None
+    if q.unit and unit_kind(q.unit) is None and _LETTERS_OR_CJK.search(q.unit):
+        return None
+    return q
+
+
+def _is_year_row(row: Row) -> bool:
+    years = [t for t in row.texts[1:] if _YEAR_HEADER.match(compact(t))]
+    return len(years) >= 1 and all(not t or _YEAR_HEADER.match(compact(t)) or _value(t) is None
+                                   for t in row.texts[1:])
+
+
+def _is_section_row(row: Row) -> bool:
+    """A row naming a section ('城乡居民基本医疗保险 | Basic Medical …' with empty value cells)."""
+    texts = row.texts
+    return bool(texts and texts[0]) and all(not t for t in texts[2:]) and not any(_value(t) for t in texts)
+
+
+def _split_header(rows: list[Row]) -> int:
+    """The number of header rows: rows before the first row of figures or of a section."""
+    h = 0
+    while h < len(rows):
+        row = rows[h]
+        if _is_year_row(row) and _measure_of(scheme_of_label(row.texts[0] if row.texts else "")[1]) is None:
+            h += 1
+            continue
+        if any(_value(t) for t in row.texts[1:]) or (h and _is_section_row(row)):
+            break
+        h += 1
+    return h
+
+
+def _fill_merged(header: list[list[str]]) -> list[list[str]]:
+    """Upper header rows with the blank cells of a merged header filled from the left, where the
+    row below names a column ('职工基本医疗保险 | (blank)' over '基本医疗保险 | 生育保险')."""
+    filled = [list(r) for r in header]
+    for k in range(len(filled) - 1):
+        row, below = filled[k], filled[k + 1]
+        for j in range(1, len(row)):
+            if not row[j] and row[j - 1] and j < len(below) and below[j] and j - 1 < len(below) and below[j - 1]:
+                row[j] = row[j - 1]
+    return filled
+
+
+@dataclass
+class _Column:
+    year: int | None = None
+    scheme: str | None = None
+    measure: str | None = None
+    units: list[str] = field(default_factory=list)
+    skip: str | None = None
+
+
+def _path_scheme(path: list[str]) -> str | None:
+    """The most specific scheme of a column's header path: the last one that is not the generic
+    基本医疗保险 (合计), unless only that one is named."""
+    schemes = [scheme_of_label(p)[0] for p in path]
+    schemes = [s for s in schemes if s]
+    if OTHER in schemes or UNKNOWN in schemes:
+        return OTHER if OTHER in schemes else UNKNOWN
+    specific = [s for s in schemes if s != "合计"]
+    if specific:
+        return specific[-1]
+    if schemes or any(is_total_label(p) for p in path):
+        return "合计"
+    return None
+
+
+def _columns(header: list[Row], width: int) -> list[_Column]:
+    # (imported here: tables.py imports this module to hand it the statistics tables)
+    from evalkit.extract.tables import column_paths
+
+    paths = column_paths(_fill_merged([r.texts for r in header]), width)
+    cols = []
+    for path in paths:
+        col = _Column(units=[u for p in path for u in _units_in(p, remark_only=True)], skip=_skip_reason(path))
+        for p in path:
+            m = _YEAR_HEADER.match(compact(p))
+            if m:
+                col.year = int(m.group(1))
+        rest = [p for p in path if not _YEAR_HEADER.match(compact(p))]
+        col.scheme = _path_scheme(rest)
+        if rest:
+            col.measure = _measure_of(scheme_of_label(rest[-1])[1])
+        cols.append(col)
+    return cols
+
+
+# ------------------------------------------------------------------------------ the reader
+@dataclass
+class _Fact:
+    line: int
+    text: str
+    q: Quantity
+    measure: str | None
+    scheme: str | None
+    year: int | None
+    units: list[str]
+    reason: str | None = None  # why it is left out by name
+
+
+def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme: str | None,
+               year: int | None) -> list[_Fact]:
+    texts = row.texts
+    label = texts[0] if texts else ""
+    row_scheme, rest = scheme_of_label(label)
+    row_measure = _measure_of(rest)
+    row_units = _units_in(label, remark_only=True)
+    facts = []
+    for j in range(1, len(texts)):
+        q = _value(texts[j])
+        if q is None:
+            continue
+        col = cols[j] if j < len(cols) else _Column()
+        fact = _Fact(row.cells[j].line, texts[j], q, None, None, col.year or year, row_units + col.units)
+        measures = {m for m in (row_measure, col.measure) if m}
+        fact.measure = measures.pop() if len(measures) == 1 else None
+        fact.scheme = _resolve_scheme(row_scheme, col.scheme, section, title_scheme)
+        if fact.scheme in (OTHER, UNKNOWN):
+            fact.reason = _REASON_OTHER if fact.scheme == OTHER else "险种不在医保险种表中（如整合前的城镇居民医保）"
+        elif fact.measure == "recipient":
+            fact.reason = "待遇享受人数（人次），不是参保人数"
+        elif col.skip:
+            fact.reason = col.skip
+        facts.append(fact)
+    return facts
+
+
+def _resolve_scheme(row: str | None, col: str | None, section: str | None, title: str | None) -> str | None:
+    """The scheme of a figure: the row's or the column's (the most specific; two different
+    specific ones are a conflict: none), else the section's, else the title's."""
+    named = [s for s in (row, col) if s]
+    for bad in (OTHER, UNKNOWN):
+        if bad in named or (not named and section == bad):
+            return bad
+    specific = {s for s in named if s != "合计"}
+    if len(specific) > 1:
+        return None
+    if specific:
+        return specific.pop()
+    if section and section != "合计":
+        return section
+    if named or section == "合计":
+        return "合计"
+    return title
+
+
+def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tuple[int, str]]] | None:
+    """The figures of a statistics table and its label cells with digits, or None when the table
+    is not one (fewer than two measures, or no scheme named anywhere)."""
+    rows = [r for r in table.rows if not r.is_empty()]
+    h = _split_header(rows)
+    header, data = rows[:h], rows[h:]
+    if not data:
+        return None
+    width = max(len(r.cells) for r in rows)
+    cols = _columns(header, width)
+    context = [t.text for t in table.context]
+    title_scheme = next((s for s in (scheme_of_label(t)[0] for t in reversed(context)) if s), None)
+    title_scheme = title_scheme if title_scheme not in ("合计", UNKNOWN, None) else None
+    year = _title_year(context) or ctx.fiscal_year
+    facts: list[_Fact] = []
+    labels: list[tuple[int, str]] = [(c.line, c.text) for r in header for c in r.cells]
+    section: str | None = None
+    for row in data:
+        values = [j for j, t in enumerate(row.texts) if j and _value(t)]
+        labels += [(c.line, c.text) for j, c in enumerate(row.cells) if j not in values]
+        if not values:
+            if _is_section_row(row) and _measure_of(scheme_of_label(row.texts[0])[1]) is None:
+                section = scheme_of_label(row.texts[0])[0]
+            continue
+        facts.extend(_row_facts(row, cols, section, title_scheme, year))
+    measured = {(f.measure, f.line) for f in facts if f.measure} | {(c.measure, j) for j, c in enumerate(cols)
+                                                                   if c.measure}
+    if len(measured) < 2 or not any(f.scheme for f in facts):
+        return None
+    declared = _units_in(" ".join(context[-3:]), remark_only=False)
+    for f in facts:
+        f.units = f.units + declared
+    return facts, labels
+
+
+def _title_year(context: list[str]) -> int | None:
+    """The year the table's title names ('汀州市2024年1-12月医疗保险主要指标'), not a publication date."""
+    for text in reversed(context):
+        if _DATE_LABEL.search(text):
+            continue
+        years = _TITLE_YEAR.findall(text)
+        if years:
+            return int(years[-1])
+    return None
+
+
+def _record(fact: _Fact, ctx: ReportContext) -> tuple[str, dict] | None:
+    """The enrollment or funds row of a figure, or None when its measure, scheme, year or unit is unsure."""
+    if fact.measure is None or fact.scheme is None or fact.year is None:
+        return None
+    base = {"report_id": ctx.doc.report_id, "year": fact.year, "scheme": fact.scheme, "raw": fact.text,
+            "source": ctx.source(fact.line)}
+    if fact.measure == _ENROLLMENT:
+        unit = fact.q.unit or _pick_unit(fact.units, "persons")
+        if unit is None or unit_kind(unit) != "persons":
+            return None
+        persons = to_persons(Quantity(raw=fact.q.raw, value=fact.q.value, unit=unit, text_value=fact.q.text_value))
+        if persons is None:
+            return None
+        return "enrollment", {**base, "persons": persons, "note": None if fact.q.unit else f"单位：{unit}"}
+    unit = fact.q.unit or _pick_unit(fact.units, "money")
+    amount = to_wan(fact.q, unit) if unit else None
+    if amount is None:
+        return None
+    return "funds", {**base, "flow": fact.measure, "amount_wan": amount, "note": None if fact.q.unit else f"单位：{unit}"}
+
+
+def read_fund_tables(ctx: ReportContext) -> FundTableRows:
+    """Enrolment and fund rows of the statistics tables of a report (see the module's doc).
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        The report; ``ctx.fiscal_year`` is the year of a table whose title and columns name none.
+
+    Returns
+    -------
+    FundTableRows
+        The rows, the numbers left out by name and the tables read.
+    """
+    found = FundTableRows()
+    for table in ctx.doc.tables:
+        read = _read_table(table, ctx)
+        if read is None:
+            continue
+        facts, labels = read
+        found.claimed.add(id(table))
+        for fact in facts:
+            if fact.reason:
+                found.ignored.append((fact.line, fact.q.text_value or fact.text, fact.reason))
+                continue
+            rec = _record(fact, ctx)
+            if rec is None:
+                continue  # unsure: the number stays in the residue
+            kind, row = rec
+            (found.enrollment if kind == "enrollment" else found.funds).append(row)
+            ctx.place(fact.line, fact.q.text_value)
+        for line, text in labels:
+            if re.search(r"\d", text):
+                for f in find_quantities(cell_separators(text)):
+                    found.ignored.extend((line, key, _REASON_LABEL) for key in ledger_keys(f.quantity))
+    log.debug("%s: %d statistics tables", ctx.doc.report_id, len(found.claimed))
+    return found
