@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from evalkit.document import Document, ReportReadError, load_document
+from evalkit.readers._render import RenderLimitError
 
 __all__ = ["SUPPORTED_SUFFIXES", "detect_format", "load_any"]
 
@@ -179,6 +180,16 @@ def load_any(path: str | Path, report_id: str | None = None) -> Document:
     log.debug("%s: read as %s", p, kind)
     if kind == "txt":
         return load_document(p, report_id)
+    try:
+        return _read_rendered(kind, p, report_id)
+    except RenderLimitError as exc:
+        log.warning("%s: %s", p, exc)
+        raise ReportReadError(f"{p}: {exc}") from None
+    except (UnicodeError, RecursionError, MemoryError) as exc:  # a damaged file, said as such
+        raise ReportReadError(f"{p}: 文件内容损坏或结构异常，无法读取（{type(exc).__name__}）") from None
+
+
+def _read_rendered(kind: str, p: Path, report_id: str | None) -> Document:
     if kind == "docx":
         from evalkit.readers.docx import read_docx
 

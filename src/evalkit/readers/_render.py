@@ -87,7 +87,18 @@ def fold_cjk_spaces(text: str) -> str:
 MAX_CONTAINER_BYTES = 200 * 1024 * 1024
 
 
+#: Limits on what one file may render to, checked while rendering: a small .docx or PDF can
+#: unpack into far more text than any report holds (a decompression bomb, or thousands of
+#: reports in one file). A 10 MB text report, the largest accepted, is about 3.5 M characters.
+MAX_RENDERED_CHARS = 5_000_000
+MAX_RENDERED_LINES = 500_000
+MAX_TABLE_CELLS = 300_000
+
 Cell = tuple[str, str]  # (text, locator)
+
+
+class RenderLimitError(ReportReadError):
+    """A file renders to more than a limit allows; the reader adds the file's name."""
 
 
 class LineWriter:
@@ -109,10 +120,23 @@ class LineWriter:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.locators: list[str] = []
+        self.chars = 0
+        self.cells = 0
 
     def _add(self, line: str, locator: str) -> None:
+        self.chars += len(line)
+        if self.chars > MAX_RENDERED_CHARS or len(self.lines) >= MAX_RENDERED_LINES:
+            raise RenderLimitError(
+                f"文件展开后的文字超过上限（{MAX_RENDERED_CHARS:,} 个字符或 {MAX_RENDERED_LINES:,} 行）："
+                "可能是压缩炸弹，或多份报告合在一个文件里；请拆分后再读")
         self.lines.append(line)
         self.locators.append(locator)
+
+    def count_cells(self, n: int) -> None:
+        """Count table cells (spanned ones included) against :data:`MAX_TABLE_CELLS`."""
+        self.cells += n
+        if self.cells > MAX_TABLE_CELLS:
+            raise RenderLimitError(f"文件中的表格单元格超过上限（{MAX_TABLE_CELLS:,} 个，含合并单元格所占的格）")
 
     def blank(self) -> None:
         """A blank line, unless the last line is blank already."""

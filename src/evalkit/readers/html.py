@@ -85,6 +85,58 @@ def _is_chrome(el, inside_article: bool, page_chars: int) -> bool:
     return False
 
 
+#: Inline tags that only style text: unwrapped when a page nests too deep (unclosed tags).
+_INLINE_TAGS = frozenset({"font", "span", "b", "i", "u", "s", "strong", "em", "small", "big", "sup", "sub", "a"})
+_HIDING_ATTRIBUTES = ("style", "hidden", "class", "id", "aria-hidden", "role")
+#: Deeper than this, the walkers of a page would exceed Python's recursion limit.
+MAX_DEPTH = 400
+
+
+#: libxml2 stops nesting here even with huge_tree, and drops what follows.
+_PARSER_DEPTH_LIMIT = 2040
+_STYLING_TAG = re.compile(r"<(/?)(font|span|b|i|u|s|strong|em|small|big|sup|sub)\b([^>]*)>", re.IGNORECASE)
+
+
+def _strip_styling(text: str) -> str:
+    """The page without its styling tags, those that could hide text (with a style, class, id
+    or hidden attribute) and the closing tags of their kind excepted."""
+    kept = {m.group(2).lower() for m in _STYLING_TAG.finditer(text)
+            if not m.group(1) and any(a in m.group(3).lower() for a in _HIDING_ATTRIBUTES)}
+
+    def replace(m: re.Match[str]) -> str:
+        tag = m.group(2).lower()
+        if m.group(1):
+            return m.group(0) if tag in kept else ""
+        return m.group(0) if any(a in m.group(3).lower() for a in _HIDING_ATTRIBUTES) else ""
+
+    return _STYLING_TAG.sub(replace, text)
+
+
+def _depth(root) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        el, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((child, d + 1) for child in el)
+    return deepest
+
+
+def _flatten_inline(root, name) -> None:
+    """Unwrap styling tags (``<font>``, ``<span>`` … with no attribute that could hide or name
+    them) when a page nests deeper than :data:`MAX_DEPTH`: old CMS pages leave such tags unclosed
+    by the thousand. A page still too deep is refused with a message, never cut in silence."""
+    if _depth(root) <= MAX_DEPTH:
+        return
+    unwrap = [el for el in root.iter() if isinstance(el.tag, str) and el.tag.lower() in _INLINE_TAGS
+              and not any(el.get(a) is not None for a in _HIDING_ATTRIBUTES)]
+    for el in unwrap:
+        el.drop_tag()
+    depth = _depth(root)
+    log.info("%s: %d styling tags unwrapped; the page nests %d deep now", name, len(unwrap), depth)
+    if depth > MAX_DEPTH:
+        raise ReportReadError(f"{name}: 网页的标签嵌套过深（{depth} 层，上限 {MAX_DEPTH} 层），无法完整读取")
+
+
 def _prune(el, inside_article: bool, page_chars: int) -> None:
     for child in list(el):
         if not isinstance(child.tag, str):
@@ -206,6 +258,7 @@ class _Renderer:
                     c += 1
                 rowspan = min(_span(cell, "rowspan") or len(rows), len(rows) - r)  # 0: to the end
                 colspan = _span(cell, "colspan") or 1
+                self.out.count_cells(rowspan * colspan)
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
@@ -248,10 +301,14 @@ def read_html(path: str | Path, report_id: str | None = None) -> Document:
     import lxml.html
     from lxml import etree
 
-    try:
-        root = lxml.html.document_fromstring(text)
+    try:  # huge_tree: no silent cut at libxml2's depth limit of 256 (unclosed <font> on old CMS pages)
+        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
+        if _depth(root) >= _PARSER_DEPTH_LIMIT:  # cut even so: parse again without the styling tags
+            log.info("%s: nests beyond the parser's limit; styling tags removed", p)
+            root = lxml.html.document_fromstring(_strip_styling(text), parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
         raise ReportReadError(f"{p}: 无法解析网页（{exc}）") from exc
+    _flatten_inline(root, p)
     body = root.find("body")
     if body is None:
         body = root

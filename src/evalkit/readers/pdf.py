@@ -221,6 +221,19 @@ def _wraps(prev: _Line, ln: _Line, left: float, right: float) -> bool:
     )
 
 
+#: The most pages read from one PDF (a report has tens; thousands are a bundle or a bomb).
+MAX_PAGES = 1000
+
+
+def _pdf_error(path: Path, exc: Exception, what: str) -> ReportReadError:
+    """A message for pdfminer's errors, which often have an empty text: the kind says enough."""
+    kind = type(exc).__name__
+    detail = f"{kind}: {exc}" if str(exc).strip() else kind
+    if any(w in detail.lower() for w in ("password", "encrypt", "notallowed")):
+        return ReportReadError(f"{path}: PDF 已加密或禁止提取文字，需要密码或解除限制后才能读取（{kind}）")
+    return ReportReadError(f"{path}: {what}（{detail}）")
+
+
 def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
     """Read a PDF report with a text layer into a :class:`~evalkit.document.Document`.
 
@@ -256,10 +269,10 @@ def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer's errors for encrypted and damaged files
-        detail = f"{type(exc).__name__}: {exc}"
-        if "password" in detail.lower() or "encrypt" in detail.lower():
-            raise ReportReadError(f"{p}: PDF 已加密，需要密码才能读取") from exc
-        raise ReportReadError(f"{p}: 无法打开 PDF（{detail}）") from exc
+        raise _pdf_error(p, exc, "无法打开 PDF") from exc
+    if len(pdf.pages) > MAX_PAGES:
+        pdf.close()
+        raise ReportReadError(f"{p}: PDF 有 {len(pdf.pages)} 页，超过上限 {MAX_PAGES} 页：请拆分后再读")
     pages: list[tuple[list[_Line], list[_Piece], float]] = []
     total = unmapped = 0
     empty_pages = []
@@ -275,7 +288,7 @@ def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
         except ReportReadError:
             raise
         except Exception as exc:
-            raise ReportReadError(f"{p}: PDF 内容无法解析（{type(exc).__name__}: {exc}）") from exc
+            raise _pdf_error(p, exc, "PDF 内容无法解析") from exc
     if total == 0:
         raise ReportReadError(f"{p}: {SCAN_MESSAGE}")
     if unmapped > 0.3 * total:
