@@ -91,3 +91,29 @@ def test_a_link_loop_given_by_name_is_a_failure_with_its_reason(tmp_path):
 def test_a_path_that_does_not_exist_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope"):
         evalkit.read_reports(tmp_path / "nope")
+
+
+def test_a_folder_with_no_report_warns(tmp_path, caplog):
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    with caplog.at_level("WARNING", logger="evalkit.report"):
+        corpus = evalkit.read_reports(tmp_path)
+    assert corpus.reports.empty
+    assert "no report found" in caplog.text
+
+
+def test_a_file_over_its_time_limit_is_a_failure_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import time
+
+    slow = _write(tmp_path, "slow.txt")
+    fast = _write(tmp_path, "fast.txt")
+    real = report_module._extract
+
+    def dawdle(doc):
+        if doc.report_id == "slow":
+            time.sleep(5)
+        return real(doc)
+
+    monkeypatch.setattr(report_module, "_extract", dawdle)
+    corpus = evalkit.read_reports([slow, fast], workers=1, time_limit=0.5)
+    assert corpus.reports["report_id"].tolist() == ["fast"]
+    assert "读取超过时间上限（0.5 秒）" in corpus.failures["reason"].iloc[0]

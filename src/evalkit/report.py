@@ -7,9 +7,12 @@ import hashlib
 import logging
 import os
 import re
+import signal
 import stat
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -176,9 +179,13 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     line_of = {ctx.source(n): n for n in range(1, len(doc.lines) + 1)}  # rows in document order
     for rows in (budget, rates, staff, assets):
         rows.sort(key=lambda r: line_of.get(r["source"], 0))
+    enrollment, funds = narrative.enrollment, narrative.funds
+    if found["enrollment"] or found["funds"]:  # statistics tables (extract/fund_tables.py), in document order
+        enrollment = sorted(found["enrollment"] + enrollment, key=lambda r: line_of.get(r["source"], 0))
+        funds = sorted(found["funds"] + funds, key=lambda r: line_of.get(r["source"], 0))
     residue, coverage = residue_and_coverage(ctx, found["ignored"])
     suspects = set_aside_suspects(
-        {"indicators": indicators, "budget": budget, "enrollment": narrative.enrollment, "funds": narrative.funds,
+        {"indicators": indicators, "budget": budget, "enrollment": enrollment, "funds": funds,
          "rates": rates, "staff": staff, "assets": assets},
         line_of, doc.report_id)
     if suspects:
@@ -188,8 +195,8 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
         "reports": [meta],
         "indicators": indicators,
         "budget": budget,
-        "enrollment": narrative.enrollment,
-        "funds": narrative.funds,
+        "enrollment": enrollment,
+        "funds": funds,
         "services": narrative.services,
         "rates": rates,
         "staff": staff,
@@ -341,14 +348,47 @@ def _load(path: str | os.PathLike) -> Document:
     return doc
 
 
-def _read_one(path: str) -> tuple[str, dict[str, list[dict]] | None, str | None, str | None]:
+#: Seconds one file may take in a batch (a PDF of pathological drawing commands can take minutes).
+FILE_TIME_LIMIT = 300.0
+
+
+class _TimeLimit(Exception):
+    """Raised by the alarm when a file takes longer than its limit."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    """Interrupt the block after ``seconds`` (where the platform has interval timers and this is
+    the main thread of its process, as in the workers; elsewhere no limit)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _read_one(path: str, time_limit: float | None = None
+              ) -> tuple[str, dict[str, list[dict]] | None, str | None, str | None]:
     """Read one file in a worker: (path, rows by table, error, hash of the decoded text)."""
     shown = shown_path(path)
     try:
-        doc = _load(path)
-        text_hash = hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest()
-        rows = _extract(doc)
+        with _time_limit(time_limit):
+            doc = _load(path)
+            text_hash = hashlib.sha256("\n".join(doc.lines).encode("utf-8")).hexdigest()
+            rows = _extract(doc)
         return path, {name: columns_of(name, rows[name]) for name in TABLE_NAMES}, None, text_hash
+    except _TimeLimit:
+        log.error("%s: longer than %s s, stopped", shown, time_limit)
+        return shown, None, f"{shown}: 读取超过时间上限（{time_limit:g} 秒），已跳过", None
     except ReportReadError as exc:
         return shown, None, shown_path(str(exc)), None
     except Exception as exc:
@@ -402,11 +442,11 @@ _CHUNK = 400  # reports whose rows are turned into DataFrames together (bounds t
 _TASK = 16  # files a worker reads per task
 
 
-def _read_many(paths: list[str]) -> list[tuple]:
-    return [_read_one(p) for p in paths]
+def _read_many(paths: list[str], time_limit: float | None = None) -> list[tuple]:
+    return [_read_one(p, time_limit) for p in paths]
 
 
-def _pooled(paths: list[str], workers: int):
+def _pooled(paths: list[str], workers: int, time_limit: float | None = None):
     """:func:`_read_one` of every path in worker processes, results in the order of ``paths``.
 
     A worker that dies (killed for memory, a crash in a native library) breaks the pool: the
@@ -419,7 +459,7 @@ def _pooled(paths: list[str], workers: int):
     while start < len(tasks):
         broken = None
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-            futures = [pool.submit(_read_many, task) for task in tasks[start:]]
+            futures = [pool.submit(_read_many, task, time_limit) for task in tasks[start:]]
             for k, future in enumerate(futures):
                 try:
                     results = future.result()
@@ -431,22 +471,23 @@ def _pooled(paths: list[str], workers: int):
             return
         log.warning("a worker process died; reading its %d files one by one", len(tasks[broken]))
         for path in tasks[broken]:
-            yield _read_alone(path)
+            yield _read_alone(path, time_limit)
         start = broken + 1
 
 
-def _read_alone(path: str) -> tuple:
+def _read_alone(path: str, time_limit: float | None = None) -> tuple:
     """Read one file in a process of its own: a process that dies is this file's failure."""
     try:
         with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
-            return pool.submit(_read_one, path).result()
+            return pool.submit(_read_one, path, time_limit).result()
     except BrokenProcessPool:
         shown = shown_path(path)
         log.error("%s: the worker process died while reading it", shown)
         return shown, None, f"{shown}: 读取时工作进程意外终止（可能内存不足或解析库崩溃），已跳过", None
 
 
-def read_reports(paths, *, manifest=None, workers: int | None = None, progress=None) -> Corpus:
+def read_reports(paths, *, manifest=None, workers: int | None = None, progress=None,
+                 time_limit: float | None = FILE_TIME_LIMIT) -> Corpus:
     """Read many reports (files, and folders of .txt/.docx/.html/.pdf files) into one set of tables.
 
     A file that cannot be read is listed in ``Corpus.failures`` with its reason; it never
@@ -463,6 +504,15 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
         Processes to use; default: one per CPU for more than 8 files, else 1.
     progress : callable, optional
         Called as ``progress(done, total)`` after each file.
+    time_limit : float or None, default FILE_TIME_LIMIT
+        Seconds one file may take; a file that takes longer is stopped and listed among the
+        failures (None: no limit).
+
+    Raises
+    ------
+    FileNotFoundError
+        When a path given does not exist (a folder that holds no report gives an empty corpus
+        and a warning).
 
     Examples
     --------
@@ -477,6 +527,8 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
     """
     files, skipped = _expand(paths)
     n = len(files)
+    if n == 0:
+        log.warning("no report found in %s", ", ".join(shown_path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)))
     if workers is None:
         workers = min(os.cpu_count() or 1, 8) if n > 8 else 1
     chunk: dict[str, dict[str, list]] = {name: {c: [] for c in SCHEMAS[name]} for name in TABLE_NAMES}
@@ -512,13 +564,13 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
         in_chunk = 0
 
     if workers > 1:
-        for k, res in enumerate(_pooled(list(map(str, files)), workers), start=1):
+        for k, res in enumerate(_pooled(list(map(str, files)), workers, time_limit), start=1):
             take(res)
             if progress:
                 progress(k, n)
     else:
         for k, f in enumerate(files, start=1):
-            take(_read_one(str(f)))
+            take(_read_one(str(f), time_limit))
             if progress:
                 progress(k, n)
     flush()
