@@ -84,3 +84,8 @@ def test_a_chinese_comma_between_digit_groups_in_a_sentence_makes_no_amount():
     assert [to_wan(f.quantity) for f in found] == [None, None]
     # a list of figures with a Chinese comma keeps its amounts
     assert [to_wan(f.quantity) for f in find_quantities("分别为12万元，34万元")] == [12.0, 34.0]
+
+
+@pytest.mark.parametrize("text", ["实行医保基金预算管理一元化", "多元化筹资", "一元复始"])
+def test_words_with_yuan_inside_are_no_amount(text):
+    assert find_quantities(text) == []

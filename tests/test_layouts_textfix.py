@@ -102,3 +102,11 @@ def test_markdown_paragraph_lines_are_one_paragraph():
     out = repair_lines(lines, markdown=True).lines
     assert out == ["2023年年初预算3,200.00万元，年中调减至2,860.00万元。", "", "", "## 评价结论"]
     assert repair_lines(lines).lines == lines  # in a text file two short lines stay apart
+
+
+def test_a_lone_table_cell_number_is_no_page_number():
+    # one cell per line: a cell '\t95' between blank lines is data, not a page number
+    from evalkit.readers.textfix import repair_lines
+
+    lines = ["\t得分", "", "\t95", "", "\t合计"]
+    assert repair_lines(lines).lines[2] == "\t95"

@@ -37,9 +37,9 @@ _PAGE_MARK = re.compile(
     r"|(?:共\s*\d{1,4}\s*页\s*[,，]?\s*)?第\s*\d{1,4}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,4}\s*页)?)\s*$"
 )
 #: A page number alone, indented as a PDF centres it (' 3'); only between blank lines.
-_LONE_NUMBER = re.compile(r"^\s+\d{1,3}\s*$")
+_LONE_NUMBER = re.compile(r"^[ \u3000]+\d{1,3}[ \u3000]*$")  # (spaces only: '\t95' is a table cell)
 #: A page number glued in front of the heading that starts the next page (' 2 二、…').
-_GLUED_NUMBER = re.compile(r"^\s+\d{1,3}\s+(?=[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[)）])")
+_GLUED_NUMBER = re.compile(r"^[ \u3000]+\d{1,3}[ \u3000]+(?=[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[)）])")
 #: A heading or list item: a new paragraph starts with it.
 _HEADING = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十]+[)）、．.]|[（(]\d{1,2}[)）]|\d{1,2}(?:\.\d{1,2})*[、．.](?!\d)"
