@@ -348,7 +348,7 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
     labels: list[tuple[int, str]] = [(c.line, c.text) for r in header for c in r.cells]
     section: str | None = None
     for row in data:
-        values = [j for j, t in enumerate(row.texts) if j and _value(t)]
+        values = {j for j, t in enumerate(row.texts) if j and _value(t)}
         labels += [(c.line, c.text) for j, c in enumerate(row.cells) if j not in values]
         if not values:
             if _is_section_row(row) and _measure_of(scheme_of_label(row.texts[0])[1]) is None:
