@@ -433,3 +433,14 @@ def test_every_column_of_the_bundled_tables_and_their_analysis_has_a_chinese_hea
     english = {(name, c) for name, df in frames.items() for c in df.columns
                if not re.search(r"[\u4e00-\u9fff]", field_label(c))}
     assert not english
+
+
+def test_a_link_cell_starting_like_a_formula_keeps_its_quote_prefix():
+    # a report named '=cmd' gives sources '=cmd:3': a linked cell, still text for Excel
+    from evalkit.workpaper import _link, _put
+
+    ws = openpyxl.Workbook().active
+    cell = _put(ws, 1, 1, "=cmd:3")
+    _link(cell, "预算", 2)
+    assert cell.hyperlink is not None
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=cmd:3", "s", True)

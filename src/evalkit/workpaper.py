@@ -149,7 +149,9 @@ def _link(cell, title: str, row: int) -> None:
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=_location(title, row))
-    cell.style = "Hyperlink"
+    cell.style = "Hyperlink"  # (a named style resets the quote prefix: set it again)
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        cell.quotePrefix = True
 
 
 def _column_kind(frame: pd.DataFrame, column: str) -> str | None:
