@@ -110,3 +110,24 @@ def test_a_lone_table_cell_number_is_no_page_number():
 
     lines = ["\t得分", "", "\t95", "", "\t合计"]
     assert repair_lines(lines).lines[2] == "\t95"
+
+
+def test_a_narrow_page_of_prose_is_read_as_sentences():
+    # a PDF with ~25 characters a line: the sentence goes on the line where it starts
+    from evalkit.readers.textfix import repair_lines
+
+    lines = [
+        "（一）参保工作。截至2023年底，全县基本医疗保险参",
+        "保26.84万人，其中职工医保2.95万人、城乡居民医保",
+        "23.89万人，居民医保参保人数较上年减少0.31万人，",
+        "主要是外出务工人员在务工地参保所致。",
+        "（二）基金运行。全年城乡居民医保基金收入2.47亿元，",
+        "支出2.39亿元。职工医保基金累计结余1.63亿元，其",
+        "中统筹基金0.98亿元、个人账户0.65亿元。",
+    ]
+    out = repair_lines(lines).lines
+    assert out[0] == ("（一）参保工作。截至2023年底，全县基本医疗保险参保26.84万人，其中职工医保2.95万人、"
+                      "城乡居民医保23.89万人，居民医保参保人数较上年减少0.31万人，主要是外出务工人员在务工地参保所致。")
+    assert out[4] == "（二）基金运行。全年城乡居民医保基金收入2.47亿元，支出2.39亿元。"
+    assert out[5] == "职工医保基金累计结余1.63亿元，其中统筹基金0.98亿元、个人账户0.65亿元。"
+    assert out[1] == out[2] == out[3] == out[6] == ""

@@ -60,7 +60,7 @@ _ALNUM = re.compile(r"[A-Za-z0-9]")
 _CELL_GAP = re.compile(r"[\u3400-\u9fff）)%％]\s+(?=[\u3400-\u9fff（(≥≤＞＜>< ])")
 
 #: A page whose text is wrapped is at least this wide (display columns: a CJK character is 2).
-_MIN_PAGE_WIDTH = 60
+_MIN_PAGE_WIDTH = 40
 
 
 @dataclass
