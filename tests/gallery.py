@@ -206,22 +206,35 @@ def score_specimen(path: Path, expected: dict) -> SpecimenScore:
     return result
 
 
-def specimens() -> list[tuple[Path, dict]]:
-    """Every specimen of the gallery with its expected facts, in file-name order."""
+def specimens(folder: Path | None = None) -> list[tuple[Path, dict]]:
+    """Every specimen of a gallery (default: the shared one) with its expected facts, by file name."""
+    folder = GALLERY_DIR if folder is None else folder
     out = []
-    for json_path in sorted((GALLERY_DIR / "expected").glob("*.json")):
+    for json_path in sorted((folder / "expected").glob("*.json")):
         expected = json.loads(json_path.read_text(encoding="utf-8"))
-        out.append((GALLERY_DIR / expected["file"], expected))
+        out.append((folder / expected["file"], expected))
     return out
 
 
-def score_gallery(stems: list[str] | None = None) -> list[SpecimenScore]:
+def score_gallery(stems: list[str] | None = None, folder: Path | None = None) -> list[SpecimenScore]:
     """Score every specimen (or those whose stem starts with one of ``stems``)."""
     return [
         score_specimen(path, expected)
-        for path, expected in specimens()
+        for path, expected in specimens(folder)
         if not stems or any(path.stem.startswith(s) for s in stems)
     ]
+
+
+def share_found(scores: list[SpecimenScore], expected_by_stem: dict[str, dict], table: str) -> tuple[int, int]:
+    """(facts found, facts) of one table over a set of scored specimens."""
+    facts = found = 0
+    for score in scores:
+        expected = expected_by_stem[score.stem]
+        n = (sum(v is not None for v in expected["report"].values()) if table == "report"
+             else len(expected[table]))
+        facts += n
+        found += n - sum(1 for t, _ in score.missed if t == table)
+    return found, facts
 
 
 def _show_row(row: dict) -> str:
