@@ -319,3 +319,75 @@ def test_numbers_are_found_where_a_full_scan_finds_them(text):
     folded = fold(text)
     assert [m.groupdict() | {"span": m.span()} for m in fast.finditer(folded)] == \
         [m.groupdict() | {"span": m.span()} for m in plain.finditer(folded)]
+
+
+# ------------------------------------------------------- amounts exact or none (issue 13)
+_CN_DIGIT_WORDS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """An integer written in Chinese numerals the way reports write them (一万零五百, 十二)."""
+    if n == 0:
+        return "零"
+
+    def below_10000(k: int) -> str:
+        out, zero = "", False
+        for value, word in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            digit = k // value % 10
+            if digit:
+                if zero and out:
+                    out += "零"
+                out += _CN_DIGIT_WORDS[digit] + word
+                zero = False
+            else:
+                zero = True
+        return out
+
+    parts = []
+    for value, word in ((10**8, "亿"), (10**4, "万"), (1, "")):
+        k = n // value % 10**4 if value < 10**8 else n // value
+        if k:
+            if parts and k < 1000:
+                parts.append("零")
+            parts.append(below_10000(k) + word)
+    text = "".join(parts)
+    return text[1:] if text.startswith("一十") else text
+
+
+@given(st.integers(min_value=1, max_value=99_999_999), st.sampled_from(["元", "万元", "亿元"]))
+@example(10_500, "元")
+@example(120, "万元")
+def test_an_amount_in_chinese_numerals_is_read_exactly(n, unit):
+    if unit != "元":
+        n = n % 10_000 or 1  # '一万万元' is not written: 万元 and 亿元 take fewer than 万 of themselves
+    found = find_quantities(f"安排资金{_chinese(n)}{unit}用于医疗救助")
+    assert len(found) == 1
+    factor = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}[unit]
+    assert Decimal(str(to_wan(found[0].quantity))) == Decimal(n) * factor
+
+
+@given(st.integers(min_value=1, max_value=99))
+def test_a_percentage_in_chinese_numerals_is_read_exactly(n):
+    found = find_quantities(f"执行率为百分之{_chinese(n)}。")
+    assert [(f.quantity.value, f.quantity.unit) for f in found] == [(float(n), "%")]
+
+
+@given(number=number_text, per=st.sampled_from(["人", "人次", "户", "亩", "年", "月"]),
+       unit=st.sampled_from(["元", "万元"]))
+def test_an_amount_per_head_or_unit_is_never_an_amount(number, per, unit):
+    found = find_quantities(f"补助标准{number}{unit}/{per}")
+    assert [to_wan(f.quantity) for f in found] == [None]
+
+
+@given(low=st.integers(1, 10**5), width=st.integers(1, 10**5), unit=st.sampled_from(["元", "万元", "亿元"]))
+def test_a_range_written_with_two_units_has_no_single_amount(low, width, unit):
+    found = find_quantities(f"规模{low}{unit}-{low + width}{unit}")
+    assert [(f.quantity.low, f.quantity.high, to_wan(f.quantity)) for f in found] == [
+        (float(low), float(low + width), None)]
+
+
+@given(number=number_text)
+def test_a_parenthesised_amount_is_no_amount(number):
+    # accounting negatives '(3.5)万元': which sign, which unit? left to the residue, never a positive 万元
+    found = find_quantities(f"结余（{number}）万元")
+    assert all(to_wan(f.quantity) is None for f in found)
