@@ -23,7 +23,11 @@ DEPARTMENT_SCOPE = "部门整体"
 
 _DIGIT = re.compile(r"\d")  # (any digit: full-width ones too)
 # '项目名称：…', '转移支付（项目）名称 …', '转移（项目）名称 …': the label of a project form's name field
-_PROJECT_LABEL = r"(?:[\u4e00-\u9fff]{0,4}[（(]?项目[）)]?名称|项目名称)"
+# (only these prefixes: '采购项目名称' names a purchase, '本项目名称为…' opens a sentence)
+_PROJECT_LABEL = r"(?:转移支付|转移)?[（(]?项目[）)]?名称"
+# a name is a few words: not a sentence ('为城乡医疗救助资金项目，2023年…')
+_NAME_MAX = 40
+_NOT_A_NAME = re.compile(r"^[为是]|[，,。；;！？]")
 _PROJECT_LINE = re.compile(rf"^\s*{_PROJECT_LABEL}\s*[:：]?\s*(?P<name>[^\s:：].*?)\s*$")
 _PROJECT_CELL = re.compile(rf"^{_PROJECT_LABEL}[:：]?$")
 _CELL_MARK = re.compile(r"\s*\|\s*$")
@@ -193,8 +197,9 @@ def project_name(text: str) -> str:
 
 def _is_name_value(text: str) -> bool:
     """A text that can be a project's name: words, not a number or another label."""
-    c = compact(text)
-    return len(c) >= 4 and _CJK_RUN.search(c) is not None and _PROJECT_CELL.match(c) is None
+    c = compact(project_name(text))  # (a code prefix does not count in the length)
+    return (4 <= len(c) <= _NAME_MAX and _CJK_RUN.search(c) is not None and _PROJECT_CELL.match(c) is None
+            and _NOT_A_NAME.search(c) is None)
 
 
 def _find_projects(doc: Document):

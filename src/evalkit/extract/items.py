@@ -13,8 +13,8 @@ import re
 from evalkit import vocab
 from evalkit.extract.context import compact
 
-__all__ = ["budget_item", "clean_parent", "is_stage_word", "item_category", "item_parent", "join_path",
-           "mentioned_item", "stage_of"]
+__all__ = ["budget_item", "clean_parent", "is_bare_total", "is_stage_word", "item_category", "item_parent",
+           "join_path", "mentioned_item", "stage_of", "word_category"]
 
 
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -41,7 +41,31 @@ def item_parent(item: str) -> str:
 
 
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
-_EXACT_ONLY = frozenset({"合计", "收入", "支出", "结余", "小计", "总额"})
+
+# The ``use`` column of budget_items.csv: where a word names its item.
+_WHOLE_LABEL = frozenset({"label", "table_label", "table_total"})  # only as the whole label ('合计')
+_TABLE_ONLY = frozenset({"table", "table_label", "table_total"})  # only in a table ('累计结余', '总额')
+_TABLE_TOTAL = "table_total"  # a table's total row whose item the table decides ('总额')
+# A label written with 总计 names the 总计 item, not the 合计 of a word before it ('决算收入总计')
+_GRAND_TOTAL = "总计"
+
+
+@functools.cache
+def _uses() -> dict[str, str]:
+    return {r["word"]: r.get("use") or "" for r in vocab.load("budget_items")}
+
+
+@functools.cache
+def _word_categories() -> dict[str, str]:
+    return {r["word"]: r["category"] for r in vocab.load("budget_items")}
+
+
+@functools.cache
+def _items_re(in_table: bool) -> re.Pattern[str]:
+    """The words that name an item inside a longer label (not the whole-label ones)."""
+    words = sorted((w for w, use in _uses().items() if use not in _WHOLE_LABEL
+                    and (in_table or use not in _TABLE_ONLY)), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 @functools.cache
@@ -50,13 +74,34 @@ def _suffix_re() -> re.Pattern[str]:
     return re.compile(rf"^(?:{stages}|总额|总计|合计数|合计|累计|共计|总金额|金额|资金|支出|数|额|为|是|达到|达|约|共|情况|[:：])*$")
 
 
+def _bare(label: str) -> str:
+    text = compact(label)
+    text = _ORDINAL.sub("", text)  # '一、一般公共预算财政拨款收入', '（二）项目支出', '1.基本支出'
+    text = re.sub(r"^[（(]?其中[:：]?", "", text)
+    return re.sub(r"[（(](万元|元|亿元)[)）]$", "", text)
+
+
+def _candidates(text: str, in_table: bool) -> list[re.Match[str]]:
+    """Every item word of a text, overlapping ones too ('决算收入总计': 决算收入 and 收入总计)."""
+    pattern = _items_re(in_table)
+    found = []
+    for i in range(len(text)):
+        m = pattern.match(text, i)
+        if m:
+            found.append(m)
+    return found
+
+
 @functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
-def budget_item(label: str, strict: bool = False) -> tuple[str, str] | None:
+def budget_item(label: str, strict: bool = False, in_table: bool = False) -> tuple[str, str] | None:
     """The budget item a label names, and the words it used: '其中：人员支出' → ('人员经费', '人员支出').
 
     The item word must end the label, or be followed only by stage words and words such as
-    数, 金额, 合计 ('“三公”经费决算支出数' names 三公经费). Bare words (合计, 收入, 支出, 结余) count
-    only when they are the whole label.
+    数, 金额, 合计 ('“三公”经费决算支出数' names 三公经费); a 总计 written after it names the 总计
+    item ('决算收入总计' is 收入总计). Bare words (合计, 收入, 支出, 结余) count only when they are
+    the whole label. Words the ``use`` column of ``budget_items.csv`` marks as table words
+    (累计结余, 当年结余, 总额, 财政资金) name an item only in a table (``in_table``): a sentence's
+    累计结余 is the insurance fund's, its 财政资金 any government's money.
 
     Examples
     --------
@@ -66,29 +111,48 @@ def budget_item(label: str, strict: bool = False) -> tuple[str, str] | None:
     ('基本支出', '基本支出')
     >>> budget_item("2020年我单位“三公”经费决算支出数")
     ('三公经费', '“三公”经费')
+    >>> budget_item("部门决算收入总计")
+    ('收入总计', '收入总计')
+    >>> budget_item("累计结余") is None, budget_item("累计结余", in_table=True)
+    (True, ('累计结余', '累计结余'))
     >>> budget_item("局机关") is None, budget_item("固定资产合计") is None
     (True, True)
     """
-    text = compact(label)
-    text = _ORDINAL.sub("", text)  # '一、一般公共预算财政拨款收入', '（二）项目支出', '1.基本支出'
-    text = re.sub(r"^[（(]?其中[:：]?", "", text)
-    text = re.sub(r"[（(](万元|元|亿元)[)）]$", "", text)
+    text = _bare(label)
     syn = vocab.synonyms("budget_items", "item")
     if text in syn:
+        if _uses()[text] in _TABLE_ONLY and not in_table:
+            return None
         return syn[text], text
     if text in vocab.synonyms("funding_sources", "source"):
         return None  # '中央财政资金', '县级配套资金': a funding source, not an item
     if strict and len(text) > 12:
         return None
-    for m in vocab.alternation("budget_items").finditer(text):
-        word = m.group(0)
-        if word in _EXACT_ONLY:
-            continue
-        rest = text[m.end():]
-        if rest and not _suffix_re().match(rest):
-            continue
-        return syn[word], word
-    return None
+    valid = [m for m in _candidates(text, in_table)
+             if not text[m.end():] or _suffix_re().match(text[m.end():])]
+    if not valid:
+        return None
+    first = valid[0]
+    if _GRAND_TOTAL in text[first.end():]:
+        first = next((m for m in valid if _GRAND_TOTAL in m.group(0)), first)
+    return syn[first.group(0)], first.group(0)
+
+
+def is_bare_total(label: str) -> bool:
+    """True for the label of a table's total row whose item the table decides ('总额': the
+    三公经费 of a 三公 table, a project's funds above its funding rows).
+
+    Examples
+    --------
+    >>> is_bare_total("总额"), is_bare_total("年度资金总额")
+    (True, False)
+    """
+    return _uses().get(_bare(label)) == _TABLE_TOTAL
+
+
+def word_category(word: str) -> str:
+    """The category of an item word (a project's funding row '财政资金' is a 来源)."""
+    return _word_categories().get(word, "")
 
 
 @functools.cache
@@ -97,18 +161,17 @@ def item_category(item: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
-def mentioned_item(text: str) -> str | None:
-    """The first budget item a heading or phrase mentions anywhere ('1.2.3 政府采购情况说明').
+def mentioned_item(text: str, in_table: bool = False) -> str | None:
+    """The first budget item a heading or phrase mentions anywhere ('1.2.3 政府采购情况说明');
+    table words (累计结余) only in a table's caption (``in_table``).
 
     Examples
     --------
     >>> mentioned_item("表 4 部门 2021 年度政府采购信息表 单位：元")
     '政府采购'
     """
-    for m in vocab.alternation("budget_items").finditer(compact(text)):
-        if m.group(0) not in _EXACT_ONLY:
-            return vocab.synonyms("budget_items", "item")[m.group(0)]
-    return None
+    m = _items_re(in_table).search(compact(text))
+    return vocab.synonyms("budget_items", "item")[m.group(0)] if m else None
 
 
 def is_stage_word(word: str) -> bool:

@@ -28,16 +28,18 @@ from evalkit.extract.context import (
     project_name,
     single_text,
 )
-from evalkit.extract.fund_tables import read_fund_tables
+from evalkit.extract.fund_tables import read_fund_tables, scheme_of_label
 from evalkit.extract.indicators import header_roles, indicator_record, indicator_role
 from evalkit.extract.items import (
     budget_item,
     clean_parent,
+    is_bare_total,
     is_stage_word,
     item_category,
     item_parent,
     mentioned_item,
     stage_of,
+    word_category,
 )
 from evalkit.extract.procurement import extract_procurement
 from evalkit.extract.staff_assets import asset_item, staff_category
@@ -199,7 +201,7 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
             continue
         row_flows = []
         for label, _value in pairs:
-            hit = budget_item(label, strict=True)
+            hit = budget_item(label, strict=True, in_table=True)
             st = stage_of(compact(label))
             if hit:
                 row_flows.append((st[0] if st else (default_stage or "决算"), hit[0]))
@@ -225,9 +227,9 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
                                         "source": ctx.source(line)})
                 ctx.place(line, q.text_value)
                 continue
-            hit = budget_item(label, strict=True)
-            if hit is None or is_total_label(label) or _FUND_FIGURE.search(compact(label)):
-                continue  # (a bare '合计' names no item: an allocation table's total is no budget)
+            hit = budget_item(label, strict=True, in_table=True)
+            if hit is None or is_total_label(label) or is_bare_total(label) or _FUND_FIGURE.search(compact(label)):
+                continue  # (a bare '合计', '总额' names no item: an allocation table's total is no budget)
             st = stage_of(compact(label))
             stage = st[0] if st else (default_stage or "决算")
             item, raw = hit
@@ -298,7 +300,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         if st:
             ctx_stage = st[0]
     ctx_parent = _detailed_item(table)
-    topic_item = mentioned_item(caption) if caption else None
+    topic_item = mentioned_item(caption, in_table=True) if caption else None
     topic = (topic_item, caption) if topic_item else None
     defined = _defined_stages(ctx)
     col_info = []
@@ -306,7 +308,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     other_year_cols: set[int] = set()
     for path in paths:
         leaf = [p for p in path if compact(p) not in _GROUPS]
-        item = budget_item(leaf[-1], strict=True) if leaf else None
+        item = budget_item(leaf[-1], strict=True, in_table=True) if leaf else None
         stage = None
         for p in path:
             st = stage_of(compact(p))
@@ -314,7 +316,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 stage = st[0]
         if stage is None and leaf:
             stage = defined.get(_bare_header(leaf[-1]))  # '批复金额（元）' with '注：批复金额为年度调整后预算数'
-        parents = [budget_item(p, strict=True) for p in leaf[:-1]]
+        parents = [budget_item(p, strict=True, in_table=True) for p in leaf[:-1]]
         parent = "/".join(h[0] for h in parents if h)
         is_share = any(re.search(r"占比|比重|差异率|比例", p) for p in path)
         group = path[0] if path else ""
@@ -347,15 +349,15 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     score_cols = {j: _score_role(p[-1]) for j, p in enumerate(paths) if p and _score_role(p[-1])}
     rate_col = next((j for j, p in enumerate(paths) if p and _REMARK.sub("", compact(p[-1])).endswith("执行率")), None)
     totals_rows = [r for r in data if mentions_total(r.texts[0] if r.texts else "")]
-    rows_total = _total_of_rows(data)
     name_col = _project_name_column(paths, caption)
     stage_cols = [j for j, info in enumerate(col_info) if info[1]]
     if stage_cols:
         data = [half for row in data for half in _side_by_side(row, stage_cols[0], len(stage_cols))]
-    for row in data:
+    for k, row in enumerate(data):
         texts = row.texts + [""] * (width - len(row.texts))
         label = _row_label(texts)
-        row_item = budget_item(label, strict=True)  # '一般公共预算财政拨款' names an item, not the stage 预算
+        rows_total = _total_of_rows(_block(data, k)) if is_total_label(label) or is_bare_total(label) else None
+        row_item = budget_item(label, strict=True, in_table=True)  # '一般公共预算财政拨款' names an item, not the stage 预算
         row_stage = stage_of(compact(label)) if not row_item or is_stage_word(row_item[1]) else None
         if row_stage:
             row_item = None
@@ -404,7 +406,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 ctx.place(line, q.text_value)
                 continue
             col_item = item if item and item[0] not in ("收入合计", "支出合计") else None
-            bare_total = is_total_label(label) or (is_entity and mentions_total(label))
+            # ('总额': the total of what the table is about, as '合计' is)
+            bare_total = is_total_label(label) or is_bare_total(label) or (is_entity and mentions_total(label))
             if row_stage:
                 the_stage, the_item, the_parent = row_stage[0], item, parent
             elif row_item and not bare_total:
@@ -418,7 +421,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     the_item = col_item
                 elif bare_total and ctx_parent:
                     the_item = (ctx_parent, label)
-                elif bare_total and stage and rows_total and is_total_label(label):
+                elif bare_total and stage and rows_total and (is_total_label(label) or is_bare_total(label)):
                     the_item = (rows_total, label)  # '合计' above 基本支出, 项目支出: the expenditure total
                 elif is_entity and stage and name_col is not None and texts[name_col] \
                         and (not item or item[0] in ("收入合计", "支出合计")):
@@ -456,6 +459,29 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1], rec_parent, amount,
                             funding or funding_of(label)))
             ctx.place(line, q.text_value)
+
+
+# '医保基金收支情况表', '基金运行情况', a header '基金收入': a table of an insurance fund ('政府性基金'
+# is a kind of budget; '医疗保障基金监管专项经费' a project)
+_FUND_TABLE = re.compile(r"(?<!政府性)(?<!政府)基金(?=收|支|结|运行|累计|当期|滚存|情况|$|[（(])")
+# schemes that name a fund's rows; 在职/退休 also split staff and 医疗救助 is a programme with its own budget
+_NOT_FUND_ROWS = frozenset({"职工医保在职", "职工医保退休", "医疗救助"})
+_HEADER_CELL_MAX = 16
+
+
+def _names_a_fund(caption: str | None, header: list[Row], data: list[Row]) -> bool:
+    """True for a table of an insurance fund, whose figures are no department budget: its
+    caption or a header cell names a fund's figures ('医保基金收支情况表'), or a row or header
+    cell is a scheme ('职工医保', '城乡居民基本医疗保险')."""
+    cells = [t for r in header for t in r.texts if t and len(compact(t)) <= _HEADER_CELL_MAX]  # (not a sentence)
+    if any(_FUND_TABLE.search(compact(t)) for t in [caption or ""] + cells):
+        return True
+    labels = cells + [_row_label(r.texts) for r in data]
+    for label in labels:
+        scheme, rest = scheme_of_label(label) if label else (None, "")
+        if scheme and not rest and scheme not in _NOT_FUND_ROWS:
+            return True
+    return False
 
 
 _FUND_FIGURE = re.compile(r"^(?:本年|本期|医保|医疗保险)?基金")  # '基金累计结余': the insurance fund's, not the budget's
@@ -512,6 +538,23 @@ def _project_name_column(paths: list[list[str]], caption: str | None) -> int | N
     return None
 
 
+def _in_block(row: Row) -> bool:
+    label = _row_label(row.texts)
+    return bool(label) and bool(is_total_label(label) or is_bare_total(label) or funding_source(label)
+                                or budget_item(label, strict=True, in_table=True))
+
+
+def _block(data: list[Row], k: int) -> list[Row]:
+    """The rows around row ``k`` that name items, funding sources or totals: the block a total
+    row sums ('总额' above '其中：财政资金', '单位资金' …), without the form's other rows."""
+    lo, hi = k, k + 1
+    while lo > 0 and _in_block(data[lo - 1]):
+        lo -= 1
+    while hi < len(data) and _in_block(data[hi]):
+        hi += 1
+    return data[lo:hi]
+
+
 def _total_of_rows(data: list[Row]) -> str | None:
     """The total a bare '合计' row of a grid stands for: 支出合计 when every other row names an
     expenditure item (基本支出, 人员经费, 项目支出 …) or a funding source of a project (中央财政资金 …),
@@ -519,15 +562,15 @@ def _total_of_rows(data: list[Row]) -> str | None:
     cats = set()
     for row in data:
         label = _row_label(row.texts)
-        if is_total_label(label):
+        if is_total_label(label) or is_bare_total(label):
             continue
         if funding_source(label):
             cats.add("来源")
             continue
-        hit = budget_item(label, strict=True)
+        hit = budget_item(label, strict=True, in_table=True)
         if hit is None:
             return None
-        cats.add(item_category(hit[0]))
+        cats.add(word_category(hit[1]) if word_category(hit[1]) == "来源" else item_category(hit[0]))
     if cats == {"支出"} or "来源" in cats and cats <= {"来源", "收入"}:
         return "支出合计"  # (a table of funding sources totals the project's funds, 资金总额)
     return "收入合计" if cats == {"收入"} else None
@@ -570,7 +613,7 @@ def _side_by_side(row: Row, value_start: int, n_stages: int) -> list[Row]:
     715'), as two rows: the second item's figures take the stage columns in order."""
     texts = row.texts
     inner = next((k for k in range(value_start + 1, len(texts)) if texts[k] and _number(texts[k]) is None
-                  and not is_missing(texts[k]) and budget_item(texts[k], strict=True)), None)
+                  and not is_missing(texts[k]) and budget_item(texts[k], strict=True, in_table=True)), None)
     if inner is None or len(texts) - inner - 1 != n_stages:
         return [row]  # no second item, or its figures do not fill the stage columns: nothing guessed
     pad = [Cell("", row.line) for _ in range(value_start - 1)]
@@ -623,6 +666,8 @@ def extract_tables(ctx: ReportContext) -> dict[str, list]:
             header, data = rows[:h], rows[h:]
             if not data:
                 continue
+            if _names_a_fund(caption, header, data):
+                continue  # an insurance fund's table ('医保基金收支情况表', rows 职工医保/居民医保): no budget
             before = len(out) + len(rates) + len(found["assets"])
             if header and len(header[-1].cells) >= 2:
                 for h, d in _halves(header, data):
@@ -665,7 +710,7 @@ def _row_name(label: str) -> tuple[str, str, str] | None:
     src = funding_source(text)
     if src:
         return src[0], text, "支出合计"
-    hit = budget_item(text, strict=True)
+    hit = budget_item(text, strict=True, in_table=True)
     if hit and not is_stage_word(hit[1]):
         return hit[0], text, ""
     return None
@@ -878,7 +923,7 @@ def _flat_item(label: str, side: str | None) -> tuple[str, str] | None | bool:
         if side not in _flat_words("side"):
             return None
         return (f"{side}总计" if text == "总计" else f"{side}合计"), text
-    hit = budget_item(text, strict=True)
+    hit = budget_item(text, strict=True, in_table=True)
     if hit and item_category(hit[0]) == "功能分类":
         return False
     return (hit[0], text) if hit else None
@@ -973,14 +1018,14 @@ def _flat_assign(group: tuple, columns: list[str]) -> list[tuple[str, tuple[str,
 def _flat_columns(amounts: list[str], columns: list[str]) -> list[tuple[str, tuple[str, str], str]]:
     """A 合计 row under column headers (本年支出合计 基本支出 项目支出 …): its first amount is the
     first column's total when the other amounts add up to it; they then take the next columns in order."""
-    first = budget_item(columns[0], strict=True)
+    first = budget_item(columns[0], strict=True, in_table=True)
     if not first or first[0] not in ("收入合计", "支出合计") or len(amounts) - 1 > len(columns) - 1:
         return []
     if sum(map(_flat_value, amounts[1:])) != _flat_value(amounts[0]):
         return []
     found = [(amounts[0], first, "")]
     for amount, label in zip(amounts[1:], columns[1:]):
-        hit = budget_item(label, strict=True)
+        hit = budget_item(label, strict=True, in_table=True)
         if hit is None:
             return found[:1]  # a part the vocabulary does not name: its order is not trusted
         found.append((amount, hit, ""))
