@@ -160,8 +160,11 @@ def test_changes_targets_and_money_spent():
     assert rows.budget == []
     rows, _ = read("项目支出预算目标≥50万元。")
     assert rows.budget == []
+    rows, _ = read("项目名称：城乡医疗救助资金\n截至年底，本项目共完成预算资金89.97万元。")
+    assert pick(rows.budget, "scope", "stage", "amount_wan") == [("城乡医疗救助资金", "决算", 89.97)]
+    # the same sentence where the scope is the department: a project's money, not its total
     rows, _ = read("截至年底，本项目共完成预算资金89.97万元。")
-    assert pick(rows.budget, "stage", "amount_wan") == [("决算", 89.97)]
+    assert rows.budget == []
 
 
 def test_one_figure_for_both_totals_and_a_total_all_of_one_kind():

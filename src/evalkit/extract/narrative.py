@@ -28,6 +28,7 @@ from evalkit.extract.context import (
     names_other_year,
 )
 from evalkit.extract.items import (
+    _items_re,
     _last,
     budget_item,
     clean_parent,
@@ -63,7 +64,11 @@ _SERVICE_KINDS = ("money", "persons", "count")
 _POLICY_AFTER = re.compile(r"^\s*(?:及以上|以上|以下|以内|及以下)")
 _POLICY_BEFORE = re.compile(r"(?:至少|不少于|不超过|最多|不低于|不高于)有?$")
 _CIRCLED = re.compile(r"^\s*(?:[\u2460-\u2473]|[一二三四五六七八九十]是)")  # '①…', '一是…': a line with its own heading
+_LIST_MARKER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]+是|[\u2460-\u2473])")
 _OTHER_PROJECT = re.compile(r"(?<![该本此])项目")  # '医保基金监管项目…', not '该项目…'
+# a sentence that names a project ('实施“…”项目，', '本项目…'; not the item 项目支出): its bare
+# stage words ('年初预算', '实际完成预算资金') are that project's money, never the department's totals
+_NAMED_PROJECT = re.compile(r"项目(?!支出)")
 _PERSONS_LABEL = re.compile(r"(?:人数|参保|人员|人口|群众|患者)$")  # a bare '万' after these counts persons
 _STAFF_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}人员")  # '8名基金监管人员': a head count of staff
 _NUM = r"\d+(?:\.\d+)?"
@@ -101,6 +106,48 @@ def _names(kind: str, text: str) -> bool:
     return _words_re(kind).search(text) is not None
 
 
+@functools.cache
+def _higher_subsidy_re() -> re.Pattern[str]:
+    """'省级医疗救助补助资金': a subsidy of a higher level of government (context_words
+    'higher_level'), a few words before '补助资金'."""
+    levels = "|".join(re.escape(w) for w in _words("higher_level"))
+    return re.compile(rf"(?:{levels})[\u4e00-\u9fff]{{0,8}}补助(?:资金|经费)")
+
+
+def _names_part(sentence: str) -> bool:
+    """True when a sentence names a part of the department ('局本级收入合计…', '下属事务中心
+    支出合计…'); a list of the parts ('汇总局本级和下属事务中心，收入合计…') or a part included
+    ('本部门（含下属单位）') names the whole."""
+    for m in _words_re("part_scope").finditer(sentence):
+        before, after = sentence[max(0, m.start() - 1): m.start()], sentence[m.end(): m.end() + 1]
+        if before not in _LIST_JOINS and before not in ("含", "括") and after not in _LIST_JOINS:
+            return True
+    return False
+
+
+_LIST_JOINS = ("和", "及", "与", "、", "同")
+
+
+def _transfer_note(window: str) -> bool:
+    """'收入含市级统筹下拨资金…', '其中含省级调剂金上解资金…': money contained in a total and moved
+    between pools, no figure of its own (neither a flow nor a service figure)."""
+    at = window.find("含")
+    return at >= 0 and _names("fund_transfer", window[at:])
+
+
+# the pooled fund of the employees' scheme: named bare ('统筹基金'), only a sentence about the
+# employees' scheme makes it that (a residents' fund is all pooled)
+_POOLED = "职工医保统筹基金"
+
+
+def _is_change(window: str) -> bool:
+    """'较上年增加…', '新增参保人数…': a change or an addition, no head count, flow or budget amount
+    (a service figure may count additions: '新增定点医药机构12家')."""
+    return _names("change", window) or _names("added", window)
+
+
+#: How far back (in characters) the words of a figure's sentence are read.
+_SENTENCE_REACH = 400
 # Subsidised enrolment (资助参保) is a part of a scheme's insured, counted by 医疗救助: a service figure.
 _SUBSIDY_TOPIC = "医疗救助"
 _SUBSIDY_MEASURE = "资助参保人数"
@@ -112,9 +159,13 @@ def _joined_scheme() -> re.Pattern[str]:
     return re.compile(rf"参加(?:{vocab.alternation('schemes').pattern})")
 
 
-def _approximate(window: str) -> bool:
-    """'服务参保群众约46万人': a population given roughly is no head count."""
-    return compact(window).endswith(_words("approximate"))
+def _approximate(window: str, q: Quantity) -> bool:
+    """'服务参保群众约46万人', '约52万人': a population given roughly is no head count. '约' before a
+    figure with decimals ('参保人数约48.56万人') is a manner of speaking: the figure is exact."""
+    w = compact(window)
+    if not w.endswith(_words("approximate")):
+        return False
+    return _names("population", w) or q.value == int(q.value) or not q.unit or "万" not in q.unit
 
 
 @functools.cache
@@ -127,8 +178,14 @@ def _other_insurance(sentence: str) -> bool:
     """True when the last insurance a sentence names before a figure is not a medical one
     ('企业职工基本养老保险参保人数', '工伤保险基金收入'): pension, unemployment and work-injury
     figures of a social-insurance centre are no enrolment and no fund of medical insurance."""
-    m = _last(_insurance_re(), compact(sentence))
-    return m is not None and m.group(0) in _words("other_insurance")
+    text = compact(sentence)
+    m = _last(_insurance_re(), text)
+    if m is not None and m.group(0) in _words("other_insurance"):
+        return True
+    clause = re.split(r"[，,；;。]", text)[-1]
+    # '养老保险和医疗保险参保人数分别为30.15万人和44.44万人': a list of several insurances whose
+    # figures are matched by position only; none is read as the medical one
+    return _names("respectively", clause) and _names("other_insurance", clause)
 
 
 @functools.cache
@@ -139,8 +196,20 @@ def _flow_only_re() -> re.Pattern[str]:
     return re.compile(rf"(?:其中[:：]?)?(?:医保)?(?:基金)?(?:全年|当年|当期|本年|历年|年末)?总?(?:{flows})(?:总额|合计|总计)?")
 
 
+@functools.cache
+def _staged_flow_re() -> re.Pattern[str]:
+    """'预算收入', '实际支出': a flow with a stage word, of the fund the sentence is about."""
+    return re.compile(rf"(?:预算|实际|决算)(?:{vocab.alternation('fund_flows').pattern})")
+
+
 # '2021年，全市…', '截至2023年底，…', '（一）参保情况。2023年末…': the year a sentence is about
 _SENTENCE_YEAR = re.compile(r"\s*(?:截至|截止到|截止|到|至|在)?\s*((?:19|20)\d{2})\s*年(?:度|末|底)?(?![\d])")
+# a later clause that opens with a year of its own: '…；2023年，基金收入…', '…；截至2023年底，…',
+# '…，2023年12月底，…' (a year that is a clause of its own, or opens a clause after '；')
+_CLAUSE_YEAR = re.compile(
+    r"(?:^|(?<=[；;])|(?<=[，,]))\s*(?:截至|截止到|截止|到|至|在)?\s*((?:19|20)\d{2})\s*年"
+    r"(?:度|末|底|\d{1,2}月(?:份|底|末)?)?(?P<alone>\s*[，,])?"
+)
 
 
 def _paragraph_year(text: str) -> int | None:
@@ -157,9 +226,17 @@ _THREE_PUBLIC_SUBSTITUTES = ("财政拨款支出", "财政拨款收入", "支出
 _TARGET_BEFORE = re.compile(r"(?:[<>≤≥＜＞≦≧]=?|不低于|不少于|不超过|不高于|至少|力争|目标值?|计划)\s*$")
 
 
-def _is_target(folded: str, start: int) -> bool:
-    """'≥50000人次', '目标≥98%', '不低于50万元': a target written before a figure, never an actual."""
-    return bool(_TARGET_BEFORE.search(folded[max(0, start - 4): start]))
+# '年度目标：参保人数不低于48万人，…', '绩效目标为…': a sentence that states targets only
+_TARGET_SENTENCE = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?"
+                              r"(?:年度|绩效|总体|预期|工作)?目标(?:任务|值)?\s*[:：为是]")
+
+
+def _is_target(folded: str, start: int, sentence_start: int | None = None) -> bool:
+    """'≥50000人次', '目标≥98%', '不低于50万元': a target written before a figure, never an actual;
+    so is every figure of a sentence that opens with '年度目标：'."""
+    if _TARGET_BEFORE.search(folded[max(0, start - 4): start]):
+        return True
+    return sentence_start is not None and bool(_TARGET_SENTENCE.match(folded, sentence_start, start))
 
 
 _BOTH_TOTALS = re.compile(r"收入?[、和及与]支出?总计")  # '收、支总计均为': 收入总计 and 支出总计
@@ -232,6 +309,7 @@ class _Reader:
         self._sentence_start = 0  # where the sentence of the number being read starts
         self._current: Found | None = None  # the figure being read
         self._took = False  # whether the figure being read was placed
+        self._withheld = False  # a guard left the figure to the residue: no service figure either
         self._segment = ""  # the words since the number before
         self._after_clause = ""  # the words after the number being read
         self._last_year: int | None = None  # the year the last paragraph that named one opened with
@@ -257,10 +335,69 @@ class _Reader:
         m = _last(_YEAR, _window(self._folded, f.start, keep_year=True))
         if m:
             return int(m.group(1))
+        year = self._clause_year(f)
+        if year:
+            return year
         m = _SENTENCE_YEAR.match(self._folded, self._sentence_start)
         if m:
             return int(m.group(1))
         return self.fiscal_year or self._paragraph_year or self._last_year  # (a report of unknown year)
+
+    def _clause(self, f: Found) -> str:
+        """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on)."""
+        return re.split(r"[，,；;。]", self._folded[self._sentence_start: f.start])[-1]
+
+    def _other_government(self, f: Found) -> bool:
+        """'争取中央、省级医疗救助补助资金856万元', '省级下达医疗救助补助资金': money of a higher
+        government, read on the whole clause (a list '中央、省级' does not hide the first)."""
+        clause = compact(self._clause(f))
+        return _names("other_government", clause) or bool(_higher_subsidy_re().search(clause))
+
+    def _named_list(self, f: Found, window: str) -> str:
+        """The words of a figure with the list of names its window was cut from: '争取中央、省级
+        医疗救助补助资金856万元' is named by the whole clause, not by '省级…' alone (a list of
+        figures, '5大类、22项', keeps its window)."""
+        clause = self._clause(f).strip()
+        if len(clause) > len(window) and "、" in clause and not found_quantities(clause):
+            return clause
+        return window
+
+    def _whole_year_subject(self, f: Found, hit: tuple[str, str], window: str) -> tuple[str, str] | None:
+        """'一是“三公”经费控制严格，全年支出6.2万元': the spending of the item the sentence opens
+        with; the total when it opens with none; None when it names an item elsewhere."""
+        subject = self._sentence_subject(f)
+        if subject is None:
+            return hit
+        if not subject or subject in _TOTALS or item_category(subject) == "收入":
+            return None
+        return subject, compact(window)
+
+    def _sentence_subject(self, f: Found) -> str | None:
+        """The budget item a sentence opens with, after its list marker ('一是“三公”经费控制严格，
+        全年支出6.2万元' is about 三公经费). None when the sentence opens with none; a sentence that
+        names an item elsewhere ('压减公用经费，全年支出…') is unsure: '' (no row)."""
+        sentence = compact(self._folded[self._sentence_start: f.start])
+        head = _LIST_MARKER.sub("", sentence)
+        m = _items_re(False).search(head)
+        if m is None:
+            return None
+        if m.start() > 1:
+            return ""
+        return vocab.synonyms("budget_items", "item")[m.group(0)]
+
+    def _clause_year(self, f: Found) -> int | None:
+        """The year of the last clause before a figure (within its sentence) that opens with a
+        year: '2022年，…7.12亿元；2023年，基金收入7.58亿元' dates 7.58 to 2023. A year opens a
+        clause right after '；', or after '，' when it is a clause of its own ('…，2023年底，…');
+        '比2022年…', '与2022年相比' open none."""
+        text = self._folded[self._sentence_start: f.start]
+        year = None
+        for m in _CLAUSE_YEAR.finditer(text):
+            opens_sentence = m.start() == 0
+            after_semicolon = m.start() > 0 and text[m.start() - 1] in "；;"
+            if opens_sentence or after_semicolon or m.group("alone"):
+                year = int(m.group(1))
+        return year
 
     # -------------------------------------------------------------------- lines
     def read_line(self, line: int, text: str) -> None:
@@ -301,6 +438,10 @@ class _Reader:
             if handled and any(a <= f.start < b for a, b in handled):
                 prev_end = f.end
                 continue
+            # a sentence is read at most _SENTENCE_REACH characters back: a report pasted without
+            # full stops (or without line breaks) is one 'sentence' of any length, and reading it
+            # whole for every figure would cost the square of its length
+            sentence_start = max(sentence_start, f.start - _SENTENCE_REACH)
             sentence = folded[sentence_start : f.start]
             self._sentence_start = sentence_start
             self._flow_from(segment, state)
@@ -310,6 +451,7 @@ class _Reader:
                 f = Found(f.start, f.end, Quantity(q.raw, q.value, "万人", q.op, q.low, q.high, q.text_value))
             kind = f.quantity.kind
             self._took = False
+            self._withheld = False
             self._after = folded[f.end: f.end + 10]
             self._after_clause = folded[f.end: f.end + 40]
             key = (line, folded_number_key(f.quantity.text_value or ""))
@@ -328,7 +470,7 @@ class _Reader:
                 self._rate(line, f, window, segment, state)
             elif kind == "percent" and not re.search(r"[<>≤≥＜＞=×*xX]\s*$", folded[max(0, f.start - 2): f.start]):
                 self._rate(line, f, window, segment, state)  # not a threshold such as '＜95%'
-            if kind in _SERVICE_KINDS and f.quantity.text_value and not self._took \
+            if kind in _SERVICE_KINDS and f.quantity.text_value and not self._took and not self._withheld \
                     and placed_before <= mine[key]:  # (more placed than this reader did: a table took it)
                 self._service(line, f, window, folded)
             mine[key] += self.ctx.placed[key] - placed_before
@@ -354,8 +496,11 @@ class _Reader:
             return
         if not subsidised and _names("enrollment_exclude", window):
             return  # '计划参保的29640名': a target; '备案', '享受': not the insured
-        if _names("change", window) or _approximate(window) or _other_insurance(sentence):
-            return  # a change, '约46万人', '养老保险参保人数': not the insured population of a medical scheme
+        if not subsidised and self._subsidised_after(f, sentence):
+            return  # '其中脱贫人口参保2.3万人，…，均由医疗救助资助参保': subsidised groups, no scheme's count
+        if _is_change(window) or _approximate(window, f.quantity) or _other_insurance(sentence) \
+                or _is_target(self._folded, f.start, self._sentence_start):
+            return  # a change, '约46万人', '养老保险参保人数', '不低于48万人': not the insured population
         if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
             self._subsidised(line, f)
             return
@@ -371,6 +516,17 @@ class _Reader:
                       raw=q.raw.strip(), note=note)
         )
         self._place(line, q.text_value)
+
+    def _subsidised_after(self, f: Found, sentence: str) -> bool:
+        """True for a part ('其中…') of a head count whose clause list says after it that all the
+        parts were subsidised ('…，均由医疗救助资助参保'): groups of the subsidised, read no further.
+        ('；' ends the list: '…；困难群众资助参保5975人' is a figure of its own.)"""
+        if "其中" not in sentence:
+            return False
+        rest = self._folded[f.end: f.end + _SENTENCE_REACH]
+        rest = re.split(r"[。！？；;]", rest, maxsplit=1)[0]
+        return any(_names("subsidy", clause) and _names("collective", clause)
+                   for clause in re.split(r"[，,]", rest))
 
     def _subsidised(self, line: int, f: Found) -> None:
         """Subsidised enrolment ('资助参保5975人') is no enrollment row: a service figure of 医疗救助."""
@@ -410,22 +566,28 @@ class _Reader:
     # ------------------------------------------------------------------ funds
     def _fund(self, line: int, f: Found, window: str, state: _LineState) -> bool:
         window, m, has_fund_word, flow_only = _fund_words(window)
+        if not flow_only and state.sentence_fund_scheme and _staged_flow_re().fullmatch(compact(window)):
+            flow_only = True  # '…基金预算收入5.3亿元，实际收入5.23亿元': the fund of the sentence
         in_fund = bool(m) or has_fund_word or bool(flow_only and state.fund_scheme)
-        if (_names("fund_part", window) or _names("fund_transfer", window)) and (in_fund or state.fund_scheme):
+        if (_names("fund_part", window) or _names("fund_transfer", window)) \
+                and (in_fund or state.sentence_fund_scheme):
+            self._withheld = True
             return True  # '利息收入612万元', '含市级统筹下拨资金…': a part of a flow, no flow of its own
+            # (a fund of an earlier sentence does not make '我局…其他收入20万元' a fund's part)
         if (in_fund or flow_only) and _other_insurance(self._folded[self._sentence_start: f.start]):
             return True  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
         if not in_fund or _names("fund_exclude", window):
             return False
-        if _names("other_government", window):
-            return True  # '争取中央和市级医疗救助补助资金': another government's money, no flow of the fund
-        if _names("change", window):
-            return True  # a change, not an amount: the ignore rule 'change' accounts for it
+        if self._no_flow(f, window):
+            return True
         item = budget_item(window)
         generic = item is not None and item[0] in _TOTALS  # '基金总支出' is the fund's
         if item and not m and not (flow_only and state.fund_scheme) and not (generic and has_fund_word):
             return False
         scheme = self._fund_scheme(m, flow_only, has_fund_word, state)
+        if scheme == _POOLED and not self._names_employee_fund(f):
+            self._withheld = True
+            return True  # '住院统筹基金支付3.2亿元' with no 职工 around: whose pooled fund is unsure
         if scheme == "合计" and (topic_within(topic_words(self._folded), (self._sentence_start, f.start))
                                  not in (None, "医疗救助")
                                  or _names("service_payment", self._folded[self._sentence_start: f.start])):
@@ -436,6 +598,12 @@ class _Reader:
             flow = "支出"
         if flow is None:
             return False
+        stage = stage_of(compact(window))
+        if stage and stage[0] != "决算":
+            state.fund_scheme = scheme
+            state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
+            self._withheld = True
+            return True  # '城乡居民医保基金预算收入5.3亿元': the fund's budget, no flow (and no budget)
         if self._is_fund_part(state, scheme, flow):
             return True  # '支出16437万元，其中：基本医疗保险待遇支出16059万元': a part of the flow
         q = f.quantity
@@ -451,6 +619,21 @@ class _Reader:
         )
         self._place(line, q.text_value)
         return True
+
+    def _no_flow(self, f: Found, window: str) -> bool:
+        """True for a fund figure that is no flow (and no budget): a target ('基金支出不超过7.5亿元'),
+        another government's money ('争取中央和市级医疗救助补助资金'), a change (the ignore rule
+        'change' accounts for it)."""
+        if _is_target(self._folded, f.start, self._sentence_start):
+            self._withheld = True
+            return True
+        return self._other_government(f) or _is_change(window)
+
+    def _names_employee_fund(self, f: Found) -> bool:
+        """True when the sentence of a figure (or the words right after it) names the employees'
+        scheme ('职工…', '个人账户'): a bare '统筹基金' is then the employees' pooled fund."""
+        around = self._folded[self._sentence_start: f.start] + self._after_clause.split("。")[0]
+        return _names("employee_fund", around)
 
     def _fund_scheme(self, m: re.Match[str] | None, flow_only: bool, has_fund_word: bool,
                      state: _LineState) -> str:
@@ -488,26 +671,24 @@ class _Reader:
             state.subject_line = True
         sentence = self._folded[self._sentence_start: f.start]
         return bool(
-            _names("change", window) or state.subject_line or _names("part_scope", sentence)
-            or _is_target(self._folded, f.start)
-            or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and _names("other_government", window))
+            _is_change(window) or state.subject_line or _names_part(sentence)
+            or _is_target(self._folded, f.start, self._sentence_start)
+            or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and self._other_government(f))
         )
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
+        """A money figure of the scope's budget. A figure that gives no row leaves the stage as it
+        was: '2024年部门预算安排900万元。2023年基本支出…' is no 年初预算 of 2023's 基本支出."""
+        saved = (state.stage, state.stage_explicit)
+        if not self._budget_row(line, f, window, segment, state):
+            state.stage, state.stage_explicit = saved
+
+    def _budget_row(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> bool | None:
         if self._not_budget(line, f, window, segment, state):
             return  # (a change: the ignore rule 'change' accounts for it; the others stay in the residue)
         if self._both_totals(line, f, state):
-            return
-        st = stage_of(segment)
-        if _SPENT.search(compact(window)):
-            st = ("决算", _SPENT.search(compact(window)).group(0))  # '本项目共完成预算资金89.97万元': spent
-        if st:
-            explicit = st[1] not in ("预算",)
-            if explicit or not state.stage_explicit:
-                if st[0] != state.stage:
-                    state.parts_of = None
-                state.stage = st[0]
-                state.stage_explicit = state.stage_explicit or explicit
+            return True
+        self._set_stage(window, segment, state)
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
         hit = budget_item(window)
@@ -525,6 +706,10 @@ class _Reader:
             if state.top_item and state.top_item not in _TOTALS \
                     and item_category(state.top_item) != "收入" and hit[0] == "支出合计":
                 hit = (state.top_item, compact(window))  # '“三公”经费年初预算12.60万元，全年支出9.84万元'
+            elif hit[0] == "支出合计" and not state.top_item:
+                hit = self._whole_year_subject(f, hit, window)
+                if hit is None:
+                    return  # (an item named inside the sentence: the figure stays in the residue)
         if hit is None and _names("fund_exclude", window):
             return  # '全年共追回医保基金': the amount is recovered, not spent
         if self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start] \
@@ -537,8 +722,9 @@ class _Reader:
             # (but '“三公”经费预算3.5万元，实际支出2.86万元': the actual of the item just named)
         elif hit is None or is_stage_word(hit[1]):
             raw = hit[1] if hit else window_stage[1]
-            if hit is None and _OTHER_PROJECT.search(window) and not state.top_item \
-                    and self.ctx.scope_at(line) == DEPARTMENT_SCOPE:
+            if hit is None and not state.top_item and self.ctx.scope_at(line) == DEPARTMENT_SCOPE and (
+                    _OTHER_PROJECT.search(window)
+                    or _NAMED_PROJECT.search(self._folded, self._sentence_start, f.start)):
                 state.other_project = True  # '医保基金监管项目年初预算50万元': one project's, not the scope's
             if state.other_project:
                 return
@@ -580,6 +766,23 @@ class _Reader:
         )
         self._place(line, q.text_value)
         self._all_of(line, f, item, state)
+        return True
+
+    @staticmethod
+    def _set_stage(window: str, segment: str, state: _LineState) -> None:
+        """The stage the words since the figure before name; a specific word (调整后, 决算) wins
+        over a bare 预算 for the rest of the line. Spending words ('本项目共完成预算资金') set 决算."""
+        st = stage_of(segment)
+        spent = _SPENT.search(compact(window))
+        if spent:
+            st = ("决算", spent.group(0))
+        if st:
+            explicit = st[1] not in ("预算",)
+            if explicit or not state.stage_explicit:
+                if st[0] != state.stage:
+                    state.parts_of = None
+                state.stage = st[0]
+                state.stage_explicit = state.stage_explicit or explicit
 
     def _both_totals(self, line: int, f: Found, state: _LineState) -> bool:
         """'2023年度收、支总计986.74万元', '收、支总计均为1,206.38万元': one figure, two totals."""
@@ -644,7 +847,8 @@ class _Reader:
         from the section heading."""
         q = f.quantity
         if _names("change", window) or _POLICY_AFTER.match(self._after) \
-                or _POLICY_BEFORE.search(window) or q.unit in _words("service_exclude_unit"):
+                or _POLICY_BEFORE.search(window) or q.unit in _words("service_exclude_unit") \
+                or _is_target(folded, f.start, self._sentence_start) or _transfer_note(window):
             return
         if q.kind == "persons" and _STAFF_AFTER.match(self._after):
             return
@@ -656,7 +860,7 @@ class _Reader:
             or self.heading_topic
         if topic is None:
             return
-        measure = service_measure(window)
+        measure = service_measure(self._named_list(f, window))
         if not measure and folded[: f.start].rstrip().endswith("、") and self.rows.services \
                 and self.rows.services[-1]["source"] == self.ctx.source(line):
             measure = self.rows.services[-1]["measure"]  # '5大类、22项': the figures share the words
