@@ -210,3 +210,19 @@ def test_a_subsidised_figure_after_a_semicolon_does_not_touch_the_parts_before()
     rows = read("全区参保人数30.12万人，其中职工医保参保人数4.1万人；资助困难群众参保3120人。")
     assert pick(rows.enrollment, "scheme", "persons") == [("合计", 301200), ("职工医保", 41000)]
     assert pick(rows.services, "measure", "value") == [("资助参保人数", 3120.0)]
+
+
+# ------------------------------------------------------------- the fund a paragraph is about
+def test_a_bare_fund_flow_in_a_later_sentence_is_the_paragraphs_fund():
+    rows = read("2022年，城乡居民基本医疗保险基金收入30.20亿元，比上年增长4.1%。基金支出28.75亿元。"
+                "当期结余1.45亿元，累计结余20.06亿元。", 2022)
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("居民医保", "收入", 302000.0), ("居民医保", "支出", 287500.0),
+        ("居民医保", "结余", 14500.0), ("居民医保", "累计结余", 200600.0)]
+
+
+def test_medical_aid_money_for_premiums_is_no_flow_of_the_scheme():
+    # '资助参加基本医疗保险0.64亿元' is 医疗救助 spending premiums, not 基本医疗保险's expense
+    rows = read("2022年，全市医疗救助基金支出2.43亿元。其中，资助参加基本医疗保险0.64亿元，资助11.82万人。", 2022)
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [("医疗救助", "支出", 24300.0)]
+    assert all(r["persons"] != 118200 for r in rows.enrollment)

@@ -290,6 +290,7 @@ class _LineState:
     funding: str | None = None  # the funding the sentence's figures count ('一般公共预算财政拨款基本支出')
     fund_parts_of: tuple[str, str] | None = None  # (scheme, flow) whose parts follow ('其中：')
     sentence_fund_scheme: str | None = None  # the scheme of the first fund figure of the sentence
+    line_fund_scheme: str | None = None  # the scheme of the first fund figure of the paragraph
     rate_base: str | None = None  # the name of the last rate named ('报销比例职工医保85%、居民医保70%')
     other_project: bool = False  # the sentence is about a project other than the scope
     subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
@@ -578,6 +579,8 @@ class _Reader:
             return True  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
         if not in_fund or _names("fund_exclude", window):
             return False
+        if _names("subsidy", window):
+            return False  # '资助参加基本医疗保险1.27亿元': 医疗救助's spending on premiums, no flow of the scheme
         if self._no_flow(f, window):
             return True
         item = budget_item(window)
@@ -612,6 +615,7 @@ class _Reader:
             amount, note = -amount, "赤字（缺口）：记为负的结余"  # '当期赤字363万元' → −363
         state.fund_scheme = scheme
         state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
+        state.line_fund_scheme = state.line_fund_scheme or scheme
         state.last_fund = (scheme, flow)
         self.rows.funds.append(
             self._rec(line, year=self._year_at(f), scheme=scheme, flow=flow,
@@ -646,6 +650,8 @@ class _Reader:
             return scheme
         if flow_only and has_fund_word and state.sentence_fund_scheme:
             return state.sentence_fund_scheme  # '居民医保基金收入X万元，…；基金支出Z万元': the fund of the sentence
+        if flow_only and has_fund_word and state.line_fund_scheme:
+            return state.line_fund_scheme  # '居民医保基金收入X亿元…。基金支出Y亿元': the fund of the paragraph
         if flow_only and state.fund_scheme and not has_fund_word:
             return state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
         return "合计"
