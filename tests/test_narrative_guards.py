@@ -226,3 +226,30 @@ def test_medical_aid_money_for_premiums_is_no_flow_of_the_scheme():
     rows = read("2022年，全市医疗救助基金支出2.43亿元。其中，资助参加基本医疗保险0.64亿元，资助11.82万人。", 2022)
     assert pick(rows.funds, "scheme", "flow", "amount_wan") == [("医疗救助", "支出", 24300.0)]
     assert all(r["persons"] != 118200 for r in rows.enrollment)
+
+
+# ------------------------------------------------------------- a project's funds in sentences
+def _project_report(text: str, kind: str | None = None):
+    ctx = ReportContext(document_from_text("项目名称：城乡医疗救助补助资金\n" + text + "\n", "g"))
+    ctx.report_kind = kind
+    return extract_narrative(ctx, 2023)
+
+
+def test_a_projects_funding_parts_in_a_sentence():
+    rows = _project_report("2023年项目年初预算安排资金共计1,500.00万元，其中：中央补助资金900.00万元，"
+                           "省级补助资金400.00万元，县级资金200.00万元。项目实际支出1,436.20万元，结余63.80万元结转下年使用。")
+    assert pick(rows.budget, "scope", "stage", "item", "amount_wan") == [
+        ("城乡医疗救助补助资金", "年初预算", "支出合计", 1500.0),
+        ("城乡医疗救助补助资金", "年初预算", "中央财政资金", 900.0),
+        ("城乡医疗救助补助资金", "年初预算", "省级财政资金", 400.0),
+        ("城乡医疗救助补助资金", "年初预算", "县级财政资金", 200.0),
+        ("城乡医疗救助补助资金", "决算", "支出合计", 1436.2),
+        # the 63.80 a project left unspent is no line of its funds: it stays in the residue
+    ]
+
+
+def test_an_evaluators_budget_arrangement_is_the_adjusted_budget():
+    rows = _project_report("2023年项目预算安排资金1,500.00万元，项目实际支出1,436.20万元。", kind="第三方绩效评价")
+    assert pick(rows.budget, "stage", "amount_wan") == [("调整预算", 1500.0), ("决算", 1436.2)]
+    rows = _project_report("2023年项目预算安排资金1,500.00万元，项目实际支出1,436.20万元。", kind="项目支出绩效自评")
+    assert pick(rows.budget, "stage", "amount_wan") == [("年初预算", 1500.0), ("决算", 1436.2)]

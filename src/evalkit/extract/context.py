@@ -83,6 +83,7 @@ class ReportContext:
     placed: Counter = field(default_factory=Counter)  # (line, number as written) -> times placed
     projects: list[tuple[int, str]] = field(default_factory=list)
     fiscal_year: int | None = None  # the year the report is on, once the metadata are read
+    report_kind: str | None = None  # the kind of report, once the metadata are read
 
     _sources: dict[int, str] = field(default_factory=dict, repr=False)  # every row asks for one
 

@@ -40,6 +40,7 @@ from evalkit.extract.items import (
 )
 from evalkit.extract.services import service_measure, service_topic, topic_within, topic_words
 from evalkit.extract.staff_assets import asset_item, staff_category, staff_unit
+from evalkit.extract.tables import funding_source
 from evalkit.quantities import (
     Found,
     Quantity,
@@ -148,6 +149,8 @@ def _is_change(window: str) -> bool:
 
 #: How far back (in characters) the words of a figure's sentence are read.
 _SENTENCE_REACH = 400
+_THIRD_PARTY = "第三方绩效评价"
+_ARRANGED = re.compile(r"预算安排")
 # Subsidised enrolment (资助参保) is a part of a scheme's insured, counted by 医疗救助: a service figure.
 _SUBSIDY_TOPIC = "医疗救助"
 _SUBSIDY_MEASURE = "资助参保人数"
@@ -695,9 +698,13 @@ class _Reader:
         if self._both_totals(line, f, state):
             return True
         self._set_stage(window, segment, state)
+        if state.stage == "年初预算" and self.ctx.report_kind == _THIRD_PARTY and _ARRANGED.search(compact(window)):
+            state.stage = "调整预算"  # an evaluator's '预算安排' is the money made available for the year
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
         hit = budget_item(window)
+        if hit is None and state.parts_of in _TOTALS and self.ctx.scope_at(line) != DEPARTMENT_SCOPE:
+            hit = funding_source(re.split(r"[，,、；;：:]", compact(window))[-1])  # a project's '其中：中央补助资金…'
         if hit is None and state.parts_of == "政府采购":
             kind = re.sub(r"^其中[:：]?|类$", "", compact(window))  # '其中货物类'
             if kind in _PROCUREMENT_KINDS:
@@ -747,6 +754,8 @@ class _Reader:
         if hit is None:
             return
         item, raw = hit
+        if item == "年末结转结余" and self.ctx.scope_at(line) != DEPARTMENT_SCOPE:
+            return  # '项目…结余61.36万元结转下年使用': what a project left unspent is no line of its funds
         if item in _THREE_PUBLIC_SUBSTITUTES and "三公" in window:
             item = "三公经费"  # '“三公”经费财政拨款支出预算4.00万元': the 三公 figure, funded by 财政拨款
         funding = self._funding(window, item, state)
