@@ -84,6 +84,7 @@ class ReportContext:
     projects: list[tuple[int, str]] = field(default_factory=list)
     fiscal_year: int | None = None  # the year the report is on, once the metadata are read
     report_kind: str | None = None  # the kind of report, once the metadata are read
+    target_only: bool | None = None  # a 绩效目标表 (targets, no actuals), once a reader asked
 
     _sources: dict[int, str] = field(default_factory=dict, repr=False)  # every row asks for one
 

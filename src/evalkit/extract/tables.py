@@ -18,6 +18,7 @@ from decimal import Decimal
 from evalkit import vocab
 from evalkit.document import Cell, Row, Table, TextLine
 from evalkit.extract.context import (
+    DEPARTMENT_SCOPE,
     ReportContext,
     caption_of,
     compact,
@@ -228,13 +229,17 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
                 ctx.place(line, q.text_value)
                 continue
             hit = budget_item(label, strict=True, in_table=True)
+            parent = None
+            if hit is None and ctx.scope_at(row.line) != DEPARTMENT_SCOPE and funding_source(label):
+                hit, parent = funding_source(label), "支出合计"  # a project's '其中：中央补助 | 3,850.00'
             if hit is None or is_total_label(label) or is_bare_total(label) or _FUND_FIGURE.search(compact(label)):
                 continue  # (a bare '合计', '总额' names no item: an allocation table's total is no budget)
             st = stage_of(compact(label))
             stage = st[0] if st else (default_stage or "决算")
             item, raw = hit
             u = declared_unit([label]) or unit
-            out.append(_rec(ctx, row.cells[i + 1].line, stage, item, raw, clean_parent("", item), to_wan(q, u)))
+            out.append(_rec(ctx, row.cells[i + 1].line, stage, item, raw,
+                            parent if parent is not None else clean_parent("", item), to_wan(q, u)))
             ctx.place(row.cells[i + 1].line, q.text_value)
 
 
@@ -299,6 +304,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
         st = stage_of(compact(t))
         if st:
             ctx_stage = st[0]
+    if ctx_stage is None and _is_target_table(ctx):
+        ctx_stage = "年初预算"  # the amounts of a 绩效目标表 (targets only) are the initial budget
     ctx_parent = _detailed_item(table)
     topic_item = mentioned_item(caption, in_table=True) if caption else None
     topic = (topic_item, caption) if topic_item else None
@@ -433,7 +440,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                                     scope=project))
                     ctx.place(line, q.text_value)
                     continue
-                elif is_entity and stage and funding_source(label):
+                elif is_entity and (stage or ctx_stage) and funding_source(label):
                     # '其中：中央财政资金' of a project form: a funding source of the year's money
                     the_item, the_parent = (funding_source(label)[0], label), "支出合计"
                 elif item and stage and item[0] in ("收入合计", "支出合计") and not bare_total:
@@ -815,8 +822,10 @@ _ACTUALS = re.compile(r"自评|执行数|实际完成|完成值|决算")
 
 def _is_target_table(ctx: ReportContext) -> bool:
     """True for a 绩效目标表: targets only, no actuals (its amounts are the initial budget)."""
-    text = "".join(compact(t) for t in ctx.doc.lines)
-    return bool(_TARGET_TITLE.search(text)) and not _ACTUALS.search(text)
+    if ctx.target_only is None:
+        text = "".join(compact(t) for t in ctx.doc.lines)
+        ctx.target_only = bool(_TARGET_TITLE.search(text)) and not _ACTUALS.search(text)
+    return ctx.target_only
 
 
 def _read_target_funds(ctx: ReportContext, lines: list[TextLine], start: int, out: list[dict]) -> int:
