@@ -34,3 +34,14 @@ def test_funding_sources_of_a_target_table(tmp_path):
         (scope, "年初预算", "上年结转结余", 0.0),
     ]
     assert budget.loc[budget["item"].str.endswith("财政资金"), "parent"].tolist() == ["支出合计"] * 3
+
+
+def test_a_row_of_label_value_pairs_gives_each_value_to_its_own_label(tmp_path):
+    # '年度资金总额 | 500 | 其中：中央补助 | 300': the 300 is the central subsidy, never a second 支出合计
+    path = tmp_path / "pairs.txt"
+    path.write_text("某县医疗保障局2023年度项目支出绩效自评表\n项目名称\t医保经办能力提升项目\n"
+                    "主管部门\t某县医疗保障局\n年度资金总额\t500.00\t其中：中央补助\t300.00\n", encoding="utf-8")
+    budget = evalkit.read_report(path).budget
+    assert budget["amount_wan"].tolist().count(300.0) <= 1
+    assert not ((budget["item"] == "支出合计") & (budget["amount_wan"] == 300.0)).any()
+    assert ((budget["item"] == "支出合计") & (budget["amount_wan"] == 500.0)).sum() == 1

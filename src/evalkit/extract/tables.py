@@ -243,6 +243,21 @@ def _kv_rows(rows: list[Row], caption: str | None, ctx: ReportContext, out: list
             ctx.place(row.cells[i + 1].line, q.text_value)
 
 
+def _labelled_between(texts: list[str], j: int) -> bool:
+    """True when a cell between a row's label and its cell ``j`` names an item or a funding
+    source of its own: the row is a line of label-value pairs, not a label and its values."""
+    seen_value = False
+    for k in range(1, j):
+        t = texts[k]
+        if not t or is_missing(t):
+            continue
+        if _number(t) is not None:
+            seen_value = True
+        elif seen_value and (funding_source(t) or budget_item(t, strict=True, in_table=True)):
+            return True  # a label after a value: the pairs go on
+    return False
+
+
 def funding_source(label: str) -> tuple[str, str] | None:
     """The funding source a label names: '其中：县市区财政' → ('县级财政资金', '县市区财政').
 
@@ -389,6 +404,8 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             q = _number(cell_text)
             if q is None or j in score_cols:
                 continue
+            if _labelled_between(texts, j):
+                continue  # 'A | 500 | 其中：中央补助 | 300': the 300 is not A's (label-value pairs)
             if j in row_number_cols:
                 found["ignored"].append((row.cells[j].line if j < len(row.cells) else row.line, q.text_value, "行次"))
                 continue
