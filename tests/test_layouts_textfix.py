@@ -131,3 +131,18 @@ def test_a_narrow_page_of_prose_is_read_as_sentences():
     assert out[4] == "（二）基金运行。全年城乡居民医保基金收入2.47亿元，支出2.39亿元。"
     assert out[5] == "职工医保基金累计结余1.63亿元，其中统筹基金0.98亿元、个人账户0.65亿元。"
     assert out[1] == out[2] == out[3] == out[6] == ""
+
+
+def test_rows_of_a_flattened_table_are_never_joined():
+    # cells separated by single spaces, figures standing apart: table rows, not wrapped prose
+    from evalkit.readers.textfix import repair_lines
+
+    lines = [
+        "项目资金 年初预算数 全年预算数 全年执行数 分值 执行率 得分（万元）本项目的资金情况如下所述并逐项列明的说明文字",
+        "年度资金总额 120.00 126.50 118.37 10 93.57% 9.36 其中各项资金的构成情况请见下一行的具体列示内容说明",
+        "其中：当年财政拨款 120.00 126.50 118.37 — — — 以及上年结转资金和其他资金的情况均按照规定如实填列说明文",
+        "上年结转资金 0.00 0.00 0.00 — — —",
+        "医疗保障经办服务满意度调查结果总体较好，个别窗口办理时限较长，服务对象的意见主要集中在等候时间方面，",
+        "总分 100 95.20",
+    ]
+    assert repair_lines(lines).lines == lines

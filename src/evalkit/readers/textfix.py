@@ -165,9 +165,19 @@ def _number_join(a: str, b: str) -> bool:
     return bool(before and _CJK.match(before[-1]) and re.match(rf"^{re.escape(head.group(0))}\s*{_UNIT}", b))
 
 
+_FIGURE_CELL = re.compile(r"(?:(?<=\s)|^)[-+≥≤<>＞＜]?\d[\d,.]*%?(?=\s|$)")
+_TOTAL_START = re.compile(r"^\s*(?:总分|合计|总计|小计)(?:\s|$)")
+
+
 def _table_like(text: str) -> bool:
-    """A row of a table flattened into a line: cells of words separated by spaces."""
-    return len(_CELL_GAP.findall(text)) >= 2
+    """A row of a table flattened into a line: cells of words separated by spaces, or a label
+    and two or more figures standing apart ('年度资金总额 86.00 92.50 88.37', '…率 10 10')."""
+    if len(_CELL_GAP.findall(text)) >= 2:
+        return True
+    return len(_FIGURE_CELL.findall(text.strip())) >= 2 and not _CLAUSE_MARK.search(text)
+
+
+_CLAUSE_MARK = re.compile(r"[，。；、]")  # prose has them; a table row has none
 
 
 def _prose_wrap(a: str, b: str, page_width: int) -> bool:
@@ -181,6 +191,7 @@ def _prose_wrap(a: str, b: str, page_width: int) -> bool:
         and not a.endswith(_LINE_END)
         and not _HEADING.match(b)
         and not _LABEL_LINE.match(b)
+        and not _TOTAL_START.match(b)
         and _CJK.search(a) is not None
     )
 
