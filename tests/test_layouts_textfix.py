@@ -146,3 +146,20 @@ def test_rows_of_a_flattened_table_are_never_joined():
         "总分 100 95.20",
     ]
     assert repair_lines(lines).lines == lines
+
+
+def test_a_number_before_a_word_that_starts_like_a_unit_is_no_broken_number():
+    # '附表3' + '项目支出…' is no '3项'; '…5526108' + '项目资金…' is no number cut by a wrap
+    from evalkit.readers.textfix import _number_join
+
+    assert not _number_join("某某省财政厅制                附表3", "项目支出绩效自评表")
+    assert not _number_join("项目负责人 某某 联系电话 0317-5526108", "项目资金 年初预算数 全年预算数")
+    assert _number_join("项目支出 267.63", "万元，占支出合计的41.5%")
+    assert _number_join("完成各类检查 12", "项，发现问题3个")
+
+
+def test_form_lines_with_fields_set_apart_are_no_prose():
+    from evalkit.readers.textfix import _prose_wrap
+
+    assert not _prose_wrap("所属地区：某某省某某市某某县                     填报日期：2024年3月26日",
+                           "项目名称 医疗保障信息化平台运维项目", -1)

@@ -50,7 +50,8 @@ _LABEL_LINE = re.compile(r"^\s*(?!其中)[\u4e00-\u9fff（）()、/]{2,12}\s*[:�
 _SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
 _LINE_END = tuple("。！？；：!?;:")
 _UNIT = r"(?:万元|亿元|千元|元|万人次|人次|万人|万户|人|户|%|％|万|亿|个|项|家|名|份|次|分)"
-_UNIT_START = re.compile(rf"^{_UNIT}")
+# (a one-character unit followed by more of a word is the word: '项目', '个人', '分值', '人员')
+_UNIT_START = re.compile(rf"^(?:万元|亿元|千元|万人次|人次|万人|万户|%|％|{_UNIT}(?![\u4e00-\u9fff]))")
 _HEAD_NUMBER = re.compile(r"^\d+(?:,\d{3})*(?:\.\d+)?")
 _TAIL_NUMBER = re.compile(r"(?<![A-Za-z\d.,])\d[\d,]*\.?\d*$")
 _WELL_FORMED = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -178,6 +179,7 @@ def _table_like(text: str) -> bool:
 
 
 _CLAUSE_MARK = re.compile(r"[，。；、]")  # prose has them; a table row has none
+_COLUMN_GAP = re.compile(r"\S[ \u3000]{3,}\S")  # fields of a form line set apart ('所属地区：…   填报日期：…')
 
 
 def _prose_wrap(a: str, b: str, page_width: int) -> bool:
@@ -192,6 +194,8 @@ def _prose_wrap(a: str, b: str, page_width: int) -> bool:
         and not _HEADING.match(b)
         and not _LABEL_LINE.match(b)
         and not _TOTAL_START.match(b)
+        and not _COLUMN_GAP.search(a)
+        and not _COLUMN_GAP.search(b)
         and _CJK.search(a) is not None
     )
 
