@@ -22,22 +22,30 @@
 # 数据来自 `data/` 文件夹：由 `evalkit extract` 从报告原文提取的表格（CSV）。
 # 报告原文不随仓库提供；表中每个数字都带有 `source`（报告编号:行号），可回到原文核对。
 
+# %% tags=["parameters"]
+# The data folder: tables written by `evalkit extract` (environment variable EVALKIT_DATA;
+# default the bundled data). papermill can set DATA through this cell.
+import os
+
+DATA = os.environ.get("EVALKIT_DATA", "../data")
+
 # %%
 # %matplotlib inline
 import pandas as pd
 from IPython.display import display
 
+import evalkit
 from evalkit import plotting
-from evalkit.analysis import derive
-from evalkit.export import read_tables
 
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 200)
 plotting.use_house_style()
 
-tables = read_tables("../data")
-derived = derive(tables)
+corpus = evalkit.open_tables(DATA)
+tables = corpus.tables()
+derived = corpus.derived()
 reports = tables["reports"]
+corpus
 
 # %% [markdown]
 # ## 报告清单
@@ -88,7 +96,7 @@ pd.Series(rows, name="行数").rename_axis("表").to_frame()
 
 # %%
 # NBVAL_CHECK_OUTPUT
-names = reports.set_index("report_id")["department"].fillna("（未注明单位）")
+names = evalkit.unit_labels(reports)  # short department name plus region
 per_report = pd.DataFrame({
     label: frame["report_id"].value_counts()
     for label, frame in [
@@ -103,6 +111,22 @@ per_report = per_report.join(coverage.rename(columns={
     "table_coverage": "表格数字归位率（%）", "text_coverage": "正文数字归位率（%）"}))
 per_report.insert(0, "单位", names)
 per_report
+
+# %% [markdown]
+# ## 跨县面板：每个单位、每个年度一行
+#
+# `corpus.panel()` 把各单位各年度的主要数字放在一行：参保人数（人）、基金收支（万元）、预算与决算（万元）
+# 和各口径执行率（%）、自评得分和等级、检查发现条数。同一数字多处表述时按 `evalkit.consensus` 的规则取一个值，
+# `evalkit.panel_figures` 列出每个值的取值规则和来源行。单位以“简称 + 地区”命名。
+
+# %%
+# NBVAL_CHECK_OUTPUT
+panel = corpus.panel()
+panel[["unit", "year", "enrolled_total", "budget_final", "rate_vs_adjusted", "total_score", "grade",
+       "findings_error", "findings_warning"]].rename(columns={
+    "unit": "单位", "year": "年度", "enrolled_total": "参保人数", "budget_final": "决算（万元）",
+    "rate_vs_adjusted": "执行率·对调整预算（%）", "total_score": "自评得分", "grade": "等级",
+    "findings_error": "错误", "findings_warning": "警告"})
 
 # %%
 plotting.plot_overview(tables, derived)

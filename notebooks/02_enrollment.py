@@ -22,24 +22,31 @@
 # 参保人数来自报告正文和表格（`enrollment` 表，单位：人）。同一个数字在一份报告中常被重复表述，
 # 表中保留每一次表述；下面的汇总对每个数取出现次数最多的值（与图表一致），并列出表述不一致之处。
 
+# %% tags=["parameters"]
+# The data folder: tables written by `evalkit extract` (environment variable EVALKIT_DATA;
+# default the bundled data). papermill can set DATA through this cell.
+import os
+
+DATA = os.environ.get("EVALKIT_DATA", "../data")
+
 # %%
 # %matplotlib inline
 import pandas as pd
 
+import evalkit
 from evalkit import plotting
-from evalkit.analysis import derive
-from evalkit.export import read_tables
 
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 200)
 pd.set_option("display.max_colwidth", 120)
 plotting.use_house_style()
 
-tables = read_tables("../data")
-derived = derive(tables)
+corpus = evalkit.open_tables(DATA)
+tables = corpus.tables()
+derived = corpus.derived()
 reports = tables["reports"]
 enrollment = tables["enrollment"]
-names = reports.set_index("report_id")["department"].fillna("（未注明单位）")
+names = evalkit.unit_labels(reports)  # short department name plus region
 
 # %% [markdown]
 # ## 参保人数（万人）
@@ -50,45 +57,47 @@ names = reports.set_index("report_id")["department"].fillna("（未注明单位�
 
 # %%
 # NBVAL_CHECK_OUTPUT
-values = plotting.consensus(enrollment, ["report_id", "year", "scheme"], "persons")
-values["单位"] = values["report_id"].map(names)
-present = set(values["scheme"])
-schemes = [s for s in plotting.SCHEME_ORDER if s in present]
-schemes += sorted(present - set(schemes))
-table = values.pivot_table(
-    index=["单位", "year"], columns="scheme", values="persons", aggfunc="first"
-).reindex(columns=schemes)
-(table / 1e4).round(2).rename_axis(index=["单位", "年度"], columns="险种")
+# One row per unit and year, one value per figure (evalkit.panel: the rule is in its docstring).
+panel = corpus.panel()
+schemes = {"enrolled_total": "合计", "enrolled_employee": "职工医保", "enrolled_resident": "居民医保"}
+table = panel.dropna(subset=list(schemes), how="all").set_index(["unit", "year"])[list(schemes)]
+(table / 1e4).round(2).rename(columns=schemes).rename_axis(index=["单位", "年度"], columns="险种")
+
+# %% [markdown]
+# 每个数取自哪里：取值规则（众数、本年度报告优先）、表述次数、不同数值个数和来源行
+# （`evalkit.panel_figures`）。
+
+# %%
+figures = evalkit.panel_figures(corpus, derived)
+figures[figures["figure"].isin(list(schemes))][
+    ["unit", "year", "label", "value", "rule", "n_statements", "n_values", "sources"]
+]
 
 # %% [markdown]
 # ## 职工与居民的构成（%）
 #
-# 职工医保、居民医保参保人数占“合计”的比例。两者相加应为 100%；不等于 100% 时说明报告的
-# 分项与合计不一致（或只给了其中一项）。
+# 职工医保、居民医保参保人数占“合计”的比例（`evalkit.panel.composition`）。两者相加应为 100%；
+# 不等于 100% 时说明报告的分项与合计不一致（或只给了其中一项）。
 
 # %%
 # NBVAL_CHECK_OUTPUT
-composition = pd.DataFrame({
-    "职工医保占比（%）": table["职工医保"] / table["合计"] * 100,
-    "居民医保占比（%）": table["居民医保"] / table["合计"] * 100,
-})
-composition["两者合计（%）"] = composition.sum(axis=1, min_count=2)
-composition.dropna(how="all").round(2).rename_axis(index=["单位", "年度"])
+from evalkit.panel import composition, year_over_year
+
+shares = composition(table, ["enrolled_employee", "enrolled_resident"], "enrolled_total")
+shares.dropna(how="all").set_axis(["职工医保占比（%）", "居民医保占比（%）", "两者合计（%）"], axis=1).rename_axis(
+    index=["单位", "年度"])
 
 # %% [markdown]
 # ## 与上年相比
 #
-# 同一单位有多个年度的“合计”时，计算相邻可比年度之间的变化：
+# 同一单位有多个年度的“合计”时，计算相邻可比年度之间的变化（`evalkit.panel.year_over_year`）：
 # 变化率 = （本年 − 上一可比年度）÷ 上一可比年度 × 100%。缺失的年度（数字无法读取）跳过。
 
 # %%
 # NBVAL_CHECK_OUTPUT
-total = table["合计"].dropna().reset_index()
-total["上一可比年度"] = total.groupby("单位")["year"].shift()
-total["上年人数"] = total.groupby("单位")["合计"].shift()
-total["变化（人）"] = total["合计"] - total["上年人数"]
-total["变化率（%）"] = (total["变化（人）"] / total["上年人数"] * 100).round(2)
-total.rename(columns={"year": "年度", "合计": "参保人数"})
+year_over_year(panel, "enrolled_total").rename(columns={
+    "unit": "单位", "year": "年度", "enrolled_total": "参保人数", "prev_year": "上一可比年度",
+    "prev_value": "上年人数", "change": "变化（人）", "change_pct": "变化率（%）"})
 
 # %%
 plotting.plot_enrollment(enrollment, reports)

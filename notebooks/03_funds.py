@@ -22,43 +22,50 @@
 # 数据来自 `funds` 表（单位：万元；报告写“亿元”“元”的已换算，原文保留在 `raw` 列）。
 # 同一数字多处表述时取出现次数最多的值，与图表一致。
 
+# %% tags=["parameters"]
+# The data folder: tables written by `evalkit extract` (environment variable EVALKIT_DATA;
+# default the bundled data). papermill can set DATA through this cell.
+import os
+
+DATA = os.environ.get("EVALKIT_DATA", "../data")
+
 # %%
 # %matplotlib inline
 import pandas as pd
 
+import evalkit
 from evalkit import plotting
-from evalkit.analysis import derive
-from evalkit.export import read_tables
 
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 200)
 pd.set_option("display.max_colwidth", 120)
 plotting.use_house_style()
 
-tables = read_tables("../data")
-derived = derive(tables)
+corpus = evalkit.open_tables(DATA)
+tables = corpus.tables()
+derived = corpus.derived()
 reports = tables["reports"]
 funds = tables["funds"]
-names = reports.set_index("report_id")["department"].fillna("（未注明单位）")
+names = evalkit.unit_labels(reports)  # short department name plus region
 
 # %% [markdown]
 # ## 收入、支出和当年结余（万元）
 #
-# 当年结余 = 收入 − 支出；支出收入比 = 支出 ÷ 收入 × 100%。只有收入或只有支出的险种，
-# 这两列为空。报告自己写明的“结余”另列（如有）。
+# 每个单位、每个年度、每个险种（合计、职工医保、居民医保）一行，取自跨县面板（`corpus.panel()`）。
+# 结余为报告所列，未列时为收入 − 支出；支出收入比 = 支出 ÷ 收入 × 100%。只有收入或只有支出的险种，
+# 这两列为空。统筹基金、个人账户、生育保险等分项不在面板中（见 `funds` 表）。
 
 # %%
 # NBVAL_CHECK_OUTPUT
-values = plotting.consensus(funds, ["report_id", "year", "scheme", "flow"], "amount_wan")
-values["单位"] = values["report_id"].map(names)
-others = sorted(set(values["scheme"]) - set(plotting.SCHEME_ORDER))
-values["scheme"] = pd.Categorical(values["scheme"], categories=[*plotting.SCHEME_ORDER, *others])
-flows = values.pivot_table(
-    index=["单位", "year", "scheme"], columns="flow", values="amount_wan", aggfunc="first",
-    observed=True,
-)
-flows = flows.reindex(columns=["收入", "支出"] + [c for c in ("结余", "累计结余") if c in flows])
-flows["当年结余（收入−支出）"] = flows["收入"] - flows["支出"]
+# One row per unit and year, one value per figure (evalkit.panel); a 结余 not stated is 收入 − 支出.
+panel = corpus.panel()
+long = panel.melt(id_vars=["unit", "year"], value_vars=[c for c in panel if c.startswith("fund_")])
+long[["_", "flow", "scheme"]] = long["variable"].str.split("_", expand=True)
+long["scheme"] = long["scheme"].map({"total": "合计", "employee": "职工医保", "resident": "居民医保"})
+long["flow"] = long["flow"].map({"income": "收入", "expense": "支出", "balance": "结余（收入−支出或报告所列）"})
+flows = long.dropna(subset=["value"]).pivot_table(
+    index=["unit", "year", "scheme"], columns="flow", values="value", aggfunc="first")
+flows = flows.reindex(columns=["收入", "支出", "结余（收入−支出或报告所列）"])
 flows["支出收入比（%）"] = flows["支出"] / flows["收入"] * 100
 flows.round(2).rename_axis(index=["单位", "年度", "险种"], columns=None)
 
@@ -66,12 +73,17 @@ flows.round(2).rename_axis(index=["单位", "年度", "险种"], columns=None)
 # ## 累计结余可支付月数
 #
 # 可支付月数 = 累计结余 ÷（当年支出 ÷ 12）。官方统计的口径和取整方式不同，这里把公式写出来，
-# 便于核对；只有同时给出累计结余和当年支出的险种才能计算。
+# 便于核对；只有同时给出累计结余和当年支出的险种才能计算。累计结余不在面板中，这里用
+# `evalkit.consensus`（面板所用的同一取值规则）从 `funds` 表取值。
 
 # %%
 # NBVAL_CHECK_OUTPUT
-if "累计结余" in flows.columns:
-    months = flows[["累计结余", "支出"]].dropna()
+values = evalkit.consensus(funds, ["report_id", "year", "scheme", "flow"], "amount_wan")
+values["单位"] = values["report_id"].map(names)
+stock = values.pivot_table(index=["单位", "year", "scheme"], columns="flow", values="amount_wan",
+                           aggfunc="first")
+if {"累计结余", "支出"} <= set(stock.columns):
+    months = stock[["累计结余", "支出"]].dropna()
     months["可支付月数"] = (months["累计结余"] / (months["支出"] / 12)).round(1)
 else:
     months = pd.DataFrame(columns=["累计结余", "支出", "可支付月数"])

@@ -22,23 +22,32 @@
 # 执行率由 `evalkit.analysis.execution` 从 `budget` 表计算：执行率 = 决算数 ÷ 预算数 × 100%。
 # 各报告所用的分母不同（年初预算、调整预算，或包含上年结转的可用资金），所以各种口径都算出来并列展示。
 
+# %% tags=["parameters"]
+# The data folder: tables written by `evalkit extract` (environment variable EVALKIT_DATA;
+# default the bundled data). papermill can set DATA through this cell.
+import os
+
+DATA = os.environ.get("EVALKIT_DATA", "../data")
+
 # %%
 # %matplotlib inline
 import pandas as pd
 
+import evalkit
 from evalkit import plotting
-from evalkit.analysis import derive
-from evalkit.export import read_tables
 
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 200)
 pd.set_option("display.max_colwidth", 80)
 plotting.use_house_style()
 
-tables = read_tables("../data")
-derived = derive(tables)
+corpus = evalkit.open_tables(DATA)
+tables = corpus.tables()
+derived = corpus.derived()
 reports = tables["reports"]
-execution = derived["execution"]
+# Units named by a short department name plus region (evalkit.unit_labels), as in the charts.
+execution = derived["execution"].assign(
+    department=lambda e: e["report_id"].map(evalkit.unit_labels(reports)))
 
 # %% [markdown]
 # ## 预算总额与执行率
@@ -105,7 +114,7 @@ print(f"有上年数可比的单位：{int(yoy['yoy_change_pct'].notna().sum())}
 # %%
 # NBVAL_CHECK_OUTPUT
 findings = derived["findings"]
-names = reports.set_index("report_id")["department"].fillna("（未注明单位）")
+names = evalkit.unit_labels(reports)  # short department name plus region
 # Totals, conflicts and rates (rule codes of evalkit.analysis.checks) that name a line
 # holding a budget figure or a stated rate.
 budget_lines = set(tables["budget"]["source"]) | set(tables["rates"]["source"])

@@ -23,13 +23,20 @@
 # `evalkit.analysis.rescore` 按全国通用规则（财预〔2020〕10号）重新计分，报告自己写了评分细则的，
 # 也按细则再算一遍。重算结果与报告得分并列，不替换报告的数字。
 
+# %% tags=["parameters"]
+# The data folder: tables written by `evalkit extract` (environment variable EVALKIT_DATA;
+# default the bundled data). papermill can set DATA through this cell.
+import os
+
+DATA = os.environ.get("EVALKIT_DATA", "../data")
+
 # %%
 # %matplotlib inline
 import pandas as pd
 
+import evalkit
 from evalkit import plotting
-from evalkit.analysis import derive, score_summary
-from evalkit.export import read_tables
+from evalkit.analysis import score_summary
 
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 200)
@@ -37,11 +44,12 @@ pd.set_option("display.max_colwidth", 60)
 pd.set_option("display.max_rows", 100)
 plotting.use_house_style()
 
-tables = read_tables("../data")
-derived = derive(tables)
+corpus = evalkit.open_tables(DATA)
+tables = corpus.tables()
+derived = corpus.derived()
 reports = tables["reports"]
 achievement = derived["achievement"]
-names = reports.set_index("report_id")["department"].fillna("（未注明单位）")
+names = evalkit.unit_labels(reports)  # short department name plus region
 achievement = achievement.assign(
     单位=achievement["report_id"].map(names),
     一级指标=achievement["level1"].fillna("（未分级）"),

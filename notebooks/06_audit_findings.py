@@ -22,15 +22,21 @@
 # 检查由 `evalkit.analysis.run_checks` 完成，每条发现有稳定的规则代码（`rule`）、严重程度、中文说明、
 # 期望值、实际值、差额和来源（报告编号:行号）。发现是核对线索，不是结论：需要对照原文逐条判断。
 
+# %% tags=["parameters"]
+# The data folder: tables written by `evalkit extract` (environment variable EVALKIT_DATA;
+# default the bundled data). papermill can set DATA through this cell.
+import os
+
+DATA = os.environ.get("EVALKIT_DATA", "../data")
+
 # %%
 # %matplotlib inline
 from pathlib import Path
 
 import pandas as pd
 
+import evalkit
 from evalkit import plotting
-from evalkit.analysis import derive
-from evalkit.export import read_tables
 
 pd.set_option("display.max_columns", 30)
 pd.set_option("display.width", 200)
@@ -38,11 +44,12 @@ pd.set_option("display.max_colwidth", 200)
 pd.set_option("display.max_rows", 200)
 plotting.use_house_style()
 
-tables = read_tables("../data")
-derived = derive(tables)
+corpus = evalkit.open_tables(DATA)
+tables = corpus.tables()
+derived = corpus.derived()
 reports = tables["reports"]
 findings = derived["findings"]
-names = reports.set_index("report_id")["department"].fillna("（未注明单位）")
+names = evalkit.unit_labels(reports)  # short department name plus region
 
 # %% [markdown]
 # ## 按规则和严重程度计数

@@ -582,3 +582,126 @@ def test_real_reader_build_keeps_targets_as_text(capsys, tmp_path):
     for target in ("=3次", "=100%"):
         assert target in set(indicators["target_raw"].dropna())  # the fixture report has both
         assert target in texts
+
+
+# --------------------------------------------------------------------------- messages (issue 15)
+
+
+def test_quiet_prints_nothing_on_success(capsys, tmp_path, fakes):
+    reports = write_reports(tmp_path / "reports")
+    code, out, err = run(capsys, "extract", reports, "--out", tmp_path / "o", "-q")
+    assert code == 0
+    assert out == "" and err == ""
+    assert (tmp_path / "o" / "reports.csv").is_file()
+    code, out, err = run(capsys, "build", tmp_path / "o", "--out", tmp_path / "b", "-q")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_quiet_still_names_what_failed(capsys, tmp_path, fakes):
+    reports = write_reports(tmp_path / "reports", junk="bad.txt")
+    code, out, err = run(capsys, "extract", reports, "--out", tmp_path / "o", "-q")
+    assert code == 1 and out == ""
+    assert "bad.txt" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["extract"], ["用法：", "错误：缺少必需的参数"]),
+        (["check", "data", "--format", "xml"], ["错误：参数 --format：无效的选择"]),
+        (["extract", "a.txt", "--out", "o", "--nope"], ["无法识别的参数：--nope"]),
+        (["extract", "a.txt", "--out"], ["参数 --out：需要一个值"]),
+    ],
+)
+def test_argparse_messages_are_in_chinese(capsys, argv, words):
+    code, _out, err = run(capsys, *argv)
+    assert code == 2
+    for w in words:
+        assert w in err, err
+    assert "usage:" not in err and "error:" not in err and "required" not in err
+
+
+def test_help_headings_are_in_chinese(capsys):
+    for argv in (["--help"], ["extract", "--help"]):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert out.startswith("用法：")
+        assert "选项" in out and "显示本帮助并退出" in out
+        assert "show this help" not in out and "options:" not in out
+
+
+def test_tables_folder_without_reports_csv_is_refused_before_reading(capsys, tmp_path, fakes):
+    write_tables(fake_tables(["r1"]), tmp_path / "tables")
+    (tmp_path / "tables" / "reports.csv").unlink()
+    for command in (["check"], ["build", "--out", tmp_path / "b"], ["extract", "--out", tmp_path / "e"]):
+        code, _, err = run(capsys, command[0], tmp_path / "tables", *command[1:])
+        assert code == 2, command
+        assert "缺少 reports.csv" in err and "evalkit extract" in err
+    assert fakes.calls == []
+
+
+def test_manifest_with_unknown_columns_is_refused_before_reading(capsys, tmp_path, fakes):
+    reports = write_reports(tmp_path / "reports")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("report_id,department,dept_code\nr1,临湘市医疗保障局,0730\n", encoding="utf-8")
+    code, _, err = run(capsys, "extract", reports, "--out", tmp_path / "o", "--manifest", manifest)
+    assert code == 2
+    assert "不认识的列：dept_code" in err
+    assert fakes.calls == [] and not (tmp_path / "o").exists()
+
+
+def test_manifest_rows_matching_no_report_are_refused_before_reading(capsys, tmp_path, fakes):
+    reports = write_reports(tmp_path / "reports")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("report_id,department\nr1,甲\nr9,乙\n", encoding="utf-8")
+    code, _, err = run(capsys, "extract", reports, "--out", tmp_path / "o", "--manifest", manifest)
+    assert code == 2
+    assert "1 行对应不到" in err and "r9" in err and "r1" not in err.split("：", 2)[-1].split("；")[0]
+    assert fakes.calls == []
+
+
+def test_manifest_rows_may_match_by_sha256(tmp_path):
+    import hashlib
+
+    reports = write_reports(tmp_path / "reports")
+    sha = hashlib.sha256((reports / "r2.txt").read_bytes()).hexdigest()
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"sha256,department\n{sha},甲\n", encoding="utf-8")
+    cli._check_manifest(manifest, [reports])  # no error
+    manifest.write_text(f"sha256,department\n{'0' * 64},甲\n", encoding="utf-8")
+    with pytest.raises(cli.UsageError, match="对应不到"):
+        cli._check_manifest(manifest, [reports])
+
+
+def test_every_skipped_file_is_named_with_its_reason(capsys, tmp_path, fakes, monkeypatch):
+    reports = write_reports(tmp_path / "reports")
+
+    def reader(paths, **kwargs):
+        corpus = fake_read_reports(paths, **{k: v for k, v in kwargs.items() if k in ("workers", "progress")})
+        corpus.skipped = pd.DataFrame({
+            "path": ["reports/a.png", "reports/说明.txt"],
+            "reason": ["reports/a.png: 不是支持的报告格式（.png），已跳过", "报告用语太少，不像是报告"]}, dtype="str")
+        return corpus
+
+    monkeypatch.setattr(evalkit, "read_reports", reader, raising=False)
+    code, out, err = run(capsys, "extract", reports, "--out", tmp_path / "o")
+    assert code == 0
+    assert "跳过非报告文件：2 个" in out
+    assert "已跳过 reports/a.png: 不是支持的报告格式（.png），已跳过" in err
+    assert "已跳过 reports/说明.txt：报告用语太少，不像是报告" in err
+
+
+def test_a_large_batch_gets_a_coverage_distribution(capsys, tmp_path, fakes):
+    names = [f"r{i:03d}" for i in range(cli.LARGE_BATCH + 10)]
+    reports = write_reports(tmp_path / "reports", names=names)
+    code, out, _ = run(capsys, "extract", reports, "--out", tmp_path / "o")
+    assert code == 0
+    assert f"{len(names)} 份报告，中位数" in out
+    assert "覆盖率最低的 10 份报告" in out
+    listed = [line for line in out.splitlines() if line.strip().startswith("r0")]
+    assert len(listed) == 10
+    assert str(tmp_path / "o" / "coverage.csv") in out
+    small = write_reports(tmp_path / "few", names=names[:3])
+    code, out, _ = run(capsys, "extract", small, "--out", tmp_path / "o2")
+    assert "覆盖率最低" not in out
+    assert len([line for line in out.splitlines() if line.strip().startswith("r0")]) == 3

@@ -142,3 +142,63 @@ def test_nbval_fails_when_a_marked_figure_changes(tmp_path):
     assert "Cell outputs differ" in out, out
     assert f"PASSED notebooks/unaltered.ipynb::Cell {index}" in out, out
     assert "FAILED notebooks/unaltered.ipynb" not in out, out
+
+
+# --------------------------------------------------------------------------- the user's data
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_FILES, ids=lambda p: p.stem)
+def test_notebook_reads_its_data_folder_from_a_parameters_cell(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = _code_cells(nb)
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: one cell tagged 'parameters' (papermill)"
+    assert cells.index(tagged[0]) == 0, f"{path.name}: the parameters cell comes first"
+    assert 'os.environ.get("EVALKIT_DATA", "../data")' in _source(tagged[0])
+    others = "".join(_source(c) for c in cells if c is not tagged[0])
+    assert "../data" not in others, f"{path.name} names the bundled data outside its parameters cell"
+    assert "open_tables(DATA)" in others
+
+
+def _unmarked_copy(path: Path, folder: Path) -> Path:
+    """A copy of a notebook whose stored outputs are not compared (the data differ)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in _code_cells(nb):
+        src = _source(cell).replace(MARKER + "\n", "").replace(MARKER, "")
+        cell["source"] = src
+    copy = folder / path.name
+    copy.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    return copy
+
+
+def test_the_whole_suite_runs_on_another_data_folder(tmp_path):
+    """nbval runs every notebook on tables extracted from a subset of the samples."""
+    pytest.importorskip("nbval")
+    from conftest import require_reports
+
+    reports = require_reports()
+    subset = sorted(reports.glob("*.txt"))
+    subset = [p for p in subset if p.name[:3] in {"000", "001", "004"}] or subset[:3]
+    data = tmp_path / "mydata"
+    from evalkit.cli import main
+
+    assert main(["extract", *map(str, subset), "--out", str(data), "-q"]) == 0
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (tmp_path / "build").mkdir()  # 06 writes ../build/workpaper.xlsx
+    copies = [_unmarked_copy(p, folder) for p in NOTEBOOK_FILES]
+    env = dict(os.environ, PYTHONWARNINGS="error:Glyph:UserWarning", EVALKIT_DATA=str(data))
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--color=no", "--nbval-lax",
+         "--nbval-current-env", f"--nbval-sanitize-with={SANITIZE}", *map(str, copies)],
+        check=False, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert "failed" not in out and " passed" in out, out
+    # The notebooks did read the other folder: the workbook lists three reports, not five.
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    assert len(pd.read_csv(data / "reports.csv", encoding="utf-8-sig")) == len(subset)
+    assert load_workbook(tmp_path / "build" / "workpaper.xlsx", read_only=True).sheetnames

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
@@ -21,6 +22,7 @@ def tables() -> dict[str, pd.DataFrame]:
             "report_id": [R1, R2, R3],
             "department": ["南昌市西湖区医疗保障局", "临湘市医疗保障事务中心", None],
             "fiscal_year": pd.array([2022, 2024, 2023], dtype="Int64"),
+            "source_file": ["a.txt", "b.txt", "2023自评.txt"],
         }
     )
     enrollment = pd.DataFrame(
@@ -197,10 +199,10 @@ def test_enrollment_takes_the_value_stated_most_often(tables):
     fig = plotting.plot_enrollment(tables["enrollment"], tables["reports"])
     ax = fig.axes[0]
     rows = [t.get_text() for t in ax.get_yticklabels()]
-    # 临湘 2023 has only an unreadable head count: no group for it.
+    # 临湘 2023 has only an unreadable head count: no group (and no trend) for it.
     assert rows == [
-        "临湘市医疗保障事务中心\n2024年",
-        "南昌市西湖区医疗保障局\n2022年",
+        "临湘市医保事务中心\n2024年",
+        "南昌市西湖区医保局\n2022年",
     ]
     totals = {c.get_label(): [float(p.get_width()) for p in c] for c in ax.containers}
     # 合计 2024: 430100 stated twice, 430600 once -> 43.01 万人.
@@ -224,19 +226,21 @@ def test_execution_without_rates_or_totals_is_refused():
 def test_unnamed_department_is_labelled_with_its_report(derived, tables):
     fig = plotting.plot_execution(derived["execution"], tables["reports"])
     rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert f"未署名单位（{R3}）\n部门整体（2023年）" in rows
+    # Named by its file, never by its report id.
+    assert "未署名单位（文件 2023自评.txt）\n部门整体（2023年）" in rows
+    assert not any(R3 in r for r in rows)
 
 
 def test_budget_structure_prefers_final_accounts(tables):
     fig = plotting.plot_budget_structure(tables["budget"], tables["reports"])
     left, right = fig.axes[:2]
     assert [t.get_text() for t in left.get_yticklabels()] == [
-        "南昌市西湖区医疗保障局\n部门整体·决算",
-        f"未署名单位（{R3}）\n部门整体·决算",
+        "南昌市西湖区医保局\n部门整体·决算",
+        "未署名单位（文件 2023自评.txt）\n部门整体·决算",
     ]
     # Only the initial budget splits 人员经费 / 公用经费 for R1: 390.22 / 457.94 = 85.2%.
     assert [t.get_text() for t in right.get_yticklabels()] == [
-        "南昌市西湖区医疗保障局\n部门整体·年初预算"
+        "南昌市西湖区医保局\n部门整体·年初预算"
     ]
     assert float(right.containers[0][0].get_width()) == pytest.approx(85.21, abs=0.01)
 
@@ -301,3 +305,112 @@ def test_build_charts_accepts_objects_with_table_attributes(tables, tmp_path):
 
     written = plotting.build_charts(Corpus(), None, tmp_path)
     assert [p.name for p in written] == ["enrollment.png", "enrollment.svg"]
+
+
+# --------------------------------------------------------------------------- briefing charts
+
+
+def _two_years():
+    reports = pd.DataFrame({
+        "report_id": ["a", "b", "c"],
+        "department": ["临湘市医疗保障事务中心", "临湘市医疗保障事务中心", "南昌市西湖区医疗保障局"],
+        "province": ["湖南省", "湖南省", "江西省"], "city": ["岳阳市", "岳阳市", "南昌市"],
+        "county": ["临湘市", "临湘市", "西湖区"],
+        "fiscal_year": pd.array([2023, 2024, 2024], dtype="Int64"),
+        "report_date": ["2024-03-01", "2025-09-23", None],
+    })
+    enrollment = pd.DataFrame({
+        "report_id": ["a", "a", "b", "b", "b", "c"],
+        "year": [2023, 2023, 2024, 2024, 2024, 2024],
+        "scheme": ["合计", "职工医保在职", "合计", "职工医保", "职工医保退休", "合计"],
+        "persons": pd.array([469800, 20000, 430100, 35800, 9000, 223570], dtype="Int64"),
+    })
+    funds = pd.DataFrame({
+        "report_id": ["a", "a", "b", "b", "b", "b"],
+        "year": [2023, 2023, 2024, 2024, 2024, 2024],
+        "scheme": ["职工医保", "职工医保", "职工医保", "职工医保", "职工医保统筹基金", "职工医保个人账户"],
+        "flow": ["收入", "支出", "收入", "支出", "支出", "支出"],
+        "amount_wan": [15000.0, 15800.0, 15500.0, 16000.0, 11700.0, 4300.0],
+    })
+    return reports, enrollment, funds
+
+
+def test_a_unit_with_two_years_is_a_trend_line():
+    reports, enrollment, _ = _two_years()
+    fig = plotting.plot_enrollment(enrollment, reports)
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    # Two reports of one department are one unit: a line over its two years.
+    assert [int(x) for x in lines["临湘市医保事务中心"].get_xdata()] == [2023, 2024]
+    assert [float(y) for y in lines["临湘市医保事务中心"].get_ydata()] == [46.98, 43.01]
+    assert [int(x) for x in lines["西湖区医保局"].get_xdata()] == [2024]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2023年", "2024年"]
+
+
+def test_parts_are_never_drawn_beside_their_totals():
+    reports, enrollment, funds = _two_years()
+    enroll = plotting.plot_enrollment(enrollment, reports)
+    assert [ax.get_title() for ax in enroll.axes] == ["合计", "职工医保"]
+    fund = plotting.plot_funds(funds, reports)
+    drawn = [ax.get_title() for ax in fund.axes] + [
+        line.get_label() for ax in fund.axes for line in ax.get_lines()]
+    assert drawn[0] == "职工医保"
+    assert not any("统筹基金" in d or "个人账户" in d for d in drawn)
+    # Even asked for, a part gets a panel of its own, never a bar beside 职工医保.
+    asked = plotting.plot_funds(funds, reports, schemes=["职工医保", "职工医保统筹基金"])
+    assert [ax.get_title() for ax in asked.axes] == ["职工医保", "职工医保统筹基金"]
+
+
+def test_footnote_gives_the_data_as_of_date():
+    reports, enrollment, _ = _two_years()
+    fig = plotting.plot_enrollment(enrollment, reports)
+    note = fig.texts[-1].get_text().replace("\n", "")
+    assert "数据截至 2024 年度（2023—2024 年度报告），最近报告日期 2025-09-23" in note
+
+
+@pytest.mark.parametrize("name", ["enrollment", "funds", "execution", "achievement", "findings",
+                                  "structure", "overview"])
+def test_every_chart_draws_into_a_given_axes_with_a_title(name, tables, derived):
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    reports = tables["reports"]
+    calls = {
+        "enrollment": lambda **kw: plotting.plot_enrollment(tables["enrollment"], reports, **kw),
+        "funds": lambda **kw: plotting.plot_funds(tables["funds"], reports, **kw),
+        "execution": lambda **kw: plotting.plot_execution(derived["execution"], reports, **kw),
+        "achievement": lambda **kw: plotting.plot_achievement(derived["achievement"], reports, **kw),
+        "findings": lambda **kw: plotting.plot_findings(derived["findings"], reports, **kw),
+        "structure": lambda **kw: plotting.plot_budget_structure(tables["budget"], reports, **kw),
+        "overview": lambda **kw: plotting.plot_overview(tables, derived, **kw),
+    }
+    drawn = calls[name](ax=ax, title="我的标题")
+    assert drawn is ax
+    assert fig.axes == [ax]
+    assert ax.get_title() == "我的标题"
+    assert ax.has_data() or ax.images
+    own = calls[name](title="另一个标题")
+    titles = [own.get_suptitle()] + [a.get_title() for a in own.axes]
+    assert "另一个标题" in titles
+
+
+def test_svg_text_is_editable_on_request(tables, tmp_path):
+    fig = plotting.plot_funds(tables["funds"], tables["reports"])
+    paths = plotting.save_chart(fig, tmp_path / "paths")
+    text = plotting.save_chart(fig, tmp_path / "text", editable_text=True)
+    as_paths = paths[1].read_text(encoding="utf-8")
+    as_text = text[1].read_text(encoding="utf-8")
+    # Paths: the words only in comments; text: the words in <text> elements.
+    assert "<text" not in as_paths
+    assert re.search(r"<text[^>]*>医保基金收入与支出（万元）</text>", as_text)
+    again = plotting.save_chart(fig, tmp_path / "again", editable_text=True)
+    assert again[1].read_bytes() == text[1].read_bytes()
+
+
+def test_audit_charts_are_kept_out_of_the_briefing_set(tables, derived, tmp_path):
+    briefing = {p.stem for p in plotting.build_charts(tables, derived, tmp_path / "b")}
+    assert briefing == set(plotting.CHARTS)
+    assert not briefing & set(plotting.AUDIT_CHARTS)
+    audit = {p.stem for p in plotting.build_charts(tables, derived, tmp_path / "a", audit=True)}
+    assert audit == set(plotting.CHARTS) | set(plotting.AUDIT_CHARTS)

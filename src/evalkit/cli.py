@@ -61,6 +61,61 @@ class UsageError(Exception):
     """A problem with the command line itself (exit code 2)."""
 
 
+#: argparse's own messages, in Chinese (pattern, replacement), tried in order.
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"缺少必需的参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)", r"参数 \1：无效的选择 \2（可选：\3）"),
+    (r"argument (\S+): expected one argument", r"参数 \1：需要一个值"),
+    (r"argument (\S+): expected at least one argument", r"参数 \1：至少需要一个值"),
+    (r"argument (\S+): invalid int value: (.*)", r"参数 \1：不是整数：\2"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"参数 \1：不接受值 \2"),
+    (r"ambiguous option: (\S+) could match (.*)", r"选项 \1 有歧义，可能是：\2"),
+    (r"argument (\S+): (.*)", r"参数 \1：\2"),
+)
+
+
+def _chinese_message(message: str) -> str:
+    """argparse's English message in Chinese (unknown messages are kept as they are).
+
+    Examples
+    --------
+    >>> _chinese_message("the following arguments are required: REPORTS, --out")
+    '缺少必需的参数：REPORTS, --out'
+    """
+    import re
+
+    for pattern, replacement in _ARGPARSE_MESSAGES:
+        if re.fullmatch(pattern, message, flags=re.DOTALL):
+            return re.sub(pattern, replacement, message, flags=re.DOTALL)
+    return message
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help text as written (examples keep their lines), with a Chinese usage heading."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks Chinese: headings, the help option and its error messages."""
+
+    def __init__(self, *args, **kwargs):
+        add_help = kwargs.pop("add_help", True)
+        if kwargs.get("formatter_class") in (None, argparse.HelpFormatter, argparse.RawDescriptionHelpFormatter):
+            kwargs["formatter_class"] = _Formatter
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误：{_chinese_message(message)}\n")
+
+
 @dataclass
 class Loaded:
     """What a command works on: the tables, the reports that failed, where they came from."""
@@ -152,6 +207,8 @@ def _load(args, *, allow_tables: bool) -> Loaded:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError("找不到文件或文件夹：" + "、".join(missing))
+    for p in paths:
+        _refuse_broken_tables_dir(p)
     table_dirs = [p for p in paths if _is_tables_dir(p)]
     if allow_tables and table_dirs:
         if len(paths) > 1:
@@ -172,6 +229,7 @@ def _load(args, *, allow_tables: bool) -> Loaded:
     if args.manifest is not None:
         if not Path(args.manifest).is_file():
             raise UsageError(f"找不到清单文件：{args.manifest}")
+        _check_manifest(Path(args.manifest), paths)
         options["manifest"] = Path(args.manifest)
     try:
         corpus = read_reports(paths, **options)
@@ -188,6 +246,73 @@ def _load(args, *, allow_tables: bool) -> Loaded:
     if skipped is None:
         skipped = pd.DataFrame({"path": [], "reason": []}, dtype="str")
     return Loaded(tables, failures, skipped=skipped)
+
+
+#: Columns a manifest may have (``year`` is read as ``fiscal_year``; ``note`` is the user's).
+MANIFEST_COLUMNS = ("report_id", "sha256", "department", "province", "city", "county", "fiscal_year", "year",
+                    "report_kind", "evaluator", "report_date", "title", "note")
+
+
+def _refuse_broken_tables_dir(path: Path) -> None:
+    """A folder of tables without ``reports.csv`` is refused before anything is read."""
+    if not path.is_dir() or (path / "reports.csv").exists():
+        return
+    from evalkit.report import TABLE_NAMES
+
+    found = sorted(f"{n}.csv" for n in TABLE_NAMES if (path / f"{n}.csv").is_file())
+    if found or (path / "evalkit-manifest.json").is_file():
+        listed = "、".join(found[:3]) + ("等" if len(found) > 3 else "")
+        raise UsageError(f"{path} 看起来是表格文件夹（有 {listed or 'evalkit-manifest.json'}），但缺少 reports.csv；"
+                         "表格文件夹需要 reports.csv，请重新运行 evalkit extract 生成")
+
+
+def _check_manifest(manifest: Path, paths: list[Path]) -> None:
+    """Refuse, before reading, a manifest with unknown columns or rows that match no report file."""
+    import hashlib
+
+    from evalkit.readers import SUPPORTED_SUFFIXES
+
+    try:
+        m = pd.read_csv(manifest, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise UsageError(f"清单 {manifest} 无法读取：{exc}") from exc
+    unknown = [c for c in m.columns if c not in MANIFEST_COLUMNS]
+    if unknown:
+        raise UsageError(f"清单 {manifest} 有不认识的列：{'、'.join(map(str, unknown))}；"
+                         f"可用的列：{'、'.join(MANIFEST_COLUMNS)}")
+    if not {"report_id", "sha256"} & set(m.columns):
+        raise UsageError(f"清单 {manifest} 需要 report_id 或 sha256 列，用来对应报告")
+    files = []
+    for p in paths:
+        if p.is_dir():
+            files += [f for f in sorted(p.rglob("*")) if f.is_file() and not f.name.startswith(".")
+                      and f.suffix.lower() in SUPPORTED_SUFFIXES]
+        else:
+            files.append(p)
+    ids = {f.stem for f in files}
+    ids_col = m["report_id"].str.strip() if "report_id" in m else pd.Series("", index=m.index)
+    sha_col = m["sha256"].str.strip().str.lower() if "sha256" in m else pd.Series("", index=m.index)
+    unmatched = [i for i in m.index if ids_col[i] not in ids]
+    if any(sha_col[i] for i in unmatched):  # hash the files only when a row needs it
+        hashes = set()
+        for f in files:
+            try:
+                hashes.add(hashlib.sha256(f.read_bytes()).hexdigest())
+            except OSError:
+                continue
+        unmatched = [i for i in unmatched if sha_col[i] not in hashes]
+    if unmatched:
+        shown = [ids_col[i] or sha_col[i][:12] or f"第 {i + 2} 行" for i in unmatched]
+        raise UsageError(f"清单 {manifest} 中有 {len(unmatched)} 行对应不到要读取的报告："
+                         f"{'、'.join(shown[:5])}{'等' if len(shown) > 5 else ''}；"
+                         "请检查 report_id（报告文件名去掉扩展名）或 sha256")
+
+
+def _report_skipped(skipped: pd.DataFrame) -> None:
+    """Name every file that was skipped, with its reason (on stderr)."""
+    for path, reason in skipped[["path", "reason"]].itertuples(index=False, name=None):
+        reason = "" if pd.isna(reason) else str(reason)
+        _err(f"已跳过 {reason}" if path and reason.startswith(str(path)) else f"已跳过 {path}：{reason or '原因不明'}")
 
 
 def _report_failures(failures: pd.DataFrame) -> None:
@@ -213,7 +338,12 @@ def _derive(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame] | 
 # --------------------------------------------------------------------------- summary
 
 
-def _summary(loaded: Loaded, derived: dict | None, why_not: str) -> str:
+#: From this many reports on, the summary gives the coverage distribution and the worst reports
+#: instead of a line per report.
+LARGE_BATCH = 50
+
+
+def _summary(loaded: Loaded, derived: dict | None, why_not: str, out: Path | None = None) -> str:
     tables = loaded.tables
     lines = []
     n_reports = len(tables.get("reports", ()))
@@ -222,7 +352,7 @@ def _summary(loaded: Loaded, derived: dict | None, why_not: str) -> str:
     else:
         lines.append(f"已读取报告：{n_reports} 份；无法读取：{len(loaded.failures)} 份")
         if len(loaded.skipped):
-            lines.append(f"跳过非报告文件：{len(loaded.skipped)} 个（如 {loaded.skipped['path'].iloc[0]}）")
+            lines.append(f"跳过非报告文件：{len(loaded.skipped)} 个（逐个列在下面的错误输出中，附原因）")
     lines.append("各表行数：")
     rows = [
         [name, fields.table_label(name), f"{len(frame):,}"] for name, frame in tables.items()
@@ -236,8 +366,11 @@ def _summary(loaded: Loaded, derived: dict | None, why_not: str) -> str:
         lines.append(f"检查发现（findings）：未计算，{why_not or '派生表中没有 findings'}")
     coverage = tables.get("coverage")
     if coverage is not None and len(coverage) and _coverage_counts(coverage) is not None:
-        lines.append("各报告提取覆盖率（已归位或可忽略的数字/全部数字）：")
-        lines.append(_render_coverage(coverage))
+        if len(coverage) > LARGE_BATCH:
+            lines.append(_coverage_distribution(coverage, out))
+        else:
+            lines.append("各报告提取覆盖率（已归位或可忽略的数字/全部数字）：")
+            lines.append(_render_coverage(coverage))
     return "\n".join(lines)
 
 
@@ -272,6 +405,29 @@ def _ratio(part, whole) -> str:
     part, whole = int(part), int(whole)
     share = f"{100 * part / whole:.1f}%" if whole else "—"
     return f"{part}/{whole} ({share})"
+
+
+def _coverage_distribution(coverage: pd.DataFrame, out: Path | None) -> str:
+    """For a large batch: how coverage is spread over the reports, and the ten worst reports."""
+    counts = _coverage_counts(coverage)
+    done = counts["table_done"] + counts["text_done"]
+    numbers = counts["table_numbers"] + counts["text_numbers"]
+    share = (100 * done / numbers.where(numbers > 0)).fillna(100.0)
+    bands = [("100%", share >= 100), ("99%–100%", (share >= 99) & (share < 100)),
+             ("95%–99%", (share >= 95) & (share < 99)), ("80%–95%", (share >= 80) & (share < 95)),
+             ("低于 80%", share < 80)]
+    lines = [(f"提取覆盖率（已归位或可忽略的数字/全部数字）：{len(share)} 份报告，"
+              f"中位数 {share.median():.1f}%，最低 {share.min():.1f}%")]
+    lines.append(_render(["覆盖率", "报告数"], [[name, f"{int(mask.sum()):,}"] for name, mask in bands],
+                         right={1}, indent="  "))
+    worst = share.sort_values(kind="stable").head(10)
+    lines.append("覆盖率最低的 10 份报告：")
+    rows = [[str(rid), _ratio(counts.at[rid, "table_done"], counts.at[rid, "table_numbers"]),
+             _ratio(counts.at[rid, "text_done"], counts.at[rid, "text_numbers"])] for rid in worst.index]
+    lines.append(_render(["报告编号", "表格中的数字", "正文中的数字"], rows, right={1, 2}, indent="  "))
+    if out is not None:
+        lines.append(f"逐份报告的覆盖率见 {out / 'coverage.csv'}")
+    return "\n".join(lines)
 
 
 def _render_coverage(coverage: pd.DataFrame) -> str:
@@ -311,8 +467,10 @@ def _cmd_extract(args, command: str) -> int:
     except OutputFolderError as exc:
         raise UsageError(str(exc)) from exc
     derived, why_not = _derive(loaded.tables)
-    _out(_summary(loaded, derived, why_not))
-    _out(f"表格已写入：{out}（{len(written)} 个 CSV 文件）")
+    if not args.quiet:  # -q: nothing on success; failures and skipped files still on stderr
+        _out(_summary(loaded, derived, why_not, out=out))
+        _out(f"表格已写入：{out}（{len(written)} 个 CSV 文件）")
+    _report_skipped(loaded.skipped)
     _report_failures(loaded.failures)
     return 1 if len(loaded.failures) else 0
 
@@ -366,10 +524,14 @@ def _cmd_build(args, command: str) -> int:
     except OutputFolderError as exc:
         raise UsageError(str(exc)) from exc
 
-    _out(_summary(loaded, derived, why_not))
-    _out(f"表格：{out}（{len(written)} 个 CSV 文件）")
-    _out(f"工作底稿：{out / workbook.name}")
-    _out(charts_note)
+    if not args.quiet:  # -q: nothing on success; failures and skipped files still on stderr
+        _out(_summary(loaded, derived, why_not, out=out))
+        _out(f"表格：{out}（{len(written)} 个 CSV 文件）")
+        _out(f"工作底稿：{out / workbook.name}")
+        _out(charts_note)
+    elif charts_note.startswith("图表未能生成"):
+        _err(charts_note)
+    _report_skipped(loaded.skipped)
     _report_failures(loaded.failures)
     return status
 
@@ -423,7 +585,7 @@ def build_parser() -> argparse.ArgumentParser:
     """
     from evalkit.workpaper import _evalkit_version  # the one place that knows how to ask
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("-v", "--verbose", action="count", default=0, help="更多日志（可重复）")
     common.add_argument("-q", "--quiet", action="store_true", help="只输出错误，不显示进度")
     common.add_argument(
@@ -437,14 +599,15 @@ def build_parser() -> argparse.ArgumentParser:
         "声明的值优先于提取的值",
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="evalkit",
         description="把预算绩效自评报告读成整洁、可追溯的数据表，检查其一致性，并生成审计工作底稿和图表。",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"evalkit {_evalkit_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="{extract,check,build}")
+    parser.add_argument("--version", action="version", version=f"evalkit {_evalkit_version()}",
+                        help="显示版本并退出")
+    sub = parser.add_subparsers(dest="command", metavar="{extract,check,build}", title="子命令")
 
     p = sub.add_parser(
         "extract",

@@ -142,6 +142,136 @@ class Corpus(_Tables):
     failures: pd.DataFrame = field(default_factory=lambda: _path_frame([]))
     skipped: pd.DataFrame = field(default_factory=lambda: _path_frame([]))
 
+    @classmethod
+    def from_tables(cls, tables) -> Corpus:
+        """A corpus of tables read before (:func:`evalkit.export.read_tables`, a dict by name).
+
+        Tables missing from *tables* are empty, with their columns.
+
+        Examples
+        --------
+        >>> c = Corpus.from_tables({"reports": typed_frame("reports", [{"report_id": "r", "fiscal_year": 2024}])})
+        >>> len(c.reports), len(c.budget), list(c.budget.columns)[:3]
+        (1, 0, ['report_id', 'scope', 'stage'])
+        """
+        frames = {name: tables[name] if tables.get(name) is not None else typed_frame(name, [])
+                  for name in TABLE_NAMES}
+        return cls(**frames)
+
+    def filter(self, *, province=None, city=None, county=None, department=None, year=None,
+               kind=None) -> Corpus:
+        """The reports that match every criterion given, with all their tables.
+
+        Parameters
+        ----------
+        province, city, county : str or list of str, optional
+            A region; ``'湖南'`` matches ``'湖南省'`` (a name matches the start of the field).
+        department : str or list of str, optional
+            Words of the department's name (``'医疗保障局'``, ``'临湘'``).
+        year : int, list of int or range, optional
+            Fiscal years (``range(2021, 2024)`` is 2021-2023).
+        kind : str or list of str, optional
+            Words of the report kind (``'部门整体'``, ``'第三方'``).
+
+        Returns
+        -------
+        Corpus
+            Every table (``reports``, ``indicators`` … ``coverage``) keeps the rows of the
+            reports that match; ``failures`` and ``skipped`` are kept whole (they belong to
+            no report). A report whose field is missing matches no criterion on that field.
+
+        Examples
+        --------
+        >>> rows = [{"report_id": "a", "province": "湖南省", "fiscal_year": 2022},
+        ...         {"report_id": "b", "province": "江西省", "fiscal_year": 2023}]
+        >>> c = Corpus.from_tables({"reports": typed_frame("reports", rows),
+        ...     "budget": typed_frame("budget", [{"report_id": "a", "amount_wan": 1.0},
+        ...                                      {"report_id": "b", "amount_wan": 2.0}])})
+        >>> c.filter(province="湖南", year=range(2020, 2023)).budget["amount_wan"].tolist()
+        [1.0]
+        """
+        reports = self.reports
+        keep = pd.Series(True, index=reports.index)
+
+        def words(value) -> list[str]:
+            return [value] if isinstance(value, str) else [str(v) for v in value]
+
+        for column, value, how in (("province", province, "start"), ("city", city, "start"),
+                                   ("county", county, "start"), ("department", department, "contains"),
+                                   ("report_kind", kind, "contains")):
+            if value is None:
+                continue
+            text = reports[column].astype("str")
+            hit = pd.Series(False, index=reports.index)
+            for w in words(value):
+                hit |= (text.str.startswith(w) if how == "start" else text.str.contains(w, regex=False)).fillna(False)
+            keep &= hit
+        if year is not None:
+            years = {int(year)} if isinstance(year, (int, str)) else {int(y) for y in year}
+            keep &= pd.to_numeric(reports["fiscal_year"], errors="coerce").isin(years).fillna(False)
+        ids = set(reports.loc[keep, "report_id"].astype(str))
+        frames = {name: getattr(self, name) for name in TABLE_NAMES}
+        frames = {name: frame[frame["report_id"].astype(str).isin(ids)].reset_index(drop=True)
+                  for name, frame in frames.items()}
+        return type(self)(**frames, failures=self.failures, skipped=self.skipped)
+
+    def derived(self) -> dict[str, pd.DataFrame]:
+        """The analysis tables of this corpus (``execution``, ``achievement``, ``findings``),
+        computed once by :func:`evalkit.analysis.derive` and kept.
+
+        Examples
+        --------
+        >>> sorted(Corpus.from_tables({}).derived())
+        ['achievement', 'execution', 'findings']
+        """
+        cached = self.__dict__.get("_derived")
+        if cached is None:
+            from evalkit.analysis import derive
+
+            cached = self.__dict__["_derived"] = dict(derive(self.tables()))
+        return cached
+
+    def panel(self) -> pd.DataFrame:
+        """The cross-county panel of this corpus (:func:`evalkit.panel.panel`)."""
+        from evalkit.panel import panel
+
+        return panel(self.tables(), self.derived())
+
+    def _summary_parts(self) -> dict[str, str]:
+        reports = self.reports
+        years = pd.to_numeric(reports["fiscal_year"], errors="coerce").dropna().astype(int)
+        span = "" if years.empty else (f"{years.min()}年" if years.min() == years.max()
+                                       else f"{years.min()}—{years.max()}年")
+        provinces = reports["province"].astype("str").fillna("未注明").value_counts()
+        where = "、".join(f"{p} {n}" for p, n in provinces.items())
+        rows = "，".join(f"{name} {len(getattr(self, name)):,}" for name in TABLE_NAMES[1:]
+                        if len(getattr(self, name)))
+        return {"reports": f"{len(reports)} 份报告", "years": span, "where": where, "rows": rows,
+                "failed": f"无法读取 {len(self.failures)} 个，跳过 {len(self.skipped)} 个文件"}
+
+    def __repr__(self) -> str:
+        """A short description: reports, years, provinces, rows per table, failures.
+
+        Examples
+        --------
+        >>> Corpus.from_tables({})
+        Corpus(0 份报告；行数：无；无法读取 0 个，跳过 0 个文件)
+        """
+        p = self._summary_parts()
+        head = "，".join(x for x in (p["reports"], p["years"], p["where"]) if x)
+        return f"Corpus({head}；行数：{p['rows'] or '无'}；{p['failed']})"
+
+    def _repr_html_(self) -> str:
+        """The description as a small HTML table, for notebooks."""
+        from html import escape
+
+        p = self._summary_parts()
+        rows = [("报告", p["reports"]), ("年度", p["years"] or "—"), ("省份", p["where"] or "—"),
+                ("各表行数", p["rows"] or "无"), ("未读取", p["failed"])]
+        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td style='text-align:left'>"
+                       f"{escape(v)}</td></tr>" for k, v in rows)
+        return f"<table><caption style='text-align:left'>evalkit Corpus</caption>{body}</table>"
+
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -163,6 +293,7 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     indicators, totals = extract_indicators(ctx)
     meta = extract_metadata(doc, totals, ctx.place)
     ctx.fiscal_year = meta["fiscal_year"]
+    ctx.report_kind = meta["report_kind"]
     found = extract_tables(ctx)
     budget, rates = found["budget"], found["rates"]
     long_cells = [  # sentences written inside table cells, unless a table extractor took the cell

@@ -1,8 +1,11 @@
 """Charts in one house style, with Chinese labels drawn in a real CJK font.
 
 Every chart function takes evalkit's tables (pandas DataFrames with the columns of the
-data contract) and returns a :class:`matplotlib.figure.Figure` with a Chinese title, axis
-labels with units, and a source note. :func:`save_chart` writes a figure as PNG and SVG, the
+data contract), ``ax=`` (draw into an axes of your own) and ``title=``, and returns what it
+drew: a :class:`matplotlib.figure.Figure` with a Chinese title, axis labels with units, and a
+source note giving the data's as-of date, or the axes given. Units are named by a short
+department name plus region (:func:`evalkit.panel.unit_labels`); a unit with two years or
+more is drawn as a trend; parts of a scheme are never drawn beside their total. :func:`save_chart` writes a figure as PNG and SVG, the
 SVG byte-identical from run to run; :func:`build_charts` makes every chart the data allow.
 
 matplotlib and seaborn are imported inside the functions, so ``import evalkit`` does not
@@ -16,7 +19,8 @@ with ``matplotlib.figure.Figure`` directly, not through pyplot, so building char
 keeps no global figure state.
 
 The package has one module per concern: ``_style`` (the CJK font, the house style, colours,
-the figure frame, :func:`save_chart`), ``_data`` (table helpers such as :func:`consensus`),
+the figure frame, :func:`save_chart`), ``_data`` (table helpers; :func:`consensus` is
+:func:`evalkit.panel.consensus`), ``_trend`` (a panel of trend lines or bars),
 ``_bars`` (grouped bars), one module per chart family (``enrollment``, ``funds``,
 ``execution`` with the budget structure, ``achievement``, ``findings``, ``overview``) and
 ``build`` (:data:`CHARTS`, :func:`build_charts`). Import the names from here.
@@ -31,8 +35,8 @@ Examples
 >>> reports = pd.DataFrame({"report_id": ["r1"], "department": ["临湘市医疗保障事务中心"],
 ...                         "fiscal_year": [2024]})
 >>> fig = plotting.plot_enrollment(enrollment, reports)
->>> fig.axes[0].get_title()
-'参保人数（按单位、年度和险种）'
+>>> [ax.get_title() for ax in fig.axes]
+['合计', '职工医保', '居民医保']
 """
 
 from __future__ import annotations
@@ -56,14 +60,16 @@ from evalkit.plotting.achievement import (
     REPORTED_SCORE_COLUMNS,
     plot_achievement,
 )
-from evalkit.plotting.build import CHARTS, build_charts
-from evalkit.plotting.enrollment import plot_enrollment
+from evalkit.plotting.build import AUDIT_CHARTS, CHARTS, build_charts
+from evalkit.plotting.enrollment import BRIEFING_SCHEMES, plot_enrollment
 from evalkit.plotting.execution import EXECUTION_RATES, plot_budget_structure, plot_execution
 from evalkit.plotting.findings import plot_findings
 from evalkit.plotting.funds import plot_funds
 from evalkit.plotting.overview import OVERVIEW_TABLES, plot_overview
 
 __all__ = [
+    "AUDIT_CHARTS",
+    "BRIEFING_SCHEMES",
     "CHARTS",
     "EXECUTION_RATES",
     "OVERVIEW_TABLES",

@@ -1,4 +1,8 @@
-"""Table helpers shared by the charts: checks, the consensus value, labels and years."""
+"""Table helpers shared by the charts: checks, unit names, years and the as-of note.
+
+The one-value-per-figure rule (:func:`evalkit.panel.consensus`) lives in :mod:`evalkit.panel`;
+it is imported here for the charts.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from evalkit import vocab
+from evalkit.panel import consensus
+
+__all__ = ["SCHEME_ORDER", "consensus"]
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -29,59 +36,40 @@ def _numeric(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("float64")
 
 
-def consensus(df: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
-    """One value per key: the value stated most often, a tie going to the one stated first.
-
-    Reports often state a figure several times (summary, narrative, table) and the reader's
-    tables keep every statement; the checks compare them. A chart shows one value per
-    quantity, chosen by this function, so a notebook can show exactly what a chart draws.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        A table with the *keys* columns and a *value* column; rows with a missing value are
-        ignored.
-    keys : list of str
-        Columns that name a quantity (e.g. ``['report_id', 'year', 'scheme']``).
-    value : str
-        The column of the figure.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns *keys* + [*value*], one row per key, in the order the chosen values are
-        first stated.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from evalkit.plotting import consensus
-    >>> df = pd.DataFrame({"year": [2024, 2024, 2024, 2022],
-    ...                    "persons": [430100, 430600, 430100, 470300]})
-    >>> consensus(df, ["year"], "persons")
-       year  persons
-    0  2024   430100
-    1  2022   470300
-    """
-    d = df.loc[df[value].notna(), keys + [value]]
-    if d.empty:
-        return d.reset_index(drop=True)
-    groups = d.groupby(keys + [value], sort=False, dropna=False)
-    counts = groups.size().rename("_n").reset_index()
-    counts["_first"] = range(len(counts))
-    counts = counts.sort_values("_n", ascending=False, kind="stable")
-    out = counts.drop_duplicates(keys, keep="first").sort_values("_first", kind="stable")
-    return out.drop(columns=["_n", "_first"]).reset_index(drop=True)
-
-
 def _report_labels(reports: pd.DataFrame | None, report_ids: list[str]) -> dict[str, str]:
-    """Map report_id to the department's name, or to a placeholder naming the report."""
+    """Map report_id to its unit's name (:func:`evalkit.panel.unit_labels`: short department
+    name plus region, never the report id when the reports table is given)."""
+    import pandas as pd
+
+    from evalkit.panel import unit_labels
+
     names: dict[str, str] = {}
-    if reports is not None and {"report_id", "department"} <= set(reports.columns):
-        for rid, dept in zip(reports["report_id"], reports["department"], strict=True):
-            if isinstance(dept, str) and dept.strip():
-                names[str(rid)] = dept.strip()
+    if reports is not None and "report_id" in reports.columns:
+        frame = reports.copy()
+        for c in ("department", "province", "city", "county", "title", "source_file"):
+            if c not in frame.columns:
+                frame[c] = pd.NA
+        names = unit_labels(frame).to_dict()
     return {rid: names.get(rid, f"未署名单位（{rid}）") for rid in report_ids}
+
+
+def _as_of(reports: pd.DataFrame | None) -> str:
+    """'数据截至：…' from the reports: the fiscal years and the latest report date ('' if none)."""
+    import pandas as pd
+
+    if reports is None:
+        return ""
+    text = ""
+    if "fiscal_year" in reports.columns:
+        years = pd.to_numeric(reports["fiscal_year"], errors="coerce").dropna().astype(int)
+        if len(years):
+            span = f"{years.max()}" if years.min() == years.max() else f"{years.min()}—{years.max()}"
+            text = f"数据截至 {years.max()} 年度（{span} 年度报告）"
+    if "report_date" in reports.columns:
+        dates = pd.to_datetime(reports["report_date"], errors="coerce", format="mixed").dropna()
+        if len(dates):
+            text += ("，" if text else "数据截至") + f"最近报告日期 {dates.max():%Y-%m-%d}"
+    return text
 
 
 def _report_years(reports: pd.DataFrame | None) -> dict[str, int]:

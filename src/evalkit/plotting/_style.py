@@ -76,7 +76,7 @@ _SCHEME_COLOURS = {
 _FLOW_COLOURS = {"收入": "#1f5a96", "支出": "#e07b39", "结余": "#3a9a5b", "累计结余": "#8172b3"}
 _SEVERITY_COLOURS = {"错误": "#c44e52", "警告": "#e07b39", "提示": "#1f5a96"}
 
-_SOURCE = "资料来源：{n} 份医疗保障部门预算绩效自评报告，evalkit 提取整理"
+_SOURCE = "资料来源：{n} 份预算绩效报告，evalkit 提取整理"
 _NOTE_FONTSIZE = 8.0
 
 
@@ -279,9 +279,18 @@ def _wrap(text: str, width: float) -> str:
     return "\n".join(out)
 
 
-def _source_note(n_reports: int, *extra: str) -> str:
-    parts = [_SOURCE.format(n=n_reports)] + [e for e in extra if e]
+def _source_note(n_reports: int, *extra: str, as_of: str = "") -> str:
+    head = _SOURCE.format(n=n_reports) + (f"；{as_of}" if as_of else "")
+    parts = [head] + [e for e in extra if e]
     return "\n".join(parts)
+
+
+def _canvas(ax: Axes | None, width: float, height: float) -> tuple[Any, Axes, bool]:
+    """(figure, axes, made here): a new figure with one axes, or the axes given."""
+    if ax is not None:
+        return ax.figure, ax, False
+    fig = _new_figure(width, height)
+    return fig, fig.add_subplot(), True
 
 
 def _colour_map(labels: list[str]) -> dict[str, str]:
@@ -305,12 +314,12 @@ def _legend_right(ax: Axes, title: str | None = None) -> None:
 # --------------------------------------------------------------------------- saving
 
 
-def save_chart(fig: Figure, stem: Path | str) -> list[Path]:
+def save_chart(fig: Figure, stem: Path | str, *, editable_text: bool = False) -> list[Path]:
     """Save a figure as ``<stem>.png`` and ``<stem>.svg``.
 
     The SVG is byte-identical from run to run: matplotlib's id salt is fixed
-    (``svg.hashsalt``), the date is left out (``metadata={'Date': None}``) and text is
-    written as paths. Parent folders are created.
+    (``svg.hashsalt``) and the date is left out (``metadata={'Date': None}``). Parent
+    folders are created.
 
     Parameters
     ----------
@@ -318,6 +327,11 @@ def save_chart(fig: Figure, stem: Path | str) -> list[Path]:
         The figure to save.
     stem : pathlib.Path or str
         Path without suffix; ``.png`` and ``.svg`` are appended to its name.
+    editable_text : bool, default False
+        Write the SVG's text as text (``svg.fonttype='none'``), editable in WPS, PowerPoint
+        or Inkscape, which then draw it in the font named (the house CJK font, or the
+        viewer's substitute). By default text is written as paths: it looks the same
+        everywhere but cannot be edited.
 
     Returns
     -------
@@ -343,8 +357,11 @@ def save_chart(fig: Figure, stem: Path | str) -> list[Path]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png = stem.with_name(stem.name + ".png")
     svg = stem.with_name(stem.name + ".svg")
+    import matplotlib as mpl
+
     with house_style():
         fig.savefig(png, format="png", metadata={"Software": None})
-        fig.savefig(svg, format="svg", metadata={"Date": None})
+        with mpl.rc_context({"svg.fonttype": "none" if editable_text else "path"}):
+            fig.savefig(svg, format="svg", metadata={"Date": None})
     logger.debug("saved %s and %s", png, svg)
     return [png, svg]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from evalkit.plotting._data import _numeric, _report_labels, _require
+from evalkit.plotting._data import _as_of, _numeric, _report_labels, _require
 from evalkit.plotting._style import (
     _PALETTE,
     _finish,
@@ -61,7 +61,9 @@ def plot_achievement(
     *,
     reported: str | None = None,
     recomputed: list[str] | None = None,
-) -> Figure:
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure | Axes:
     """Targets met by level-1 indicator, and reported against re-computed scores.
 
     Parameters
@@ -78,11 +80,16 @@ def plot_achievement(
     recomputed : list of str, optional
         Columns of re-computed scores; default those of :data:`RECOMPUTED_SCORE_COLUMNS`
         present (``recomputed_score``, ``national_score``, ``rule_score``).
+    ax : matplotlib.axes.Axes, optional
+        Draw the targets met only (the left panel), into this axes.
+    title : str, optional
+        The chart's title (default ``'绩效指标达成与复核评分'``).
 
     Returns
     -------
-    matplotlib.figure.Figure
-        Left: indicator rows per report and level-1 indicator, stacked by 达成 / 未达成 /
+    matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure made (or *ax* when given). A working chart for the audit, not in the
+        briefing set of :func:`build_charts` unless ``audit=True``. Left: indicator rows per report and level-1 indicator, stacked by 达成 / 未达成 /
         无法判断. Right (when some row has a reported and a re-computed score): one point
         per indicator row, reported score across, re-computed score up, in 分; points on
         the dashed diagonal agree.
@@ -132,6 +139,13 @@ def plot_achievement(
             if keep.any():
                 pairs.append((RECOMPUTED_SCORE_COLUMNS.get(col, col), x_all[keep], y_all[keep]))
 
+    if ax is not None:
+        with house_style():
+            _status_bars(ax, rows, counts)
+            ax.set_title(title or "目标达成情况")
+            ax.set_xlabel("指标数（个）")
+            _legend_right(ax)
+        return ax
     with house_style():
         ncols = 2 if pairs else 1
         fig = _new_figure(6.5 * ncols, max(4.5, 1.6 + 0.42 * len(rows)))
@@ -176,5 +190,5 @@ def plot_achievement(
                 "右图虚线上的点复核与自评一致，点越大指标越多；"
                 "国家规则指财预〔2020〕10号的计分办法。"
             )
-        fig.suptitle("绩效指标达成与复核评分", fontsize=13)
-        return _finish(fig, _source_note(df["report_id"].nunique(), notes))
+        fig.suptitle(title or "绩效指标达成与复核评分", fontsize=13)
+        return _finish(fig, _source_note(df["report_id"].nunique(), notes, as_of=_as_of(reports)))

@@ -16,19 +16,23 @@ from evalkit.plotting.funds import plot_funds
 
 logger = logging.getLogger(__name__)
 
-#: Chart file stems written by :func:`build_charts`, in the order they are made.
+#: The briefing set: chart file stems written by :func:`build_charts`, in the order they are made.
 CHARTS = (
     "enrollment",
     "funds_income_expense",
     "budget_execution",
     "budget_structure",
+)
+#: Working charts for the audit (rule codes, per-indicator scatter), written with ``audit=True``.
+AUDIT_CHARTS = (
     "indicator_achievement",
     "findings_by_rule",
 )
 
 
-def build_charts(tables: Any, derived: Any, out_dir: Path | str) -> list[Path]:
-    """Make every chart the data allow and save each as PNG and SVG in *out_dir*.
+def build_charts(tables: Any, derived: Any, out_dir: Path | str, *, audit: bool = False,
+                 editable_text: bool = False) -> list[Path]:
+    """Make every briefing chart the data allow and save each as PNG and SVG in *out_dir*.
 
     Parameters
     ----------
@@ -39,6 +43,11 @@ def build_charts(tables: Any, derived: Any, out_dir: Path | str) -> list[Path]:
         The analysis tables by name (``execution``, ``achievement``, ``findings``).
     out_dir : pathlib.Path or str
         Folder for the files (created). Files are named after :data:`CHARTS`.
+    audit : bool, default False
+        Also the working charts of :data:`AUDIT_CHARTS` (targets met and re-scored scores,
+        findings by rule), which are not fit for a briefing.
+    editable_text : bool, default False
+        SVG text as text, editable in WPS or PowerPoint (see :func:`save_chart`).
 
     Returns
     -------
@@ -70,7 +79,7 @@ def build_charts(tables: Any, derived: Any, out_dir: Path | str) -> list[Path]:
         "findings_by_rule": (plot_findings, _get(derived, "findings")),
     }
     written: list[Path] = []
-    for stem in CHARTS:
+    for stem in CHARTS + (AUDIT_CHARTS if audit else ()):
         func, table = plan[stem]
         if table is None or len(table) == 0:
             logger.info("chart %s skipped: no data", stem)
@@ -80,6 +89,6 @@ def build_charts(tables: Any, derived: Any, out_dir: Path | str) -> list[Path]:
         except ValueError as exc:
             logger.info("chart %s skipped: %s", stem, exc)
             continue
-        written += save_chart(fig, out / stem)
+        written += save_chart(fig, out / stem, editable_text=editable_text)
     logger.info("wrote %d chart files to %s", len(written), out)
     return written

@@ -1,31 +1,39 @@
-"""Enrollment chart: head counts (参保人数) by department, year and scheme."""
+"""Enrollment chart: head counts (参保人数) by unit, year and scheme; trends where there are years."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evalkit.plotting._bars import _group_slots, _grouped_barh
 from evalkit.plotting._data import (
-    SCHEME_ORDER,
+    _as_of,
     _numeric,
-    _ordered,
     _report_labels,
+    _report_years,
     _require,
-    _year_text,
     consensus,
 )
-from evalkit.plotting._style import (
-    _colour_map,
-    _finish,
-    _legend_right,
-    _new_figure,
-    _source_note,
-    house_style,
-)
+from evalkit.plotting._style import _colour_map, _finish, _new_figure, _source_note, house_style
+from evalkit.plotting._trend import _bar_slots, _draw_panel, _has_trend
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+#: Schemes the enrollment and funds charts draw by default: a total and its two parts, each in
+#: a panel of its own (parts such as 统筹基金/个人账户, 在职/退休, 生育保险 are never drawn).
+BRIEFING_SCHEMES = ("合计", "职工医保", "居民医保")
+
+
+def _unit_frame(df: pd.DataFrame, reports: pd.DataFrame | None) -> pd.DataFrame:
+    """Add the unit's name (short department name plus region) and an integer year."""
+    import pandas as pd
+
+    labels = _report_labels(reports, sorted(df["report_id"].unique()))
+    years = _report_years(reports)
+    year = pd.to_numeric(df["year"], errors="coerce") if "year" in df else pd.Series(pd.NA, index=df.index)
+    year = year.fillna(df["report_id"].map(years))
+    return df.assign(unit=df["report_id"].map(labels), year=year).dropna(subset=["year"]).astype({"year": int})
 
 
 def plot_enrollment(
@@ -33,85 +41,107 @@ def plot_enrollment(
     reports: pd.DataFrame | None = None,
     *,
     schemes: list[str] | None = None,
-) -> Figure:
-    """Enrollment (参保人数) by department and year, one bar per scheme.
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure | Axes:
+    """Enrollment (参保人数) by unit and year: trend lines where a unit has two years or more.
 
     Parameters
     ----------
     enrollment : pandas.DataFrame
         The enrollment table: ``report_id``, ``year``, ``scheme``, ``persons``.
     reports : pandas.DataFrame, optional
-        The reports table; ``department`` names the groups (a report without one is shown
-        as 未署名单位 with its report_id).
+        The reports table: units are named by a short department name plus region
+        (:func:`evalkit.panel.unit_labels`); reports of one unit in several years line up.
     schemes : list of str, optional
-        Schemes to show, in this order; default every scheme present, 合计 first.
+        Schemes to draw, a panel each, in this order; default those of
+        :data:`BRIEFING_SCHEMES` present (合计, 职工医保, 居民医保). Parts of a scheme are
+        never drawn beside it.
+    ax : matplotlib.axes.Axes, optional
+        Draw the first scheme only, into this axes (no source note).
+    title : str, optional
+        The chart's title (default ``'参保人数'``).
 
     Returns
     -------
-    matplotlib.figure.Figure
-        Horizontal grouped bars in 万人. Schemes are not stacked: 职工医保 and 居民医保 make
-        up 合计, while 生育保险 and 补充医疗保险 are subsets of 职工医保.
+    matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure made, or *ax* when given. A panel in which some unit has two years or
+        more draws years across and a line per unit, in 万人; otherwise horizontal bars per
+        unit and year.
 
     Raises
     ------
     ValueError
-        If a column is missing or no row has a head count.
+        If a column is missing or no row has a head count of the schemes.
 
     Notes
     -----
-    A figure stated several times in a report is drawn once, with the value stated most
-    often (the first stated on a tie); head counts that could not be read (``persons``
-    missing) are left out. The checks report the disagreements.
+    A figure stated several times is drawn once, with the value chosen by
+    :func:`evalkit.panel.consensus`; head counts that could not be read are left out.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from evalkit.plotting import plot_enrollment
     >>> enrollment = pd.DataFrame({
-    ...     "report_id": ["r1"] * 4, "year": [2024] * 4,
-    ...     "scheme": ["合计", "职工医保", "居民医保", "合计"],
-    ...     "persons": [430100, 35800, 394300, 430600]})
-    >>> fig = plot_enrollment(enrollment)
-    >>> ax = fig.axes[0]
-    >>> ax.get_xlabel()
-    '参保人数（万人）'
-    >>> [t.get_text() for t in ax.get_yticklabels()]
-    ['未署名单位（r1）\\n2024年']
-    >>> [float(p.get_width()) for p in ax.containers[0]]  # 合计: a tie, the first stated wins
-    [43.01]
+    ...     "report_id": ["r1"] * 5, "year": [2024] * 4 + [2022],
+    ...     "scheme": ["合计", "职工医保", "居民医保", "合计", "合计"],
+    ...     "persons": [430100, 35800, 394300, 430600, 470300]})
+    >>> reports = pd.DataFrame({"report_id": ["r1"], "department": ["临湘市医疗保障事务中心"],
+    ...     "county": ["临湘市"], "fiscal_year": [2024]})
+    >>> fig = plot_enrollment(enrollment, reports)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['合计', '职工医保', '居民医保']
+    >>> line = fig.axes[0].get_lines()[0]
+    >>> line.get_label(), [int(x) for x in line.get_xdata()], [float(y) for y in line.get_ydata()]
+    ('临湘市医保事务中心', [2022, 2024], [47.03, 43.01])
     """
-    import pandas as pd
-
     df = _require(enrollment, ["report_id", "year", "scheme", "persons"], "enrollment").copy()
     df["persons"] = _numeric(df["persons"])
     df["report_id"] = df["report_id"].astype(str)
-    df = consensus(df, ["report_id", "year", "scheme"], "persons")
+    df = _unit_frame(df, reports)
+    wanted = list(schemes or [s for s in BRIEFING_SCHEMES if s in set(df["scheme"])])
+    n_reports = int(df.loc[df["scheme"].isin(wanted) & df["persons"].notna(), "report_id"].nunique())
+    df = consensus(df[df["scheme"].isin(wanted)], ["unit", "year", "scheme"], "persons")
     if df.empty:
-        raise ValueError("enrollment: no head counts to plot")
-    series = schemes or _ordered(df["scheme"].astype(str).tolist(), SCHEME_ORDER)
-    df = df[df["scheme"].isin(series)]
-    labels = _report_labels(reports, sorted(df["report_id"].unique()))
-    df = df.assign(
-        department=df["report_id"].map(labels),
-        year_int=pd.to_numeric(df["year"], errors="coerce"),
-    ).sort_values(["department", "year_int", "report_id"], kind="stable")
-    df["row"] = [
-        f"{d}\n{_year_text(y)}" for d, y in zip(df["department"], df["year_int"], strict=True)
-    ]
-    rows = list(dict.fromkeys(df["row"]))
-    values = {
-        (r, s): p / 1e4 for r, s, p in zip(df["row"], df["scheme"], df["persons"], strict=True)
-    }
+        raise ValueError(f"enrollment: no head counts for schemes {wanted}")
+    wanted = [s for s in wanted if s in set(df["scheme"])]
+    if ax is not None:
+        wanted = wanted[:1]
+    data = df.assign(series=df["scheme"], value=df["persons"] / 1e4)
+    colours = _colour_map(wanted)
+    # Years across in every panel as soon as one unit has two years or more of a scheme.
+    any_trend = any(_has_trend(data[data["scheme"] == s]) for s in wanted)
+    trend = dict.fromkeys(wanted, any_trend)
     with house_style():
-        fig = _new_figure(9.0, 1.6 + 0.27 * _group_slots(rows, series, values))
-        ax = fig.add_subplot()
-        _grouped_barh(ax, rows, series, values, _colour_map(series), digits=2)
-        ax.set_title("参保人数（按单位、年度和险种）")
-        ax.set_xlabel("参保人数（万人）")
-        ax.set_ylabel("")
-        _legend_right(ax, "险种")
+        if ax is not None:
+            s = wanted[0]
+            _draw_panel(ax, data[data["scheme"] == s], [s], colours, digits=2, measure="参保人数（万人）",
+                        trend=trend[s])
+            ax.set_title(title or f"参保人数·{s}")
+            if trend[s]:
+                ax.legend(title="单位", fontsize=8)
+            return ax
+        slots = max((_bar_slots(data[data["scheme"] == s], [s]) for s in wanted if not trend[s]), default=0)
+        height = max(3.8, 1.8 + 0.3 * slots) if slots else 4.2
+        fig = _new_figure(4.6 * len(wanted) + 0.6, height)
+        axes = fig.subplots(1, len(wanted), squeeze=False)[0]
+        for panel_ax, s in zip(axes, wanted, strict=True):
+            _draw_panel(panel_ax, data[data["scheme"] == s], [s], colours, digits=2,
+                        measure="参保人数（万人）", trend=trend[s])
+            panel_ax.set_title(s, fontsize=11)
+        handles = {}
+        for panel_ax in axes:
+            for handle, name in zip(*panel_ax.get_legend_handles_labels(), strict=True):
+                if any(trend.values()) and name not in wanted:
+                    handles.setdefault(name, handle)
+        if handles:
+            fig.legend(list(handles.values()), list(handles), title="单位", loc="outside right upper")
+        fig.suptitle(title or "参保人数（万人）", fontsize=13)
         note = _source_note(
-            df["report_id"].nunique(),
-            "注：险种不相加（生育保险、补充医疗保险含于职工医保）；同一数字多处表述时取出现次数最多的值。",
+            n_reports,
+            "注：合计、职工医保、居民医保分图展示，不相加；统筹基金、个人账户、在职退休、生育保险等分项不单列。"
+            "同一数字多处表述时按 evalkit.panel.consensus 取一个值。",
+            as_of=_as_of(reports),
         )
         return _finish(fig, note)

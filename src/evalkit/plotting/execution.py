@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from evalkit.plotting._bars import _fmt, _group_slots, _grouped_barh
 from evalkit.plotting._data import (
+    _as_of,
     _isna,
     _numeric,
     _report_labels,
@@ -17,6 +18,7 @@ from evalkit.plotting._data import (
 )
 from evalkit.plotting._style import (
     _PALETTE,
+    _canvas,
     _finish,
     _legend_right,
     _new_figure,
@@ -81,7 +83,10 @@ def _execution_rates(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 def plot_execution(
     execution: pd.DataFrame,
     reports: pd.DataFrame | None = None,
-) -> Figure:
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure | Axes:
     """Budget execution rates per report and scope, against each budget the data give.
 
     Parameters
@@ -92,12 +97,18 @@ def plot_execution(
         (percentages, or ratios which are converted); where a rate column is absent it is
         computed from ``final_total`` and ``initial_total`` / ``adjusted_total``.
     reports : pandas.DataFrame, optional
-        The reports table, for department names and fiscal years.
+        The reports table, for the units' names (short department name plus region) and
+        fiscal years.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this axes (no source note).
+    title : str, optional
+        The chart's title (default ``'预算执行率（决算数 ÷ 预算数）'``).
 
     Returns
     -------
-    matplotlib.figure.Figure
-        Horizontal grouped bars in %, with a line at 100%.
+    matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure made (or *ax* when given): horizontal grouped bars in %, with a line at
+        100%.
 
     Raises
     ------
@@ -150,19 +161,21 @@ def plot_execution(
         (r, EXECUTION_RATES[c]): v for c in cols for r, v in zip(df["row"], df[c], strict=True)
     }
     with house_style():
-        fig = _new_figure(9.0, 1.6 + 0.27 * _group_slots(rows, names, values))
-        ax = fig.add_subplot()
+        fig, ax, own = _canvas(ax, 9.0, 1.6 + 0.27 * _group_slots(rows, names, values))
         _grouped_barh(
             ax, rows, names, values, dict(zip(names, _PALETTE, strict=False)), digits=1, suffix="%"
         )
         ax.axvline(100, color="#333333", linewidth=1, linestyle="--")
-        ax.set_title("预算执行率（决算数 ÷ 预算数）")
+        ax.set_title(title or "预算执行率（决算数 ÷ 预算数）")
         ax.set_xlabel("执行率（%）")
         ax.set_ylabel("")
         _legend_right(ax, "口径")
+        if not own:
+            return ax
         note = _source_note(
             df["report_id"].nunique(),
             "注：各报告分母口径不同（年初预算、调整预算或含上年结转的可用资金），各口径并列展示；虚线为 100%。",
+            as_of=_as_of(reports),
         )
         return _finish(fig, note)
 
@@ -208,7 +221,10 @@ def _stacked_shares(
 def plot_budget_structure(
     budget: pd.DataFrame,
     reports: pd.DataFrame | None = None,
-) -> Figure:
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure | Axes:
     """Budget structure per report and scope: basic vs project, personnel vs public funds.
 
     Parameters
@@ -216,12 +232,16 @@ def plot_budget_structure(
     budget : pandas.DataFrame
         The budget table: ``report_id``, ``scope``, ``stage``, ``item``, ``amount_wan``.
     reports : pandas.DataFrame, optional
-        The reports table, for department names.
+        The reports table, for the units' names.
+    ax : matplotlib.axes.Axes, optional
+        Draw the first pair with data only (基本支出/项目支出), into this axes.
+    title : str, optional
+        The chart's title (default ``'预算支出结构'``).
 
     Returns
     -------
-    matplotlib.figure.Figure
-        One panel per pair of items with data (基本支出/项目支出, 人员经费/公用经费): 100%
+    matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure made (or *ax* when given): one panel per pair of items with data (基本支出/项目支出, 人员经费/公用经费): 100%
         stacked bars, each segment labelled with its share and its amount in 万元. A row
         uses the final accounts (决算) where both items are stated there, else the adjusted,
         else the initial budget; the stage is named in the row label.
@@ -258,7 +278,7 @@ def plot_budget_structure(
         )
     }
     panels = []
-    for title, parts in _STRUCTURE_PARTS.items():
+    for panel_title, parts in _STRUCTURE_PARTS.items():
         rows, values = [], {}
         for rid, scope in sorted({(r, s) for r, s, _, _ in amounts}):
             for stage in _STAGES:
@@ -269,21 +289,30 @@ def plot_budget_structure(
                     values |= {(row, p): g for p, g in zip(parts, got, strict=True)}
                     break
         if rows:
-            panels.append((title, parts, sorted(rows), values))
+            panels.append((panel_title, parts, sorted(rows), values))
     if not panels:
         raise ValueError("budget: no report states both items of a pair")
     n_rows = max(len(p[2]) for p in panels)
+    if ax is not None:
+        p_title, parts, rows, values = panels[0]
+        with house_style():
+            _stacked_shares(ax, rows, parts, values)
+            ax.set_title(title or p_title)
+            ax.set_xlabel("占比（%）")
+            _legend_right(ax)
+        return ax
     with house_style():
         fig = _new_figure(6.5 * len(panels), 1.8 + 0.55 * n_rows)
         axes = fig.subplots(1, len(panels), squeeze=False)[0]
-        for ax, (title, parts, rows, values) in zip(axes, panels, strict=True):
-            _stacked_shares(ax, rows, parts, values)
-            ax.set_title(title)
-            ax.set_xlabel("占比（%）")
-            _legend_right(ax)
-        fig.suptitle("预算支出结构", fontsize=13)
+        for panel_ax, (panel_title, parts, rows, values) in zip(axes, panels, strict=True):
+            _stacked_shares(panel_ax, rows, parts, values)
+            panel_ax.set_title(panel_title)
+            panel_ax.set_xlabel("占比（%）")
+            _legend_right(panel_ax)
+        fig.suptitle(title or "预算支出结构", fontsize=13)
         note = _source_note(
             len({r for r, *_ in amounts}),
             "注：段内数字为占比和金额（万元）；优先取决算数，无则取调整预算、年初预算。",
+            as_of=_as_of(reports),
         )
         return _finish(fig, note)

@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from evalkit.plotting._bars import _pad_right
-from evalkit.plotting._data import _isna, _ordered, _require
+from evalkit.plotting._data import _as_of, _isna, _ordered, _require
 from evalkit.plotting._style import (
     _PALETTE,
     _SEVERITY_COLOURS,
+    _canvas,
     _finish,
     _legend_right,
-    _new_figure,
     _source_note,
     house_style,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 _SEVERITY_LABELS = {
@@ -32,7 +33,10 @@ _SEVERITY_LABELS = {
 def plot_findings(
     findings: pd.DataFrame,
     reports: pd.DataFrame | None = None,
-) -> Figure:
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure | Axes:
     """Number of audit findings by rule, stacked by severity.
 
     Parameters
@@ -43,11 +47,17 @@ def plot_findings(
     reports : pandas.DataFrame, optional
         Unused except for the count of reports in the source note (all reports checked,
         including those without findings).
+    ax : matplotlib.axes.Axes, optional
+        Draw into this axes (no source note).
+    title : str, optional
+        The chart's title (default ``'审核发现（按规则）'``).
 
     Returns
     -------
-    matplotlib.figure.Figure
-        Horizontal stacked bars, one per rule, in 条.
+    matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure made (or *ax* when given): horizontal stacked bars, one per rule, in 条.
+        A working chart for the audit (rule codes, not words for a briefing): not in the
+        briefing set of :func:`build_charts` unless ``audit=True``.
 
     Raises
     ------
@@ -88,8 +98,7 @@ def plot_findings(
         else df["report_id"].nunique()
     )
     with house_style():
-        fig = _new_figure(8.0, 1.5 + 0.4 * len(rules))
-        ax = fig.add_subplot()
+        fig, ax, own = _canvas(ax, 8.0, 1.5 + 0.4 * len(rules))
         left = [0.0] * len(rules)
         for i, level in enumerate(levels):
             widths = [float(counts.get((r, level), 0)) for r in rules]
@@ -105,10 +114,13 @@ def plot_findings(
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title("审核发现（按规则）")
+        ax.set_title(title or "审核发现（按规则）")
         ax.set_xlabel("发现数（条）")
         _legend_right(ax, "严重程度")
+        if not own:
+            return ax
         note = _source_note(
-            n_reports, "注：发现为报告内部的不一致或可疑之处，需对照原文行号逐条核实。"
+            n_reports, "注：发现为报告内部的不一致或可疑之处，需对照原文行号逐条核实。",
+            as_of=_as_of(reports),
         )
         return _finish(fig, note)

@@ -1,20 +1,10 @@
-"""Funds chart: fund income against expense by scheme, a panel per report and year."""
+"""Funds chart: fund income against expense by scheme and unit; trends where there are years."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
-from evalkit.plotting._bars import _group_slots, _grouped_barh
-from evalkit.plotting._data import (
-    SCHEME_ORDER,
-    _numeric,
-    _ordered,
-    _report_labels,
-    _require,
-    _year_text,
-    consensus,
-)
+from evalkit.plotting._data import _as_of, _numeric, _require, consensus
 from evalkit.plotting._style import (
     _FLOW_COLOURS,
     _PALETTE,
@@ -23,9 +13,12 @@ from evalkit.plotting._style import (
     _source_note,
     house_style,
 )
+from evalkit.plotting._trend import _bar_slots, _draw_panel, _has_trend
+from evalkit.plotting.enrollment import BRIEFING_SCHEMES, _unit_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -34,96 +27,99 @@ def plot_funds(
     reports: pd.DataFrame | None = None,
     *,
     flows: tuple[str, ...] = ("收入", "支出"),
-    ncols: int = 2,
-) -> Figure:
-    """Fund income against expense by scheme, one panel per report and year.
+    schemes: list[str] | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure | Axes:
+    """Fund income against expense, a panel per scheme; trend lines where a unit has years.
 
     Parameters
     ----------
     funds : pandas.DataFrame
         The funds table: ``report_id``, ``year``, ``scheme``, ``flow``, ``amount_wan``.
     reports : pandas.DataFrame, optional
-        The reports table, for department names in the panel titles.
+        The reports table, for the units' names (short department name plus region).
     flows : tuple of str, default ('收入', '支出')
-        The flows to draw, one bar each per scheme.
-    ncols : int, default 2
-        Panels per row.
+        The flows to draw.
+    schemes : list of str, optional
+        Schemes to draw, a panel each; default those of
+        :data:`~evalkit.plotting.enrollment.BRIEFING_SCHEMES` present. Parts of a scheme
+        (职工医保统筹基金, 职工医保个人账户, 生育保险 …) are never drawn beside it.
+    ax : matplotlib.axes.Axes, optional
+        Draw the first scheme only, into this axes (no source note).
+    title : str, optional
+        The chart's title (default ``'医保基金收入与支出（万元）'``).
 
     Returns
     -------
-    matplotlib.figure.Figure
-        Horizontal grouped bars in 万元.
+    matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure made, or *ax* when given. Years across with a line per unit and flow
+        (收入 solid, 支出 dashed) when some unit has two years or more; otherwise horizontal
+        bars per unit and year, a bar per flow, in 万元.
 
     Raises
     ------
     ValueError
-        If a column is missing or there is no amount for the flows.
-
-    Notes
-    -----
-    Breakdowns of a scheme (职工医保统筹基金, 职工医保个人账户) are drawn as schemes of their
-    own. A figure stated several times is drawn once (the value stated most often).
+        If a column is missing or there is no amount for the flows and schemes.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from evalkit.plotting import plot_funds
     >>> funds = pd.DataFrame({
-    ...     "report_id": ["r1"] * 4, "year": [2024] * 4,
-    ...     "scheme": ["职工医保", "职工医保", "居民医保", "居民医保"],
-    ...     "flow": ["收入", "支出", "收入", "支出"],
-    ...     "amount_wan": [15500.0, 16000.0, 41400.0, 41000.0]})
+    ...     "report_id": ["r1"] * 6, "year": [2024] * 6,
+    ...     "scheme": ["职工医保", "职工医保", "居民医保", "居民医保", "职工医保统筹基金", "职工医保个人账户"],
+    ...     "flow": ["收入", "支出", "收入", "支出", "支出", "支出"],
+    ...     "amount_wan": [15500.0, 16000.0, 41400.0, 41000.0, 11700.0, 4300.0]})
     >>> fig = plot_funds(funds)
-    >>> fig.axes[0].get_xlabel()
-    '金额（万元）'
+    >>> [ax.get_title() for ax in fig.axes]
+    ['职工医保', '居民医保']
     >>> fig.get_suptitle()
-    '医保基金收入与支出（按险种）'
+    '医保基金收入与支出（万元）'
     """
     df = _require(funds, ["report_id", "year", "scheme", "flow", "amount_wan"], "funds").copy()
     df["amount_wan"] = _numeric(df["amount_wan"])
     df["report_id"] = df["report_id"].astype(str)
-    df = df[df["flow"].isin(flows)]
-    df = consensus(df, ["report_id", "year", "scheme", "flow"], "amount_wan")
+    df = _unit_frame(df[df["flow"].isin(flows)], reports)
+    wanted = list(schemes or [s for s in BRIEFING_SCHEMES if s in set(df["scheme"])])
+    df = df[df["scheme"].isin(wanted)]
+    n_reports = int(df.loc[df["amount_wan"].notna(), "report_id"].nunique())
+    df = consensus(df, ["unit", "year", "scheme", "flow"], "amount_wan")
     if df.empty:
-        raise ValueError(f"funds: no amounts for flows {list(flows)}")
-    labels = _report_labels(reports, sorted(df["report_id"].unique()))
-    df["year_text"] = [_year_text(y) for y in df["year"]]
-    panels = sorted(set(zip(df["report_id"].map(labels), df["year_text"], df["report_id"])))
-    n = len(panels)
-    cols = max(1, min(ncols, n))
-    nrows = math.ceil(n / cols)
+        raise ValueError(f"funds: no amounts for flows {list(flows)} of schemes {wanted}")
+    wanted = [s for s in wanted if s in set(df["scheme"])]
+    if ax is not None:
+        wanted = wanted[:1]
     series = [f for f in flows if f in set(df["flow"])]
     colours = {f: _FLOW_COLOURS.get(f, _PALETTE[i]) for i, f in enumerate(series)}
-    content = []
-    for dept, year, rid in panels:
-        part = df[(df["report_id"] == rid) & (df["year_text"] == year)]
-        rows = _ordered(part["scheme"].astype(str).tolist(), SCHEME_ORDER)
-        values = {
-            (s, f): v
-            for s, f, v in zip(part["scheme"], part["flow"], part["amount_wan"], strict=True)
-        }
-        content.append((dept, year, rows, values))
-    slots = max(_group_slots(rows, series, values) for _, _, rows, values in content)
+    data = df.assign(series=df["flow"], value=df["amount_wan"])
+    trend = any(_has_trend(data[data["scheme"] == s]) for s in wanted)
     with house_style():
-        fig = _new_figure(6.5 * cols, 1.4 + nrows * (0.9 + 0.27 * slots))
-        axes = fig.subplots(nrows, cols, squeeze=False)
-        for k, (dept, year, rows, values) in enumerate(content):
-            ax = axes[k // cols][k % cols]
-            _grouped_barh(ax, rows, series, values, colours, digits=0)
-            ax.set_title(f"{dept}（{year}）", fontsize=11)
-            ax.set_xlabel("金额（万元）")
-            ax.set_ylabel("")
-        for k in range(n, nrows * cols):
-            axes[k // cols][k % cols].set_visible(False)
+        if ax is not None:
+            _draw_panel(ax, data[data["scheme"] == wanted[0]], series, colours, digits=0,
+                        measure="金额（万元）", trend=trend)
+            ax.set_title(title or f"医保基金收入与支出·{wanted[0]}")
+            ax.legend(fontsize=8)
+            return ax
+        slots = 0 if trend else max(_bar_slots(data[data["scheme"] == s], series) for s in wanted)
+        fig = _new_figure(5.2 * len(wanted) + 1.2, max(3.8, 1.8 + 0.3 * slots) if slots else 4.2)
+        axes = fig.subplots(1, len(wanted), squeeze=False)[0]
+        for panel_ax, s in zip(axes, wanted, strict=True):
+            _draw_panel(panel_ax, data[data["scheme"] == s], series, colours, digits=0,
+                        measure="金额（万元）", trend=trend)
+            panel_ax.set_title(s, fontsize=11)
         handles = {}
-        for ax in fig.axes:
-            for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
+        for panel_ax in axes:
+            for handle, name in zip(*panel_ax.get_legend_handles_labels(), strict=True):
                 handles.setdefault(name, handle)
-        names = [f for f in series if f in handles]
-        fig.legend([handles[f] for f in names], names, title="收支", loc="outside upper right")
-        fig.suptitle("医保基金收入与支出（按险种）", fontsize=13)
+        names = list(handles) if trend else [f for f in series if f in handles]
+        fig.legend([handles[n] for n in names], names, title="单位·收支" if trend else "收支",
+                   loc="outside right upper")
+        fig.suptitle(title or "医保基金收入与支出（万元）", fontsize=13)
         note = _source_note(
-            df["report_id"].nunique(),
-            "注：同一数字多处表述时取出现次数最多的值；职工医保含生育保险的口径以报告为准。",
+            n_reports,
+            "注：各险种分图展示；统筹基金、个人账户、生育保险等分项不单列，也不与所属险种相加。"
+            "同一数字多处表述时按 evalkit.panel.consensus 取一个值。",
+            as_of=_as_of(reports),
         )
         return _finish(fig, note)

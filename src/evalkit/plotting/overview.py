@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from evalkit.fields import table_label
-from evalkit.plotting._data import _get, _report_labels
-from evalkit.plotting._style import _finish, _new_figure, _source_note, house_style
+from evalkit.plotting._data import _as_of, _get, _report_labels
+from evalkit.plotting._style import _canvas, _finish, _source_note, house_style
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 
@@ -17,7 +18,8 @@ OVERVIEW_TABLES = ("indicators", "budget", "enrollment", "funds", "services", "r
                    "procurement", "residue", "findings")
 
 
-def plot_overview(tables: Any, derived: Any = None) -> Figure:
+def plot_overview(tables: Any, derived: Any = None, *, ax: Axes | None = None,
+                  title: str | None = None) -> Figure | Axes:
     """Rows per table and report: what the corpus holds, and what was left unplaced.
 
     Parameters
@@ -27,11 +29,15 @@ def plot_overview(tables: Any, derived: Any = None) -> Figure:
         ``enrollment``, ``funds``, ``services``, ``rates``, ``residue``).
     derived : mapping or object, optional
         The analysis tables; ``findings`` is counted when present.
+    ax : matplotlib.axes.Axes, optional
+        Draw into this axes (no source note).
+    title : str, optional
+        The chart's title (default ``'各报告提取行数（行）与检查发现（条）'``).
 
     Returns
     -------
-    matplotlib.figure.Figure
-        A grid of counts, one row per report, one column per table; the shade of a cell is
+    matplotlib.figure.Figure or matplotlib.axes.Axes
+        The figure made (or *ax* when given): a grid of counts, one row per report, one column per table; the shade of a cell is
         its count relative to the largest in its column.
 
     Raises
@@ -71,8 +77,7 @@ def plot_overview(tables: Any, derived: Any = None) -> Figure:
     scale = grid / np.where(grid.max(axis=0) > 0, grid.max(axis=0), 1)
     rows = [names[r] for r in ids]
     with house_style():
-        fig = _new_figure(1.6 + 1.15 * len(columns) + 2.2, 1.8 + 0.5 * len(rows))
-        ax = fig.add_subplot()
+        fig, ax, own = _canvas(ax, 1.6 + 1.15 * len(columns) + 2.2, 1.8 + 0.5 * len(rows))
         ax.imshow(scale, cmap="Blues", vmin=0, vmax=1.6, aspect="auto")
         for i in range(len(rows)):
             for j in range(len(columns)):
@@ -83,6 +88,9 @@ def plot_overview(tables: Any, derived: Any = None) -> Figure:
         ax.grid(False)
         for side in ("top", "right", "bottom", "left"):
             ax.spines[side].set_visible(False)
-        ax.set_title("各报告提取行数（行）与检查发现（条）")
-        note = _source_note(len(ids), "注：未归位内容为报告中出现但未归入任何表的数字或表格行。")
+        ax.set_title(title or "各报告提取行数（行）与检查发现（条）", pad=22)
+        if not own:
+            return ax
+        note = _source_note(len(ids), "注：未归位内容为报告中出现但未归入任何表的数字或表格行。",
+                            as_of=_as_of(reports))
         return _finish(fig, note)
