@@ -494,6 +494,8 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
             totals.append(TotalScore(t.kind, t.value, t.line, scope))
             ctx.place_text(t.line, t.value)
         filled = {lv: "" for lv in LEVELS}
+        if previous.get("header") == header.texts and previous.get("filled"):
+            filled = dict(previous["filled"])  # a table continued after a page break: blank levels go on
         for row in rows:
             texts = row.texts + [""] * (len(roles) - len(row.texts))
             missing = len(roles) - len(row.texts)
@@ -518,6 +520,7 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
                 for cell in row.cells:
                     ctx.place_text(cell.line, cell.label)
                 if compact(first) in _GRAND_TOTALS:
+                    filled = {}  # (the table ends here: a table after it starts afresh)
                     break  # the rows under the grand total are the form's conclusion and signatures
                 continue
             for lv in ("level1", "level2"):
@@ -548,6 +551,7 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
             out.append(rec)
         previous["header"] = header.texts
         previous["title"] = title
+        previous["filled"] = filled
     return out, totals
 
 
@@ -944,7 +948,8 @@ def _row_cells(cells: list[_Token], layout: _FlatLayout) -> tuple | None:
         if i > len(layout.levels) or n - 1 - i < 1:
             return None
         return cells[:i], cells[i], cells[i + 1:]
-    lo = max(0, n - 1 - len(layout.values))
+    # (a trailing remark may hold spaces: its words are all the remark's)
+    lo = 0 if layout.values and layout.values[-1] in _NOTE_ROLES else max(0, n - 1 - len(layout.values))
     hi = min(len(layout.levels), n - 1 - required)
     for i in range(hi, lo - 1, -1):
         if all(_level_like(c.text) for c in cells[:i]) and _name_like(cells[i].text):
@@ -963,6 +968,14 @@ class _FlatBuilder:
         self.records: list[dict] = []
         self.uncertain = False  # levels lost in broken labels: rows wait for a new level 1
         self.set_level1 = False  # the last row's level cells named its level 1
+        self.line_levels = False  # the levels are given by lines of their own ('一级指标：产出指标')
+
+    def set_level(self, level: str, label: str) -> None:
+        """A level given by a line of its own ('二级指标：数量指标'), in force until the next one."""
+        self.line_levels = True
+        self.filled[level] = clean_level(label, level)
+        if level == "level1":
+            self.filled["level2"] = ""  # a new level-1 group starts without a level 2
 
     def _levels(self, cells: list[_Token]) -> list[_Token]:
         """Assign level cells from the right (the deepest level first); return the cells left over."""
@@ -975,6 +988,7 @@ class _FlatBuilder:
                     and (text in _framework().values() or text in self.seen_level1):
                 cols = cols[:1]  # a lone label that is a level 1 ('满意度指标')
             taken.append((cols.pop(), cells.pop().text))
+        taken = self._remark_tail(taken, cells)
         self.set_level1 = any(lv == "level1" for lv, _ in taken)
         for lv, text in reversed(taken):
             self.filled[lv] = clean_level(text, lv)
@@ -983,6 +997,22 @@ class _FlatBuilder:
                 if "level2" in self.layout.levels and not any(t[0] == "level2" for t in taken):
                     self.filled["level2"] = ""  # a new level-1 group starts without a level 2
         return cells
+
+    def _remark_tail(self, taken: list[tuple[str, str]], cells: list[_Token]) -> list[tuple[str, str]]:
+        """Give back to the remark a 'level 1' that is the last piece of a remark wrapped over
+        lines ('…加大线上渠道' / '宣传引导' / '成本指标'): no standard or known level 1, under a
+        standard level 2 of the level 1 in force, after pieces of a remark."""
+        labels = dict(taken)
+        level1, level2 = labels.get("level1"), labels.get("level2")
+        if not (level1 and level2 and cells):
+            return taken
+        text = clean_level(level1, "level1")
+        if text in _framework().values() or text in self.seen_level1 \
+                or _framework().get(compact(level2)) != self.filled["level1"] \
+                or not _note_like("".join(t.text for t in cells) + level1):
+            return taken
+        cells.append(_Token(level1, cells[-1].line))
+        return [(lv, t) for lv, t in taken if lv != "level1"]
 
     def add(self, levels: list[_Token], name: _Token, values: list[_Token]) -> None:
         leftover = self._levels(levels)
@@ -999,8 +1029,8 @@ class _FlatBuilder:
         for t in levels:
             t.place(self.ctx)
         rec = _empty(self.ctx, self.scope, self.title, name.line)
-        level2 = self.filled["level2"] if "level2" in self.layout.levels else ""
-        level1 = self.filled["level1"] if "level1" in self.layout.levels else ""
+        level2 = self.filled["level2"] if "level2" in self.layout.levels or self.line_levels else ""
+        level1 = self.filled["level1"] if "level1" in self.layout.levels or self.line_levels else ""
         if self.layout.name == "level3":
             level1 = _framework_level1(level2, level1) if level2 else level1
             rec["level1"], rec["level2"] = level1 or None, level2 or None
@@ -1149,6 +1179,153 @@ def _build_rows(builder: _FlatBuilder, rows: list[list[_Token]]) -> None:
         builder.add(*parts)
 
 
+@functools.cache
+def _level_line_re() -> re.Pattern[str]:
+    words = sorted((r["word"] for r in vocab.load("indicator_headers") if r["role"] in ("level1", "level2")),
+                   key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, words))
+    return re.compile(rf"({alternatives})\s*[：:]\s*([^：:]{{2,30}}?)\s*(?=(?:{alternatives})\s*[：:]|$)")
+
+
+def _level_lines(text: str) -> list[tuple[str, str]]:
+    """The levels a line of its own gives ('一级指标：产出指标', '二级指标：数量指标'): (role, label)
+    pairs when the line holds nothing else, else an empty list.
+
+    Examples
+    --------
+    >>> _level_lines("一级指标：效益指标 二级指标：社会效益指标")
+    [('level1', '效益指标'), ('level2', '社会效益指标')]
+    >>> _level_lines("一级指标：产出指标，共4项"), _level_lines("二级指标 数量指标")
+    ([], [])
+    """
+    text = clean_label(text)
+    pattern = _level_line_re()
+    out, pos = [], 0
+    while pos < len(text):
+        m = pattern.match(text, pos)
+        if m is None or re.search(r"[\d，。；,;]", m.group(2)):
+            return []
+        out.append((_role_of(m.group(1)), m.group(2)))
+        pos = m.end()
+    return out
+
+
+def _levels_above(run: list[TextLine], k: int) -> tuple[list[tuple[str, str]], int]:
+    """The levels of the level lines right above a header line (a template prints the first
+    levels before it), and the index of the first of these lines."""
+    found: list[tuple[str, str]] = []
+    i = k - 1
+    while i >= 0 and (levels := _level_lines(run[i].text)):
+        found = levels + found
+        i -= 1
+    return found, i + 1
+
+
+def _cut_glued_total(cells: list[_Token]) -> tuple[list[_Token], list[_Token]]:
+    """A total row glued to the end of the last row's remark by the text extraction
+    ('…网络条件较差总分 100 96.55'): (the row's cells, the total's cells)."""
+    for t in range(1, len(cells) - 1):
+        word = next((w for w in _GRAND_TOTALS if cells[t].text.endswith(w)), None)
+        rest = cells[t + 1:]
+        if word and len(rest) <= 3 and all(_PLAIN_NUMBER.fullmatch(c.text) for c in rest):
+            head = cells[t].text[: -len(word)]
+            row = cells[:t] + ([_Token(head, cells[t].line)] if head else [])
+            return row, [_Token(word, cells[t].line), *rest]
+    return cells, []
+
+
+def _line_total(builder: _FlatBuilder, cells: list[_Token], totals: list[TotalScore]) -> None:
+    """The 总分/合计 row of a table with a row per line: its weight and score totals."""
+    numeric = [r for r in builder.layout.required if r in ("weight", "score")]
+    figures = [t for t in cells[1:] if _PLAIN_NUMBER.fullmatch(t.text)]
+    if len(figures) != len(cells) - 1 or len(figures) > len(numeric):
+        return  # (a total of other columns: its figures are not read)
+    for role, tok in zip(numeric[len(numeric) - len(figures):], figures):
+        kind = "total_weight" if role == "weight" else "total_score"
+        totals.append(TotalScore(kind, tok.text, tok.line, builder.scope))
+        tok.place(builder.ctx)
+
+
+def _header_again(lines: list[TextLine], n: int, header: str) -> bool:
+    """True when the table's header is repeated within the next lines (page furniture between)."""
+    return any(compact(_cell_text(x)) == header for x in lines[n + 1:n + 4])
+
+
+class _LineRows:
+    """Rows of a table printed a row per line, its cells separated by spaces, as flattened PDF
+    text gives a provincial template: levels as lines of their own ('一级指标：产出指标'), a name
+    wrapped over two lines, a remark wrapped onto the next line, a header repeated after a page
+    break (with the running header between), the 总分 row at the end."""
+
+    def __init__(self, builder: _FlatBuilder, header: str, totals: list[TotalScore]):
+        self.builder, self.header, self.totals = builder, header, totals
+        self.pending: list[_Token] = []  # the head of a name wrapped over two lines
+        self.remark = False  # the last row ended in a remark that may go on on the next line
+
+    def read(self, lines: list[TextLine]) -> int:
+        """Read the rows of ``lines``; return how many lines belong to the table."""
+        for n, tl in enumerate(lines):
+            cells = _line_tokens(tl)
+            if not cells or compact(_cell_text(tl)) == self.header:
+                self.pending, self.remark = [], False  # (the header repeated after a page break)
+                continue
+            if levels := _level_lines(tl.text):
+                for level, label in levels:
+                    self.builder.set_level(level, label)
+                self.pending, self.remark = [], False
+                continue
+            if is_total_label(cells[0].text):
+                _line_total(self.builder, cells, self.totals)
+                return n + 1
+            cells, total = _cut_glued_total(cells)
+            if self._row(cells):
+                if total:
+                    _line_total(self.builder, total, self.totals)
+                    return n + 1
+                continue
+            if not self._fragment(tl, lines, n):
+                return n
+        return len(lines)
+
+    def _row(self, cells: list[_Token]) -> bool:
+        layout = self.builder.layout
+        parts = _row_cells(cells, layout)
+        if self.pending and not layout.levels:
+            head = _Token("".join(t.text for t in self.pending), self.pending[0].line)
+            if parts is None:
+                parts = _row_cells([head, *cells], layout)  # the values on the line under the name
+            elif not parts[0]:
+                parts = ([], _Token(head.text + parts[1].text, head.line), parts[2])
+            if parts is not None:
+                for t in self.pending:
+                    t.place(self.builder.ctx)
+        if parts is None:
+            return False
+        self.builder.add(*parts)
+        self.pending = []
+        self.remark = len(parts[2]) > len(layout.required) and bool(self.builder.records) \
+            and bool(self.builder.records[-1].get("note"))
+        return True
+
+    def _fragment(self, tl: TextLine, lines: list[TextLine], n: int) -> bool:
+        """A line that is no row: a remark going on, the head of a wrapped name, or page
+        furniture before a repeated header. False when it ends the table."""
+        text = _cell_text(tl)
+        if not _note_like(text) and _header_again(lines, n, self.header):
+            self.pending = []
+            return True  # (a running header or page number)
+        if self.remark and (_note_like(text) or not re.search(r"\d", text)):
+            rec = self.builder.records[-1]
+            rec["note"] = clean_label(rec["note"] + text)
+            self.builder.ctx.place_text(tl.line, text)
+            return True
+        if not self.builder.layout.levels and _name_like(text) and not re.search(r"[\d，。；,;：:]", text) \
+                and len(compact(text)) <= 40 and len(self.pending) < 2:
+            self.pending.append(_Token(compact(text), tl.line))
+            return True
+        return False
+
+
 def _build_stream(builder: _FlatBuilder, tokens: list[_Token], totals: list[TotalScore]) -> None:
     rows, total = _stream_rows(tokens, builder.layout)
     for row in rows:
@@ -1199,8 +1376,12 @@ def _flat_table_at(ctx: ReportContext, run: list[TextLine], k: int, out: list[di
         layout, s, h = found
         builder = _FlatBuilder(ctx, layout, _flat_title(ctx, tl.line), tl.line)
         if s == 0 and h == len(tokens):  # the header alone on its line: a row per line
+            above, first = _levels_above(run, k)
+            for level, label in above:
+                builder.set_level(level, label)
             lines, end = _stream_lines(run, k + 1, gaps=True)
-            _build_rows(builder, [_line_tokens(x) for x in lines])
+            end = k + 1 + _LineRows(builder, compact(_cell_text(tl)), totals).read(lines)
+            used.update(x.line for x in run[first:k])
         elif layout.anchored:  # rows run on after the header, wrapped over lines
             lines, end = _stream_lines(run, k, gaps=False)
             joined = _joined_tokens(lines)
@@ -1217,15 +1398,19 @@ def _flat_table_at(ctx: ReportContext, run: list[TextLine], k: int, out: list[di
 
 # ------------------------------------------------------------------ indicators as sentences
 _TARGET_CLAUSE = re.compile(
-    r"^(?P<name>[^，,：:]{2,40}?)(?:的)?(?:年度|全年)?目标值?(?:为|是)?\s*(?P<target>[^，,；;。]{1,30}?)\s*[，,]\s*"
-    r"(?:全年)?实际(?:完成值?|值|达到)?(?:为|是)?\s*(?P<actual>[^，,；;。]{1,30})"
+    r"^(?P<name>[^，,：:]{2,40}?)\s*[：:]?\s*(?:的)?(?:年度|全年)?目标值?(?:为|是)?[：:]?\s*(?P<target>[^，,；;。]{1,30}?)\s*[，,]\s*"
+    r"(?:全年)?实际(?:完成值?|值|达到)?(?:为|是)?[：:]?\s*(?P<actual>[^，,；;。]{1,30})"
 )
+_QUOTES = "“”\"‘’'「」『』"
 _LEVEL_PREFIX = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,12})\s*[：:]\s*")
+
+
+_HEADING_TAIL = re.compile(r"(?:完成情况|实现情况|完成|情况|方面)$")  # '（一）产出指标完成情况'
 
 
 def _section_level(text: str) -> tuple[str, str] | None:
     """('level1', '产出指标') for a heading naming a standard level ('（一）产出指标', '3. 时效指标')."""
-    c = compact(clean_level(text, "level1")).rstrip("：:")
+    c = _HEADING_TAIL.sub("", compact(clean_level(text, "level1")).rstrip("：:"))
     if c in _framework().values():
         return "level1", c
     if c in _framework():
@@ -1272,9 +1457,10 @@ def _sentence_targets(ctx: ReportContext, skip: set[int]) -> list[dict]:
             rec = _empty(ctx, ctx.scope_at(tl.line), "正文", tl.line)
             rec["level1"], rec["level2"] = level1 or None, line_level2 or None
             rec["level3"] = clean_level(m.group("name"), "level3")
-            _fill_values(rec, {"target": m.group("target"), "actual": m.group("actual")})
-            ctx.place_text(tl.line, m.group("target"))
-            ctx.place_text(tl.line, m.group("actual"))
+            target, actual = m.group("target").strip(_QUOTES), m.group("actual").strip(_QUOTES)
+            _fill_values(rec, {"target": target, "actual": actual})
+            ctx.place_text(tl.line, target)
+            ctx.place_text(tl.line, actual)
             out.append(rec)
     return out
 
