@@ -117,3 +117,13 @@ def test_a_file_over_its_time_limit_is_a_failure_and_the_batch_goes_on(tmp_path,
     corpus = evalkit.read_reports([slow, fast], workers=1, time_limit=0.5)
     assert corpus.reports["report_id"].tolist() == ["fast"]
     assert "读取超过时间上限（0.5 秒）" in corpus.failures["reason"].iloc[0]
+
+
+def test_text_that_is_no_report_is_listed_as_skipped(tmp_path):
+    _write(tmp_path, "a.txt")
+    (tmp_path / "说明.txt").write_text("安装说明\n把文件夹复制到桌面，双击打开即可使用。如有问题请联系管理员。\n", encoding="utf-8")
+    corpus = evalkit.read_reports(tmp_path)
+    assert corpus.reports["report_id"].tolist() == ["a"]
+    assert corpus.failures.empty
+    assert corpus.skipped["path"].tolist() == [str(tmp_path / "说明.txt")]
+    assert "不像是报告" in corpus.skipped["reason"].iloc[0]

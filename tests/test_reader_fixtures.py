@@ -246,7 +246,7 @@ def test_national_project_form_in_tab_separated_layout_gives_the_same_tables(tmp
     ("某县医疗保障局2023年部门整体支出绩效自评报告", 2023),  # 年 without 度
     ("关于2022年度部门整体支出绩效自评的报告", 2022),
     ("绩效自评报告\n（2021年）", 2021),
-    ("某县医疗保障局\n2023年12月31日", None),  # a date is not the fiscal year
+    ("某县医疗保障局绩效自评\n2023年12月31日", None),  # a date is not the fiscal year
 ])
 def test_fiscal_year_from_the_title(tmp_path, title, year):
     p = tmp_path / "r.txt"

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa  # (pandas loads it for its str dtype)
 import pyarrow.compute as pc
 
+from evalkit import vocab
 from evalkit.document import Document, ReportReadError, TextLine
 from evalkit.extract.context import ReportContext
 from evalkit.extract.indicators import INDICATOR_COLUMNS, extract_indicators
@@ -286,9 +287,27 @@ def _has_chinese(lines: list[str], at_least: int) -> bool:
     return False
 
 
+#: Words of which a report of the kinds evalkit reads names several early on (a README, a letter
+#: or a novel saved as .txt names few): ``vocab/report_words.csv``.
+MIN_REPORT_WORDS = 2
+
+
+class NotAReport(ReportReadError):
+    """A readable text that is no report (too few report words): listed among the skipped files."""
+
+
+def _report_words(lines: list[str]) -> int:
+    words = [row["word"] for row in vocab.load("report_words")]
+    text = "".join(lines)
+    return sum(1 for w in words if w in text)
+
+
 def _extract(doc: Document) -> dict[str, list[dict]]:
+    name = doc.source_file or doc.report_id
     if not _has_chinese(doc.lines[:400], 4):
-        raise ReportReadError(f"{doc.source_file or doc.report_id}: 不像是报告（几乎没有中文文字），已跳过")
+        raise NotAReport(f"{name}: 不像是报告（几乎没有中文文字），已跳过")
+    if _report_words(doc.lines[:400]) < MIN_REPORT_WORDS:
+        raise NotAReport(f"{name}: 报告用语太少（{MIN_REPORT_WORDS} 个以下，如 绩效、预算、支出、指标），不像是报告，已跳过")
     ctx = ReportContext(doc)
     indicators, totals = extract_indicators(ctx)
     meta = extract_metadata(doc, totals, ctx.place)
@@ -479,6 +498,7 @@ def _load(path: str | os.PathLike) -> Document:
     return doc
 
 
+_SKIP_MARK = "\x00skip:"  # (a worker's way of saying "skipped, not failed": no message starts with NUL)
 #: Seconds one file may take in a batch (a PDF of pathological drawing commands can take minutes).
 FILE_TIME_LIMIT = 300.0
 
@@ -520,6 +540,8 @@ def _read_one(path: str, time_limit: float | None = None
     except _TimeLimit:
         log.error("%s: longer than %s s, stopped", shown, time_limit)
         return shown, None, f"{shown}: 读取超过时间上限（{time_limit:g} 秒），已跳过", None
+    except NotAReport as exc:
+        return shown, None, _SKIP_MARK + shown_path(str(exc)), None
     except ReportReadError as exc:
         return shown, None, shown_path(str(exc)), None
     except Exception as exc:
@@ -672,7 +694,8 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
         nonlocal in_chunk
         path, rows, error, text_hash = result
         if rows is None:
-            failures.append({"path": path, "reason": error})
+            (skipped if error and error.startswith(_SKIP_MARK) else failures).append(
+                {"path": path, "reason": error.removeprefix(_SKIP_MARK) if error else error})
             return
         sha = rows["reports"]["sha256"][0]
         for key, how in ((sha, "内容相同"), (text_hash, "文字相同（编码或换行不同）")):
