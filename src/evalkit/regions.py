@@ -55,6 +55,8 @@ __all__ = [
     "load_admin_divisions",
     "place_tokens",
     "province_named_with",
+    "region_of_field",
+    "region_stated_about",
     "resolve_region",
     "resolve_region_from_texts",
 ]
@@ -523,3 +525,93 @@ def province_named_with(texts: Iterable[str], region: Region) -> str | None:
             if m:
                 return m.group(1)
     return None
+
+
+# '渭泉县位于甘肃省东南部，隶属定川市', '潇源县地处湖南省西南部': statements about the department's
+# own place (the subject is its name, the province or city follows the verb)
+_LOCATED = r"(?:地处|位于|坐落于|坐落在|处于)"
+_BELONGS = r"(?:隶属于|隶属|归属于|归属)"
+_SAME_SENTENCE = r"[^。；;！？]{0,24}?"
+
+
+def _place_at(text: str, pos: int, levels: tuple[str, ...]) -> str | None:
+    """The place name of one of ``levels`` starting at ``pos`` ('甘肃省东南部' → 甘肃省)."""
+    if "province" in levels:
+        name = next((n for n in _province_names() if text.startswith(n, pos)), None)
+        if name:
+            return name
+    m = _place_token().match(text, pos)
+    if m is None:
+        return None
+    suffix = max((w for w in _suffix_levels() if m.group(0).endswith(w)), key=len)
+    return m.group(0) if _suffix_levels()[suffix] in levels else None
+
+
+def region_stated_about(texts: Iterable[str], region: Region) -> Region:
+    """The province and city the text states about the region's own county (or city).
+
+    Only statements whose subject is the region's own most local name count: ``X县位于甘肃省…``,
+    ``X县地处湖南省…`` (province), ``X县…隶属定川市`` (city); a neighbour's statement names no
+    place of the region. Fields already known are kept.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Lines of the document (its first section is where such statements stand).
+    region : Region
+        The region read from the department's name and the title.
+
+    Returns
+    -------
+    Region
+        ``region`` with the province and the city filled in where a statement names them.
+
+    Examples
+    --------
+    >>> region_stated_about(["柳川县位于甘肃省东南部，隶属定西市，辖12个乡镇。"], Region(county="柳川县"))
+    Region(province='甘肃省', city='定西市', county='柳川县', code=None)
+    >>> region_stated_about(["邻近的柳川县位于甘肃省东南部。"], Region(county="柏川县"))
+    Region(province=None, city=None, county='柏川县', code=None)
+    """
+    own = region.county or (region.city if region.city != region.province else None)
+    if not own or (region.province and region.city):
+        return region
+    located = re.compile(re.escape(own) + _SAME_SENTENCE + _LOCATED)
+    belongs = re.compile(re.escape(own) + _SAME_SENTENCE + _BELONGS)
+    province, city = region.province, region.city
+    for text in texts:
+        if not text or own not in text:
+            continue
+        if province is None:
+            m = located.search(text)
+            province = _place_at(text, m.end(), ("province",)) if m else None
+        if city is None and region.county:
+            m = belongs.search(text)
+            city = _place_at(text, m.end(), ("city",)) if m else None
+    return dataclasses.replace(region, province=province, city=city)
+
+
+def region_of_field(value: str, region: Region) -> Region:
+    """The region a 所属地区 field names ('河北省沧泽市滹阳县'), when it is the department's own:
+    it must name the region's county (or, with no county known, its city).
+
+    Examples
+    --------
+    >>> region_of_field("河北省沧州市青县", Region(county="青县"))
+    Region(province='河北省', city='沧州市', county='青县', code='130922')
+    >>> region_of_field("河北省沧泽市滹阳县", Region(county="滹阳县"))
+    Region(province='河北省', city='沧泽市', county='滹阳县', code=None)
+    >>> region_of_field("河北省沧泽市滹阳县", Region(county="临河县"))
+    Region(province=None, city=None, county='临河县', code=None)
+    """
+    own = region.county or region.city
+    if not own or own not in value:
+        return region
+    found = next((r for r in (resolve_region(value), resolve_region_from_texts([value]))
+                  if own in (r.county, r.city)), None)
+    if found is None:
+        return region
+    if region.city and found.city and region.city != found.city:
+        return region
+    return Region(region.province or found.province, region.city or found.city,
+                  region.county or found.county, region.code or found.code)

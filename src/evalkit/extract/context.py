@@ -90,6 +90,10 @@ class ReportContext:
 
     def __post_init__(self) -> None:
         self.projects = list(_find_projects(self.doc))
+        if not self.projects:
+            titled = _title_project(self.doc)
+            if titled:
+                self.projects = [titled]
 
     def source(self, line: int) -> str:
         """'<report_id>:<line>' (or the locator in a .docx/.html/.pdf document)."""
@@ -226,6 +230,42 @@ def _find_projects(doc: Document):
                 for i, t in enumerate(texts[:-1]):
                     if _PROJECT_CELL.match(compact(t)) and texts[i + 1] and _is_name_value(texts[i + 1]):
                         yield row.line, project_name(texts[i + 1])
+
+
+# the title of a project's self-evaluation report that names the project or fund:
+# '关于2023年度城乡医疗救助补助资金绩效自评报告', '…县医疗保障局2023年度…项目支出绩效自评报告'
+_TITLE_PROJECT = re.compile(
+    r"^(?:关于)?(?P<name>[^，,。；;：:]{4,40}?(?:资金|经费|项目))(?:项目)?(?:支出)?绩效(?:自评价?|自我评价)"
+    r"(?:报告|情况(?:报告)?|总结)?$"
+)
+# a department's name before the project's ('桂川县医疗保障局2023年度…'): cut when a year follows
+_TITLE_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,24}?(?:局|中心|委员会|办公室|院)(?:关于)?(?=(?:19|20)\d{2}\s*年)")
+_WHOLE_WORDS = ("部门整体", "单位整体", "整体支出", "部门支出", "决算")
+_TITLE_REACH = 6  # the title stands in the first few lines
+
+
+def _title_project(doc: Document) -> tuple[int, str] | None:
+    """The project a report is about when no 项目名称 field names it: a project (or fund)
+    self-evaluation report whose title names it ('关于2023年度城乡医疗救助补助资金绩效自评报告'
+    → '2023年度城乡医疗救助补助资金'). A report on the department as a whole has none."""
+    seen = 0
+    for block in doc.blocks:
+        if not isinstance(block, TextLine):
+            return None  # a table before any title: a form, whose fields name the project
+        text = compact(clean_label(block.text))
+        if not text:
+            continue
+        seen += 1
+        if seen > _TITLE_REACH or "。" in text:
+            return None
+        m = _TITLE_PROJECT.match(text)
+        if m is None:
+            continue
+        name = _TITLE_ISSUER.sub("", m.group("name"))
+        if any(w in name for w in _WHOLE_WORDS) or not _is_name_value(name):
+            return None
+        return block.line, project_name(name)
+    return None
 
 
 def _is_caption(text: str) -> bool:

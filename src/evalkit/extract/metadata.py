@@ -31,6 +31,8 @@ from evalkit.regions import (
     Region,
     place_tokens,
     province_named_with,
+    region_of_field,
+    region_stated_about,
     resolve_region,
     resolve_region_from_texts,
 )
@@ -554,13 +556,34 @@ def normalise_grade(word: str | None) -> str | None:
     return vocab.synonyms("grades", "grade").get(_GRADE_SUFFIX.sub("", compact(word)))
 
 
-def _score_and_grade(doc: Document, totals: list[TotalScore], place=None) -> tuple[float | None, str | None]:
-    """The total score and grade: stated in prose, in a form's total row, or beside an indicator table."""
+_PROJECT_WORD = re.compile(r"项目(?!支出)")
+_WHOLE_WORD = re.compile(r"整体")
+_WHOLE_KINDS = ("部门整体支出绩效自评", "部门决算")
+
+
+def _whole_score(text: str) -> re.Match[str] | None:
+    """The first score statement of a line that is not a project's: in a report on the department
+    as a whole, '对“医保信息化建设项目”开展了单位自评，自评得分93.6分' is one project's score, and
+    '本部门…部门整体支出绩效自评得分94.2分' the report's."""
+    for m in _SCORE_TEXT.finditer(text):
+        start = max(text.rfind(p, 0, m.start()) for p in "。！？；")
+        sentence = text[start + 1: m.start()]
+        if _PROJECT_WORD.search(sentence) and not _WHOLE_WORD.search(sentence):
+            continue
+        return m
+    return None
+
+
+def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
+                     kind: str | None = None) -> tuple[float | None, str | None]:
+    """The total score and grade: stated in prose, in a form's total row, or beside an indicator table.
+    In a report on the department as a whole, a project's score in the prose is no total."""
     score = grade = None
+    whole = kind in _WHOLE_KINDS
     lines = doc.text_lines
     for k, tl in enumerate(lines):
         text = fold(tl.text)
-        m = _SCORE_TEXT.search(text)
+        m = _whole_score(text) if whole else _SCORE_TEXT.search(text)
         if m is None and re.search(r"(?:综合得分|评价得分|自评得分|总得分)\s*[:：为]?\s*$", text) and k + 1 < len(lines):
             nxt = _SCORE_ALONE.match(fold(lines[k + 1].text))  # '自评得分' / '90分' on the next line
             if nxt:
@@ -597,7 +620,27 @@ def _region(doc: Document, department: str | None, titles: list[TextLine]) -> Re
         province = province_named_with(doc.lines, region) or _supervisor_province(doc)
         if province:
             region = Region(province, region.city, region.county, region.code)
+    if (region.city or region.county) and not (region.province and region.city):
+        region = _stated_region(doc, region)
     return region
+
+
+#: How many lines of a report's opening are read for statements about its place
+#: ('X县位于甘肃省东南部，隶属定川市' in the 基本情况 / 项目概况 section).
+_OPENING_LINES = 80
+
+
+def _stated_region(doc: Document, region: Region) -> Region:
+    """Province and city written in a 所属地区 field ('所属地区：河北省沧泽市滹阳县') or stated
+    about the department's own county in the opening section ('X县位于甘肃省…，隶属定川市'):
+    only when they name the department's own county (or city), never a neighbour's."""
+    for _, value, _ in _field_values(doc, "region"):
+        value = re.split(r"\s+", value.strip())[0]  # '… 填报日期：…' ends it
+        region = region_of_field(value, region)
+        if region.province and region.city:
+            return region
+    opening = [tl.text for tl in doc.text_lines if tl.line <= _OPENING_LINES]
+    return region_stated_about(opening, region)
 
 
 def _supervisor_province(doc: Document) -> str | None:
@@ -629,7 +672,7 @@ def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dic
     evaluator = _evaluator(doc)
     kind = _report_kind(doc, evaluator)
     department, _ = _department(doc, kind == "项目支出绩效自评" or (kind == "第三方绩效评价" and bool(_labelled(doc, "project"))))
-    score, grade_raw = _score_and_grade(doc, totals, place)
+    score, grade_raw = _score_and_grade(doc, totals, place, kind)
     title_lines = _title_lines(doc, 12)
     titles = []
     for tl in title_lines[:8]:

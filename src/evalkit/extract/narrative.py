@@ -223,10 +223,20 @@ def _paragraph_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# '七、一般公共预算财政拨款“三公”经费支出决算情况说明2023年度…': a heading run into its paragraph
+_RUN_IN_HEADING = re.compile(
+    r"^\s*(?P<head>(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
+    r"[^，。；：:,;！？\d]{4,40}?(?:情况说明|说明|情况|概况))(?=(?:19|20)\d{2}\s*年)"
+)
 _SUBJECT_CODE = re.compile(r"[（(]\s*[类款项]\s*[)）]")  # '社会保障和就业支出（类）…（项）'
 _SPENT = re.compile(r"(?:完成|执行|使用)了?预算(?:资金)?")  # '共完成预算资金89.97万元': money spent
 _THREE_PUBLIC_SUBSTITUTES = ("财政拨款支出", "财政拨款收入", "支出合计")
 _TARGET_BEFORE = re.compile(r"(?:[<>≤≥＜＞≦≧]=?|不低于|不少于|不超过|不高于|至少|力争|目标值?|计划)\s*$")
+
+
+# '…：年度目标≥4万人次，实际完成4.38万人次': an indicator stated in a sentence, target then actual
+_STATED_TARGET = re.compile(r"(?:年度|绩效)?目标值?\s*[:：为是]?\s*[“\"]?\s*(?:[<>≤≥＜＞≦≧]=?|不低于|不少于|不超过|不高于)?\s*\d")
+_ACTUAL_WORDS = re.compile(r"实际(?:完成值?|值|达到|完成情况)?|完成值|完成情况")
 
 
 # '年度目标：参保人数不低于48万人，…', '绩效目标为…': a sentence that states targets only
@@ -357,6 +367,26 @@ class _Reader:
         clause = compact(self._clause(f))
         return _names("other_government", clause) or bool(_higher_subsidy_re().search(clause))
 
+    def _allocated_above(self, f: Found) -> bool:
+        """'自治区财政厅、自治区医疗保障局共下达全区…补助资金4.27亿元': what a higher body allocates
+        (to a whole region) is another government's money, in any scope."""
+        clause = compact(self._clause(f))
+        return _names("higher_body", clause) and _names("allocation", clause)
+
+    def _allocated_above_withheld(self, f: Found) -> bool:
+        """:meth:`_allocated_above`, and then the figure is no service figure either."""
+        if self._allocated_above(f):
+            self._withheld = True
+            return True
+        return False
+
+    def _indicator_actual(self, f: Found, window: str) -> bool:
+        """'资助困难群众参保人数：年度目标≥3.1万人，实际完成3.24万人': the actual of an indicator
+        stated in a sentence (after its target) is no head count, flow, budget or service figure."""
+        if not _ACTUAL_WORDS.fullmatch(compact(window)):
+            return False
+        return _STATED_TARGET.search(self._folded, self._sentence_start, f.start) is not None
+
     def _named_list(self, f: Found, window: str) -> str:
         """The words of a figure with the list of names its window was cut from: '争取中央、省级
         医疗救助补助资金856万元' is named by the whole clause, not by '省级…' alone (a list of
@@ -409,7 +439,7 @@ class _Reader:
         self._current = None
         self._paragraph_year = _paragraph_year(fold(text))
         self._last_year = self._paragraph_year or self._last_year
-        folded = fold(text)
+        folded, body = self._run_in_heading(fold(text))
         if _NEW_ITEM.match(folded):
             self.outer = ""
         found = found_quantities(text)
@@ -422,8 +452,8 @@ class _Reader:
         handled = self._formulas(line, folded)
         mine: Counter = Counter()  # numbers this reader placed on the line
         self._folded = folded
-        prev_end = 0
-        sentence_start = 0
+        prev_end = body
+        sentence_start = body
         for f in found:
             if f.quantity.kind == "time":
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
@@ -463,7 +493,9 @@ class _Reader:
             if placed_before > mine[key] and f.quantity.text_value:
                 prev_end = f.end  # another reader took it ('…分值3分，得分2.8分', a purchase)
                 continue
-            if kind == "persons":
+            if kind in _SERVICE_KINDS and self._indicator_actual(f, window):
+                self._withheld = True  # an indicator's actual: the indicator reader's, else the residue
+            elif kind == "persons":
                 self._persons(line, f, window, sentence)
             elif kind == "money":
                 if self._asset(line, f, window):
@@ -483,6 +515,21 @@ class _Reader:
         tail = folded[prev_end:]
         if re.search(r"其中[:：]?\s*$", tail) and state.top_item:
             self.outer = join_path(state.outer, state.top_item)
+
+    def _run_in_heading(self, folded: str) -> tuple[str, int]:
+        """A section heading run into its paragraph ('七、…“三公”经费支出决算情况说明2023年度“三公”
+        经费…预算为…', a PDF line without its break) is read as a heading: it sets the section's
+        topic, and its words (决算) do not name the first figure's stage. Returns the line (a
+        sentence break put in the heading's last character; positions stay) and where the
+        paragraph's body starts."""
+        m = _RUN_IN_HEADING.match(folded)
+        if m is None:
+            return folded, 0
+        head = m.group("head")
+        self.ctx_topic = mentioned_item(_HEADING.sub("", head))
+        self.heading_topic = service_topic(head)
+        self.outer = ""
+        return folded[: m.end("head") - 1] + "。" + folded[m.end("head"):], m.end("head")
 
     def _flow_from(self, segment: str, state: _LineState) -> None:
         if "基金" not in segment and "方面" not in segment and "医保" not in segment:
@@ -582,6 +629,8 @@ class _Reader:
             return True  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
         if not in_fund or _names("fund_exclude", window):
             return False
+        if not has_fund_word and self.ctx.scope_at(line) != DEPARTMENT_SCOPE and _names("project_money", window):
+            return False  # '城乡医疗救助补助资金实际支出…' in the project's report: its budget, no fund's flow
         if _names("subsidy", window):
             return False  # '资助参加基本医疗保险1.27亿元': 医疗救助's spending on premiums, no flow of the scheme
         if self._no_flow(f, window):
@@ -634,7 +683,7 @@ class _Reader:
         if _is_target(self._folded, f.start, self._sentence_start):
             self._withheld = True
             return True
-        return self._other_government(f) or _is_change(window)
+        return self._other_government(f) or self._allocated_above(f) or _is_change(window)
 
     def _names_employee_fund(self, f: Found) -> bool:
         """True when the sentence of a figure (or the words right after it) names the employees'
@@ -683,6 +732,7 @@ class _Reader:
             _is_change(window) or state.subject_line or _names_part(sentence)
             or _is_target(self._folded, f.start, self._sentence_start)
             or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and self._other_government(f))
+            or self._allocated_above_withheld(f)
         )
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
@@ -703,6 +753,7 @@ class _Reader:
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
         hit = budget_item(window)
+        hit = self._project_whole(line, hit)
         if hit is None and state.parts_of in _TOTALS and self.ctx.scope_at(line) != DEPARTMENT_SCOPE:
             hit = funding_source(re.split(r"[，,、；;：:]", compact(window))[-1])  # a project's '其中：中央补助资金…'
         if hit is None and state.parts_of == "政府采购":
@@ -753,7 +804,7 @@ class _Reader:
                 hit = None
         if hit is None:
             return
-        item, raw = hit
+        item, raw = self._project_whole(line, hit)
         if item == "年末结转结余" and self.ctx.scope_at(line) != DEPARTMENT_SCOPE:
             return  # '项目…结余61.36万元结转下年使用': what a project left unspent is no line of its funds
         if item in _THREE_PUBLIC_SUBSTITUTES and "三公" in window:
@@ -783,17 +834,29 @@ class _Reader:
         self._all_of(line, f, item, state)
         return True
 
+    def _project_whole(self, line: int, hit: tuple[str, str] | None) -> tuple[str, str] | None:
+        """In the report on a project named as a 项目支出 (its name ends in 专项资金, 专项经费 …),
+        '…专项资金年初预算安排…' names the project itself: its whole money, 支出合计."""
+        scope = self.ctx.scope_at(line)
+        if hit is not None and hit[0] == "项目支出" and scope != DEPARTMENT_SCOPE:
+            named = budget_item(compact(scope))
+            if named is not None and named[0] == "项目支出":
+                return "支出合计", hit[1]
+        return hit
+
     @staticmethod
     def _set_stage(window: str, segment: str, state: _LineState) -> None:
         """The stage the words since the figure before name; a specific word (调整后, 决算) wins
-        over a bare 预算 for the rest of the line. Spending words ('本项目共完成预算资金') set 决算."""
+        over a bare 预算 for the rest of the line. Spending words ('本项目共完成预算资金') set 决算.
+        A bare 预算 in the clause right before a figure is never the 决算 ('…支出决算为0元；公务接待费
+        预算为…': the figure is the 预算)."""
         st = stage_of(segment)
         spent = _SPENT.search(compact(window))
         if spent:
             st = ("决算", spent.group(0))
         if st:
             explicit = st[1] not in ("预算",)
-            if explicit or not state.stage_explicit:
+            if explicit or not state.stage_explicit or (state.stage == "决算" and stage_of(compact(window)) == st):
                 if st[0] != state.stage:
                     state.parts_of = None
                 state.stage = st[0]
