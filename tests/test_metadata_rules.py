@@ -337,3 +337,21 @@ def test_no_place_read_from_a_duty_sentence():
 def test_an_addressee_is_no_department():
     m = meta("关于报送绩效自评报告的函\n梨阳市梨北区财政局：\n现将我局2023年度部门整体支出绩效自评报告报送如下。\n")
     assert m["department"] is None
+
+
+def test_the_province_a_web_pages_footer_names_with_the_departments_county(tmp_path):
+    import evalkit
+
+    page = ("<html><body><div class='nav'>首页 | 政务公开</div>"
+            "<h1>某某县医疗保障局2023年度部门整体支出绩效自评报告</h1>"
+            "<p>2023年度部门整体支出年初预算120万元，实际支出118万元。</p>"
+            "<div class='footer'>主办单位：湖北省某某县人民政府办公室　网站标识码4200000000</div>"
+            "</body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    report = evalkit.read_report(path)
+    meta = report.reports.iloc[0]
+    assert (meta["department"], meta["province"], meta["county"]) == ("某某县医疗保障局", "湖北省", "某某县")
+    # the footer is no line of the report: no number of it is read or left in the residue
+    assert not report.residue["text"].str.contains("4200000000").any()
+    assert report.document.chrome_lines == ["主办单位：湖北省某某县人民政府办公室 网站标识码4200000000"]

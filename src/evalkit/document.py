@@ -139,6 +139,9 @@ class Document:
     #: For formats other than text: where each line came from ('段落12', '表2第3行第4列', '第3页'),
     #: so that ``source`` can point into the original document. None for text files.
     locators: list[str] | None = None
+    #: Text of page furniture a reader dropped (a web page's footer: '主办单位：河南省柘阳县人民政府'):
+    #: no line of the report and no figure, but the metadata may read the place it names.
+    chrome_lines: list[str] = field(default_factory=list)
 
     def locate(self, line: int) -> str:
         """Where a (1-based) line stands in the original document: the line itself for text."""

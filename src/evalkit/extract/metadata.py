@@ -617,7 +617,7 @@ def _region(doc: Document, department: str | None, titles: list[TextLine]) -> Re
     texts = [department or ""] + [_strip_noise(t.text)[:120] for t in titles[:12]]
     region = resolve_region_from_texts([t for t in texts if t])
     if region.province is None and (region.city or region.county):
-        province = province_named_with(doc.lines, region) or _supervisor_province(doc)
+        province = province_named_with(doc.lines + doc.chrome_lines, region) or _supervisor_province(doc)
         if province:
             region = Region(province, region.city, region.county, region.code)
     if (region.city or region.county) and not (region.province and region.city):

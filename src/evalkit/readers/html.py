@@ -137,14 +137,19 @@ def _flatten_inline(root, name) -> None:
         raise ReportReadError(f"{name}: 网页的标签嵌套过深（{depth} 层，上限 {MAX_DEPTH} 层），无法完整读取")
 
 
-def _prune(el, inside_article: bool, page_chars: int) -> None:
+def _prune(el, inside_article: bool, page_chars: int, dropped: list[str] | None = None) -> None:
     for child in list(el):
         if not isinstance(child.tag, str):
             continue  # comments and processing instructions are skipped while walking
         if _is_chrome(child, inside_article, page_chars):
+            if dropped is not None and _FOOTER.search(f"{child.tag} {child.get('class') or ''} {child.get('id') or ''}"):
+                dropped.extend(" ".join(t.split()) for t in child.itertext() if t.strip())
             child.drop_tree()  # keeps the text after the element
         else:
-            _prune(child, inside_article or child.tag.lower() in ("article", "main"), page_chars)
+            _prune(child, inside_article or child.tag.lower() in ("article", "main"), page_chars, dropped)
+
+
+_FOOTER = re.compile(r"footer|foot|bottom|copyright|版权", re.IGNORECASE)
 
 
 def _rows(table) -> list:
@@ -313,7 +318,10 @@ def read_html(path: str | Path, report_id: str | None = None) -> Document:
     if body is None:
         body = root
     page_chars = len(body.text_content())
-    _prune(body, False, page_chars)
+    footer: list[str] = []
+    _prune(body, False, page_chars, footer)
     renderer = _Renderer()
     renderer.block(body)
-    return finish(renderer.out, p, data, report_id, encoding)
+    doc = finish(renderer.out, p, data, report_id, encoding)
+    doc.chrome_lines = footer[:50]
+    return doc
