@@ -131,7 +131,7 @@ def test_budget_conflicts():
     b = budget(("决算", "公用经费", "基本支出", 151.57, 136),
                ("决算", "公用经费", "基本支出", 66.14, 201, "日常公用经费"),
                ("决算", "公用经费", "基本支出", 151.57, 296, "合计"),
-               # 项目支出 of the city-level projects only: a qualifier → 提示
+               # 项目支出 of the city-level projects only: a qualifier → a suspect, not a finding
                ("年初预算", "项目支出", None, 1455.49, 246),
                ("年初预算", "项目支出", None, 255.0, 182, "市级项目支出"),
                # 元 written as 万元: 10 000 times off
@@ -141,8 +141,32 @@ def test_budget_conflicts():
     assert f[["rule", "severity", "expected", "observed"]].values.tolist() == [
         ["amount-conflict", "警告", "151.57", "66.14"],  # 151.57 stated twice wins
         ["unit-scale-suspect", "警告", "858.18", "8581800"],  # tie → the first stated
-        ["amount-conflict", "提示", "1455.49", "255"],  # the unqualified value is the base
+        ["comparability-unclear", "提示", "1455.49", "255"],  # the unqualified value is the base
     ]
+
+
+def test_a_difference_that_cannot_be_shown_comparable_is_a_suspect():
+    # 上年结转结余 0 in the table's 年初预算 column (L120), 43.34 in the sentence
+    # '年初结转及结余43.34万元' (L312): the stage of a carry-over is not established
+    b = budget(("年初预算", "上年结转结余", None, 0.0, 120),
+               ("年初预算", "上年结转结余", None, 43.34, 312))
+    f = run_checks({"budget": b})
+    assert f[["rule", "kind", "expected", "observed"]].values.tolist() == [
+        ["comparability-unclear", "存疑", "0", "43.34"]]
+    assert "无法确认" in f.loc[0, "message"] and f.loc[0, "rule_name"] == "口径不明的差异"
+    # the same figures with a stage unknown are no contradiction either
+    b2 = budget(("决算", "基本支出", None, 363.47, 154), ("决算", "基本支出", None, 301.92, 177))
+    b2.loc[1, "scope"] = None
+    b2.loc[0, "scope"] = None
+    f2 = run_checks({"budget": b2})
+    assert f2["kind"].tolist() == ["存疑"] and "范围或阶段不明" in f2.loc[0, "message"]
+    # a head count of an unknown year is not compared as a contradiction
+    e = pd.DataFrame({"report_id": ["r"] * 2, "year": [None, None], "scheme": ["合计"] * 2,
+                      "persons": [430100, 460000], "raw": ["43.01万人", "46万人"],
+                      "source": ["r:1", "r:2"]})
+    f3 = run_checks({"enrollment": e})
+    assert f3[["rule", "kind"]].values.tolist() == [["comparability-unclear", "存疑"]]
+    assert "年度不明" in f3.loc[0, "message"]
 
 
 def test_same_value_in_different_places_is_no_conflict():
@@ -199,10 +223,10 @@ def test_enrollment_and_funds_conflicts():
     loose = enrollment((2022, "资助参保", 5975, "5975人", 338), (2022, "资助参保", 3546, "3546人", 340))
     out = run("enrollment-funds-conflicts", enrollment=pd.concat([e, loose]), funds=f)
     # 430600 − 430100 = 500 > 50 + 50; 17558.29 − 16000 = 1558.29 > 500 + 0.005;
-    # 资助参保 is counted differently from sentence to sentence → only a 提示
+    # 资助参保 is counted differently from sentence to sentence → a suspect (提示), no finding
     assert out[["rule", "severity", "difference"]].values.tolist() == [
         ["enrollment-conflict", "警告", 500.0], ["funds-conflict", "警告", 1558.29],
-        ["enrollment-conflict", "提示", -2429.0]]
+        ["comparability-unclear", "提示", -2429.0]]
 
 
 def test_headcount_with_decimals():
@@ -532,8 +556,10 @@ def test_run_checks_collects_everything_and_a_failing_check_does_not_stop_the_ru
         f = run_checks({"budget": b})
         assert set(f["rule"]) == {"parts-short-of-total", "check-failed"}
         assert f.iloc[0]["rule"] == "check-failed"  # 错误 sorts first
-        assert list(f.columns) == ["report_id", "rule", "severity", "message", "expected",
-                                   "observed", "difference", "sources"]
+        assert list(f.columns) == ["report_id", "rule", "rule_name", "kind", "severity",
+                                   "message", "expected", "observed", "difference",
+                                   "sources", "excerpt"]
+        assert f.iloc[0][["rule_name", "kind"]].tolist() == ["检查运行出错", "存疑"]
         assert str(f["difference"].dtype) == "Float64"
     finally:
         del CHECKS["always-fails"]
@@ -541,7 +567,7 @@ def test_run_checks_collects_everything_and_a_failing_check_does_not_stop_the_ru
 
 def test_no_tables_no_findings():
     f = run_checks({})
-    assert f.empty and list(f.columns)[:3] == ["report_id", "rule", "severity"]
+    assert f.empty and list(f.columns)[:5] == ["report_id", "rule", "rule_name", "kind", "severity"]
 
 
 def test_derive_returns_the_three_tables():

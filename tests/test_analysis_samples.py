@@ -54,14 +54,18 @@ GENUINE = {
 }
 # findings on these tables that are not contradictions of the report (see docs/validation.md)
 FALSE_ALARMS = {
-    # 002 L156-178 is the 财政拨款 part of 基本支出 only; the tables have no funding-source column
+    # 002 L156-178 is the 财政拨款 part of 基本支出 only; the hand-typed tables have no funding
+    # column (the reader's have: on its tables these are gone, see test_analysis_validation.py)
     ("002", "amount-conflict", "363.47", "301.92"),
     ("002", "amount-conflict", "175.12", "177.36"),
     ("002", "amount-conflict", "123.79", "151.57"),
     ("002", "amount-conflict", "3.01", "34.54"),
-    # 003 L182 市级项目支出 is a part of 项目支出 (reported as 提示)
-    ("003", "amount-conflict", "1455.488165", "249.1"),
-    ("003", "amount-conflict", "1455.488165", "255"),
+}
+# differences evalkit cannot show to be of one quantity: review items (kind 存疑), never findings
+SUSPECTS = {
+    # 003 L182 市级项目支出 may be a part of 项目支出: a qualifier, so no contradiction
+    ("003", "comparability-unclear", "1455.488165", "249.1"),
+    ("003", "comparability-unclear", "1455.488165", "255"),
 }
 
 
@@ -101,12 +105,20 @@ def _keys(findings: pd.DataFrame) -> set[tuple[str, str, str, str]]:
             findings[["report_id", "rule", "expected", "observed"]].itertuples(index=False)}
 
 
+def _kind(findings: pd.DataFrame, kind: str) -> pd.DataFrame:
+    return findings[findings["kind"] == kind]
+
+
 def test_every_genuine_contradiction_is_found(derived):
-    assert GENUINE <= _keys(derived["findings"])
+    assert GENUINE <= _keys(_kind(derived["findings"], "矛盾"))
 
 
 def test_nothing_is_found_beyond_the_known_false_alarms(derived):
-    assert _keys(derived["findings"]) - GENUINE - FALSE_ALARMS == set()
+    assert _keys(_kind(derived["findings"], "矛盾")) - GENUINE - FALSE_ALARMS == set()
+
+
+def test_the_suspects_are_review_items_not_findings(derived):
+    assert _keys(_kind(derived["findings"], "存疑")) == SUSPECTS
 
 
 def test_execution_on_the_samples(derived):

@@ -168,6 +168,7 @@ def fakes(monkeypatch):
     fake_read_reports.calls = []
     monkeypatch.setattr(evalkit, "read_reports", fake_read_reports, raising=False)
     monkeypatch.setitem(sys.modules, "evalkit.analysis", types.SimpleNamespace(derive=fake_derive))
+    monkeypatch.setitem(sys.modules, "evalkit.analysis.render", None)  # (the fake analysis has no renderer)
     monkeypatch.setitem(
         sys.modules, "evalkit.plotting", types.SimpleNamespace(build_charts=fake_build_charts)
     )

@@ -12,7 +12,16 @@ import pandas as pd
 import pytest
 
 from evalkit.fields import field_label
-from evalkit.workpaper import COVER_SHEET, FIELDS_SHEET, SHEET_NAMES, TIME_LABEL, write_workpaper
+from evalkit.workpaper import (
+    COVER_SHEET,
+    FIELDS_SHEET,
+    SHEET_NAMES,
+    SUMMARY_SHEET,
+    SUSPECTS_SHEET,
+    TIME_LABEL,
+    read_verdicts,
+    write_workpaper,
+)
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -131,14 +140,18 @@ def sample_derived() -> dict[str, pd.DataFrame]:
     findings = _str(
         pd.DataFrame(
             {
-                "report_id": ["r1", "r1"],
-                "rule": ["sum-of-parts", "stated-twice"],
-                "severity": ["error", "warning"],
-                "message": ["支出合计不等于人员经费与公用经费之和", "=同一数字前后不一致"],
-                "expected": pd.array([457.94, 223570.0], dtype="Float64"),
-                "observed": pd.array([607.94, 223571.0], dtype="Float64"),
-                "difference": pd.array([150.0, 1.0], dtype="Float64"),
-                "sources": ["r1:121;r1:123;r1:126", "r1:338;r1:999"],
+                "report_id": ["r1", "r1", "r1"],
+                "rule": ["parts-short-of-total", "enrollment-conflict", "comparability-unclear"],
+                "rule_name": ["分项之和小于合计", "参保人数前后不一", "口径不明的差异"],
+                "kind": ["矛盾", "矛盾", "存疑"],
+                "severity": ["警告", "错误", "提示"],
+                "message": ["支出合计607.94大于人员经费与公用经费之和457.94", "=同一数字前后不一致：223570与223571",
+                            "市级项目支出"],
+                "expected": ["607.94", "223570", "4.8–6"],
+                "observed": ["457.94", "223571", "全部完成"],
+                "difference": pd.array([-150.0, 1.0, pd.NA], dtype="Float64"),
+                "sources": ["r1:121;r1:123;r1:126", "r1:338;r1:999", "r1:121"],
+                "excerpt": ["L121 支出预算合计 年初预算 607.94", "L338 合计 223570人", ""],
             }
         )
     )
@@ -199,7 +212,8 @@ def _cover_value(ws, label):
 
 
 def test_sheets_in_order(workbook):
-    names = [SHEET_NAMES[n] for n in ("findings", "execution", "achievement")]
+    names = [SUMMARY_SHEET, SHEET_NAMES["findings"], SUSPECTS_SHEET]
+    names += [SHEET_NAMES[n] for n in ("execution", "achievement")]
     names += [SHEET_NAMES[n] for n in sample_tables()]
     assert workbook.sheetnames == [COVER_SHEET, *names, FIELDS_SHEET]
 
@@ -239,7 +253,7 @@ def test_chinese_headers(workbook):
 
 
 def test_frozen_header_filter_and_widths(workbook):
-    for name in [*sample_tables(), "findings", "execution", "achievement"]:
+    for name in [*sample_tables(), "execution", "achievement"]:
         ws = workbook[SHEET_NAMES[name]]
         assert ws.freeze_panes == "A2", name
         assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A1:"), name
@@ -297,34 +311,112 @@ def test_target_cells_come_back_as_text(workbook):
     assert ws.cell(row=2, column=column).data_type == "s"
 
 
-def test_findings_link_to_the_rows_they_concern(workbook):
+def _header(ws):
+    return [c.value for c in ws[1]]
+
+
+def _col(ws, header):
+    return _header(ws).index(header) + 1
+
+
+def test_findings_sheet_has_the_auditors_columns_in_chinese(workbook):
     ws = workbook[SHEET_NAMES["findings"]]
-    headers = [c.value for c in ws[1]]
-    assert headers[:8] == [
-        field_label(c)
-        for c in ("report_id", "rule", "severity", "message", "expected", "observed")
-        + ("difference", "sources")
-    ]
-    assert headers[8:] == ["关联行1", "关联行2", "关联行3"]
+    assert _header(ws)[:17] == ["索引号", "部门", "报告编号", "规则", "严重程度", "说明", "应为", "实为",
+                                "差额", "原文摘录", "来源", "核实结论", "处理意见", "复核人", "日期",
+                                "规则代码", "检查编号"]
+    # contradictions only, 错误 first as in the findings table's order; the department named
+    assert [ws.cell(row=r, column=4).value for r in (2, 3)] == ["分项之和小于合计", "参保人数前后不一"]
+    assert ws.cell(row=2, column=2).value == "南昌市西湖区医疗保障局"
+    assert ws.cell(row=2, column=10).value == "L121 支出预算合计 年初预算 607.94"
+    # the suspect is on the review sheet, not among the findings
+    suspects = workbook[SUSPECTS_SHEET]
+    assert suspects.max_row == 2 and suspects.cell(row=2, column=4).value == "口径不明的差异"
+
+
+def test_findings_figures_are_numbers_with_formats(workbook):
+    ws = workbook[SHEET_NAMES["findings"]]
+    expected, observed, diff = (ws.cell(row=2, column=_col(ws, h)) for h in ("应为", "实为", "差额"))
+    assert (expected.value, observed.value, diff.value) == (607.94, 457.94, -150.0)
+    assert expected.data_type == "n" and expected.number_format == "#,##0.00"
+    assert diff.data_type == "n" and diff.number_format in ("#,##0.00", "#,##0")
+    assert ws.cell(row=3, column=_col(ws, "应为")).value == 223570
+    # a range or a word stays text
+    suspects = workbook[SUSPECTS_SHEET]
+    assert suspects.cell(row=2, column=_col(suspects, "应为")).value == "4.8–6"
+    assert suspects.cell(row=2, column=_col(suspects, "实为")).value == "全部完成"
+
+
+def test_verdict_drop_down(workbook):
+    ws = workbook[SHEET_NAMES["findings"]]
+    letter = openpyxl.utils.get_column_letter(_col(ws, "核实结论"))
+    (dv,) = ws.data_validations.dataValidation
+    assert dv.type == "list" and dv.formula1 == '"属实,误报,待核实"'
+    assert str(dv.sqref) == f"{letter}2:{letter}3"
+
+
+def test_print_settings_on_every_sheet(workbook):
+    for ws in workbook.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.oddHeader.left.text.startswith("索引号："), ws.title
+        assert ws.oddHeader.center.text == "单位：南昌市西湖区医疗保障局、临湘市医疗保障事务中心"
+        assert ws.oddHeader.right.text == "期间：2022年度、2024年度"
+        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+        if ws.title != COVER_SHEET:
+            assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_severity_colours(workbook):
+    ws = workbook[SHEET_NAMES["findings"]]
+    assert ws.cell(row=2, column=1).fill.fgColor.rgb.endswith("FFE699")  # 警告
+    assert ws.cell(row=3, column=6).fill.fgColor.rgb.endswith("F8CBAD")  # 错误
+
+
+def test_findings_link_to_exactly_the_rows_they_cite(workbook):
+    ws = workbook[SHEET_NAMES["findings"]]
+    links = [h for h in _header(ws) if str(h).startswith("关联行")]
+    assert links == ["关联行1", "关联行2", "关联行3"]
+    first = _col(ws, "关联行1")
     budget = SHEET_NAMES["budget"]
-    # first finding: r1:121, r1:123, r1:126 are rows 2, 3, 4 of the budget sheet
-    sources = ws.cell(row=2, column=8)
-    assert sources.value == "r1:121;r1:123;r1:126"
-    assert sources.hyperlink.location == f"'{budget}'!A2"
-    links = [ws.cell(row=2, column=c) for c in (9, 10, 11)]
-    assert [c.hyperlink.location for c in links] == [f"'{budget}'!A{r}" for r in (2, 3, 4)]
-    for link in links:
-        title, row = link.hyperlink.location.split("!A")
-        target = workbook[title.strip("'")]
-        src_col = [c.value for c in target[1]].index(field_label("source")) + 1
-        assert target.cell(row=int(row), column=src_col).value in sources.value.split(";")
-    # second finding: r1:338 is two enrollment rows and one funds row; r1:999 is nowhere
-    second = [ws.cell(row=3, column=c).hyperlink for c in (9, 10, 11)]
-    assert [h.location for h in second] == [
-        f"'{SHEET_NAMES['enrollment']}'!A2",
-        f"'{SHEET_NAMES['enrollment']}'!A3",
-        f"'{SHEET_NAMES['funds']}'!A2",
+    # the first finding cites r1:121, r1:123, r1:126: budget rows 2, 3, 4, and nothing else
+    got = [ws.cell(row=2, column=c).hyperlink for c in range(first, first + 3)]
+    assert [h.location for h in got] == [f"'{budget}'!A{r}" for r in (2, 3, 4)]
+    # the second (a head count) cites r1:338, which holds two enrollment rows and one funds row:
+    # it links the enrollment row of 223570 only (r1:999 is nowhere)
+    second = [ws.cell(row=3, column=c) for c in range(first, first + 3)]
+    assert [c.hyperlink.location if c.hyperlink else None for c in second] == [
+        f"'{SHEET_NAMES['enrollment']}'!A2", None, None]
+
+
+def test_summary_counts_findings_by_unit_kind_rule_and_severity(workbook):
+    ws = workbook[SUMMARY_SHEET]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=1)]
+    assert rows[0] == ["部门", "类别", "规则", "错误", "警告", "提示", "合计"]
+    assert rows[1:] == [
+        ["南昌市西湖区医疗保障局", "矛盾", "分项之和小于合计", 0, 1, 0, 1],
+        ["南昌市西湖区医疗保障局", "矛盾", "参保人数前后不一", 1, 0, 0, 1],
+        ["南昌市西湖区医疗保障局", "存疑", "口径不明的差异", 0, 0, 1, 1],
+        ["合计", None, None, 1, 1, 1, 3],
     ]
+
+
+def test_verdicts_are_read_back_and_kept_by_a_rerun(tmp_path, workbook):
+    path = tmp_path / "filled.xlsx"
+    ws = workbook[SHEET_NAMES["findings"]]
+    ws.cell(row=3, column=_col(ws, "核实结论"), value="误报")
+    ws.cell(row=3, column=_col(ws, "处理意见"), value="L338 两处口径不同")
+    ws.cell(row=3, column=_col(ws, "复核人"), value="张三")
+    ws.cell(row=3, column=_col(ws, "日期"), value=datetime(2025, 3, 1))
+    workbook.save(path)
+    verdicts = read_verdicts(path)
+    assert verdicts[["规则代码", "核实结论", "处理意见", "复核人", "日期"]].values.tolist() == [
+        ["enrollment-conflict", "误报", "L338 两处口径不同", "张三", "2025-03-01"]]
+    again = write_workpaper(sample_tables(), sample_derived(), tmp_path / "again.xlsx",
+                            command="evalkit build", created=WHEN, verdicts=verdicts)
+    ws2 = openpyxl.load_workbook(again)[SHEET_NAMES["findings"]]
+    assert ws2.cell(row=3, column=_col(ws2, "核实结论")).value == "误报"
+    assert ws2.cell(row=2, column=_col(ws2, "核实结论")).value is None
 
 
 def test_derived_source_links_to_its_data_row(workbook):

@@ -495,18 +495,33 @@ def _cmd_check(args, command: str) -> int:
         _err(f"无法检查：{why_not or '派生表中没有 findings'}")
         return 1
     findings = derived["findings"]
+    try:  # the renderer of the analysis package (absent when the analysis is replaced)
+        render = importlib.import_module("evalkit.analysis.render")
+    except ImportError:
+        render = None
+    reports = loaded.tables.get("reports")
+    departments = ({r: d for r, d in zip(reports["report_id"], reports["department"])
+                    if isinstance(d, str)}
+                   if reports is not None and "department" in reports.columns else {})
+    if render is not None and len(findings):
+        findings = render.sort_findings(findings, departments).reset_index(drop=True)
     if args.format == "csv":
         sys.stdout.write(findings.to_csv(index=False, lineterminator="\n"))
     elif args.format == "json":
         sys.stdout.write(findings.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     elif len(findings) == 0:
         _out(f"未发现问题（共检查报告 {len(loaded.tables.get('reports', ()))} 份）。")
+    elif render is not None:
+        _out(render.render_findings(findings, departments, width=args.width))
     else:
         columns = [c for c in findings.columns if c in _FINDING_COLUMNS] or list(findings.columns)
         rows = [[_fmt(v) for v in values] for values in findings[columns].itertuples(index=False)]
         numeric = {j for j, c in enumerate(columns) if c in {"expected", "observed", "difference"}}
         _out(_render([fields.field_label(c) for c in columns], rows, right=numeric))
         _out(f"共 {len(findings)} 条检查发现。")
+    if render is not None and render.fails(findings, args.fail_on):
+        _err(f"有严重程度为{args.fail_on}或更严重的审计发现（--fail-on {args.fail_on}）")
+        return 1
     return 1 if len(loaded.failures) else 0
 
 
@@ -633,6 +648,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="输出格式（默认 table）"
     )
+    p.add_argument(
+        "--fail-on", choices=("错误", "警告", "提示"), default=None, metavar="错误|警告|提示",
+        help="有该严重程度或更严重的审计发现（类别“矛盾”）时退出码为 1；待复核疑点不计",
+    )
+    p.add_argument("--width", type=int, default=100, metavar="N", help="表格输出的行宽（默认 100 列）")
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser(

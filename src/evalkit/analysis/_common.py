@@ -31,9 +31,14 @@ SCHEMAS: dict[str, dict[str, str]] = {
 }
 
 FINDING_COLUMNS: dict[str, str] = {
-    "report_id": "str", "rule": "str", "severity": "str", "message": "str",
-    "expected": "str", "observed": "str", "difference": "Float64", "sources": "str",
+    "report_id": "str", "rule": "str", "rule_name": "str", "kind": "str", "severity": "str",
+    "message": "str", "expected": "str", "observed": "str", "difference": "Float64",
+    "sources": "str", "excerpt": "str",
 }
+
+#: Kinds of finding (``rules/check_rules.csv``): a contradiction of the report (an audit
+#: finding) and an extraction suspect (a review item: evalkit doubts its own reading).
+KINDS = ("矛盾", "存疑")
 
 #: Severity words, most serious first.
 SEVERITIES = ("错误", "警告", "提示")

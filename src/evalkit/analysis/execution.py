@@ -22,6 +22,7 @@ from ._common import (
     fmt,
     frame,
     half_unit,
+    is_na,
     join_sources,
     num,
     read_rule_file,
@@ -108,24 +109,45 @@ def pick_amount(rows: pd.DataFrame, stage: str, item: str,
     >>> pick_amount(b, "决算", "基本支出")
     (363.47, ['r:154', 'r:185'], '决算基本支出有不同数值（363.47；301.92），取出现最多的363.47')
     """
+    amounts = rows if isinstance(rows, _Amounts) else _Amounts(rows.to_dict("records"))
     allowed = tuple(contexts) if contexts is not None else ITEM_CONTEXTS.get(item, _TOP)
-    sel = rows[(rows["stage"] == stage) & (rows["item"] == item)
-               & rows["context"].isin(allowed) & rows["amount_wan"].notna()]
-    if "funding" in sel.columns:  # a figure of one funding source only (财政拨款一基本支出) is not the total
-        sel = sel[sel["funding"].isna()]
-    if sel.empty:
+    sel = [x for x in amounts.by.get((stage, item), ()) if x[1] in allowed]
+    if not sel:
         return None, [], ""
-    values = [float(v) for v in sel["amount_wan"]]
-    lines = [source_line(s) or 0 for s in sel["source"]]
+    values = [x[0] for x in sel]
+    lines = [x[3] for x in sel]
     counts = Counter(values)
     order = {v: min(ln for x, ln in zip(values, lines) if x == v) for v in counts}
     best = min(counts, key=lambda v: (-counts[v], order[v]))
-    sources = [s for s, v in zip(sel["source"], values) if v == best and text(s)]
+    sources = [x[2] for x in sel if x[0] == best and text(x[2])]
     note = ""
     if len(counts) > 1:
         shown = "；".join(fmt(v) for v in sorted(counts, key=lambda v: order[v]))
         note = f"{stage}{item}有不同数值（{shown}），取出现最多的{fmt(best)}"
     return best, sources, note
+
+
+class _Amounts:
+    """The amounts of one report and scope by (stage, item), indexed once: (value, context,
+    source, line) for every figure of the whole (not of one funding source only)."""
+
+    def __init__(self, records: Iterable[dict]):
+        self.by: dict[tuple, list[tuple]] = {}
+        for r in records:
+            v = r.get("amount_wan")
+            # a figure of one funding source only (财政拨款一基本支出) is not the total
+            if is_na(v) or not is_na(r.get("funding")):
+                continue
+            self.by.setdefault((r.get("stage"), r.get("item")), []).append(
+                (float(v), r.get("context"), r.get("source"), source_line(r.get("source")) or 0))
+
+
+def _groups(b: pd.DataFrame) -> dict[tuple, _Amounts]:
+    """The budget's amounts per (report_id, scope), in one pass over the table."""
+    records: dict[tuple, list[dict]] = {}
+    for r in b.to_dict("records"):
+        records.setdefault((r["report_id"], None if is_na(r["scope"]) else r["scope"]), []).append(r)
+    return {k: _Amounts(v) for k, v in records.items()}
 
 
 def _with_context(budget: pd.DataFrame) -> pd.DataFrame:
@@ -204,7 +226,7 @@ def structure_shares(budget: pd.DataFrame) -> pd.DataFrame:
     b = _with_context(budget)
     specs = read_rule_file("shares.csv")
     rows = []
-    for (rid, scope), group in b.groupby(["report_id", "scope"], dropna=False, sort=False):
+    for (rid, scope), group in _groups(b).items():
         for stage in STAGES:
             for spec in specs:
                 n, s1, _ = pick_amount(group, stage, spec["numerator"])
@@ -221,15 +243,12 @@ def structure_shares(budget: pd.DataFrame) -> pd.DataFrame:
     return frame(rows, SHARE_COLUMNS)
 
 
-def _stated_rate(rates: pd.DataFrame, rid: str, scope: str, initial, adjusted, final):
+def _stated_rate(sel: list[dict], initial, adjusted, final):
     """The report's own execution rate for this report and scope, closest to a recomputed one."""
-    names = execution_rate_names()
-    sel = rates[(rates["report_id"] == rid) & (rates["scope"] == scope)
-                & rates["name"].isin(names) & rates["value_pct"].notna()]
-    if sel.empty:
+    if not sel:
         return None
     best = None
-    for rec in sel.to_dict("records"):
+    for rec in sel:
         stated = float(rec["value_pct"])
         diffs = {}
         for basis, denominator in (("年初预算", initial), ("调整预算", adjusted)):
@@ -306,7 +325,11 @@ def execution(
     rep = conform(reports, SCHEMAS["reports"]).drop_duplicates("report_id")
     info = {x["report_id"]: x for x in rep.to_dict("records")}
     rows = []
-    for (rid, scope), group in b.groupby(["report_id", "scope"], dropna=False, sort=False):
+    stated_rates: dict[tuple, list[dict]] = {}
+    for x in r[r["name"].isin(execution_rate_names()) & r["value_pct"].notna()
+               & r["scope"].notna()].to_dict("records"):
+        stated_rates.setdefault((x["report_id"], x["scope"]), []).append(x)
+    for (rid, scope), group in _groups(b).items():
         notes: list[str] = []
         sources: list[str] = []
         totals, bases = {}, []
@@ -337,7 +360,7 @@ def execution(
             "rate_vs_available": _rate(final, available),
         }
         sources += s_carry
-        stated = _stated_rate(r, rid, scope, initial, adjusted, final)
+        stated = _stated_rate(stated_rates.get((rid, scope), []), initial, adjusted, final)
         if stated is not None:
             rec, diffs, n_stated = stated
             row.update({

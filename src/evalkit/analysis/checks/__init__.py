@@ -54,7 +54,7 @@ from __future__ import annotations
 # Each module registers its checks when it is imported: the order of these imports is the order
 # the checks run in. The check functions and SCHEMES stay importable from here, as they were
 # from the single module this package replaces.
-from ._base import CHECKS, Context, Finding, _ctx, check, run_checks  # noqa: F401 (_ctx: doctests)
+from ._base import CHECKS, Context, Finding, _ctx, check, excerpts, rule_catalogue, rule_name, run_checks  # noqa: F401 (_ctx: doctests)
 from .budget import (  # noqa: F401
     check_budget_breakdowns,
     check_budget_identities,
@@ -88,4 +88,4 @@ from .extra_tables import (  # noqa: F401
 )
 # isort: on
 
-__all__ = ["CHECKS", "Context", "Finding", "check", "run_checks"]
+__all__ = ["CHECKS", "Context", "Finding", "check", "excerpts", "rule_catalogue", "rule_name", "run_checks"]

@@ -5,6 +5,7 @@ within the rounding written (totals against parts, one quantity stated twice).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import math
@@ -22,6 +23,7 @@ from .._common import (
     fmt,
     frame,
     half_unit,
+    is_na,
     join_sources,
     lines_label,
     num,
@@ -95,11 +97,13 @@ class _Figure:
     label: str = ""
 
 
-def _figures(rows: pd.DataFrame, value_col: str, raw_col: str | None = None,
+def _figures(rows: pd.DataFrame | list[dict], value_col: str, raw_col: str | None = None,
              label: str = "") -> list[_Figure]:
-    """Distinct values of ``rows`` (within rounding), each with its sources and tolerance."""
+    """Distinct values of ``rows`` (a frame or its records; within rounding), each with its
+    sources and tolerance."""
     out: list[_Figure] = []
-    for rec in rows.to_dict("records"):
+    records = rows if isinstance(rows, list) else rows.to_dict("records")
+    for rec in records:
         v = num(rec.get(value_col))
         if v is None:
             continue
@@ -113,6 +117,23 @@ def _figures(rows: pd.DataFrame, value_col: str, raw_col: str | None = None,
         else:
             out.append(_Figure(v, (src,) if src else (), tol, label))
     return out
+
+
+def record_groups(df: pd.DataFrame, keys: list[str]) -> dict[tuple, list[dict]]:
+    """The records of ``df`` grouped by ``keys`` in one pass (missing keys as None), in order
+    of first appearance: cheaper than a pandas groupby when each group is small.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"k": ["a", None, "a"], "v": [1, 2, 3]})
+    >>> {k: [r["v"] for r in rows] for k, rows in record_groups(df, ["k"]).items()}
+    {('a',): [1, 3], (None,): [2]}
+    """
+    groups: dict[tuple, list[dict]] = {}
+    for rec in df.to_dict("records"):
+        key = tuple(None if is_na(rec[c]) else rec[c] for c in keys)
+        groups.setdefault(key, []).append(rec)
+    return groups
 
 
 def _exact(value: object) -> float:
@@ -227,12 +248,16 @@ def _scale(ratio: float) -> int | None:
 
 def _conflicts(rid: str, what: str, figures: list[_Figure], unit: str, rule: str,
                qualified: Mapping[float, str] | None = None,
-               loose: bool = False, scale: bool = True) -> Iterator[Finding]:
+               loose: bool = False, scale: bool = True,
+               unclear: str | None = None) -> Iterator[Finding]:
     """Findings ``rule`` for every figure that differs from the one stated most often.
 
     A value about 10ⁿ times the base is reported as ``unit-scale-suspect`` (unless ``scale``
-    is false: a count of staff has no unit to get wrong); a value named in ``qualified`` (with
-    the words that qualify it), or any value when ``loose``, only as a 提示.
+    is false: a count of staff has no unit to get wrong). When the two figures cannot be shown
+    to be one quantity — a value named in ``qualified`` (with the words that qualify it), any
+    value when ``loose`` (a grouping counted differently from one sentence to the next), or a
+    group with a reason in ``unclear`` (scope, stage or year unknown; words of two meanings) —
+    the difference is an extraction suspect ``comparability-unclear``, not a contradiction.
     """
     if len(figures) < 2:
         return
@@ -252,11 +277,43 @@ def _conflicts(rid: str, what: str, figures: list[_Figure], unit: str, rule: str
                           fmt(base.value), fmt(f.value), round_half_up(diff, 6), _sources(base, f))
             continue
         note = (qualified or {}).get(f.value) or (qualified or {}).get(base.value)
-        severity, tail = ("提示", f"（“{note}”可能只是其中一部分）") if note else ("警告", "")
-        if loose and not note:
-            severity, tail = "提示", "（此类人数各处口径可能不同）"
-        yield Finding(rid, rule, severity, f"{what}在报告中有不同数值：{where}{tail}",
+        severity, tail, code = "警告", "", rule
+        if note:
+            severity, tail, code = "提示", f"（“{note}”可能只是其中一部分）", UNCLEAR
+        elif loose:
+            severity, tail, code = "提示", "（此类数字各处口径可能不同）", UNCLEAR
+        elif unclear:
+            tail, code = f"（{unclear}）", UNCLEAR
+        yield Finding(rid, code, severity, f"{what}在报告中有不同数值：{where}{tail}",
                       fmt(base.value), fmt(f.value), round_half_up(diff, 6), _sources(base, f))
+
+
+#: The suspect a difference becomes when the figures cannot be shown to be one quantity.
+UNCLEAR = "comparability-unclear"
+
+
+def uncertain_rows(table: str, rows: pd.DataFrame) -> pd.Series:
+    """Why each row's figure may not be the quantity its columns name (``rules/comparability.csv``),
+    or missing: a comparison citing such a row is a suspect, not a contradiction.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"category_raw": ["事业编", "事业编制人数"]})
+    >>> uncertain_rows("staff", s).notna().tolist()
+    [False, True]
+    """
+    out = pd.Series(pd.NA, index=rows.index, dtype="object")
+    for r in read_rule_file("comparability.csv"):
+        if r["table"] != table or r["column"] not in rows.columns:
+            continue
+        hit = rows[r["column"]].astype("string").str.contains(r["pattern"], regex=True).fillna(False)
+        out = out.mask(hit.astype(bool) & out.isna(), r["reason"])
+    return out
+
+
+def first_reason(reasons: Iterable[object]) -> str | None:
+    """The first reason that is not missing, or None."""
+    return next((str(r) for r in reasons if isinstance(r, str) and r), None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,23 +331,34 @@ def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[s
     for identity in _identities(table):
         alternatives[identity["total"]].append(identity)
     raw_col = "raw" if "raw" in df.columns else None
+    # one pass over the table: the rows of each line (and keys) by category, only on lines that
+    # state one of the totals
+    names = set(alternatives) | {n for ids in alternatives.values() for i in ids
+                                 for n in i["parts"].split("|")}
+    df = df[df[category].isin(names)]
+    group_cols = ["report_id", "source", *keys]
+    has_total = df[category].isin(list(alternatives))
+    wanted = df.loc[has_total, group_cols].drop_duplicates()
+    df = df.merge(wanted, on=group_cols, how="inner") if len(wanted) else df.iloc[0:0]
+    groups: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for rec in df.to_dict("records"):
+        groups[tuple(None if is_na(rec[c]) else rec[c] for c in group_cols)][rec[category]].append(rec)
     for total_name, identities in alternatives.items():
-        for group_key, rows in df.groupby(["report_id", "source", *keys], dropna=False,
-                                          sort=False):
+        for group_key, by_category in groups.items():
             rid = group_key[0]
-            total = _figures(rows[rows[category] == total_name], value_col, raw_col)
+            total = _figures(by_category.get(total_name, []), value_col, raw_col)
             if not total:
                 continue
             results = []
             for identity in identities:
-                parts = [_figures(rows[rows[category] == n], value_col, raw_col, label=n)
+                parts = [_figures(by_category.get(n, []), value_col, raw_col, label=n)
                          for n in identity["parts"].split("|")]
                 if all(parts):
                     results.append((identity, *_compare_sum(total, parts)))
             if not results or any(r[1] for r in results):
                 continue
             identity, _, t, choice, s, diff = min(results, key=lambda r: abs(r[5]))
-            extra = "".join(str(k) for k in group_key[2:] if not pd.isna(k))
+            extra = "".join(str(k) for k in group_key[2:] if k is not None)
             what = f"{extra}{total_name}（{identity['description']}）"
             finding = _parts_finding(rid, what, t, choice, s, diff,
                                      identity["exhaustive"] == "yes", len(choice))
@@ -359,12 +427,126 @@ def run_checks(
     out = frame(findings, FINDING_COLUMNS).drop_duplicates()
     if out.empty:
         return out.reset_index(drop=True)
+    cat = rule_catalogue().set_index("rule")
+    out["rule_name"] = out["rule"].map(cat["rule_name"]).fillna(out["rule"]).astype("str")
+    out["kind"] = out["rule"].map(cat["kind"]).fillna("存疑").astype("str")
+    out["excerpt"] = excerpts(out["sources"], ctx.tables, out["rule"])
     order = {s: i for i, s in enumerate(SEVERITIES)}
     out = out.assign(
         _sev=out["severity"].map(order),
         _line=out["sources"].map(lambda s: source_line(str(s).split(";")[0]) or 0),
     ).sort_values(["report_id", "_sev", "rule", "_line", "message"], kind="stable")
     return out.drop(columns=["_sev", "_line"]).reset_index(drop=True)
+
+
+@functools.cache
+def _catalogue() -> pd.DataFrame:
+    rows = read_rule_file("check_rules.csv")
+    return pd.DataFrame(list(rows), dtype="str")
+
+
+def rule_catalogue() -> pd.DataFrame:
+    """The rule catalogue (``rules/check_rules.csv``): one row per rule code.
+
+    Columns: ``rule`` (the code scripts use), ``rule_name`` (the Chinese name users see),
+    ``kind`` (矛盾: a contradiction of the report, an audit finding; 存疑: an extraction
+    suspect, a review item), ``severity`` (the severities it may have, ``|``-separated),
+    ``tolerance``, ``formula`` (what it checks) and ``example``.
+
+    Examples
+    --------
+    >>> cat = rule_catalogue().set_index("rule")
+    >>> cat.loc["parts-exceed-total", ["rule_name", "kind", "severity"]].tolist()
+    ['分项之和大于合计', '矛盾', '错误']
+    >>> cat.loc["unit-scale-suspect", "kind"]
+    '存疑'
+    """
+    return _catalogue().copy()
+
+
+def rule_name(code: str) -> str:
+    """The Chinese name of a rule code (the code itself when the catalogue lacks it).
+
+    >>> rule_name("score-differs-report-rule")
+    '得分与报告评分细则不符'
+    """
+    names = dict(zip(_catalogue()["rule"], _catalogue()["rule_name"]))
+    return names.get(code, code)
+
+
+#: Columns whose words make a row's excerpt, per table (the first present is the label).
+_EXCERPT_WORDS = {
+    "budget": (("item_raw", "item"), ("stage",), ("amount_wan",)),
+    "enrollment": (("scheme",), ("raw", "persons")),
+    "funds": (("scheme",), ("flow",), ("raw", "amount_wan")),
+    "staff": (("category_raw", "category"), ("raw", "persons")),
+    "assets": (("item_raw", "item"), ("raw", "amount_wan")),
+    "rates": (("name",), ("raw", "value_pct")),
+    "indicators": (("table",), ("level3", "level2", "level1"), ("target_raw",), ("actual_raw",),
+                   ("score",), ("rule_text",)),
+    "procurement": (("name",), ("budget_wan",), ("actual_wan",), ("method",)),
+    "services": (("measure",), ("raw",)),
+}
+_EXCERPT_WIDTH = 60
+
+
+def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
+             rules: pd.Series | None = None) -> pd.Series:
+    """What the report says on each line a finding cites, from the tables' own words.
+
+    For each ``'<report_id>:<line>'`` of ``sources`` the words of every row read from that line
+    (item and amount as written, indicator name, target and actual …) are joined as
+    ``'L338 居民医保 6569万元'``; lines are separated by ``；``. With ``rules`` (the findings'
+    rule codes), only rows of the tables the rule compares (the catalogue's ``tables``) are
+    quoted. The tables hold no line text, so this is what the reader took from the line, not
+    the line itself.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"item_raw": ["公用经费"], "item": ["公用经费"], "stage": ["决算"],
+    ...     "amount_wan": [151.57], "source": ["r:136"]})
+    >>> excerpts(pd.Series(["r:136;r:9"]), {"budget": b}).tolist()
+    ['L136 公用经费 决算 151.57']
+    """
+    snippets: list[pd.DataFrame] = []
+    for name, groups in _EXCERPT_WORDS.items():
+        df = tables.get(name)
+        if df is None or df.empty or "source" not in df.columns:
+            continue
+        words = pd.Series("", index=df.index, dtype="object")
+        for group in groups:
+            col = next((c for c in group if c in df.columns), None)
+            if col is None:
+                continue
+            v = df[col]
+            v = (v.map(fmt) if pd.api.types.is_numeric_dtype(v) else v.astype("object")).where(
+                v.notna(), "")
+            v = v.astype("str").str.slice(0, 30)
+            words = words.str.cat(v, sep=" ")
+        snippets.append(pd.DataFrame({"source": df["source"].astype("str"), "table": name,
+                                      "w": words.str.strip().str.replace(r"\s+", " ", regex=True)}))
+    if not snippets or sources.empty:
+        return pd.Series("", index=sources.index, dtype="str")
+    allw = pd.concat(snippets, ignore_index=True)
+    allw = allw[allw["w"] != ""].drop_duplicates()
+    cited = (pd.DataFrame({"source": sources.fillna("").astype("str").str.split(";"),
+                           "rule": rules if rules is not None else ""}, index=sources.index)
+             .explode("source").rename_axis("_f").reset_index())
+    cited["_order"] = range(len(cited))
+    hits = cited.merge(allw, on="source", how="inner")
+    if rules is not None:
+        cat = _catalogue()
+        allowed = {r: set(t.split("|")) for r, t in zip(cat["rule"], cat["tables"]) if t}
+        keep = [t in allowed.get(r, {t}) for r, t in zip(hits["rule"], hits["table"])]
+        hits = hits[keep]
+    if hits.empty:
+        return pd.Series("", index=sources.index, dtype="str")
+    hits = hits.sort_values("_order", kind="stable")
+    per_line = hits.groupby(["_f", "_order", "source"], sort=False)["w"].agg("，".join).reset_index()
+    line = per_line["source"].map(source_line).astype("string")
+    per_line["shown"] = "L" + line + " " + per_line["w"].str.slice(0, _EXCERPT_WIDTH)
+    joined = per_line.groupby("_f", sort=False)["shown"].agg("；".join)
+    return joined.reindex(sources.index).fillna("").astype("str")
 
 
 def _ctx(**tables: pd.DataFrame) -> Context:

@@ -4,6 +4,7 @@ with different values (rule codes ``parts-exceed-total``, ``parts-short-of-total
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -22,6 +23,9 @@ from ._base import (
     _identities,
     _parts_finding,
     check,
+    first_reason,
+    record_groups,
+    uncertain_rows,
     unfunded,
 )
 
@@ -45,25 +49,28 @@ def check_budget_breakdowns(ctx: Context) -> Iterator[Finding]:
     """
     b = _budget(ctx)
     ids = _identities("budget")
-    for (rid, scope, stage), rows in b.groupby(["report_id", "scope", "stage"], dropna=False,
-                                               sort=False):
-        for path in sorted(set(rows["context"]) - {""}):
-            children = rows[rows["context"] == path]
+    # only reports, scopes and stages with a breakdown, grouped in one pass
+    nested = b.groupby(["report_id", "scope", "stage"], dropna=False, sort=False)["context"].transform(
+        lambda c: (c != "").any())
+    for (rid, scope, stage), rows in record_groups(b[nested.astype(bool)],
+                                                   ["report_id", "scope", "stage"]).items():
+        for path in sorted({r["context"] for r in rows} - {""}):
+            children = [r for r in rows if r["context"] == path]
             parent_item = path.rsplit("/", 1)[-1]
             parent_context = path.rsplit("/", 1)[0] if "/" in path else ""
-            parents = rows[(rows["key"] == parent_item) & (rows["context"] == parent_context)]
+            parents = [r for r in rows if r["key"] == parent_item and r["context"] == parent_context]
             total = _figures(parents, "amount_wan")
             if not total:
                 continue
             own = [r for r in ids if r["total"] == unfunded(parent_item)]
             sets: dict[int, list[str]] = defaultdict(list)
-            for key in dict.fromkeys(children["key"]):
+            for key in dict.fromkeys(r["key"] for r in children):
                 index = next((i for i, r in enumerate(own) if unfunded(key) in r["parts"].split("|")), None)
                 if index is None:
                     index = 0 if len(own) == 1 else -1
                 sets[index].append(key)
             for index, keys in sets.items():
-                parts = [_figures(children[children["key"] == k], "amount_wan", label=k)
+                parts = [_figures([r for r in children if r["key"] == k], "amount_wan", label=k)
                          for k in keys]
                 parts = [p for p in parts if p]
                 if not parts:
@@ -99,25 +106,25 @@ def check_budget_identities(ctx: Context) -> Iterator[Finding]:
     858.18 + 1455.49 = 2313.67 within 0.015 (three figures written to 2 decimals).
     """
     b = _budget(ctx)
+    groups = record_groups(b, ["report_id", "scope", "stage"])
     for identity in _identities("budget"):
         mode = identity["parts_context"]
         if mode not in ("top", "any"):
             continue
         names = identity["parts"].split("|")
-        for (rid, scope, stage), rows in b.groupby(["report_id", "scope", "stage"],
-                                                   dropna=False, sort=False):
-            total = _figures(rows[(rows["key"] == identity["total"]) & (rows["context"] == "")],
+        for (rid, scope, stage), rows in groups.items():
+            total = _figures([r for r in rows if r["key"] == identity["total"] and r["context"] == ""],
                              "amount_wan")
             if not total:
                 continue
             parts = []
             for name in names:
-                sel = rows[rows["key"] == name]
                 if mode == "top":
-                    sel = sel[sel["context"] == ""]
+                    sel = [r for r in rows if r["key"] == name and r["context"] == ""]
                 else:
-                    sel = sel[sel["context"] != identity["total"]]
-                    sel = sel[sel["context"].isin(ITEM_CONTEXTS.get(name, ("",)))]
+                    allowed = ITEM_CONTEXTS.get(name, ("",))
+                    sel = [r for r in rows if r["key"] == name and r["context"] != identity["total"]
+                           and r["context"] in allowed]
                 figs = _figures(sel, "amount_wan", label=name)
                 if figs:
                     parts.append(figs)
@@ -155,22 +162,33 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
     [('amount-conflict', '警告', '151.57', '66.14')]
     """
     b = _budget(ctx)
-    for (rid, scope, stage, key, context), rows in b.groupby(
-            ["report_id", "scope", "stage", "key", "context"], dropna=False, sort=False):
+    b["_unsure"] = uncertain_rows("budget", b)
+    keys = ["report_id", "scope", "stage", "key", "context"]
+    # one pass over the whole table: only quantities stated with two values, and the rows whose
+    # words carry a qualifier (市级项目支出 for 项目支出)
+    several = b.groupby(keys, dropna=False, sort=False)["amount_wan"].transform("nunique") > 1
+    raw, item = b["item_raw"].astype("string"), b["item"].astype("string")
+    pattern = "|".join(map(re.escape, _QUALIFIERS))
+    marked = (item.notna() & raw.notna() & (raw != item)
+              & raw.str.contains(pattern, regex=True)).fillna(False).astype(bool)
+    qualifiers: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
+    for rec in b[marked & b["scope"].notna()].to_dict("records"):
+        qualifiers[(rec["report_id"], rec["scope"], rec["key"])].append(
+            (text(rec["source"]), text(rec["item_raw"])))
+    for (rid, scope, stage, key, context), rows in record_groups(b[several], keys).items():
         figures = _figures(rows, "amount_wan")
         if len(figures) < 2:
             continue
         qualified = {}
-        same_item = b[(b["report_id"] == rid) & (b["scope"] == scope) & (b["key"] == key)]
-        for rec in same_item.to_dict("records"):
-            raw, item = text(rec.get("item_raw")) or "", text(rec.get("item")) or ""
-            if not (item and raw != item and any(q in raw for q in _QUALIFIERS)):
-                continue
-            # the qualifier covers every figure of this item in the same sentence
-            place = text(rec.get("source"))  # the same source: the same sentence (or cell, paragraph)
-            for other in rows.to_dict("records"):
+        marks = [] if scope is None else qualifiers.get((rid, scope, key), [])
+        for place, words in marks:
+            # the qualifier covers every figure of this item in the same sentence (or cell)
+            for other in rows:
                 if text(other.get("source")) == place and num(other.get("amount_wan")) is not None:
-                    qualified[float(other["amount_wan"])] = raw
+                    qualified[float(other["amount_wan"])] = words
         where = f"（{context}下）" if context else ""
+        unclear = first_reason(r["_unsure"] for r in rows)
+        if scope is None or stage is None:
+            unclear = unclear or "范围或阶段不明，无法确认两数是同一口径"
         yield from _conflicts(rid, f"{scope}{stage}{key}{where}", figures, "万元",
-                              "amount-conflict", qualified)
+                              "amount-conflict", qualified, unclear=unclear)

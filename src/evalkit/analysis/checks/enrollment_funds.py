@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import pandas as pd  # noqa: F401 (used by the doctests)
+import pandas as pd
 
 from evalkit import vocab
 
@@ -69,13 +69,15 @@ def check_enrollment_funds_conflicts(ctx: Context) -> Iterator[Finding]:
     for (rid, year, scheme), rows in e.groupby(["report_id", "year", "scheme"], dropna=False,
                                                sort=False):
         yield from _conflicts(rid, f"{fmt(year)}年{scheme}参保人数", _figures(rows, "persons", "raw"),
-                              "人", "enrollment-conflict", loose=scheme not in SCHEMES)
+                              "人", "enrollment-conflict", loose=scheme not in SCHEMES,
+                              unclear=_unknown(year=year, scheme=scheme))
     f = ctx.tables["funds"]
     for (rid, year, scheme, flow), rows in f.groupby(["report_id", "year", "scheme", "flow"],
                                                      dropna=False, sort=False):
         yield from _conflicts(rid, f"{fmt(year)}年{scheme}基金{flow}",
                               _figures(rows, "amount_wan", "raw"), "万元", "funds-conflict",
-                              loose=scheme not in SCHEMES)
+                              loose=scheme not in SCHEMES,
+                              unclear=_unknown(year=year, scheme=scheme, flow=flow))
 
 
 @check("headcounts")
@@ -143,3 +145,12 @@ def check_noted_figures(ctx: Context) -> Iterator[Finding]:
 def _first_number(value: object) -> float | None:
     m = re.search(r"\d+(?:\.\d+)?", text(value) or "")
     return float(m.group(0)) if m else None
+
+
+_KEY_WORDS = {"year": "年度", "scheme": "险种", "flow": "收支项"}
+
+
+def _unknown(**keys: object) -> str | None:
+    """Why two figures cannot be shown comparable: the keys that are missing, or None."""
+    missing = [_KEY_WORDS[k] for k, v in keys.items() if pd.isna(v)]
+    return f"{'、'.join(missing)}不明，无法确认两数是同一口径" if missing else None

@@ -34,6 +34,9 @@ from ._base import (
     _same_line_identities,
     _sources,
     check,
+    first_reason,
+    record_groups,
+    uncertain_rows,
 )
 
 
@@ -122,13 +125,17 @@ def check_staff_conflicts(ctx: Context) -> Iterator[Finding]:
     # head counts of one unit of the department (区医保局机关, 事务中心) are not the department's
     units = staff["org_unit"].fillna("") if "org_unit" in staff.columns else pd.Series("", index=staff.index)
     staff = staff.assign(_unit=units)
+    staff["_unsure"] = uncertain_rows("staff", staff)
     raw_col = "raw" if "raw" in staff.columns else None
-    for (rid, category, _, _unit), rows in staff.groupby(["report_id", "category", "_words", "_unit"],
-                                                         dropna=False, sort=False):
-        said = [w for w in dict.fromkeys(words[rows.index].map(text)) if w and w != category]
+    staff = staff.assign(_said=words)
+    keys = ["report_id", "category", "_words", "_unit"]
+    staff = staff[staff.groupby(keys, dropna=False, sort=False)["category"].transform("size") > 1]
+    for (rid, category, _, _unit), rows in record_groups(staff, keys).items():
+        said = [w for w in dict.fromkeys(text(r["_said"]) for r in rows) if w and w != category]
         what = f"{category}（{'、'.join(said)}）" if said else str(category)
         yield from _conflicts(rid, what, _figures(rows, "persons", raw_col), "人",
-                              "staff-conflict", scale=False)
+                              "staff-conflict", scale=False,
+                              unclear=first_reason(r["_unsure"] for r in rows))
 
 
 def _procurement_blocks(rows: pd.DataFrame) -> pd.Series:
@@ -175,7 +182,7 @@ def check_procurement(ctx: Context) -> Iterator[Finding]:
                 if column not in rows.columns or totals.empty:
                     continue
                 total = _figures(totals, column)
-                parts = [_figures(items.iloc[[i]], column) for i in range(len(items))]
+                parts = [_figures([r], column) for r in items.to_dict("records")]
                 parts = [p for p in parts if p]
                 if not total or not parts:
                     continue

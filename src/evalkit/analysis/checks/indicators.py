@@ -36,6 +36,7 @@ from ._base import (
     _figures,
     _mode_first,
     check,
+    record_groups,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -123,31 +124,34 @@ def check_subtotals(ctx: Context) -> Iterator[Finding]:
     >>> [(f.rule, f.expected, f.observed) for f in check_subtotals(_ctx(indicators=ind))]
     [('subtotal-mismatch', '7', '8')]
     """
-    for (rid, scope, table), group in _tables(_ind(ctx)):
-        leaves = group[leaf_rows(group)]
-        subtotals = group[~leaf_rows(group)]
-        for rec in subtotals.to_dict("records"):
+    ind = _ind(ctx)
+    ind = ind.assign(_leaf=leaf_rows(ind))
+    # only tables with subtotal rows, grouped in one pass
+    ind = ind[ind.groupby(["report_id", "scope", "table"], dropna=False, sort=False)["_leaf"]
+              .transform(lambda x: (~x).any()).astype(bool)]
+    for (rid, scope, table), group in record_groups(ind, ["report_id", "scope", "table"]).items():
+        leaves = [r for r in group if r["_leaf"]]
+        for rec in (r for r in group if not r["_leaf"]):
             l1, l2 = text(rec.get("level1")), text(rec.get("level2"))
             if l1 is None:
                 continue
-            under = leaves[leaves["level1"] == l1]
-            if l2 is not None:
-                under = under[under["level2"] == l2]
-            if under.empty:
+            under = [r for r in leaves if r["level1"] == l1 and (l2 is None or r["level2"] == l2)]
+            if not under:
                 continue
             for col, word in (("weight", "分值"), ("score", "得分")):
                 v = num(rec.get(col))
-                if v is None or under[col].isna().any():
+                values = [num(r[col]) for r in under]
+                if v is None or any(x is None for x in values):
                     continue
-                s = float(under[col].sum())
-                tol = _exact(v) + sum(_exact(x) for x in under[col])
+                s = float(sum(values))
+                tol = _exact(v) + sum(_exact(x) for x in values)
                 if abs(s - v) > tol + 1e-9:
                     label = l2 or l1
                     yield Finding(
                         rid, "subtotal-mismatch", "错误",
                         f"{table}中“{label}”{word}{fmt(v)}，与其下各指标{word}之和{fmt(round_half_up(s, 6))}不符",
                         fmt(round_half_up(s, 6)), fmt(v), round_half_up(v - s, 6),
-                        join_sources([rec.get("source")], under["source"]))
+                        join_sources([rec.get("source")], [r["source"] for r in under]))
 
 
 @check("score-total")
@@ -248,24 +252,27 @@ def check_duplicate_indicators(ctx: Context) -> Iterator[Finding]:
     """
     ind = _ind(ctx)
     fields = ["level1", "level2", "level3", "target_raw", "actual_raw", "weight", "score"]
-    for (rid, scope, table), group in _tables(ind):
-        named = group[group["level3"].notna()]
-        for name, rows in named.groupby("level3", sort=False):
-            if len(rows) < 2:
-                continue
-            signature = rows[fields].astype("string").fillna("").map(fold_text)
-            counts = Counter(map(tuple, signature.to_numpy().tolist()))
-            if len(counts) < len(rows):
-                yield Finding(rid, "duplicate-indicator-row", "警告",
-                              f"“{table}”中指标“{name}”的行重复出现（{lines_label(rows['source'])}）",
-                              "1", fmt(len(rows)), None, join_sources(rows["source"]))
-            if len(counts) > 1:
-                targets = "、".join(dict.fromkeys(t for t in rows["target_raw"].fillna("") if t))
-                yield Finding(rid, "indicator-name-repeated", "提示",
-                              f"“{table}”中指标名称“{name}”用于{len(rows)}行"
-                              + (f"，目标值分别为{targets}" if targets else "")
-                              + f"（{lines_label(rows['source'])}）",
-                              "", "", None, join_sources(rows["source"]))
+    keys = ["report_id", "scope", "table", "level3"]
+    named = ind[ind["level3"].notna()]
+    # only names used more than once in their table (one groupby over the whole table)
+    named = named[named.groupby(keys, dropna=False, sort=False)["level3"].transform("size") > 1]
+    if named.empty:
+        return
+    signature = named[fields].astype("string").fillna("").map(fold_text)
+    named = named.assign(_sig=list(map(tuple, signature.to_numpy().tolist())))
+    for (rid, scope, table, name), rows in named.groupby(keys, dropna=False, sort=False):
+        counts = Counter(rows["_sig"])
+        if len(counts) < len(rows):
+            yield Finding(rid, "duplicate-indicator-row", "警告",
+                          f"“{table}”中指标“{name}”的行重复出现（{lines_label(rows['source'])}）",
+                          "1", fmt(len(rows)), None, join_sources(rows["source"]))
+        if len(counts) > 1:
+            targets = "、".join(dict.fromkeys(t for t in rows["target_raw"].fillna("") if t))
+            yield Finding(rid, "indicator-name-repeated", "提示",
+                          f"“{table}”中指标名称“{name}”用于{len(rows)}行"
+                          + (f"，目标值分别为{targets}" if targets else "")
+                          + f"（{lines_label(rows['source'])}）",
+                          "", "", None, join_sources(rows["source"]))
 
 
 def _base(value: float | None, unit: str | None) -> float | None:
@@ -302,11 +309,11 @@ def check_indicator_conflicts(ctx: Context) -> Iterator[Finding]:
     ind["occurrence"] = ind.groupby(["report_id", "scope", "table", "level3"], dropna=False,
                                     sort=False).cumcount()
     rules = ctx.rules
-    for (rid, scope, name, _occ), rows in ind.groupby(
-            ["report_id", "scope", "level3", "occurrence"], dropna=False, sort=False):
-        if rows["table"].nunique(dropna=False) < 2:
-            continue
-        recs = rows.to_dict("records")
+    keys = ["report_id", "scope", "level3", "occurrence"]
+    # only indicators stated in two tables or more (one groupby over the whole table)
+    ind = ind[ind.groupby(keys, dropna=False, sort=False)["table"].transform(
+        lambda t: t.nunique(dropna=False)) > 1]
+    for (rid, scope, name, _occ), recs in record_groups(ind, keys).items():
         yield from _field_conflicts(rid, scope, name, recs, "weight", "分值", rules)
         yield from _field_conflicts(rid, scope, name, recs, "score", "得分", rules)
         yield from _field_conflicts(rid, scope, name, recs, "target", "目标值", rules)

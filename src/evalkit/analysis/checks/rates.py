@@ -3,16 +3,16 @@ code ``rate-mismatch``)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
 from collections.abc import Iterator, Mapping
 
-import pandas as pd
-
 from .._common import (
     fmt,
     half_unit,
+    is_na,
     join_sources,
     num,
     read_rule_file,
@@ -29,11 +29,14 @@ from ._base import (
     _Figure,
     _figures,
     check,
+    first_reason,
+    uncertain_rows,
 )
 
 logger = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4096)
 def _formulas(name: str) -> tuple[list[dict[str, str]], str | None]:
     """The formulas of a rate name, and the item a ``{item}`` pattern captured from it."""
     rows = read_rule_file("rate_formulas.csv")
@@ -69,6 +72,7 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> b = pd.DataFrame({"report_id": ["r"] * 2, "scope": ["部门整体"] * 2,
     ...     "stage": ["决算", "年初预算"], "item": ["政府采购"] * 2, "parent": [None, None],
     ...     "amount_wan": [8.84, 15.0], "source": ["r:564"] * 2})
@@ -82,6 +86,13 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
     written without decimals allows plus 58.93 × 0.005/8.84 for the rounding of 8.84.
     """
     b = _budget(ctx)
+    b["_unsure"] = uncertain_rows("budget", b)
+    b["_line"] = b["source"].map(source_line)
+    # the budget of each report and scope, split once (not filtered once per rate)
+    by_scope: dict[tuple, list[dict]] = {}
+    for r in b[b["scope"].notna()].to_dict("records"):
+        by_scope.setdefault((r["report_id"], r["scope"]), []).append(r)
+    empty: list[dict] = []
     for rec in ctx.tables["rates"].to_dict("records"):
         stated, name = num(rec.get("value_pct")), text(rec.get("name"))
         if stated is None or name is None:
@@ -91,11 +102,13 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
             logger.debug("no formula for rate %s", name)
             continue
         rid, scope = rec["report_id"], rec["scope"]
-        rows = b[(b["report_id"] == rid) & (b["scope"] == scope)]
+        rows = empty if is_na(scope) else by_scope.get((rid, scope), empty)  # no scope: no match
+        if not rows:
+            continue
         items = [None]
         if captured is not None:
-            named = rows[(rows["key"] == captured) | (rows["item_raw"] == captured)]
-            items = list(dict.fromkeys(named["key"]))
+            items = list(dict.fromkeys(r["key"] for r in rows
+                                       if r["key"] == captured or r["item_raw"] == captured))
         candidates = []
         for formula in formulas:
             for item in items:
@@ -112,15 +125,19 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
             continue
         how = (f"({fmt(n.value)}−{fmt(d.value)})÷{fmt(d.value)}" if formula["kind"] == "change"
                else f"{fmt(n.value)}÷{fmt(d.value)}")
+        cited = set(n.sources + d.sources)
+        unsure = first_reason(r["_unsure"] for r in rows if r["source"] in cited
+                              and num(r["amount_wan"]) in (n.value, d.value))
+        code, tail = ("rate-basis-unclear", f"；{unsure}") if unsure else ("rate-mismatch", "")
         yield Finding(
-            rid, "rate-mismatch", "警告",
+            rid, code, "警告",
             f"报告所述{name}{fmt(stated)}%与按报告数字重算的{fmt(round_half_up(r, 2))}%不符"
-            f"（{formula['description']}：{how}）",
+            f"（{formula['description']}：{how}）{tail}",
             fmt(round_half_up(r, 2)), fmt(stated), round_half_up(stated - r, 6),
             join_sources([rec.get("source")], n.sources, d.sources))
 
 
-def _rate_values(rows: pd.DataFrame, formula: Mapping[str, str], item: str | None,
+def _rate_values(rows: list[dict], formula: Mapping[str, str], item: str | None,
                  line: int | None) -> Iterator[tuple[float, _Figure, _Figure]]:
     """(rate, numerator, denominator) for every choice of figures a formula can use."""
     n_stage, n_item = formula["numerator"].split(":")
@@ -131,12 +148,15 @@ def _rate_values(rows: pd.DataFrame, formula: Mapping[str, str], item: str | Non
                                                           ("年初预算", "调整预算", "决算")]
     for ns, ds in stages:
         if d_item == "{parent}":
-            sel = rows[(rows["stage"] == ns) & (rows["key"] == n_item) & (rows["context"] != "")]
+            by_context: dict[str, list[dict]] = {}
+            for r in rows:
+                if r["stage"] == ns and r["key"] == n_item and r["context"] != "":
+                    by_context.setdefault(r["context"], []).append(r)
             pairs = []
-            for context, group in sel.groupby("context", sort=False):
+            for context, group in by_context.items():
                 parent, _, above = context.rpartition("/")[::-1]
-                parents = rows[(rows["stage"] == ds) & (rows["key"] == parent)
-                               & (rows["context"] == above)]
+                parents = [r for r in rows if r["stage"] == ds and r["key"] == parent
+                           and r["context"] == above]
                 pairs.append((_figures(group, "amount_wan"), _figures(parents, "amount_wan")))
         else:
             pairs = [(_rate_figures(rows, ns, n_item, line), _rate_figures(rows, ds, d_item, line))]
@@ -148,13 +168,13 @@ def _rate_values(rows: pd.DataFrame, formula: Mapping[str, str], item: str | Non
                 yield (ratio - 100 if formula["kind"] == "change" else ratio), n, d
 
 
-def _rate_figures(rows: pd.DataFrame, stage: str, item: str, line: int | None) -> list[_Figure]:
+def _rate_figures(rows: list[dict], stage: str, item: str, line: int | None) -> list[_Figure]:
     """Figures of ``item`` (``item@context`` for an item inside a breakdown) at ``stage``."""
     item, _, context = item.partition("@")
     allowed = (context,) if context else ITEM_CONTEXTS.get(item, ("",))
-    sel = rows[(rows["stage"] == stage) & (rows["key"] == item) & rows["context"].isin(allowed)]
+    sel = [r for r in rows if r["stage"] == stage and r["key"] == item and r["context"] in allowed]
     if line is not None:
-        same = sel[sel["source"].map(source_line) == line]
-        if not same.empty:
+        same = [r for r in sel if r["_line"] == line]
+        if same:
             sel = same
     return _figures(sel, "amount_wan")
