@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from evalkit import vocab
-from evalkit.document import Row, Table
+from evalkit.document import Cell, Row, Table, TextLine
 from evalkit.extract.context import ReportContext, compact, is_total_label, ledger_keys
 from evalkit.quantities import (
     Quantity,
@@ -285,10 +285,12 @@ class _Fact:
 
 
 def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme: str | None,
-               year: int | None) -> list[_Fact]:
+               year: int | None, rows_are_schemes: bool = False) -> list[_Fact]:
     texts = row.texts
     label = texts[0] if texts else ""
     row_scheme, rest = scheme_of_label(label)
+    if row_scheme is None and rows_are_schemes and is_total_label(label):
+        row_scheme = "合计"  # the 合计 row of a table whose rows are the schemes: all schemes together
     row_measure = _measure_of(rest)
     row_units = _units_in(label, remark_only=True)
     facts = []
@@ -347,6 +349,7 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
     facts: list[_Fact] = []
     labels: list[tuple[int, str]] = [(c.line, c.text) for r in header for c in r.cells]
     section: str | None = None
+    rows_are_schemes = title_scheme is None and _rows_name_schemes(data)
     for row in data:
         values = {j for j, t in enumerate(row.texts) if j and _value(t)}
         labels += [(c.line, c.text) for j, c in enumerate(row.cells) if j not in values]
@@ -354,7 +357,7 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
             if _is_section_row(row) and _measure_of(scheme_of_label(row.texts[0])[1]) is None:
                 section = scheme_of_label(row.texts[0])[0]
             continue
-        facts.extend(_row_facts(row, cols, section, title_scheme, year))
+        facts.extend(_row_facts(row, cols, section, title_scheme, year, rows_are_schemes))
     measured = {(f.measure, f.line) for f in facts if f.measure} | {(c.measure, j) for j, c in enumerate(cols)
                                                                    if c.measure}
     if len(measured) < 2 or not any(f.scheme for f in facts):
@@ -363,6 +366,23 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
     for f in facts:
         f.units = f.units + declared
     return facts, labels
+
+
+def _rows_name_schemes(data: list[Row]) -> bool:
+    """True when the rows with figures are schemes of medical insurance ('职工基本医疗保险 | …',
+    '城乡居民基本医疗保险 | …'): at least two, none of another insurance, no section rows."""
+    schemes = []
+    for row in data:
+        if not row.texts or not any(_value(t) for t in row.texts[1:]):
+            if row.texts and _is_section_row(row):
+                return False
+            continue
+        scheme = scheme_of_label(row.texts[0])[0]
+        if scheme in (OTHER, UNKNOWN):
+            return False
+        if scheme:
+            schemes.append(scheme)
+    return len(set(schemes) - {"合计"}) >= 2
 
 
 def _title_year(context: list[str]) -> int | None:
@@ -397,6 +417,77 @@ def _record(fact: _Fact, ctx: ReportContext) -> tuple[str, dict] | None:
     return "funds", {**base, "flow": fact.measure, "amount_wan": amount, "note": None if fact.q.unit else f"单位：{unit}"}
 
 
+# ------------------------------------------------------------------------------ one cell per line
+# A statistics table copied from a web page with each cell on a line of its own ('指标', '2021年',
+# '2022年', '2023年', then '参保人数（万人）', '36.82', …; blank lines between rows or not): a header
+# of a short label and two or more years, then rows of a label and one value per year, and section
+# rows of one label ('一、城乡居民基本医疗保险'). Built into a table, it is read as any other.
+_HEADER_LABEL_MAX = 8  # '指标', '项目', '指标名称'
+_ROW_LABEL_MAX = 30  # longer: a sentence (a note under the table)
+_NOTE = re.compile(r"^\s*(?:注|说明|备注|资料来源|数据来源)\s*\d*\s*[:：.、]")
+
+
+def _year_columns(lines: list[TextLine], k: int) -> int:
+    """The number of year lines after a header label at ``lines[k]`` (0: no header)."""
+    label = compact(lines[k].text)
+    if not label or len(label) > _HEADER_LABEL_MAX or re.search(r"\d", label) or _value(label):
+        return 0
+    n = 0
+    while k + 1 + n < len(lines) and _YEAR_HEADER.match(compact(lines[k + 1 + n].text)):
+        n += 1
+    return n if n >= 2 else 0
+
+
+def _is_value_line(text: str) -> bool:
+    return _value(text) is not None or is_missing(text)
+
+
+def _line_rows(lines: list[TextLine], k: int, n: int) -> tuple[list[Row], int]:
+    """The rows after a header of ``n`` years starting at ``lines[k]``, and the index after them."""
+    rows: list[Row] = []
+    while k < len(lines):
+        text = lines[k].text
+        if _is_value_line(text) or len(compact(text)) > _ROW_LABEL_MAX or _NOTE.match(text):
+            break
+        values = lines[k + 1:k + 1 + n]
+        if len(values) == n and all(_is_value_line(v.text) for v in values):
+            rows.append(Row([Cell(t.text, t.line) for t in [lines[k], *values]]))
+            k += 1 + n
+        elif k + 1 < len(lines) and not _is_value_line(lines[k + 1].text):
+            rows.append(Row([Cell(text, lines[k].line)] + [Cell("", lines[k].line) for _ in range(n)]))
+            k += 1  # a section row: a label alone before the next row's label
+        else:
+            break
+    return rows, k
+
+
+def line_tables(ctx: ReportContext) -> list[Table]:
+    """Statistics tables written one cell per line (see above), as tables with the text lines
+    above them as context."""
+    runs: list[list[TextLine]] = [[]]
+    for block in ctx.doc.blocks:
+        if isinstance(block, Table):
+            runs.append([])
+        else:
+            runs[-1].append(block)
+    tables = []
+    for lines in runs:
+        k = 0
+        while k < len(lines):
+            n = _year_columns(lines, k)
+            if not n:
+                k += 1
+                continue
+            header = Row([Cell(t.text, t.line) for t in lines[k:k + 1 + n]])
+            rows, after = _line_rows(lines, k + 1 + n, n)
+            if sum(1 for r in rows if any(r.texts[1:])) >= 2:
+                tables.append(Table(rows=[header, *rows], layout="cells", context=lines[max(0, k - 3):k]))
+                k = after
+            else:
+                k += 1
+    return tables
+
+
 def read_fund_tables(ctx: ReportContext) -> FundTableRows:
     """Enrolment and fund rows of the statistics tables of a report (see the module's doc).
 
@@ -411,7 +502,7 @@ def read_fund_tables(ctx: ReportContext) -> FundTableRows:
         The rows, the numbers left out by name and the tables read.
     """
     found = FundTableRows()
-    for table in ctx.doc.tables:
+    for table in [*ctx.doc.tables, *line_tables(ctx)]:
         read = _read_table(table, ctx)
         if read is None:
             continue

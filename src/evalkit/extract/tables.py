@@ -111,6 +111,7 @@ def column_paths(header: list[list[str]], width: int) -> list[list[str]]:
         for c, span, text in spans:
             for x in range(c, min(width, c + span)):
                 placed[x] = text
+        _widen_blank_merges(placed, below)
         grid.insert(0, placed)
         below = [b or bool(p) for b, p in zip(below, placed)]
     paths = []
@@ -122,6 +123,15 @@ def column_paths(header: list[list[str]], width: int) -> list[list[str]]:
                 path.append(t)
         paths.append(path)
     return paths
+
+
+def _widen_blank_merges(placed: list[str | None], below: list[bool]) -> None:
+    """Widen a group header written once over blank cells ('收入合计 | | | 财政拨款收入 | |', a
+    merged cell copied as tabs): a blank cell that has a label below it, right of a group cell
+    that has one too, belongs to that group. A blank above an unlabelled column stops the run."""
+    for x in range(1, len(placed)):
+        if not placed[x] and placed[x - 1] and below[x] and below[x - 1]:
+            placed[x] = placed[x - 1]
 
 
 def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
@@ -326,6 +336,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     topic = (topic_item, caption) if topic_item else None
     defined = _defined_stages(ctx)
     col_info = []
+    group_items: dict[int, tuple[tuple[str, str], str]] = {}  # column: (item, parent) its group names
     change_cols: set[int] = set()
     other_year_cols: set[int] = set()
     for path in paths:
@@ -351,14 +362,22 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
             # '基本支出 / 小计': the subtotal of the item above it is that item
             item = (named_parents[-1][0], leaf[-1])
             parent = "/".join(h[0] for h in named_parents[:-1])
+        if item is None and leaf and named_parents and _only_stage(leaf[-1]):
+            # '收入合计 / 年初预算数': the group names the item of a total row, the leaf its stage
+            group_items[len(col_info)] = (named_parents[-1], "/".join(h[0] for h in named_parents[:-1]))
         asset = asset_item(leaf[-1]) if leaf and not item else None
         funding = next((f for f in map(funding_of, path) if f), None)
+        named = item or group_items.get(len(col_info), (None,))[0]
+        if named and funding and named[0].startswith(funding):
+            funding = None  # '财政拨款收入 / 决算数': the item itself, not a part of another item's funding
         if _CHANGE_COLUMN.search("".join(path)) and not is_share:
             item = stage = asset = None  # '增减额', '比上年增减': a change, not an amount
             change_cols.add(len(col_info))
+            group_items.pop(len(col_info), None)
         if ctx.fiscal_year and names_other_year(" ".join(path), ctx.fiscal_year):
             item = stage = asset = None  # '2022年决算数' in a report on 2023: another year's column
             other_year_cols.add(len(col_info))
+            group_items.pop(len(col_info), None)
         col_info.append((item, stage, parent, is_share, path, asset, funding))
     # a bare 合计 column beside expenditure items only is the expenditure total
     col_items = [info[0][0] for info in col_info if info[0]]
@@ -443,6 +462,10 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                 the_parent = parent
                 if col_item:
                     the_item = col_item
+                elif bare_total and j in group_items:
+                    # the 汇总 row under '支出合计 | 基本支出 …' over stage columns: the group's item
+                    # (a row naming no item, '绩效工资' under '人员经费 / 决算数', is not guessed)
+                    the_item, the_parent = group_items[j]
                 elif bare_total and ctx_parent:
                     the_item = (ctx_parent, label)
                 elif bare_total and stage and rows_total and (is_total_label(label) or is_bare_total(label)):
@@ -523,6 +546,13 @@ def _score_role(label: str) -> str | None:
 
 _NOTE = re.compile(r"^\s*(?:注|说明|备注|填表说明)\s*[0-9]*\s*[:：.、]")
 _DEFINITION = re.compile(r"(?P<word>[\u4e00-\u9fffA-Za-z（）()]{2,12}?)(?:为|按|是指|指)(?P<meaning>[^。；;，,]{2,24})")
+
+
+def _only_stage(label: str) -> bool:
+    """True for a header naming a stage and nothing else: '年初预算数', '决算数（万元）'."""
+    bare = _bare_header(label)
+    st = stage_of(bare)
+    return st is not None and bare.replace(st[1], "", 1) in ("", "数", "金额", "额")
 
 
 def _bare_header(label: str) -> str:
@@ -710,6 +740,7 @@ def extract_tables(ctx: ReportContext) -> dict[str, list]:
 # line, the headers one per line, then each row's label followed by its values.
 _SPLIT_CELL = re.compile(r"^\s*(?P<main>[\d,，.]+\s*(?:万元|亿元|元|万)?)\s*[（(](?P<inner>[^（）()]+)[)）]\s*$")
 _LABEL_END = re.compile(r"[:：]$")
+_UNIT_LINE = re.compile(r"^[（(]?(?:单位[:：])?(?:万元|元|亿元)[)）]?$")  # a line holding a unit only
 
 
 def _column_kind(token: str) -> tuple[str, str | None] | None:
@@ -872,7 +903,11 @@ def _read_line_form(ctx: ReportContext, lines: list[TextLine], header_at: int, s
                     one_per_line: bool, sinks: tuple[list, list, dict]) -> int:
     """Record the rows of one funding block; the index of the first line after it."""
     out, rates, found = sinks
-    unit = declared_unit([t.text for t in lines[max(0, header_at - 2):header_at + 1]]) or "万元"
+    unit_lines = [t.text for t in lines[max(0, header_at - 2):header_at + 1]]
+    if start < len(lines) and _UNIT_LINE.match(compact(lines[start].text)):
+        unit_lines.insert(0, lines[start].text)  # '（万元）' under the header: the header's wrapped unit
+        start += 1
+    unit = declared_unit(unit_lines) or "万元"
     rows, after = _line_form_rows(lines, start, len(cols), one_per_line)
     for label, cells in rows:
         item, raw, parent = _row_name(label)
