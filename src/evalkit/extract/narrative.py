@@ -278,9 +278,19 @@ def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str
         if opening > floor:
             end = opening  # '资产总额（账面净值，下同）69.91万元': the remark is not the label
     start = end
+    skipped: list[tuple[int, int]] = []  # remarks in brackets passed over: their commas cut nothing
     while start > floor and text[start - 1] not in _DELIMS:  # back to the previous punctuation
         start -= 1
-    window = text[start:end].strip().lstrip("（(）)").strip()
+        if text[start] in "）)" and start > floor:
+            opening = max(text.rfind("（", max(floor, start - 30), start), text.rfind("(", max(floor, start - 30), start))
+            if opening >= floor and opening >= 0 and any(c in _DELIMS for c in text[opening:start]):
+                skipped.append((opening, start + 1))  # '基金（含生育保险，下同）总收入': the remark is dropped
+                start = opening
+    window = text[start:end]
+    for a, b in skipped:
+        window = window[: a - start] + " " * (b - a) + window[b - start:]
+    window = window.replace(" ", "") if skipped else window
+    window = window.strip().lstrip("（(）)").strip()
     if keep_year or window[:2] not in ("19", "20"):
         return window
     return _LEADING_YEAR.sub("", window)
@@ -688,7 +698,8 @@ class _Reader:
     def _names_employee_fund(self, f: Found) -> bool:
         """True when the sentence of a figure (or the words right after it) names the employees'
         scheme ('职工…', '个人账户'): a bare '统筹基金' is then the employees' pooled fund."""
-        around = self._folded[self._sentence_start: f.start] + self._after_clause.split("。")[0]
+        rest = self._folded[f.end: f.end + _SENTENCE_REACH].split("。")[0]  # ('…；个人账户收入…' later on)
+        around = self._folded[self._sentence_start: f.start] + rest
         return _names("employee_fund", around)
 
     def _fund_scheme(self, m: re.Match[str] | None, flow_only: bool, has_fund_word: bool,
