@@ -253,3 +253,25 @@ def test_an_evaluators_budget_arrangement_is_the_adjusted_budget():
     assert pick(rows.budget, "stage", "amount_wan") == [("调整预算", 1500.0), ("决算", 1436.2)]
     rows = _project_report("2023年项目预算安排资金1,500.00万元，项目实际支出1,436.20万元。", kind="项目支出绩效自评")
     assert pick(rows.budget, "stage", "amount_wan") == [("年初预算", 1500.0), ("决算", 1436.2)]
+
+
+# ------------------------------------------------------------- words of the hold-out documents' families
+def test_income_stated_with_a_stage_word_is_the_income_total():
+    rows = read("2023年度部门收入决算1,305.46万元，较调整预算减少13.26万元。")
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [("决算", "收入合计", 1305.46)]
+
+
+def test_income_short_of_expense_is_a_negative_balance():
+    rows = read("2023年城乡居民医保基金收入52,160万元，支出53,490万元，当期收不抵支1,330万元。")
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("居民医保", "收入", 52160.0), ("居民医保", "支出", 53490.0), ("居民医保", "结余", -1330.0)]
+
+
+def test_a_deduction_of_persons_is_no_enrollment():
+    rows = read("全县参保人数43.01万人（已剔除跨统筹区重复参保人员0.21万人）。")
+    assert pick(rows.enrollment, "scheme", "persons") == [("合计", 430100)]
+
+
+def test_an_income_naming_its_appropriation_sets_no_funding_for_what_follows():
+    rows = read("2023年度收入合计960.00万元，其中：政府性基金预算财政拨款收入0.00万元，其他收入12.50万元。")
+    assert [(r["item"], r["funding"]) for r in rows.budget if r["item"] == "其他收入"] == [("其他收入", None)]

@@ -149,6 +149,7 @@ def _is_change(window: str) -> bool:
 
 #: How far back (in characters) the words of a figure's sentence are read.
 _SENTENCE_REACH = 400
+_INCOME_WORD = re.compile(r"收入(?!.*支出)")  # '部门收入决算1,305.46万元': the income's total
 _THIRD_PARTY = "第三方绩效评价"
 _ARRANGED = re.compile(r"预算安排")
 # Subsidised enrolment (资助参保) is a part of a scheme's insured, counted by 医疗救助: a service figure.
@@ -809,8 +810,8 @@ class _Reader:
                 hit = (state.subject, raw)
             elif self.ctx_topic and _names("total", window):
                 hit = (self.ctx_topic, raw)
-            elif self.ctx_topic is None:
-                hit = hit or ("支出合计", raw)
+            elif self.ctx_topic is None:  # a stage word alone: the total of the flow its words name
+                hit = hit or ("收入合计" if _INCOME_WORD.search(compact(window)) else "支出合计", raw)
             else:
                 hit = None
         if hit is None:
@@ -904,8 +905,8 @@ class _Reader:
             state.funding = None
         if "三公" in window:
             state.funding = None  # (“三公”经费 are 财政拨款 by definition: no need to say so)
-        elif "财政拨款" in window and not item.startswith("财政拨款"):
-            state.funding = "财政拨款"
+        elif "财政拨款" in window and not item.startswith("财政拨款") and item_category(item) != "收入":
+            state.funding = "财政拨款"  # (an income item naming 财政拨款 is that income, not a funding of what follows)
         return state.funding
 
     def _formulas(self, line: int, folded: str) -> list[tuple[int, int]]:
