@@ -528,6 +528,7 @@ def _cmd_check(args, command: str) -> int:
 def _cmd_build(args, command: str) -> int:
     out = Path(args.out)
     _check_out(out)
+    verdicts = _read_verdicts(args.verdicts)
     loaded = _load(args, allow_tables=True)
     if _nothing_read(loaded, out):
         return 1
@@ -535,7 +536,7 @@ def _cmd_build(args, command: str) -> int:
     try:  # tables, workbook and charts appear together, or the folder stays as it was
         with OutputFolder(out, inputs=list(args.inputs), owned=("charts",)) as folder:
             written = export.write_tables(loaded.tables, folder)
-            status, workbook, charts_note = _build_outputs(loaded, derived, folder, command)
+            status, workbook, charts_note = _build_outputs(loaded, derived, folder, command, verdicts)
     except OutputFolderError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -551,7 +552,26 @@ def _cmd_build(args, command: str) -> int:
     return status
 
 
-def _build_outputs(loaded: Loaded, derived: dict | None, folder: OutputFolder, command: str):
+def _read_verdicts(path: str | None) -> pd.DataFrame | None:
+    """The verdicts of an earlier workpaper (``--verdicts``), read before anything else."""
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise UsageError(f"找不到工作底稿：{path}")
+    import zipfile
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from evalkit.workpaper import read_verdicts
+
+    try:
+        return read_verdicts(path)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as exc:
+        raise UsageError(f"{path}: 无法读取核实结论（{exc}）") from exc
+
+
+def _build_outputs(loaded: Loaded, derived: dict | None, folder: OutputFolder, command: str,
+                   verdicts: pd.DataFrame | None = None):
     from evalkit.workpaper import write_workpaper
 
     workbook = write_workpaper(
@@ -561,6 +581,7 @@ def _build_outputs(loaded: Loaded, derived: dict | None, folder: OutputFolder, c
         command=command,
         inputs=None,
         failures=loaded.failures if len(loaded.failures) else None,
+        verdicts=verdicts,
     )
     status = 1 if len(loaded.failures) else 0
     charts_dir = folder.folder("charts")
@@ -666,6 +687,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="+", metavar="DIR|REPORTS", help="表格文件夹，或报告文件/文件夹")
     p.add_argument("--out", required=True, metavar="OUT", help="输出文件夹")
+    p.add_argument("--verdicts", metavar="XLSX", default=None,
+                   help="上一次填写过核实结论的工作底稿：结论按检查编号带入新底稿")
     p.set_defaults(func=_cmd_build)
     return parser
 
