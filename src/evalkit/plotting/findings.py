@@ -75,6 +75,9 @@ def plot_findings(
     >>> fig = plot_findings(findings)
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['total-mismatch', 'score-exceeds-weight']
+    >>> named = findings.assign(rule_name=["合计与分项不符", "得分超过分值", "合计与分项不符"], kind="矛盾")
+    >>> [t.get_text() for t in plot_findings(named).axes[0].get_yticklabels()]
+    ['合计与分项不符', '得分超过分值']
     """
     df = _require(findings, ["report_id", "rule"], "findings").copy()
     if df.empty:
@@ -87,6 +90,11 @@ def plot_findings(
         ]
     else:
         df["sev"] = "未分级"
+    if "kind" in df.columns and (df["kind"] == "矛盾").any():
+        df = df[df["kind"] == "矛盾"]  # audit findings only: the suspects are a review list of their own
+    # users read the rule's Chinese name (rule_name); the code stands where a finding has none
+    if "rule_name" in df.columns:
+        df["rule"] = df["rule_name"].where(df["rule_name"].notna() & (df["rule_name"] != ""), df["rule"])
     df["rule"] = df["rule"].astype(str)
     totals = df.groupby("rule").size()
     rules = sorted(totals.index, key=lambda r: (-int(totals[r]), r))
