@@ -55,6 +55,7 @@ __all__ = [
     "load_admin_divisions",
     "place_tokens",
     "province_named_with",
+    "province_rating",
     "region_of_field",
     "region_stated_about",
     "resolve_region",
@@ -547,6 +548,21 @@ def _place_at(text: str, pos: int, levels: tuple[str, ...]) -> str | None:
     return m.group(0) if _suffix_levels()[suffix] in levels else None
 
 
+def _city_before_own(text: str, pos: int, own: str) -> str | None:
+    """The city of a full place path after 位于 ('位于江苏省沭川市桐阳县' → 沭川市): a city name
+    (after a province name, if any) directly followed by the county's own name."""
+    province = next((n for n in _province_names() if text.startswith(n, pos)), None)
+    if province:
+        pos += len(province)
+    city = _place_at(text, pos, ("city",))
+    if city is None:
+        # (the place token may run on into the county's name: '沭川市桐阳县')
+        end = text.find(own, pos)
+        city = text[pos:end] if end > pos else None
+        return city if city and _place_at(city, 0, ("city",)) == city else None
+    return city if text.startswith(own, pos + len(city)) else None
+
+
 def region_stated_about(texts: Iterable[str], region: Region) -> Region:
     """The province and city the text states about the region's own county (or city).
 
@@ -572,6 +588,8 @@ def region_stated_about(texts: Iterable[str], region: Region) -> Region:
     Region(province='甘肃省', city='定西市', county='柳川县', code=None)
     >>> region_stated_about(["邻近的柳川县位于甘肃省东南部。"], Region(county="柏川县"))
     Region(province=None, city=None, county='柏川县', code=None)
+    >>> region_stated_about(["某中心为柳川县医保局所属事业单位，位于甘肃省定西市柳川县。"], Region(county="柳川县"))
+    Region(province='甘肃省', city='定西市', county='柳川县', code=None)
     """
     own = region.county or (region.city if region.city != region.province else None)
     if not own or (region.province and region.city):
@@ -582,13 +600,41 @@ def region_stated_about(texts: Iterable[str], region: Region) -> Region:
     for text in texts:
         if not text or own not in text:
             continue
-        if province is None:
-            m = located.search(text)
-            province = _place_at(text, m.end(), ("province",)) if m else None
+        m = located.search(text)
+        if m and province is None:
+            province = _place_at(text, m.end(), ("province",))
+        if m and city is None and region.county:
+            city = _city_before_own(text, m.end(), own)
         if city is None and region.county:
             m = belongs.search(text)
             city = _place_at(text, m.end(), ("city",)) if m else None
     return dataclasses.replace(region, province=province, city=city)
+
+
+_RATED = r"(?:评为|授予|表彰为|命名为|确定为|列为|评定为)"
+
+
+def province_rating(texts: Iterable[str], region: Region) -> Region:
+    """The province of a provincial body that rates the department among the province's own
+    ('被河北省医疗保障局评为全省医保系统行风建设先进集体': the department is in 河北省), when the
+    province is not known yet.
+
+    Examples
+    --------
+    >>> province_rating(["本局被甘肃省医疗保障局评为全省医保系统先进集体。"], Region(county="柳川县"))
+    Region(province='甘肃省', city=None, county='柳川县', code=None)
+    >>> province_rating(["本局被甘肃省医疗保障局评为先进集体。"], Region(county="柳川县"))
+    Region(province=None, city=None, county='柳川县', code=None)
+    """
+    if region.province or not (region.county or region.city):
+        return region
+    names = "|".join(map(re.escape, _province_names()))
+    pattern = re.compile(rf"被({names})[\u4e00-\u9fff]{{0,12}}?{_RATED}[^。；;，,]{{0,6}}?全省")
+    for text in texts:
+        m = pattern.search(text or "")
+        if m:
+            return dataclasses.replace(region, province=m.group(1))
+    return region
 
 
 def region_of_field(value: str, region: Region) -> Region:

@@ -1260,6 +1260,7 @@ class _LineRows:
     def __init__(self, builder: _FlatBuilder, header: str, totals: list[TotalScore]):
         self.builder, self.header, self.totals = builder, header, totals
         self.pending: list[_Token] = []  # the head of a name wrapped over two lines
+        self.pending_levels: list[_Token] = []  # level cells printed before that head
         self.remark = False  # the last row ended in a remark that may go on on the next line
 
     def read(self, lines: list[TextLine]) -> int:
@@ -1267,12 +1268,12 @@ class _LineRows:
         for n, tl in enumerate(lines):
             cells = _line_tokens(tl)
             if not cells or compact(_cell_text(tl)) == self.header:
-                self.pending, self.remark = [], False  # (the header repeated after a page break)
+                self.pending, self.pending_levels, self.remark = [], [], False  # (the header repeated after a page break)
                 continue
             if levels := _level_lines(tl.text):
                 for level, label in levels:
                     self.builder.set_level(level, label)
-                self.pending, self.remark = [], False
+                self.pending, self.pending_levels, self.remark = [], [], False
                 continue
             if is_total_label(cells[0].text):
                 _line_total(self.builder, cells, self.totals)
@@ -1290,19 +1291,20 @@ class _LineRows:
     def _row(self, cells: list[_Token]) -> bool:
         layout = self.builder.layout
         parts = _row_cells(cells, layout)
-        if self.pending and not layout.levels:
+        if self.pending:
             head = _Token("".join(t.text for t in self.pending), self.pending[0].line)
+            levels = list(self.pending_levels)
             if parts is None:
-                parts = _row_cells([head, *cells], layout)  # the values on the line under the name
+                parts = _row_cells([*levels, head, *cells], layout)  # the values on the line under the name
             elif not parts[0]:
-                parts = ([], _Token(head.text + parts[1].text, head.line), parts[2])
+                parts = (levels, _Token(head.text + parts[1].text, head.line), parts[2])
             if parts is not None:
                 for t in self.pending:
                     t.place(self.builder.ctx)
         if parts is None:
             return False
         self.builder.add(*parts)
-        self.pending = []
+        self.pending, self.pending_levels = [], []
         self.remark = len(parts[2]) > len(layout.required) and bool(self.builder.records) \
             and bool(self.builder.records[-1].get("note"))
         return True
@@ -1312,18 +1314,42 @@ class _LineRows:
         furniture before a repeated header. False when it ends the table."""
         text = _cell_text(tl)
         if not _note_like(text) and _header_again(lines, n, self.header):
-            self.pending = []
+            self.pending, self.pending_levels = [], []
             return True  # (a running header or page number)
         if self.remark and (_note_like(text) or not re.search(r"\d", text)):
             rec = self.builder.records[-1]
             rec["note"] = clean_label(rec["note"] + text)
             self.builder.ctx.place_text(tl.line, text)
             return True
-        if not self.builder.layout.levels and _name_like(text) and not re.search(r"[\d，。；,;：:]", text) \
-                and len(compact(text)) <= 40 and len(self.pending) < 2:
-            self.pending.append(_Token(compact(text), tl.line))
+        if _name_like(text) and not re.search(r"[\d，。；,;：:]", text) \
+                and len(compact(text)) <= 40 and len(self.pending) < 2 and not self._level_label(text):
+            levels, head = self._head_levels(_PIPE.sub("", tl.text), tl.line)
+            self.pending_levels = levels if not self.pending else self.pending_levels
+            self.pending.append(_Token(compact(head), tl.line))
             return True
         return False
+
+
+    def _head_levels(self, text: str, line: int) -> tuple[list[_Token], str]:
+        """The level cells in front of a wrapped name's head ('质量指标 职工医保…基金支付' →
+        质量指标 and the head), in a table with level columns; standard labels only."""
+        words = text.split()
+        levels: list[_Token] = []
+        while self.builder.layout.levels and len(words) > 1 and len(levels) < len(self.builder.layout.levels):
+            label = clean_level(words[0], "level2")
+            if not (label in _framework() or label in _framework().values()):
+                break
+            levels.append(_Token(words.pop(0), line))
+        return levels, " ".join(words)
+
+    def _level_label(self, text: str) -> bool:
+        """True when a line alone in a table with level columns can be a level label (a standard
+        one of ``indicator_framework.csv``, or words ending in 指标) rather than the head of a
+        wrapped name."""
+        if not self.builder.layout.levels:
+            return False
+        c = clean_level(text, "level2")
+        return c in _framework() or c in _framework().values() or c.endswith("指标") or len(self.pending) > 0
 
 
 def _build_stream(builder: _FlatBuilder, tokens: list[_Token], totals: list[TotalScore]) -> None:
@@ -1338,6 +1364,18 @@ def _build_stream(builder: _FlatBuilder, tokens: list[_Token], totals: list[Tota
         totals.append(TotalScore(kind, tok.text, tok.figure_line or tok.line, builder.scope))
     for tok in total[1:len(required) + 1]:
         tok.place(builder.ctx)  # (and the total's 得分率)
+
+
+def _statistics_list(ctx: ReportContext, layout: _FlatLayout) -> bool:
+    """True for a list of figures against targets (指标名称 | 目标值 | 完成值: no levels, no 分值 or
+    得分) in a document that is no performance evaluation (its title names no kind of report, or
+    a notice, bulletin or statistics: a work summary's '主要指标完成情况'): statistics, no
+    indicator table. Its figures stay in the residue."""
+    if layout.levels or layout.anchored or "actual" not in layout.values:
+        return False
+    from evalkit.extract.metadata import title_kind  # (metadata imports this module)
+
+    return title_kind(ctx.doc) in (None, "其他")
 
 
 def _flat_tables(ctx: ReportContext) -> tuple[list[dict], list[TotalScore], set[int]]:
@@ -1374,6 +1412,8 @@ def _flat_table_at(ctx: ReportContext, run: list[TextLine], k: int, out: list[di
         if found is None:
             return k + 1
         layout, s, h = found
+        if _statistics_list(ctx, layout):
+            return k + 1
         builder = _FlatBuilder(ctx, layout, _flat_title(ctx, tl.line), tl.line)
         if s == 0 and h == len(tokens):  # the header alone on its line: a row per line
             above, first = _levels_above(run, k)

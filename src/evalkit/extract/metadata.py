@@ -17,6 +17,7 @@ in front of a lower-level place and a ``（汇总）``/``本级`` suffix.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -31,13 +32,14 @@ from evalkit.regions import (
     Region,
     place_tokens,
     province_named_with,
+    province_rating,
     region_of_field,
     region_stated_about,
     resolve_region,
     resolve_region_from_texts,
 )
 
-__all__ = ["REPORT_COLUMNS", "extract_metadata", "normalise_grade", "org_name", "report_kind_of"]
+__all__ = ["REPORT_COLUMNS", "extract_metadata", "normalise_grade", "org_name", "report_kind_of", "title_kind"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,6 @@ REPORT_COLUMNS = [
 _HAN = r"\u4e00-\u9fff"
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])|((?:19|20)\d{2})\s*年\s*1\s*[-—至~]\s*12\s*月")
-_TITLE_WORDS = re.compile(r"报告|自评|评价|绩效|决算|预算|公报|公示|公开|通知|情况|统计|指标|表")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _SIGN_DATE = re.compile(r"[12][0-9Oo〇]{3}\s*年\s*[0-9Oo]{1,2}\s*月\s*[0-9Oo]{1,2}\s*日|[二〇○零一三四五六七八九十]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
 _SCORE_TEXT = re.compile(  # the report's total: not '某指标总分5分，实际得分4分'
@@ -336,13 +337,20 @@ def _department(doc: Document, project: bool) -> tuple[str | None, int | None]:
     return clean_department(hit[0]), hit[1]
 
 
+@functools.cache
+def _title_words() -> re.Pattern[str]:
+    """Words that make a line with a year a title (``meta_labels.csv``, field title_word:
+    报告, 决算, 通知, 工作总结 …): its year is the fiscal year."""
+    return re.compile("|".join(re.escape(w) for w in _labels("title_word")))
+
+
 def _year_from(text: str) -> int | None:
     text = re.sub(r"(?<=\d)\s+(?=\d)", "", fold(text))
     m = _YEAR_DU.search(text)
     if m:
         return int(m.group(1))
     m = _YEAR_TITLE.search(text)
-    if m and _TITLE_WORDS.search(text) and not re.search(r"[，。；]", text):  # a title, not a sentence
+    if m and _title_words().search(text) and not re.search(r"[，。；]", text):  # a title, not a sentence
         return int(m.group(1) or m.group(2))
     if re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年\s*[)）]\s*", text):
         return int(re.search(r"\d{4}", text).group(0))
@@ -407,6 +415,12 @@ def report_kind_of(title: str) -> str | None:
         if word in text:
             return kind
     return None
+
+
+def title_kind(doc: Document) -> str | None:
+    """The kind the document's title names (:func:`report_kind_of` over its first lines), or
+    None when no title line names one (a work summary, a speech)."""
+    return _title_kind(doc)
 
 
 def _title_kind(doc: Document) -> str | None:
@@ -482,9 +496,15 @@ def _numbers(texts: list[str]) -> list[float]:
 
 
 def _grade_in(texts: list[str]) -> str | None:
+    """The grade among a row's cells: a cell that is a grade word, or one that states it
+    ('自评等级：优' in the last cell of a 总分 row)."""
     for t in texts:
         if t and normalise_grade(t):
             return compact(t)
+    for t in texts:
+        g = _grade_re().search(fold(t)) if t else None
+        if g:
+            return g.group(1)
     return None
 
 
@@ -539,8 +559,10 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
 
 @functools.cache
 def _grade_re() -> re.Pattern[str]:
-    """'评价等级为良', '自评等级“良好”': a grade word of ``vocab/grades.csv`` after 等次/等级/级别."""
-    return re.compile(rf"(?:等次|等级|级别)(?:为|是|评定为|[:：])?\s*[“\"「]?((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?)")
+    """'评价等级为良', '自评等级“良好”', '自评结果为“优”': a grade word of ``vocab/grades.csv``
+    after a word of ``meta_labels.csv`` (field grade_lead: 等次, 等级, 级别, 自评结果 …)."""
+    lead = "|".join(re.escape(w) for w in _labels("grade_lead"))
+    return re.compile(rf"(?:{lead})(?:为|是|评定为|[:：])?\s*[“\"「]?((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?)")
 
 
 def normalise_grade(word: str | None) -> str | None:
@@ -561,11 +583,25 @@ _WHOLE_WORD = re.compile(r"整体")
 _WHOLE_KINDS = ("部门整体支出绩效自评", "部门决算")
 
 
+#: After a score: the score is a bound of a grading rule ('90分（含）以上为“优”', '80分至90分').
+_THRESHOLD = re.compile(r"\s*(?:[（(]\s*含\s*[)）])?\s*(?:及|或)?\s*(?:以上|以下|至|～|~|—|-|－)")
+
+
+def _stated_score(text: str) -> re.Match[str] | None:
+    """The first score statement of a line that is no bound of a grading rule."""
+    for m in _SCORE_TEXT.finditer(text):
+        if not _THRESHOLD.match(text, m.end()):
+            return m
+    return None
+
+
 def _whole_score(text: str) -> re.Match[str] | None:
     """The first score statement of a line that is not a project's: in a report on the department
     as a whole, '对“医保信息化建设项目”开展了单位自评，自评得分93.6分' is one project's score, and
     '本部门…部门整体支出绩效自评得分94.2分' the report's."""
     for m in _SCORE_TEXT.finditer(text):
+        if _THRESHOLD.match(text, m.end()):
+            continue  # '综合得分90分（含）以上为“优”': a grading rule, no score
         start = max(text.rfind(p, 0, m.start()) for p in "。！？；")
         sentence = text[start + 1: m.start()]
         if _PROJECT_WORD.search(sentence) and not _WHOLE_WORD.search(sentence):
@@ -583,7 +619,7 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
     lines = doc.text_lines
     for k, tl in enumerate(lines):
         text = fold(tl.text)
-        m = _whole_score(text) if whole else _SCORE_TEXT.search(text)
+        m = _whole_score(text) if whole else _stated_score(text)
         if m is None and re.search(r"(?:综合得分|评价得分|自评得分|总得分)\s*[:：为]?\s*$", text) and k + 1 < len(lines):
             nxt = _SCORE_ALONE.match(fold(lines[k + 1].text))  # '自评得分' / '90分' on the next line
             if nxt:
@@ -639,8 +675,24 @@ def _stated_region(doc: Document, region: Region) -> Region:
         region = region_of_field(value, region)
         if region.province and region.city:
             return region
+    if region.county and not region.city:
+        for field in ("department", "department_unit"):  # '填报单位：淮岭市桐溪县医疗保障事务中心'
+            for _, name, _ in _org_values(doc, field):
+                region = _city_of_org(name, region)
     opening = [tl.text for tl in doc.text_lines if tl.line <= _OPENING_LINES]
-    return region_stated_about(opening, region)
+    return province_rating(opening, region_stated_about(opening, region))
+
+
+def _city_of_org(name: str, region: Region) -> Region:
+    """The city an organisation's name writes before the department's own county
+    ('淮岭市桐溪县医疗保障事务中心' for 桐溪县): only a city directly followed by the county."""
+    if region.city or not region.county or region.county not in name:
+        return region
+    head = name[: name.index(region.county)]
+    found = resolve_region_from_texts([head + region.county])
+    if found.county == region.county and found.city and head.endswith(found.city):
+        return dataclasses.replace(region, city=found.city, province=region.province or found.province)
+    return region
 
 
 def _supervisor_province(doc: Document) -> str | None:

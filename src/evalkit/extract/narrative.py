@@ -759,6 +759,8 @@ class _Reader:
             return  # (a change: the ignore rule 'change' accounts for it; the others stay in the residue)
         if self._both_totals(line, f, state):
             return True
+        if state.stage in ("年初预算", "调整预算") and self._beside_stage(window):
+            return  # '年初预算45万元，另有上年结转4.6万元': beside the plan just named, its stage is not said
         self._set_stage(window, segment, state)
         if state.stage == "年初预算" and self.ctx.report_kind == _THIRD_PARTY and _ARRANGED.search(compact(window)):
             state.stage = "调整预算"  # an evaluator's '预算安排' is the money made available for the year
@@ -845,6 +847,14 @@ class _Reader:
         self._place(line, q.text_value)
         self._all_of(line, f, item, state)
         return True
+
+    @staticmethod
+    def _beside_stage(window: str) -> bool:
+        """True when the figure's clause adds money beside the stage just named (context_words
+        'besides': '另有上年结转4.60万元') and names no stage of its own. (Beside a 决算 the
+        money is the final account's: '本年收入合计…。另有年初结转和结余…' stays a 决算 figure.)"""
+        clause = re.split(r"[，,；;。：:]", compact(window))[-1]
+        return any(clause.startswith(w) for w in _words("besides")) and stage_of(clause) is None
 
     def _project_whole(self, line: int, hit: tuple[str, str] | None) -> tuple[str, str] | None:
         """In the report on a project named as a 项目支出 (its name ends in 专项资金, 专项经费 …),

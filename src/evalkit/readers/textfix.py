@@ -101,9 +101,50 @@ def _header_key(line: str) -> str:
     return re.sub(r"\s+", "", re.sub(r"\d+", "#", line))
 
 
+_TITLE_LINES = 4  # the title block: the first non-blank lines of the document
+_TITLE_SHARE = 0.8  # a running header uses at least this share of its characters from the title
+
+
+def _title_chars(lines: list[str]) -> tuple[int, frozenset[str]]:
+    """The index after the title block and the characters (Chinese and digits) of its lines."""
+    seen, chars, end = 0, set(), 0
+    for i, line in enumerate(lines):
+        if line.strip():
+            seen += 1
+            chars.update(c for c in line if _CJK.match(c) or c.isdigit())
+            end = i + 1
+            if seen == _TITLE_LINES:
+                break
+    return end, frozenset(chars)
+
+
+def _echoes_title(line: str, title: tuple[int, frozenset[str]]) -> bool:
+    """True when a line is the document's title again, as a running header prints it on the
+    page after a page number ('某区医疗保障局部门整体支出绩效自评报告（2022年度）'): a short line
+    without clause marks, written with the title's characters.
+
+    Examples
+    --------
+    >>> t = _title_chars(["广西某县医疗保障局", "2023年度部门整体支出绩效自评报告", "一、概况"])
+    >>> _echoes_title("某县医疗保障局部门整体支出绩效自评报告（2023年度）", t)
+    True
+    >>> _echoes_title("县医疗保障局2023年度支出情况如下", t)
+    False
+    """
+    chars = [c for c in line if _CJK.match(c) or c.isdigit()]
+    if len(_CJK.findall(line)) < 8 or _width(line.strip()) > 80 or _CLAUSE_MARK.search(line):
+        return False
+    return sum(c in title[1] for c in chars) >= _TITLE_SHARE * len(chars) and _REPORT_END.search(line) is not None
+
+
+_REPORT_END = re.compile(r"(?:报告|报表|自评表|评价表|决算|公开)(?:[（(][^（()）]{1,12}[)）])?\s*$")
+
+
 def _running_lines(lines: list[str], marks: set[int]) -> set[int]:
-    """Lines next to a page number that are repeated in the document (running headers/footers)."""
+    """Lines next to a page number that are repeated in the document (running headers/footers),
+    or that print the document's title again."""
     counts = Counter(_header_key(x) for x in lines if _is_text(x))
+    title = _title_chars(lines)
     found = set()
     for m in marks:
         for step in (1, -1):
@@ -112,7 +153,8 @@ def _running_lines(lines: list[str], marks: set[int]) -> set[int]:
                 if lines[k].strip():
                     seen += 1
                     key = _header_key(lines[k])
-                    if key and k not in marks and _is_text(lines[k]) and counts[key] >= 2:
+                    if key and k not in marks and _is_text(lines[k]) and (
+                            counts[key] >= 2 or (k >= title[0] and _echoes_title(lines[k], title))):
                         found.add(k)
                     break
                 k += step
@@ -277,6 +319,73 @@ def _reflow(lines: list[str], chain: list[int]) -> None:
         lines[i] = out[i]
 
 
+# ------------------------------------------------------------------ tab-separated rows
+_DIGIT = re.compile(r"\d")
+_MIN_FULL_ROWS = 3  # a table's width is the field count of at least this many of its rows
+
+
+def _tab_widths(lines: list[str]) -> dict[int, int]:
+    """The width (field count) of the tab-separated table each tab line belongs to.
+
+    A table is a run of tab lines (blank lines inside it allowed); its width is the field count
+    most of its lines have, when at least three do.
+    """
+    widths: dict[int, int] = {}
+    run: list[int] = []
+    for i in range(len(lines) + 1):
+        line = lines[i] if i < len(lines) else ""
+        if "\t" in line:
+            run.append(i)
+            continue
+        if line.strip() or i == len(lines):
+            if run:
+                counts = Counter(lines[k].count("\t") + 1 for k in run)
+                width, n = counts.most_common(1)[0]
+                if n >= _MIN_FULL_ROWS:
+                    widths.update(dict.fromkeys(run, width))
+            run = []
+    return widths
+
+
+def _label_wrap(a: str, b: str, width: int) -> bool:
+    """True when tab rows ``a`` and ``b`` are one row whose label cell holds a line break.
+
+    ``a`` ends inside the label (its filled cells are words without figures) and ``b`` goes on
+    with the label's tail and the row's other cells: together they have the table's width.
+
+    Examples
+    --------
+    >>> _label_wrap("\\t\\t医保基金专项检查（含交叉", "检查）次数\\t≥4次\\t5次\\t8\\t8\\t", 8)
+    True
+    >>> _label_wrap("\\t\\t年度指标值", "实际完成值\\t10\\t9", 4)
+    False
+    """
+    fa, fb = a.split("\t"), b.split("\t")
+    if len(fa) >= width or len(fb) >= width or len(fa) + len(fb) - 1 != width:
+        return False
+    head, tail = fa[-1].strip(), fb[0].strip()
+    filled = [c for c in fa if c.strip()]
+    return (
+        bool(head) and bool(tail) and not b.startswith("\t")
+        and len(filled) <= 3 and not any(_DIGIT.search(c) for c in filled)
+        and _CJK.search(head) is not None and _CJK.match(tail) is not None
+        and not _DIGIT.search(tail) and any(_DIGIT.search(c) for c in fb[1:])
+    )
+
+
+def _join_tab_wraps(lines: list[str]) -> int:
+    """Join tab rows split by a line break inside a label cell (in place); how many were joined."""
+    widths = _tab_widths(lines)
+    joined = 0
+    for i in sorted(widths):
+        j = i + 1
+        if j in widths and lines[i] and lines[j] and _label_wrap(lines[i].rstrip("\r"), lines[j], widths[i]):
+            lines[i] = lines[i].rstrip("\r") + lines[j]
+            lines[j] = ""
+            joined += 1
+    return joined
+
+
 def repair_lines(lines: list[str], markdown: bool = False) -> Repair:
     """Drop page furniture and join hard-wrapped lines, keeping the number of lines.
 
@@ -302,10 +411,11 @@ def repair_lines(lines: list[str], markdown: bool = False) -> Repair:
     """
     out = list(lines)
     breaks = _drop_furniture(out)
+    tab_joined = _join_tab_wraps(out)
     chains = _chains(out, breaks, markdown)
     for chain in chains:
         _reflow(out, chain)
-    joined = sum(len(c) - 1 for c in chains)
+    joined = sum(len(c) - 1 for c in chains) + tab_joined
     if breaks or joined:
         log.debug("text repaired: %d page lines dropped, %d wrapped lines joined", len(breaks), joined)
     return Repair(out, frozenset(breaks), joined)
