@@ -275,3 +275,8 @@ def test_a_deduction_of_persons_is_no_enrollment():
 def test_an_income_naming_its_appropriation_sets_no_funding_for_what_follows():
     rows = read("2023年度收入合计960.00万元，其中：政府性基金预算财政拨款收入0.00万元，其他收入12.50万元。")
     assert [(r["item"], r["funding"]) for r in rows.budget if r["item"] == "其他收入"] == [("其他收入", None)]
+
+
+def test_a_service_figure_after_a_list_is_named_by_the_list():
+    rows = read("指导辖区内机构积极参加省际采购联盟组织的中成药、生化试剂、冠脉球囊等9批次集中带量采购。")
+    assert pick(rows.services, "measure", "value") == [("中成药、生化试剂、冠脉球囊等", 9.0)]

@@ -404,7 +404,9 @@ class _Reader:
         figures, '5大类、22项', keeps its window)."""
         clause = self._clause(f).strip()
         if len(clause) > len(window) and "、" in clause and not found_quantities(clause):
-            return clause
+            last_list = clause.rfind("、")
+            of = clause.rfind("的", 0, last_list)  # '…联盟组织的中成药、肝功能、新冠试剂等': the list itself
+            return clause[of + 1:] if of >= 0 else clause
         return window
 
     def _whole_year_subject(self, f: Found, hit: tuple[str, str], window: str) -> tuple[str, str] | None:
