@@ -24,9 +24,15 @@ import pytest
 from gallery import GALLERY_DIR, score_gallery, share_found, specimens
 
 # Floors: facts found per table over the whole gallery (raise them as the reader improves).
-FLOORS = {"report": 0.0, "budget": 0.0, "enrollment": 0.0, "funds": 0.0, "indicators": 0.0}
-# Ceiling on extracted enrollment and fund rows that match no expected fact, over the gallery.
-EXTRA_CEILING = {"enrollment": 99, "funds": 99}
+# (measured at the end of the gallery work: report 168/171, budget 216/231, enrollment 29/30, funds
+# 67/67, indicators 149/153; 629/652 = 96.5 % in all)
+FLOORS = {"report": 0.97, "budget": 0.92, "enrollment": 0.95, "funds": 0.98, "indicators": 0.95}
+# Issue 12: at least 95 % of the gallery's facts.
+OVERALL_FLOOR = 0.95
+# Ceiling on extracted enrollment and fund rows that match no expected fact, over the gallery. The
+# ones left are evalkit's conventions (docs/conventions.md, "The specimen gallery"): the 在职/退休
+# parts of 职工医保 and the income parts 财政补助收入/个人缴费收入.
+EXTRA_CEILING = {"enrollment": 2, "funds": 3}
 
 
 def _require_gallery():
@@ -63,6 +69,17 @@ def test_share_of_facts_found(table):
     expected = {path.stem: e for path, e in specimens()}
     found, facts = share_found(list(_scores().values()), expected, table)
     assert found / facts >= FLOORS[table], f"{table}: {found}/{facts}"
+
+
+def test_share_of_all_facts_found():
+    _require_gallery()
+    expected = {path.stem: e for path, e in specimens()}
+    scores = list(_scores().values())
+    found = facts = 0
+    for table in FLOORS:
+        f, n = share_found(scores, expected, table)
+        found, facts = found + f, facts + n
+    assert found / facts >= OVERALL_FLOOR, f"{found}/{facts}"
 
 
 @pytest.mark.parametrize("table", sorted(EXTRA_CEILING))

