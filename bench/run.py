@@ -8,6 +8,9 @@ measures, each in a fresh process so that one measure does not disturb the next:
 * the floor: in one process, read the same files, decode them and run one regular-expression
   pass that finds every number — the least any extractor must do — and the ratio of
   extraction to it, raw (extraction on all cores against the floor on one) and per core;
+* the checks: ``evalkit.analysis.derive(corpus.tables())`` (execution, achievement, findings) on
+  the tables of the same corpus, in one process, against the extraction's time (the issue's
+  target: derive takes no longer than reading);
 * ``import evalkit`` against ``import pandas`` (fresh interpreters, median of several runs);
 * the notebook suite under nbval.
 
@@ -46,6 +49,7 @@ TARGET_SECONDS_10K = 60.0
 TARGET_PEAK_MB = 1024.0
 TARGET_IMPORT_RATIO = 1.3
 TARGET_FLOOR_RATIO = 10.0
+TARGET_DERIVE_RATIO = 1.0  # derive / reading
 HEAVY_MODULES = ("matplotlib", "seaborn", "openpyxl", "mplfonts", "pdfplumber", "docx", "lxml")
 
 
@@ -106,6 +110,27 @@ def child_extract(folder: str, workers: int) -> dict:
         "child_maxrss_mb": kids.ru_maxrss / 1024,  # the largest worker
         "cpu_seconds": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
         "peak": peak,
+    }
+
+
+def child_derive(folder: str, workers: int) -> dict:
+    import evalkit
+    from evalkit.analysis import derive
+
+    t0 = time.perf_counter()
+    tables = evalkit.read_reports(folder, workers=workers).tables()
+    read_seconds = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    out = derive(tables)
+    seconds = time.perf_counter() - t1
+    findings = out["findings"]
+    return {
+        "seconds": seconds,
+        "read_seconds": read_seconds,
+        "findings": len(findings),
+        "by_kind": {str(k): int(v) for k, v in findings["kind"].value_counts().items()} if len(findings) else {},
+        "achievement_rows": len(out["achievement"]),
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
@@ -236,7 +261,7 @@ def verdict(ok: bool) -> str:
 
 
 def figures(n: int, corpus_info: dict, ext: dict, floor: dict, imp: dict | None, nb: dict, workers: int,
-            par: dict) -> list[tuple]:
+            par: dict, der: dict | None = None) -> list[tuple]:
     mb = corpus_info["bytes"] / 1e6
     secs = ext["seconds"]
     proj = secs * 10_000 / n
@@ -268,6 +293,17 @@ def figures(n: int, corpus_info: dict, ext: dict, floor: dict, imp: dict | None,
         ("extraction / floor", f"{ratio_raw:.1f}x raw ({workers} cores vs 1), {ratio_core:.1f}x per core",
          f"<= {TARGET_FLOOR_RATIO:.0f}x: {verdict(ratio_core <= TARGET_FLOOR_RATIO)} (per core)"),
     ]
+    if der:
+        ratio = der["seconds"] / secs
+        kinds = ", ".join(f"{k} {v}" for k, v in der["by_kind"].items())
+        rows += [
+            ("derive (checks)", (f"{der['seconds']:.1f} s in 1 process ({der['seconds'] / n * 1000:.1f} ms/report; "
+                                 f"{der['findings']} findings: {kinds or 'none'}; "
+                                 f"{der['achievement_rows']} indicator rows judged)"), ""),
+            ("  reading in that process", f"{der['read_seconds']:.1f} s with {workers} workers (peak {der['maxrss_mb']:.0f} MB)", ""),
+            ("derive / reading", f"{ratio:.2f}x (derive against the extraction time above)",
+             f"<= {TARGET_DERIVE_RATIO:.0f}x: {verdict(ratio <= TARGET_DERIVE_RATIO)}"),
+        ]
     if imp:
         ratio = imp["evalkit"] / imp["pandas"]
         rows += [
@@ -315,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--import-runs", type=int, default=9)
     ap.add_argument("--no-notebooks", action="store_true")
+    ap.add_argument("--no-derive", action="store_true", help="do not time evalkit.analysis.derive")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     ap.add_argument("--keep", type=Path, help="build the corpus in this folder and keep it")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -322,7 +359,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:
         kind, folder, *rest = args.child
-        result = child_extract(folder, int(rest[0])) if kind == "extract" else child_floor(folder)
+        child = {"extract": lambda: child_extract(folder, int(rest[0])),
+                 "derive": lambda: child_derive(folder, int(rest[0])), "floor": lambda: child_floor(folder)}
+        result = child[kind]()
         print(json.dumps(result))
         return 0
 
@@ -345,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
         print("floor ...", flush=True)
         floor = run_child("floor", str(folder))
         print(f"  {floor['seconds']:.2f} s", flush=True)
+        der = None
+        if not args.no_derive:
+            print("derive ...", flush=True)
+            der = run_child("derive", str(folder), str(args.workers))
+            print(f"  {der['seconds']:.1f} s (reading {ext['seconds']:.1f} s, "
+                  f"ratio {der['seconds'] / ext['seconds']:.2f}x)", flush=True)
     print("parallelism ...", flush=True)
     par = parallelism(args.workers)
     print("imports ...", flush=True)
@@ -355,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         print("notebooks ...", flush=True)
         nb = notebooks()
 
-    rows = figures(n, built, ext, floor, imp, nb, args.workers, par)
+    rows = figures(n, built, ext, floor, imp, nb, args.workers, par, der)
     out = table(rows)
     print()
     print(out)

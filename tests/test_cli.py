@@ -260,7 +260,7 @@ def test_version(capsys):
 
 def test_extract_good_folder(capsys, tmp_path, fakes):
     reports = write_reports(tmp_path / "reports")
-    code, out, err = run(capsys, "extract", reports, "--out", tmp_path / "out")
+    code, out, err = run(capsys, "extract", reports, "--out", tmp_path / "out", "--check")
     assert code == 0, err
     assert "已读取报告：2 份；无法读取：0 份" in out
     assert "indicators" in out and "绩效指标" in out
@@ -337,12 +337,22 @@ def test_progress_on_a_terminal_updates_one_line():
     assert text.count("\r") == 30 and text.endswith("读取报告 30/30（100%）\n")
 
 
+def test_extract_counts_findings_only_with_check(capsys, tmp_path, fakes, monkeypatch):
+    def no_derive(tables):
+        raise AssertionError("extract ran the checks without --check")
+    monkeypatch.setitem(sys.modules, "evalkit.analysis", types.SimpleNamespace(derive=no_derive))
+    reports = write_reports(tmp_path / "reports")
+    code, out, err = run(capsys, "extract", reports, "--out", tmp_path / "out")
+    assert code == 0, err
+    assert "检查发现（findings）：未计算（加 --check 计算）" in out
+
+
 def test_extract_without_analysis_still_writes_tables(capsys, tmp_path, fakes, monkeypatch):
     monkeypatch.setitem(sys.modules, "evalkit.analysis", None)  # import fails
     reports = write_reports(tmp_path / "reports")
-    code, out, _ = run(capsys, "extract", reports, "--out", tmp_path / "out")
+    code, out, _ = run(capsys, "extract", reports, "--out", tmp_path / "out", "--check")
     assert code == 0
-    assert "检查发现（findings）：未计算" in out
+    assert "检查发现（findings）：未计算，evalkit.analysis 不可用" in out
     assert (tmp_path / "out" / "indicators.csv").is_file()
 
 
@@ -547,7 +557,7 @@ def _real_reader():
 def test_real_reader_good_folder(capsys, tmp_path):
     _real_reader()
     reports = write_reports(tmp_path / "reports")
-    code, out, err = run(capsys, "extract", reports, "--out", tmp_path / "out")
+    code, out, err = run(capsys, "extract", reports, "--out", tmp_path / "out", "--check")
     assert code == 0, err
     assert "已读取报告：2 份；无法读取：0 份" in out
     tables = read_tables(tmp_path / "out")

@@ -343,6 +343,10 @@ def _derive(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame] | 
 LARGE_BATCH = 50
 
 
+#: Why ``extract`` gives no count of findings: the checks run only with ``--check``.
+NOT_ASKED = "（加 --check 计算）"
+
+
 def _summary(loaded: Loaded, derived: dict | None, why_not: str, out: Path | None = None) -> str:
     tables = loaded.tables
     lines = []
@@ -362,6 +366,8 @@ def _summary(loaded: Loaded, derived: dict | None, why_not: str, out: Path | Non
         lines.append(f"未归位内容（residue）：{len(tables['residue']):,} 条")
     if derived is not None and "findings" in derived:
         lines.append(f"检查发现（findings）：{len(derived['findings']):,} 条")
+    elif why_not == NOT_ASKED:
+        lines.append(f"检查发现（findings）：未计算{NOT_ASKED}")
     else:
         lines.append(f"检查发现（findings）：未计算，{why_not or '派生表中没有 findings'}")
     coverage = tables.get("coverage")
@@ -466,7 +472,7 @@ def _cmd_extract(args, command: str) -> int:
         written = export.write_tables(loaded.tables, out, inputs=list(args.inputs))
     except OutputFolderError as exc:
         raise UsageError(str(exc)) from exc
-    derived, why_not = _derive(loaded.tables)
+    derived, why_not = _derive(loaded.tables) if args.check else (None, NOT_ASKED)
     if not args.quiet:  # -q: nothing on success; failures and skipped files still on stderr
         _out(_summary(loaded, derived, why_not, out=out))
         _out(f"表格已写入：{out}（{len(written)} 个 CSV 文件）")
@@ -655,6 +661,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="+", metavar="REPORTS", help="报告文件或文件夹")
     p.add_argument("--out", required=True, metavar="DIR", help="写出 CSV 的文件夹")
+    p.add_argument("--check", action="store_true", help="同时运行检查，在摘要中给出检查发现条数")
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser(

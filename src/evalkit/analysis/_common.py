@@ -106,6 +106,25 @@ def frame(rows: list[dict], schema: Mapping[str, str]) -> pd.DataFrame:
     return df
 
 
+def per_distinct(df: pd.DataFrame, columns: list[str], function, schema: Mapping[str, str]) -> pd.DataFrame:
+    """``frame([function(record) for each row of df], schema)``, with ``function`` called once per
+    distinct combination of ``columns`` (the only columns its records carry) and the result
+    spread back to the rows: indicator texts repeat across tables and reports.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": [1, 2, 1], "b": ["x", None, "x"]})
+    >>> per_distinct(df, ["a", "b"], lambda r: {"s": f"{r['a']}{r['b']}"}, {"s": "str"})["s"].tolist()
+    ['1x', '2nan', '1x']
+    """
+    if df.empty:
+        return empty(schema)
+    codes = df.groupby(columns, dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(range(len(df))).groupby(codes, sort=True).first().to_numpy()
+    distinct = [function(rec) for rec in df[columns].iloc[first].to_dict("records")]
+    return frame(distinct, schema).take(codes).reset_index(drop=True)
+
+
 def is_na(value: object) -> bool:
     """True for None, NaN and pd.NA (and only for them; strings and lists are not missing).
 

@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from ._common import SCHEMAS, conform, convert, fmt, frame, half_unit, num, text, units
+from ._common import SCHEMAS, conform, convert, fmt, half_unit, num, per_distinct, text, units
 from .rulesets import RuleSet, load_rules
 from .scoring import qualitative_band, rescore
 
@@ -223,8 +223,7 @@ def achievement(indicators: pd.DataFrame, rules: RuleSet | str | None = None,
     """
     rs = rules if isinstance(rules, RuleSet) else load_rules(rules or "national")
     df = conform(indicators, SCHEMAS["indicators"])
-    rows = [_judge(rec, rs) for rec in df.to_dict("records")]
-    extra = frame(rows, ACHIEVEMENT_COLUMNS)
+    extra = per_distinct(df, _JUDGED, lambda rec: _judge(rec, rs), ACHIEVEMENT_COLUMNS)
     for col, dtype in ACHIEVEMENT_COLUMNS.items():
         df[col] = (extra[col].to_numpy() if len(df) else extra[col])
         df[col] = df[col].astype(dtype)
@@ -235,6 +234,11 @@ def achievement(indicators: pd.DataFrame, rules: RuleSet | str | None = None,
     if with_scores:
         df = rescore(df, rs)
     return df
+
+
+#: The columns :func:`_judge` reads: a row is judged once per distinct combination of them.
+_JUDGED = ["target_raw", "actual_raw", "target_op", "target_value", "actual_value", "target_low",
+           "target_high", "target_unit", "actual_unit", "level3"]
 
 
 def _judge_range(rec: dict, low: float, high: float, a: float, t_raw: str | None, a_raw: str | None) -> dict:

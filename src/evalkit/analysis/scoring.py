@@ -34,7 +34,9 @@ from ._common import (
     fmt,
     fold_text,
     frame,
+    is_na,
     num,
+    per_distinct,
     round_half_up,
     text,
 )
@@ -576,15 +578,43 @@ RESCORE_COLUMNS: dict[str, str] = {
 }
 
 
-def _siblings(df: pd.DataFrame, column: str) -> dict[tuple, tuple[str, str]]:
-    """(report_id, scope, level3) → (the one text of ``column`` its rows carry, its source)."""
-    out: dict[tuple, tuple[str, str]] = {}
-    have = df[df[column].notna() & df["level3"].notna()]
-    for key, group in have.groupby(["report_id", "scope", "level3"], dropna=False, sort=False):
-        values = {fold_text(v): (v, s) for v, s in zip(group[column], group["source"])}
-        if len(values) == 1:
-            out[key] = next(iter(values.values()))
+_KEY = ["report_id", "scope", "level3"]
+
+
+def _siblings(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    """For each row of ``df``: the one text of ``column`` the rows of its indicator (report_id,
+    scope, level3) carry, and that text's source (the last row stating it); missing when they
+    carry none or several texts."""
+    have = df[(df[column].notna() & df["level3"].notna()).to_numpy(dtype=bool)]
+    have = have[[*_KEY, column, "source"]].assign(_fold=have[column].map(fold_text))
+    one = have.groupby(_KEY, dropna=False, sort=False)["_fold"].transform("nunique") == 1
+    pick = have[one.to_numpy(dtype=bool)].drop_duplicates(_KEY, keep="last")
+    pick = pick.rename(columns={column: "text", "source": "text_source"})[[*_KEY, "text", "text_source"]]
+    return df[_KEY].merge(pick, on=_KEY, how="left")[["text", "text_source"]].set_axis(df.index)
+
+
+def _texts_used(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with the rule text and explanation each row is scored with (its own, or else the
+    one its indicator carries in another table) and where that rule text stands."""
+    rule = _siblings(df, "rule_text")
+    own = df["rule_text"].map(text).astype("object")
+    from_sibling = own.isna() & rule["text"].notna()
+    out = df.assign(
+        _rule=own.where(~from_sibling, rule["text"].astype("object")),
+        _rule_source=df["source"].map(text).astype("object").where(~from_sibling,
+                                                                    rule["text_source"].astype("object")),
+        _explanation=None)
+    if "explanation" in df.columns:
+        expl = _siblings(df, "explanation")
+        mine = df["explanation"].astype("object")
+        blank = mine.map(text).isna() & expl["text"].notna()
+        out["_explanation"] = mine.where(~blank, expl["text"].astype("object"))
     return out
+
+
+#: The columns :func:`_rescore_row` reads: a row is scored once per distinct combination.
+_RESCORED = ["weight", "score", "op_used", "qualitative_band", "actual_in_target_unit",
+             "target_value", "_rule", "actual_raw", "actual_value", "actual_unit", "_explanation"]
 
 
 def rescore(table: pd.DataFrame, rules: RuleSet | str | None = None) -> pd.DataFrame:
@@ -634,19 +664,16 @@ def rescore(table: pd.DataFrame, rules: RuleSet | str | None = None) -> pd.DataF
 
         table = achievement(table, rules=rs)
     df = table.copy().reset_index(drop=True)
-    rule_of = _siblings(df, "rule_text")
-    explanation_of = _siblings(df, "explanation") if "explanation" in df.columns else {}
-    rows = []
-    for rec in df.to_dict("records"):
-        rows.append(_rescore_row(rec, rule_of, explanation_of, rs))
-    extra = frame(rows, RESCORE_COLUMNS)
+    used = _texts_used(df)
+    extra = per_distinct(used, _RESCORED, lambda rec: _rescore_row(rec, rs), RESCORE_COLUMNS)
+    extra["rule_source"] = used["_rule_source"].where(used["_rule"].notna()).to_numpy()
     for col, dtype in RESCORE_COLUMNS.items():
         df[col] = extra[col].to_numpy() if len(df) else extra[col]
         df[col] = df[col].astype(dtype)
     return df
 
 
-def _rescore_row(rec: dict, rule_of: dict, explanation_of: dict, rs: RuleSet) -> dict:
+def _rescore_row(rec: dict, rs: RuleSet) -> dict:
     nd = rs.score_decimals
     w = num(rec.get("weight"))
     reported = num(rec.get("score"))
@@ -678,15 +705,11 @@ def _rescore_row(rec: dict, rule_of: dict, explanation_of: dict, rs: RuleSet) ->
             if reported is not None:
                 out["national_difference"] = round_half_up(reported - score, nd)
     # the report's own rule text
-    key = (rec.get("report_id"), rec.get("scope"), rec.get("level3"))
-    rule = text(rec.get("rule_text"))
-    source = text(rec.get("source"))
-    if rule is None and key in rule_of:
-        rule, source = rule_of[key]
-    if rule is None:
+    rule = rec.get("_rule")  # the row's own rule text, or its indicator's in another table
+    if is_na(rule):
         out["rule_status"] = "无评分细则"
         return out
-    out["rule_text_used"], out["rule_source"] = rule, source
+    out["rule_text_used"] = rule  # rule_source: set by rescore
     if text(rec.get("actual_raw")) is None and num(rec.get("actual_value")) is None:
         out["rule_status"] = "无实际完成值"
         return out
@@ -696,9 +719,7 @@ def _rescore_row(rec: dict, rule_of: dict, explanation_of: dict, rs: RuleSet) ->
         out["rule_reason"] = f"评分细则“{rule}”的写法无法解析"
         return out
     out["rule_status"], out["rule_kind"] = "已解析", parsed.kind
-    explanation = rec.get("explanation")
-    if text(explanation) is None and key in explanation_of:
-        explanation = explanation_of[key][0]
+    explanation = rec.get("_explanation")
     score, reason = parsed.apply(
         rec.get("actual_value"), rec.get("actual_raw"), text(rec.get("actual_unit")),
         explanation, rs,

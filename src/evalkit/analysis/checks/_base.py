@@ -136,6 +136,27 @@ def record_groups(df: pd.DataFrame, keys: list[str]) -> dict[tuple, list[dict]]:
     return groups
 
 
+def grouped_records(df: pd.DataFrame, keys: list[str]) -> Iterator[tuple[tuple, list[dict]]]:
+    """``(key, records)`` per group, as ``df.groupby(keys, dropna=False, sort=False)`` iterates
+    (same keys, same order), with one ``to_dict`` over the whole table instead of one per group.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"k": ["a", None, "a"], "v": [1, 2, 3]})
+    >>> [(k, [r["v"] for r in rows]) for k, rows in grouped_records(df, ["k"])]
+    [(('a',), [1, 3]), ((nan,), [2])]
+    """
+    if df.empty:
+        return
+    gb = df.groupby(keys, dropna=False, sort=False)
+    buckets: list[list[dict]] = [[] for _ in range(gb.ngroups)]
+    for code, rec in zip(gb.ngroup().tolist(), df.to_dict("records")):
+        buckets[code].append(rec)
+    index = gb.size().index
+    names = index.tolist() if isinstance(index, pd.MultiIndex) else [(k,) for k in index.tolist()]
+    yield from zip(names, buckets)
+
+
 def _exact(value: object) -> float:
     """Tolerance of a score, weight or amount without its text: whole numbers are exact."""
     return half_unit(None, value, integers_exact=True)
@@ -417,7 +438,7 @@ def run_checks(
     for name in names:
         function = CHECKS[name]
         try:
-            found = [asdict(f) for f in function(ctx)]
+            found = [dict(vars(f)) for f in function(ctx)]  # asdict deep-copies: slow
         except Exception as exc:  # a bug in one check must not hide the others' findings
             logger.exception("check %s failed", name)
             found = [asdict(Finding("", "check-failed", "错误",
@@ -509,10 +530,12 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
     ['L136 公用经费 决算 151.57']
     """
     snippets: list[pd.DataFrame] = []
+    wanted = set(sources.dropna().astype("str").str.split(";").explode())
     for name, groups in _EXCERPT_WORDS.items():
         df = tables.get(name)
         if df is None or df.empty or "source" not in df.columns:
             continue
+        df = df[df["source"].astype("object").isin(wanted).to_numpy(dtype=bool)]  # cited lines only
         words = pd.Series("", index=df.index, dtype="object")
         for group in groups:
             col = next((c for c in group if c in df.columns), None)
@@ -535,18 +558,39 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
     cited["_order"] = range(len(cited))
     hits = cited.merge(allw, on="source", how="inner")
     if rules is not None:
-        cat = _catalogue()
-        allowed = {r: set(t.split("|")) for r, t in zip(cat["rule"], cat["tables"]) if t}
-        keep = [t in allowed.get(r, {t}) for r, t in zip(hits["rule"], hits["table"])]
-        hits = hits[keep]
+        hits = hits[_quoted(hits["rule"], hits["table"]).to_numpy(dtype=bool)]
     if hits.empty:
         return pd.Series("", index=sources.index, dtype="str")
     hits = hits.sort_values("_order", kind="stable")
-    per_line = hits.groupby(["_f", "_order", "source"], sort=False)["w"].agg("，".join).reset_index()
-    line = per_line["source"].map(source_line).astype("string")
-    per_line["shown"] = "L" + line + " " + per_line["w"].str.slice(0, _EXCERPT_WIDTH)
-    joined = per_line.groupby("_f", sort=False)["shown"].agg("；".join)
-    return joined.reindex(sources.index).fillna("").astype("str")
+    return _join_lines(hits).reindex(sources.index).fillna("").astype("str")
+
+
+def _quoted(rules: pd.Series, tables: pd.Series) -> pd.Series:
+    """Whether a row of ``tables`` may be quoted for a finding of ``rules`` (the catalogue's
+    ``tables`` of the rule; any table for a rule that names none)."""
+    cat = _catalogue()
+    limited = cat.loc[cat["tables"].fillna("") != "", ["rule", "tables"]]
+    pairs = {f"{r}|{t}" for r, ts in zip(limited["rule"], limited["tables"]) for t in ts.split("|")}
+    rules, tables = rules.astype("object"), tables.astype("object")
+    return ~rules.isin(set(limited["rule"])) | (rules + "|" + tables).isin(pairs)
+
+
+def _join_lines(hits: pd.DataFrame) -> pd.Series:
+    """The excerpt of each finding (``_f``) from its hits sorted by citation order (``_order``):
+    the words of one cited line joined by '，' (cut at :data:`_EXCERPT_WIDTH`), the lines by '；'.
+    (A groupby sum of object strings concatenates them without a Python call per group.)"""
+    words = ("，" + hits["w"].astype("object")).groupby(hits["_order"].to_numpy(), sort=False).sum()
+    lines = hits.drop_duplicates("_order")
+    places = lines["source"].astype("object")
+    where = places.map({s: _place(s) for s in places.unique()})
+    shown = where.to_numpy() + " " + words.str.slice(1, _EXCERPT_WIDTH + 1).to_numpy()
+    return ("；" + pd.Series(shown, dtype="object")).groupby(lines["_f"].to_numpy(), sort=False).sum().str.slice(1)
+
+
+def _place(source: str) -> str:
+    """'L338' for the source 'r:338'; the locator ('段落7') where the source has no line."""
+    n = source_line(source)
+    return f"L{n}" if n is not None else str(source).rsplit(":", 1)[-1]
 
 
 def _ctx(**tables: pd.DataFrame) -> Context:

@@ -21,6 +21,7 @@ from ._base import (
     _figures,
     _same_line_identities,
     check,
+    grouped_records,
 )
 
 
@@ -65,19 +66,24 @@ def check_enrollment_funds_conflicts(ctx: Context) -> Iterator[Finding]:
 
     1.6亿元 is 16000 ± 500 万元 as written; 17558.29 is outside.
     """
-    e = ctx.tables["enrollment"]
-    for (rid, year, scheme), rows in e.groupby(["report_id", "year", "scheme"], dropna=False,
-                                               sort=False):
+    e = _stated_twice(ctx.tables["enrollment"], ["report_id", "year", "scheme"], "persons")
+    for (rid, year, scheme), rows in grouped_records(e, ["report_id", "year", "scheme"]):
         yield from _conflicts(rid, f"{fmt(year)}年{scheme}参保人数", _figures(rows, "persons", "raw"),
                               "人", "enrollment-conflict", loose=scheme not in SCHEMES,
                               unclear=_unknown(year=year, scheme=scheme))
-    f = ctx.tables["funds"]
-    for (rid, year, scheme, flow), rows in f.groupby(["report_id", "year", "scheme", "flow"],
-                                                     dropna=False, sort=False):
+    keys = ["report_id", "year", "scheme", "flow"]
+    f = _stated_twice(ctx.tables["funds"], keys, "amount_wan")
+    for (rid, year, scheme, flow), rows in grouped_records(f, keys):
         yield from _conflicts(rid, f"{fmt(year)}年{scheme}基金{flow}",
                               _figures(rows, "amount_wan", "raw"), "万元", "funds-conflict",
                               loose=scheme not in SCHEMES,
                               unclear=_unknown(year=year, scheme=scheme, flow=flow))
+
+
+def _stated_twice(df: pd.DataFrame, keys: list[str], value_col: str) -> pd.DataFrame:
+    """The rows of the groups that state two values or more (the only ones that can conflict)."""
+    several = df.groupby(keys, dropna=False, sort=False)[value_col].transform("nunique") > 1
+    return df[several.to_numpy(dtype=bool)]
 
 
 @check("headcounts")

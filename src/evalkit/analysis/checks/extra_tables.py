@@ -35,6 +35,7 @@ from ._base import (
     _sources,
     check,
     first_reason,
+    grouped_records,
     record_groups,
     uncertain_rows,
 )
@@ -54,10 +55,12 @@ def check_assets(ctx: Context) -> Iterator[Finding]:
     assets = ctx.tables.get("assets")
     if assets is None or assets.empty:
         return
-    for rid, rows in assets.groupby("report_id", sort=False):
-        figs = {item: _figures(rows[rows["item"] == item], "amount_wan",
-                               "raw" if "raw" in rows else None)
-                for item in ("资产总额", "负债总额", "净资产")}
+    items = ("资产总额", "负债总额", "净资产")
+    raw = "raw" if "raw" in assets else None
+    assets = assets[assets["item"].isin(items).to_numpy(dtype=bool)]
+    for (rid,), rows in grouped_records(assets, ["report_id"]):
+        figs = {item: _figures([r for r in rows if r["item"] == item], "amount_wan", raw)
+                for item in items}
         if not all(figs.values()):
             continue
         a, liab, net = (_mode_first(figs[i]) for i in ("资产总额", "负债总额", "净资产"))

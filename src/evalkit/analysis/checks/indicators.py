@@ -18,6 +18,7 @@ from .._common import (
     fmt,
     fold_text,
     half_unit,
+    is_na,
     join_sources,
     lines_label,
     num,
@@ -36,6 +37,7 @@ from ._base import (
     _figures,
     _mode_first,
     check,
+    grouped_records,
     record_groups,
 )
 
@@ -45,6 +47,10 @@ from ._base import (
 
 def _ind(ctx: Context) -> pd.DataFrame:
     return ctx.tables["indicators"]
+
+
+#: The columns a finding about one indicator row names it by.
+_NAMED = ["report_id", "table", "level1", "level2", "level3", "source"]
 
 
 def _name(rec: Mapping) -> str:
@@ -63,7 +69,10 @@ def check_score_vs_weight(ctx: Context) -> Iterator[Finding]:
     >>> [(f.rule, f.difference) for f in check_score_vs_weight(_ctx(indicators=ind))]
     [('score-exceeds-weight', 1.0)]
     """
-    for rec in _ind(ctx).to_dict("records"):
+    ind = _ind(ctx)
+    score, weight = ind["score"].astype("Float64"), ind["weight"].astype("Float64")
+    maybe = ((score < 0) | (score > weight)).fillna(False).to_numpy(dtype=bool)  # checked below
+    for rec in ind.loc[maybe, _NAMED + ["weight", "score"]].to_dict("records"):
         w, s = num(rec.get("weight")), num(rec.get("score"))
         if s is None:
             continue
@@ -260,19 +269,21 @@ def check_duplicate_indicators(ctx: Context) -> Iterator[Finding]:
         return
     signature = named[fields].astype("string").fillna("").map(fold_text)
     named = named.assign(_sig=list(map(tuple, signature.to_numpy().tolist())))
-    for (rid, scope, table, name), rows in named.groupby(keys, dropna=False, sort=False):
-        counts = Counter(rows["_sig"])
+    named = named[[*keys, "_sig", "source", "target_raw"]]
+    for (rid, scope, table, name), rows in grouped_records(named, keys):
+        counts = Counter(r["_sig"] for r in rows)
+        sources = [r["source"] for r in rows]
         if len(counts) < len(rows):
             yield Finding(rid, "duplicate-indicator-row", "警告",
-                          f"“{table}”中指标“{name}”的行重复出现（{lines_label(rows['source'])}）",
-                          "1", fmt(len(rows)), None, join_sources(rows["source"]))
+                          f"“{table}”中指标“{name}”的行重复出现（{lines_label(sources)}）",
+                          "1", fmt(len(rows)), None, join_sources(sources))
         if len(counts) > 1:
-            targets = "、".join(dict.fromkeys(t for t in rows["target_raw"].fillna("") if t))
+            targets = "、".join(dict.fromkeys(t for r in rows if not is_na(t := r["target_raw"]) and t))
             yield Finding(rid, "indicator-name-repeated", "提示",
                           f"“{table}”中指标名称“{name}”用于{len(rows)}行"
                           + (f"，目标值分别为{targets}" if targets else "")
-                          + f"（{lines_label(rows['source'])}）",
-                          "", "", None, join_sources(rows["source"]))
+                          + f"（{lines_label(sources)}）",
+                          "", "", None, join_sources(sources))
 
 
 def _base(value: float | None, unit: str | None) -> float | None:
@@ -311,8 +322,9 @@ def check_indicator_conflicts(ctx: Context) -> Iterator[Finding]:
     rules = ctx.rules
     keys = ["report_id", "scope", "level3", "occurrence"]
     # only indicators stated in two tables or more (one groupby over the whole table)
-    ind = ind[ind.groupby(keys, dropna=False, sort=False)["table"].transform(
-        lambda t: t.nunique(dropna=False)) > 1]
+    grouped = ind.assign(_no_table=ind["table"].isna()).groupby(keys, dropna=False, sort=False)
+    tables = grouped["table"].transform("nunique") + grouped["_no_table"].transform("max").astype(int)
+    ind = ind[(tables > 1).to_numpy(dtype=bool)]
     for (rid, scope, name, _occ), recs in record_groups(ind, keys).items():
         yield from _field_conflicts(rid, scope, name, recs, "weight", "分值", rules)
         yield from _field_conflicts(rid, scope, name, recs, "score", "得分", rules)
@@ -415,7 +427,7 @@ def check_rescoring(ctx: Context) -> Iterator[Finding]:
     """
     df = ctx.achievement
     unparsed: dict[tuple, list] = defaultdict(list)
-    for rec in df.to_dict("records"):
+    for rec in _rescored(df).to_dict("records"):
         rid, name, table = rec["report_id"], _name(rec), text(rec.get("table"))
         src = text(rec.get("source"))
         if rec.get("rule_status") == "无法解析":
@@ -447,6 +459,22 @@ def check_rescoring(ctx: Context) -> Iterator[Finding]:
         yield Finding(rid, "rule-text-unparsed", "提示",
                       f"评分细则“{rule}”的写法无法解析，未按其重算", "", "", None,
                       join_sources(sources))
+
+
+def _rescored(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the achievement table :func:`check_rescoring` may report on, with the
+    columns it reads: an unparsed rule, or a reported score with a difference or a rule
+    that does not apply (the exact tests are in the check)."""
+    status = df["rule_status"].astype("object")
+    scored = df["score"].notna() & (
+        (df["rule_difference"].abs() > 0.005).fillna(False)
+        | ((status == "已解析") & df["rule_score"].isna())
+        | (df["national_difference"].abs() > 0.005).fillna(False))
+    keep = ((status == "无法解析") | scored).to_numpy(dtype=bool)
+    return df.loc[keep, _NAMED + ["score", "rule_status", "rule_text_used", "rule_source",
+                                  "rule_score", "rule_difference", "rule_reason",
+                                  "national_difference", "national_low", "national_high",
+                                  "national_method"]]
 
 
 @check("indicator-units")
@@ -495,7 +523,11 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
     years = {r["report_id"]: num(r.get("fiscal_year"))
              for r in ctx.tables["reports"].to_dict("records")}
     links = read_rule_file("indicator_links.csv")
-    for rec in df[df["actual_in_target_unit"].notna()].to_dict("records"):
+    stated = {name: record_groups(ctx.tables[name], ["report_id", "scheme"])
+              for name in {link["table"] for link in links}}
+    have = df[df["actual_in_target_unit"].notna()]
+    for rec in have[_NAMED + ["actual_in_target_unit", "target_unit", "actual_raw",
+                              "actual_value"]].to_dict("records"):
         name = text(rec.get("level3")) or ""
         for link in links:
             if not all(k in name for k in link["keywords"].split("|")):
@@ -503,13 +535,12 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
             if any(k and k in name for k in link["exclude"].split("|")):
                 continue
             rid = rec["report_id"]
-            table = ctx.tables[link["table"]]
-            sel = table[(table["report_id"] == rid) & (table["scheme"] == link["scheme"])]
+            sel = stated[link["table"]].get((rid, link["scheme"]), [])
             if link["flow"]:
-                sel = sel[sel["flow"] == link["flow"]]
+                sel = [r for r in sel if r["flow"] == link["flow"]]
             year = years.get(rid)
             if year is not None:
-                sel = sel[sel["year"] == year]
+                sel = [r for r in sel if not is_na(r["year"]) and r["year"] == year]
             value_col, unit = ("persons", "人") if link["table"] == "enrollment" else (
                 "amount_wan", "万元")
             figures = _figures(sel, value_col, "raw")
