@@ -142,6 +142,8 @@ class Document:
     #: Text of page furniture a reader dropped (a web page's footer: '主办单位：河南省柘阳县人民政府'):
     #: no line of the report and no figure, but the metadata may read the place it names.
     chrome_lines: list[str] = field(default_factory=list)
+    #: Views of the document that extractors build once and ask for many times (by name).
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def locate(self, line: int) -> str:
         """Where a (1-based) line stands in the original document: the line itself for text."""

@@ -188,29 +188,43 @@ def _rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
             yield cells, [block.line] * len(cells)
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def _label_key(text: str) -> str:
     return re.sub(r"[（(](?:盖章|签章)[)）]$", "", compact(text.replace("<br>", ""))).rstrip(":：")
+
+
+def _field_index(doc: Document) -> tuple[list, list]:
+    """The rows (cell texts, lines, label keys) and the text lines (line, text, label key) the
+    field reader looks through, built once per document (every field asks)."""
+    index = doc.memo.get("metadata_fields")
+    if index is None:
+        rows = [(texts, lines, [_label_key(t) if t else "" for t in texts]) for texts, lines in _rows(doc)]
+        text_lines = []
+        for pos, tl in enumerate(doc.text_lines):
+            text = tl.text.strip()
+            if text and text.count("|") < 2:
+                text_lines.append((pos, tl, text, _label_key(text)))
+        index = doc.memo["metadata_fields"] = (rows, text_lines)
+    return index
 
 
 def _field_values(doc: Document, field: str) -> Iterator[tuple[str, str, int]]:
     """(label, value, line) of a field, in document order, from every layout."""
     labels = set(_labels(field)) | {w.rstrip(":：") for w in _labels(field)}
     inline = _inline_re(field)
-    for texts, lines in _rows(doc):
-        for i, t in enumerate(texts[:-1]):
-            if t and _label_key(t) in labels:
-                value = next(((v, lines[j]) for j, v in enumerate(texts[i + 1:], i + 1) if v), None)
-                if value and _label_key(value[0]) not in labels:
-                    yield _label_key(t), value[0], value[1]
-    text_lines = doc.text_lines
-    for k, tl in enumerate(text_lines):
-        text = tl.text.strip()
-        if not text or text.count("|") >= 2:
-            continue
-        if _label_key(text) in labels:  # a label alone on its line, the value on the next
-            nxt = next((t for t in text_lines[k + 1:k + 3] if t.text.strip()), None)
+    rows, text_lines = _field_index(doc)
+    for texts, lines, keys in rows:
+        for i in range(len(texts) - 1):
+            if keys[i] and keys[i] in labels:
+                value = next(((v, lines[j], keys[j]) for j, v in enumerate(texts[i + 1:], i + 1) if v), None)
+                if value and value[2] not in labels:
+                    yield keys[i], value[0], value[1]
+    all_lines = doc.text_lines if text_lines else []
+    for pos, tl, text, key in text_lines:
+        if key in labels:  # a label alone on its line, the value on the next
+            nxt = next((t for t in all_lines[pos + 1:pos + 3] if t.text.strip()), None)
             if nxt is not None:
-                yield _label_key(text), clean_label(nxt.text), nxt.line
+                yield key, clean_label(nxt.text), nxt.line
             continue
         for m in inline.finditer(text):
             value = text[m.end():]
