@@ -19,8 +19,10 @@
 # **问题**：各报告内部有哪些不一致——合计与分项对不上、同一个数前后写得不一样、报告所列比率与按其
 # 数字重算的不符、人数写法可疑、自评得分与评分规则不符？每一条发现涉及报告的哪几行、哪些数字？
 #
-# 检查由 `evalkit.analysis.run_checks` 完成，每条发现有稳定的规则代码（`rule`）、严重程度、中文说明、
-# 期望值、实际值、差额和来源（报告编号:行号）。发现是核对线索，不是结论：需要对照原文逐条判断。
+# 检查由 `evalkit.analysis.run_checks` 完成，每条发现有规则的中文名称（`rule_name`，规则代码 `rule`
+# 供脚本使用）、类别（`kind`：矛盾 = 报告自身数字不一致的审计发现；存疑 = 提取结果待复核）、严重程度、
+# 中文说明、期望值、实际值、差额和来源（报告编号:行号）。规则目录见 `src/evalkit/rules/check_rules.csv`。
+# 发现是核对线索，不是结论：需要对照原文逐条判断。
 
 # %% tags=["parameters"]
 # The data folder: tables written by `evalkit extract` (environment variable EVALKIT_DATA;
@@ -56,9 +58,8 @@ names = evalkit.unit_labels(reports)  # short department name plus region
 
 # %%
 # NBVAL_CHECK_OUTPUT
-pd.crosstab(findings["rule"], findings["severity"], margins=True, margins_name="合计").rename_axis(
-    index="规则", columns="严重程度"
-)
+pd.crosstab([findings["kind"], findings["rule_name"]], findings["severity"], margins=True,
+            margins_name="合计").rename_axis(index=["类别", "规则"], columns="严重程度")
 
 # %% [markdown]
 # ## 按报告计数
@@ -81,9 +82,9 @@ plotting.plot_findings(findings, reports)
 # %%
 # NBVAL_CHECK_OUTPUT
 findings.assign(单位=findings["report_id"].map(names))[
-    ["单位", "rule", "severity", "message", "expected", "observed", "difference", "sources"]
+    ["单位", "kind", "rule_name", "severity", "message", "expected", "observed", "difference", "sources"]
 ].rename(columns={
-    "rule": "规则", "severity": "严重程度", "message": "说明", "expected": "期望",
+    "kind": "类别", "rule_name": "规则", "severity": "严重程度", "message": "说明", "expected": "期望",
     "observed": "实际", "difference": "差额", "sources": "来源",
 })
 
@@ -131,7 +132,7 @@ per_finding = evidence.dropna(subset=["表"]).groupby("发现").agg(
     来源行=("来源", lambda s: "；".join(dict.fromkeys(x.split(":")[1] for x in s))),
     涉及数字=("数字", lambda s: "；".join(dict.fromkeys(s))),
 )
-findings[["rule", "message"]].rename(columns={"rule": "规则", "message": "说明"}).join(
+findings[["rule_name", "message"]].rename(columns={"rule_name": "规则", "message": "说明"}).join(
     per_finding
 ).rename_axis("发现")
 
