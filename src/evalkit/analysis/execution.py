@@ -26,6 +26,7 @@ from ._common import (
     join_sources,
     num,
     read_rule_file,
+    records,
     round_half_up,
     source_line,
     text,
@@ -109,7 +110,7 @@ def pick_amount(rows: pd.DataFrame, stage: str, item: str,
     >>> pick_amount(b, "决算", "基本支出")
     (363.47, ['r:154', 'r:185'], '决算基本支出有不同数值（363.47；301.92），取出现最多的363.47')
     """
-    amounts = rows if isinstance(rows, _Amounts) else _Amounts(rows.to_dict("records"))
+    amounts = rows if isinstance(rows, _Amounts) else _Amounts(records(rows))
     allowed = tuple(contexts) if contexts is not None else ITEM_CONTEXTS.get(item, _TOP)
     sel = [x for x in amounts.by.get((stage, item), ()) if x[1] in allowed]
     if not sel:
@@ -144,10 +145,10 @@ class _Amounts:
 
 def _groups(b: pd.DataFrame) -> dict[tuple, _Amounts]:
     """The budget's amounts per (report_id, scope), in one pass over the table."""
-    records: dict[tuple, list[dict]] = {}
-    for r in b.to_dict("records"):
-        records.setdefault((r["report_id"], None if is_na(r["scope"]) else r["scope"]), []).append(r)
-    return {k: _Amounts(v) for k, v in records.items()}
+    groups: dict[tuple, list[dict]] = {}
+    for r in records(b):
+        groups.setdefault((r["report_id"], None if is_na(r["scope"]) else r["scope"]), []).append(r)
+    return {k: _Amounts(v) for k, v in groups.items()}
 
 
 def _with_context(budget: pd.DataFrame) -> pd.DataFrame:
@@ -323,11 +324,11 @@ def execution(
     b = _with_context(budget)
     r = conform(rates, SCHEMAS["rates"])
     rep = conform(reports, SCHEMAS["reports"]).drop_duplicates("report_id")
-    info = {x["report_id"]: x for x in rep.to_dict("records")}
+    info = {x["report_id"]: x for x in records(rep)}
     rows = []
     stated_rates: dict[tuple, list[dict]] = {}
-    for x in r[r["name"].isin(execution_rate_names()) & r["value_pct"].notna()
-               & r["scope"].notna()].to_dict("records"):
+    for x in records(r[r["name"].isin(execution_rate_names()) & r["value_pct"].notna()
+                       & r["scope"].notna()]):
         stated_rates.setdefault((x["report_id"], x["scope"]), []).append(x)
     for (rid, scope), group in _groups(b).items():
         notes: list[str] = []

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ._common import SEVERITIES, fmt, round_half_up
+from ._common import SEVERITIES, fmt, records, round_half_up
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def render_findings(findings: pd.DataFrame, departments: Mapping[str, str] | Non
         if part.empty:
             continue
         out.append(f"{title}（{len(part)} 条）")
-        for rec in part.to_dict("records"):
+        for rec in records(part):
             rid = str(rec.get("report_id") or "")
             unit = departments.get(rid) or rid
             name = rec.get("rule_name") or rec.get("rule")

@@ -37,6 +37,7 @@ from ._common import (
     is_na,
     num,
     per_distinct,
+    records,
     round_half_up,
     text,
 )
@@ -791,7 +792,7 @@ def score_summary(
     df = rescored if "national_low" in rescored.columns else rescore(rescored, rs)
     rep = {}
     if reports is not None and len(reports):
-        for r in reports.to_dict("records"):
+        for r in records(reports):
             rep[r.get("report_id")] = r
     rows = []
     for (rid, scope, table), group in df.groupby(["report_id", "scope", "table"], dropna=False,

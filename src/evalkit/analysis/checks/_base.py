@@ -23,12 +23,13 @@ from .._common import (
     fmt,
     frame,
     half_unit,
-    is_na,
     join_sources,
+    key_values,
     lines_label,
     num,
     prepare,
     read_rule_file,
+    records,
     round_half_up,
     source_line,
     text,
@@ -102,8 +103,7 @@ def _figures(rows: pd.DataFrame | list[dict], value_col: str, raw_col: str | Non
     """Distinct values of ``rows`` (a frame or its records; within rounding), each with its
     sources and tolerance."""
     out: list[_Figure] = []
-    records = rows if isinstance(rows, list) else rows.to_dict("records")
-    for rec in records:
+    for rec in rows if isinstance(rows, list) else records(rows):
         v = num(rec.get(value_col))
         if v is None:
             continue
@@ -130,8 +130,7 @@ def record_groups(df: pd.DataFrame, keys: list[str]) -> dict[tuple, list[dict]]:
     {('a',): [1, 3], (None,): [2]}
     """
     groups: dict[tuple, list[dict]] = {}
-    for rec in df.to_dict("records"):
-        key = tuple(None if is_na(rec[c]) else rec[c] for c in keys)
+    for key, rec in zip(key_values(df, keys), records(df)):
         groups.setdefault(key, []).append(rec)
     return groups
 
@@ -150,7 +149,7 @@ def grouped_records(df: pd.DataFrame, keys: list[str]) -> Iterator[tuple[tuple, 
         return
     gb = df.groupby(keys, dropna=False, sort=False)
     buckets: list[list[dict]] = [[] for _ in range(gb.ngroups)]
-    for code, rec in zip(gb.ngroup().tolist(), df.to_dict("records")):
+    for code, rec in zip(gb.ngroup().tolist(), records(df)):
         buckets[code].append(rec)
     index = gb.size().index
     names = index.tolist() if isinstance(index, pd.MultiIndex) else [(k,) for k in index.tolist()]
@@ -362,8 +361,8 @@ def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[s
     wanted = df.loc[has_total, group_cols].drop_duplicates()
     df = df.merge(wanted, on=group_cols, how="inner") if len(wanted) else df.iloc[0:0]
     groups: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for rec in df.to_dict("records"):
-        groups[tuple(None if is_na(rec[c]) else rec[c] for c in group_cols)][rec[category]].append(rec)
+    for key, rec in zip(key_values(df, group_cols), records(df)):
+        groups[key][rec[category]].append(rec)
     for total_name, identities in alternatives.items():
         for group_key, by_category in groups.items():
             rid = group_key[0]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pandas as pd  # noqa: F401 (used by the doctests)
 
-from .._common import num, text
+from .._common import num, records, text
 from ..execution import ITEM_CONTEXTS
 from ._base import (
     Context,
@@ -172,7 +172,7 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
     marked = (item.notna() & raw.notna() & (raw != item)
               & raw.str.contains(pattern, regex=True)).fillna(False).astype(bool)
     qualifiers: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
-    for rec in b[marked & b["scope"].notna()].to_dict("records"):
+    for rec in records(b[marked & b["scope"].notna()]):
         qualifiers[(rec["report_id"], rec["scope"], rec["key"])].append(
             (text(rec["source"]), text(rec["item_raw"])))
     for (rid, scope, stage, key, context), rows in record_groups(b[several], keys).items():

@@ -12,7 +12,7 @@ import pandas as pd
 
 from evalkit import vocab
 
-from .._common import fmt, join_sources, lines_label, text
+from .._common import fmt, join_sources, lines_label, records, text
 from ._base import (
     Context,
     Finding,
@@ -140,7 +140,7 @@ def check_noted_figures(ctx: Context) -> Iterator[Finding]:
                                    ("funds", "amount_wan", "基金")):
         df = ctx.tables[table]
         noted = df[df["note"].notna() & df[value_col].notna()]
-        for rec in noted.to_dict("records"):
+        for rec in records(noted):
             flow = text(rec.get("flow")) or ""
             yield Finding(rec["report_id"], "figure-noted", "提示",
                           f"{fmt(rec.get('year'))}年{rec.get('scheme')}{what}{flow}“{rec.get('raw')}”："

@@ -18,6 +18,7 @@ from .._common import (
     join_sources,
     lines_label,
     num,
+    records,
     round_half_up,
     source_line,
     text,
@@ -185,7 +186,7 @@ def check_procurement(ctx: Context) -> Iterator[Finding]:
                 if column not in rows.columns or totals.empty:
                     continue
                 total = _figures(totals, column)
-                parts = [_figures([r], column) for r in items.to_dict("records")]
+                parts = [_figures([r], column) for r in records(items)]
                 parts = [p for p in parts if p]
                 if not total or not parts:
                     continue
@@ -208,10 +209,10 @@ def check_procurement(ctx: Context) -> Iterator[Finding]:
 
 def _procurement_conflicts(rid: str, items: pd.DataFrame) -> Iterator[Finding]:
     """Purchases listed in a sentence and in the table (matched by name, in order) that differ."""
-    table = items[items["_block"] == "表"].to_dict("records")
+    table = records(items[items["_block"] == "表"])
     for block, sentence in items[items["_block"] != "表"].groupby("_block", sort=False):
         used: set[int] = set()
-        for rec in sentence.to_dict("records"):
+        for rec in records(sentence):
             key = _purchase_key(rec.get("name"))
             match = next((i for i, other in enumerate(table) if i not in used and key
                           and _purchase_key(other.get("name")) == key), None)

@@ -23,6 +23,7 @@ from .._common import (
     lines_label,
     num,
     read_rule_file,
+    records,
     round_half_up,
     source_line,
     text,
@@ -72,7 +73,7 @@ def check_score_vs_weight(ctx: Context) -> Iterator[Finding]:
     ind = _ind(ctx)
     score, weight = ind["score"].astype("Float64"), ind["weight"].astype("Float64")
     maybe = ((score < 0) | (score > weight)).fillna(False).to_numpy(dtype=bool)  # checked below
-    for rec in ind.loc[maybe, _NAMED + ["weight", "score"]].to_dict("records"):
+    for rec in records(ind.loc[maybe, _NAMED + ["weight", "score"]]):
         w, s = num(rec.get("weight")), num(rec.get("score"))
         if s is None:
             continue
@@ -179,7 +180,7 @@ def check_score_total(ctx: Context) -> Iterator[Finding]:
     [('score-sum-mismatch', '96', '90'), ('grade-mismatch', '优', '良')]
     """
     reports = ctx.tables["reports"].drop_duplicates("report_id")
-    totals = {r["report_id"]: r for r in reports.to_dict("records")}
+    totals = {r["report_id"]: r for r in records(reports)}
     for (rid, scope, table), group in _tables(_ind(ctx)):
         if scope != "部门整体" or rid not in totals:
             continue
@@ -427,7 +428,7 @@ def check_rescoring(ctx: Context) -> Iterator[Finding]:
     """
     df = ctx.achievement
     unparsed: dict[tuple, list] = defaultdict(list)
-    for rec in _rescored(df).to_dict("records"):
+    for rec in records(_rescored(df)):
         rid, name, table = rec["report_id"], _name(rec), text(rec.get("table"))
         src = text(rec.get("source"))
         if rec.get("rule_status") == "无法解析":
@@ -492,7 +493,7 @@ def check_indicator_units(ctx: Context) -> Iterator[Finding]:
     """
     df = ctx.achievement
     bad = df[df["unit_status"].isin(["单位不明", "单位不可比"])]
-    for rec in bad.to_dict("records"):
+    for rec in records(bad):
         yield Finding(rec["report_id"], "unit-unclear", "提示",
                       f"{rec.get('table')}中“{_name(rec)}”：{rec.get('reason')}",
                       text(rec.get("target_raw")) or "", text(rec.get("actual_raw")) or "", None,
@@ -521,13 +522,13 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
     """
     df = ctx.achievement
     years = {r["report_id"]: num(r.get("fiscal_year"))
-             for r in ctx.tables["reports"].to_dict("records")}
+             for r in records(ctx.tables["reports"])}
     links = read_rule_file("indicator_links.csv")
     stated = {name: record_groups(ctx.tables[name], ["report_id", "scheme"])
               for name in {link["table"] for link in links}}
     have = df[df["actual_in_target_unit"].notna()]
-    for rec in have[_NAMED + ["actual_in_target_unit", "target_unit", "actual_raw",
-                              "actual_value"]].to_dict("records"):
+    for rec in records(have[_NAMED + ["actual_in_target_unit", "target_unit", "actual_raw",
+                                      "actual_value"]]):
         name = text(rec.get("level3")) or ""
         for link in links:
             if not all(k in name for k in link["keywords"].split("|")):

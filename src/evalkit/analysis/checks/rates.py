@@ -16,6 +16,7 @@ from .._common import (
     join_sources,
     num,
     read_rule_file,
+    records,
     round_half_up,
     source_line,
     text,
@@ -90,10 +91,10 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
     b["_line"] = b["source"].map(source_line)
     # the budget of each report and scope, split once (not filtered once per rate)
     by_scope: dict[tuple, list[dict]] = {}
-    for r in b[b["scope"].notna()].to_dict("records"):
+    for r in records(b[b["scope"].notna()]):
         by_scope.setdefault((r["report_id"], r["scope"]), []).append(r)
     empty: list[dict] = []
-    for rec in ctx.tables["rates"].to_dict("records"):
+    for rec in records(ctx.tables["rates"]):
         stated, name = num(rec.get("value_pct")), text(rec.get("name"))
         if stated is None or name is None:
             continue
