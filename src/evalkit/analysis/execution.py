@@ -13,6 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ._common import (
@@ -423,17 +424,25 @@ def year_over_year(table: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.Series(pd.NA, index=out.index, dtype=dtype)
     have = out[out["department"].notna() & out["fiscal_year"].notna()
                & out["final_total"].notna()]
+    rows, prev_years, prev_totals, changes = [], [], [], []
     for _, group in have.groupby(["department", "scope"], sort=False):
+        if len(group) < 2:
+            continue  # (one year: nothing earlier)
         group = group.sort_values("fiscal_year")
-        for i, (idx, rec) in enumerate(group.iterrows()):
-            earlier = group.iloc[:i]
-            earlier = earlier[earlier["fiscal_year"] < rec["fiscal_year"]]
-            if earlier.empty:
+        years = group["fiscal_year"].to_numpy(dtype=float)
+        totals = group["final_total"].tolist()
+        # the row before a year's first row is the last of the nearest earlier year
+        before = np.searchsorted(years, years, side="left") - 1
+        for i, j in enumerate(before):
+            if j < 0:
                 continue
-            prev = earlier.iloc[-1]
-            out.loc[idx, "prev_fiscal_year"] = prev["fiscal_year"]
-            out.loc[idx, "prev_final_total"] = prev["final_total"]
-            if num(prev["final_total"]):
-                out.loc[idx, "yoy_change_pct"] = round_half_up(
-                    (rec["final_total"] - prev["final_total"]) / prev["final_total"] * 100, 6)
+            prev_total, total = totals[j], totals[i]
+            rows.append(group.index[i])
+            prev_years.append(int(years[j]))
+            prev_totals.append(prev_total)
+            changes.append(round_half_up((total - prev_total) / prev_total * 100, 6) if num(prev_total) else pd.NA)
+    if rows:
+        out.loc[rows, "prev_fiscal_year"] = pd.array(prev_years, dtype="Int64")
+        out.loc[rows, "prev_final_total"] = pd.array(prev_totals, dtype="Float64")
+        out.loc[rows, "yoy_change_pct"] = pd.array(changes, dtype="Float64")
     return out
