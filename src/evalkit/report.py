@@ -307,7 +307,7 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
     if not _has_chinese(doc.lines[:400], 4):
         raise NotAReport(f"{name}: 不像是报告（几乎没有中文文字），已跳过")
     if _report_words(doc.lines[:400]) < MIN_REPORT_WORDS:
-        raise NotAReport(f"{name}: 报告用语太少（{MIN_REPORT_WORDS} 个以下，如 绩效、预算、支出、指标），不像是报告，已跳过")
+        raise NotAReport(f"{name}: 报告用语太少（不足 {MIN_REPORT_WORDS} 个，如 绩效、预算、支出、指标），不像是报告，已跳过")
     ctx = ReportContext(doc)
     indicators, totals = extract_indicators(ctx)
     meta = extract_metadata(doc, totals, ctx.place)
