@@ -171,6 +171,13 @@ def _labels(field: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def _any_label_re() -> re.Pattern[str]:
+    """Any label of any field (compacted), to pass over the lines that hold none."""
+    words = sorted({compact(r["word"]) for r in vocab.load("meta_labels")} - {""}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+@functools.cache
 def _inline_re(field: str) -> re.Pattern[str]:
     """A label inside a line, not preceded by a Chinese character: '… 主管部门 X …', '部门：X'."""
     alt = "|".join(re.escape(w) for w in _labels(field))
@@ -200,9 +207,11 @@ def _field_index(doc: Document) -> tuple[list, list]:
     if index is None:
         rows = [(texts, lines, [_label_key(t) if t else "" for t in texts]) for texts, lines in _rows(doc)]
         text_lines = []
+        any_label = _any_label_re()
         for pos, tl in enumerate(doc.text_lines):
             text = tl.text.strip()
-            if text and text.count("|") < 2:
+            # (a line that holds no label of any field is no field's: most lines of a report)
+            if text and text.count("|") < 2 and any_label.search(compact(text)):
                 text_lines.append((pos, tl, text, _label_key(text)))
         index = doc.memo["metadata_fields"] = (rows, text_lines)
     return index
