@@ -171,6 +171,13 @@ def _labels(field: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def _every_label() -> frozenset[str]:
+    """Every label of every field, as a cell holding it alone reads (its label key)."""
+    words = {compact(r["word"]) for r in vocab.load("meta_labels")} - {""}
+    return frozenset(words | {w.rstrip(":：") for w in words})
+
+
+@functools.cache
 def _any_label_re() -> re.Pattern[str]:
     """Any label of any field (compacted), to pass over the lines that hold none."""
     words = sorted({compact(r["word"]) for r in vocab.load("meta_labels")} - {""}, key=len, reverse=True)
@@ -205,7 +212,12 @@ def _field_index(doc: Document) -> tuple[list, list]:
     field reader looks through, built once per document (every field asks)."""
     index = doc.memo.get("metadata_fields")
     if index is None:
-        rows = [(texts, lines, [_label_key(t) if t else "" for t in texts]) for texts, lines in _rows(doc)]
+        every_label = _every_label()
+        rows = []
+        for texts, lines in _rows(doc):
+            keys = [_label_key(t) if t else "" for t in texts]
+            if not every_label.isdisjoint(keys):  # (a row without a label cell is no field's)
+                rows.append((texts, lines, keys))
         text_lines = []
         any_label = _any_label_re()
         for pos, tl in enumerate(doc.text_lines):
