@@ -280,3 +280,8 @@ def test_an_income_naming_its_appropriation_sets_no_funding_for_what_follows():
 def test_a_service_figure_after_a_list_is_named_by_the_list():
     rows = read("指导辖区内机构积极参加省际采购联盟组织的中成药、生化试剂、冠脉球囊等9批次集中带量采购。")
     assert pick(rows.services, "measure", "value") == [("中成药、生化试剂、冠脉球囊等", 9.0)]
+
+
+def test_an_evaluators_initial_budget_arrangement_stays_the_initial_budget():
+    rows = _project_report("2023年项目年初预算安排资金1,500.00万元，项目实际支出1,436.20万元。", kind="第三方绩效评价")
+    assert pick(rows.budget, "stage", "amount_wan") == [("年初预算", 1500.0), ("决算", 1436.2)]

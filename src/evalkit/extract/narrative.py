@@ -151,7 +151,7 @@ def _is_change(window: str) -> bool:
 _SENTENCE_REACH = 400
 _INCOME_WORD = re.compile(r"收入(?!.*支出)")  # '部门收入决算1,305.46万元': the income's total
 _THIRD_PARTY = "第三方绩效评价"
-_ARRANGED = re.compile(r"预算安排")
+_ARRANGED = re.compile(r"(?<!年初)(?<!全年)预算安排")  # (年初预算安排 stays 年初预算: the most specific label wins)
 # Subsidised enrolment (资助参保) is a part of a scheme's insured, counted by 医疗救助: a service figure.
 _SUBSIDY_TOPIC = "医疗救助"
 _SUBSIDY_MEASURE = "资助参保人数"
