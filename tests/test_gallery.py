@@ -24,8 +24,8 @@ import pytest
 from gallery import GALLERY_DIR, score_gallery, share_found, specimens
 
 # Floors: facts found per table over the whole gallery (raise them as the reader improves).
-# (measured at the end of the gallery work: report 168/171, budget 216/231, enrollment 29/30, funds
-# 67/67, indicators 149/153; 629/652 = 96.5 % in all)
+# (measured at the end of the gallery work: report 168/171, budget 217/231, enrollment 29/30, funds
+# 67/67, indicators 149/153; 630/652 = 96.6 % in all)
 FLOORS = {"report": 0.97, "budget": 0.92, "enrollment": 0.95, "funds": 0.98, "indicators": 0.95}
 # Issue 12: at least 95 % of the gallery's facts.
 OVERALL_FLOOR = 0.95
