@@ -159,6 +159,16 @@ class Document:
     def text_lines(self) -> list[TextLine]:
         return [b for b in self.blocks if isinstance(b, TextLine)]
 
+    def text_runs(self) -> list[list[TextLine]]:
+        """The runs of text lines between tables, in document order (a run may be empty)."""
+        runs: list[list[TextLine]] = [[]]
+        for block in self.blocks:
+            if isinstance(block, Table):
+                runs.append([])
+            else:
+                runs[-1].append(block)
+        return runs
+
 
 # --------------------------------------------------------------------------- decoding
 _BOMS = (

@@ -464,12 +464,7 @@ def _line_rows(lines: list[TextLine], k: int, n: int) -> tuple[list[Row], int]:
 def line_tables(ctx: ReportContext) -> list[Table]:
     """Statistics tables written one cell per line (see above), as tables with the text lines
     above them as context."""
-    runs: list[list[TextLine]] = [[]]
-    for block in ctx.doc.blocks:
-        if isinstance(block, Table):
-            runs.append([])
-        else:
-            runs[-1].append(block)
+    runs = ctx.doc.text_runs()
     tables = []
     for lines in runs:
         k = 0

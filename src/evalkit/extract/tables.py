@@ -835,12 +835,7 @@ def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool) ->
 
 def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: dict) -> None:
     """Funding blocks of project forms written as text lines (see above)."""
-    runs: list[list[TextLine]] = [[]]
-    for block in ctx.doc.blocks:
-        if isinstance(block, Table):
-            runs.append([])
-        else:
-            runs[-1].append(block)
+    runs = ctx.doc.text_runs()
     target_only = _is_target_table(ctx)
     for lines in runs:
         k = 0

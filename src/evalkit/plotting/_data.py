@@ -6,7 +6,6 @@ it is imported here for the charts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from evalkit import vocab
@@ -103,9 +102,3 @@ def _ordered(values: list[str], preferred: tuple[str, ...]) -> list[str]:
     return first + sorted(v for v in set(values) if v not in preferred)
 
 
-def _get(container: Any, name: str) -> pd.DataFrame | None:
-    if container is None:
-        return None
-    if isinstance(container, Mapping):
-        return container.get(name)
-    return getattr(container, name, None)

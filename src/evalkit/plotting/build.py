@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from evalkit.plotting._data import _get
+from evalkit.panel import _get  # (a table of a dict of tables or of a corpus)
 from evalkit.plotting._style import save_chart
 from evalkit.plotting.achievement import plot_achievement
 from evalkit.plotting.enrollment import plot_enrollment

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from evalkit.fields import table_label
-from evalkit.plotting._data import _as_of, _get, _report_labels
+from evalkit.panel import _get
+from evalkit.plotting._data import _as_of, _report_labels
 from evalkit.plotting._style import _canvas, _finish, _source_note, house_style
 
 if TYPE_CHECKING:  # pragma: no cover
