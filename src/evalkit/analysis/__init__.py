@@ -69,7 +69,8 @@ __all__ = [
 
 
 def derive(
-    tables: Mapping[str, pd.DataFrame | None], rules: RuleSet | str | None = None
+    tables: Mapping[str, pd.DataFrame | None], rules: RuleSet | str | None = None,
+    workers: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Compute the derived tables from the reader's tables.
 
@@ -80,6 +81,9 @@ def derive(
         ``enrollment``, ``funds`` (``residue`` is ignored). Missing tables count as empty.
     rules : RuleSet or str, optional
         Scoring rule set, default ``'national'`` (see :func:`load_rules`).
+    workers : int, optional
+        Processes for the checks (see :func:`run_checks`); default: one per CPU for a corpus
+        of several hundred reports, else 1. The result does not depend on it.
 
     Returns
     -------
@@ -111,5 +115,5 @@ def derive(
     return {
         "execution": execution(t["budget"], t["rates"], t["reports"]),
         "achievement": ach,
-        "findings": run_checks(t, rules=rs, achievement=ach),
+        "findings": run_checks(t, rules=rs, achievement=ach, workers=workers),
     }

@@ -90,8 +90,9 @@ def empty(schema: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=d) for c, d in schema.items()})
 
 
-def frame(rows: list[dict], schema: Mapping[str, str]) -> pd.DataFrame:
-    """Build a frame from ``rows`` with the columns (in order) and dtypes of ``schema``."""
+def frame(rows: list[dict] | dict[str, list], schema: Mapping[str, str]) -> pd.DataFrame:
+    """Build a frame from ``rows`` (dicts, or lists by column) with the columns (in order) and
+    dtypes of ``schema``."""
     if not rows:
         return empty(schema)
     df = pd.DataFrame(rows)

@@ -12,7 +12,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 import pandas as pd
 
@@ -70,6 +70,9 @@ class Context:
             self._achievement = achievement(self.tables["indicators"], rules=self.rules)
         return self._achievement
 
+
+#: The fields of a :class:`Finding`, in order.
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 CheckFunction = Callable[[Context], Iterator[Finding]]
 #: Registered checks, in the order they run: name → function.
@@ -395,6 +398,7 @@ def run_checks(
     rules: RuleSet | str | None = None,
     checks: Iterable[str] | None = None,
     achievement: pd.DataFrame | None = None,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Run the consistency checks and collect every finding into one table.
 
@@ -410,6 +414,10 @@ def run_checks(
         Names of the checks to run (keys of :data:`CHECKS`); default all.
     achievement : DataFrame, optional
         The output of :func:`evalkit.analysis.achievement`, if already computed.
+    workers : int, optional
+        Processes to use. Every check compares figures of one report only, so the reports
+        can be shared out among processes; the result is the same table. Default: one per
+        CPU (at most 8) for :data:`SHARDED_FROM` reports or more, else 1.
 
     Returns
     -------
@@ -433,30 +441,44 @@ def run_checks(
     rs = rules if isinstance(rules, RuleSet) else load_rules(rules or "national")
     ctx = Context(prepare(tables), rs, achievement)
     names = list(CHECKS) if checks is None else list(checks)
-    findings: list[dict] = []
-    for name in names:
-        function = CHECKS[name]
-        try:
-            found = [dict(vars(f)) for f in function(ctx)]  # asdict deep-copies: slow
-        except Exception as exc:  # a bug in one check must not hide the others' findings
-            logger.exception("check %s failed", name)
-            found = [asdict(Finding("", "check-failed", "错误",
-                                    f"检查“{name}”运行出错：{type(exc).__name__}: {exc}"))]
-        logger.debug("check %s: %d findings", name, len(found))
-        findings.extend(found)
-    out = frame(findings, FINDING_COLUMNS).drop_duplicates()
+    from ._shards import in_shards  # a module of its own: processes and pools
+
+    out = in_shards(ctx, names, workers)
+    if out is None:
+        out = findings_of(ctx, names)
     if out.empty:
         return out.reset_index(drop=True)
-    cat = rule_catalogue().set_index("rule")
-    out["rule_name"] = out["rule"].map(cat["rule_name"]).fillna(out["rule"]).astype("str")
-    out["kind"] = out["rule"].map(cat["kind"]).fillna("存疑").astype("str")
-    out["excerpt"] = excerpts(out["sources"], ctx.tables, out["rule"])
     order = {s: i for i, s in enumerate(SEVERITIES)}
     out = out.assign(
         _sev=out["severity"].map(order),
         _line=out["sources"].map(lambda s: source_line(str(s).split(";")[0]) or 0),
     ).sort_values(["report_id", "_sev", "rule", "_line", "message"], kind="stable")
     return out.drop(columns=["_sev", "_line"]).reset_index(drop=True)
+
+
+def findings_of(ctx: Context, names: list[str]) -> pd.DataFrame:
+    """The findings of the checks ``names`` on ``ctx``, with their rule names, kinds and
+    excerpts, in the order the checks found them (duplicates dropped)."""
+    findings: list[Finding] = []
+    for name in names:
+        function = CHECKS[name]
+        try:
+            found = list(function(ctx))
+        except Exception as exc:  # a bug in one check must not hide the others' findings
+            logger.exception("check %s failed", name)
+            found = [Finding("", "check-failed", "错误",
+                             f"检查“{name}”运行出错：{type(exc).__name__}: {exc}")]
+        logger.debug("check %s: %d findings", name, len(found))
+        findings.extend(found)
+    columns = {c: [getattr(f, c) for f in findings] for c in _FINDING_FIELDS} if findings else []
+    out = frame(columns, FINDING_COLUMNS).drop_duplicates()
+    if out.empty:
+        return out
+    cat = rule_catalogue().set_index("rule")
+    out["rule_name"] = out["rule"].map(cat["rule_name"]).fillna(out["rule"]).astype("str")
+    out["kind"] = out["rule"].map(cat["kind"]).fillna("存疑").astype("str")
+    out["excerpt"] = excerpts(out["sources"], ctx.tables, out["rule"])
+    return out
 
 
 @functools.cache
@@ -528,8 +550,32 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
     >>> excerpts(pd.Series(["r:136;r:9"]), {"budget": b}).tolist()
     ['L136 公用经费 决算 151.57']
     """
-    snippets: list[pd.DataFrame] = []
-    wanted = set(sources.dropna().astype("str").str.split(";").explode())
+    cited = [str(v).split(";") if isinstance(v, str) and v else []
+             for v in sources.astype("object").tolist()]
+    wanted = set(itertools.chain.from_iterable(cited))
+    said = _words_at(wanted, tables)
+    if not said:
+        return pd.Series("", index=sources.index, dtype="str")
+    allowed = _quotable_tables()
+    codes = [None] * len(cited) if rules is None else rules.astype("object").tolist()
+    out = []
+    for places, code in zip(cited, codes):
+        tables_ok = allowed.get(code) if isinstance(code, str) else None
+        lines = []
+        for place in places:
+            words = [w for table, w in said.get(place, ()) if tables_ok is None or table in tables_ok]
+            if words:
+                lines.append(f"{_place(place)} {'，'.join(words)[:_EXCERPT_WIDTH]}")
+        out.append("；".join(lines))
+    return pd.Series(out, index=sources.index, dtype="str")
+
+
+def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, str]]]:
+    """For each source of ``wanted``, the words of the rows read from it: ``(table, words)``
+    pairs, tables in the order of :data:`_EXCERPT_WORDS` and rows in table order, each pair
+    once."""
+    said: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    seen: set[tuple[str, str, str]] = set()
     for name, groups in _EXCERPT_WORDS.items():
         df = tables.get(name)
         if df is None or df.empty or "source" not in df.columns:
@@ -545,45 +591,21 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
                 v.notna(), "")
             v = v.astype("str").str.slice(0, 30)
             words = words.str.cat(v, sep=" ")
-        snippets.append(pd.DataFrame({"source": df["source"].astype("str"), "table": name,
-                                      "w": words.str.strip().str.replace(r"\s+", " ", regex=True)}))
-    if not snippets or sources.empty:
-        return pd.Series("", index=sources.index, dtype="str")
-    allw = pd.concat(snippets, ignore_index=True)
-    allw = allw[allw["w"] != ""].drop_duplicates()
-    cited = (pd.DataFrame({"source": sources.fillna("").astype("str").str.split(";"),
-                           "rule": rules if rules is not None else ""}, index=sources.index)
-             .explode("source").rename_axis("_f").reset_index())
-    cited["_order"] = range(len(cited))
-    hits = cited.merge(allw, on="source", how="inner")
-    if rules is not None:
-        hits = hits[_quoted(hits["rule"], hits["table"]).to_numpy(dtype=bool)]
-    if hits.empty:
-        return pd.Series("", index=sources.index, dtype="str")
-    hits = hits.sort_values("_order", kind="stable")
-    return _join_lines(hits).reindex(sources.index).fillna("").astype("str")
+        words = words.str.strip().str.replace(r"\s+", " ", regex=True)
+        for source, w in zip(df["source"].astype("str").tolist(), words.tolist()):
+            if w and (source, name, w) not in seen:
+                seen.add((source, name, w))
+                said[source].append((name, w))
+    return said
 
 
-def _quoted(rules: pd.Series, tables: pd.Series) -> pd.Series:
-    """Whether a row of ``tables`` may be quoted for a finding of ``rules`` (the catalogue's
-    ``tables`` of the rule; any table for a rule that names none)."""
+@functools.cache
+def _quotable_tables() -> dict[str, frozenset[str]]:
+    """The tables whose rows may be quoted for a finding of each rule that names them (the
+    catalogue's ``tables``); a rule absent here may quote any table."""
     cat = _catalogue()
     limited = cat.loc[cat["tables"].fillna("") != "", ["rule", "tables"]]
-    pairs = {f"{r}|{t}" for r, ts in zip(limited["rule"], limited["tables"]) for t in ts.split("|")}
-    rules, tables = rules.astype("object"), tables.astype("object")
-    return ~rules.isin(set(limited["rule"])) | (rules + "|" + tables).isin(pairs)
-
-
-def _join_lines(hits: pd.DataFrame) -> pd.Series:
-    """The excerpt of each finding (``_f``) from its hits sorted by citation order (``_order``):
-    the words of one cited line joined by '，' (cut at :data:`_EXCERPT_WIDTH`), the lines by '；'.
-    (A groupby sum of object strings concatenates them without a Python call per group.)"""
-    words = ("，" + hits["w"].astype("object")).groupby(hits["_order"].to_numpy(), sort=False).sum()
-    lines = hits.drop_duplicates("_order")
-    places = lines["source"].astype("object")
-    where = places.map({s: _place(s) for s in places.unique()})
-    shown = where.to_numpy() + " " + words.str.slice(1, _EXCERPT_WIDTH + 1).to_numpy()
-    return ("；" + pd.Series(shown, dtype="object")).groupby(lines["_f"].to_numpy(), sort=False).sum().str.slice(1)
+    return {r: frozenset(ts.split("|")) for r, ts in zip(limited["rule"], limited["tables"])}
 
 
 def _place(source: str) -> str:

@@ -1,0 +1,100 @@
+"""Running the checks on shares of the reports in worker processes.
+
+Every check compares figures of one report only, so a corpus can be split by report: each
+worker process runs all the checks on its share and the findings are put back together in
+the order one process would have found them (:func:`evalkit.analysis.run_checks` sorts them
+by report, severity, rule and line; within a report a share holds the same findings in the
+same order as the whole). The workers are forked, so the tables are shared with them, not
+copied; where processes cannot be forked the checks run in the calling process.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+
+import pandas as pd
+
+from ._base import Context, findings_of
+
+logger = logging.getLogger(__name__)
+
+#: Reports from which the checks are shared out among processes by default (below it the cost
+#: of starting the processes is more than the checks').
+SHARDED_FROM = 300
+
+#: Shares per worker: more shares than workers even out the reports' differing sizes.
+_SHARES_PER_WORKER = 3
+
+# The context and check names of the current run, set in the parent before the pool forks.
+_RUN: tuple[Context, list[str]] | None = None
+
+
+def default_workers(reports: int) -> int:
+    """Processes for checking ``reports`` reports when the caller does not say.
+
+    >>> default_workers(10)
+    1
+    """
+    if reports < SHARDED_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def in_shards(ctx: Context, names: list[str], workers: int | None) -> pd.DataFrame | None:
+    """The findings of :func:`findings_of` computed in ``workers`` processes, or None when the
+    run is to stay in this process (one worker, few reports, no fork, or a pool that broke)."""
+    ids = _report_ids(ctx)
+    workers = default_workers(len(ids)) if workers is None else workers
+    if workers <= 1 or len(ids) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    ctx.achievement  # noqa: B018 (judged once here, not once per share)
+    n = min(len(ids), workers * _SHARES_PER_WORKER)
+    shares = [ids[k::n] for k in range(n)]  # interleaved: neighbours are often alike in size
+    global _RUN
+    _RUN = (ctx, names)
+    try:
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_share_findings, shares))
+    except BrokenProcessPool:
+        logger.warning("a check worker died; checking in this process")
+        return None
+    finally:
+        _RUN = None
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return findings_of(_subset(ctx, []), names)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _report_ids(ctx: Context) -> list[str]:
+    """Every report id of the tables, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for df in ctx.tables.values():
+        if "report_id" in df.columns:
+            seen.update(dict.fromkeys(df["report_id"].dropna().astype("str").tolist()))
+    return list(seen)
+
+
+def _subset(ctx: Context, ids: list[str]) -> Context:
+    """The context restricted to the reports ``ids``."""
+    wanted = set(ids)
+
+    def part(df: pd.DataFrame | None) -> pd.DataFrame | None:
+        if df is None or "report_id" not in df.columns:
+            return df
+        return df[df["report_id"].isin(wanted).to_numpy(dtype=bool)].reset_index(drop=True)
+
+    tables = {name: part(df) for name, df in ctx.tables.items()}
+    return replace(ctx, tables=tables, _achievement=part(ctx._achievement))
+
+
+def _share_findings(ids: list[str]) -> pd.DataFrame:
+    """In a worker: the findings of the reports ``ids``."""
+    ctx, names = _RUN
+    return findings_of(_subset(ctx, ids), names)
