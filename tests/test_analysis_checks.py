@@ -578,13 +578,17 @@ def test_derive_returns_the_three_tables():
     assert out["execution"].loc[0, "final_total"] == 10.0
 
 
-def test_checks_shared_out_among_processes_give_the_same_table():
+def test_checks_shared_out_among_processes_give_the_same_tables():
     """Every check compares figures of one report: run in two processes (the reports shared
-    out), the findings of the bundled samples are the same table, row for row, as in one."""
+    out, each share judging its own indicators), the derived tables of the bundled samples are
+    the same, row for row, as in one process."""
     from evalkit.export import read_tables
 
     tables = read_tables(Path(__file__).parents[1] / "data")
-    one = run_checks(tables, workers=1)
-    two = run_checks(tables, workers=2)
-    assert len(one) > 20 and one["report_id"].nunique() == 5  # the five samples all have findings
-    pd.testing.assert_frame_equal(one, two)
+    one = derive(tables, workers=1)
+    two = derive(tables, workers=2)
+    assert len(one["findings"]) > 20 and one["findings"]["report_id"].nunique() == 5
+    assert one["achievement"]["report_id"].nunique() == 3  # the three samples with indicator tables
+    for name in ("findings", "achievement", "execution"):
+        pd.testing.assert_frame_equal(one[name], two[name])
+    pd.testing.assert_frame_equal(run_checks(tables, workers=2), one["findings"])

@@ -26,6 +26,7 @@ import pandas as pd
 from ._common import prepare, round_half_up
 from .achievement import ACHIEVEMENT_COLUMNS, achievement, reconcile_units
 from .checks import CHECKS, Finding, check, run_checks
+from .checks._base import Context, run_in_context
 from .execution import EXECUTION_COLUMNS, execution, structure_shares, year_over_year
 from .rulesets import RuleSet, load_rules
 from .scoring import (
@@ -111,9 +112,10 @@ def derive(
     """
     rs = rules if isinstance(rules, RuleSet) else load_rules(rules or "national")
     t = prepare(tables)
-    ach = achievement(t["indicators"], rules=rs)
+    ctx = Context(t, rs)
+    findings = run_in_context(ctx, workers=workers)  # judges the indicators on the way
     return {
         "execution": execution(t["budget"], t["rates"], t["reports"]),
-        "achievement": ach,
-        "findings": run_checks(t, rules=rs, achievement=ach, workers=workers),
+        "achievement": ctx.achievement,
+        "findings": findings,
     }

@@ -440,6 +440,13 @@ def run_checks(
     """
     rs = rules if isinstance(rules, RuleSet) else load_rules(rules or "national")
     ctx = Context(prepare(tables), rs, achievement)
+    return run_in_context(ctx, checks, workers)
+
+
+def run_in_context(ctx: Context, checks: Iterable[str] | None = None,
+                   workers: int | None = None) -> pd.DataFrame:
+    """:func:`run_checks` on a context of conformed tables. Where ``ctx`` has no achievement
+    table yet, it has one afterwards (judged in the worker processes when there are several)."""
     names = list(CHECKS) if checks is None else list(checks)
     from ._shards import in_shards  # a module of its own: processes and pools
 

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ._base import Context, findings_of
@@ -47,12 +48,13 @@ def default_workers(reports: int) -> int:
 
 def in_shards(ctx: Context, names: list[str], workers: int | None) -> pd.DataFrame | None:
     """The findings of :func:`findings_of` computed in ``workers`` processes, or None when the
-    run is to stay in this process (one worker, few reports, no fork, or a pool that broke)."""
+    run is to stay in this process (one worker, few reports, no fork, or a pool that broke).
+    Where ``ctx`` has no achievement table, each share judges its own indicators and the
+    parts are put back in the order of the indicators table."""
     ids = _report_ids(ctx)
     workers = default_workers(len(ids)) if workers is None else workers
     if workers <= 1 or len(ids) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    ctx.achievement  # noqa: B018 (judged once here, not once per share)
     n = min(len(ids), workers * _SHARES_PER_WORKER)
     shares = [ids[k::n] for k in range(n)]  # interleaved: neighbours are often alike in size
     global _RUN
@@ -66,10 +68,12 @@ def in_shards(ctx: Context, names: list[str], workers: int | None) -> pd.DataFra
         return None
     finally:
         _RUN = None
-    parts = [p for p in parts if not p.empty]
-    if not parts:
-        return findings_of(_subset(ctx, []), names)
-    return pd.concat(parts, ignore_index=True)
+    if ctx._achievement is None:
+        ctx._achievement = _in_table_order([(rows, judged) for _, rows, judged in parts])
+    found = [f for f, _, _ in parts if not f.empty]
+    if not found:
+        return findings_of(_subset(ctx, [])[0], names)
+    return pd.concat(found, ignore_index=True)
 
 
 def _report_ids(ctx: Context) -> list[str]:
@@ -81,20 +85,36 @@ def _report_ids(ctx: Context) -> list[str]:
     return list(seen)
 
 
-def _subset(ctx: Context, ids: list[str]) -> Context:
-    """The context restricted to the reports ``ids``."""
+def _subset(ctx: Context, ids: list[str]) -> tuple[Context, np.ndarray]:
+    """The context restricted to the reports ``ids``, and the positions its indicator rows
+    hold in the whole indicators table."""
     wanted = set(ids)
+
+    def mask(df: pd.DataFrame) -> np.ndarray:
+        return df["report_id"].isin(wanted).to_numpy(dtype=bool)
 
     def part(df: pd.DataFrame | None) -> pd.DataFrame | None:
         if df is None or "report_id" not in df.columns:
             return df
-        return df[df["report_id"].isin(wanted).to_numpy(dtype=bool)].reset_index(drop=True)
+        return df[mask(df)].reset_index(drop=True)
 
     tables = {name: part(df) for name, df in ctx.tables.items()}
-    return replace(ctx, tables=tables, _achievement=part(ctx._achievement))
+    rows = np.flatnonzero(mask(ctx.tables["indicators"]))
+    return replace(ctx, tables=tables, _achievement=part(ctx._achievement)), rows
 
 
-def _share_findings(ids: list[str]) -> pd.DataFrame:
-    """In a worker: the findings of the reports ``ids``."""
+def _share_findings(ids: list[str]) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None]:
+    """In a worker: the findings of the reports ``ids``, and, where the parent has no
+    achievement table, the positions of their indicator rows and those rows judged."""
     ctx, names = _RUN
-    return findings_of(_subset(ctx, ids), names)
+    judge = ctx._achievement is None
+    share, rows = _subset(ctx, ids)
+    found = findings_of(share, names)
+    return found, rows, (share.achievement if judge else None)
+
+
+def _in_table_order(parts: list[tuple[np.ndarray, pd.DataFrame]]) -> pd.DataFrame:
+    """The judged indicator rows of every share, back in the order of the indicators table."""
+    rows = np.concatenate([r for r, _ in parts])
+    judged = pd.concat([j for _, j in parts], ignore_index=True)
+    return judged.take(np.argsort(rows, kind="stable")).reset_index(drop=True)
