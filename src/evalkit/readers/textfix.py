@@ -143,6 +143,8 @@ _REPORT_END = re.compile(r"(?:报告|报表|自评表|评价表|决算|公开)(?
 def _running_lines(lines: list[str], marks: set[int]) -> set[int]:
     """Lines next to a page number that are repeated in the document (running headers/footers),
     or that print the document's title again."""
+    if not marks:
+        return set()
     counts = Counter(_header_key(x) for x in lines if _is_text(x))
     title = _title_chars(lines)
     found = set()
