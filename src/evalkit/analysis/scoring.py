@@ -497,23 +497,7 @@ def parse_rule_text(value: object) -> RuleText | None:
     s = _fold_rule(raw)
     m = _STEP_RE.match(s)
     if m:
-        verb = m.group("verb")
-        direction = "higher" if verb in _HIGHER_VERBS else "lower"
-        pre, suf = m.group("pre"), m.group("suf")
-        stated = None
-        if pre in _LOWER_PRE or suf in ("以下", "及以下", "以内"):
-            stated = "lower"
-        elif pre in _HIGHER_PRE or suf in ("以上", "及以上"):
-            stated = "higher"
-        if stated is not None and stated != direction:
-            logger.debug("rule text direction contradicts its deduction verb: %s", raw)
-            return None
-        unit = _unit(m.group("xu")) or _unit(m.group("yu"))
-        n = _cn(m.group("n"))
-        return RuleText("step", raw, n, {
-            "x": float(m.group("x")), "n": n, "y": _cn(m.group("y")), "z": _cn(m.group("z")),
-            "direction": direction, "unit": unit,
-        })
+        return _step_rule(m, raw)
     m = _COUNT_RE.match(s)
     if m:
         n, z = _cn(m.group("n")), _cn(m.group("z"))
@@ -524,35 +508,73 @@ def parse_rule_text(value: object) -> RuleText | None:
         n = _cn(m.group("n"))
         return RuleText("award", raw, n, {"n": n, "z": _cn(m.group("z"))})
     clauses = [c for c in re.split(r"[,;]", s) if c]
-    absolute = "±" in s
+    return _bands_rule(clauses, "±" in s, raw) or _category_rule(clauses, raw)
+
+
+def _step_direction(verb: str, pre: str | None, suf: str | None) -> str | None:
+    """Decide a step rule's direction ('higher': points off below the threshold) from its deduction
+    verb; None when the words around the threshold say the other way ('小于等于95%…每降低')."""
+    direction = "higher" if verb in _HIGHER_VERBS else "lower"
+    stated = None
+    if pre in _LOWER_PRE or suf in ("以下", "及以下", "以内"):
+        stated = "lower"
+    elif pre in _HIGHER_PRE or suf in ("以上", "及以上"):
+        stated = "higher"
+    return None if stated is not None and stated != direction else direction
+
+
+def _step_rule(m: re.Match, raw: str) -> RuleText | None:
+    """The step rule a match of ``_STEP_RE`` writes; None when its direction contradicts itself."""
+    direction = _step_direction(m.group("verb"), m.group("pre"), m.group("suf"))
+    if direction is None:
+        logger.debug("rule text direction contradicts its deduction verb: %s", raw)
+        return None
+    unit = _unit(m.group("xu")) or _unit(m.group("yu"))
+    n = _cn(m.group("n"))
+    return RuleText("step", raw, n, {
+        "x": float(m.group("x")), "n": n, "y": _cn(m.group("y")), "z": _cn(m.group("z")),
+        "direction": direction, "unit": unit,
+    })
+
+
+def _band(clause: str, absolute: bool) -> tuple[float, float, float | None] | None:
+    """Decide the interval (low, high, points) a clause of a bands rule gives; None for another clause."""
+    for kind, pattern in _BAND_RES:
+        bm = pattern.match(clause)
+        if not bm:
+            continue
+        g = bm.groups()
+        if kind == "within":
+            return (0.0 if absolute else -math.inf, float(g[0]), _cn(g[1]))
+        if kind == "between":
+            return (float(g[0]), float(g[1]), _cn(g[2]))
+        if kind == "above":
+            return (float(g[0]), math.inf, _cn(g[1]))
+        return (-math.inf, float(g[0]), _cn(g[1]))
+    return None
+
+
+def _bands_rule(clauses: list[str], absolute: bool, raw: str) -> RuleText | None:
+    """The bands rule the clauses write when every clause is an interval and there are two or more."""
     bands = []
     for clause in clauses:
-        for kind, pattern in _BAND_RES:
-            bm = pattern.match(clause)
-            if not bm:
-                continue
-            g = bm.groups()
-            if kind == "within":
-                bands.append((0.0 if absolute else -math.inf, float(g[0]), _cn(g[1])))
-            elif kind == "between":
-                bands.append((float(g[0]), float(g[1]), _cn(g[2])))
-            elif kind == "above":
-                bands.append((float(g[0]), math.inf, _cn(g[1])))
-            else:
-                bands.append((-math.inf, float(g[0]), _cn(g[1])))
-            break
-        else:
-            bands = []
-            break
+        band = _band(clause, absolute)
+        if band is None:
+            return None
+        bands.append(band)
     if len(bands) >= 2:
-        return RuleText("bands", raw, max(b[2] for b in bands),
-                        {"bands": bands, "absolute": absolute})
+        return RuleText("bands", raw, max(b[2] for b in bands), {"bands": bands, "absolute": absolute})
+    return None
+
+
+def _category_rule(clauses: list[str], raw: str) -> RuleText | None:
+    """The category rule the clauses write when every clause is a named outcome with its points
+    (no digit in the name) and there are two or more."""
     labels = []
     for clause in clauses:
         cm = _CATEGORY_RE.match(clause)
         if not cm or re.search(r"\d", cm.group("label")):
-            labels = []
-            break
+            return None
         labels.append((cm.group("label"), _cn(cm.group("n"))))
     if len(labels) >= 2:
         return RuleText("category", raw, max(n for _, n in labels), {"labels": labels})

@@ -14,6 +14,7 @@ import functools
 import logging
 import re
 from decimal import Decimal
+from typing import NamedTuple
 
 from evalkit import vocab
 from evalkit.document import Cell, Row, Table, TextLine
@@ -317,195 +318,371 @@ def _halves(header: list[Row], data: list[Row]) -> list[tuple[list[Row], list[Ro
     return [(header, data)]
 
 
-def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
-          out: list[dict], rates: list[dict], found: dict) -> None:
+_TOTAL_ITEMS = ("收入合计", "支出合计")
+_SHARE_HEADER = re.compile(r"占比|比重|差异率|比例")  # a column of shares or differences, in percent
+_SHARE_ROW = re.compile(r"差异率|占比|比重")
+_CHANGE_REASON = "变动额（增减），不是金额本身"
+_OTHER_YEAR_REASON = "其他年度的数字"
+
+
+class _Column(NamedTuple):
+    """What a grid column's header path decides for the numbers under it."""
+
+    item: tuple[str, str] | None  # (item, words) the leaf header names
+    stage: str | None
+    parent: str  # the items the group headers above name, joined by '/'
+    share: bool  # a column of shares or differences (占比, 差异率)
+    path: list[str]
+    asset: tuple[str, str] | None
+    funding: str | None
+    group_item: tuple[tuple[str, str], str] | None  # (item, parent) a group over a stage column names
+    ignored: str | None  # why the column's numbers are no amounts (a change, another year's)
+
+
+class _RowLabel(NamedTuple):
+    """What a grid row's label decides: the item or the stage it names, a share, or an entity."""
+
+    item: tuple[str, str] | None
+    stage: tuple[str, str] | None
+    share: bool
+    entity: bool  # names no item, stage or share: a unit, a project, a funding source, a total
+
+
+class _Grid(NamedTuple):
+    """A grid's columns and what its caption and context decide for all of its rows."""
+
+    caption: str | None
+    width: int
+    paths: list[list[str]]
+    cols: list[_Column]
+    unit: str
+    ctx_stage: str | None
+    ctx_parent: str
+    topic: tuple[tuple[str, str], str] | None
+    row_number_cols: set[int]
+    score_cols: dict[int, str]
+    rate_col: int | None
+    totals_rows: list[Row]
+    name_col: int | None
+    stage_cols: list[int]
+
+
+class _Placement(NamedTuple):
+    """The stage, item and parent a grid's number is recorded under; ``project`` for a row of
+    a table of projects (its scope is the project named in the row)."""
+
+    stage: str | None
+    item: tuple[str, str] | None
+    parent: str
+    project: bool = False
+
+
+def _column_stage(path: list[str], leaf: list[str], defined: dict[str, str]) -> str | None:
+    """Decide a column's stage: the lowest header naming one, else a stage the form's note gives its leaf."""
+    stage = None
+    for p in path:
+        st = stage_of(compact(p))
+        if st:
+            stage = st[0]
+    if stage is None and leaf:
+        stage = defined.get(_bare_header(leaf[-1]))  # '批复金额（元）' with '注：批复金额为年度调整后预算数'
+    return stage
+
+
+def _column_item(path: list[str], leaf: list[str], named: list[tuple[str, str]]
+                 ) -> tuple[tuple[str, str] | None, str]:
+    """Decide a column's (item, parent): the leaf header's item under the group headers' items;
+    a 小计 under an item is that item, under 支出 the expenditure total."""
+    item = budget_item(leaf[-1], strict=True, in_table=True) if leaf else None
+    parent = "/".join(h[0] for h in named)
+    subtotal = bool(leaf) and compact(leaf[-1]) == "小计"
+    if item and subtotal and ((item[0] == "收入合计" and "支出" in path) or compact(path[0]) == "支出"):
+        item = ("支出合计", leaf[-1])
+    if subtotal and named:
+        # '基本支出 / 小计': the subtotal of the item above it is that item
+        item = (named[-1][0], leaf[-1])
+        parent = "/".join(h[0] for h in named[:-1])
+    return item, parent
+
+
+def _group_item(item: tuple[str, str] | None, leaf: list[str], named: list[tuple[str, str]]
+                ) -> tuple[tuple[str, str], str] | None:
+    """Decide the (item, parent) a group header names over a leaf naming only a stage
+    ('收入合计 / 年初预算数'): the item of a total row under it."""
+    if item is None and leaf and named and _only_stage(leaf[-1]):
+        return named[-1], "/".join(h[0] for h in named[:-1])
+    return None
+
+
+def _column_funding(path: list[str], named: tuple[str, str] | None) -> str | None:
+    """Decide the funding a column restricts its figures to ('财政拨款一基本支出'); none when the
+    item the column names is that funding itself ('财政拨款收入 / 决算数')."""
+    funding = next((f for f in map(funding_of, path) if f), None)
+    if named and funding and named[0].startswith(funding):
+        return None
+    return funding
+
+
+def _column_ignored(path: list[str], share: bool, fiscal_year) -> str | None:
+    """Decide why a column holds no amounts: a change ('增减额', '比上年增减') or another year's
+    figures ('2022年决算数' in a report on 2023); None for a column of amounts."""
+    if _CHANGE_COLUMN.search("".join(path)) and not share:
+        return _CHANGE_REASON
+    if fiscal_year and names_other_year(" ".join(path), fiscal_year):
+        return _OTHER_YEAR_REASON
+    return None
+
+
+def _read_column(path: list[str], defined: dict[str, str], fiscal_year=None) -> _Column:
+    """Decide what a grid column's header path (top to bottom) makes of the numbers under it."""
+    leaf = [p for p in path if compact(p) not in _GROUPS]
+    named = [h for h in (budget_item(p, strict=True, in_table=True) for p in leaf[:-1]) if h]
+    item, parent = _column_item(path, leaf, named)
+    stage = _column_stage(path, leaf, defined)
+    share = any(_SHARE_HEADER.search(p) for p in path)
+    group_item = _group_item(item, leaf, named)
+    asset = asset_item(leaf[-1]) if leaf and not item else None
+    funding = _column_funding(path, item or (group_item[0] if group_item else None))
+    ignored = _column_ignored(path, share, fiscal_year)
+    if ignored:
+        item = stage = asset = group_item = None
+    return _Column(item, stage, parent, share, path, asset, funding, group_item, ignored)
+
+
+def _total_beside_expenditure(cols: list[_Column]) -> list[_Column]:
+    """Decide that a bare 合计 column beside expenditure items only is the expenditure total."""
+    items = [c.item[0] for c in cols if c.item]
+    if "收入合计" not in items or not all(item_category(i) == "支出" for i in items if i != "收入合计"):
+        return cols
+    return [c._replace(item=("支出合计", c.item[1])) if c.item and c.item[0] == "收入合计"
+            and compact(c.item[1]) == "合计" else c for c in cols]
+
+
+def _read_row_label(label: str) -> _RowLabel:
+    """Decide what a grid row's label names: an item, a stage ('一般公共预算财政拨款' names an item,
+    not the stage 预算), a share, or none of them (an entity)."""
+    item = budget_item(label, strict=True, in_table=True)
+    stage = stage_of(compact(label)) if not item or is_stage_word(item[1]) else None
+    if stage:
+        item = None
+    share = bool(_SHARE_ROW.search(label))
+    return _RowLabel(item, stage, share, item is None and stage is None and not share)
+
+
+def _context_stage(caption: str | None, table: Table, ctx: ReportContext) -> str | None:
+    """Decide the stage a grid's caption or the line above it gives all of its amounts."""
+    stage = None
+    for t in [caption or ""] + [t.text for t in table.context[-1:]]:
+        st = stage_of(compact(t))
+        if st:
+            stage = st[0]
+    if stage is None and _is_target_table(ctx):
+        stage = "年初预算"  # the amounts of a 绩效目标表 (targets only) are the initial budget
+    return stage
+
+
+def _read_grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
+               ctx: ReportContext) -> _Grid:
+    """The columns of a grid and what its caption, context and header decide for its rows."""
     width = max(len(r.cells) for r in data)
     paths = column_paths([r.texts for r in header], width)
     context_texts = [caption or ""] + [t.text for t in table.context]
     # the unit a caption or the lines above declare, else the header's own ('项目资金（元）')
     unit = declared_unit(context_texts) or declared_unit([t for r in header for t in r.texts]) or "万元"
-    ctx_stage = None
-    for t in [caption or ""] + [t.text for t in table.context[-1:]]:
-        st = stage_of(compact(t))
-        if st:
-            ctx_stage = st[0]
-    if ctx_stage is None and _is_target_table(ctx):
-        ctx_stage = "年初预算"  # the amounts of a 绩效目标表 (targets only) are the initial budget
-    ctx_parent = _detailed_item(table)
     topic_item = mentioned_item(caption, in_table=True) if caption else None
-    topic = (topic_item, caption) if topic_item else None
     defined = _defined_stages(ctx)
-    col_info = []
-    group_items: dict[int, tuple[tuple[str, str], str]] = {}  # column: (item, parent) its group names
-    change_cols: set[int] = set()
-    other_year_cols: set[int] = set()
-    for path in paths:
-        leaf = [p for p in path if compact(p) not in _GROUPS]
-        item = budget_item(leaf[-1], strict=True, in_table=True) if leaf else None
-        stage = None
-        for p in path:
-            st = stage_of(compact(p))
-            if st:
-                stage = st[0]
-        if stage is None and leaf:
-            stage = defined.get(_bare_header(leaf[-1]))  # '批复金额（元）' with '注：批复金额为年度调整后预算数'
-        parents = [budget_item(p, strict=True, in_table=True) for p in leaf[:-1]]
-        parent = "/".join(h[0] for h in parents if h)
-        is_share = any(re.search(r"占比|比重|差异率|比例", p) for p in path)
-        group = path[0] if path else ""
-        if item and item[0] == "收入合计" and compact(leaf[-1]) == "小计" and "支出" in path:
-            item = ("支出合计", leaf[-1])
-        if item and compact(leaf[-1]) == "小计" and compact(group) == "支出":
-            item = ("支出合计", leaf[-1])
-        named_parents = [h for h in parents if h]
-        if leaf and compact(leaf[-1]) == "小计" and named_parents:
-            # '基本支出 / 小计': the subtotal of the item above it is that item
-            item = (named_parents[-1][0], leaf[-1])
-            parent = "/".join(h[0] for h in named_parents[:-1])
-        if item is None and leaf and named_parents and _only_stage(leaf[-1]):
-            # '收入合计 / 年初预算数': the group names the item of a total row, the leaf its stage
-            group_items[len(col_info)] = (named_parents[-1], "/".join(h[0] for h in named_parents[:-1]))
-        asset = asset_item(leaf[-1]) if leaf and not item else None
-        funding = next((f for f in map(funding_of, path) if f), None)
-        named = item or group_items.get(len(col_info), (None,))[0]
-        if named and funding and named[0].startswith(funding):
-            funding = None  # '财政拨款收入 / 决算数': the item itself, not a part of another item's funding
-        if _CHANGE_COLUMN.search("".join(path)) and not is_share:
-            item = stage = asset = None  # '增减额', '比上年增减': a change, not an amount
-            change_cols.add(len(col_info))
-            group_items.pop(len(col_info), None)
-        if ctx.fiscal_year and names_other_year(" ".join(path), ctx.fiscal_year):
-            item = stage = asset = None  # '2022年决算数' in a report on 2023: another year's column
-            other_year_cols.add(len(col_info))
-            group_items.pop(len(col_info), None)
-        col_info.append((item, stage, parent, is_share, path, asset, funding))
-    # a bare 合计 column beside expenditure items only is the expenditure total
-    col_items = [info[0][0] for info in col_info if info[0]]
-    if "收入合计" in col_items and all(item_category(i) == "支出" for i in col_items if i != "收入合计"):
-        col_info = [((("支出合计", info[0][1]),) + info[1:]) if info[0] and info[0][0] == "收入合计"
-                    and compact(info[0][1]) == "合计" else info for info in col_info]
-    # a column of row numbers (行次, 栏次) holds no amounts
-    row_number_cols = {j for j, p in enumerate(paths) if p and compact(p[-1]) in _ROW_NUMBER_WORDS}
-    # 分值/得分 beside the budget (the national forms' 预算执行率 indicator), and their 执行率
-    score_cols = {j: _score_role(p[-1]) for j, p in enumerate(paths) if p and _score_role(p[-1])}
-    rate_col = next((j for j, p in enumerate(paths) if p and _REMARK.sub("", compact(p[-1])).endswith("执行率")), None)
-    totals_rows = [r for r in data if mentions_total(r.texts[0] if r.texts else "")]
-    name_col = _project_name_column(paths, caption)
-    stage_cols = [j for j, info in enumerate(col_info) if info[1]]
-    if stage_cols:
-        data = [half for row in data for half in _side_by_side(row, stage_cols[0], len(stage_cols))]
+    cols = _total_beside_expenditure([_read_column(path, defined, ctx.fiscal_year) for path in paths])
+    return _Grid(
+        caption=caption, width=width, paths=paths, cols=cols, unit=unit, ctx_stage=_context_stage(caption, table, ctx),
+        ctx_parent=_detailed_item(table), topic=(topic_item, caption) if topic_item else None,
+        # a column of row numbers (行次, 栏次) holds no amounts
+        row_number_cols={j for j, p in enumerate(paths) if p and compact(p[-1]) in _ROW_NUMBER_WORDS},
+        # 分值/得分 beside the budget (the national forms' 预算执行率 indicator), and their 执行率
+        score_cols={j: _score_role(p[-1]) for j, p in enumerate(paths) if p and _score_role(p[-1])},
+        rate_col=next((j for j, p in enumerate(paths) if p and _REMARK.sub("", compact(p[-1])).endswith("执行率")),
+                      None),
+        totals_rows=[r for r in data if mentions_total(r.texts[0] if r.texts else "")],
+        name_col=_project_name_column(paths, caption),
+        stage_cols=[j for j, c in enumerate(cols) if c.stage],
+    )
+
+
+def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
+          out: list[dict], rates: list[dict], found: dict) -> None:
+    """Record the amounts, rates, assets and execution indicator of a grid (header rows over data rows)."""
+    g = _read_grid(header, data, caption, table, ctx)
+    if g.stage_cols:
+        data = [half for row in data for half in _side_by_side(row, g.stage_cols[0], len(g.stage_cols))]
     for k, row in enumerate(data):
-        texts = row.texts + [""] * (width - len(row.texts))
-        label = _row_label(texts)
-        rows_total = _total_of_rows(_block(data, k)) if is_total_label(label) or is_bare_total(label) else None
-        row_item = budget_item(label, strict=True, in_table=True)  # '一般公共预算财政拨款' names an item, not the stage 预算
-        row_stage = stage_of(compact(label)) if not row_item or is_stage_word(row_item[1]) else None
-        if row_stage:
-            row_item = None
-        row_is_share = bool(re.search(r"差异率|占比|比重", label))
-        is_entity = row_item is None and row_stage is None and not row_is_share
-        if is_entity and totals_rows and row not in totals_rows and _ORG_ROW.search(label):
-            for j, cell in enumerate(row.cells[1:], start=1):
-                q = _number(cell.label)
-                if q is not None:
-                    found["ignored"].append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
-            continue
-        is_total_row = (row_item and row_item[0] in ("收入合计", "支出合计")) or is_total_label(label)
-        if score_cols and is_total_row and any(_number(texts[j]) for j in score_cols):
-            name = paths[0][0] if paths and paths[0] else caption  # '项目资金（万元）', the block's own label
-            rec = _execution_indicator(ctx, row, texts, score_cols, rate_col, name)
-            if "weight" not in score_cols.values():
-                rec["weight"] = _block_points((paths[0] if paths else []) + [p[-1] for j, p in enumerate(paths)
-                                                                             if j in score_cols])
-            found["indicators"].append(rec)
-        for j in range(1, width):
-            cell_text = texts[j]
-            q = _number(cell_text)
-            if q is None or j in score_cols:
-                continue
-            if _labelled_between(texts, j):
-                continue  # 'A | 500 | 其中：中央补助 | 300': the 300 is not A's (label-value pairs)
-            if j in row_number_cols:
-                found["ignored"].append((row.cells[j].line if j < len(row.cells) else row.line, q.text_value, "行次"))
-                continue
-            if j in change_cols or j in other_year_cols:
-                reason = "变动额（增减），不是金额本身" if j in change_cols else "其他年度的数字"
-                found["ignored"].append((row.cells[j].line if j < len(row.cells) else row.line, q.text_value, reason))
-                continue
-            item, stage, parent, col_share, path, asset, funding = col_info[j]
-            line = row.cells[j].line if j < len(row.cells) else row.line
-            if stage_cols and not stage and not item and not asset and j == rate_col and q.unit != "%":
-                continue  # a figure under 执行率 that is no rate: a second item's, not guessed
-            if asset and not row_item and not row_stage:
-                found["assets"].append({"report_id": ctx.doc.report_id, "item": asset[0], "item_raw": asset[1],
-                                        "amount_wan": to_wan(q, unit), "raw": cell_text, "source": ctx.source(line)})
-                ctx.place(line, q.text_value)
-                continue
-            if row_is_share or col_share or q.unit == "%":
-                name_row = label if not row_item else row_item[0]
-                name = f"{name_row}{_REMARK.sub('', ''.join(path[-1:]))}"  # ('执行率（B/A）': 执行率)
-                rates.append({"report_id": ctx.doc.report_id, "scope": ctx.scope_at(line), "name": name,
-                              "value_pct": q.value, "raw": cell_text, "source": ctx.source(line)})
-                ctx.place(line, q.text_value)
-                continue
-            col_item = item if item and item[0] not in ("收入合计", "支出合计") else None
-            # ('总额': the total of what the table is about, as '合计' is)
-            bare_total = is_total_label(label) or is_bare_total(label) or (is_entity and mentions_total(label))
-            if row_stage:
-                the_stage, the_item, the_parent = row_stage[0], item, parent
-            elif row_item and not bare_total:
-                the_item = row_item
-                the_stage = stage or ctx_stage or "决算"
-                the_parent = "/".join(x for x in (parent, col_item[0] if col_item else ctx_parent) if x)
-            else:
-                the_stage = stage or ctx_stage or "决算"
-                the_parent = parent
-                if col_item:
-                    the_item = col_item
-                elif bare_total and j in group_items:
-                    # the 汇总 row under '支出合计 | 基本支出 …' over stage columns: the group's item
-                    # (a row naming no item, '绩效工资' under '人员经费 / 决算数', is not guessed)
-                    the_item, the_parent = group_items[j]
-                elif bare_total and ctx_parent:
-                    the_item = (ctx_parent, label)
-                elif bare_total and stage and rows_total and (is_total_label(label) or is_bare_total(label)):
-                    the_item = (rows_total, label)  # '合计' above 基本支出, 项目支出: the expenditure total
-                elif is_entity and stage and name_col is not None and texts[name_col] \
-                        and (not item or item[0] in ("收入合计", "支出合计")):
-                    # a table of projects ('项目 | 批复金额 | 实际支出金额'): each row a project's funds
-                    project = project_name(texts[name_col])
-                    if to_wan(q, unit) is None:
-                        continue
-                    out.append(_rec(ctx, line, stage, "支出合计", texts[name_col], "", to_wan(q, unit),
-                                    scope=project))
-                    ctx.place(line, q.text_value)
-                    continue
-                elif is_entity and (stage or ctx_stage) and funding_source(label):
-                    # '其中：中央财政资金' of a project form: a funding source of the year's money
-                    the_item, the_parent = (funding_source(label)[0], label), "支出合计"
-                elif item and stage and item[0] in ("收入合计", "支出合计") and not bare_total:
-                    the_item = None  # '实际支出数' names a stage: a row it cannot name ('其中：医疗救助资金') is left
-                elif item and not bare_total or item and bare_total and not topic:
-                    the_item = item
-                elif topic and bare_total and stage:
-                    the_item = topic
-                else:
-                    the_item = None
-            if the_item is None:
-                continue
-            if the_parent:
-                std = item_parent(the_parent.split("/")[0])
-                if std and not the_parent.startswith(std):
-                    the_parent = f"{std}/{the_parent}"
-            amount = to_wan(q, unit)
-            if amount is None or _FUND_FIGURE.search(compact(label)):
-                continue  # no money unit ('单位：人（次）'), or a fund's figure ('基金累计结余'): no budget row
-            # (totals are never parents, but of a breakdown by funding source: the flow it breaks down)
-            rec_parent = the_parent if the_parent == "支出合计" and funding_source(label) \
-                else clean_parent(the_parent, the_item[0])
-            out.append(_rec(ctx, line, the_stage, the_item[0], the_item[1], rec_parent, amount,
-                            funding or funding_of(label)))
-            ctx.place(line, q.text_value)
+        _grid_row(g, data, k, ctx, (out, rates, found))
+
+
+def _is_sub_unit_row(g: _Grid, row: Row, label: str, rl: _RowLabel) -> bool:
+    """Decide that a row is one unit of the department ('局机关', 'XX中心') in a grid that has a
+    total row: only the total row is read."""
+    return bool(rl.entity and g.totals_rows and row not in g.totals_rows and _ORG_ROW.search(label))
+
+
+def _grid_row(g: _Grid, data: list[Row], k: int, ctx: ReportContext, sinks: tuple[list, list, dict]) -> None:
+    """Record the figures of row ``k`` of a grid."""
+    found = sinks[2]
+    row = data[k]
+    texts = row.texts + [""] * (g.width - len(row.texts))
+    label = _row_label(texts)
+    rows_total = _total_of_rows(_block(data, k)) if is_total_label(label) or is_bare_total(label) else None
+    rl = _read_row_label(label)
+    if _is_sub_unit_row(g, row, label, rl):
+        for cell in row.cells[1:]:
+            q = _number(cell.label)
+            if q is not None:
+                found["ignored"].append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
+        return
+    is_total_row = (rl.item and rl.item[0] in _TOTAL_ITEMS) or is_total_label(label)
+    if g.score_cols and is_total_row and any(_number(texts[j]) for j in g.score_cols):
+        found["indicators"].append(_grid_execution(g, ctx, row, texts))
+    for j in range(1, g.width):
+        _grid_cell(g, ctx, row, texts, j, label, rl, rows_total, sinks)
+
+
+def _grid_execution(g: _Grid, ctx: ReportContext, row: Row, texts: list[str]) -> dict:
+    """The 预算执行率 indicator of a grid's total row with 分值/得分 columns."""
+    name = g.paths[0][0] if g.paths and g.paths[0] else g.caption  # '项目资金（万元）', the block's own label
+    rec = _execution_indicator(ctx, row, texts, g.score_cols, g.rate_col, name)
+    if "weight" not in g.score_cols.values():
+        rec["weight"] = _block_points((g.paths[0] if g.paths else [])
+                                      + [p[-1] for j, p in enumerate(g.paths) if j in g.score_cols])
+    return rec
+
+
+def _cell_kind(g: _Grid, col: _Column, rl: _RowLabel, j: int, q: Quantity) -> str:
+    """Decide what a number in column ``j`` of a grid is: 'row number' (行次), 'ignored' (a change,
+    another year's), 'skip' (a figure under 执行率 that is no rate), 'asset', 'rate' or 'budget'."""
+    if j in g.row_number_cols:
+        return "row number"
+    if col.ignored:
+        return "ignored"
+    if g.stage_cols and not col.stage and not col.item and not col.asset and j == g.rate_col and q.unit != "%":
+        return "skip"  # a second item's figure, not guessed
+    if col.asset and not rl.item and not rl.stage:
+        return "asset"
+    if rl.share or col.share or q.unit == "%":
+        return "rate"
+    return "budget"
+
+
+def _grid_cell(g: _Grid, ctx: ReportContext, row: Row, texts: list[str], j: int, label: str, rl: _RowLabel,
+               rows_total: str | None, sinks: tuple[list, list, dict]) -> None:
+    """Record the number of cell ``j`` of a grid's row, if it is one."""
+    out, rates, found = sinks
+    cell_text = texts[j]
+    q = _number(cell_text)
+    if q is None or j in g.score_cols:
+        return
+    if _labelled_between(texts, j):
+        return  # 'A | 500 | 其中：中央补助 | 300': the 300 is not A's (label-value pairs)
+    col = g.cols[j]
+    line = row.cells[j].line if j < len(row.cells) else row.line
+    kind = _cell_kind(g, col, rl, j, q)
+    if kind == "row number":
+        found["ignored"].append((line, q.text_value, "行次"))
+    elif kind == "ignored":
+        found["ignored"].append((line, q.text_value, col.ignored))
+    elif kind == "asset":
+        found["assets"].append({"report_id": ctx.doc.report_id, "item": col.asset[0], "item_raw": col.asset[1],
+                                "amount_wan": to_wan(q, g.unit), "raw": cell_text, "source": ctx.source(line)})
+        ctx.place(line, q.text_value)
+    elif kind == "rate":
+        name_row = label if not rl.item else rl.item[0]
+        name = f"{name_row}{_REMARK.sub('', ''.join(col.path[-1:]))}"  # ('执行率（B/A）': 执行率)
+        rates.append({"report_id": ctx.doc.report_id, "scope": ctx.scope_at(line), "name": name,
+                      "value_pct": q.value, "raw": cell_text, "source": ctx.source(line)})
+        ctx.place(line, q.text_value)
+    elif kind == "budget":
+        _grid_amount(g, ctx, line, q, label, _place_number(g, col, rl, label, texts, j, rows_total), col, out)
+
+
+def _grid_amount(g: _Grid, ctx: ReportContext, line: int, q: Quantity, label: str, placed: _Placement,
+                 col: _Column, out: list[dict]) -> None:
+    """Record a grid's amount where :func:`_place_number` placed it."""
+    if placed.item is None:
+        return
+    amount = to_wan(q, g.unit)
+    if placed.project:
+        if amount is None:
+            return
+        out.append(_rec(ctx, line, placed.stage, placed.item[0], placed.item[1], placed.parent, amount,
+                        scope=project_name(placed.item[1])))
+        ctx.place(line, q.text_value)
+        return
+    if amount is None or _FUND_FIGURE.search(compact(label)):
+        return  # no money unit ('单位：人（次）'), or a fund's figure ('基金累计结余'): no budget row
+    out.append(_rec(ctx, line, placed.stage, placed.item[0], placed.item[1],
+                    _record_parent(placed.parent, placed.item[0], label), amount, col.funding or funding_of(label)))
+    ctx.place(line, q.text_value)
+
+
+def _record_parent(parent: str, item: str, label: str) -> str:
+    """Decide the parent recorded for an item: the placed parent under its own standard parent
+    ('人员经费' → '基本支出/人员经费'), without totals; but '支出合计' for a row naming a funding
+    source (totals are never parents, but of a breakdown by funding source: the flow it breaks down)."""
+    if parent:
+        std = item_parent(parent.split("/")[0])
+        if std and not parent.startswith(std):
+            parent = f"{std}/{parent}"
+    return parent if parent == "支出合计" and funding_source(label) else clean_parent(parent, item)
+
+
+def _place_number(g: _Grid, col: _Column, rl: _RowLabel, label: str, texts: list[str], j: int,
+                  rows_total: str | None) -> _Placement:
+    """Decide the stage, item and parent of a grid's amount from its row label and its column:
+    a row naming a stage takes the column's item; a row naming an item, the column's stage."""
+    col_item = col.item if col.item and col.item[0] not in _TOTAL_ITEMS else None
+    # ('总额': the total of what the table is about, as '合计' is)
+    bare_total = is_total_label(label) or is_bare_total(label) or (rl.entity and mentions_total(label))
+    if rl.stage:
+        return _Placement(rl.stage[0], col.item, col.parent)
+    stage = col.stage or g.ctx_stage or "决算"
+    if rl.item and not bare_total:
+        return _Placement(stage, rl.item,
+                          "/".join(x for x in (col.parent, col_item[0] if col_item else g.ctx_parent) if x))
+    if col_item:
+        return _Placement(stage, col_item, col.parent)
+    return _place_unnamed(g, col, rl, label, texts, rows_total, bare_total, stage)
+
+
+def _place_unnamed(g: _Grid, col: _Column, rl: _RowLabel, label: str, texts: list[str], rows_total: str | None,
+                   bare_total: bool, stage: str) -> _Placement:
+    """Decide the item (and parent) of an amount whose row names no item and whose column names no
+    item but a total (or nothing): a total row, a project's row, a funding source's, or none."""
+    if bare_total and col.group_item:
+        # the 汇总 row under '支出合计 | 基本支出 …' over stage columns: the group's item
+        # (a row naming no item, '绩效工资' under '人员经费 / 决算数', is not guessed)
+        return _Placement(stage, *col.group_item)
+    if bare_total and g.ctx_parent:
+        return _Placement(stage, (g.ctx_parent, label), col.parent)
+    if bare_total and col.stage and rows_total and (is_total_label(label) or is_bare_total(label)):
+        return _Placement(stage, (rows_total, label), col.parent)  # '合计' above 基本支出, 项目支出: their total
+    if rl.entity and col.stage and g.name_col is not None and texts[g.name_col] \
+            and (not col.item or col.item[0] in _TOTAL_ITEMS):
+        # a table of projects ('项目 | 批复金额 | 实际支出金额'): each row a project's funds
+        return _Placement(col.stage, ("支出合计", texts[g.name_col]), "", project=True)
+    if rl.entity and (col.stage or g.ctx_stage) and funding_source(label):
+        # '其中：中央财政资金' of a project form: a funding source of the year's money
+        return _Placement(stage, (funding_source(label)[0], label), "支出合计")
+    return _Placement(stage, _total_column_item(g, col, bare_total), col.parent)
+
+
+def _total_column_item(g: _Grid, col: _Column, bare_total: bool) -> tuple[str, str] | None:
+    """Decide the item of an amount under a column naming a total (or nothing) in a row naming
+    none: the column's total, or the table's topic for a total row; None when not certain."""
+    item = col.item
+    if item and col.stage and item[0] in _TOTAL_ITEMS and not bare_total:
+        return None  # '实际支出数' names a stage: a row it cannot name ('其中：医疗救助资金') is left
+    if item and (not bare_total or not g.topic):
+        return item
+    if g.topic and bare_total and col.stage:
+        return g.topic
+    return None
 
 
 # '医保基金收支情况表', '基金运行情况', a header '基金收入': a table of an insurance fund ('政府性基金'

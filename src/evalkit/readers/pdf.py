@@ -264,6 +264,13 @@ def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
     """
     p = Path(path)
     data = read_checked(p, limit=MAX_CONTAINER_BYTES)
+    pages = _read_pages(_open_pdf(p, data), p)
+    _drop_running_lines([(lines, height) for lines, _, height in pages])
+    return finish(_write_blocks(_blocks(pages)), p, data, report_id, "pdf")
+
+
+def _open_pdf(p: Path, data: bytes):
+    """The opened PDF; an error for an encrypted or damaged file, or one of more than MAX_PAGES pages."""
     import pdfplumber
 
     try:
@@ -273,6 +280,12 @@ def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
     if len(pdf.pages) > MAX_PAGES:
         pdf.close()
         raise ReportReadError(f"{p}: PDF 有 {len(pdf.pages)} 页，超过上限 {MAX_PAGES} 页：请拆分后再读")
+    return pdf
+
+
+def _read_pages(pdf, p: Path) -> list[tuple[list[_Line], list[_Piece], float]]:
+    """The text lines, table pieces and height of each page (the PDF is closed after); an error
+    for a PDF whose content cannot be parsed or that has no readable text."""
     pages: list[tuple[list[_Line], list[_Piece], float]] = []
     total = unmapped = 0
     empty_pages = []
@@ -289,14 +302,24 @@ def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
             raise
         except Exception as exc:
             raise _pdf_error(p, exc, "PDF 内容无法解析") from exc
+    _check_text_layer(p, total, unmapped, empty_pages)
+    return pages
+
+
+def _check_text_layer(p: Path, total: int, unmapped: int, empty_pages: list[int]) -> None:
+    """Decide whether the text layer can be read: an error for a scan (no characters) or for fonts
+    without a Unicode mapping (over 30 % of the characters); a warning for pages without text."""
     if total == 0:
         raise ReportReadError(f"{p}: {SCAN_MESSAGE}")
     if unmapped > 0.3 * total:
         raise ReportReadError(f"{p}: PDF 的字体缺少 Unicode 映射，文字无法提取（只能读出字形编号），请先做 OCR")
     if empty_pages:
         log.warning("%s: pages without text (scanned?), not read: %s", p, empty_pages)
-    _drop_running_lines([(lines, height) for lines, _, height in pages])
 
+
+def _blocks(pages: list[tuple[list[_Line], list[_Piece], float]]) -> list[_Line | _Table]:
+    """The text lines and tables of the document in reading order, page by page; a table that ends
+    a page and one that starts the next page with the same columns are one table."""
     blocks: list[_Line | _Table] = []
     for lines, pieces, _height in pages:
         page_blocks: list[_Line | _Piece] = sorted(_join_wrapped(lines) + pieces, key=lambda b: b.top)
@@ -310,7 +333,11 @@ def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
                 last.parts.append(block)
             else:
                 blocks.append(_Table([block]))
+    return blocks
 
+
+def _write_blocks(blocks: list[_Line | _Table]) -> LineWriter:
+    """The document's lines with their locators: text lines, then the rows of each table across its pages."""
     out = LineWriter()
     n_tables = 0
     for block in blocks:
@@ -324,4 +351,4 @@ def read_pdf(path: str | Path, report_id: str | None = None) -> Document:
             rows.extend(render_grid(part.cells, n_tables, offset, prefix=f"第{part.page}页"))
             offset += part.nrows
         out.table(rows)
-    return finish(out, p, data, report_id, "pdf")
+    return out
