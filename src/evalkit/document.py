@@ -49,10 +49,19 @@ class ReportReadError(ValueError):
 
 @dataclass
 class Cell:
-    """One table cell: its text and the (first) line it stands on."""
+    """One table cell: its text and the (first) line it stands on.
+
+    A cell merged over several rows or columns of the file's table (a Word or HTML table says
+    so) has ``rowspan`` or ``colspan`` above 1. It stands once, in its first row; each further
+    row it covers holds an empty cell with ``covered`` set — the "same as above" of the text
+    layouts, which cannot tell a merged cell from an empty one (their cells all have spans of 1).
+    """
 
     text: str
     line: int
+    rowspan: int = 1
+    colspan: int = 1
+    covered: bool = False
     # the label of ``_label_of`` (the text when the label was last made), kept because
     # extractors ask for a cell's label many times; recomputed when ``text`` changes
     _label: str = field(default="", init=False, repr=False, compare=False)
@@ -67,7 +76,7 @@ class Cell:
 
     def copy(self) -> Cell:
         """A new cell with the same text and line (and the label already made)."""
-        cell = Cell(self.text, self.line)
+        cell = Cell(self.text, self.line, self.rowspan, self.colspan, self.covered)
         cell._label, cell._label_of = self._label, self._label_of
         return cell
 
@@ -115,6 +124,32 @@ class Table:
     @property
     def last_line(self) -> int:
         return max((c.line for r in self.rows for c in r.cells), default=0)
+
+    def on_grid(self) -> Table:
+        """The table with its rows on the file's grid: after a cell spanning n columns, n - 1
+        covered empty cells, so that a header cell over two columns ('指标值' over 年度指标值 and
+        实际完成值) stands above both. A row's last cell is left as it is: spanning to the
+        table's edge, it fills the row out and places no cell after it (a short row stays short,
+        for the readers that align short rows). The table itself when no cell needs it.
+
+        Examples
+        --------
+        >>> t = Table([Row([Cell("三级指标", 1), Cell("指标值", 2, colspan=2), Cell("分值", 3)]),
+        ...            Row([Cell("", 5, covered=True), Cell("年度指标值", 6), Cell("实际完成值", 7),
+        ...                 Cell("", 8, covered=True)])], "cells")
+        >>> [r.texts for r in t.on_grid().rows]
+        [['三级指标', '指标值', '', '分值'], ['', '年度指标值', '实际完成值', '']]
+        """
+        if all(c.colspan == 1 for r in self.rows for c in r.cells[:-1]):
+            return self
+        rows = []
+        for row in self.rows:
+            cells = []
+            for cell in row.cells[:-1]:
+                cells.append(cell)
+                cells.extend(Cell("", cell.line, covered=True) for _ in range(cell.colspan - 1))
+            rows.append(Row(cells + row.cells[-1:]))
+        return Table(rows, self.layout, self.context)
 
 
 @dataclass

@@ -1511,7 +1511,7 @@ def extract_indicators(ctx: ReportContext) -> tuple[list[dict], list[TotalScore]
     totals: list[TotalScore] = []
     previous: dict = {}
     for table in ctx.doc.tables:
-        got, tot = _table_rows(table, ctx, previous)
+        got, tot = _table_rows(table.on_grid(), ctx, previous)
         rows.extend(got)
         totals.extend(tot)
     flat, flat_totals, used = _flat_tables(ctx)

@@ -94,7 +94,10 @@ MAX_RENDERED_CHARS = 5_000_000
 MAX_RENDERED_LINES = 500_000
 MAX_TABLE_CELLS = 300_000
 
-Cell = tuple[str, str]  # (text, locator)
+#: A table cell as a reader gives it: ``(text, locator)``, or ``(text, locator, rowspan, colspan,
+#: covered)`` for a cell whose merge the file states (``covered``: the empty cell of a row that a
+#: cell above spans).
+Cell = tuple[str, str] | tuple[str, str, int, int, bool]
 
 
 class RenderLimitError(ReportReadError):
@@ -122,6 +125,7 @@ class LineWriter:
         self.locators: list[str] = []
         self.chars = 0
         self.cells = 0
+        self.spans: dict[int, tuple[int, int, bool]] = {}  # line (1-based) → rowspan, colspan, covered
 
     def _add(self, line: str, locator: str) -> None:
         self.chars += len(line)
@@ -157,8 +161,10 @@ class LineWriter:
             return
         self.blank()
         for row in rows:
-            for text, locator in row:
+            for text, locator, *span in row:
                 self._add("\t" + one_line(text), locator)
+                if span and tuple(span) != (1, 1, False):
+                    self.spans[len(self.lines)] = tuple(span)
             self._add("", "")
 
     def document(self, report_id: str, source_file: str = "", sha256: str = "", encoding: str = "",
@@ -169,7 +175,21 @@ class LineWriter:
             self.locators.pop()
         if not any(line.strip() for line in self.lines):
             raise ReportReadError(f"{name or source_file or report_id}: 文件中没有可读取的文字（可能只有图片，或是由脚本生成的网页）")
-        return document_from_lines(self.lines, report_id, source_file, sha256, encoding, self.locators)
+        doc = document_from_lines(self.lines, report_id, source_file, sha256, encoding, self.locators)
+        if self.spans:
+            _set_spans(doc, self.spans)
+        return doc
+
+
+def _set_spans(doc: Document, spans: dict[int, tuple[int, int, bool]]) -> None:
+    """Give the cells of the document's tables the spans the file stated (each cell of the
+    one-cell-per-line layout stands on a line of its own)."""
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                span = spans.get(cell.line)
+                if span:
+                    cell.rowspan, cell.colspan, cell.covered = span
 
 
 def finish(writer: LineWriter, path: Path, data: bytes, report_id: str | None, encoding: str) -> Document:
@@ -193,22 +213,24 @@ def render_grid(cells: list[tuple[int, int, int, int, str]], table_no: int | str
     --------
     >>> rows = render_grid([(0, 0, 2, 1, "产出指标"), (0, 1, 1, 1, "数量"), (1, 1, 1, 1, "质量"),
     ...                     (2, 0, 1, 2, "合计")], 1)
-    >>> [[t for t, _ in r] for r in rows]
+    >>> [[cell[0] for cell in r] for r in rows]
     [['产出指标', '数量'], ['', '质量'], ['合计']]
     >>> rows[1][0][1]
     '表1第2行第1列'
+    >>> rows[0][0][2:], rows[1][0][2:], rows[2][0][2:]  # rowspan, colspan, covered
+    ((2, 1, False), (1, 1, True), (1, 2, False))
     """
     if not cells:
         return []
     nrows = max(r + rs for r, _, rs, _, _ in cells)
-    starts: dict[int, list[tuple[int, bool, str]]] = {}
-    for r, c, rs, _cs, text in cells:
+    starts: dict[int, list[tuple[int, str, int, int, bool]]] = {}
+    for r, c, rs, cs, text in cells:
         for k in range(rs):
-            starts.setdefault(r + k, []).append((c, k == 0, text if k == 0 else ""))
+            starts.setdefault(r + k, []).append((c, text, rs, cs, False) if k == 0 else (c, "", 1, cs, True))
     out: list[list[Cell]] = []
     for r in range(nrows):
         row = []
-        for c, _first, text in sorted(starts.get(r, []), key=lambda x: x[0]):
-            row.append((text, f"{prefix}表{table_no}第{row_offset + r + 1}行第{c + 1}列"))
+        for c, text, rs, cs, covered in sorted(starts.get(r, []), key=lambda x: x[0]):
+            row.append((text, f"{prefix}表{table_no}第{row_offset + r + 1}行第{c + 1}列", rs, cs, covered))
         out.append(row)
     return out

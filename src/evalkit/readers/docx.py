@@ -31,7 +31,6 @@ from pathlib import Path
 from evalkit.document import Document, ReportReadError, read_checked
 from evalkit.readers._render import (
     MAX_CONTAINER_BYTES,
-    Cell,
     LineWriter,
     finish,
     join_pieces,
@@ -265,23 +264,33 @@ class _Renderer:
             return
         self.tables += 1
         number = self.tables
-        out: list[list[Cell]] = []
+        out: list[list[list]] = []
+        above: dict[int, list] = {}  # grid column → the cell a vertical merge there started in
         for r, tr in enumerate(rows, start=1):
             col = _int_val(tr, f"{_w('trPr')}/{_w('gridBefore')}", 0)
-            cells: list[Cell] = []
+            cells: list[list] = []
             for tc in _children(tr, _TC):
                 span = max(_int_val(tc, f"{_w('tcPr')}/{_w('gridSpan')}", 1), 1)
                 h_merge = tc.find(f"{_w('tcPr')}/{_w('hMerge')}")
                 if h_merge is not None and h_merge.get(_w("val"), "continue") == "continue":
-                    col += span  # old-style horizontal merge: the cell appears once
+                    if cells:
+                        cells[-1][3] += span  # old-style horizontal merge: the cell appears once
+                    col += span
                     continue
                 v_merge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
                 continues = v_merge is not None and v_merge.get(_w("val"), "continue") == "continue"
                 text = "" if continues else _cell_text(tc)
-                cells.append((text, f"表{number}第{r}行第{col + 1}列"))
+                cell = [text, f"表{number}第{r}行第{col + 1}列", 1, span, continues]
+                if continues and col in above:
+                    above[col][2] += 1  # the merge's first cell spans one row more
+                elif v_merge is not None:
+                    above[col] = cell
+                else:
+                    above.pop(col, None)
+                cells.append(cell)
                 col += span
             out.append(cells)
-        self.out.table(out)
+        self.out.table([[tuple(cell) for cell in row] for row in out])
 
 
 def _cell_text(tc) -> str:
