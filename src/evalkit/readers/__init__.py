@@ -25,8 +25,9 @@ import re
 import zipfile
 from pathlib import Path
 
-from evalkit.document import Document, ReportReadError, load_document
+from evalkit.document import Document, ReportReadError
 from evalkit.readers._render import RenderLimitError
+from evalkit.readers.text import load_document
 
 __all__ = ["SUPPORTED_SUFFIXES", "detect_format", "load_any"]
 

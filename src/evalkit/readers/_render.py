@@ -22,12 +22,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from evalkit.document import (
-    Document,
-    ReportReadError,
-    document_from_lines,
-    report_id_for,
-)
+from evalkit.document import Document, ReportReadError
+from evalkit.readers.text import document_from_lines, report_id_for
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,638 @@
+"""The text reader: decoding a text report and rebuilding its tables from the text layouts.
+
+Reports arrive as text extracted from Word or PDF, or saved from a web page, in these layouts
+(:data:`LAYOUTS`, tried in order on each line):
+
+* ``pipe`` — Markdown / pipe tables (``| 一级指标 | 得分 |``), as PDF-to-Markdown tools write them;
+* ``box`` — tables drawn with box characters (``│一级指标│得分│`` between ``├──┼──┤`` rules), as
+  ``pdftotext -layout`` and some Word exports write them;
+* ``row`` — tab-separated rows, one row per line, a long cell wrapping onto the next line;
+* ``cell`` — one table cell per line, each cell line starting with a tab, a blank line between
+  rows, a cell that goes on over following lines that do not start with a tab (the layout the
+  .docx, .html and .pdf readers render their tables into);
+
+and everything else is narrative, one :class:`~evalkit.document.TextLine` per line. Adding a
+layout is a function that builds a :class:`~evalkit.document.Table` from the lines where it
+starts, and an entry in :data:`LAYOUTS` (docs/recipes/adding-a-layout.md).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import html
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from evalkit.document import Cell, Document, ReportReadError, Row, Table, TextLine
+
+__all__ = [
+    "LAYOUTS",
+    "MAX_BYTES",
+    "Layout",
+    "decode",
+    "document_from_lines",
+    "document_from_text",
+    "load_document",
+    "read_checked",
+    "rebuild_blocks",
+    "report_id_for",
+]
+
+log = logging.getLogger(__name__)
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+
+#: Files larger than this are refused before they are read. The text of a real report is well under
+#: 1 MB (the samples: 9-37 KB); a larger file is several reports in one, or not a report, and reading
+#: it would hold a worker for minutes and several GB (50 MB: about 4 minutes, 3 GB).
+MAX_BYTES = 10 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- decoding
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode a report's bytes: UTF-8 (with or without BOM), UTF-16, GB18030/GBK.
+
+    Returns the text and the encoding used. Raises :class:`ReportReadError` for binary data.
+    A file cut off in the middle of a character (an interrupted download) is decoded up to
+    that character; :func:`load_document` records the cut in :attr:`Document.problems`.
+
+    Examples
+    --------
+    >>> decode("参保人数".encode("gb18030"))
+    ('参保人数', 'gb18030')
+    >>> decode("参保人数".encode("utf-16"))[0]
+    '参保人数'
+    >>> decode("参保人数".encode("utf-8")[:-1])
+    ('参保人', 'utf-8')
+    """
+    text, enc, _ = _decode(data, name)
+    return text, enc
+
+
+#: The reasons Python's decoders give when the data ends inside a character.
+_CUT_REASONS = frozenset({"unexpected end of data", "incomplete multibyte sequence", "truncated data"})
+
+
+def _decode_cut(data: bytes, enc: str) -> tuple[str, int]:
+    """Decode strictly, except that a character cut off at the very end is dropped.
+
+    Returns the text and the number of bytes dropped (0 for a complete file).
+    """
+    try:
+        return data.decode(enc), 0
+    except UnicodeDecodeError as exc:
+        if exc.end == len(data) and len(data) - exc.start <= 3 and exc.reason in _CUT_REASONS:
+            return data[: exc.start].decode(enc), len(data) - exc.start
+        raise
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, int]:
+    """:func:`decode`, and the number of bytes of a character cut off at the end."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text, cut = _decode_cut(data, enc)
+            except UnicodeDecodeError as exc:
+                raise ReportReadError(f"{name}: 按 {enc} 解码失败（{exc.reason}，字节 {exc.start}）") from exc
+            return text, enc, cut
+    sample = data[:4096]
+    if b"\x00" in sample:
+        # UTF-16 without BOM (zero bytes in ASCII characters), or not text at all
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text, cut = _decode_cut(data, enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible_text(text[:2000]):
+                return text, enc, cut
+        raise ReportReadError(f"{name}: 不是文本文件（含空字节，可能是图片或二进制文件）")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text, cut = _decode_cut(data, enc)
+        except UnicodeDecodeError:
+            continue
+        return text, enc, cut
+    raise ReportReadError(f"{name}: 无法识别的编码（既不是 UTF-8，也不是 GB18030/UTF-16）")
+
+
+#: Characters unlikely in a report: not white space, printable ASCII, CJK or full-width forms.
+_IMPLAUSIBLE = re.compile(r"[^\t\r\n\x20-\x7e\u3000-\u9fff\uff00-\uffef]")
+#: Control characters other than white space.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def _plausible_text(text: str) -> bool:
+    good = len(text) - len(_IMPLAUSIBLE.findall(text))
+    return bool(text) and good >= 0.9 * len(text)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4000]
+    if not sample:
+        return False
+    control = len(_CONTROL.findall(sample))
+    return control > len(sample) * 0.05
+
+
+# ----------------------------------------------------------------- layout rebuild
+def _is_tab_row(line: str) -> bool:
+    """A row of the tab-separated layout: two tabs or more, or a tab not at the line's start."""
+    return "\t" in line and ("\t" in line.removeprefix("\t") or not line.startswith("\t"))
+
+
+def _is_cell_line(line: str) -> bool:
+    """A cell of the one-cell-per-line layout: one tab, at the line's start."""
+    return line.startswith("\t")
+
+
+def _kind(line: str) -> str:
+    """The layout a line belongs to (the first of :data:`LAYOUTS` that claims it), else
+    'text', or 'blank' for a line of white space."""
+    for layout in LAYOUTS:
+        if layout.claims(line):
+            return layout.name
+    return "text" if line.strip() else "blank"
+
+
+def _join(parts: list[str]) -> str:
+    """Join the pieces of a cell written over several lines."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out and re.match(r"[A-Za-z0-9]", out[-1]) and re.match(r"[A-Za-z0-9]", p[0]):
+            out += " "
+        out += p
+    return out
+
+
+def _cell_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
+    rows: list[Row] = []
+    cur: list[Cell] = []
+    n = len(lines)
+    j = i
+    while j < n:
+        k = kinds[j]
+        if k == "cell":
+            cur.append(Cell(lines[j][1:].strip(), j + 1))
+            j += 1
+        elif k == "blank":
+            if cur:
+                rows.append(Row(cur))
+                cur = []
+            j += 1
+        elif k == "text":
+            m = j
+            while m < n and kinds[m] in ("text", "blank"):
+                m += 1
+            if m < n and kinds[m] == "cell" and kinds[m - 1] == "text" and (cur or rows):
+                if not cur:
+                    cur = rows.pop().cells
+                last = cur[-1]
+                last.text = _join([last.text] + [lines[x] for x in range(j, m)])  # rows not read yet
+                j = m
+            else:
+                break
+        else:
+            break
+    if cur:
+        rows.append(Row(cur))
+    return Table(rows=rows, layout="cells"), j
+
+
+def _tab_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
+    rows: list[Row] = []
+    n = len(lines)
+    j = i
+    while j < n:
+        k = kinds[j]
+        if k in ("row", "cell"):
+            rows.append(Row([Cell(t.strip(), j + 1) for t in lines[j].split("\t")]))
+            j += 1
+        elif k == "blank":
+            j += 1
+        else:
+            break
+    # drop trailing blank lines from the span
+    while j > i and kinds[j - 1] == "blank":
+        j -= 1
+    return Table(rows=rows, layout="tabs"), j
+
+
+# ------------------------------------------------------------- Markdown and pipe tables
+#: A pipe that is not escaped with a backslash (``\|`` is a pipe inside a cell).
+_PIPE = re.compile(r"(?<!\\)\|")
+_SEPARATOR_CELL = re.compile(r"^:?-+:?$")
+_SEPARATOR_LINE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+_BR_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_MD_BOLD = re.compile(rf"(\*\*|__)([^*_\n]*[{_CJK}][^*_\n]*)\1")
+_HTML_COMMENT = re.compile(r"<!--.*?-->")
+_NUMBER_CELL = re.compile(r"^[-+]?[\d,.]+%?$")
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,5});")
+
+
+def _is_pipe_row(line: str) -> bool:
+    """A row of a pipe table: it starts with a pipe and has another one."""
+    s = line.strip()
+    return s.startswith("|") and len(_PIPE.findall(s)) >= 2
+
+
+def _md_inline(text: str) -> str:
+    """Markdown and HTML left in a piece of text: bold wrappers, comments, entities."""
+    if "<!--" in text:
+        text = _HTML_COMMENT.sub("", text)
+    if "**" in text or "__" in text:
+        text = _MD_BOLD.sub(r"\2", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    return text
+
+
+def _md_text(line: str) -> str:
+    """A text line as a reader sees it: a Markdown heading or bold line as plain text, ``<br>`` a space.
+
+    Examples
+    --------
+    >>> _md_text("## 二、预算执行情况 ##"), _md_text("**部门整体支出绩效自评表**")
+    ('二、预算执行情况', '部门整体支出绩效自评表')
+    >>> _md_text("备注：1.含生育保险；<br>2.单位万元")
+    '备注：1.含生育保险； 2.单位万元'
+    """
+    m = _MD_HEADING.match(line)
+    text = m.group(1) if m else line
+    if "<" in text:
+        text = _BR_TAG.sub(" ", text)
+    return _md_inline(text).strip()
+
+
+def _pipe_cells(line: str) -> list[str]:
+    r"""The raw cells of a pipe row: outer pipes dropped, ``\|`` read as a pipe.
+
+    Examples
+    --------
+    >>> _pipe_cells("| 指标 | a \\| b ||")
+    [' 指标 ', ' a | b ', '']
+    """
+    s = line.strip().removeprefix("|")
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    return [c.replace("\\|", "|") for c in _PIPE.split(s)]
+
+
+def _is_separator(cells: list[str]) -> bool:
+    """The delimiter row under a header ('|---|:--:|')."""
+    stripped = [c.strip() for c in cells]
+    return any(stripped) and all(not c or _SEPARATOR_CELL.match(c) for c in stripped)
+
+
+def _pipe_cell_text(raw: str) -> str:
+    """A cell's text: the pieces between ``<br>`` joined as a wrapped cell is joined; a cell of
+    hyphens only ('---', a placeholder a converter wrote for a dash) is '—'."""
+    text = _join([_md_inline(piece) for piece in _BR_TAG.split(raw)])
+    return "—" if len(text) >= 2 and not text.strip("-") else text
+
+
+def _pipe_run(lines: list[str], kinds: list[str], i: int) -> tuple[list[Row], int]:
+    """The rows of consecutive pipe lines from ``i``: delimiter rows and empty rows dropped."""
+    rows: list[Row] = []
+    j = i
+    while j < len(lines) and kinds[j] == "pipe":
+        cells = _pipe_cells(lines[j])
+        if not _is_separator(cells):
+            row = Row([Cell(_pipe_cell_text(c), j + 1) for c in cells])
+            if not row.is_empty():
+                rows.append(row)
+        j += 1
+    return rows, j
+
+
+def _next_pipe_run(kinds: list[str], j: int, breaks: frozenset[int]) -> tuple[int, bool]:
+    """Where the next pipe run starts after blank lines (or -1), and whether a page break is between."""
+    crossed = False
+    while j < len(kinds) and kinds[j] == "blank":
+        crossed = crossed or j in breaks
+        j += 1
+    return (j if j < len(kinds) and kinds[j] == "pipe" else -1), crossed
+
+
+def _repeats_header(row: Row, rows: list[Row]) -> bool:
+    """A row of words only that is the same as a row above: a header printed again on a new page."""
+    texts = row.texts
+    if any(t and _NUMBER_CELL.match(t) for t in texts):
+        return False
+    return any(r.texts == texts for r in rows)
+
+
+def _pipe_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[int] = frozenset()
+                ) -> tuple[Table, int]:
+    """A Markdown pipe table, joined with its continuation after a page break.
+
+    The continuation is joined when it starts with a header row of the table (which is dropped), or
+    when a page break stands between the two and the first row has as many cells as the header.
+    Rows with fewer cells than the header are padded with empty cells on the right, as a
+    Markdown viewer shows them; an empty cell is "same as above", as a rowspan in a web page.
+    """
+    rows, j = _pipe_run(lines, kinds, i)
+    while rows:
+        k, crossed = _next_pipe_run(kinds, j, breaks)
+        if k < 0:
+            break
+        more, end = _pipe_run(lines, kinds, k)
+        if more and _repeats_header(more[0], rows):
+            more = more[1:]  # the header repeated on the next page
+        elif not (crossed and more and len(more[0].cells) == len(rows[0].cells)):
+            break
+        rows.extend(more)
+        j = end
+    width = len(rows[0].cells) if rows else 0
+    for row in rows:
+        if len(row.cells) < width:
+            row.cells.extend(Cell("", row.line) for _ in range(width - len(row.cells)))
+            row.refresh()
+    return Table(rows=rows, layout="pipes"), j
+
+
+def _mark_markdown(lines: list[str], kinds: list[str]) -> None:
+    """Kinds of the Markdown constructs the line-by-line kinds miss (in place).
+
+    A table whose rows do not start with a pipe ('a | b' over '---|---') is a pipe table, and
+    the lines of an HTML comment over several lines are blank.
+    """
+    n = len(lines)
+    i = 0
+    while i < n:
+        line = lines[i]
+        if kinds[i] == "text" and line.lstrip().startswith("<!--") and "-->" not in line:
+            while i < n and "-->" not in lines[i]:
+                kinds[i] = "blank"
+                i += 1
+            if i < n:
+                kinds[i] = "blank"
+        elif kinds[i] == "text" and i + 1 < n and _PIPE.search(line) and _SEPARATOR_LINE.match(lines[i + 1]):
+            while i < n and kinds[i] in ("text", "pipe") and _PIPE.search(lines[i]):
+                kinds[i] = "pipe"
+                i += 1
+            continue
+        i += 1
+
+
+# ------------------------------------------------------------- tables drawn with box characters
+_BOX_BARS = "│┃║"
+_BOX_RULE = re.compile(r"^\s*[┌┍┎┏├┝┞┟┠┡┢┣└┕┖┗╒╓╔╞╟╠╘╙╚][─━┄┅┈┉═┬┭┮┯┰┱┲┳┼┽┾┿╀╁╂╃╄╅╆╇╈╉╊╋┴┵┶┷┸┹┺┻╤╥╦╪╫╬╧╨╩┐┑┒┓┤┥┦┧┨┩┪┫┘┙┚┛╕╖╗╡╢╣╛╜╝\s]*$")
+_BOX_SPLIT = re.compile(f"[{_BOX_BARS}]")
+
+
+def _is_box_line(line: str) -> bool:
+    """A line of a table drawn with box characters: a rule (├──┼──┤) or a row (│a│b│)."""
+    s = line.strip()
+    if not s:
+        return False
+    if s[0] in _BOX_BARS:
+        return len(_BOX_SPLIT.findall(s)) >= 2
+    return _BOX_RULE.match(s) is not None
+
+
+def _box_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[int] = frozenset()
+               ) -> tuple[Table, int]:
+    """A table drawn with box characters. Rules (├──┼──┤) separate rows; where the table has
+    rules between its rows, the lines between two rules are one row whose cells wrap (each
+    column's pieces joined); where it has none, each line is a row."""
+    j = i
+    groups: list[list[int]] = [[]]
+    while j < len(lines) and kinds[j] == "box":
+        if lines[j].strip()[0] in _BOX_BARS:
+            groups[-1].append(j)
+        elif groups[-1]:
+            groups.append([])
+        j += 1
+    groups = [g for g in groups if g]
+    if len(groups) == 1:  # no rule between rows: a line is a row
+        groups = [[k] for k in groups[0]] if groups else []
+    rows = []
+    for group in groups:
+        pieces = [_BOX_SPLIT.split(lines[k].strip())[1:-1] for k in group]
+        width = max(len(p) for p in pieces)
+        texts = [_join([p[c] for p in pieces if c < len(p)]) for c in range(width)]
+        rows.append(Row([Cell(t, group[0] + 1) for t in texts]))
+    return Table(rows=rows, layout="box"), j
+
+
+# ------------------------------------------------------------------------ the layouts
+@dataclass(frozen=True)
+class Layout:
+    """A text layout of tables.
+
+    Attributes
+    ----------
+    name : str
+        The layout's name (:attr:`evalkit.document.Table.layout` of the tables it builds).
+    claims : callable
+        ``claims(line) -> bool``: whether a line belongs to a table in this layout.
+    build : callable
+        ``build(lines, kinds, i, breaks) -> (table, j)``: the table whose first line is
+        ``lines[i]`` (``kinds[k]`` is the name of the layout claiming line ``k``, 'text' or
+        'blank'; ``breaks`` the lines where a page ended), and the index after its last line.
+    """
+
+    name: str
+    claims: Callable[[str], bool]
+    build: Callable[[list[str], list[str], int, frozenset[int]], tuple[Table, int]]
+
+
+#: The layouts, in the order they are tried on a line.
+LAYOUTS: list[Layout] = [
+    Layout("pipe", _is_pipe_row, _pipe_table),
+    Layout("box", _is_box_line, _box_table),
+    Layout("row", _is_tab_row, lambda lines, kinds, i, breaks: _tab_table(lines, kinds, i)),
+    Layout("cell", _is_cell_line, lambda lines, kinds, i, breaks: _cell_table(lines, kinds, i)),
+]
+
+
+def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> list[Table | TextLine]:
+    """Rebuild tables and text lines from a report's lines.
+
+    Parameters
+    ----------
+    lines : list of str
+    breaks : frozenset of int, optional
+        0-based indexes of (blanked) lines where a page ended: a pipe table goes on across them.
+
+    Examples
+    --------
+    >>> blocks = rebuild_blocks(["标题", "\\t一级指标", "\\t目标值", "", "\\t产出指标", "\\t>98%"])
+    >>> [type(b).__name__ for b in blocks]
+    ['TextLine', 'Table']
+    >>> blocks[1].rows[1].texts
+    ['产出指标', '>98%']
+    >>> blocks = rebuild_blocks(["# 自评表", "| 一级指标 | 得分 |", "|---|--:|", "| 产出指标<br>（50分） | 48 |"])
+    >>> blocks[0].text, [r.texts for r in blocks[1].rows]
+    ('自评表', [['一级指标', '得分'], ['产出指标（50分）', '48']])
+    """
+    kinds = [_kind(x) for x in lines]
+    _mark_markdown(lines, kinds)
+    by_name = {layout.name: layout for layout in LAYOUTS}
+    blocks: list[Table | TextLine] = []
+    recent: list[TextLine] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        k = kinds[i]
+        layout = by_name.get(k)
+        if layout is not None:
+            table, i = layout.build(lines, kinds, i, breaks)
+        elif k == "text":
+            text = _md_text(lines[i])
+            if text:
+                tl = TextLine(i + 1, text)
+                blocks.append(tl)
+                recent = (recent + [tl])[-3:]
+            i += 1
+            continue
+        else:
+            i += 1
+            continue
+        table.context = list(recent)
+        recent = []
+        if table.rows:
+            blocks.append(table)
+    return blocks
+
+
+# ------------------------------------------------------------------------ loading
+def document_from_lines(lines: list[str], report_id: str, source_file: str = "", sha256: str = "",
+                        encoding: str = "", locators: list[str] | None = None) -> Document:
+    """Build a :class:`Document` from lines in the text layouts (readers of other formats use this).
+
+    A reader of .docx, .html or .pdf renders paragraphs as lines and each table as one cell
+    per line (a tab before each cell, a blank line between rows), and gives a locator per line.
+
+    Examples
+    --------
+    >>> doc = document_from_lines(["\\t一级指标", "\\t目标值", "", "\\t产出", "\\t≥1次"], "r",
+    ...                           locators=["表1第1行第1列", "表1第1行第2列", "", "表1第2行第1列", "表1第2行第2列"])
+    >>> doc.tables[0].rows[1].texts, doc.locate(5)
+    (['产出', '≥1次'], '表1第2行第2列')
+    """
+    return Document(report_id=report_id, source_file=source_file, sha256=sha256, lines=list(lines),
+                    blocks=rebuild_blocks(list(lines)), encoding=encoding, locators=locators)
+
+
+def document_from_text(text: str, report_id: str, source_file: str = "", sha256: str = "",
+                       encoding: str = "utf-8", markdown: bool = False) -> Document:
+    """Build a :class:`Document` from already decoded text.
+
+    The damage of PDF text extraction is repaired first (:func:`evalkit.readers.textfix.repair_lines`):
+    page numbers and running headers become blank lines, a hard-wrapped sentence is written on
+    the line where it starts, so ``lines`` has as many lines as the text, each where it was.
+    ``markdown``: the text is Markdown, whose consecutive lines are one paragraph.
+
+    Examples
+    --------
+    >>> doc = document_from_text("标题\\r\\n\\t部门名称\\r\\n\\t某县医疗保障局\\r\\n", "r1")
+    >>> doc.tables[0].rows[0].texts
+    ['部门名称', '某县医疗保障局']
+    """
+    text = text.removeprefix("\ufeff")
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    from evalkit.readers.textfix import repair_lines  # (the readers package imports this module)
+
+    fixed = repair_lines(lines, markdown)
+    return Document(report_id=report_id, source_file=source_file, sha256=sha256, lines=fixed.lines,
+                    blocks=rebuild_blocks(fixed.lines, fixed.breaks), encoding=encoding)
+
+
+def report_id_for(path: Path) -> str:
+    """The report id of a file: its name without the extension.
+
+    Examples
+    --------
+    >>> report_id_for(Path("reports/000_62967d4b60e90b6e.txt"))
+    '000_62967d4b60e90b6e'
+    """
+    return path.stem
+
+
+def read_checked(path: Path, limit: int = MAX_BYTES, hint: str = "") -> bytes:
+    """The bytes of a report file, after the checks every format shares (exists, not empty, size).
+
+    Parameters
+    ----------
+    path : Path
+    limit : int, default MAX_BYTES
+        The largest size accepted, in bytes.
+    hint : str, default ""
+        Appended to the message about a file over ``limit``.
+
+    Raises
+    ------
+    ReportReadError
+        When the file is missing, unreadable, empty or too large; the message names the file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "empty.docx"
+    >>> _ = p.write_bytes(b"")
+    >>> try:
+    ...     read_checked(p)
+    ... except ReportReadError as exc:
+    ...     "空文件" in str(exc)
+    True
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
+    if size == 0:
+        raise ReportReadError(f"{path}: 空文件")
+    if size > limit:
+        raise ReportReadError(f"{path}: 文件过大（{size} 字节，上限 {limit} 字节）{hint}")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
+
+
+def load_document(path: str | Path, report_id: str | None = None) -> Document:
+    """Read a text report from disk into a :class:`Document`.
+
+    Raises
+    ------
+    ReportReadError
+        When the file is missing, empty, too large, binary or in an unknown encoding; the
+        message names the file.
+    """
+    p = Path(path)
+    data = read_checked(p, hint="：一份报告的文本通常不到 1 MB，这可能是多份报告合在一起，或不是报告")
+    text, enc, cut = _decode(data, str(p))
+    if _looks_binary(text):
+        raise ReportReadError(f"{p}: 不是文本报告（控制字符过多，可能是二进制文件）")
+    if not text.strip():
+        raise ReportReadError(f"{p}: 文件只有空白，没有内容")
+    sha = hashlib.sha256(data).hexdigest()
+    log.debug("read %s (%s, %d bytes)", p, enc, len(data))
+    markdown = p.suffix.lower() in (".md", ".markdown")
+    doc = document_from_text(text, report_id or report_id_for(p), p.name, sha, enc, markdown)
+    if cut:
+        last = len(doc.lines)
+        doc.problems.append((last, doc.lines[-1].strip()[-30:] if doc.lines else "",
+                             f"文件在一个字符的中间结束（末尾 {cut} 个字节不成字，已舍弃）：文件可能不完整"))
+        log.warning("%s: ends in the middle of a character; %d bytes dropped", p, cut)
+    return doc
