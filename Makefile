@@ -28,7 +28,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 data: $(STAMP)
-	$(BIN)/evalkit extract $(REPORTS) --out data --manifest data/manifest.csv
+	$(BIN)/evalkit extract $(REPORTS) --out data --manifest data/manifest.csv --full
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

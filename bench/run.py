@@ -12,7 +12,12 @@ measures, each in a fresh process so that one measure does not disturb the next:
   the tables of the same corpus, in one process, against the extraction's time (the issue's
   target: derive takes no longer than reading);
 * ``import evalkit`` against ``import pandas`` (fresh interpreters, median of several runs);
-* the notebook suite under nbval.
+* the notebook suite under nbval;
+* the whole job (``bench/job.py``): ``evalkit extract``, ``evalkit check`` and ``evalkit build``
+  as commands on the corpus (wall time, peak memory), and ``extract`` again (incremental);
+* the streamed Parquet dataset: ``evalkit extract --format parquet`` on N and 3N reports, its
+  time and peak memory (flat with the corpus);
+* a generated report of 20+ pages with tables read as .docx and as PDF (LibreOffice converts it).
 
 Prints a table of the figures and writes it, with the machine it ran on, to bench/RESULTS.md
 (the section between the ``latest-run`` markers is replaced; the rest of the file is kept).
@@ -20,6 +25,7 @@ Prints a table of the figures and writes it, with the machine it ran on, to benc
     .venv/bin/python bench/run.py                 # 10 000 reports
     .venv/bin/python bench/run.py --quick         # 500 reports
     .venv/bin/python bench/run.py --reports 2000 --no-notebooks --no-write
+    .venv/bin/python bench/run.py --reports 1000 --job-reports 1000 --scale 1000,3000
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import os
 import platform
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -50,6 +57,8 @@ TARGET_PEAK_MB = 1024.0
 TARGET_IMPORT_RATIO = 1.3
 TARGET_FLOOR_RATIO = 10.0
 TARGET_DERIVE_RATIO = 1.0  # derive / reading
+TARGET_JOB_SECONDS_10K = 90.0  # extract + check + build of 10 000 text reports
+TARGET_SCALE_GROWTH = 0.20  # peak memory of the streamed dataset, from the smaller corpus to the larger
 HEAVY_MODULES = ("matplotlib", "seaborn", "openpyxl", "mplfonts", "pdfplumber", "docx", "lxml")
 
 
@@ -261,7 +270,7 @@ def verdict(ok: bool) -> str:
 
 
 def figures(n: int, corpus_info: dict, ext: dict, floor: dict, imp: dict | None, nb: dict, workers: int,
-            par: dict, der: dict | None = None) -> list[tuple]:
+            par: dict, der: dict | None = None, extras: dict | None = None) -> list[tuple]:
     mb = corpus_info["bytes"] / 1e6
     secs = ext["seconds"]
     proj = secs * 10_000 / n
@@ -312,11 +321,63 @@ def figures(n: int, corpus_info: dict, ext: dict, floor: dict, imp: dict | None,
             ("import evalkit / pandas", f"{ratio:.2f}x", f"< {TARGET_IMPORT_RATIO}x: {verdict(ratio < TARGET_IMPORT_RATIO)}"),
             ("heavy modules at import", ", ".join(imp["heavy_loaded"]) or "none", ""),
         ]
+    rows += job_rows(extras or {})
     if "skipped" in nb:
         rows.append(("notebook suite", f"skipped: {nb['skipped']}", ""))
     else:
         state = f"{'passed' if nb['ok'] else 'FAILED'}: {nb['summary']}"
         rows.append(("notebook suite", f"{nb['seconds']:.1f} s for {nb['notebooks']} notebooks ({state})", ""))
+    return rows
+
+
+def _step(run: dict) -> str:
+    if run["code"] is None:
+        return f"did not finish in {run['seconds']:.0f} s"
+    peak = f", peak {run['peak_mb']:.0f} MB" if run.get("peak_mb") else ""
+    return f"{run['seconds']:.1f} s (exit {run['code']}{peak})"
+
+
+def job_rows(extras: dict) -> list[tuple]:
+    """Rows of the whole job, the streamed dataset and the documents."""
+    rows = []
+    job = extras.get("job")
+    if job:
+        n = extras["job_reports"]
+        steps = [k for k in ("extract", "check", "build") if k in job]
+        total = sum(job[k]["seconds"] for k in steps)
+        finished = all(job[k]["code"] is not None for k in steps) and len(steps) == 3
+        proj = total * 10_000 / n
+        rows.append(("whole job", f"{n} text reports: extract + check + build as commands", ""))
+        rows += [(f"  evalkit {k}", _step(job[k]), "") for k in steps]
+        if "extract_again" in job:
+            rows.append(("  evalkit extract again", _step(job["extract_again"]) + " (incremental: nothing changed)", ""))
+        rows.append(("  whole job, 10 000 reports", f"{proj:.0f} s" + ("" if n == 10_000 else " (projected, linear)"),
+                     f"< {TARGET_JOB_SECONDS_10K:.0f} s: {verdict(finished and proj < TARGET_JOB_SECONDS_10K)}"))
+    scaled = extras.get("scale")
+    if scaled:
+        sizes = sorted(scaled)
+        for n in sizes:
+            rows.append((f"extract --format parquet, {n} reports", _step(scaled[n]), ""))
+        first, last = scaled[sizes[0]].get("peak_mb"), scaled[sizes[-1]].get("peak_mb")
+        if len(sizes) > 1 and first and last:
+            growth = last / first - 1
+            rows.append(("  peak memory growth", f"{100 * growth:+.1f} % from {sizes[0]} to {sizes[-1]} reports",
+                         f"< {100 * TARGET_SCALE_GROWTH:.0f} %: {verdict(growth < TARGET_SCALE_GROWTH)}; "
+                         + f"< {TARGET_PEAK_MB:.0f} MB: {verdict(last < TARGET_PEAK_MB)}"))
+    docs = extras.get("documents")
+    if docs:
+        for kind in ("docx", "pdf"):
+            d = docs.get(kind) or docs
+            if "skipped" in d:
+                rows.append((f"reading a {kind} report", f"skipped: {d['skipped']}", ""))
+                continue
+            pages = f"{d['pages']} pages, " if "pages" in d else ""
+            rows.append((f"reading a {kind} report", (f"{d['seconds']:.2f} s ({pages}{d['kb']:.0f} KB, "
+                         f"{d['rows']['indicators']} indicator rows, {d['rows']['budget']} budget rows; best of "
+                         f"{d['runs']}, fresh process)"), ""))
+            if kind == "pdf":
+                days = d["seconds"] * 300_000 / 86_400
+                rows.append(("  300 000 such PDFs", f"{days:.1f} CPU-days; {days / 2:.1f} days on this 2-core machine", ""))
     return rows
 
 
@@ -340,6 +401,38 @@ def write_results(text: str) -> None:
     RESULTS.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
 
 
+def whole_job_and_scale(args, folder: Path, n: int, tmp: Path, corpus_mod) -> dict:
+    """The measures of ``bench/job.py`` the arguments ask for."""
+    import job
+
+    extras: dict = {}
+    job_n = n if args.job_reports is None else min(args.job_reports, n)
+    if job_n > 0:
+        print(f"whole job on {job_n} reports ...", flush=True)
+        sub = folder
+        if job_n < n:
+            sub = tmp / "job-reports"
+            sub.mkdir(exist_ok=True)
+            for f in sorted(folder.iterdir())[:job_n]:
+                shutil.copyfile(f, sub / f.name)
+        extras["job"], extras["job_reports"] = job.whole_job(sub, args.workers, tmp / "job"), job_n
+    sizes = [n, 3 * n] if args.scale is None else [int(x) for x in args.scale.split(",") if int(x) > 0]
+    if sizes:
+        print(f"streamed dataset at {', '.join(map(str, sizes))} reports ...", flush=True)
+
+        def corpus_of(target: Path, k: int) -> tuple[Path, bool]:
+            if k == n:  # the corpus measured above
+                return folder, False
+            corpus_mod.build(target, k, seed=args.seed, mean_kb=args.kb)
+            return target, True
+
+        extras["scale"] = job.scale(corpus_of, sizes, args.workers, tmp / "scale")
+    if not args.no_documents:
+        print("documents (.docx, PDF) ...", flush=True)
+        extras["documents"] = job.documents()
+    return extras
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--reports", type=int, default=10_000, help="number of reports (default 10000)")
@@ -354,6 +447,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-derive", action="store_true", help="do not time evalkit.analysis.derive")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     ap.add_argument("--keep", type=Path, help="build the corpus in this folder and keep it")
+    ap.add_argument("--job-reports", type=int, default=None,
+                    help="time extract, check and build as commands on this many reports "
+                         "(default: all the corpus; 0: skip)")
+    ap.add_argument("--scale", default=None,
+                    help="corpus sizes for the streamed dataset's memory, e.g. 10000,30000 "
+                         "(default: N and 3N; 0: skip)")
+    ap.add_argument("--no-documents", action="store_true", help="do not time the .docx and PDF report")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -390,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
             der = run_child("derive", str(folder), str(args.workers))
             print(f"  {der['seconds']:.1f} s (reading {ext['seconds']:.1f} s, "
                   f"ratio {der['seconds'] / ext['seconds']:.2f}x)", flush=True)
+        extras = whole_job_and_scale(args, folder, n, Path(tmp), corpus_mod)
     print("parallelism ...", flush=True)
     par = parallelism(args.workers)
     print("imports ...", flush=True)
@@ -400,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         print("notebooks ...", flush=True)
         nb = notebooks()
 
-    rows = figures(n, built, ext, floor, imp, nb, args.workers, par, der)
+    rows = figures(n, built, ext, floor, imp, nb, args.workers, par, der, extras)
     out = table(rows)
     print()
     print(out)

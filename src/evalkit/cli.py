@@ -1,15 +1,17 @@
 """The ``evalkit`` command: from a folder of reports to tables, findings, a workbook and charts.
 
-``evalkit extract REPORTS... --out DIR``
-    read reports (files or folders), write the tidy tables as CSV, print a summary.
+``evalkit extract REPORTS... --out DIR [--format csv|parquet|both] [--full] [--scheduler ADDRESS]``
+    read reports (files or folders), write the tidy tables as CSV (or as a Parquet dataset
+    partitioned by fiscal year, written while reading), print a summary. A re-run into the same
+    folder reads only new and changed files (``--full``: all of them).
 ``evalkit check DIR|REPORTS... [--format table|csv|json]``
     print the findings of the consistency checks.
 ``evalkit build DIR|REPORTS... --out OUT``
     the tables as CSV, the audit workbook ``OUT/workpaper.xlsx`` and the charts
     ``OUT/charts``.
 
-A DIR holding ``reports.csv`` is a folder of tables written by ``extract`` (such as the
-bundled ``data/``) and is read as tables; anything else is read as reports.
+A DIR holding ``reports.csv`` or a dataset ``parquet/reports/`` is a folder of tables written by
+``extract`` (such as the bundled ``data/``) and is read as tables; anything else is read as reports.
 
 Exit codes: 0 every report was read; 1 some report could not be read (each is named with
 its reason) or an output could not be made; 2 usage error.
@@ -46,6 +48,10 @@ _EPILOG = """\
         读取文件夹中的全部报告，把各表写成 CSV（UTF-8 带 BOM），并打印摘要
   evalkit extract a.txt b.txt --out out
         只读取两份报告
+  evalkit extract reports --out out --format parquet
+        边读边写 Parquet 数据集（按年度分区，out/parquet/<表>/fiscal_year=<年度>/），内存占用不随报告数增长
+  evalkit extract reports --out out --format parquet --scheduler tcp://10.0.0.5:8786
+        在 Dask 集群上读取（需要 evalkit[distributed]，各节点共享文件系统）
   evalkit check data
         读取已提取的表格文件夹，打印检查发现
   evalkit check ../shared/reports --format json > findings.json
@@ -176,7 +182,9 @@ def _err(text: str) -> None:
 
 
 def _is_tables_dir(path: Path) -> bool:
-    return path.is_dir() and (path / "reports.csv").is_file()
+    from evalkit.dataset import is_dataset
+
+    return path.is_dir() and ((path / "reports.csv").is_file() or is_dataset(path))
 
 
 class Progress:
@@ -255,7 +263,7 @@ MANIFEST_COLUMNS = ("report_id", "sha256", "department", "province", "city", "co
 
 def _refuse_broken_tables_dir(path: Path) -> None:
     """A folder of tables without ``reports.csv`` is refused before anything is read."""
-    if not path.is_dir() or (path / "reports.csv").exists():
+    if not path.is_dir() or _is_tables_dir(path):
         return
     from evalkit.report import TABLE_NAMES
 
@@ -349,28 +357,30 @@ NOT_ASKED = "（加 --check 计算）"
 
 def _summary(loaded: Loaded, derived: dict | None, why_not: str, out: Path | None = None) -> str:
     tables = loaded.tables
+    counts = {name: len(frame) for name, frame in tables.items()}
     lines = []
-    n_reports = len(tables.get("reports", ()))
     if loaded.from_tables:
-        lines.append(f"读取表格：报告 {n_reports} 份")
+        lines.append(f"读取表格：报告 {counts.get('reports', 0)} 份")
     else:
-        lines.append(f"已读取报告：{n_reports} 份；无法读取：{len(loaded.failures)} 份")
-        if len(loaded.skipped):
-            lines.append(f"跳过非报告文件：{len(loaded.skipped)} 个（逐个列在下面的错误输出中，附原因）")
+        lines.append(f"已读取报告：{counts.get('reports', 0)} 份；无法读取：{len(loaded.failures)} 份")
+    return _summary_body(lines, loaded.skipped, counts, tables.get("coverage"), derived, why_not, out)
+
+
+def _summary_body(lines: list[str], skipped: pd.DataFrame, counts: dict[str, int], coverage: pd.DataFrame | None,
+                  derived: dict | None, why_not: str, out: Path | None) -> str:
+    if len(skipped):
+        lines.append(f"跳过非报告文件：{len(skipped)} 个（逐个列在下面的错误输出中，附原因）")
     lines.append("各表行数：")
-    rows = [
-        [name, fields.table_label(name), f"{len(frame):,}"] for name, frame in tables.items()
-    ]
+    rows = [[name, fields.table_label(name), f"{n:,}"] for name, n in counts.items()]
     lines.append(_render(["表", "内容", "行数"], rows, right={2}, indent="  "))
-    if "residue" in tables:
-        lines.append(f"未归位内容（residue）：{len(tables['residue']):,} 条")
+    if "residue" in counts:
+        lines.append(f"未归位内容（residue）：{counts['residue']:,} 条")
     if derived is not None and "findings" in derived:
         lines.append(f"检查发现（findings）：{len(derived['findings']):,} 条")
     elif why_not == NOT_ASKED:
         lines.append(f"检查发现（findings）：未计算{NOT_ASKED}")
     else:
         lines.append(f"检查发现（findings）：未计算，{why_not or '派生表中没有 findings'}")
-    coverage = tables.get("coverage")
     if coverage is not None and len(coverage) and _coverage_counts(coverage) is not None:
         if len(coverage) > LARGE_BATCH:
             lines.append(_coverage_distribution(coverage, out))
@@ -380,6 +390,15 @@ def _summary(loaded: Loaded, derived: dict | None, why_not: str, out: Path | Non
     return "\n".join(lines)
 
 
+def _extract_summary(result, derived: dict | None, why_not: str, out: Path) -> str:
+    """The summary of ``extract``: reports read (and, in an incremental run, kept and removed)."""
+    if result.incremental:
+        head = (f"报告：共 {result.reports} 份（新读取 {result.read} 份，其中内容有变化 {result.changed} 份；"
+                f"沿用上次结果 {result.kept} 份；文件已不在而移除 {result.removed} 份）；"
+                f"无法读取：{len(result.failures)} 份")
+    else:
+        head = f"已读取报告：{result.read} 份；无法读取：{len(result.failures)} 份"
+    return _summary_body([head], result.skipped, result.counts, result.coverage, derived, why_not, out)
 
 
 def _coverage_counts(coverage: pd.DataFrame) -> pd.DataFrame | None:
@@ -462,23 +481,58 @@ def _nothing_read(loaded: Loaded, out: Path) -> bool:
     return True
 
 
+def _extract_options(args) -> dict:
+    """The options of ``extract`` checked before anything is read."""
+    paths = [Path(p) for p in args.inputs]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError("找不到文件或文件夹：" + "、".join(missing))
+    for p in paths:
+        _refuse_broken_tables_dir(p)
+    fmt = args.format or ("parquet" if args.scheduler else "csv")
+    if args.scheduler and fmt == "csv":
+        raise UsageError("--scheduler 由集群各节点写出 Parquet 数据集：请用 --format parquet 或 --format both")
+    manifest = None
+    if args.manifest is not None:
+        if not Path(args.manifest).is_file():
+            raise UsageError(f"找不到清单文件：{args.manifest}")
+        _check_manifest(Path(args.manifest), paths)
+        manifest = Path(args.manifest)
+    return {"paths": paths, "fmt": fmt, "manifest": manifest}
+
+
 def _cmd_extract(args, command: str) -> int:
+    from evalkit.pipeline import NothingRead, extract_to_folder
+
     out = Path(args.out)
     _check_out(out)
-    loaded = _load(args, allow_tables=False)
-    if _nothing_read(loaded, out):
-        return 1
+    opts = _extract_options(args)
+    paths = opts["paths"]
     try:
-        written = export.write_tables(loaded.tables, out, inputs=list(args.inputs))
-    except OutputFolderError as exc:
+        result = extract_to_folder(paths, out, fmt=opts["fmt"], manifest=opts["manifest"], workers=args.workers,
+                                   progress=None if args.quiet else Progress(), scheduler=args.scheduler,
+                                   full=args.full, inputs=list(args.inputs))
+    except NothingRead as exc:
+        if len(exc.failures) == 0:
+            table_dirs = [p for p in paths if _is_tables_dir(p)]
+            hint = f"；{table_dirs[0]} 是表格文件夹，请用 evalkit check 或 evalkit build 读取" if table_dirs else ""
+            raise UsageError("在 " + "、".join(map(str, paths)) + " 中没有找到报告" + hint) from exc
+        _err(f"没有一份报告能读取：{out} 中原有的结果保持不变")
+        _report_failures(exc.failures)
+        return 1
+    except (OutputFolderError, ValueError, RuntimeError) as exc:
         raise UsageError(str(exc)) from exc
-    derived, why_not = _derive(loaded.tables) if args.check else (None, NOT_ASKED)
+    derived, why_not = (None, NOT_ASKED)
+    if args.check:
+        tables = result.tables if result.tables is not None else export.read_tables(out)
+        derived, why_not = _derive(tables)
     if not args.quiet:  # -q: nothing on success; failures and skipped files still on stderr
-        _out(_summary(loaded, derived, why_not, out=out))
-        _out(f"表格已写入：{out}（{len(written)} 个 CSV 文件）")
-    _report_skipped(loaded.skipped)
-    _report_failures(loaded.failures)
-    return 1 if len(loaded.failures) else 0
+        _out(_extract_summary(result, derived, why_not, out))
+        what = {"csv": "CSV 文件", "parquet": "Parquet 数据集文件", "both": "Parquet 数据集文件和 CSV 文件"}[opts["fmt"]]
+        _out(f"表格已写入：{out}（{result.files_written} 个 {what}）")
+    _report_skipped(result.skipped)
+    _report_failures(result.failures)
+    return 1 if len(result.failures) else 0
 
 
 _FINDING_COLUMNS = (
@@ -662,6 +716,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="REPORTS", help="报告文件或文件夹")
     p.add_argument("--out", required=True, metavar="DIR", help="写出 CSV 的文件夹")
     p.add_argument("--check", action="store_true", help="同时运行检查，在摘要中给出检查发现条数")
+    p.add_argument("--format", choices=("csv", "parquet", "both"), default=None,
+                   help="csv（默认）：各表一个 CSV 文件；parquet：边读边写按年度分区的 Parquet 数据集 DIR/parquet/，"
+                        "内存占用不随报告数增长；both：两者都写")
+    p.add_argument("--full", action="store_true",
+                   help="全部重新读取（默认只读取新增或内容有变化的文件，沿用上次的结果）")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="Dask 调度器地址（如 tcp://10.0.0.5:8786）：在集群上读取，各节点写出自己的数据集部分；"
+                        "需要 evalkit[distributed] 和共享文件系统")
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser(

@@ -1,4 +1,5 @@
-"""Write evalkit's tables to a folder of CSV files and read such a folder back.
+"""Write evalkit's tables to a folder of CSV files and read such a folder back (CSV files, or
+the Parquet dataset of :mod:`evalkit.dataset`).
 
 The CSV files are UTF-8 with a byte-order mark, so that Excel opens the Chinese text
 correctly, one file per table (``<name>.csv``), rows in the order given, no index. Reading a
@@ -160,7 +161,10 @@ def read_tables(
 ) -> dict[str, pd.DataFrame]:
     """Read a folder written by :func:`write_tables` back into typed DataFrames.
 
-    The data tables (:data:`TABLES`) found in the folder are read, in that order; other CSV
+    A folder with a Parquet dataset (``parquet/``, written by ``evalkit extract --format
+    parquet``; :mod:`evalkit.dataset`) is read from the dataset, with the same columns and
+    dtypes, rows ordered by ``report_id``. Otherwise:
+    the data tables (:data:`TABLES`) found in the folder are read, in that order; other CSV
     files (a manifest, notes) are left alone unless named in ``names``. Only an empty cell is
     missing (the words ``NA`` or ``null`` in a report stay text). Columns get the dtype of
     their kind (see :func:`field_kind`): ``Int64`` for years, persons, counts, ``seq`` and
@@ -169,7 +173,7 @@ def read_tables(
     Parameters
     ----------
     directory : str or Path
-        A folder holding at least ``reports.csv``.
+        A folder holding at least ``reports.csv``, or a dataset ``parquet/reports/``.
     names : iterable of str, optional
         The tables to read, in this order (each ``<name>.csv`` must exist); by default every
         data table of :data:`TABLES` that the folder holds.
@@ -215,6 +219,10 @@ def read_tables(
     folder = Path(directory)
     if not folder.is_dir():
         raise FileNotFoundError(f"no such folder: {folder}")
+    from evalkit import dataset
+
+    if dataset.is_dataset(folder):
+        return _read_dataset(folder, names)
     if not (folder / "reports.csv").is_file():
         raise FileNotFoundError(f"{folder} holds no reports.csv: not a folder of evalkit tables")
     verify_folder(folder, names=[f"{name}.csv" for name in (names or TABLES)])
@@ -243,3 +251,19 @@ def read_tables(
         tables[name] = frame
         logger.debug("read %s (%d rows)", path, len(frame))
     return tables
+
+
+def _read_dataset(folder: Path, names: Iterable[str] | None) -> dict[str, pd.DataFrame]:
+    """The tables of the Parquet dataset of an output folder, checked against its manifest."""
+    from evalkit.dataset import DATASET, read_dataset
+
+    root = folder / DATASET
+    if names is None:
+        order = [name for name in TABLES if (root / name).is_dir()]
+    else:
+        order = list(names)
+        absent = [name for name in order if not (root / name).is_dir()]
+        if absent:
+            raise FileNotFoundError(f"{folder}: no " + ", ".join(f"{DATASET}/{n}/" for n in absent))
+    verify_folder(folder, names=[f"{DATASET}/{name}/" for name in order])
+    return read_dataset(root, order)

@@ -30,7 +30,7 @@ import shutil
 from pathlib import Path
 from typing import Self
 
-__all__ = ["MANIFEST", "OutputFolder", "OutputFolderError", "verify_folder"]
+__all__ = ["MANIFEST", "OutputFolder", "OutputFolderError", "read_manifest", "verify_folder"]
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +85,14 @@ class OutputFolder:
     inputs : list of str
         What the run read (recorded in the manifest).
     owned : tuple of str
-        Subfolders that belong to evalkit wholly (``charts``): replaced as a whole, so no file
-        of an earlier run survives in them.
+        Subfolders that belong to evalkit wholly (``charts``, ``parquet``): replaced as a whole,
+        so no file of an earlier run survives in them.
+
+    Attributes
+    ----------
+    meta : dict
+        More entries for the manifest (``run``, ``reports``: what an incremental run needs);
+        set before the block ends.
 
     Raises
     ------
@@ -101,6 +107,7 @@ class OutputFolder:
         self.staging = self.out / f"{_STAGING}-{os.getpid()}"
         self._locked = False
         self._rows: dict[str, int] = {}
+        self.meta: dict = {}
 
     # -- lock
     def _lock(self) -> None:
@@ -157,6 +164,12 @@ class OutputFolder:
             self._rows[Path(name).as_posix()] = int(rows)
         return target
 
+    def record_rows(self, rows: dict[str, int], prefix: str = "") -> None:
+        """Record the rows of files written into the staging place by other means (a dataset's
+        part files, written by worker processes): ``{relative name: rows}`` under ``prefix``."""
+        for name, n in rows.items():
+            self._rows[Path(prefix, name).as_posix()] = int(n)
+
     def folder(self, name: str) -> Path:
         """Where to write the files of the subfolder ``name`` (created)."""
         target = self.staging / name
@@ -183,12 +196,23 @@ class OutputFolder:
             target = self.out / path.relative_to(self.staging)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
-        manifest = {"evalkit_version": _version(), "inputs": self.inputs, "files": entries}
+        manifest = {**self.meta, "evalkit_version": _version(), "inputs": self.inputs, "files": entries}
         tmp = self.out / f".{MANIFEST}.tmp"
         tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(tmp, self.out / MANIFEST)
         marker.unlink()
         log.debug("%s: %d files written", self.out, len(entries))
+
+
+def read_manifest(folder: str | os.PathLike) -> dict:
+    """The manifest of an output folder ({} when it has none), without checking its files.
+
+    Raises
+    ------
+    OutputFolderError
+        When the manifest cannot be read.
+    """
+    return _read_manifest(Path(folder))
 
 
 def _read_manifest(folder: Path) -> dict:
@@ -209,7 +233,8 @@ def verify_folder(folder: str | os.PathLike, names: list[str] | None = None) -> 
     ----------
     folder : path
     names : list of str, optional
-        Only these files of the manifest are checked (default: every file).
+        Only these files of the manifest are checked (default: every file); a name ending in
+        ``/`` stands for every file under that folder (``parquet/budget/``).
 
     Raises
     ------
@@ -224,7 +249,8 @@ def verify_folder(folder: str | os.PathLike, names: list[str] | None = None) -> 
         )
     manifest = _read_manifest(folder)
     for name, entry in manifest.get("files", {}).items():
-        if names is not None and name not in names:
+        if names is not None and name not in names and not any(
+                n.endswith("/") and name.startswith(n) for n in names):
             continue
         path = folder / name
         if not path.is_file():

@@ -36,7 +36,8 @@ from evalkit.fields import dtype_of
 from evalkit.readers import SUPPORTED_SUFFIXES, load_any
 from evalkit.regions import resolve_region_from_texts
 
-__all__ = ["SCHEMAS", "TABLE_NAMES", "Corpus", "Report", "read_report", "read_reports"]
+__all__ = ["FILE_COLUMNS", "SCHEMAS", "TABLE_NAMES", "Corpus", "Report", "ReportStream", "expand_paths", "read_report",
+           "read_reports"]
 
 log = logging.getLogger(__name__)
 
@@ -138,10 +139,12 @@ class Report(_Tables):
 @dataclass
 class Corpus(_Tables):
     """The tables read from many reports, the files that could not be read (``failures``) and
-    the files of the folders read that are not reports (``skipped``)."""
+    the files of the folders read that are not reports (``skipped``); ``files`` names the file
+    each report was read from (:data:`FILE_COLUMNS`)."""
 
     failures: pd.DataFrame = field(default_factory=lambda: _path_frame([]))
     skipped: pd.DataFrame = field(default_factory=lambda: _path_frame([]))
+    files: pd.DataFrame = field(default_factory=lambda: _files_frame({c: [] for c in FILE_COLUMNS}), repr=False)
 
     @classmethod
     def from_tables(cls, tables) -> Corpus:
@@ -667,6 +670,10 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
         When a path given does not exist (a folder that holds no report gives an empty corpus
         and a warning).
 
+    See Also
+    --------
+    ReportStream : the same reading, chunk by chunk, for corpora too large to hold at once.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -678,61 +685,169 @@ def read_reports(paths, *, manifest=None, workers: int | None = None, progress=N
     >>> len(c.reports), c.failures["reason"].str.contains("空文件").tolist(), len(c.skipped)
     (1, [True], 1)
     """
-    files, skipped = _expand(paths)
-    n = len(files)
-    if n == 0:
+    files, skipped = expand_paths(paths)
+    if not files:
         log.warning("no report found in %s", ", ".join(shown_path(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)))
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 8) if n > 8 else 1
-    chunk: dict[str, dict[str, list]] = {name: {c: [] for c in SCHEMAS[name]} for name in TABLE_NAMES}
+    stream = ReportStream(files, skipped=skipped, workers=workers, progress=progress, time_limit=time_limit)
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_NAMES}
-    in_chunk = 0
-    failures: list[dict] = []
-    seen: dict[str, str] = {}
-
-    def take(result) -> None:
-        nonlocal in_chunk
-        path, rows, error, text_hash = result
-        if rows is None:
-            (skipped if error and error.startswith(_SKIP_MARK) else failures).append(
-                {"path": path, "reason": error.removeprefix(_SKIP_MARK) if error else error})
-            return
-        sha = rows["reports"]["sha256"][0]
-        for key, how in ((sha, "内容相同"), (text_hash, "文字相同（编码或换行不同）")):
-            if key in seen:
-                failures.append({"path": path, "reason": f"{path}: 与 {seen[key]} {how}，已跳过（sha256 {sha[:12]}…）"})
-                return
-        seen[sha] = seen[text_hash] = path
+    read: list[pd.DataFrame] = []
+    for frames, done in stream:
         for name in TABLE_NAMES:
-            for column, values in rows[name].items():
-                chunk[name][column].extend(values)
-        in_chunk += 1
-        if in_chunk >= _CHUNK:
-            flush()
-
-    def flush() -> None:
-        nonlocal in_chunk
-        for name in TABLE_NAMES:
-            parts[name].append(typed_frame(name, chunk[name]))
-            chunk[name] = {c: [] for c in SCHEMAS[name]}
-        in_chunk = 0
-
-    if workers > 1:
-        for k, res in enumerate(_pooled(list(map(str, files)), workers, time_limit), start=1):
-            take(res)
-            if progress:
-                progress(k, n)
-    else:
-        for k, f in enumerate(files, start=1):
-            take(_read_one(str(f), time_limit))
-            if progress:
-                progress(k, n)
-    flush()
+            parts[name].append(frames[name])
+        read.append(done)
     frames = {name: pd.concat(parts[name], ignore_index=True) if len(parts[name]) > 1 else parts[name][0]
               for name in TABLE_NAMES}
     if manifest is not None:
         frames["reports"] = apply_manifest(frames["reports"], manifest)
-    return Corpus(**frames, failures=_path_frame(failures), skipped=_path_frame(skipped))
+    return Corpus(**frames, failures=stream.failures, skipped=stream.skipped,
+                  files=pd.concat(read, ignore_index=True) if len(read) > 1 else read[0])
+
+
+def expand_paths(paths) -> tuple[list[str], list[dict]]:
+    """The report files named by ``paths`` (folders searched, in sorted order), as the strings
+    :func:`read_reports` reads and names them, and the files of the folders that are skipped
+    (``{"path", "reason"}``).
+
+    Raises
+    ------
+    FileNotFoundError
+        When a path given does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "b.txt").write_text("x"); _ = (d / "a.docx").write_text("x"); _ = (d / "c.png").write_text("x")
+    >>> files, skipped = expand_paths(d)
+    >>> [pathlib.Path(f).name for f in files], len(skipped)
+    (['a.docx', 'b.txt'], 1)
+    """
+    files, skipped = _expand(paths)
+    return [str(f) for f in files], skipped
+
+
+#: Columns of ``Corpus.files`` and of the chunks of :class:`ReportStream`: the files read into
+#: the tables (``text_hash``: sha256 of the decoded lines, which finds the same text in another
+#: encoding).
+FILE_COLUMNS = ["path", "report_id", "sha256", "text_hash"]
+
+
+def _files_frame(rows: dict[str, list]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.array(rows[c], dtype="str") for c in FILE_COLUMNS}, columns=FILE_COLUMNS)
+
+
+class ReportStream:
+    """Read report files in worker processes and give their tables chunk by chunk.
+
+    Iterating gives ``(frames, files)`` for each chunk of ``chunk_size`` reports read (the last
+    chunk may be smaller; a run with no report read gives one empty chunk): ``frames`` the
+    tables of those reports (typed, as :func:`typed_frame`), ``files`` their
+    :data:`FILE_COLUMNS`. The parent holds one chunk at a time. Files that cannot be read are
+    gathered in :attr:`failures`, files that are no report in :attr:`skipped` (complete once
+    the iteration is over); duplicates (the same bytes, or the same text, as a file read
+    before or as one of ``seen``) are failures.
+
+    Parameters
+    ----------
+    files : list of str
+        Report files (:func:`expand_paths`).
+    skipped : list of dict, optional
+        Files skipped before reading (``{"path", "reason"}``), kept in :attr:`skipped`.
+    workers, progress, time_limit
+        As :func:`read_reports`.
+    chunk_size : int
+        Reports per chunk.
+    seen : dict of str to str, optional
+        sha256 or text hash → path of reports read before (an incremental run's kept reports):
+        a file with the same content is a duplicate of it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for k in range(3):
+    ...     _ = (d / f"r{k}.txt").write_text(f"某县医疗保障局202{k}年度部门整体支出绩效自评报告\\n", encoding="utf-8")
+    >>> stream = ReportStream(expand_paths(d)[0], chunk_size=2, workers=1)
+    >>> [len(frames["reports"]) for frames, files in stream], len(stream.failures)
+    ([2, 1], 0)
+    """
+
+    def __init__(self, files: list[str], *, skipped: list[dict] = (), workers: int | None = None,
+                 progress=None, time_limit: float | None = FILE_TIME_LIMIT, chunk_size: int = _CHUNK,
+                 seen: dict[str, str] | None = None):
+        self.files = [str(f) for f in files]
+        self.workers = workers if workers is not None else (min(os.cpu_count() or 1, 8) if len(self.files) > 8 else 1)
+        self.progress = progress
+        self.time_limit = time_limit
+        self.chunk_size = max(1, int(chunk_size))
+        self._seen = dict(seen or {})
+        self._failures: list[dict] = []
+        self._skipped: list[dict] = list(skipped)
+        self._new_chunk()
+
+    @property
+    def failures(self) -> pd.DataFrame:
+        """The files that could not be read (``path``, ``reason``)."""
+        return _path_frame(self._failures)
+
+    @property
+    def skipped(self) -> pd.DataFrame:
+        """The files that are no report (``path``, ``reason``)."""
+        return _path_frame(self._skipped)
+
+    def _new_chunk(self) -> None:
+        self._chunk: dict[str, dict[str, list]] = {name: {c: [] for c in SCHEMAS[name]} for name in TABLE_NAMES}
+        self._read: dict[str, list] = {c: [] for c in FILE_COLUMNS}
+        self._in_chunk = 0
+
+    def take(self, result: tuple) -> bool:
+        """Take one result of :func:`_read_one` into the chunk; True when the chunk is full."""
+        path, rows, error, text_hash = result
+        if rows is None:
+            (self._skipped if error and error.startswith(_SKIP_MARK) else self._failures).append(
+                {"path": path, "reason": error.removeprefix(_SKIP_MARK) if error else error})
+            return False
+        sha = rows["reports"]["sha256"][0]
+        for key, how in ((sha, "内容相同"), (text_hash, "文字相同（编码或换行不同）")):
+            if key in self._seen:
+                self._failures.append(
+                    {"path": path, "reason": f"{path}: 与 {self._seen[key]} {how}，已跳过（sha256 {sha[:12]}…）"})
+                return False
+        self._seen[sha] = self._seen[text_hash] = path
+        for name in TABLE_NAMES:
+            for column, values in rows[name].items():
+                self._chunk[name][column].extend(values)
+        for column, value in zip(FILE_COLUMNS, (shown_path(path), rows["reports"]["report_id"][0], sha, text_hash), strict=True):
+            self._read[column].append(value)
+        self._in_chunk += 1
+        return self._in_chunk >= self.chunk_size
+
+    def flush(self) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+        """The chunk's tables and files; the next chunk starts empty."""
+        frames = {name: typed_frame(name, self._chunk[name]) for name in TABLE_NAMES}
+        files = _files_frame(self._read)
+        self._new_chunk()
+        return frames, files
+
+    def _results(self):
+        n = len(self.files)
+        if self.workers > 1:
+            results = _pooled(self.files, self.workers, self.time_limit)
+        else:
+            results = (_read_one(f, self.time_limit) for f in self.files)
+        for k, result in enumerate(results, start=1):
+            yield result
+            if self.progress:
+                self.progress(k, n)
+
+    def __iter__(self):
+        given = False
+        for result in self._results():
+            if self.take(result):
+                given = True
+                yield self.flush()
+        if self._in_chunk or not given:
+            yield self.flush()
 
 
 def _path_frame(rows: list[dict]) -> pd.DataFrame:

@@ -1,0 +1,122 @@
+"""Incremental runs of ``evalkit extract``: only new and changed files are read, the rest kept,
+a removed file's rows dropped; the result equals a full run's."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from scale_fixtures import write_report, write_reports
+
+from evalkit import cli
+from evalkit.export import read_tables
+from evalkit.report import TABLE_NAMES
+
+FORMATS = ["csv", "parquet"]
+
+
+def extract(capsys, folder, out, fmt, *more):
+    code = cli.main(["extract", str(folder), "--out", str(out), "--format", fmt, "--workers", "1", *more])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    return printed.out
+
+
+def persons(out) -> dict[str, int]:
+    enrollment = read_tables(out)["enrollment"]
+    return dict(zip(enrollment["report_id"], enrollment["persons"].astype(int), strict=True))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_add_change_remove(capsys, tmp_path, fmt, monkeypatch):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    first = extract(capsys, folder, out, fmt)
+    assert "已读取报告：3 份；无法读取：0 份" in first
+    assert persons(out) == {"a": 430100, "b": 125000, "c": 20000}
+
+    again = extract(capsys, folder, out, fmt)
+    assert "报告：共 3 份（新读取 0 份，其中内容有变化 0 份；沿用上次结果 3 份；文件已不在而移除 0 份）" in again
+
+    write_report(folder, "d")                      # new: 5.5万人
+    write_report(folder, "b", persons_wan="13")    # changed: 12.5万人 → 13万人
+    (folder / "c.txt").unlink()                    # removed
+    calls = []
+    from evalkit import report
+
+    original = report._read_one
+    monkeypatch.setattr(report, "_read_one", lambda path, *a: calls.append(path) or original(path, *a))
+    third = extract(capsys, folder, out, fmt)
+    assert sorted(p.rsplit("/", 1)[-1] for p in calls) == ["b.txt", "d.txt"], "only the new and the changed file"
+    assert "报告：共 3 份（新读取 2 份，其中内容有变化 1 份；沿用上次结果 1 份；文件已不在而移除 1 份）" in third
+    assert persons(out) == {"a": 430100, "b": 130000, "d": 55000}
+    tables = read_tables(out)
+    assert "c" not in set().union(*(set(tables[n]["report_id"]) for n in TABLE_NAMES))
+    budget = tables["budget"].groupby("report_id")["amount_wan"].sum().to_dict()
+    assert budget == {"a": 2350.5, "b": 580.25, "d": 118.0}
+
+    full = tmp_path / "full"
+    extract(capsys, folder, full, fmt, "--full")
+    fresh = read_tables(full)
+    for name in TABLE_NAMES:
+        pd.testing.assert_frame_equal(tables[name], fresh[name], obj=name)
+    if fmt == "csv":  # byte for byte as a full run
+        for name in TABLE_NAMES:
+            assert (out / f"{name}.csv").read_bytes() == (full / f"{name}.csv").read_bytes(), name
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_changed_evalkit_or_full_reads_everything(capsys, tmp_path, fmt, monkeypatch):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, fmt)
+    assert "已读取报告：3 份" in extract(capsys, folder, out, fmt, "--full")
+    monkeypatch.setattr("evalkit.incremental.fingerprint", lambda manifest=None: "another evalkit")
+    assert "已读取报告：3 份" in extract(capsys, folder, out, fmt)
+    assert "沿用上次结果 3 份" in extract(capsys, folder, out, fmt)
+
+
+def test_the_manifest_records_each_report_file(capsys, tmp_path):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, "parquet")
+    manifest = json.loads((out / "evalkit-manifest.json").read_text(encoding="utf-8"))
+    assert manifest["run"]["format"] == "parquet"
+    assert [r["report_id"] for r in manifest["reports"]] == ["a", "b", "c"]
+    assert [r["path"] for r in manifest["reports"]] == [str(folder / f"{n}.txt") for n in "abc"]
+    part = manifest["reports"][0]["part"]
+    assert f"parquet/budget/fiscal_year=2022/part-{part}.parquet" in manifest["files"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_copy_of_a_kept_report_is_a_duplicate(capsys, tmp_path, fmt):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, fmt)
+    (folder / "z_copy.txt").write_bytes((folder / "a.txt").read_bytes())
+    code = cli.main(["extract", str(folder), "--out", str(out), "--format", fmt, "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "z_copy.txt" in err and "内容相同" in err
+    assert sorted(read_tables(out)["reports"]["report_id"]) == ["a", "b", "c"]
+
+
+def test_a_run_reading_nothing_new_after_all_files_went_keeps_earlier_results(capsys, tmp_path):
+    folder = write_reports(tmp_path / "reports", names=("a",))
+    out = tmp_path / "out"
+    extract(capsys, folder, out, "parquet")
+    (folder / "a.txt").write_bytes(b"")  # changed into an empty file: nothing to keep, nothing read
+    code = cli.main(["extract", str(folder), "--out", str(out), "--format", "parquet"])
+    assert code == 1 and "原有的结果保持不变" in capsys.readouterr().err
+    assert read_tables(out)["reports"]["report_id"].tolist() == ["a"]
+
+
+def test_an_altered_output_folder_is_read_again_whole(capsys, tmp_path):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, "parquet")
+    part = next((out / "parquet" / "budget" / "fiscal_year=2022").glob("*.parquet"))
+    part.write_bytes(b"not parquet")
+    assert "已读取报告：3 份" in extract(capsys, folder, out, "parquet")
+    assert read_tables(out)["budget"]["amount_wan"].sum() == 2350.5 + 580.25 + 159.5
