@@ -282,8 +282,12 @@ def _is_chrome(text: str) -> bool:
     return any(w in text for w in _chrome_words()) or len(re.findall(r"[>»＞]", text)) >= 2
 
 
-_META_LINE = re.compile(r"^\s*[\[【]?\s*(?:索引号|发布机构|发文机构|发布日期|发文字号|文\s*号|主题分类|体裁分类|成文日期"
-                        r"|有效性|时效性|公开方式|组配分类|生成日期|监督索引号|发布时间|来源|日期)")
+@functools.cache
+def _meta_line_re() -> re.Pattern[str]:
+    """A line of a web page's metadata ('信息分类：财政预决算', '[ 索引号 ]', '文 号：'): a label of
+    ``vocab/page_fields.csv`` at the line's start, spaces allowed between its characters."""
+    words = sorted((r["word"] for r in vocab.load("page_fields")), key=len, reverse=True)
+    return re.compile(r"^\s*[\[【]?\s*(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in words) + ")")
 
 
 def _title_lines(doc: Document, n: int = 15) -> list[TextLine]:
@@ -297,7 +301,7 @@ def _title_lines(doc: Document, n: int = 15) -> list[TextLine]:
             break
         if isinstance(block, TextLine):
             text = block.text.strip()
-            if not text or _is_chrome(text) or _META_LINE.match(text):
+            if not text or _is_chrome(text) or _meta_line_re().match(text):
                 continue
             out.append(block)
     return out

@@ -507,9 +507,39 @@ def _read_grid(header: list[Row], data: list[Row], caption: str | None, table: T
     )
 
 
+@functools.cache
+def _region_row_re() -> re.Pattern[str]:
+    """A row label that is a bare place (禾丰县, 澄州市小计, 澄州市本级, 红岭州): a row of money
+    allocated to a region (``vocab/place_suffixes.csv``), not an item of the department's budget."""
+    suffixes = "|".join(re.escape(w) for w in sorted(
+        (r["word"] for r in vocab.load("place_suffixes") if r["level"] in ("province", "city", "county")),
+        key=len, reverse=True))
+    return re.compile(rf"^[\u4e00-\u9fff]{{1,8}}?(?:{suffixes})(?:小计|本级|合计)?$")
+
+
+def _allocates_to_regions(data: list[Row]) -> bool:
+    """Decide that a grid lists money by region (a 分配表 of a higher government's notice, a
+    province's table by county): two rows or more, and most of the labelled ones, are bare places.
+
+    >>> rows = [Row([Cell(t, 1)]) for t in ("合计", "澄州市小计", "禾丰县", "乌蒙县")]
+    >>> _allocates_to_regions(rows), _allocates_to_regions(rows[:2])
+    (True, False)
+    """
+    labels = [compact(r.texts[0]) for r in data if r.texts and r.texts[0]]
+    regions = sum(1 for label in labels if _region_row_re().match(label))
+    return regions >= 2 and regions * 2 > len(labels)
+
+
 def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
           out: list[dict], rates: list[dict], found: dict) -> None:
     """Record the amounts, rates, assets and execution indicator of a grid (header rows over data rows)."""
+    if _allocates_to_regions(data):
+        for row in data:
+            for cell in row.cells[1:]:
+                q = _number(cell.label)
+                if q is not None:
+                    found["ignored"].append((cell.line, q.text_value, "按地区分列的资金（分配表），不是本部门的预算"))
+        return
     g = _read_grid(header, data, caption, table, ctx)
     if g.stage_cols:
         data = [half for row in data for half in _side_by_side(row, g.stage_cols[0], len(g.stage_cols))]

@@ -21,8 +21,11 @@ from __future__ import annotations
 import codecs
 import hashlib
 import html
+import itertools
 import logging
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -392,44 +395,159 @@ def _mark_markdown(lines: list[str], kinds: list[str]) -> None:
 
 
 # ------------------------------------------------------------- tables drawn with box characters
-_BOX_BARS = "│┃║"
-_BOX_RULE = re.compile(r"^\s*[┌┍┎┏├┝┞┟┠┡┢┣└┕┖┗╒╓╔╞╟╠╘╙╚][─━┄┅┈┉═┬┭┮┯┰┱┲┳┼┽┾┿╀╁╂╃╄╅╆╇╈╉╊╋┴┵┶┷┸┹┺┻╤╥╦╪╫╬╧╨╩┐┑┒┓┤┥┦┧┨┩┪┫┘┙┚┛╕╖╗╡╢╣╛╜╝\s]*$")
-_BOX_SPLIT = re.compile(f"[{_BOX_BARS}]")
+_HORIZONTAL = frozenset("─━┄┅┈┉═╌╍")  # the fill of a rule
+_BOX = frozenset(chr(c) for c in range(0x2500, 0x2580))  # box-drawing characters
+_VERTICAL = _BOX - _HORIZONTAL  # bars, corners and tees: a column's edge
 
 
 def _is_box_line(line: str) -> bool:
-    """A line of a table drawn with box characters: a rule (├──┼──┤) or a row (│a│b│)."""
+    """A line of a table drawn with box characters: it starts with one (a bar, a corner or a
+    tee) and has another one after it: a row (│a│b│), a rule (├──┼──┤), or both (│  ├──┤)."""
     s = line.strip()
-    if not s:
-        return False
-    if s[0] in _BOX_BARS:
-        return len(_BOX_SPLIT.findall(s)) >= 2
-    return _BOX_RULE.match(s) is not None
+    return bool(s) and s[0] in _BOX and any(c in _BOX for c in s[1:])
+
+
+def _display(line: str) -> list[tuple[int, str]]:
+    """Each character of a line with the column it is displayed at (a Chinese character is two
+    columns wide, as ``pdftotext -layout`` and a monospaced page align them)."""
+    out, col = [], 0
+    for ch in line.rstrip():
+        out.append((col, ch))
+        col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return out
+
+
+_EDGE_SLACK = 2  # columns by which two lines' drawing of one edge may differ (hand-aligned text)
+
+
+def _box_edges(shown: list[list[tuple[int, str]]]) -> list[int]:
+    """The columns where a table's lines draw edges: positions within :data:`_EDGE_SLACK` of each
+    other are one edge, at the position most lines use."""
+    counts = Counter(c for chars in shown for c, ch in chars if ch in _VERTICAL)
+    edges: list[list[int]] = []
+    for c in sorted(counts):
+        if edges and c - edges[-1][-1] <= _EDGE_SLACK:
+            edges[-1].append(c)
+        else:
+            edges.append([c])
+    return [max(group, key=lambda c: (counts[c], -c)) for group in edges]
+
+
+def _box_segments(chars: list[tuple[int, str]], edges: list[int]) -> list[tuple[int, int, str | None]]:
+    """A box line cut at the edges it draws: ``(first, last, text)`` for each stretch between two
+    of them, as indexes of ``edges`` (the stretch spans grid columns first..last-1); ``text`` is
+    None for a rule (a stretch of ─)."""
+    drawn: list[tuple[int, int]] = []  # (edge index, position in the line)
+    for c, ch in chars:
+        if ch in _VERTICAL:
+            k = min(range(len(edges)), key=lambda x: abs(edges[x] - c))
+            if abs(edges[k] - c) <= _EDGE_SLACK and (not drawn or drawn[-1][0] != k):
+                drawn.append((k, c))
+    out = []
+    for (k0, c0), (k1, c1) in itertools.pairwise(drawn):
+        inside = [ch for c, ch in chars if c0 < c < c1]
+        rule = bool(inside) and all(ch in _HORIZONTAL or ch in _VERTICAL for ch in inside)
+        out.append((k0, k1, None if rule else "".join(inside).strip()))
+    return out
 
 
 def _box_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[int] = frozenset()
                ) -> tuple[Table, int]:
-    """A table drawn with box characters. Rules (├──┼──┤) separate rows; where the table has
-    rules between its rows, the lines between two rules are one row whose cells wrap (each
-    column's pieces joined); where it has none, each line is a row."""
+    """A table drawn with box characters, read on its grid: the columns are the positions where
+    any of its lines draws an edge; a rule (├──┼──┤, or only part of one, beside a cell that goes
+    on downwards) ends the cells above it; the lines between two rules are one row, each cell's
+    pieces joined as a wrapped cell. A cell that goes on down past a rule stands in its first row
+    (``rowspan``); the rows it covers hold an empty cell ("same as above"), and its pieces further
+    down are joined to its text. A cell over several columns (``colspan``) stands once. Every
+    cell stands on the line of its first piece."""
     j = i
-    groups: list[list[int]] = [[]]
     while j < len(lines) and kinds[j] == "box":
-        if lines[j].strip()[0] in _BOX_BARS:
-            groups[-1].append(j)
+        j += 1
+    if _drawn_row_by_row(lines[i:j]):
+        return _box_table_by_lines(lines, i, j), j
+    shown = [_display(lines[k]) for k in range(i, j)]
+    edges = _box_edges(shown)
+    closed = set(range(len(edges)))  # grid columns whose cell ended at a rule above
+    open_cells: dict[int, Cell] = {}
+    rows: list[Row] = []
+    band: dict[int, list] = {}  # first grid column → [line, last edge, pieces] of the current row
+
+    def end_band() -> None:
+        if not band:
+            return
+        cells = []
+        for k in sorted(band):
+            line, k1, pieces = band[k]
+            if k in closed:
+                cell = Cell(_join(pieces), line + 1, colspan=k1 - k)
+                open_cells[k] = cell
+            else:
+                cell = open_cells.get(k) or Cell("", line + 1)
+                if pieces:
+                    cell.text = _join([cell.text, *pieces])
+                cell.rowspan += 1
+                cell = Cell("", line + 1, colspan=k1 - k, covered=True)
+            cells.append(cell)
+        closed.difference_update(band)
+        rows.append(Row(cells))
+        band.clear()
+
+    for offset, chars in enumerate(shown):
+        segments = _box_segments(chars, edges)
+        rules = [(k0, k1) for k0, k1, text in segments if text is None]
+        if rules:
+            end_band()
+            for k0, k1 in rules:
+                closed.update(range(k0, k1))
+        for k0, k1, text in segments:
+            if text is None:
+                continue
+            if rules and k0 not in closed and k0 in open_cells:  # beside a rule: the cell above goes on
+                if text:
+                    open_cells[k0].text = _join([open_cells[k0].text, text])
+                continue
+            slot = band.setdefault(k0, [i + offset, k1, []])
+            if text:
+                slot[2].append(text)
+    end_band()
+    for row in rows:
+        row.refresh()
+    return Table(rows=[r for r in rows if not r.is_empty()], layout="box"), j
+
+
+_BARS = "│┃║"
+_BAR = re.compile(f"[{_BARS}]")
+
+
+def _drawn_row_by_row(block: list[str]) -> bool:
+    """Decide that a box table is drawn row by row: every rule is a whole one, and every row line
+    has the same number of bars. Its lines are then cut at their bars, whatever their alignment;
+    otherwise (a cell going on down past a rule, cells over several columns) it is read on its
+    grid."""
+    rows = [line.strip() for line in block if line.strip()[0] in _BARS]
+    whole_rules = all(line.strip()[0] not in _BARS or not any(c in _HORIZONTAL for c in line) for line in block)
+    return whole_rules and len({len(_BAR.findall(r)) for r in rows}) == 1
+
+
+def _box_table_by_lines(lines: list[str], i: int, j: int) -> Table:
+    """A box table drawn row by row: where it has rules between its rows, the lines between two
+    rules are one row whose cells wrap (each column's pieces joined); where it has none, each
+    line is a row."""
+    groups: list[list[int]] = [[]]
+    for k in range(i, j):
+        if lines[k].strip()[0] in _BARS:
+            groups[-1].append(k)
         elif groups[-1]:
             groups.append([])
-        j += 1
     groups = [g for g in groups if g]
     if len(groups) == 1:  # no rule between rows: a line is a row
-        groups = [[k] for k in groups[0]] if groups else []
+        groups = [[k] for k in groups[0]]
     rows = []
     for group in groups:
-        pieces = [_BOX_SPLIT.split(lines[k].strip())[1:-1] for k in group]
+        pieces = [_BAR.split(lines[k].strip())[1:-1] for k in group]
         width = max(len(p) for p in pieces)
-        texts = [_join([p[c] for p in pieces if c < len(p)]) for c in range(width)]
-        rows.append(Row([Cell(t, group[0] + 1) for t in texts]))
-    return Table(rows=rows, layout="box"), j
+        rows.append(Row([Cell(_join([p[c] for p in pieces if c < len(p)]), group[0] + 1) for c in range(width)]))
+    return Table(rows=rows, layout="box")
 
 
 # ------------------------------------------------------------------------ the layouts
