@@ -265,7 +265,7 @@ def _refuse_broken_tables_dir(path: Path) -> None:
     """A folder of tables without ``reports.csv`` is refused before anything is read."""
     if not path.is_dir() or _is_tables_dir(path):
         return
-    from evalkit.report import TABLE_NAMES
+    from evalkit.schema import TABLE_NAMES
 
     found = sorted(f"{n}.csv" for n in TABLE_NAMES if (path / f"{n}.csv").is_file())
     if found or (path / "evalkit-manifest.json").is_file():

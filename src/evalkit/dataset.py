@@ -5,7 +5,7 @@ Layout (hive style, read as it is by DuckDB, Polars, pyarrow and pandas)::
     OUT/parquet/<table>/fiscal_year=2023/part-<run>-<chunk>.parquet
     OUT/parquet/<table>/fiscal_year=__HIVE_DEFAULT_PARTITION__/part-….parquet   (no fiscal year)
 
-Each table of :data:`evalkit.report.TABLE_NAMES` is a folder. The fiscal year is the report's
+Each table of :data:`evalkit.schema.TABLE_NAMES` is a folder. The fiscal year is the report's
 (``reports.fiscal_year``, after the manifest): the rows of every table are placed under the
 year of the report they come from, so that a query on one year reads one folder. The year is
 in the folder name only, not in the files (the hive convention); a report without a year is in
@@ -21,7 +21,7 @@ dtypes back.
 Examples
 --------
 >>> import tempfile, pathlib
->>> from evalkit.report import typed_frame
+>>> from evalkit.schema import typed_frame
 >>> root = pathlib.Path(tempfile.mkdtemp()) / "parquet"
 >>> frames = {"reports": typed_frame("reports", [{"report_id": "r1", "fiscal_year": 2023}]),
 ...           "budget": typed_frame("budget", [{"report_id": "r1", "item": "支出合计", "amount_wan": 5.0}])}
@@ -46,7 +46,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from evalkit.fields import dtype_of
-from evalkit.report import SCHEMAS, TABLE_NAMES, typed_frame
+from evalkit.schema import SCHEMAS, TABLE_NAMES, typed_frame
 
 __all__ = ["DATASET", "NULL_PARTITION", "PARTITION", "arrow_schema", "drop_reports", "finish_dataset",
            "is_dataset", "link_part", "part_files", "read_dataset", "write_part"]

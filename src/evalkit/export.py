@@ -22,7 +22,7 @@ import pandas as pd
 
 from evalkit.fields import field_kind, kind_dtype
 from evalkit.outputs import OutputFolder, verify_folder
-from evalkit.report import TABLE_NAMES
+from evalkit.schema import TABLE_NAMES
 
 __all__ = ["TABLES", "read_tables", "write_tables"]
 

@@ -17,96 +17,29 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa  # (pandas loads it for its str dtype)
-import pyarrow.compute as pc
 
 from evalkit import vocab
 from evalkit.document import Document, ReportReadError, TextLine
 from evalkit.extract.context import ReportContext
-from evalkit.extract.indicators import INDICATOR_COLUMNS, extract_indicators
-from evalkit.extract.metadata import REPORT_COLUMNS, extract_metadata
+from evalkit.extract.indicators import extract_indicators
+from evalkit.extract.metadata import extract_metadata
 from evalkit.extract.narrative import extract_narrative
 from evalkit.extract.plausibility import set_aside_suspects
-from evalkit.extract.procurement import PROCUREMENT_COLUMNS
-from evalkit.extract.residue import COVERAGE_COLUMNS, RESIDUE_COLUMNS, residue_and_coverage
-from evalkit.extract.services import SERVICE_COLUMNS
-from evalkit.extract.staff_assets import ASSET_COLUMNS, STAFF_COLUMNS
-from evalkit.extract.tables import BUDGET_COLUMNS, RATE_COLUMNS, extract_tables
-from evalkit.fields import dtype_of
+from evalkit.extract.residue import residue_and_coverage
+from evalkit.extract.tables import extract_tables
 from evalkit.readers import SUPPORTED_SUFFIXES, load_any
 from evalkit.regions import resolve_region_from_texts
+from evalkit.schema import (  # (the one schema; kept importable from here)
+    SCHEMAS,
+    TABLE_NAMES,
+    columns_of,
+    typed_frame,
+)
 
 __all__ = ["FILE_COLUMNS", "SCHEMAS", "TABLE_NAMES", "Corpus", "Report", "ReportStream", "expand_paths", "read_report",
            "read_reports"]
 
 log = logging.getLogger(__name__)
-
-TABLE_NAMES = ("reports", "indicators", "budget", "enrollment", "funds", "services", "rates", "staff", "assets",
-               "procurement", "residue", "coverage")
-ENROLLMENT_COLUMNS = ["report_id", "year", "scheme", "persons", "raw", "note", "source"]
-FUND_COLUMNS = ["report_id", "year", "scheme", "flow", "amount_wan", "raw", "note", "source"]
-
-SCHEMAS: dict[str, list[str]] = {
-    "reports": REPORT_COLUMNS + ["stated"],
-    "indicators": INDICATOR_COLUMNS,
-    "budget": BUDGET_COLUMNS,
-    "enrollment": ENROLLMENT_COLUMNS,
-    "funds": FUND_COLUMNS,
-    "services": SERVICE_COLUMNS,
-    "rates": RATE_COLUMNS,
-    "staff": STAFF_COLUMNS,
-    "assets": ASSET_COLUMNS,
-    "procurement": PROCUREMENT_COLUMNS,
-    "residue": RESIDUE_COLUMNS,
-    "coverage": COVERAGE_COLUMNS,
-}
-
-
-def columns_of(name: str, rows: list[dict]) -> dict[str, list]:
-    """The rows of one of evalkit's tables as lists by column, in the table's column order.
-
-    Examples
-    --------
-    >>> columns_of("enrollment", [{"report_id": "r", "year": 2022, "persons": 5}])["persons"]
-    [5]
-    """
-    return {c: [r.get(c) for r in rows] for c in SCHEMAS[name]}
-
-
-def typed_frame(name: str, rows: list[dict] | dict[str, list]) -> pd.DataFrame:
-    """A DataFrame of one of evalkit's tables with its columns in order and their dtypes.
-
-    ``rows`` are dictionaries, or lists by column (:func:`columns_of`).
-
-    Examples
-    --------
-    >>> typed_frame("enrollment", [{"report_id": "r", "year": 2022, "persons": 5}]).dtypes["persons"]
-    Int64Dtype()
-    """
-    cols = SCHEMAS[name]
-    if not isinstance(rows, dict):
-        rows = columns_of(name, rows)
-    return pd.DataFrame({c: _typed_array(rows.get(c, []), dtype_of(c)) for c in cols}, columns=cols)
-
-
-_STR = pd.StringDtype(storage="pyarrow", na_value=float("nan"))  # pandas' default "str" dtype
-
-
-def _typed_array(values: list, dtype: str):
-    """One column's values as an array of its dtype; an empty text is missing."""
-    if dtype == "Int64":
-        return pd.array(values, dtype="Int64")
-    if dtype == "Float64":
-        try:
-            return pd.array(values, dtype="Float64")
-        except (TypeError, ValueError):  # a number written as text: read it, or missing
-            return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("Float64").array
-    try:  # text as pandas' str dtype holds it, built by pyarrow from the whole list at once
-        arr = pa.array(values, type=pa.large_string())
-        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
-        return pd.arrays.ArrowStringArray(arr, dtype=_STR)
-    except (TypeError, ValueError, pa.ArrowException):  # not all text (a number in a text column)
-        return pd.array([None if v is None or v == "" or v is pd.NA else str(v) for v in values], dtype="str")
 
 
 @dataclass

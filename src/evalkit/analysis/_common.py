@@ -21,17 +21,14 @@ import pandas as pd
 from pandas.core.dtypes.cast import maybe_box_native
 from pandas.core.dtypes.dtypes import BaseMaskedDtype
 
-from evalkit.fields import dtype_of
-from evalkit.report import SCHEMAS as READER_SCHEMAS
+from evalkit.schema import SCHEMAS as READER_SCHEMAS
+from evalkit.schema import conform, dtypes
 
 logger = logging.getLogger(__name__)
 
-#: Columns (and dtypes) of the reader's tables, as the reader makes them (the one schema of
-#: :data:`evalkit.report.SCHEMAS`, typed by :func:`evalkit.fields.dtype_of`). Extra columns are
-#: kept; missing ones are added empty, so the analysis also runs on partial tables.
-SCHEMAS: dict[str, dict[str, str]] = {
-    name: {column: dtype_of(column) for column in columns} for name, columns in READER_SCHEMAS.items()
-}
+#: Columns (and dtypes) of the reader's tables: the one schema (:mod:`evalkit.schema`). Extra
+#: columns are kept; missing ones are added empty, so the analysis also runs on partial tables.
+SCHEMAS: dict[str, dict[str, str]] = {name: dtypes(name) for name in READER_SCHEMAS}
 
 FINDING_COLUMNS: dict[str, str] = {
     "report_id": "str", "rule": "str", "rule_name": "str", "kind": "str", "severity": "str",
@@ -45,35 +42,6 @@ KINDS = ("矛盾", "存疑")
 
 #: Severity words, most serious first.
 SEVERITIES = ("错误", "警告", "提示")
-
-
-def conform(df: pd.DataFrame | None, schema: Mapping[str, str]) -> pd.DataFrame:
-    """Return a copy of ``df`` with every column of ``schema`` present and of its dtype.
-
-    Missing columns are added empty; extra columns are kept as they are. Text columns are
-    folded to ``str`` with missing values kept missing; blank strings count as missing.
-
-    Examples
-    --------
-    >>> out = conform(pd.DataFrame({"a": ["x", ""]}), {"a": "str", "b": "Float64"})
-    >>> out["a"].tolist(), out["b"].dtype
-    (['x', nan], Float64Dtype())
-    """
-    out = pd.DataFrame(index=range(0)) if df is None else df.copy()
-    out = out.reset_index(drop=True)
-    for col, dtype in schema.items():
-        if col not in out.columns:
-            out[col] = pd.Series(pd.NA, index=out.index, dtype=dtype)
-            continue
-        if dtype == "str":
-            s = out[col].astype("string").str.strip()
-            s = s.mask(s == "")
-            out[col] = s.astype("str")
-        else:
-            if not pd.api.types.is_numeric_dtype(out[col]):
-                out[col] = pd.to_numeric(out[col], errors="coerce")
-            out[col] = out[col].astype(dtype)
-    return out
 
 
 def prepare(tables: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:

@@ -38,16 +38,15 @@ from evalkit.regions import (
     resolve_region,
     resolve_region_from_texts,
 )
+from evalkit.schema import SCHEMAS
 
 __all__ = ["REPORT_COLUMNS", "extract_metadata", "normalise_grade", "org_name", "report_kind_of", "title_kind"]
 
 logger = logging.getLogger(__name__)
 
-REPORT_COLUMNS = [
-    "report_id", "department", "province", "city", "county", "fiscal_year", "report_kind",
-    "evaluator", "report_date", "total_score", "grade", "grade_raw", "source_file", "sha256",
-    "title",
-]
+#: The fields the metadata reader gives (the reports table's columns but ``stated``, which a
+#: manifest fills): :data:`evalkit.schema.SCHEMAS`.
+REPORT_COLUMNS = [c for c in SCHEMAS["reports"] if c != "stated"]
 _HAN = r"\u4e00-\u9fff"
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])|((?:19|20)\d{2})\s*年\s*1\s*[-—至~]\s*12\s*月")

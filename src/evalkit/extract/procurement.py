@@ -20,11 +20,11 @@ from evalkit.extract.context import (
     is_total_label,
 )
 from evalkit.quantities import fold, is_missing, parse_number, parse_quantity, to_wan
+from evalkit.schema import SCHEMAS
 
 __all__ = ["PROCUREMENT_COLUMNS", "extract_procurement"]
 
-PROCUREMENT_COLUMNS = ["report_id", "seq", "name", "budget_wan", "actual_wan", "method", "supplier", "deal_wan",
-                       "agent", "source"]
+PROCUREMENT_COLUMNS = SCHEMAS["procurement"]
 _MONEY = ("budget_wan", "actual_wan", "deal_wan")
 
 

@@ -18,10 +18,11 @@ import functools
 import re
 
 from evalkit import vocab
+from evalkit.schema import SCHEMAS
 
 __all__ = ["SERVICE_COLUMNS", "service_measure", "service_topic", "topic_within", "topic_words"]
 
-SERVICE_COLUMNS = ["report_id", "year", "topic", "measure", "value", "unit", "raw", "source"]
+SERVICE_COLUMNS = SCHEMAS["services"]
 
 # words before a measure that only say when or how much: '截至2022年底已累计受理各类业务'
 _LEADING = re.compile(

@@ -11,12 +11,13 @@ import re
 
 from evalkit import vocab
 from evalkit.extract.context import compact
+from evalkit.schema import SCHEMAS
 
 __all__ = ["ASSET_COLUMNS", "STAFF_COLUMNS", "asset_item", "staff_category"]
 
-STAFF_COLUMNS = ["report_id", "org_unit", "category", "category_raw", "persons", "raw", "source"]
+STAFF_COLUMNS = SCHEMAS["staff"]
 _UNIT = re.compile(r"(?P<unit>[\u4e00-\u9fff]{2,20}?(?:局机关|机关|事务中心|服务中心|中心|分局|局))(?:[\u4e00-\u9fff]{0,2})$")
-ASSET_COLUMNS = ["report_id", "item", "item_raw", "amount_wan", "raw", "source"]
+ASSET_COLUMNS = SCHEMAS["assets"]
 
 
 def _lookup(name: str, key: str, text: str, max_len: int = 24) -> tuple[str, str] | None:

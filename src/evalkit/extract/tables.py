@@ -46,13 +46,14 @@ from evalkit.extract.items import (
 from evalkit.extract.procurement import extract_procurement
 from evalkit.extract.staff_assets import asset_item, staff_category
 from evalkit.quantities import Quantity, is_missing, parse_quantity, to_wan, unit_kind
+from evalkit.schema import SCHEMAS
 
 __all__ = ["BUDGET_COLUMNS", "RATE_COLUMNS", "column_paths", "extract_tables"]
 
 log = logging.getLogger(__name__)
 
-BUDGET_COLUMNS = ["report_id", "scope", "stage", "item", "item_raw", "parent", "funding", "amount_wan", "source"]
-RATE_COLUMNS = ["report_id", "scope", "name", "value_pct", "raw", "source"]
+BUDGET_COLUMNS = SCHEMAS["budget"]
+RATE_COLUMNS = SCHEMAS["rates"]
 _ORG_ROW = re.compile(r"机关|机构|中心|局|单位|处|科|室|站|所|院")  # a row of one unit of the department
 _ROW_NUMBER_WORDS = frozenset({"行次", "栏次", "序号", "编号"})
 _GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
