@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit import export, fields
+from evalkit.document import ReportReadError
 from evalkit.outputs import OutputFolder, OutputFolderError
 
 __all__ = ["build_parser", "main"]
@@ -585,6 +586,29 @@ def _cmd_check(args, command: str) -> int:
     return 1 if len(loaded.failures) else 0
 
 
+def _cmd_explain(args, command: str) -> int:
+    from evalkit.explain import explain
+
+    path = Path(args.report)
+    if not path.is_file():
+        raise UsageError(f"{args.report}: 不是一个文件")
+    try:
+        table = explain(path, lines=args.line)
+    except ReportReadError as exc:
+        _err(str(exc))
+        return 1
+    if table.empty:
+        _out("没有找到数字。")
+        return 0
+    room = max(10, args.width - 40)
+    rows = [[str(r.line), r.number, r.status, r.taken_by or r.reason[:room]]
+            for r in table.itertuples(index=False)]
+    _out(_render(["行", "数字", "结果", "取用者或原因"], rows, right={0}))
+    counts = table["status"].value_counts()
+    _out("，".join(f"{k} {v} 个" for k, v in counts.items()))
+    return 0
+
+
 def _cmd_build(args, command: str) -> int:
     out = Path(args.out)
     _check_out(out)
@@ -703,7 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"evalkit {_evalkit_version()}",
                         help="显示版本并退出")
-    sub = parser.add_subparsers(dest="command", metavar="{extract,check,build}", title="子命令")
+    sub = parser.add_subparsers(dest="command", metavar="{extract,check,build,explain}", title="子命令")
 
     p = sub.add_parser(
         "extract",
@@ -759,6 +783,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verdicts", metavar="XLSX", default=None,
                    help="上一次填写过核实结论的工作底稿：结论按检查编号带入新底稿")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser(
+        "explain",
+        parents=[common],
+        help="逐个数字说明一份报告读取的结果：哪个读取器取用、为何略过",
+        description="读取一份报告，列出正文和表格中的每个数字：已取用（由哪个读取器）、有意略过（原因）、"
+        "未取用（剩余项的原因）或不属任何表（日期、编号等）。用于排查“这个数字为什么（不）在表里”。",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("report", metavar="REPORT", help="一份报告文件")
+    p.add_argument("--line", type=int, action="append", default=None, metavar="N",
+                   help="只看第 N 行（可重复）")
+    p.add_argument("--width", type=int, default=100, metavar="N", help="表格输出的行宽（默认 100 列）")
+    p.set_defaults(func=_cmd_explain)
     return parser
 
 

@@ -239,24 +239,37 @@ def _report_words(lines: list[str]) -> int:
 
 
 def _extract(doc: Document) -> dict[str, list[dict]]:
+    return _extract_in_context(doc)[0]
+
+
+def _extract_in_context(doc: Document) -> tuple[dict[str, list[dict]], ReportContext]:
+    """The rows of every table of a document, and the context the readers shared (its ledger
+    says which reader took each number, and which numbers a reader left out, and why)."""
     name = doc.source_file or doc.report_id
     if not _has_chinese(doc.lines[:400], 4):
         raise NotAReport(f"{name}: 不像是报告（几乎没有中文文字），已跳过")
     if _report_words(doc.lines[:400]) < MIN_REPORT_WORDS:
         raise NotAReport(f"{name}: 报告用语太少（不足 {MIN_REPORT_WORDS} 个，如 绩效、预算、支出、指标），不像是报告，已跳过")
     ctx = ReportContext(doc)
+    ctx.owner = "indicators"
     indicators, totals = extract_indicators(ctx)
+    ctx.owner = "metadata"
     meta = extract_metadata(doc, totals, ctx.place)
     ctx.fiscal_year = meta["fiscal_year"]
     ctx.report_kind = meta["report_kind"]
+    ctx.owner = "tables"
     found = extract_tables(ctx)
+    for line, number, reason in found["ignored"]:
+        ctx.refuse(line, number, reason)
     budget, rates = found["budget"], found["rates"]
     long_cells = [  # sentences written inside table cells, unless a table extractor took the cell
         TextLine(c.line, c.text)
         for t in doc.tables for r in t.rows for c in r.cells
         if len(c.text) > 15 and any(p in c.text for p in "，。；") and not ctx.has_placed(c.line, c.text)
     ]
+    ctx.owner = "narrative"
     narrative = extract_narrative(ctx, meta["fiscal_year"], long_cells)
+    ctx.owner = ""
     budget.extend(narrative.budget)
     rates.extend(narrative.rates)
     indicators.extend(found["indicators"])
@@ -290,7 +303,7 @@ def _extract(doc: Document) -> dict[str, list[dict]]:
         "procurement": found["procurement"],
         "residue": residue,
         "coverage": [coverage],
-    }
+    }, ctx
 
 
 def _frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:

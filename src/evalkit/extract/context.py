@@ -81,6 +81,12 @@ class ReportContext:
 
     doc: Document
     placed: Counter = field(default_factory=Counter)  # (line, number as written) -> times placed
+    #: The reader placing numbers now ('indicators', 'metadata', 'tables', 'narrative'), set by the
+    #: pipeline before it calls each reader: the ledger records who took each number.
+    owner: str = ""
+    takers: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # (line, number) -> owners
+    #: Numbers a reader saw and deliberately left out: (line, number as written, owner, reason).
+    refusals: list[tuple[int, str, str, str]] = field(default_factory=list)
     projects: list[tuple[int, str]] = field(default_factory=list)
     fiscal_year: int | None = None  # the year the report is on, once the metadata are read
     report_kind: str | None = None  # the kind of report, once the metadata are read
@@ -115,6 +121,25 @@ class ReportContext:
         if number:
             key = folded_number_key(number) if number.isascii() else number_key(number)
             self.placed[(line, key)] += 1
+            self.takers.setdefault((line, key), []).append(self.owner)
+
+    def refuse(self, line: int, number: str | None, reason: str) -> None:
+        """Record that the current reader saw ``number`` on ``line`` and left it out, and why."""
+        if number:
+            self.refusals.append((line, number_key(number), self.owner, reason))
+
+    def who_took(self, line: int, number: str) -> list[str]:
+        """The readers that placed ``number`` (as written) of ``line``, in order.
+
+        Examples
+        --------
+        >>> from evalkit.readers.text import document_from_text
+        >>> ctx = ReportContext(document_from_text("某县医疗保障局\n参保人数43.01万人", "r"))
+        >>> ctx.owner = "narrative"; ctx.place(2, "43.01")
+        >>> ctx.who_took(2, "43.01"), ctx.who_took(2, "5")
+        (['narrative'], [])
+        """
+        return list(self.takers.get((line, number_key(number)), ()))
 
     def has_placed(self, line: int, text: str) -> bool:
         """True when some number of ``text`` (standing on ``line``) was already placed."""
@@ -130,6 +155,7 @@ class ReportContext:
         for found in find_quantities(cell_separators(text)):
             for key in ledger_keys(found.quantity):
                 self.placed[(line, key)] += 1
+                self.takers.setdefault((line, key), []).append(self.owner)
 
 
 def ledger_keys(q: Quantity) -> tuple[str, ...]:
