@@ -134,7 +134,7 @@ class ReportContext:
         Examples
         --------
         >>> from evalkit.readers.text import document_from_text
-        >>> ctx = ReportContext(document_from_text("某县医疗保障局\n参保人数43.01万人", "r"))
+        >>> ctx = ReportContext(document_from_text("某县医疗保障局\\n参保人数43.01万人", "r"))
         >>> ctx.owner = "narrative"; ctx.place(2, "43.01")
         >>> ctx.who_took(2, "43.01"), ctx.who_took(2, "5")
         (['narrative'], [])
