@@ -161,7 +161,7 @@ def test_a_project_name_field_sets_the_scope():
 
 # ------------------------------------------------------------------------------------- stages
 @pytest.mark.parametrize("text, stage", [
-    ("2023年全年预算安排资金", "年初预算"),  # 预算安排 is the head of the compound
+    ("2023年全年预算安排资金", "调整预算"),  # 全年预算 (the year's whole budget) is the more specific word
     ("全年预算数", "调整预算"),
     ("项目全年预算", "调整预算"),
     ("年初预算安排", "年初预算"),
@@ -170,9 +170,11 @@ def test_stage_of_compounds(text, stage):
     assert stage_of(text)[0] == stage
 
 
-def test_a_sentence_of_the_years_budget_arrangement_is_the_initial_budget(tmp_path):
+def test_a_sentence_of_the_years_whole_budget_arrangement_is_the_adjusted_budget(tmp_path):
+    # '年初预算安排16500万元，追加1829.6万元，全年预算安排资金18329.6万元': 全年 is the year after its
+    # additions, as 全年预算 and 全年预算数 are (the specimens' conventions: the most specific word wins)
     rows = report_rows(tmp_path, "2023年全年预算安排资金780万元，实际支出756.2万元。")
-    assert rows == [("部门整体", "年初预算", "支出合计", 780.0), ("部门整体", "决算", "支出合计", 756.2)]
+    assert rows == [("部门整体", "调整预算", "支出合计", 780.0), ("部门整体", "决算", "支出合计", 756.2)]
 
 
 # ---------------------------------------------------------------------------- 总计 wins 合计
