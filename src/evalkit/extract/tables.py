@@ -275,12 +275,21 @@ def funding_source(label: str) -> tuple[str, str] | None:
 
     Examples
     --------
-    >>> funding_source("其中：中央财政"), funding_source("局机关")
-    (('中央财政资金', '中央财政'), None)
+    >>> funding_source("其中：中央财政"), funding_source("资金来源：中央补助资金"), funding_source("局机关")
+    (('中央财政资金', '中央财政'), ('中央财政资金', '中央补助资金'), None)
     """
-    text = re.sub(r"^其中[:：]?", "", compact(label))
+    text = _group_prefix_re().sub("", compact(label))
     syn = vocab.synonyms("funding_sources", "source")
     return (syn[text], text) if text in syn else None
+
+
+@functools.cache
+def _group_prefix_re() -> re.Pattern[str]:
+    """A group word before a label's colon ('其中：', '资金来源：'; ``context_words.csv``, kind
+    group_prefix): the label is what follows. 其中 needs no colon."""
+    words = sorted((r["word"] for r in vocab.load("context_words") if r["kind"] == "group_prefix"),
+                   key=len, reverse=True)
+    return re.compile("^(?:其中[:：]?|(?:" + "|".join(map(re.escape, words)) + ")[:：])")
 
 
 def _rec(ctx, line, stage, item, raw, parent, amount, funding=None, scope=None):
