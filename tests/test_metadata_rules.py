@@ -355,3 +355,17 @@ def test_the_province_a_web_pages_footer_names_with_the_departments_county(tmp_p
     # the footer is no line of the report: no number of it is read or left in the residue
     assert not report.residue["text"].str.contains("4200000000").any()
     assert report.document.chrome_lines == ["主办单位：湖北省某某县人民政府办公室 网站标识码4200000000"]
+
+
+def test_a_notice_issued_jointly_is_its_first_named_issuers(tmp_path):
+    """'云南省财政厅 云南省医疗保障局关于下达…的通知': the department is the first-named issuer, not
+    the 主管部门 an attached target table names."""
+    import evalkit
+
+    path = tmp_path / "notice.txt"
+    path.write_text("云南省财政厅 云南省医疗保障局关于下达2024年城乡医疗救助补助资金的通知\n\n"
+                    "各州、市财政局、医疗保障局：\n现将2024年城乡医疗救助补助资金下达给你们，请做好绩效管理。\n\n"
+                    "附件：区域绩效目标表\n\t省级主管部门\n\t云南省医疗保障局\n\n\t专项名称\n\t城乡医疗救助补助资金\n",
+                    encoding="utf-8")
+    reports = evalkit.read_report(path).reports
+    assert reports.loc[0, ["department", "report_kind"]].tolist() == ["云南省财政厅", "其他"]

@@ -318,6 +318,19 @@ def _title_department(doc: Document) -> tuple[str, int] | None:
     return None
 
 
+def _issuer(doc: Document) -> tuple[str, int] | None:
+    """The first-named issuer of a document issued as a notice, a circular or a reply (its title
+    ends with a word of ``meta_labels.csv``, field issued_title: 的通知, 的通报 …): the first unit
+    its title names ('云南省财政厅 云南省医疗保障局关于下达…的通知' → 云南省财政厅), not a 主管部门 in
+    its attachments. None for any other document."""
+    for tl in _title_lines(doc, 12):
+        text = clean_label(tl.text)
+        if any(text.endswith(w) for w in _labels("issued_title")):
+            name = org_name(text)
+            return (name, tl.line) if name else None
+    return None
+
+
 def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | None:
     """An issuer's name before a date at the end of the document ('松源县医疗保障局 2024年3月27日')."""
     lines = doc.lines
@@ -761,7 +774,9 @@ def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dic
     """
     evaluator = _evaluator(doc)
     kind = _report_kind(doc, evaluator)
-    department, _ = _department(doc, kind == "项目支出绩效自评" or (kind == "第三方绩效评价" and bool(_labelled(doc, "project"))))
+    issuer = _issuer(doc) if kind == "其他" else None
+    department = clean_department(issuer[0]) if issuer else _department(
+        doc, kind == "项目支出绩效自评" or (kind == "第三方绩效评价" and bool(_labelled(doc, "project"))))[0]
     score, grade_raw = _score_and_grade(doc, totals, place, kind)
     title_lines = _title_lines(doc, 12)
     titles = []
