@@ -5,7 +5,10 @@ data contract), ``ax=`` (draw into an axes of your own) and ``title=``, and retu
 drew: a :class:`matplotlib.figure.Figure` with a Chinese title, axis labels with units, and a
 source note giving the data's as-of date, or the axes given. Units are named by a short
 department name plus region (:func:`evalkit.panel.unit_labels`); a unit with two years or
-more is drawn as a trend; parts of a scheme are never drawn beside their total. :func:`save_chart` writes a figure as PNG and SVG, the
+more is drawn as a trend; parts of a scheme are never drawn beside their total. A chart
+drawing a row, bar or line per unit shows at most ``max_units`` units (default
+:data:`MAX_UNITS`, 20), the largest by the chart's own measure in their latest year, with
+every year of each (``_cap``), and its footnote says so. :func:`save_chart` writes a figure as PNG and SVG, the
 SVG byte-identical from run to run; :func:`build_charts` makes every chart the data allow.
 
 matplotlib and seaborn are imported inside the functions, so ``import evalkit`` does not
@@ -19,7 +22,7 @@ with ``matplotlib.figure.Figure`` directly, not through pyplot, so building char
 keeps no global figure state.
 
 The package has one module per concern: ``_style`` (the CJK font, the house style, colours,
-the figure frame, :func:`save_chart`), ``_data`` (table helpers; :func:`consensus` is
+the figure frame, :func:`save_chart`), ``_cap`` (which units a chart shows), ``_data`` (table helpers; :func:`consensus` is
 :func:`evalkit.panel.consensus`), ``_trend`` (a panel of trend lines or bars),
 ``_bars`` (grouped bars), one module per chart family (``enrollment``, ``funds``,
 ``execution`` with the budget structure, ``achievement``, ``findings``, ``overview``) and
@@ -41,6 +44,7 @@ Examples
 
 from __future__ import annotations
 
+from evalkit.plotting._cap import MAX_UNITS
 from evalkit.plotting._data import SCHEME_ORDER, consensus
 from evalkit.plotting._style import (
     SVG_HASHSALT,
@@ -72,6 +76,7 @@ __all__ = [
     "BRIEFING_SCHEMES",
     "CHARTS",
     "EXECUTION_RATES",
+    "MAX_UNITS",
     "OVERVIEW_TABLES",
     "RECOMPUTED_SCORE_COLUMNS",
     "REPORTED_SCORE_COLUMNS",

@@ -256,7 +256,10 @@ def _finish(fig: Figure, note: str) -> Figure:
     height_in = fig.get_figheight()
     margin = min(0.4, (lines * _NOTE_FONTSIZE * 1.5 + 8) / 72 / height_in)
     fig.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
-    fig.text(0.01, 0.01, note, ha="left", va="bottom", fontsize=_NOTE_FONTSIZE, color="#555555")
+    # 1 % of the height above the bottom edge, at most 0.1 inch: under a tall figure (a
+    # capped chart of many rows) 1 % would lift the note into the axes' labels.
+    bottom = min(0.01, 0.1 / height_in)
+    fig.text(0.01, bottom, note, ha="left", va="bottom", fontsize=_NOTE_FONTSIZE, color="#555555")
     fig.draw_without_rendering()
     return fig
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from evalkit.plotting._cap import MAX_UNITS, cap_units
 from evalkit.plotting._data import _as_of, _numeric, _report_labels, _require
 from evalkit.plotting._style import (
     _PALETTE,
@@ -55,12 +56,30 @@ def _status_bars(ax: Axes, rows: list[str], counts: Mapping[tuple[str, str], int
     ax.grid(axis="y", visible=False)
 
 
+def _point_sizes(n: pd.Series) -> list[float]:
+    """Marker area for a point standing for *n* indicator rows: 28 for one, 14 more for each
+    further row up to 20 rows (294), then 60 more for each doubling, so that a point of a
+    large corpus (thousands of rows with the same scores) does not cover the panel."""
+    import math
+
+    return [28 + 14 * (k - 1) if k <= 20 else 294 + 60 * math.log2(k / 20) for k in n.astype(int)]
+
+
+def _not_met_first(df: pd.DataFrame) -> dict[str, float]:
+    """Per unit, a size ranking by indicators not met, then by indicators (exact integers)."""
+    total = df.groupby("unit").size()
+    not_met = df[df["_status"] == "未达成"].groupby("unit").size().reindex(total.index, fill_value=0)
+    return {str(u): float(n * (int(total.max()) + 1) + t) for u, n, t in
+            zip(total.index, not_met, total, strict=True)}
+
+
 def plot_achievement(
     achievement: pd.DataFrame,
     reports: pd.DataFrame | None = None,
     *,
     reported: str | None = None,
     recomputed: list[str] | None = None,
+    max_units: int | None = MAX_UNITS,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure | Axes:
@@ -80,6 +99,10 @@ def plot_achievement(
     recomputed : list of str, optional
         Columns of re-computed scores; default those of :data:`RECOMPUTED_SCORE_COLUMNS`
         present (``recomputed_score``, ``national_score``, ``rule_score``).
+    max_units : int or None, default 20 (:data:`evalkit.plotting.MAX_UNITS`)
+        The left panel draws at most this many units: those with the most indicators not
+        met (未达成), then the most indicators; the footnote says so. The right panel keeps
+        every indicator row. ``None`` draws every unit.
     ax : matplotlib.axes.Axes, optional
         Draw the targets met only (the left panel), into this axes.
     title : str, optional
@@ -121,11 +144,13 @@ def plot_achievement(
     df["report_id"] = df["report_id"].astype(str)
     labels = _report_labels(reports, sorted(df["report_id"].unique()))
     level1 = df["level1"].astype("string").str.strip().fillna("").replace("", "（未分级）")
-    df["row"] = [f"{labels[r]}\n{lv}" for r, lv in zip(df["report_id"], level1, strict=True)]
+    df["unit"] = df["report_id"].map(labels)
+    df["row"] = df["unit"] + "\n" + level1.astype(str)
     met = df["met"].astype("boolean")
     df["_status"] = met.map({True: "达成", False: "未达成"}).astype("string").fillna("无法判断")
-    rows = sorted(df["row"].unique())
-    counts = df.groupby(["row", "_status"]).size().to_dict()
+    shown, cap = cap_units(df, _not_met_first(df), max_units, "未达成指标最多", whole="")
+    rows = sorted(shown["row"].unique())
+    counts = shown.groupby(["row", "_status"]).size().to_dict()
 
     reported = reported or next((c for c in REPORTED_SCORE_COLUMNS if c in df.columns), None)
     if recomputed is None:
@@ -172,7 +197,7 @@ def plot_achievement(
                 ax.scatter(
                     same["x"],
                     same["y"],
-                    s=28 + 14 * (same["n"] - 1),
+                    s=_point_sizes(same["n"]),
                     alpha=0.65,
                     marker=_MARKERS[k % len(_MARKERS)],
                     color=_PALETTE[k],
@@ -190,5 +215,6 @@ def plot_achievement(
                 "右图虚线上的点复核与自评一致，点越大指标越多；"
                 "国家规则指财预〔2020〕10号的计分办法。"
             )
+            cap = "左图" + cap + "右图含全部单位的指标。" if cap else ""
         fig.suptitle(title or "绩效指标达成与复核评分", fontsize=13)
-        return _finish(fig, _source_note(df["report_id"].nunique(), notes, as_of=_as_of(reports)))
+        return _finish(fig, _source_note(df["report_id"].nunique(), notes + cap, as_of=_as_of(reports)))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.panel import _get  # (a table of a dict of tables or of a corpus)
+from evalkit.plotting._cap import MAX_UNITS, check_max_units
 from evalkit.plotting._style import save_chart
 from evalkit.plotting.achievement import plot_achievement
 from evalkit.plotting.enrollment import plot_enrollment
@@ -30,8 +31,13 @@ AUDIT_CHARTS = (
 )
 
 
+#: Charts that draw a row, bar or line per unit, and so take ``max_units``.
+_CAPPED = frozenset({"enrollment", "funds_income_expense", "budget_execution", "budget_structure",
+                     "indicator_achievement"})
+
+
 def build_charts(tables: Any, derived: Any, out_dir: Path | str, *, audit: bool = False,
-                 editable_text: bool = False) -> list[Path]:
+                 editable_text: bool = False, max_units: int | None = MAX_UNITS) -> list[Path]:
     """Make every briefing chart the data allow and save each as PNG and SVG in *out_dir*.
 
     Parameters
@@ -48,6 +54,11 @@ def build_charts(tables: Any, derived: Any, out_dir: Path | str, *, audit: bool 
         findings by rule), which are not fit for a briefing.
     editable_text : bool, default False
         SVG text as text, editable in WPS or PowerPoint (see :func:`save_chart`).
+    max_units : int or None, default 20 (:data:`evalkit.plotting.MAX_UNITS`)
+        Each chart drawing a row, bar or line per unit shows at most this many units, the
+        largest by the chart's own measure (see each chart function), with all their years;
+        its footnote says so. ``None`` draws every unit (slow and unreadable on a large
+        corpus). The findings chart draws a bar per rule and takes no cap.
 
     Returns
     -------
@@ -69,6 +80,7 @@ def build_charts(tables: Any, derived: Any, out_dir: Path | str, *, audit: bool 
     ['funds_income_expense.png', 'funds_income_expense.svg']
     """
     out = Path(out_dir)
+    check_max_units(max_units)
     reports = _get(tables, "reports")
     plan = {
         "enrollment": (plot_enrollment, _get(tables, "enrollment")),
@@ -85,7 +97,7 @@ def build_charts(tables: Any, derived: Any, out_dir: Path | str, *, audit: bool 
             logger.info("chart %s skipped: no data", stem)
             continue
         try:
-            fig = func(table, reports)
+            fig = func(table, reports, max_units=max_units) if stem in _CAPPED else func(table, reports)
         except ValueError as exc:
             logger.info("chart %s skipped: %s", stem, exc)
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from evalkit.plotting._cap import MAX_UNITS, cap_units, latest_total
 from evalkit.plotting._data import (
     _as_of,
     _numeric,
@@ -13,7 +14,15 @@ from evalkit.plotting._data import (
     consensus,
 )
 from evalkit.plotting._style import _colour_map, _finish, _new_figure, _source_note, house_style
-from evalkit.plotting._trend import _bar_slots, _draw_panel, _has_trend
+from evalkit.plotting._trend import (
+    LABELLED_UNITS,
+    _bar_slots,
+    _draw_panel,
+    _has_trend,
+    _unit_colours,
+    legend_height,
+    unit_legend,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -36,11 +45,27 @@ def _unit_frame(df: pd.DataFrame, reports: pd.DataFrame | None) -> pd.DataFrame:
     return df.assign(unit=df["report_id"].map(labels), year=year).dropna(subset=["year"]).astype({"year": int})
 
 
+def _unit_legend(fig: Figure, axes: list[Axes], units: dict[str, str], wanted: list[str]) -> None:
+    """The figure's legend of units, right of the panels (sorted by name when many)."""
+    if len(units) > LABELLED_UNITS:
+        handles, names = unit_legend(units, [])
+    else:
+        seen = {}
+        for panel_ax in axes:
+            for handle, name in zip(*panel_ax.get_legend_handles_labels(), strict=True):
+                if name not in wanted:
+                    seen.setdefault(name, handle)
+        handles, names = list(seen.values()), list(seen)
+    if handles:
+        fig.legend(handles, names, title="单位", loc="outside right upper")
+
+
 def plot_enrollment(
     enrollment: pd.DataFrame,
     reports: pd.DataFrame | None = None,
     *,
     schemes: list[str] | None = None,
+    max_units: int | None = MAX_UNITS,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure | Axes:
@@ -57,8 +82,12 @@ def plot_enrollment(
         Schemes to draw, a panel each, in this order; default those of
         :data:`BRIEFING_SCHEMES` present (合计, 职工医保, 居民医保). Parts of a scheme are
         never drawn beside it.
+    max_units : int or None, default 20 (:data:`evalkit.plotting.MAX_UNITS`)
+        Draw at most this many units: those with the most insured in their latest year
+        (合计, else the sum of the schemes drawn that year), each with all its years; the
+        footnote says so. ``None`` draws every unit.
     ax : matplotlib.axes.Axes, optional
-        Draw the first scheme only, into this axes (no source note).
+        Draw the first scheme only, into this axes (no source note, so no word on a cap).
     title : str, optional
         The chart's title (default ``'参保人数'``).
 
@@ -105,43 +134,41 @@ def plot_enrollment(
     df = consensus(df[df["scheme"].isin(wanted)], ["unit", "year", "scheme"], "persons")
     if df.empty:
         raise ValueError(f"enrollment: no head counts for schemes {wanted}")
-    wanted = [s for s in wanted if s in set(df["scheme"])]
+    data = df.assign(series=df["scheme"], value=df["persons"] / 1e4)
+    measure = "最近一年参保人数（合计）最多" if "合计" in wanted else "最近一年参保人数最多"
+    data, cap = cap_units(data, latest_total(data), max_units, measure)
+    wanted = [s for s in wanted if s in set(data["scheme"])]
     if ax is not None:
         wanted = wanted[:1]
-    data = df.assign(series=df["scheme"], value=df["persons"] / 1e4)
     colours = _colour_map(wanted)
     # Years across in every panel as soon as one unit has two years or more of a scheme.
     any_trend = any(_has_trend(data[data["scheme"] == s]) for s in wanted)
     trend = dict.fromkeys(wanted, any_trend)
+    units = _unit_colours(data["unit"].tolist())  # one colour per unit in every panel
     with house_style():
         if ax is not None:
             s = wanted[0]
             _draw_panel(ax, data[data["scheme"] == s], [s], colours, digits=2, measure="参保人数（万人）",
-                        trend=trend[s])
+                        trend=trend[s], unit_colours=units)
             ax.set_title(title or f"参保人数·{s}")
             if trend[s]:
                 ax.legend(title="单位", fontsize=8)
             return ax
         slots = max((_bar_slots(data[data["scheme"] == s], [s]) for s in wanted if not trend[s]), default=0)
-        height = max(3.8, 1.8 + 0.3 * slots) if slots else 4.2
+        height = max(3.8, 1.8 + 0.3 * slots) if slots else max(4.2, legend_height(len(units)))
         fig = _new_figure(4.6 * len(wanted) + 0.6, height)
         axes = fig.subplots(1, len(wanted), squeeze=False)[0]
         for panel_ax, s in zip(axes, wanted, strict=True):
             _draw_panel(panel_ax, data[data["scheme"] == s], [s], colours, digits=2,
-                        measure="参保人数（万人）", trend=trend[s])
+                        measure="参保人数（万人）", trend=trend[s], unit_colours=units)
             panel_ax.set_title(s, fontsize=11)
-        handles = {}
-        for panel_ax in axes:
-            for handle, name in zip(*panel_ax.get_legend_handles_labels(), strict=True):
-                if any(trend.values()) and name not in wanted:
-                    handles.setdefault(name, handle)
-        if handles:
-            fig.legend(list(handles.values()), list(handles), title="单位", loc="outside right upper")
+        if any_trend:
+            _unit_legend(fig, axes, units, wanted)
         fig.suptitle(title or "参保人数（万人）", fontsize=13)
         note = _source_note(
             n_reports,
             "注：合计、职工医保、居民医保分图展示，不相加；统筹基金、个人账户、在职退休、生育保险等分项不单列。"
-            "同一数字多处表述时按 evalkit.panel.consensus 取一个值。",
+            "同一数字多处表述时按 evalkit.panel.consensus 取一个值。" + cap,
             as_of=_as_of(reports),
         )
         return _finish(fig, note)

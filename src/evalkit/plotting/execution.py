@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from evalkit.plotting._bars import _fmt, _group_slots, _grouped_barh
+from evalkit.plotting._cap import MAX_UNITS, cap_note, cap_units, largest_units
 from evalkit.plotting._data import (
     _as_of,
     _isna,
@@ -80,10 +81,29 @@ def _execution_rates(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return out, cols
 
 
+def _budget_sizes(df: pd.DataFrame, years: list[int | None]) -> dict[str, float]:
+    """Per unit (column ``unit``), the budget of its latest year: the 部门整体 row where there
+    is one, else its largest scope; the adjusted budget, else the initial, else the final."""
+    import pandas as pd
+
+    size = pd.Series(float("nan"), index=df.index)
+    for column in ("adjusted_total", "initial_total", "final_total"):
+        if column in df.columns:
+            size = size.fillna(_numeric(df[column]))
+    frame = pd.DataFrame({"unit": df["unit"], "year": [-1 if y is None else y for y in years],
+                          "whole": df["scope"].astype(str) == "部门整体", "size": size},
+                         index=df.index)
+    latest = frame[frame["year"] == frame.groupby("unit")["year"].transform("max")]
+    latest = latest.sort_values(["whole", "size"], ascending=False, kind="stable", na_position="last")
+    first = latest.drop_duplicates("unit")
+    return dict(zip(first["unit"], first["size"], strict=True))
+
+
 def plot_execution(
     execution: pd.DataFrame,
     reports: pd.DataFrame | None = None,
     *,
+    max_units: int | None = MAX_UNITS,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure | Axes:
@@ -99,8 +119,12 @@ def plot_execution(
     reports : pandas.DataFrame, optional
         The reports table, for the units' names (short department name plus region) and
         fiscal years.
+    max_units : int or None, default 20 (:data:`evalkit.plotting.MAX_UNITS`)
+        Draw at most this many units: those with the largest budget in their latest year
+        (部门整体 where stated; adjusted budget, else initial budget, else final accounts),
+        each with all its years and scopes; the footnote says so. ``None`` draws every unit.
     ax : matplotlib.axes.Axes, optional
-        Draw into this axes (no source note).
+        Draw into this axes (no source note, so no word on a cap).
     title : str, optional
         The chart's title (default ``'预算执行率（决算数 ÷ 预算数）'``).
 
@@ -153,6 +177,9 @@ def plot_execution(
         f"{labels[r]}\n{s}" + (f"（{y}年）" if y is not None else "")
         for r, s, y in zip(df["report_id"], df["scope"].astype(str), row_year, strict=True)
     ]
+    df["unit"] = df["report_id"].map(labels)
+    n_reports = df["report_id"].nunique()
+    df, cap = cap_units(df, _budget_sizes(df, row_year), max_units, "最近一年预算数最大")
     df = df.sort_values(["row"], kind="stable")
     df = df.drop_duplicates("row", keep="first")
     rows = df["row"].tolist()
@@ -173,8 +200,8 @@ def plot_execution(
         if not own:
             return ax
         note = _source_note(
-            df["report_id"].nunique(),
-            "注：各报告分母口径不同（年初预算、调整预算或含上年结转的可用资金），各口径并列展示；虚线为 100%。",
+            n_reports,
+            "注：各报告分母口径不同（年初预算、调整预算或含上年结转的可用资金），各口径并列展示；虚线为 100%。" + cap,
             as_of=_as_of(reports),
         )
         return _finish(fig, note)
@@ -218,10 +245,74 @@ def _stacked_shares(
     ax.grid(axis="y", visible=False)
 
 
+class _Panel(NamedTuple):
+    """A panel of the structure chart: its rows (sorted), their parts' amounts, and per row
+    the unit, the report's fiscal year (-1 when unknown) and the pair's sum."""
+
+    title: str
+    parts: tuple[str, str]
+    rows: list[str]
+    values: dict[tuple[str, str], float]
+    info: dict[str, tuple[str, int, float]]
+
+
+def _structure_panels(amounts: Mapping[tuple[str, str, str, str], float], labels: Mapping[str, str],
+                      years: Mapping[str, int]) -> list[_Panel]:
+    """A panel per pair of :data:`_STRUCTURE_PARTS` with data, a row per report and scope.
+
+    A unit with several reports (years) gets the year in its row labels; of two rows with
+    the same label the first (by report id) is kept.
+    """
+    from collections import Counter
+
+    rids = sorted({r for r, *_ in amounts})
+    shared = {name for name, n in Counter(labels[r] for r in rids).items() if n > 1}
+    panels = []
+    for panel_title, parts in _STRUCTURE_PARTS.items():
+        values: dict[tuple[str, str], float] = {}
+        info: dict[str, tuple[str, int, float]] = {}
+        for rid, scope in sorted({(r, s) for r, s, _, _ in amounts}):
+            for stage in _STAGES:
+                got = [amounts.get((rid, scope, stage, p)) for p in parts]
+                if all(g is not None for g in got) and sum(got) > 0:
+                    row = f"{labels[rid]}\n{scope}·{stage}"
+                    if labels[rid] in shared:
+                        row += f"（{years[rid]}年）" if rid in years else ""
+                        if row in info:
+                            break
+                    info[row] = (labels[rid], years.get(rid, -1), float(sum(got)))
+                    values |= {(row, p): g for p, g in zip(parts, got, strict=True)}
+                    break
+        if info:
+            panels.append(_Panel(panel_title, parts, sorted(info), values, info))
+    return panels
+
+
+def _cap_structure(panels: list[_Panel], max_units: int | None) -> tuple[list[_Panel], str]:
+    """In each panel, keep the rows of the *max_units* units whose pair (基本支出 + 项目支出,
+    人员经费 + 公用经费) is largest in their latest report; the footnote's words."""
+    capped, notes = [], []
+    for panel in panels:
+        best: dict[str, tuple[int, float]] = {}
+        for unit, year, total in panel.info.values():
+            best[unit] = max(best.get(unit, (year, total)), (year, total))
+        sizes = {unit: total for unit, (_, total) in best.items()}
+        keep = largest_units(sizes, list(sizes), max_units)
+        if keep is None:
+            capped.append(panel)
+            continue
+        kept = set(keep)
+        capped.append(panel._replace(rows=[r for r in panel.rows if panel.info[r][0] in kept]))
+        measure = f"最近一年{'＋'.join(panel.parts)}最多"
+        notes.append(f"{panel.title}图" + cap_note(measure, len(keep), len(sizes), whole="其各年度报告全部显示"))
+    return capped, "".join(notes)
+
+
 def plot_budget_structure(
     budget: pd.DataFrame,
     reports: pd.DataFrame | None = None,
     *,
+    max_units: int | None = MAX_UNITS,
     ax: Axes | None = None,
     title: str | None = None,
 ) -> Figure | Axes:
@@ -232,7 +323,12 @@ def plot_budget_structure(
     budget : pandas.DataFrame
         The budget table: ``report_id``, ``scope``, ``stage``, ``item``, ``amount_wan``.
     reports : pandas.DataFrame, optional
-        The reports table, for the units' names.
+        The reports table, for the units' names (and the fiscal years of a unit's reports).
+    max_units : int or None, default 20 (:data:`evalkit.plotting.MAX_UNITS`)
+        Each panel draws at most this many units: those whose pair (基本支出 + 项目支出,
+        人员经费 + 公用经费) is largest in their latest report, each with all its reports;
+        the footnote says so. ``None`` draws every unit. A unit with reports of several
+        years has the year in its row labels.
     ax : matplotlib.axes.Axes, optional
         Draw the first pair with data only (基本支出/项目支出), into this axes.
     title : str, optional
@@ -269,6 +365,10 @@ def plot_budget_structure(
     df = _require(budget, ["report_id", "scope", "stage", "item", "amount_wan"], "budget").copy()
     df["amount_wan"] = _numeric(df["amount_wan"])
     df["report_id"] = df["report_id"].astype(str)
+    n_reports = int(df.loc[df["amount_wan"].notna(), "report_id"].nunique())
+    # Only the items and stages drawn (a fraction of a large budget table) go to consensus.
+    drawn = {p for parts in _STRUCTURE_PARTS.values() for p in parts}
+    df = df[df["item"].isin(drawn) & df["stage"].isin(_STAGES)]
     df = consensus(df, ["report_id", "scope", "stage", "item"], "amount_wan")
     labels = _report_labels(reports, sorted(df["report_id"].unique()))
     amounts = {
@@ -277,24 +377,13 @@ def plot_budget_structure(
             df["report_id"], df["scope"], df["stage"], df["item"], df["amount_wan"], strict=True
         )
     }
-    panels = []
-    for panel_title, parts in _STRUCTURE_PARTS.items():
-        rows, values = [], {}
-        for rid, scope in sorted({(r, s) for r, s, _, _ in amounts}):
-            for stage in _STAGES:
-                got = [amounts.get((rid, scope, stage, p)) for p in parts]
-                if all(g is not None for g in got) and sum(got) > 0:
-                    row = f"{labels[rid]}\n{scope}·{stage}"
-                    rows.append(row)
-                    values |= {(row, p): g for p, g in zip(parts, got, strict=True)}
-                    break
-        if rows:
-            panels.append((panel_title, parts, sorted(rows), values))
+    panels = _structure_panels(amounts, labels, _report_years(reports))
     if not panels:
         raise ValueError("budget: no report states both items of a pair")
+    panels, cap = _cap_structure(panels, max_units)
     n_rows = max(len(p[2]) for p in panels)
     if ax is not None:
-        p_title, parts, rows, values = panels[0]
+        p_title, parts, rows, values, _ = panels[0]
         with house_style():
             _stacked_shares(ax, rows, parts, values)
             ax.set_title(title or p_title)
@@ -304,15 +393,15 @@ def plot_budget_structure(
     with house_style():
         fig = _new_figure(6.5 * len(panels), 1.8 + 0.55 * n_rows)
         axes = fig.subplots(1, len(panels), squeeze=False)[0]
-        for panel_ax, (panel_title, parts, rows, values) in zip(axes, panels, strict=True):
+        for panel_ax, (panel_title, parts, rows, values, _) in zip(axes, panels, strict=True):
             _stacked_shares(panel_ax, rows, parts, values)
             panel_ax.set_title(panel_title)
             panel_ax.set_xlabel("占比（%）")
             _legend_right(panel_ax)
         fig.suptitle(title or "预算支出结构", fontsize=13)
         note = _source_note(
-            len({r for r, *_ in amounts}),
-            "注：段内数字为占比和金额（万元）；优先取决算数，无则取调整预算、年初预算。",
+            n_reports,
+            "注：段内数字为占比和金额（万元）；优先取决算数，无则取调整预算、年初预算。" + cap,
             as_of=_as_of(reports),
         )
         return _finish(fig, note)
