@@ -151,7 +151,7 @@ def fake_derive(tables):
     return {"execution": execution, "achievement": achievement, "findings": findings}
 
 
-def fake_build_charts(tables, derived, out_dir):
+def fake_build_charts(tables, derived, out_dir, **options):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -444,7 +444,7 @@ def test_build_without_plotting_says_charts_were_skipped(
 
 
 def test_build_when_charts_fail(capsys, tmp_path, tables_dir, fakes, monkeypatch):
-    def broken(tables, derived, out_dir):
+    def broken(tables, derived, out_dir, **options):
         raise RuntimeError("字体缺失")
 
     monkeypatch.setitem(sys.modules, "evalkit.plotting", types.SimpleNamespace(build_charts=broken))
@@ -716,3 +716,13 @@ def test_a_large_batch_gets_a_coverage_distribution(capsys, tmp_path, fakes):
     code, out, _ = run(capsys, "extract", small, "--out", tmp_path / "o2")
     assert "覆盖率最低" not in out
     assert len([line for line in out.splitlines() if line.strip().startswith("r0")]) == 3
+
+
+def test_build_max_units_is_a_positive_number_or_all():
+    from evalkit.cli import _max_units, build_parser
+
+    assert _max_units("5") == 5 and _max_units("all") is None and _max_units("0") is None
+    args = build_parser().parse_args(["build", "data", "--out", "x"])
+    assert args.max_units == 20  # the charts' default
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["build", "data", "--out", "x", "--max-units", "-3"])

@@ -586,6 +586,19 @@ def _cmd_check(args, command: str) -> int:
     return 1 if len(loaded.failures) else 0
 
 
+def _max_units(value: str) -> int | None:
+    """``--max-units``: a positive number, or all (0) for every unit."""
+    if value.strip().lower() in ("all", "0"):
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--max-units 应为正整数或 all，而不是 {value!r}")
+    return n
+
+
 def _cmd_explain(args, command: str) -> int:
     from evalkit.explain import explain
 
@@ -620,7 +633,8 @@ def _cmd_build(args, command: str) -> int:
     try:  # tables, workbook and charts appear together, or the folder stays as it was
         with OutputFolder(out, inputs=list(args.inputs), owned=("charts",)) as folder:
             written = export.write_tables(loaded.tables, folder)
-            status, workbook, charts_note = _build_outputs(loaded, derived, folder, command, verdicts)
+            status, workbook, charts_note = _build_outputs(loaded, derived, folder, command, verdicts,
+                                                           max_units=args.max_units)
     except OutputFolderError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -655,7 +669,7 @@ def _read_verdicts(path: str | None) -> pd.DataFrame | None:
 
 
 def _build_outputs(loaded: Loaded, derived: dict | None, folder: OutputFolder, command: str,
-                   verdicts: pd.DataFrame | None = None):
+                   verdicts: pd.DataFrame | None = None, max_units: int | None = 20):
     from evalkit.workpaper import write_workpaper
 
     workbook = write_workpaper(
@@ -677,7 +691,7 @@ def _build_outputs(loaded: Loaded, derived: dict | None, folder: OutputFolder, c
         charts_note = f"图表已跳过：evalkit.plotting 不可用（{exc}）"
     else:
         try:
-            charts = list(build_charts(loaded.tables, derived or {}, charts_dir))
+            charts = list(build_charts(loaded.tables, derived or {}, charts_dir, max_units=max_units))
             charts_note = f"图表：{folder.out / 'charts'}（{len(charts)} 个文件）"
         except Exception as exc:  # the workbook is written: say why the charts are not
             logger.exception("build_charts failed")
@@ -782,6 +796,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="OUT", help="输出文件夹")
     p.add_argument("--verdicts", metavar="XLSX", default=None,
                    help="上一次填写过核实结论的工作底稿：结论按检查编号带入新底稿")
+    p.add_argument("--max-units", type=_max_units, default=20, metavar="N",
+                   help="每张图最多显示的单位数（按该图指标取最大的单位，默认 20；all 为全部）")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser(
