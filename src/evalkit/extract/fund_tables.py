@@ -49,7 +49,7 @@ _ENROLLMENT = "参保人数"
 
 _YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})\s*(?:年|年度|年末|年底)?$")
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-_DATE_LABEL = re.compile(r"发布|日期|时间|更新|印发|来源")
+_DATE_LABEL = vocab.words_pattern("<<date_label>>")
 _REMARK = re.compile(r"[（(][^（）()]*[)）]")
 _ORDINAL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)+")
 _OF_WHICH = re.compile(r"^其中\s*[:：]?")

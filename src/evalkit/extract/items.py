@@ -178,7 +178,7 @@ def is_stage_word(word: str) -> bool:
     return word in vocab.synonyms("stages", "stage")
 
 
-_BUDGET_KINDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
+_BUDGET_KINDS = vocab.words_pattern("<<budget_kind>>")
 
 
 @functools.lru_cache(maxsize=8192)  # labels repeat within and across reports

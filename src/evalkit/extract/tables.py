@@ -54,12 +54,12 @@ log = logging.getLogger(__name__)
 
 BUDGET_COLUMNS = SCHEMAS["budget"]
 RATE_COLUMNS = SCHEMAS["rates"]
-_ORG_ROW = re.compile(r"机关|机构|中心|局|单位|处|科|室|站|所|院")  # a row of one unit of the department
+_ORG_ROW = vocab.words_pattern("<<org_row>>")  # a row of one unit of the department
 _ROW_NUMBER_WORDS = frozenset({"行次", "栏次", "序号", "编号"})
 _GROUPS = {"收入", "支出", "其中", "其中：", "结余", "其中:"}
 
 
-_CHANGE_COLUMN = re.compile(r"增减|增加|减少|比上年|较上年|同比|变动")  # a column of changes
+_CHANGE_COLUMN = vocab.words_pattern("<<change_column>>")  # a column of changes
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _REMARK = re.compile(r"\s*[（(][A-Za-z/×*%％]{1,5}[)）]\s*$")  # '执行率（B/A）', '权重（%）'
 _NUMBERED_LABEL = re.compile(r"^\s*\d+\s*[、.．]\s*[\u4e00-\u9fff]")  # '1.基本支出': a label, not 1
@@ -329,8 +329,8 @@ def _halves(header: list[Row], data: list[Row]) -> list[tuple[list[Row], list[Ro
 
 
 _TOTAL_ITEMS = ("收入合计", "支出合计")
-_SHARE_HEADER = re.compile(r"占比|比重|差异率|比例")  # a column of shares or differences, in percent
-_SHARE_ROW = re.compile(r"差异率|占比|比重")
+_SHARE_HEADER = vocab.words_pattern("<<share_header>>")  # a column of shares or differences, in percent
+_SHARE_ROW = vocab.words_pattern("<<share_row>>")
 _CHANGE_REASON = "变动额（增减），不是金额本身"
 _OTHER_YEAR_REASON = "其他年度的数字"
 
@@ -1076,8 +1076,8 @@ def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: d
 
 _FUNDS_BLOCK = re.compile(r"^(?:项目资金|资金情况|资金投入情况|项目资金情况|资金来源)(?:[（(](?:单位[:：])?万元[)）])?$")
 _PIPE = re.compile(r"\s*\|\s*$")  # the cell mark of a one-cell-per-line table ('年度资金总额：1986 |')
-_TARGET_TITLE = re.compile(r"绩效目标表|目标申报表")
-_ACTUALS = re.compile(r"自评|执行数|实际完成|完成值|决算")
+_TARGET_TITLE = vocab.words_pattern("<<target_title>>")
+_ACTUALS = vocab.words_pattern("<<actuals_word>>")
 
 
 def _is_target_table(ctx: ReportContext) -> bool:

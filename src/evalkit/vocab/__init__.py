@@ -33,7 +33,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["PACKS_VARIABLE", "VocabularyError", "alternation", "load", "packs", "synonyms"]
+__all__ = ["PACKS_VARIABLE", "VocabularyError", "alternation", "any_word", "load", "packs", "synonyms", "word_list", "words_pattern"]
 
 #: The packs every run reads, in order.
 BUILT_IN = ("core", "medical")
@@ -143,6 +143,82 @@ def alternation(name: str, word: str = "word") -> re.Pattern[str]:
     """
     words = sorted({row[word] for row in load(name) if row[word]}, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+
+
+@functools.cache
+def word_list(name: str) -> tuple[str, ...]:
+    """The words of one named list of ``word_lists.csv`` (lists of words the readers look for:
+    org_row, change_column, share_header …), in the order written.
+
+    Examples
+    --------
+    >>> word_list("share_row")
+    ('差异率', '占比', '比重')
+    """
+    words = tuple(r["word"] for r in load("word_lists") if r["list"] == name)
+    if not words:
+        raise VocabularyError(f"word_lists.csv has no list {name!r}")
+    return words
+
+
+@functools.cache
+def any_word(name: str) -> str:
+    """A regular expression (as text, to be put in a larger pattern) matching any word of the
+    list ``name`` of ``word_lists.csv``, longest words first.
+
+    Examples
+    --------
+    >>> import re
+    >>> re.search(any_word("change_column"), "比上年增减（%）").group(0)
+    '比上年'
+    """
+    return "|".join(re.escape(w) for w in sorted(set(word_list(name)), key=len, reverse=True))
+
+
+_LIST_SLOT = re.compile(r"<<(\w+)>>")
+
+
+class WordsPattern:
+    """A regular expression whose ``<<name>>`` slots are the words of lists of
+    ``word_lists.csv``, compiled when first used (so that importing a module that defines one
+    reads no vocabulary). It offers the methods of a compiled pattern that the readers use.
+
+    Examples
+    --------
+    >>> changes = words_pattern(r"^(?:<<change_column>>)")
+    >>> bool(changes.match("同比增长")), bool(changes.match("预算数"))
+    (True, False)
+    """
+
+    def __init__(self, template: str, flags: int = 0) -> None:
+        self.template, self.flags = template, flags
+
+    @functools.cached_property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(_LIST_SLOT.sub(lambda m: f"(?:{any_word(m.group(1))})", self.template), self.flags)
+
+    def search(self, *args):
+        return self.compiled.search(*args)
+
+    def match(self, *args):
+        return self.compiled.match(*args)
+
+    def fullmatch(self, *args):
+        return self.compiled.fullmatch(*args)
+
+    def finditer(self, *args):
+        return self.compiled.finditer(*args)
+
+    def findall(self, *args):
+        return self.compiled.findall(*args)
+
+    def sub(self, *args):
+        return self.compiled.sub(*args)
+
+
+def words_pattern(template: str, flags: int = 0) -> WordsPattern:
+    """A :class:`WordsPattern`: ``template`` with ``<<name>>`` for the words of a list."""
+    return WordsPattern(template, flags)
 
 
 def schemes(well_defined_only: bool = False) -> tuple[str, ...]:
