@@ -229,16 +229,7 @@ def _write_frame(
     formats = [_NUMBER_FORMATS.get(_column_kind(frame, c) or "", None) for c in frame.columns]
     headers = [field_label(c) for c in columns]
 
-    link_targets: list[list[tuple[str, int]]] = []
-    if index is not None and "sources" in columns:
-        for sources in frame["sources"].tolist():
-            targets: list[tuple[str, int]] = []
-            if isinstance(sources, str):
-                for source in (s.strip() for s in sources.split(";")):
-                    for target in index.get(source, []):
-                        if target not in targets and len(targets) < _MAX_LINKS:
-                            targets.append(target)
-            link_targets.append(targets)
+    link_targets = _link_targets(frame, columns, index)
     n_links = max((len(t) for t in link_targets), default=0)
     headers += [f"关联行{i}" for i in range(1, n_links + 1)]
 
@@ -251,20 +242,10 @@ def _write_frame(
     widths = [_display_width(h) for h in headers]
     for i, values in enumerate(frame.itertuples(index=False, name=None)):
         row = i + 2
-        for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-            cell = _put(ws, row, j + 1, value, fmt)
-            if i < _WIDTH_SAMPLE:
-                widths[j] = max(widths[j], _value_width(value, fmt))
-            if j == source_col and isinstance(cell.value, str) and cell.value in index:
-                _link(cell, *index[cell.value][0])
-            elif j == sources_col and link_targets[i]:
-                _link(cell, *link_targets[i][0])
+        _write_row(ws, row, values, formats, widths if i < _WIDTH_SAMPLE else None,
+                   (index, source_col, sources_col, link_targets[i] if link_targets else []))
         if link_targets:
-            for k, (title, target_row) in enumerate(link_targets[i]):
-                column = len(columns) + k + 1
-                cell = _put(ws, row, column, f"{title} 第{target_row}行")
-                _link(cell, title, target_row)
-                widths[column - 1] = max(widths[column - 1], _display_width(cell.value))
+            _write_link_columns(ws, row, len(columns), link_targets[i], widths)
 
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = (
@@ -275,6 +256,50 @@ def _write_frame(
     if headers:
         last = get_column_letter(len(headers))
         ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+
+
+def _link_targets(
+    frame: pd.DataFrame, columns: list[str], index: Mapping[str, list[tuple[str, int]]] | None
+) -> list[list[tuple[str, int]]]:
+    """The rows each row's ``sources`` names (at most :data:`_MAX_LINKS`, first seen first);
+    empty without an index or a ``sources`` column."""
+    link_targets: list[list[tuple[str, int]]] = []
+    if index is None or "sources" not in columns:
+        return link_targets
+    for sources in frame["sources"].tolist():
+        targets: list[tuple[str, int]] = []
+        if isinstance(sources, str):
+            for source in (s.strip() for s in sources.split(";")):
+                for target in index.get(source, []):
+                    if target not in targets and len(targets) < _MAX_LINKS:
+                        targets.append(target)
+        link_targets.append(targets)
+    return link_targets
+
+
+def _write_row(ws, row: int, values: tuple, formats: list[str | None], widths: list[int] | None,
+               links: tuple) -> None:
+    """Write one data row; widen ``widths`` (when given) to its values, and link its ``source``
+    cell to the row it names, or its ``sources`` cell to the first row they name."""
+    index, source_col, sources_col, targets = links
+    for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+        cell = _put(ws, row, j + 1, value, fmt)
+        if widths is not None:
+            widths[j] = max(widths[j], _value_width(value, fmt))
+        if j == source_col and isinstance(cell.value, str) and cell.value in index:
+            _link(cell, *index[cell.value][0])
+        elif j == sources_col and targets:
+            _link(cell, *targets[0])
+
+
+def _write_link_columns(ws, row: int, n_columns: int, targets: list[tuple[str, int]],
+                        widths: list[int]) -> None:
+    """Write a row's link cells (关联行1, 关联行2, …) after its ``n_columns`` data columns."""
+    for k, (title, target_row) in enumerate(targets):
+        column = n_columns + k + 1
+        cell = _put(ws, row, column, f"{title} 第{target_row}行")
+        _link(cell, title, target_row)
+        widths[column - 1] = max(widths[column - 1], _display_width(cell.value))
 
 
 _WRAP_WIDTH = 30

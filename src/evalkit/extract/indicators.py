@@ -480,79 +480,124 @@ def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[
     totals: list[TotalScore] = []
     for part in _split_parts(table):
         rows = [r for r in part.rows if not r.is_empty()]
-        if not rows:
-            continue
-        width = _row_width(rows)
-        roles = _align(part.roles, width)
-        roles = _assign_levels(roles, rows)
-        roles = _score_column_from_total(part, roles, rows)
-        rows = _merge_wrapped(rows, roles, ctx)
-        header = table.rows[part.header_index]
-        title = _title(table, part, header, previous)
-        scope = ctx.scope_at(header.line)
-        for t in part.totals:
-            totals.append(TotalScore(t.kind, t.value, t.line, scope))
-            ctx.place_text(t.line, t.value)
-        filled = {lv: "" for lv in LEVELS}
-        if previous.get("header") == header.texts and previous.get("filled"):
-            filled = dict(previous["filled"])  # a table continued after a page break: blank levels go on
-        for row in rows:
-            texts = row.texts + [""] * (len(roles) - len(row.texts))
-            missing = len(roles) - len(row.texts)
-            if len(row.texts) > len(roles):
-                texts = row.texts[-len(roles):] if roles else []
-                offset = len(row.texts) - len(roles)
-            elif 0 < missing < len(roles) and any(r in ("weight", "score") for r in roles[-missing:]) \
-                    and parse_number(row.texts[-1]) is not None:
-                texts = [""] * missing + row.texts  # merged level cells dropped on the left (one cell per line)
-                offset = -missing
-            else:
-                offset = 0
-                if missing > 0 and any(row.texts):
-                    _record_short_row(ctx, row, header, len(roles))
-            values = {r: texts[i] for i, r in enumerate(roles) if r}
-            first = next((t for t in texts if t), "")
-            if is_total_label(first) or compact(first) in _GRAND_TOTALS:
-                if values.get("weight"):
-                    totals.append(TotalScore("total_weight", values["weight"], row.line, scope))
-                if values.get("score"):
-                    totals.append(TotalScore("total_score", values["score"], row.line, scope))
-                for cell in row.cells:
-                    ctx.place_text(cell.line, cell.label)
-                if compact(first) in _GRAND_TOTALS:
-                    filled = {}  # (the table ends here: a table after it starts afresh)
-                    break  # the rows under the grand total are the form's conclusion and signatures
-                continue
-            for lv in ("level1", "level2"):
-                if values.get(lv):  # a blank level cell means "same as the row above"
-                    filled[lv] = clean_level(values[lv], lv)
-                    if lv == "level1" and "level2" in values and not values["level2"]:
-                        filled["level2"] = ""  # a new level-1 group starts without a level 2
-            level1 = filled["level1"]
-            if not values.get("level1"):
-                level1 = _framework_level1(filled["level2"], level1)
-            name = clean_level(values.get("level3", ""), "level3")
-            if not name and not any(values.get(r) for r in VALUE_ROLES):
-                continue
-            idx3 = roles.index("level3") + offset if "level3" in roles else 0
-            line = row.cells[idx3].line if 0 <= idx3 < len(row.cells) else row.line
-            rec = _empty(ctx, scope, title, line)
-            rec["level1"] = level1 or None
-            rec["level2"] = filled["level2"] or None
-            rec["level3"] = name or None
-            if values.get("seq"):
-                seq = parse_number(values["seq"])
-                rec["seq"] = int(seq) if seq is not None and float(seq).is_integer() else None
-            _fill_values(rec, values)
-            for i, r in enumerate(roles):
-                if r and 0 <= i + offset < len(row.cells):
-                    cell = row.cells[i + offset]
-                    ctx.place_text(cell.line, _own_text(texts[i], cell.label))
-            out.append(rec)
-        previous["header"] = header.texts
-        previous["title"] = title
-        previous["filled"] = filled
+        if rows:
+            _part_rows(table, part, rows, ctx, previous, (out, totals))
     return out, totals
+
+
+def _part_rows(table: Table, part: _Part, rows: list[Row], ctx: ReportContext, previous: dict,
+               into: tuple[list[dict], list[TotalScore]]) -> None:
+    """Read the rows under one header of a table: indicator rows and stated totals go ``into``
+    (rows, totals); ``previous`` carries the header, title and levels to a table continued after
+    a page break."""
+    out, totals = into
+    width = _row_width(rows)
+    roles = _align(part.roles, width)
+    roles = _assign_levels(roles, rows)
+    roles = _score_column_from_total(part, roles, rows)
+    rows = _merge_wrapped(rows, roles, ctx)
+    header = table.rows[part.header_index]
+    title = _title(table, part, header, previous)
+    scope = ctx.scope_at(header.line)
+    for t in part.totals:
+        totals.append(TotalScore(t.kind, t.value, t.line, scope))
+        ctx.place_text(t.line, t.value)
+    filled = {lv: "" for lv in LEVELS}
+    if previous.get("header") == header.texts and previous.get("filled"):
+        filled = dict(previous["filled"])  # a table continued after a page break: blank levels go on
+    for row in rows:
+        texts, offset, short = _row_alignment(row.texts, roles)
+        if short:
+            _record_short_row(ctx, row, header, len(roles))
+        values = {r: texts[i] for i, r in enumerate(roles) if r}
+        total = _total_kind(next((t for t in texts if t), ""))
+        if total is not None:
+            _total_row(ctx, row, values, scope, totals)
+            if total == "grand":
+                filled = {}  # (the table ends here: a table after it starts afresh)
+                break  # the rows under the grand total are the form's conclusion and signatures
+            continue
+        rec = _indicator_row(ctx, row, (roles, texts, offset), values, filled, (scope, title))
+        if rec is not None:
+            out.append(rec)
+    previous["header"] = header.texts
+    previous["title"] = title
+    previous["filled"] = filled
+
+
+def _row_alignment(cells: list[str], roles: list[str | None]) -> tuple[list[str], int, bool]:
+    """How a row's cell texts sit under its header's roles: (the texts, one per role; the offset
+    of the first role's cell among the row's cells; whether the row is short of cells, a problem
+    to record). A row wider than its header keeps its last cells; a row short by cells on the left
+    whose last cell is a number under a weight or score column lost its merged level cells (one
+    cell per line); any other short row is padded on the right."""
+    missing = len(roles) - len(cells)
+    if missing < 0:
+        return (cells[-len(roles):] if roles else []), -missing, False
+    if 0 < missing < len(roles) and any(r in ("weight", "score") for r in roles[-missing:]) \
+            and parse_number(cells[-1]) is not None:
+        return [""] * missing + cells, -missing, False
+    return cells + [""] * missing, 0, missing > 0 and any(cells)
+
+
+def _total_kind(first: str) -> str | None:
+    """What a row's first text makes of it: 'grand' for the grand total that ends the table
+    ('合计', '总分', '综合评价'), 'total' for another total ('小计'), None for an indicator row."""
+    if compact(first) in _GRAND_TOTALS:
+        return "grand"
+    if is_total_label(first):
+        return "total"
+    return None
+
+
+def _total_row(ctx: ReportContext, row: Row, values: dict, scope: str, totals: list[TotalScore]) -> None:
+    """A total row: its weight and score are the table's stated totals; its cells are placed."""
+    if values.get("weight"):
+        totals.append(TotalScore("total_weight", values["weight"], row.line, scope))
+    if values.get("score"):
+        totals.append(TotalScore("total_score", values["score"], row.line, scope))
+    for cell in row.cells:
+        ctx.place_text(cell.line, cell.label)
+
+
+def _fill_levels(filled: dict, values: dict) -> None:
+    """Carry the level-1 and level-2 names down: a blank level cell means "same as the row
+    above"; a new level-1 group starts without a level 2."""
+    for lv in ("level1", "level2"):
+        if values.get(lv):
+            filled[lv] = clean_level(values[lv], lv)
+            if lv == "level1" and "level2" in values and not values["level2"]:
+                filled["level2"] = ""
+
+
+def _indicator_row(ctx: ReportContext, row: Row, layout: tuple[list[str | None], list[str], int],
+                   values: dict, filled: dict, where: tuple[str, str]) -> dict | None:
+    """The indicator record of a row (its cells placed), or None for a row with neither a
+    level-3 name nor a value; ``filled`` carries the levels down (:func:`_fill_levels`)."""
+    roles, texts, offset = layout
+    scope, title = where
+    _fill_levels(filled, values)
+    level1 = filled["level1"]
+    if not values.get("level1"):
+        level1 = _framework_level1(filled["level2"], level1)
+    name = clean_level(values.get("level3", ""), "level3")
+    if not name and not any(values.get(r) for r in VALUE_ROLES):
+        return None
+    idx3 = roles.index("level3") + offset if "level3" in roles else 0
+    line = row.cells[idx3].line if 0 <= idx3 < len(row.cells) else row.line
+    rec = _empty(ctx, scope, title, line)
+    rec["level1"] = level1 or None
+    rec["level2"] = filled["level2"] or None
+    rec["level3"] = name or None
+    if values.get("seq"):
+        seq = parse_number(values["seq"])
+        rec["seq"] = int(seq) if seq is not None and float(seq).is_integer() else None
+    _fill_values(rec, values)
+    for i, r in enumerate(roles):
+        if r and 0 <= i + offset < len(row.cells):
+            cell = row.cells[i + offset]
+            ctx.place_text(cell.line, _own_text(texts[i], cell.label))
+    return rec
 
 
 def _record_short_row(ctx: ReportContext, row: Row, header: Row, width: int) -> None:

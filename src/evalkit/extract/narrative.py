@@ -17,6 +17,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from evalkit import vocab
 from evalkit.document import TextLine
@@ -319,6 +320,208 @@ class _LineState:
     other_project: bool = False  # the sentence is about a project other than the scope
     subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
 
+    def open_sentence(self) -> None:
+        """A new sentence: the first item of the last one has its parts named next ('…基本支出
+        X万元。其中：人员经费…'); the item, the fund and the project of the last one end."""
+        self.parts_of = self.sentence_top
+        self.sentence_top = None
+        self.top_item = None
+        self.sentence_fund_scheme = None
+        self.other_project = False
+
+
+# ------------------------------------------------------------------------------------------------
+# The reader's decisions, one function each (tested case by case in tests/test_sentence_decisions.py)
+
+_RATE_IS = re.compile(r"率(?:为|是)\s*$")  # '…率为' right before a bare number: a rate
+_THRESHOLD_BEFORE = re.compile(r"[<>≤≥＜＞=×*xX]\s*$")  # '＜95%', '×100%': no share of anything
+
+
+def _reader_of(kind: str | None, before: str, indicator_actual: bool) -> str | None:
+    """Which reader a figure of a sentence goes to, by its kind and the (up to four) characters
+    before it: 'indicator' for the actual of an indicator stated in the sentence (left to the
+    indicator reader; ``indicator_actual`` is asked only of figures a service could take),
+    'persons' for a head count, 'money' for an amount (assets, then funds, then the budget),
+    'rate' for a share (not a threshold '＜95%') or a bare number after '…率为'; None for the
+    others (a count: only a service figure).
+
+    Examples
+    --------
+    >>> _reader_of("money", "支出", False), _reader_of("percent", "率≥", False)
+    ('money', None)
+    """
+    if indicator_actual:
+        return "indicator"
+    if kind == "persons":
+        return "persons"
+    if kind == "money":
+        return "money"
+    if kind is None and _RATE_IS.search(before):
+        return "rate"
+    if kind == "percent" and not _THRESHOLD_BEFORE.search(before[-2:]):
+        return "rate"
+    return None
+
+
+def _persons_in_wan(f: Found, window: str) -> Found:
+    """'参保人数38.65万': a bare 万 after a word of persons counts persons (万人), not yuan."""
+    q = f.quantity
+    if q.unit == "万" and _PERSONS_LABEL.search(window):
+        return Found(f.start, f.end, Quantity(q.raw, q.value, "万人", q.op, q.low, q.high, q.text_value))
+    return f
+
+
+class _FundWords(NamedTuple):
+    """What the window of a money figure says of a fund (:func:`_fund_window`)."""
+
+    window: str  # the window without organisation names and remarks in brackets
+    scheme: re.Match[str] | None  # its last scheme word
+    fund_word: bool  # it has a fund word (基金 …)
+    flow_only: bool  # it names a flow only ('支出', '当年结余', '实际收入' after a fund)
+    in_fund: bool  # the figure is a fund's
+
+
+def _fund_window(window: str, sentence_fund: str | None, last_fund: str | None) -> _FundWords:
+    """What a figure's window says of a fund, given the scheme of the sentence's first fund
+    figure and that of the last fund figure of the line: the figure is a fund's when its window
+    names a scheme or a fund word, or names only a flow after a fund figure ('…收入2.5亿元，
+    支出…'); after a fund of the sentence a staged flow ('实际收入') names only a flow too."""
+    window, m, has_fund_word, flow_only = _fund_words(window)
+    if not flow_only and sentence_fund and _staged_flow_re().fullmatch(compact(window)):
+        flow_only = True  # '…基金预算收入5.3亿元，实际收入5.23亿元': the fund of the sentence
+    in_fund = bool(m) or has_fund_word or bool(flow_only and last_fund)
+    return _FundWords(window, m, has_fund_word, flow_only, in_fund)
+
+
+#: The gates of :func:`_fund_gate` after which the fund reader keeps the figure (no other table).
+_FUND_CLAIMS = ("part", "other insurance")
+
+
+def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_scope: bool) -> str | None:
+    """Why a money figure is no fund's flow, read on its window and sentence (None: it may be):
+    'part' for a part of a flow or money moved between pools ('利息收入612万元', '含市级统筹下拨
+    资金'), 'other insurance' for a fund of pension or work-injury insurance (both kept by the fund
+    reader: no table), and for the budget reader: 'no fund' (no fund named), 'excluded'
+    ('追回医保基金'), 'project money' ('补助资金实际支出' in a project's report, with no fund
+    word), 'subsidy' ('资助参加基本医疗保险1.27亿元': 医疗救助's spending on premiums)."""
+    window = words.window
+    if (_names("fund_part", window) or _names("fund_transfer", window)) and (words.in_fund or sentence_fund):
+        return "part"  # (a fund of an earlier sentence does not make '我局…其他收入20万元' a fund's part)
+    if (words.in_fund or words.flow_only) and _other_insurance(sentence):
+        return "other insurance"  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
+    if not words.in_fund:
+        return "no fund"
+    if _names("fund_exclude", window):
+        return "excluded"
+    if not words.fund_word and project_scope and _names("project_money", window):
+        return "project money"
+    if _names("subsidy", window):
+        return "subsidy"
+    return None
+
+
+def _budget_item_first(words: _FundWords, last_fund: str | None) -> bool:
+    """True when a fund figure's window names a budget item and nothing makes it a fund's: no
+    scheme word, no bare flow after a fund figure, and no total with a fund word ('基金总支出' is
+    the fund's): '项目支出…' is the budget's."""
+    item = budget_item(words.window)
+    if item is None or words.scheme is not None or (words.flow_only and last_fund):
+        return False
+    return not (item[0] in _TOTALS and words.fund_word)
+
+
+def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | None, bool]:
+    """The flow of a fund figure: the last flow its window names, else the flow the line named
+    ('基金方面，收入…'), else 支出 for 医疗救助's money; and whether it is a deficit ('当期赤字')."""
+    fm = _last(vocab.alternation("fund_flows"), window)
+    flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else line_flow
+    if flow is None and scheme == "医疗救助":
+        flow = "支出"
+    return flow, fm is not None and _names("deficit", fm.group(0))
+
+
+def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] | None:
+    """In the report on a project named as a 项目支出 (its name ends in 专项资金, 专项经费 …),
+    '…专项资金年初预算安排…' names the project itself: its whole money, 支出合计."""
+    if hit is not None and hit[0] == "项目支出" and scope != DEPARTMENT_SCOPE:
+        named = budget_item(compact(scope))
+        if named is not None and named[0] == "项目支出":
+            return "支出合计", hit[1]
+    return hit
+
+
+def _named_item(window: str, parts_of: str | None, scope: str) -> tuple[str, str] | None:
+    """The budget item (and its words) a figure's window names (:func:`_whole_project`); under a
+    total's '其中' in a project's report, a funding source ('其中：中央补助资金…'); under
+    政府采购's '其中', a kind of purchase ('其中货物类')."""
+    hit = _whole_project(budget_item(window), scope)
+    if hit is None and parts_of in _TOTALS and scope != DEPARTMENT_SCOPE:
+        hit = funding_source(re.split(r"[，,、；;：:]", compact(window))[-1])  # a project's '其中：中央补助资金…'
+    if hit is None and parts_of == "政府采购":
+        kind = re.sub(r"^其中[:：]?|类$", "", compact(window))  # '其中货物类'
+        if kind in _PROCUREMENT_KINDS:
+            hit = (f"政府采购{kind}", compact(window))
+    return hit
+
+
+def _whole_year_item(window: str, top_item: str | None, subject: str | None) -> tuple[str, str] | None:
+    """'全年支出9.84万元': what a figure named by a time word is of. Only a total: of the item just
+    named ('“三公”经费年初预算12.60万元，全年支出…', unless an income or a total), else of the item
+    the sentence opens with (``subject``: '一是“三公”经费控制严格，全年支出6.2万元'), else the
+    total itself; None for no total ('全年拨付定点医疗机构医保资金') or a sentence naming an item
+    elsewhere (``subject`` '')."""
+    hit = budget_item(compact(window).replace("全年", "", 1), strict=True)  # '全年支出': 支出合计
+    if hit is None or hit[0] not in _TOTALS:
+        return None  # a time word names no budget line
+    if hit[0] != "支出合计":
+        return hit
+    if top_item:
+        if top_item not in _TOTALS and item_category(top_item) != "收入":
+            return top_item, compact(window)
+        return hit
+    if subject is None:
+        return hit
+    if not subject or subject in _TOTALS or item_category(subject) == "收入":
+        return None
+    return subject, compact(window)
+
+
+def _keeps_item(hit: tuple[str, str] | None, top_item: str | None) -> bool:
+    """True when a stage word names an item of another category than the item just named: '决算
+    支出' after an income figure is the expenditure total, not more income (but '“三公”经费预算
+    3.5万元，实际支出2.86万元' is the actual of the item just named)."""
+    if hit is None or not top_item or not is_stage_word(hit[1]):
+        return False
+    category = item_category(top_item)
+    return category != item_category(hit[0]) and not (hit[0] in ("支出合计", "支出总计") and category != "收入")
+
+
+def _item_in_context(hit: tuple[str, str] | None, raw: str, named: tuple[str | None, str | None],
+                     topic: str | None, window: str) -> tuple[str, str] | None:
+    """The item a bare stage word ('年初预算', '决算支出', ``raw``) is of: the item just named, else
+    the item the line is about (``named``: both), else the section's topic when the words say
+    total ('合计'), else, under no topic, the total of the flow the words name (or the total the
+    stage word names, ``hit``); None under a topic the words do not name."""
+    top_item, subject = named
+    if top_item:
+        return top_item, raw
+    if subject:
+        return subject, raw
+    if topic and _names("total", window):
+        return topic, raw
+    if topic is None:  # a stage word alone: the total of the flow its words name
+        return hit or ("收入合计" if _INCOME_WORD.search(compact(window)) else "支出合计", raw)
+    return None
+
+
+def _budget_parent(item: str, parts_of: str | None, outer: str) -> tuple[str, bool]:
+    """The parent path of a budget row, and whether the row is a part of the item before it
+    ('基本支出…，其中：人员经费…'): a part's parent is that item (under the path carried from the
+    line before), any other row's the carried path; a total is never a part, nor in a path."""
+    is_part = bool(parts_of) and parts_of != item and item not in _TOTALS
+    parent = join_path(outer, parts_of) if is_part else outer
+    return clean_parent("/".join(p for p in parent.split("/") if p and p not in _TOTALS), item), is_part
+
 
 class _Reader:
     def __init__(self, ctx: ReportContext, fiscal_year: int | None):
@@ -409,16 +612,6 @@ class _Reader:
             return clause[of + 1:] if of >= 0 else clause
         return window
 
-    def _whole_year_subject(self, f: Found, hit: tuple[str, str], window: str) -> tuple[str, str] | None:
-        """'一是“三公”经费控制严格，全年支出6.2万元': the spending of the item the sentence opens
-        with; the total when it opens with none; None when it names an item elsewhere."""
-        subject = self._sentence_subject(f)
-        if subject is None:
-            return hit
-        if not subject or subject in _TOTALS or item_category(subject) == "收入":
-            return None
-        return subject, compact(window)
-
     def _sentence_subject(self, f: Found) -> str | None:
         """The budget item a sentence opens with, after its list marker ('一是“三公”经费控制严格，
         全年支出6.2万元' is about 三公经费). None when the sentence opens with none; a sentence that
@@ -450,9 +643,10 @@ class _Reader:
     def read_line(self, line: int, text: str) -> None:
         """Read the figures of one line of text (a paragraph)."""
         self._current = None
-        self._paragraph_year = _paragraph_year(fold(text))
+        folded = fold(text)  # (folded once: the same length as the text, so the positions hold)
+        self._paragraph_year = _paragraph_year(folded)
         self._last_year = self._paragraph_year or self._last_year
-        folded, body = self._run_in_heading(fold(text))
+        folded, body = self._run_in_heading(folded)
         if _NEW_ITEM.match(folded):
             self.outer = ""
         found = found_quantities(text)
@@ -476,11 +670,7 @@ class _Reader:
             state.new_sentence = cut >= 0
             if cut >= 0:
                 sentence_start = prev_end + cut + 1
-                state.parts_of = state.sentence_top
-                state.sentence_top = None
-                state.top_item = None
-                state.sentence_fund_scheme = None
-                state.other_project = False
+                state.open_sentence()
             window = _window(folded, f.start, prev_end)
             if handled and any(a <= f.start < b for a, b in handled):
                 prev_end = f.end
@@ -489,45 +679,55 @@ class _Reader:
             # full stops (or without line breaks) is one 'sentence' of any length, and reading it
             # whole for every figure would cost the square of its length
             sentence_start = max(sentence_start, f.start - _SENTENCE_REACH)
-            sentence = folded[sentence_start : f.start]
             self._sentence_start = sentence_start
-            self._flow_from(segment, state)
-            self._segment = segment
-            if f.quantity.unit == "万" and _PERSONS_LABEL.search(window):
-                q = f.quantity  # '参保人数38.65万': 万 of persons, not of yuan
-                f = Found(f.start, f.end, Quantity(q.raw, q.value, "万人", q.op, q.low, q.high, q.text_value))
-            kind = f.quantity.kind
-            self._took = False
-            self._withheld = False
-            self._after = folded[f.end: f.end + 10]
-            self._after_clause = folded[f.end: f.end + 40]
-            key = (line, folded_number_key(f.quantity.text_value or ""))
-            placed_before = self.ctx.placed[key]
-            if placed_before > mine[key] and f.quantity.text_value:
-                prev_end = f.end  # another reader took it ('…分值3分，得分2.8分', a purchase)
-                continue
-            if kind in _SERVICE_KINDS and self._indicator_actual(f, window):
-                self._withheld = True  # an indicator's actual: the indicator reader's, else the residue
-            elif kind == "persons":
-                self._persons(line, f, window, sentence)
-            elif kind == "money":
-                if self._asset(line, f, window):
-                    pass
-                elif not self._fund(line, f, window, state):
-                    self._budget(line, f, window, segment, state)
-            elif kind is None and re.search(r"率(?:为|是)\s*$", folded[max(0, f.start - 4): f.start]):
-                self._rate(line, f, window, segment, state)
-            elif kind == "percent" and not re.search(r"[<>≤≥＜＞=×*xX]\s*$", folded[max(0, f.start - 2): f.start]):
-                self._rate(line, f, window, segment, state)  # not a threshold such as '＜95%'
-            if kind in _SERVICE_KINDS and f.quantity.text_value and not self._took and not self._withheld \
-                    and placed_before <= mine[key]:  # (more placed than this reader did: a table took it)
-                self._service(line, f, window, folded)
-            mine[key] += self.ctx.placed[key] - placed_before
-            if kind in ("money", "persons", "percent", "count") or f.quantity.unit is None:
+            if self._read_figure(line, f, (window, segment), state, mine):
                 prev_end = f.end
         tail = folded[prev_end:]
         if re.search(r"其中[:：]?\s*$", tail) and state.top_item:
             self.outer = join_path(state.outer, state.top_item)
+
+    def _read_figure(self, line: int, f: Found, words: tuple[str, str], state: _LineState,
+                     mine: Counter) -> bool:
+        """Read one figure of a line (its window and segment in ``words``) into the table its
+        kind and words choose (:meth:`_to_table`), else as a service figure; a figure another
+        reader took ('…分值3分，得分2.8分', a purchase) is not read again. True when the figure
+        ends the segment of the next one (a money figure, head count, share, count or bare number)."""
+        window, segment = words
+        self._flow_from(segment, state)
+        self._segment = segment
+        if f.quantity.unit == "万":
+            f = _persons_in_wan(f, window)
+        q = f.quantity
+        self._took = False
+        self._withheld = False
+        self._after = self._folded[f.end: f.end + 10]
+        self._after_clause = self._folded[f.end: f.end + 40]
+        key = (line, folded_number_key(q.text_value or ""))
+        placed_before = self.ctx.placed[key]
+        if placed_before > mine[key] and q.text_value:
+            return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
+        self._to_table(line, f, window, segment, state)
+        if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
+            # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
+            self._service(line, f, window, self._folded)
+        mine[key] += self.ctx.placed[key] - placed_before
+        return q.kind in ("money", "persons", "percent", "count") or q.unit is None
+
+    def _to_table(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
+        """Hand a figure to the reader of the table its kind and the words before it choose
+        (:func:`_reader_of`)."""
+        kind = f.quantity.kind
+        reader = _reader_of(kind, self._folded[max(0, f.start - 4): f.start],
+                            kind in _SERVICE_KINDS and self._indicator_actual(f, window))
+        if reader == "indicator":
+            self._withheld = True  # an indicator's actual: the indicator reader's, else the residue
+        elif reader == "persons":
+            self._persons(line, f, window, self._folded[self._sentence_start: f.start])
+        elif reader == "money":
+            if not self._asset(line, f, window) and not self._fund(line, f, window, state):
+                self._budget(line, f, window, segment, state)
+        elif reader == "rate":
+            self._rate(line, f, window, segment, state)
 
     def _run_in_heading(self, folded: str) -> tuple[str, int]:
         """A section heading run into its paragraph ('七、…“三公”经费支出决算情况说明2023年度“三公”
@@ -629,41 +829,28 @@ class _Reader:
 
     # ------------------------------------------------------------------ funds
     def _fund(self, line: int, f: Found, window: str, state: _LineState) -> bool:
-        window, m, has_fund_word, flow_only = _fund_words(window)
-        if not flow_only and state.sentence_fund_scheme and _staged_flow_re().fullmatch(compact(window)):
-            flow_only = True  # '…基金预算收入5.3亿元，实际收入5.23亿元': the fund of the sentence
-        in_fund = bool(m) or has_fund_word or bool(flow_only and state.fund_scheme)
-        if (_names("fund_part", window) or _names("fund_transfer", window)) \
-                and (in_fund or state.sentence_fund_scheme):
-            self._withheld = True
-            return True  # '利息收入612万元', '含市级统筹下拨资金…': a part of a flow, no flow of its own
-            # (a fund of an earlier sentence does not make '我局…其他收入20万元' a fund's part)
-        if (in_fund or flow_only) and _other_insurance(self._folded[self._sentence_start: f.start]):
-            return True  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
-        if not in_fund or _names("fund_exclude", window):
-            return False
-        if not has_fund_word and self.ctx.scope_at(line) != DEPARTMENT_SCOPE and _names("project_money", window):
-            return False  # '城乡医疗救助补助资金实际支出…' in the project's report: its budget, no fund's flow
-        if _names("subsidy", window):
-            return False  # '资助参加基本医疗保险1.27亿元': 医疗救助's spending on premiums, no flow of the scheme
+        """A money figure of a fund's flow (income, expense, balance of a scheme's fund). True
+        when the fund reader claims the figure (a row, or a figure of a fund that is no flow),
+        False when it is left to the budget reader."""
+        words = _fund_window(window, state.sentence_fund_scheme, state.fund_scheme)
+        project_scope = not words.fund_word and self.ctx.scope_at(line) != DEPARTMENT_SCOPE  # (asked only then)
+        gate = _fund_gate(words, self._folded[self._sentence_start: f.start], bool(state.sentence_fund_scheme),
+                          project_scope)
+        if gate is not None:
+            self._withheld = self._withheld or gate == "part"
+            return gate in _FUND_CLAIMS
+        window = words.window
         if self._no_flow(f, window):
             return True
-        item = budget_item(window)
-        generic = item is not None and item[0] in _TOTALS  # '基金总支出' is the fund's
-        if item and not m and not (flow_only and state.fund_scheme) and not (generic and has_fund_word):
+        if _budget_item_first(words, state.fund_scheme):
             return False
-        scheme = self._fund_scheme(m, flow_only, has_fund_word, state)
+        scheme = self._fund_scheme(words.scheme, words.flow_only, words.fund_word, state)
         if scheme == _POOLED and not self._names_employee_fund(f):
             self._withheld = True
             return True  # '住院统筹基金支付3.2亿元' with no 职工 around: whose pooled fund is unsure
-        if scheme == "合计" and (topic_within(topic_words(self._folded), (self._sentence_start, f.start))
-                                 not in (None, "医疗救助")
-                                 or _names("service_payment", self._folded[self._sentence_start: f.start])):
+        if scheme == "合计" and self._service_payment(f):
             return False  # '…异地就医直接结算4.8万人次，基金支付0.98亿元': a part, a service figure
-        fm = _last(vocab.alternation("fund_flows"), window)
-        flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else state.flow
-        if flow is None and scheme == "医疗救助":
-            flow = "支出"
+        flow, deficit = _fund_flow(window, state.flow, scheme)
         if flow is None:
             return False
         stage = stage_of(compact(window))
@@ -674,10 +861,16 @@ class _Reader:
             return True  # '城乡居民医保基金预算收入5.3亿元': the fund's budget, no flow (and no budget)
         if self._is_fund_part(state, scheme, flow):
             return True  # '支出16437万元，其中：基本医疗保险待遇支出16059万元': a part of the flow
+        self._fund_row(line, f, (scheme, flow, deficit), state)
+        return True
+
+    def _fund_row(self, line: int, f: Found, what: tuple[str, str, bool], state: _LineState) -> None:
+        """The row of a fund's flow (scheme, flow, whether a deficit: '当期赤字363万元' → −363)."""
+        scheme, flow, deficit = what
         q = f.quantity
         amount, note = to_wan(q), None
-        if fm and _names("deficit", fm.group(0)) and amount is not None:
-            amount, note = -amount, "赤字（缺口）：记为负的结余"  # '当期赤字363万元' → −363
+        if deficit and amount is not None:
+            amount, note = -amount, "赤字（缺口）：记为负的结余"
         state.fund_scheme = scheme
         state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
         state.line_fund_scheme = state.line_fund_scheme or scheme
@@ -687,7 +880,14 @@ class _Reader:
                       amount_wan=amount, raw=q.raw.strip(), note=note)
         )
         self._place(line, q.text_value)
-        return True
+
+    def _service_payment(self, f: Found) -> bool:
+        """True when the sentence of a fund figure of no named scheme is about a service (a topic
+        other than 医疗救助) or names a payment for one: '…异地就医直接结算4.8万人次，基金支付0.98
+        亿元' is a part of the fund's spending, a service figure."""
+        sentence = self._folded[self._sentence_start: f.start]
+        return topic_within(topic_words(self._folded), (self._sentence_start, f.start)) not in (None, "医疗救助") \
+            or _names("service_payment", sentence)
 
     def _no_flow(self, f: Found, window: str) -> bool:
         """True for a fund figure that is no flow (and no budget): a target ('基金支出不超过7.5亿元'),
@@ -757,93 +957,87 @@ class _Reader:
             state.stage, state.stage_explicit = saved
 
     def _budget_row(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> bool | None:
+        """The budget row of a money figure: True when it gives one (two for '收、支总计'), None
+        when it gives none (the figure is left to the services or the residue)."""
         if self._not_budget(line, f, window, segment, state):
-            return  # (a change: the ignore rule 'change' accounts for it; the others stay in the residue)
+            return None  # (a change: the ignore rule 'change' accounts for it; the others stay in the residue)
         if self._both_totals(line, f, state):
             return True
         if state.stage in ("年初预算", "调整预算") and self._beside_stage(window):
-            return  # '年初预算45万元，另有上年结转4.6万元': beside the plan just named, its stage is not said
+            return None  # '年初预算45万元，另有上年结转4.6万元': beside the plan just named, its stage is not said
         self._set_stage(window, segment, state)
         if state.stage == "年初预算" and self.ctx.report_kind == _THIRD_PARTY and _ARRANGED.search(compact(window)):
             state.stage = "调整预算"  # an evaluator's '预算安排' is the money made available for the year
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
-        hit = budget_item(window)
-        hit = self._project_whole(line, hit)
-        if hit is None and state.parts_of in _TOTALS and self.ctx.scope_at(line) != DEPARTMENT_SCOPE:
-            hit = funding_source(re.split(r"[，,、；;：:]", compact(window))[-1])  # a project's '其中：中央补助资金…'
-        if hit is None and state.parts_of == "政府采购":
-            kind = re.sub(r"^其中[:：]?|类$", "", compact(window))  # '其中货物类'
-            if kind in _PROCUREMENT_KINDS:
-                hit = (f"政府采购{kind}", compact(window))
+        hit = self._budget_hit(line, f, window, state)
+        if hit is None:
+            return None
+        return self._budget_record(line, f, (window, segment), hit, state)
+
+    def _budget_hit(self, line: int, f: Found, window: str, state: _LineState) -> tuple[str, str] | None:
+        """The budget item of a money figure and the words naming it, or None for a figure of no
+        budget line: the item its window names (:func:`_named_item`), a time word's total
+        (:func:`_whole_year_item`), or the item a bare stage word is of (:func:`_item_in_context`)."""
+        scope = self.ctx.scope_at(line)
+        hit = _named_item(window, state.parts_of, scope)
         window_stage = stage_of(compact(window))
         if hit is None and window_stage is None:
-            return
+            return None
         if hit is None and window_stage[1] == "全年":
-            hit = budget_item(compact(window).replace("全年", "", 1), strict=True)  # '全年支出': 支出合计
-            if hit is None or hit[0] not in _TOTALS:
-                return  # '全年拨付定点医疗机构医保资金': a time word names no budget line
-            if state.top_item and state.top_item not in _TOTALS \
-                    and item_category(state.top_item) != "收入" and hit[0] == "支出合计":
-                hit = (state.top_item, compact(window))  # '“三公”经费年初预算12.60万元，全年支出9.84万元'
-            elif hit[0] == "支出合计" and not state.top_item:
-                hit = self._whole_year_subject(f, hit, window)
-                if hit is None:
-                    return  # (an item named inside the sentence: the figure stays in the residue)
+            hit = _whole_year_item(window, state.top_item, None if state.top_item else self._sentence_subject(f))
+            if hit is None:
+                return None  # (a time word naming no total, or an item named elsewhere in the sentence)
         if hit is None and _names("fund_exclude", window):
-            return  # '全年共追回医保基金': the amount is recovered, not spent
-        if self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start] \
-                and names_other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year):
-            return  # '2024年部门预算安排…' in a report on 2023: not this report's budget
-        if hit is not None and is_stage_word(hit[1]) and state.top_item \
-                and item_category(state.top_item) != item_category(hit[0]) \
-                and not (hit[0] in ("支出合计", "支出总计") and item_category(state.top_item) != "收入"):
-            pass  # '决算支出' after an income figure is the expenditure total, not more income
-            # (but '“三公”经费预算3.5万元，实际支出2.86万元': the actual of the item just named)
-        elif hit is None or is_stage_word(hit[1]):
-            raw = hit[1] if hit else window_stage[1]
-            if hit is None and not state.top_item and self.ctx.scope_at(line) == DEPARTMENT_SCOPE and (
-                    _OTHER_PROJECT.search(window)
-                    or _NAMED_PROJECT.search(self._folded, self._sentence_start, f.start)):
-                state.other_project = True  # '医保基金监管项目年初预算50万元': one project's, not the scope's
-            if state.other_project:
-                return
-            if state.top_item:
-                hit = (state.top_item, raw)
-            elif state.subject:
-                hit = (state.subject, raw)
-            elif self.ctx_topic and _names("total", window):
-                hit = (self.ctx_topic, raw)
-            elif self.ctx_topic is None:  # a stage word alone: the total of the flow its words name
-                hit = hit or ("收入合计" if _INCOME_WORD.search(compact(window)) else "支出合计", raw)
-            else:
-                hit = None
-        if hit is None:
-            return
-        item, raw = self._project_whole(line, hit)
-        if item == "年末结转结余" and self.ctx.scope_at(line) != DEPARTMENT_SCOPE:
-            return  # '项目…结余61.36万元结转下年使用': what a project left unspent is no line of its funds
+            return None  # '全年共追回医保基金': the amount is recovered, not spent
+        if self._other_year(f):
+            return None  # '2024年部门预算安排…' in a report on 2023: not this report's budget
+        if _keeps_item(hit, state.top_item) or not (hit is None or is_stage_word(hit[1])):
+            return hit
+        if self._other_project(f, window, hit is None and not state.top_item and scope == DEPARTMENT_SCOPE, state):
+            return None
+        return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, state.subject),
+                                self.ctx_topic, window)
+
+    def _other_year(self, f: Found) -> bool:
+        """True when the words before a figure name a year other than the report's ('2024年部门
+        预算安排…' in a report on 2023)."""
+        return bool(self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start]
+                    and names_other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year))
+
+    def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
+        """True when the sentence is about a project other than the scope ('医保基金监管项目年初预算
+        50万元': one project's, not the department's). A bare stage word of the department's scope,
+        with no item before it (``may_name``), may so name a project for the rest of the sentence."""
+        if may_name and (_OTHER_PROJECT.search(window)
+                         or _NAMED_PROJECT.search(self._folded, self._sentence_start, f.start)):
+            state.other_project = True
+        return state.other_project
+
+    def _budget_record(self, line: int, f: Found, words: tuple[str, str], hit: tuple[str, str],
+                       state: _LineState) -> bool | None:
+        """Write the budget row of a figure of ``hit`` (its window and segment in ``words``), with
+        its parent and funding; None for what a project left unspent (no line of its funds)."""
+        window, segment = words
+        scope = self.ctx.scope_at(line)
+        item, raw = _whole_project(hit, scope)
+        if item == "年末结转结余" and scope != DEPARTMENT_SCOPE:
+            return None  # '项目…结余61.36万元结转下年使用': what a project left unspent is no line of its funds
         if item in _THREE_PUBLIC_SUBSTITUTES and "三公" in window:
             item = "三公经费"  # '“三公”经费财政拨款支出预算4.00万元': the 三公 figure, funded by 财政拨款
         funding = self._funding(window, item, state)
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
-        parent = ""
-        if item in _TOTALS:
-            state.parts_of = None
-        if state.parts_of and state.parts_of != item:
-            parent = join_path(state.outer, state.parts_of)
-        else:
+        parent, is_part = _budget_parent(item, state.parts_of, state.outer)
+        if not is_part:
             state.top_item = item
             state.parts_of = None
-            parent = state.outer
             if state.sentence_top is None:
                 state.sentence_top = item
-        parent = clean_parent("/".join(p for p in parent.split("/") if p and p not in _TOTALS), item)
         state.last_item = item
         q = f.quantity
         self.rows.budget.append(
-            self._rec(line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=item,
+            self._rec(line, scope=scope, stage=state.stage or "决算", item=item,
                       item_raw=raw, parent=parent, funding=funding, amount_wan=to_wan(q))
         )
         self._place(line, q.text_value)
@@ -857,16 +1051,6 @@ class _Reader:
         money is the final account's: '本年收入合计…。另有年初结转和结余…' stays a 决算 figure.)"""
         clause = re.split(r"[，,；;。：:]", compact(window))[-1]
         return any(clause.startswith(w) for w in _words("besides")) and stage_of(clause) is None
-
-    def _project_whole(self, line: int, hit: tuple[str, str] | None) -> tuple[str, str] | None:
-        """In the report on a project named as a 项目支出 (its name ends in 专项资金, 专项经费 …),
-        '…专项资金年初预算安排…' names the project itself: its whole money, 支出合计."""
-        scope = self.ctx.scope_at(line)
-        if hit is not None and hit[0] == "项目支出" and scope != DEPARTMENT_SCOPE:
-            named = budget_item(compact(scope))
-            if named is not None and named[0] == "项目支出":
-                return "支出合计", hit[1]
-        return hit
 
     @staticmethod
     def _set_stage(window: str, segment: str, state: _LineState) -> None:

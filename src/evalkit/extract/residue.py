@@ -70,15 +70,8 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     ``ignored_numbers`` are (line, number, reason) that an extractor deliberately left out.
     """
     doc = ctx.doc
-    placed = ctx.placed.copy()
-    deliberate = Counter((line, number_key(n)) for line, n, _ in ignored_numbers if n)
-    table_lines: dict[int, str] = {}  # line -> label of the cell before (for key-value forms)
-    for table in doc.tables:
-        for row in table.rows:
-            prev = ""
-            for cell in row.cells:
-                table_lines[cell.line] = prev
-                prev = compact(cell.text)
+    ledgers = (ctx.placed.copy(), Counter((line, number_key(n)) for line, n, _ in ignored_numbers if n))
+    table_lines = _table_lines(doc)
     rows: list[dict] = [
         {"report_id": doc.report_id, "line": line, "text": text[:160], "reason": reason, "source": ctx.source(line)}
         for line, text, reason in doc.problems
@@ -87,53 +80,9 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     for no, raw in enumerate(doc.lines, start=1):
         if _DIGIT.search(raw) is None and not has_chinese_quantity(raw):
             continue  # no number on the line (most of them)
-        stripped = raw.strip("\t").strip()
-        if no in table_lines:
-            stripped = cell_separators(stripped)
-        found = found_quantities(stripped)  # the same text the extractors read: the cache answers
-        if not found:
-            continue
-        text = fold(stripped)  # same length: the spans of ``found`` hold
-        in_table = no in table_lines
-        prefix = "table" if in_table else "text"
-        ignored = None  # the ignore rules run only on a line with a number not placed
-        label_before = table_lines.get(no, "")
-        keyed = [(f, ledger_keys(f.quantity)) for f in found]
-        if len(found) > 1 and len({k for _, keys in keyed for k in keys}) < sum(len(keys) for _, keys in keyed):
-            # the same number twice on a line ('12月31日 … 退休人员12人'): the ledger counts numbers
-            # by line and value, so a placement goes first to an occurrence no rule ignores
-            ignored = _ignored_spans(text)
-            keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
-        n_placed = n_left_out = 0
-        candidates = []  # numbers neither placed nor left out by an extractor
-        for f, keys in keyed:
-            if _take(placed, no, keys):
-                n_placed += 1
-            elif _take(deliberate, no, keys):
-                n_left_out += 1
-            else:
-                candidates.append(f)
-        cov[f"{prefix}_numbers"] += len(keyed)
-        cov[f"{prefix}_placed"] += n_placed
-        cov[f"{prefix}_ignored"] += n_left_out
-        unplaced = candidates
-        if candidates and any(w in label_before for w in _ignored_labels()):
-            unplaced = []
-        elif candidates and ignored is not None:
-            unplaced = [f for f in candidates if not _covered(f, text, ignored)]
-        elif candidates:
-            for spans in _rule_spans(text):  # rule by rule, until every number is accounted for
-                unplaced = [f for f in unplaced if not _covered(f, text, spans)]
-                if not unplaced:
-                    break
-        cov[f"{prefix}_ignored"] += len(candidates) - len(unplaced)
-        if unplaced:
-            unplaced.sort(key=lambda f: f.start)
-            starts = [0] + [f.start for f in unplaced[:5]]  # a snippet never cuts the number before it
-            snippets = "；".join(_snippet(text, f.start, f.end, floor) for f, floor in zip(unplaced[:6], starts))
-            reason = "表格中的数字未归入任何表" if in_table else "正文中的数字未归入任何表"
-            rows.append({"report_id": doc.report_id, "line": no, "text": snippets[:160], "reason": reason,
-                         "source": ctx.source(no)})
+        row = _account_line(ctx, no, raw, table_lines, ledgers, cov)
+        if row is not None:
+            rows.append(row)
     coverage = {"report_id": doc.report_id, **cov}
     for prefix in ("table", "text"):
         total = cov[f"{prefix}_numbers"]
@@ -141,6 +90,89 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         coverage[f"{prefix}_coverage"] = round(100.0 * done / total, 1) if total else None
     rows.sort(key=lambda r: r["line"])  # (stable: a problem of a line comes before its numbers)
     return rows, coverage
+
+
+def _table_lines(doc) -> dict[int, str]:
+    """Line → the text of the cell before it on its row ('' for a row's first cell), for every
+    line that holds a table cell (a key-value form's label comes before its value)."""
+    table_lines: dict[int, str] = {}
+    for table in doc.tables:
+        for row in table.rows:
+            prev = ""
+            for cell in row.cells:
+                table_lines[cell.line] = prev
+                prev = compact(cell.text)
+    return table_lines
+
+
+def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, str],
+                  ledgers: tuple[Counter, Counter], cov: dict) -> dict | None:
+    """Count the numbers of a line as placed, left out by an extractor or ignored by a rule (into
+    ``cov``); the residue row of those left over, or None when none is."""
+    in_table = no in table_lines
+    stripped = raw.strip("\t").strip()
+    if in_table:
+        stripped = cell_separators(stripped)
+    found = found_quantities(stripped)  # the same text the extractors read: the cache answers
+    if not found:
+        return None
+    text = fold(stripped)  # same length: the spans of ``found`` hold
+    prefix = "table" if in_table else "text"
+    keyed = [(f, ledger_keys(f.quantity)) for f in found]
+    ignored = _ignored_if_repeated(keyed, text) if len(keyed) > 1 else None
+    n_placed = n_left_out = 0
+    candidates = []  # numbers neither placed nor left out by an extractor
+    for f, keys in keyed:
+        if _take(ledgers[0], no, keys):
+            n_placed += 1
+        elif _take(ledgers[1], no, keys):
+            n_left_out += 1
+        else:
+            candidates.append(f)
+    cov[f"{prefix}_numbers"] += len(keyed)
+    cov[f"{prefix}_placed"] += n_placed
+    cov[f"{prefix}_ignored"] += n_left_out
+    unplaced = _unplaced(candidates, text, table_lines.get(no, ""), ignored) if candidates else candidates
+    cov[f"{prefix}_ignored"] += len(candidates) - len(unplaced)
+    if not unplaced:
+        return None
+    unplaced.sort(key=lambda f: f.start)
+    starts = [0] + [f.start for f in unplaced[:5]]  # a snippet never cuts the number before it
+    snippets = "；".join(_snippet(text, f.start, f.end, floor) for f, floor in zip(unplaced[:6], starts))
+    reason = "表格中的数字未归入任何表" if in_table else "正文中的数字未归入任何表"
+    return {"report_id": ctx.doc.report_id, "line": no, "text": snippets[:160], "reason": reason,
+            "source": ctx.source(no)}
+
+
+def _ignored_if_repeated(keyed: list, text: str) -> list[tuple[int, int, str]] | None:
+    """The spans the rules ignore, when a line holds the same number twice ('12月31日 … 退休人员
+    12人'): the ledger counts numbers by line and value, so a placement goes first to an
+    occurrence no rule ignores (``keyed`` is so reordered). None for a line of distinct numbers:
+    the rules run only on a line with a number not placed."""
+    if len(keyed) < 2 or len({k for _, keys in keyed for k in keys}) == sum(len(keys) for _, keys in keyed):
+        return None
+    ignored = _ignored_spans(text)
+    keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
+    return ignored
+
+
+def _unplaced(candidates: list, text: str, label_before: str,
+              ignored: list[tuple[int, int, str]] | None) -> list:
+    """Which numbers left by the extractors stay in the residue: none after a label whose next
+    cell holds no data (联系电话 …), else those no ignore rule's span covers (the rules run rule by
+    rule until every number is accounted for, unless their spans are already known)."""
+    if not candidates:
+        return candidates
+    if any(w in label_before for w in _ignored_labels()):
+        return []
+    if ignored is not None:
+        return [f for f in candidates if not _covered(f, text, ignored)]
+    unplaced = candidates
+    for spans in _rule_spans(text):
+        unplaced = [f for f in unplaced if not _covered(f, text, spans)]
+        if not unplaced:
+            break
+    return unplaced
 
 
 def _take(ledger: Counter, line: int, keys: tuple[str, ...]) -> bool:
