@@ -466,53 +466,66 @@ def _box_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[int
     if _drawn_row_by_row(lines[i:j]):
         return _box_table_by_lines(lines, i, j), j
     shown = [_display(lines[k]) for k in range(i, j)]
-    edges = _box_edges(shown)
-    closed = set(range(len(edges)))  # grid columns whose cell ended at a rule above
-    open_cells: dict[int, Cell] = {}
-    rows: list[Row] = []
-    band: dict[int, list] = {}  # first grid column → [line, last edge, pieces] of the current row
-
-    def end_band() -> None:
-        if not band:
-            return
-        cells = []
-        for k in sorted(band):
-            line, k1, pieces = band[k]
-            if k in closed:
-                cell = Cell(_join(pieces), line + 1, colspan=k1 - k)
-                open_cells[k] = cell
-            else:
-                cell = open_cells.get(k) or Cell("", line + 1)
-                if pieces:
-                    cell.text = _join([cell.text, *pieces])
-                cell.rowspan += 1
-                cell = Cell("", line + 1, colspan=k1 - k, covered=True)
-            cells.append(cell)
-        closed.difference_update(band)
-        rows.append(Row(cells))
-        band.clear()
-
+    grid = _BoxGrid(_box_edges(shown))
     for offset, chars in enumerate(shown):
-        segments = _box_segments(chars, edges)
+        grid.take(i + offset, chars)
+    grid.end_row()
+    return Table(rows=[r for r in grid.rows if not r.is_empty()], layout="box"), j
+
+
+class _BoxGrid:
+    """The rows of a box table read on its grid, line by line (:func:`_box_table`)."""
+
+    def __init__(self, edges: list[int]) -> None:
+        self.edges = edges
+        self.closed = set(range(len(edges)))  # grid columns whose cell ended at a rule above
+        self.open_cells: dict[int, Cell] = {}  # grid column → the cell that stands there
+        self.rows: list[Row] = []
+        self.band: dict[int, list] = {}  # first grid column → [line, last edge, pieces] of the row
+
+    def take(self, line: int, chars: list[tuple[int, str]]) -> None:
+        """Read one line (0-based ``line``): its rules end the row above; its text goes to the
+        row being read, or, beside a rule, to the cell above that goes on downwards."""
+        segments = _box_segments(chars, self.edges)
         rules = [(k0, k1) for k0, k1, text in segments if text is None]
         if rules:
-            end_band()
+            self.end_row()
             for k0, k1 in rules:
-                closed.update(range(k0, k1))
+                self.closed.update(range(k0, k1))
         for k0, k1, text in segments:
             if text is None:
                 continue
-            if rules and k0 not in closed and k0 in open_cells:  # beside a rule: the cell above goes on
+            if rules and k0 not in self.closed and k0 in self.open_cells:
                 if text:
-                    open_cells[k0].text = _join([open_cells[k0].text, text])
+                    self.open_cells[k0].text = _join([self.open_cells[k0].text, text])
                 continue
-            slot = band.setdefault(k0, [i + offset, k1, []])
+            slot = self.band.setdefault(k0, [line, k1, []])
             if text:
                 slot[2].append(text)
-    end_band()
-    for row in rows:
+
+    def end_row(self) -> None:
+        """Make the row of the lines read since the last rule."""
+        if not self.band:
+            return
+        cells = [self._cell(k, *self.band[k]) for k in sorted(self.band)]
+        self.closed.difference_update(self.band)
+        row = Row(cells)
         row.refresh()
-    return Table(rows=[r for r in rows if not r.is_empty()], layout="box"), j
+        self.rows.append(row)
+        self.band.clear()
+
+    def _cell(self, k: int, line: int, k1: int, pieces: list[str]) -> Cell:
+        """The cell of grid column ``k`` in the row being made: a new cell where a rule ended the
+        one above, else a covered cell, the pieces joined to the cell above (one row more)."""
+        if k in self.closed:
+            cell = self.open_cells[k] = Cell(_join(pieces), line + 1, colspan=k1 - k)
+            return cell
+        above = self.open_cells.get(k)
+        if above is not None:
+            if pieces:
+                above.text = _join([above.text, *pieces])
+            above.rowspan += 1
+        return Cell("", line + 1, colspan=k1 - k, covered=True)
 
 
 _BARS = "│┃║"
