@@ -260,6 +260,22 @@ _INCLUDES = re.compile(r"[（(]\s*(?:含|包括|包含)[^）)]{0,16}[）)]")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:度)?(?![初末底])")
 
 
+#: A fund's own budget ('医保基金总额预算2.95亿元', '基金收支预算'): a budget of the insurance
+#: fund (a global budget of hospitals), not the department's.
+_FUND_BUDGET = re.compile(r"(?<!政府性)(?<!政府)基金[^，。；、,;]{0,4}预算")
+
+
+def _joins_after(after: str) -> bool:
+    """True when the clause after a head count says the persons were enrolled ('资助1.26万名特困
+    人员、低保对象…参保'): 参保 or 参加 before the clause ends.
+
+    >>> _joins_after("特困人员、低保对象和返贫致贫人口参保。"), _joins_after("人次，参保率100%")
+    (True, False)
+    """
+    clause = re.split(r"[，。；,;！？]", after, maxsplit=1)[0]
+    return "参保" in clause or "参加" in clause
+
+
 @functools.lru_cache(maxsize=8192)  # windows repeat within and across reports
 def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
     """What a window says of a fund: the window without department names, its last scheme word,
@@ -754,7 +770,8 @@ class _Reader:
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
         subsidised = (_names("subsidy", window) or _names("subsidy", sentence)) and (
-            "参保" in window or "参加" in window or vocab.alternation("schemes").search(window))
+            "参保" in window or "参加" in window or vocab.alternation("schemes").search(window)
+            or (_names("subsidy", window) and _joins_after(self._after_clause)))
         if not subsidised and not _names("enrollment", sentence) and not _joined_scheme().search(window):
             self._staff(line, f, window, self._after)
             return
@@ -947,6 +964,7 @@ class _Reader:
             or _is_target(self._folded, f.start, self._sentence_start)
             or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and self._other_government(f))
             or self._allocated_above_withheld(f)
+            or _FUND_BUDGET.search(window) is not None
         )
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:

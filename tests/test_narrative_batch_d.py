@@ -1,0 +1,30 @@
+"""Sentence families of the fourth hold-out batch (tests/fixtures/holdout/hd-*): persons whose
+enrolment was subsidised, named before the clause says 参保; a fund's own global budget; the
+premiums a department pays for its staff. Each expectation worked out from the sentence."""
+
+from __future__ import annotations
+
+import evalkit
+
+
+def read(tmp_path, sentence: str):
+    path = tmp_path / "r.txt"
+    path.write_text("某县医疗保障局2023年度城乡居民医保补助资金绩效评价报告\n" + sentence + "\n", encoding="utf-8")
+    return evalkit.read_report(path)
+
+
+def test_subsidised_persons_named_before_the_word_enrolment(tmp_path):
+    r = read(tmp_path, "年末全县城乡居民医保参保人数31.52万人；全县资助0.87万名特困人员和低保对象参保。")
+    assert r.enrollment[["scheme", "persons"]].values.tolist() == [["居民医保", 315200]]
+    assert r.services[["topic", "measure", "value"]].values.tolist() == [["医疗救助", "资助参保人数", 8700.0]]
+
+
+def test_a_funds_global_budget_is_no_budget_of_the_department(tmp_path):
+    r = read(tmp_path, "医共体实行医保基金总额预算管理，全年医保基金总额预算3.18亿元。"
+                       "本部门政府性基金预算财政拨款收入0万元。")
+    assert r.budget[["item", "amount_wan"]].values.tolist() == [["政府性基金收入", 0.0]]  # the department's own
+
+
+def test_premiums_paid_for_staff_are_no_fund_flow(tmp_path):
+    r = read(tmp_path, "基本支出中含为在职职工缴纳的职工基本医疗保险费97.35万元。")
+    assert r.funds.empty
