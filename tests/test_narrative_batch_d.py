@@ -28,3 +28,19 @@ def test_a_funds_global_budget_is_no_budget_of_the_department(tmp_path):
 def test_premiums_paid_for_staff_are_no_fund_flow(tmp_path):
     r = read(tmp_path, "基本支出中含为在职职工缴纳的职工基本医疗保险费97.35万元。")
     assert r.funds.empty
+
+
+def test_the_totals_of_the_appropriation_alone_carry_its_funding(tmp_path):
+    """'财政拨款收入总计' is the total of 财政拨款 alone (carry-overs included), not the department's
+    收入总计; '年初财政拨款结转和结余' is last year's carry-over (上年结转结余) of 财政拨款; '本年财政拨款支出'
+    is an expense."""
+    r = read(tmp_path, "2023年度财政拨款收入总计812.50万元，其中年初财政拨款结转和结余20.10万元，"
+                       "本年财政拨款收入792.40万元；本年财政拨款支出790.00万元，年末财政拨款结转和结余22.50万元。")
+    rows = r.budget[["item", "funding", "amount_wan"]].astype(object).where(r.budget[["item", "funding", "amount_wan"]].notna(), None)
+    assert rows.values.tolist() == [
+        ["收入总计", "财政拨款", 812.5],
+        ["上年结转结余", "财政拨款", 20.1],
+        ["财政拨款收入", "财政拨款", 792.4],  # (said in the paragraph of the 财政拨款 totals)
+        ["财政拨款支出", None, 790.0],
+        ["年末结转结余", "财政拨款", 22.5],
+    ]

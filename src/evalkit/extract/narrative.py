@@ -265,6 +265,10 @@ _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:度)?(?![初末底])")
 _FUND_BUDGET = re.compile(r"(?<!政府性)(?<!政府)基金[^，。；、,;]{0,4}预算")
 
 
+#: A total of one funding only ('财政拨款收入总计', '财政拨款收支总计'): not the department's total.
+_FUNDED_TOTAL = re.compile(r"财政拨款(?:收入|收支)?(?:总计|合计)")
+
+
 def _joins_after(after: str) -> bool:
     """True when the clause after a head count says the persons were enrolled ('资助1.26万名特困
     人员、低保对象…参保'): 参保 or 参加 before the clause ends.
@@ -1119,8 +1123,13 @@ class _Reader:
             state.funding = None
         if "三公" in window:
             state.funding = None  # (“三公”经费 are 财政拨款 by definition: no need to say so)
-        elif "财政拨款" in window and not item.startswith("财政拨款") and item_category(item) != "收入":
-            state.funding = "财政拨款"  # (an income item naming 财政拨款 is that income, not a funding of what follows)
+        elif "财政拨款" in window and not item.startswith("财政拨款") \
+                and item not in vocab.word_list("appropriation_item"):
+            if item_category(item) == "收入" and not _FUNDED_TOTAL.search(window):
+                # an income item naming 财政拨款 ('年初财政拨款结转和结余') is 财政拨款's, but says
+                # nothing of the figures after it; '财政拨款收入总计' is the total of that funding
+                return "财政拨款"
+            state.funding = "财政拨款"
         return state.funding
 
     def _formulas(self, line: int, folded: str) -> list[tuple[int, int]]:
