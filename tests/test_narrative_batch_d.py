@@ -41,6 +41,6 @@ def test_the_totals_of_the_appropriation_alone_carry_its_funding(tmp_path):
         ["收入总计", "财政拨款", 812.5],
         ["上年结转结余", "财政拨款", 20.1],
         ["财政拨款收入", "财政拨款", 792.4],  # (said in the paragraph of the 财政拨款 totals)
-        ["财政拨款支出", None, 790.0],
+        ["财政拨款支出", "财政拨款", 790.0],
         ["年末结转结余", "财政拨款", 22.5],
     ]
