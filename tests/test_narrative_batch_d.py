@@ -44,3 +44,12 @@ def test_the_totals_of_the_appropriation_alone_carry_its_funding(tmp_path):
         ["财政拨款支出", "财政拨款", 790.0],
         ["年末结转结余", "财政拨款", 22.5],
     ]
+
+
+def test_past_a_semicolon_a_bare_flow_is_the_sentences_fund_not_the_part_just_named(tmp_path):
+    r = read(tmp_path, "2024年，职工基本医疗保险基金收入12.40亿元，其中统筹基金收入8.10亿元；支出10.90亿元；"
+                       "累计结余20.00亿元，其中统筹基金累计结余13.00亿元。")
+    got = r.funds[["scheme", "flow", "amount_wan"]].values.tolist()
+    assert got == [["职工医保", "收入", 124000.0], ["职工医保统筹基金", "收入", 81000.0],
+                   ["职工医保", "支出", 109000.0], ["职工医保", "累计结余", 200000.0],
+                   ["职工医保统筹基金", "累计结余", 130000.0]]

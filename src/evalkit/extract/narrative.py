@@ -269,6 +269,9 @@ _FUND_BUDGET = re.compile(r"(?<!政府性)(?<!政府)基金[^，。；、,;]{0,4
 _FUNDED_TOTAL = re.compile(r"财政拨款(?:收入|收支)?(?:总计|合计)")
 
 
+_CLAUSE_END = re.compile(r"[；;]")  # the end of a clause of a sentence's list
+
+
 def _joins_after(after: str) -> bool:
     """True when the clause after a head count says the persons were enrolled ('资助1.26万名特困
     人员、低保对象…参保'): 参保 or 参加 before the clause ends.
@@ -939,6 +942,8 @@ class _Reader:
             return state.sentence_fund_scheme  # '居民医保基金收入X万元，…；基金支出Z万元': the fund of the sentence
         if flow_only and has_fund_word and state.line_fund_scheme:
             return state.line_fund_scheme  # '居民医保基金收入X亿元…。基金支出Y亿元': the fund of the paragraph
+        if flow_only and not has_fund_word and state.sentence_fund_scheme and _CLAUSE_END.search(self._segment):
+            return state.sentence_fund_scheme  # '…，其中统筹基金收入Y亿元；支出Z亿元': past '；', the sentence's fund
         if flow_only and state.fund_scheme and not has_fund_word:
             return state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
         return "合计"
