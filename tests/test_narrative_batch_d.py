@@ -53,3 +53,8 @@ def test_past_a_semicolon_a_bare_flow_is_the_sentences_fund_not_the_part_just_na
     assert got == [["职工医保", "收入", 124000.0], ["职工医保统筹基金", "收入", 81000.0],
                    ["职工医保", "支出", 109000.0], ["职工医保", "累计结余", 200000.0],
                    ["职工医保统筹基金", "累计结余", 130000.0]]
+
+
+def test_money_granted_to_medical_aid_is_not_its_spending(tmp_path):
+    r = read(tmp_path, "2023年全省城乡医疗救助补助资金共3.20亿元，已全部下达。全年医疗救助支出1.20亿元。")
+    assert r.funds[["scheme", "flow", "amount_wan"]].values.tolist() == [["医疗救助", "支出", 12000.0]]

@@ -272,6 +272,9 @@ _FUNDED_TOTAL = re.compile(r"财政拨款(?:收入|收支)?(?:总计|合计)")
 _CLAUSE_END = re.compile(r"[；;]")  # the end of a clause of a sentence's list
 
 
+_GRANTED = vocab.words_pattern("<<granted_money>>")  # money granted to a scheme or a region
+
+
 def _joins_after(after: str) -> bool:
     """True when the clause after a head count says the persons were enrolled ('资助1.26万名特困
     人员、低保对象…参保'): 参保 or 参加 before the clause ends.
@@ -458,8 +461,8 @@ def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | N
     ('基金方面，收入…'), else 支出 for 医疗救助's money; and whether it is a deficit ('当期赤字')."""
     fm = _last(vocab.alternation("fund_flows"), window)
     flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else line_flow
-    if flow is None and scheme == "医疗救助":
-        flow = "支出"
+    if flow is None and scheme == "医疗救助" and not _GRANTED.search(window):
+        flow = "支出"  # (not '医疗救助补助资金共5.86亿元': money granted to the scheme, not its spending)
     return flow, fm is not None and _names("deficit", fm.group(0))
 
 
