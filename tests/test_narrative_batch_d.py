@@ -58,3 +58,9 @@ def test_past_a_semicolon_a_bare_flow_is_the_sentences_fund_not_the_part_just_na
 def test_money_granted_to_medical_aid_is_not_its_spending(tmp_path):
     r = read(tmp_path, "2023年全省城乡医疗救助补助资金共3.20亿元，已全部下达。全年医疗救助支出1.20亿元。")
     assert r.funds[["scheme", "flow", "amount_wan"]].values.tolist() == [["医疗救助", "支出", 12000.0]]
+
+
+def test_a_bare_head_count_equal_to_a_schemes_is_the_same_figure_said_again(tmp_path):
+    r = read(tmp_path, "年末全县城乡居民医保参保人数31.52万人。项目产出方面，全县参保人数31.52万人，完成年度目标。")
+    assert r.enrollment[["scheme", "persons"]].values.tolist() == [["居民医保", 315200]]
+    assert r.residue.empty  # the second 31.52 is accounted for, not left over

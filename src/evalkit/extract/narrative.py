@@ -799,6 +799,9 @@ class _Reader:
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
         q = f.quantity
         persons = to_persons(q)
+        if scheme == "合计" and self._restated(persons, self._year_at(f)):
+            self._place(line, q.text_value)  # the figure of a scheme named before, said again
+            return
         note = None
         if persons is None:
             note = "人数带小数且未写“万”，疑为漏写单位" if q.unit == "人" else "人数不是整数"
@@ -807,6 +810,13 @@ class _Reader:
                       raw=q.raw.strip(), note=note)
         )
         self._place(line, q.text_value)
+
+    def _restated(self, persons: int | None, year: int | None) -> bool:
+        """True for a bare head count ('全县参保人数28.64万人') equal to the count of a scheme the
+        report gave before for the same year ('城乡居民医保参保人数28.64万人'): the same figure said
+        again, not a total of the schemes."""
+        return persons is not None and any(
+            r["persons"] == persons and r["year"] == year and r["scheme"] != "合计" for r in self.rows.enrollment)
 
     def _subsidised_after(self, f: Found, sentence: str) -> bool:
         """True for a part ('其中…') of a head count whose clause list says after it that all the
