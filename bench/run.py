@@ -130,7 +130,7 @@ def child_derive(folder: str, workers: int) -> dict:
     tables = evalkit.read_reports(folder, workers=workers).tables()
     read_seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
-    out = derive(tables)
+    out = derive(tables, workers=workers)  # the checks shared out by report, as evalkit check does
     seconds = time.perf_counter() - t1
     findings = out["findings"]
     return {
@@ -306,7 +306,7 @@ def figures(n: int, corpus_info: dict, ext: dict, floor: dict, imp: dict | None,
         ratio = der["seconds"] / secs
         kinds = ", ".join(f"{k} {v}" for k, v in der["by_kind"].items())
         rows += [
-            ("derive (checks)", (f"{der['seconds']:.1f} s in 1 process ({der['seconds'] / n * 1000:.1f} ms/report; "
+            ("derive (checks)", (f"{der['seconds']:.1f} s with {workers} workers ({der['seconds'] / n * 1000:.1f} ms/report; "
                                  f"{der['findings']} findings: {kinds or 'none'}; "
                                  f"{der['achievement_rows']} indicator rows judged)"), ""),
             ("  reading in that process", f"{der['read_seconds']:.1f} s with {workers} workers (peak {der['maxrss_mb']:.0f} MB)", ""),
