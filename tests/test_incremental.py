@@ -120,3 +120,14 @@ def test_an_altered_output_folder_is_read_again_whole(capsys, tmp_path):
     part.write_bytes(b"not parquet")
     assert "已读取报告：3 份" in extract(capsys, folder, out, "parquet")
     assert read_tables(out)["budget"]["amount_wan"].sum() == 2350.5 + 580.25 + 159.5
+
+
+def test_a_run_with_nothing_new_leaves_the_csv_folder_untouched(capsys, tmp_path):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, "csv")
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+    again = extract(capsys, folder, out, "csv")
+    assert "沿用上次结果 3 份" in again
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()} == before  # nothing rewritten
+    assert persons(out) == {"a": 430100, "b": 125000, "c": 20000}

@@ -194,6 +194,8 @@ def _extract_csv(paths, out: Path, *, manifest, workers, progress, full, inputs,
 
     files, skipped = expand_paths(paths)
     plan = incremental.plan(files, _previous(out, full), fingerprint)
+    if plan.incremental and not plan.read and not plan.removed and len(plan.kept):
+        return _unchanged(out, plan, skipped)
     if not plan.incremental:
         corpus = _read(paths, manifest=manifest, workers=workers, progress=progress)
         tables = dict(corpus.tables())
@@ -217,6 +219,18 @@ def _extract_csv(paths, out: Path, *, manifest, workers, progress, full, inputs,
                          tables=tables, failures=failures, skipped=skipped_frame, read=n_read, kept=len(plan.kept),
                          removed=len(plan.removed), changed=len(plan.changed), incremental=plan.incremental,
                          files_written=len(written))
+
+
+def _unchanged(out: Path, plan: incremental.Plan, skipped: list[dict]) -> ExtractResult:
+    """A CSV run with no file new, changed or removed: the folder (verified against its manifest
+    when the previous run was read) is the result already, and is not written again."""
+    from evalkit import export
+
+    tables = export.read_tables(out)
+    return ExtractResult(counts={name: len(frame) for name, frame in tables.items()},
+                         coverage=tables.get("coverage", pd.DataFrame()), tables=tables, failures=_empty_paths(),
+                         skipped=_paths_frame([(s["path"], s["reason"]) for s in skipped]), read=0,
+                         kept=len(plan.kept), removed=0, changed=0, incremental=True, files_written=0)
 
 
 def _merge_csv(out: Path, plan: incremental.Plan, files: list[str], skipped: list[dict], *, manifest, workers,
