@@ -64,3 +64,21 @@ def test_a_bare_head_count_equal_to_a_schemes_is_the_same_figure_said_again(tmp_
     r = read(tmp_path, "年末全县城乡居民医保参保人数31.52万人。项目产出方面，全县参保人数31.52万人，完成年度目标。")
     assert r.enrollment[["scheme", "persons"]].values.tolist() == [["居民医保", 315200]]
     assert r.residue.empty  # the second 31.52 is accounted for, not left over
+
+
+def test_a_funds_section_heading_names_the_fund_of_its_numbered_lines(tmp_path):
+    """Batch E: '（一）职工基本医疗保险基金（不含生育保险）' over '1.基金收入…', '3.当期结余…': the
+    section's fund (its remark in brackets names none); a group of a scheme's head count after
+    其中 is no row."""
+    path = tmp_path / "r.txt"
+    path.write_text("某县医疗保障局关于2022年度基本医疗保险基金收支情况的公告\n\n"
+                    "城乡居民基本医疗保险参保200,000人，其中成年人150,000人，未成年人50,000人。\n\n"
+                    "（一）职工基本医疗保险基金（不含生育保险）\n\n1.基金收入1,000.50万元。\n\n"
+                    "2.基金支出900.25万元。\n\n3.当期结余100.25万元。\n\n（二）城乡居民基本医疗保险基金\n\n"
+                    "1.基金收入2,000.00万元。\n", encoding="utf-8")
+    r = evalkit.read_report(path)
+    assert r.funds[["scheme", "flow", "amount_wan"]].values.tolist() == [
+        ["职工医保", "收入", 1000.5], ["职工医保", "支出", 900.25], ["职工医保", "结余", 100.25],
+        ["居民医保", "收入", 2000.0]]
+    assert r.enrollment[["scheme", "persons"]].values.tolist() == [["居民医保", 200000]]
+    assert r.reports.loc[0, "report_kind"] == "基金决算"  # a 公告 of a fund's 收支: the fund's accounts

@@ -275,6 +275,20 @@ _CLAUSE_END = re.compile(r"[；;]")  # the end of a clause of a sentence's list
 _GRANTED = vocab.words_pattern("<<granted_money>>")  # money granted to a scheme or a region
 
 
+def _named_part(sentence: str) -> bool:
+    """True when a head count with no scheme of its own stands after '其中' in a sentence that named
+    a scheme before it: a group within that scheme's count ('…参保373,744人，其中成年人…').
+
+    >>> _named_part("城乡居民基本医疗保险参保373,744人，其中成年人"), _named_part("全县参保人数")
+    (True, False)
+    """
+    k = sentence.rfind("其中")
+    return k > 0 and vocab.alternation("schemes").search(sentence, 0, k) is not None
+
+
+_ORDINAL_START = re.compile(r"^(?:\d{0,2}[.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)")  # '1.基金收入'
+
+
 def _joins_after(after: str) -> bool:
     """True when the clause after a head count says the persons were enrolled ('资助1.26万名特困
     人员、低保对象…参保'): 参保 or 参加 before the clause ends.
@@ -295,7 +309,7 @@ def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
     window = _INCLUDES.sub("", window)  # '职工医保基金（含生育保险）收入': the fund of 职工医保
     m = _last(vocab.alternation("schemes"), window)
     has_fund_word = _names("fund", window)
-    return window, m, has_fund_word, bool(_flow_only_re().fullmatch(compact(window)))
+    return window, m, has_fund_word, bool(_flow_only_re().fullmatch(_ORDINAL_START.sub("", compact(window))))
 
 
 def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
@@ -560,6 +574,7 @@ class _Reader:
         self._folded = ""  # the line being read, folded
         self._staff_unit: str | None = None  # the unit of the department the head counts are about
         self.heading_topic: str | None = None  # the service topic the current section heading names
+        self.heading_scheme: str | None = None  # the fund the current section heading names
         self._sentence_start = 0  # where the sentence of the number being read starts
         self._current: Found | None = None  # the figure being read
         self._took = False  # whether the figure being read was placed
@@ -799,6 +814,8 @@ class _Reader:
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
         q = f.quantity
         persons = to_persons(q)
+        if scheme == "合计" and _named_part(sentence):
+            return  # '居民医保参保373,744人，其中成年人298,402人': a group within the scheme's count
         if scheme == "合计" and self._restated(persons, self._year_at(f)):
             self._place(line, q.text_value)  # the figure of a scheme named before, said again
             return
@@ -869,7 +886,8 @@ class _Reader:
         """A money figure of a fund's flow (income, expense, balance of a scheme's fund). True
         when the fund reader claims the figure (a row, or a figure of a fund that is no flow),
         False when it is left to the budget reader."""
-        words = _fund_window(window, state.sentence_fund_scheme, state.fund_scheme)
+        last_fund = state.fund_scheme or self.heading_scheme  # (in a fund's section, a bare flow is its)
+        words = _fund_window(window, state.sentence_fund_scheme, last_fund)
         project_scope = not words.fund_word and self.ctx.scope_at(line) != DEPARTMENT_SCOPE  # (asked only then)
         gate = _fund_gate(words, self._folded[self._sentence_start: f.start], bool(state.sentence_fund_scheme),
                           project_scope)
@@ -879,7 +897,7 @@ class _Reader:
         window = words.window
         if self._no_flow(f, window):
             return True
-        if _budget_item_first(words, state.fund_scheme):
+        if _budget_item_first(words, last_fund):
             return False
         scheme = self._fund_scheme(words.scheme, words.flow_only, words.fund_word, state)
         if scheme == _POOLED and not self._names_employee_fund(f):
@@ -959,6 +977,8 @@ class _Reader:
             return state.sentence_fund_scheme  # '…，其中统筹基金收入Y亿元；支出Z亿元': past '；', the sentence's fund
         if flow_only and state.fund_scheme and not has_fund_word:
             return state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
+        if flow_only and self.heading_scheme:
+            return self.heading_scheme  # '（一）职工基本医疗保险基金' over '1.基金收入…': the section's fund
         return "合计"
 
     def _is_fund_part(self, state: _LineState, scheme: str, flow: str) -> bool:
@@ -1242,6 +1262,20 @@ class _Reader:
 _HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*|[（(]?[一二三四五六七八九十]+[)）、]\s*)")
 
 
+def _heading_scheme(text: str) -> str | None:
+    """The scheme of the fund a section heading names ('（一）职工基本医疗保险基金（不含生育保险）'
+    → 职工医保; its remark in brackets names no fund), or None for a heading of no fund.
+
+    >>> _heading_scheme("（一）职工基本医疗保险基金（不含生育保险）"), _heading_scheme("三、城乡居民大病保险情况")
+    ('职工医保', None)
+    """
+    text = re.sub(r"[（(][^（）()]*[)）]", "", _HEADING.sub("", text))
+    if not _names("fund", text):
+        return None
+    m = _last(vocab.alternation("schemes"), text)
+    return vocab.synonyms("schemes", "scheme")[m.group(0)] if m else None
+
+
 def _is_heading(text: str) -> bool:
     return bool(_HEADING.match(text)) and len(text) < 40 and not find_quantities(_HEADING.sub("", text))
 
@@ -1255,6 +1289,7 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
         if _is_heading(tl.text):
             reader.ctx_topic = mentioned_item(_HEADING.sub("", tl.text))
             reader.heading_topic = service_topic(tl.text)
+            reader.heading_scheme = _heading_scheme(tl.text)
             reader.outer = ""
             continue
         reader.read_line(tl.line, tl.text)
