@@ -82,3 +82,18 @@ def test_a_funds_section_heading_names_the_fund_of_its_numbered_lines(tmp_path):
         ["居民医保", "收入", 2000.0]]
     assert r.enrollment[["scheme", "persons"]].values.tolist() == [["居民医保", 200000]]
     assert r.reports.loc[0, "report_kind"] == "基金决算"  # a 公告 of a fund's 收支: the fund's accounts
+
+
+def test_a_hospitals_settlement_report_gives_no_fund_flows(tmp_path):
+    """Batch E: a hospital's report of what the fund paid it ('统筹基金支付…万元', a settlement
+    table) is no flow of the fund; the county's enrollment it quotes still counts."""
+    path = tmp_path / "r.md"
+    path.write_text("# 禾丰县人民医院2023年度医保基金使用及结算情况报告\n\n"
+                    "据县医疗保障局公布，截至2023年12月31日，全县基本医疗保险参保30.12万人。\n\n"
+                    "2023年度实际统筹基金支付9,876.54万元，全年医保结算医疗总费用15,432.10万元。\n\n"
+                    "| 险种 | 统筹基金支付 | 个人账户支付 |\n|---|---|---|\n| 职工医保 | 2,100.00 | 300.00 |\n"
+                    "| 居民医保 | 7,776.54 | 0.00 |\n", encoding="utf-8")
+    r = evalkit.read_report(path)
+    assert r.reports.loc[0, "department"] == "禾丰县人民医院"
+    assert r.funds.empty
+    assert r.enrollment[["scheme", "persons"]].values.tolist() == [["合计", 301200]]

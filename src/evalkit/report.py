@@ -22,7 +22,7 @@ from evalkit import vocab
 from evalkit.document import Document, ReportReadError, TextLine
 from evalkit.extract.context import ReportContext
 from evalkit.extract.indicators import extract_indicators
-from evalkit.extract.metadata import extract_metadata
+from evalkit.extract.metadata import extract_metadata, is_medical_institution
 from evalkit.extract.narrative import extract_narrative
 from evalkit.extract.plausibility import set_aside_suspects
 from evalkit.extract.residue import residue_and_coverage
@@ -257,6 +257,7 @@ def _extract_in_context(doc: Document) -> tuple[dict[str, list[dict]], ReportCon
     meta = extract_metadata(doc, totals, ctx.place)
     ctx.fiscal_year = meta["fiscal_year"]
     ctx.report_kind = meta["report_kind"]
+    ctx.institution = is_medical_institution(meta["department"])
     ctx.owner = "tables"
     found = extract_tables(ctx)
     for line, number, reason in found["ignored"]:

@@ -91,6 +91,9 @@ class ReportContext:
     fiscal_year: int | None = None  # the year the report is on, once the metadata are read
     report_kind: str | None = None  # the kind of report, once the metadata are read
     target_only: bool | None = None  # a 绩效目标表 (targets, no actuals), once a reader asked
+    #: The report is a medical institution's (a hospital's settlement report): the insurance fund
+    #: figures it gives are what the fund paid it, not the fund's flows. Set with the metadata.
+    institution: bool = False
 
     _sources: dict[int, str] = field(default_factory=dict, repr=False)  # every row asks for one
 

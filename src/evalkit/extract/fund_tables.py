@@ -483,6 +483,9 @@ def line_tables(ctx: ReportContext) -> list[Table]:
     return tables
 
 
+_SETTLEMENT = "定点医疗机构的医保结算，不是基金的收支"
+
+
 def read_fund_tables(ctx: ReportContext) -> FundTableRows:
     """Enrolment and fund rows of the statistics tables of a report (see the module's doc).
 
@@ -504,6 +507,8 @@ def read_fund_tables(ctx: ReportContext) -> FundTableRows:
         facts, labels = read
         found.claimed.add(id(table))
         for fact in facts:
+            if ctx.institution and not fact.reason:
+                fact.reason = _SETTLEMENT  # a hospital's table of what the fund paid it
             if fact.reason:
                 found.ignored.append((fact.line, fact.q.text_value or fact.text, fact.reason))
                 continue

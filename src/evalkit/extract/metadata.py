@@ -40,7 +40,7 @@ from evalkit.regions import (
 )
 from evalkit.schema import SCHEMAS
 
-__all__ = ["REPORT_COLUMNS", "extract_metadata", "normalise_grade", "org_name", "report_kind_of", "title_kind"]
+__all__ = ["REPORT_COLUMNS", "extract_metadata", "is_medical_institution", "normalise_grade", "org_name", "report_kind_of", "title_kind"]
 
 logger = logging.getLogger(__name__)
 
@@ -316,6 +316,17 @@ def _title_department(doc: Document) -> tuple[str, int] | None:
         if name and not re.match(r"\s*[:：]", text[text.find(name) + len(name):]):  # not an addressee '…局：'
             return name, tl.line
     return None
+
+
+def is_medical_institution(department: str | None) -> bool:
+    """True for a hospital, a health centre or a pharmacy (``word_lists.csv``, list
+    medical_institution) named as the department: what such a unit says of the insurance fund is
+    what the fund paid it.
+
+    >>> is_medical_institution("峪川县人民医院"), is_medical_institution("峪川县医疗保障局"), is_medical_institution(None)
+    (True, False, False)
+    """
+    return bool(department) and any(department.endswith(w) for w in vocab.word_list("medical_institution"))
 
 
 def _issuer(doc: Document) -> tuple[str, int] | None:

@@ -916,6 +916,10 @@ class _Reader:
             return True  # '城乡居民医保基金预算收入5.3亿元': the fund's budget, no flow (and no budget)
         if self._is_fund_part(state, scheme, flow):
             return True  # '支出16437万元，其中：基本医疗保险待遇支出16059万元': a part of the flow
+        if self.ctx.institution:  # a hospital's report: what the fund paid it, not the fund's flow
+            self.ctx.refuse(line, f.quantity.text_value, "定点医疗机构的医保结算，不是基金的收支")
+            self._withheld = True
+            return True
         self._fund_row(line, f, (scheme, flow, deficit), state)
         return True
 
