@@ -188,3 +188,20 @@ def test_grand_total_written_after_an_item_word():
 def test_grand_totals_of_a_sentence(tmp_path):
     rows = report_rows(tmp_path, "2023年度部门决算收入总计923.5万元，支出总计923.5万元。")
     assert rows == [("部门整体", "决算", "收入总计", 923.5), ("部门整体", "决算", "支出总计", 923.5)]
+
+
+def test_a_target_tables_amounts_are_the_initial_budget_whatever_the_page_around_says(tmp_path):
+    """Batch E: a 绩效目标表 on a web page whose breadcrumb says 预决算公开 and whose note says the
+    targets serve the 年终自评: the form names no actuals, its amounts are 年初预算."""
+    import evalkit
+
+    page = ("<html><body><div>您的位置：首页 >> 信息公开 >> 预决算公开</div>"
+            "<h1>2024年医保信息化项目绩效目标表</h1><table>"
+            "<tr><td>项目名称</td><td colspan='2'>医保信息化项目</td></tr>"
+            "<tr><td rowspan='2'>项目资金（万元）</td><td></td><td>年度资金总额（2024年）</td></tr>"
+            "<tr><td>资金总额</td><td>120.00</td></tr></table>"
+            "<p>填报说明：年度指标值为2024年度绩效监控和年终自评的依据。</p></body></html>")
+    path = tmp_path / "target.html"
+    path.write_text(page, encoding="utf-8")
+    budget = evalkit.read_report(path).budget
+    assert budget[["stage", "item", "amount_wan"]].values.tolist() == [["年初预算", "支出合计", 120.0]]
