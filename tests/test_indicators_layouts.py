@@ -190,3 +190,23 @@ def test_gallery_indicator_rows(stem):
     extra = [g for g in got if not any(_indicator_match(e, g) for e in expected["indicators"])]
     assert not missed, missed
     assert not extra, [{c: g[c] for c in COLUMNS + ("source",)} for g in extra]
+
+
+def test_score_statements_with_the_weight_first_under_level_headings(tmp_path):
+    """Batch E: indicators written as lines '名称：分值10分，目标值≥35万人，实际完成35.66万人，得分10分'
+    under the headings '（二）产出指标（50分）' and '1.数量指标'."""
+    import evalkit
+
+    path = tmp_path / "r.txt"
+    path.write_text("某县医疗保障局2022年度部门整体支出绩效自评报告\n\n三、绩效目标完成情况\n（二）产出指标（50分）\n"
+                    "1.数量指标\n城乡居民医保参保人数：分值10分，目标值≥35万人，实际完成35.66万人，得分10分。\n"
+                    "2.质量指标\n医保待遇结算准确率：分值8分，目标值≥99%，实际完成99.5%，得分8分。\n"
+                    "（三）效益指标（20分）\n1.社会效益指标\n住院费用报销比例：分值10分，目标值≥70%，实际完成71.2%，得分10分。\n",
+                    encoding="utf-8")
+    ind = evalkit.read_report(path).indicators
+    got = ind[["level1", "level2", "level3", "target_raw", "actual_raw", "weight", "score"]].values.tolist()
+    assert got == [
+        ["产出指标", "数量指标", "城乡居民医保参保人数", "≥35万人", "35.66万人", 10.0, 10.0],
+        ["产出指标", "质量指标", "医保待遇结算准确率", "≥99%", "99.5%", 8.0, 8.0],
+        ["效益指标", "社会效益指标", "住院费用报销比例", "≥70%", "71.2%", 10.0, 10.0],
+    ]

@@ -636,7 +636,8 @@ def _title(table: Table, part: _Part, header: Row, previous: dict) -> str:
 def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Where a score statement's name ends (its anchor), and the statement from there:
     '<name>总分 5 分，实际得分 5 分', optionally with the target and the result before the weight:
-    '<name>年度目标≥95%，实际完成98%，分值10分，得分9.8分' (the header words of
+    '<name>年度目标≥95%，实际完成98%，分值10分，得分9.8分', or with the weight first:
+    '<name>：分值10分，目标值≥35万人，实际完成35.66万人，得分10分' (the header words of
     ``indicator_headers.csv``)."""
     def words(role: str) -> str:
         ws = sorted((r["word"] for r in vocab.load("indicator_headers") if r["role"] == role), key=len, reverse=True)
@@ -647,6 +648,7 @@ def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     clause = r"(?:为|是)?[:：]?\s*(?P<{}>[^，,；;。]{{1,24}}?)\s*[，,；;]\s*"
     tail = re.compile(
         r"(?:指标)?\s*(?:的)?"
+        rf"(?:(?:{weight_words})(?:为)?[:：]?\s*\**\s*(?P<w1>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*(?=(?:{words('target')})))?"
         rf"(?:(?:{words('target')}){clause.format('target')}(?:{words('actual')}){clause.format('actual')})?"
         rf"(?:(?:指标)?(?:{weight_words})(?:为)?\s*\**\s*(?P<w>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*)?"
         r"(?:实际)?(?:得分|得满分|得)(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
@@ -666,7 +668,7 @@ def _statement_matches(text: str):
     pos = 0
     while (a := anchor.search(text, pos)) is not None:
         m = tail.match(text, a.start())
-        if m is not None and m.group("w") is None and m.group("target") is None:
+        if m is not None and _weight_of(m) is None and m.group("target") is None:
             m = None  # '…得分5分' alone: a score needs its weight or its target beside it
         end = a.start()
         while end > 0 and text[end - 1] in "：: ":
@@ -681,7 +683,28 @@ def _statement_matches(text: str):
 
 def _statements(ctx: ReportContext, known: list[dict], skip: set[int] = frozenset()) -> list[dict]:
     """Score statements in the text: '参保人员即时报销率总分 5 分，实际得分 5 分', and the same with
-    the target and the result: '…年度目标≥95%，实际完成98%，分值10分，得分9.8分'."""
+    the target and the result: '…年度目标≥95%，实际完成98%，分值10分，得分9.8分'. Level headings
+    ('（二）产出指标（50分）', '1.数量指标') give the levels of the statements below them."""
+    level_of = _known_levels(known)
+    out = []
+    current = {"level1": None, "level2": None}
+    for block in ctx.doc.blocks:
+        if not isinstance(block, TextLine) or block.line in skip:
+            continue
+        heading = _level_heading(block.text) if len(block.text) < 30 else None
+        if heading is not None:
+            current = _under_heading(heading, current)
+            continue
+        if _WEIGHT_WORD.search(block.text) is None:
+            continue
+        for found_name, m in _statement_matches(fold(block.text)):
+            rec, current = _statement_record(ctx, block, found_name, m, level_of, current)
+            out.append(rec)
+    return out
+
+
+def _known_levels(known: list[dict]) -> dict[str, tuple[str, dict]]:
+    """The highest level at which each name stands in the rows read from tables, with its row."""
     level_of: dict[str, tuple[str, dict]] = {}
     for rec in known:
         for lv in LEVELS:
@@ -690,47 +713,79 @@ def _statements(ctx: ReportContext, known: list[dict], skip: set[int] = frozense
                 key = compact(name)
                 if key not in level_of or LEVELS.index(lv) < LEVELS.index(level_of[key][0]):
                     level_of[key] = (lv, rec)
-    out = []
-    current = {"level1": None, "level2": None}
-    for block in ctx.doc.blocks:
-        if not isinstance(block, TextLine) or block.line in skip or _WEIGHT_WORD.search(block.text) is None:
-            continue
-        for found_name, m in _statement_matches(fold(block.text)):
-            raw_name = re.split(r"[，。；：、]", found_name)[-1]
-            name = re.sub(r"指标$", "", clean_label(raw_name))
-            name = re.sub(r"^(其中|下设|以及|和|及)", "", name)
-            rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
-            rec["weight"] = float(m.group("w")) if m.group("w") else None
-            rec["score"] = float(m.group("s"))
-            if m.group("target") is not None:
-                _fill_values(rec, {"target": m.group("target"), "actual": m.group("actual")})
-                ctx.place_text(block.line, m.group("target"))
-                ctx.place_text(block.line, m.group("actual"))
-            rest = m.group("rest")
-            reason = re.search(r"扣分原因(?:是|为)?[:：]?\s*(.+)", rest)
-            if reason:
-                rec["note"] = clean_label(reason.group(1))
-            hit = level_of.get(compact(name))
-            level = hit[0] if hit else "level3"
-            if level == "level1":
-                current = {"level1": name, "level2": None}
-                rec["level1"] = name
-            elif level == "level2":
-                parent = hit[1].get("level1") if hit else None
-                current = {"level1": parent or current["level1"], "level2": name}
-                rec["level1"], rec["level2"] = current["level1"], name
-            else:
-                if hit:
-                    rec["level1"] = hit[1].get("level1") or current["level1"]
-                    rec["level2"] = hit[1].get("level2") or current["level2"]
-                else:
-                    rec["level1"], rec["level2"] = current["level1"], current["level2"]
-                rec["level3"] = name
-            if m.group("w"):
-                ctx.place(block.line, m.group("w"))
-            ctx.place(block.line, m.group("s"))
-            out.append(rec)
-    return out
+    return level_of
+
+
+def _under_heading(heading: tuple[str, str], current: dict) -> dict:
+    """The levels in force under a level heading: a level-1 heading starts a block, a level-2
+    heading stands under the level 1 in force (else its standard one, ``indicator_framework.csv``)."""
+    level, name = heading
+    if level == "level1":
+        return {"level1": name, "level2": None}
+    framework = {r["level2"]: r["level1"] for r in vocab.load("indicator_framework")}
+    return {"level1": current["level1"] or framework.get(name), "level2": name}
+
+
+def _statement_record(ctx: ReportContext, block: TextLine, found_name: str, m: re.Match[str],
+                      level_of: dict, current: dict) -> tuple[dict, dict]:
+    """The indicator row of one score statement, and the levels in force after it."""
+    raw_name = re.split(r"[，。；：、]", found_name)[-1]
+    name = re.sub(r"指标$", "", clean_label(raw_name))
+    name = re.sub(r"^(其中|下设|以及|和|及)", "", name)
+    rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
+    rec["weight"] = float(_weight_of(m)) if _weight_of(m) else None
+    rec["score"] = float(m.group("s"))
+    if m.group("target") is not None:
+        _fill_values(rec, {"target": m.group("target"), "actual": m.group("actual")})
+        ctx.place_text(block.line, m.group("target"))
+        ctx.place_text(block.line, m.group("actual"))
+    reason = re.search(r"扣分原因(?:是|为)?[:：]?\s*(.+)", m.group("rest"))
+    if reason:
+        rec["note"] = clean_label(reason.group(1))
+    hit = level_of.get(compact(name))
+    level = hit[0] if hit else "level3"
+    if level == "level1":
+        current = {"level1": name, "level2": None}
+        rec["level1"] = name
+    elif level == "level2":
+        parent = hit[1].get("level1") if hit else None
+        current = {"level1": parent or current["level1"], "level2": name}
+        rec["level1"], rec["level2"] = current["level1"], name
+    else:
+        source = hit[1] if hit else {}
+        rec["level1"] = source.get("level1") or current["level1"]
+        rec["level2"] = source.get("level2") or current["level2"]
+        rec["level3"] = name
+    if _weight_of(m):
+        ctx.place(block.line, _weight_of(m))
+    ctx.place(block.line, m.group("s"))
+    return rec, current
+
+
+def _weight_of(m: re.Match[str]) -> str | None:
+    """The weight a score statement gives, before its target or before its score."""
+    return m.group("w1") or m.group("w")
+
+
+def _level_heading(text: str) -> tuple[str, str] | None:
+    """('level1'|'level2', name) for a heading line that names a standard indicator level
+    ('（二）产出指标（50分）', '1.数量指标'; ``indicator_framework.csv``), else None.
+
+    >>> _level_heading("（二）产出指标（50分）"), _level_heading("1.数量指标"), _level_heading("1.数量指标完成情况良好，得分10分")
+    (('level1', '产出指标'), ('level2', '数量指标'), None)
+    """
+    name = re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$", "", _LEVEL_ORDINAL.sub("", clean_label(text)))
+    if not name or len(name) > 12:
+        return None
+    framework = {r["level2"]: r["level1"] for r in vocab.load("indicator_framework")}
+    if name in framework:
+        return "level2", name
+    if name in set(framework.values()):
+        return "level1", name
+    return None
+
+
+_LEVEL_ORDINAL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)")
 
 
 _WEIGHT_LIST = re.compile(r"(?:计分标准|分值|权重)(?:为|是|[:：])")
