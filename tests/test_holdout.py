@@ -13,7 +13,10 @@ batch written after the reader was last changed for the first two, and ``hd-*`` 
 with box characters by ``pdftotext -layout``, a web form with a two-row header, a health
 bureau's report with 医保 traps, a 决算 in Markdown in 元, a city bulletin, a wrapped third-party
 report, a Word form with real merges, a provincial allocation notice), written after the
-reader's restructuring. They tell how evalkit does on
+reader's restructuring, and ``he-*`` (indicators as '名称：分值…' lines, a Word form with the
+actual before the target, a web page's execution table, a third-party table split over pages, a
+county fund notice with a 大病保险 section, a 决算 in two interleaved PDF columns, a target table
+with mid-term columns, a hospital's settlement report). They tell how evalkit does on
 documents it was not written for. Floors on the share of facts found, and a ceiling on unexpected
 enrollment and fund rows; ``.venv/bin/python tests/gallery.py`` with
 ``EVALKIT_SPECIMENS=tests/fixtures/holdout`` lists every miss.
@@ -28,14 +31,15 @@ import pytest
 from gallery import score_gallery, share_found, specimens
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
-# (measured: every fact of the 32 documents found, 918/918. The first batch scored 191/213 (89.7 %)
+# (measured: 1120/1132 facts of the 40 documents found. The first batch scored 191/213 (89.7 %)
 # when it arrived, the second 350/437 with the first (80.1 %), the third 238/271 (87.8 %), the
-# fourth 171/210 (81.4 %); the reader was then improved on each, so these floors guard what was
-# reached)
+# fourth 171/210 (81.4 %), the fifth 175/214 (81.8 %); the reader was then improved on each, so
+# these floors guard what was reached. Left: he-06's two PDF columns read as one, 9 budget facts
+# missed and 6 rows wrong; a table row cut by a page break and an execution-rate line of he-04/he-01)
 FLOORS = {"report": 0.97, "budget": 0.97, "enrollment": 0.97, "funds": 0.97, "indicators": 0.97}
 # the enrollment and fund rows left over are conventions of evalkit (在职/退休 parts, 长期护理保险,
 # income parts as flows of their own, 医疗救助 spending as its fund's expense)
-EXTRA_CEILING = {"enrollment": 5, "funds": 4}
+EXTRA_CEILING = {"enrollment": 7, "funds": 6}
 
 
 @cache
@@ -50,7 +54,7 @@ def _expected():
 
 def test_every_holdout_document_is_read():
     assert {s.stem: s.error for s in _scores() if s.error} == {}
-    assert len(_scores()) == 32
+    assert len(_scores()) == 40
 
 
 @pytest.mark.parametrize("table", sorted(FLOORS))
