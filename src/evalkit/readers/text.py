@@ -341,6 +341,30 @@ def _repeats_header(row: Row, rows: list[Row]) -> bool:
     return any(r.texts == texts for r in rows)
 
 
+def _cut_by_the_page(last: Row, first: Row) -> bool:
+    """Decide that the last row before a page break and the first after it are one row cut by
+    the break ('| | | 制度执行 | | |' then '| | | 有效性 | 4 | 3 |'): the last holds one word cell
+    and nothing else, the first goes on in that cell with figures beside it and nothing before
+    it. The first row's cell gets the whole name (in place).
+
+    >>> a = Row([Cell("", 1), Cell("制度执行", 1), Cell("", 1)]); b = Row([Cell("", 5), Cell("有效性", 5), Cell("4", 5)])
+    >>> _cut_by_the_page(a, b), b.texts
+    (True, ['', '制度执行有效性', '4'])
+    """
+    filled = [k for k, t in enumerate(last.texts) if t]
+    if len(filled) != 1 or len(first.cells) != len(last.cells):
+        return False
+    p = filled[0]
+    texts = first.texts
+    if _NUMBER_CELL.match(last.texts[p]) or not texts[p] or any(texts[:p]):
+        return False
+    if not any(_NUMBER_CELL.match(t) for t in texts[p + 1:] if t):
+        return False
+    first.cells[p].text = _join([last.cells[p].text, first.cells[p].text])
+    first.refresh()
+    return True
+
+
 def _pipe_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[int] = frozenset()
                 ) -> tuple[Table, int]:
     """A Markdown pipe table, joined with its continuation after a page break.
@@ -360,6 +384,8 @@ def _pipe_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[in
             more = more[1:]  # the header repeated on the next page
         elif not (crossed and more and len(more[0].cells) == len(rows[0].cells)):
             break
+        if more and _cut_by_the_page(rows[-1], more[0]):
+            rows.pop()
         rows.extend(more)
         j = end
     width = len(rows[0].cells) if rows else 0
