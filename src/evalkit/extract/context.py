@@ -161,6 +161,21 @@ class ReportContext:
                 self.takers.setdefault((line, key), []).append(self.owner)
 
 
+@functools.cache
+def _chrome_words() -> tuple[str, ...]:
+    return tuple(r["word"] for r in vocab.load("chrome_words"))
+
+
+def is_page_chrome(text: str) -> bool:
+    """A line of the web page around a report: navigation words (``vocab/chrome_words.csv``), or
+    a breadcrumb 'A > B > C'.
+
+    >>> is_page_chrome("您的位置：首页 >> 信息公开 >> 预决算公开"), is_page_chrome("一、部门基本情况")
+    (True, False)
+    """
+    return any(w in text for w in _chrome_words()) or len(re.findall(r"[>»＞]", text)) >= 2
+
+
 def ledger_keys(q: Quantity) -> tuple[str, ...]:
     """The keys under which the ledger counts a quantity found in text: its number as written,
     or the two ends of a range.

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from evalkit import vocab
 from evalkit.document import Document, Table, TextLine, clean_label
-from evalkit.extract.context import compact
+from evalkit.extract.context import compact, is_page_chrome
 from evalkit.extract.indicators import TotalScore
 from evalkit.quantities import fold, parse_number
 from evalkit.regions import (
@@ -272,16 +272,6 @@ def _org_values(doc: Document, field: str) -> list[tuple[str, str, int]]:
 
 # ----------------------------------------------------------------------------- lines
 @functools.cache
-def _chrome_words() -> tuple[str, ...]:
-    return tuple(r["word"] for r in vocab.load("chrome_words"))
-
-
-def _is_chrome(text: str) -> bool:
-    """A line of the page around the report: navigation words, or a breadcrumb 'A > B > C'."""
-    return any(w in text for w in _chrome_words()) or len(re.findall(r"[>»＞]", text)) >= 2
-
-
-@functools.cache
 def _meta_line_re() -> re.Pattern[str]:
     """A line of a web page's metadata ('信息分类：财政预决算', '[ 索引号 ]', '文 号：'): a label of
     ``vocab/page_fields.csv`` at the line's start, spaces allowed between its characters."""
@@ -300,7 +290,7 @@ def _title_lines(doc: Document, n: int = 15) -> list[TextLine]:
             break
         if isinstance(block, TextLine):
             text = block.text.strip()
-            if not text or _is_chrome(text) or _meta_line_re().match(text):
+            if not text or is_page_chrome(text) or _meta_line_re().match(text):
                 continue
             out.append(block)
     return out
@@ -359,7 +349,7 @@ def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | Non
             if not _SIGN_DATE.fullmatch(nxt):
                 continue
         name = org_name(head, kind)
-        if name and len(head) <= len(name) + 40 and not _is_chrome(head):
+        if name and len(head) <= len(name) + 40 and not is_page_chrome(head):
             found = (name, i + 1)
     return found
 

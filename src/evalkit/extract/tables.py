@@ -24,6 +24,7 @@ from evalkit.extract.context import (
     caption_of,
     compact,
     declared_unit,
+    is_page_chrome,
     is_total_label,
     mentions_total,
     names_other_year,
@@ -1080,16 +1081,6 @@ _TARGET_TITLE = vocab.words_pattern("<<target_title>>")
 _ACTUALS = vocab.words_pattern("<<actuals_word>>")
 
 
-def _is_page_chrome(text: str) -> bool:
-    """A line of the web page around a form (a breadcrumb '首页 >> 预决算公开', the site's name)."""
-    return any(w in text for w in _chrome_words()) or len(re.findall(r"[>»＞]", text)) >= 2
-
-
-@functools.cache
-def _chrome_words() -> tuple[str, ...]:
-    return tuple(r["word"] for r in vocab.load("chrome_words"))
-
-
 def _is_target_table(ctx: ReportContext) -> bool:
     """True for a 绩效目标表: targets only, no actuals (its amounts are the initial budget). The
     title says so, and neither the title nor any table names actuals; the prose around may
@@ -1097,7 +1088,7 @@ def _is_target_table(ctx: ReportContext) -> bool:
     if ctx.target_only is None:
         doc = ctx.doc
         first = doc.tables[0].first_line if doc.tables else len(doc.lines) + 1
-        title = "".join(compact(t.text) for t in doc.text_lines[:12] if t.line < first and not _is_page_chrome(t.text))
+        title = "".join(compact(t.text) for t in doc.text_lines[:12] if t.line < first and not is_page_chrome(t.text))
         if doc.tables:
             forms = "".join(compact(c.text) for t in doc.tables for r in t.rows for c in r.cells)
         else:  # a form flattened into text lines: all of it
