@@ -100,3 +100,13 @@ def test_a_bad_pack_is_named(tmp_path):
 def test_no_pack_has_the_file():
     with pytest.raises(vocab.VocabularyError, match="no_such_words.csv"):
         vocab.load("no_such_words")
+
+
+def test_the_command_refuses_a_missing_pack_before_reading(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("某县医疗保障局2023年度部门整体支出绩效自评报告\n年初预算支出120万元。\n", encoding="utf-8")
+    code = ("import sys; from evalkit.cli import main; "
+            f"sys.exit(main(['extract', {str(report)!r}, '--out', {str(tmp_path / 'out')!r}]))")
+    out = run(code, packs=[tmp_path / "nowhere"])
+    assert out.returncode == 2 and "nowhere" in out.stderr
+    assert not (tmp_path / "out").exists()  # nothing read, nothing written

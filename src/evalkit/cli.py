@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit import export, fields
+from evalkit import export, fields, vocab
 from evalkit.document import ReportReadError
 from evalkit.outputs import OutputFolder, OutputFolderError
 
@@ -859,6 +859,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args, command)
     except UsageError as exc:
         _err(f"evalkit {args.command}: 错误：{exc}")
+        return 2
+    except vocab.VocabularyError as exc:  # a vocabulary pack of EVALKIT_VOCAB_PACKS that cannot be used
+        _err(f"evalkit {args.command}: 词汇包错误：{exc}")
         return 2
 
 

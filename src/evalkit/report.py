@@ -722,6 +722,7 @@ class ReportStream:
     def __init__(self, files: list[str], *, skipped: list[dict] = (), workers: int | None = None,
                  progress=None, time_limit: float | None = FILE_TIME_LIMIT, chunk_size: int = _CHUNK,
                  seen: dict[str, str] | None = None):
+        vocab.packs()  # (a vocabulary pack named in the environment that is no folder: said before reading)
         self.files = [str(f) for f in files]
         self.workers = workers if workers is not None else (min(os.cpu_count() or 1, 8) if len(self.files) > 8 else 1)
         self.progress = progress
