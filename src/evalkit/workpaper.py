@@ -12,7 +12,14 @@ persons as whole numbers, percentages). Every figure keeps its ``source`` column
 ``=``, ``+``, ``-`` or ``@`` (targets such as ``=100%``) is stored as text, never as a formula.
 The same input gives the same cell contents; only the cover's time changes.
 
-openpyxl is imported inside the functions, so importing evalkit does not load it.
+Excel's limits are kept: a table longer than a sheet (1 048 576 rows, the header included)
+continues on further sheets with the same header (``检查发现（续1）``, …), to which the links
+point; a text longer than a cell (32 767 characters) is cut and ends with
+:data:`CUT_MARK`. The cover says both.
+
+The workbook is written in openpyxl's write-only mode: rows go to disk as they are made, so
+memory does not grow with the corpus, and each distinct cell style is made once and copied to
+its cells. openpyxl is imported inside the functions, so importing evalkit does not load it.
 """
 
 from __future__ import annotations
@@ -20,8 +27,10 @@ from __future__ import annotations
 import logging
 import math
 import numbers
+import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +44,7 @@ from evalkit.fields import field_kind, field_label, table_description, table_lab
 __all__ = [
     "AUDIT_COLUMNS",
     "COVER_SHEET",
+    "CUT_MARK",
     "FIELDS_SHEET",
     "SHEET_NAMES",
     "SHEET_ORDER",
@@ -61,6 +71,8 @@ AUDIT_COLUMNS = ("核实结论", "处理意见", "复核人", "日期")
 _SEVERITY_FILLS = {"错误": "F8CBAD", "警告": "FFE699", "提示": "DDEBF7"}
 #: The label, in column A of the cover, of the only cell that differs between two builds.
 TIME_LABEL = "生成时间"
+#: The end of a text cut to fit in a cell.
+CUT_MARK = "…〔已截断〕"
 
 #: Derived tables come first, after the cover; then the data tables in their usual order.
 SHEET_ORDER: tuple[str, ...] = ("findings", "execution", "achievement", *TABLES)
@@ -78,11 +90,24 @@ _NUMBER_FORMATS = {
 
 #: Characters that make a spreadsheet read a typed-in value as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Excel's limits: characters in a cell, rows in a sheet (the header row included).
 _MAX_CELL_TEXT = 32767
+_MAX_ROWS = 1_048_576
 _MAX_LINKS = 8
 _WIDTH_SAMPLE = 2000
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
+_WRAP_WIDTH = 30
 _INVALID_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
+_NUMBER_IN_TEXT = re.compile(r"\d+(?:\.\d+)?")
+
+#: A cell style as the steps that make it, applied in order to a new cell (see _apply_step):
+#: ("quote", None) quote prefix, ("fmt", f) number format, ("link", None) the Hyperlink style,
+#: ("font", "bold" | "title"), ("fill", rgb), ("align", "wrap" | "top" | "center").
+_Steps = tuple[tuple[str, Any], ...]
+_QUOTE: _Steps = (("quote", None),)
+_WRAP: _Steps = (("align", "wrap"),)
+_HEADER: _Steps = (("font", "bold"), ("fill", "DDEBF7"), ("align", "center"))
+_BOLD: _Steps = (("font", "bold"),)
 
 
 def _evalkit_version() -> str:
@@ -123,18 +148,27 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _clean_text(text: str) -> str:
-    """Text an .xlsx cell can hold: no control characters, at most 32 767 characters."""
+
+def _fit_text(text: str) -> tuple[str, bool]:
+    """Text an .xlsx cell can hold, and whether it was cut: control characters replaced, and at
+    most :data:`_MAX_CELL_TEXT` characters, a longer text ending with :data:`CUT_MARK`."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
     if len(text) > _MAX_CELL_TEXT:
-        text = text[: _MAX_CELL_TEXT - 1] + "…"
-    return text
+        return text[: _MAX_CELL_TEXT - len(CUT_MARK)] + CUT_MARK, True
+    return text, False
+
+
+def _clean_text(text: str) -> str:
+    """Text an .xlsx cell can hold (see :func:`_fit_text`)."""
+    return _fit_text(text)[0]
 
 
 def _put(ws, row: int, column: int, value: Any, number_format: str | None = None):
-    """Write one cell; text is always stored as text, never as a formula."""
+    """Write one cell of a sheet in openpyxl's normal mode; text is always stored as text,
+    never as a formula. (The workbook itself is written by :meth:`_Sheet.cell`, which stores a
+    value the same way.)"""
     value = _plain(value)
     if isinstance(value, str):
         value = _clean_text(value)
@@ -175,6 +209,7 @@ def _link(cell, title: str, row: int) -> None:
         cell.quotePrefix = True
 
 
+
 def _column_kind(frame: pd.DataFrame, column: str) -> str | None:
     kind = field_kind(str(column))
     if kind is None:
@@ -201,62 +236,6 @@ def _value_width(value: Any, number_format: str | None) -> int:
     return _display_width(text)
 
 
-def _style_header(ws, n_columns: int) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for column in range(1, n_columns + 1):
-        cell = ws.cell(row=1, column=column)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(vertical="center")
-
-
-def _write_frame(
-    ws,
-    frame: pd.DataFrame,
-    *,
-    index: Mapping[str, list[tuple[str, int]]] | None = None,
-) -> None:
-    """Write a table with Chinese headers, formats, widths, frozen header and filter.
-
-    With ``index`` (source → sheet rows), a ``source`` cell links to the data row it names,
-    and a ``sources`` column gets link columns (关联行1, 关联行2, …) to every row it names.
-    """
-    from openpyxl.utils import get_column_letter
-
-    columns = [str(c) for c in frame.columns]
-    formats = [_NUMBER_FORMATS.get(_column_kind(frame, c) or "", None) for c in frame.columns]
-    headers = [field_label(c) for c in columns]
-
-    link_targets = _link_targets(frame, columns, index)
-    n_links = max((len(t) for t in link_targets), default=0)
-    headers += [f"关联行{i}" for i in range(1, n_links + 1)]
-
-    for j, header in enumerate(headers, start=1):
-        _put(ws, 1, j, header)
-    _style_header(ws, len(headers))
-
-    source_col = columns.index("source") if index is not None and "source" in columns else None
-    sources_col = columns.index("sources") if link_targets else None
-    widths = [_display_width(h) for h in headers]
-    for i, values in enumerate(frame.itertuples(index=False, name=None)):
-        row = i + 2
-        _write_row(ws, row, values, formats, widths if i < _WIDTH_SAMPLE else None,
-                   (index, source_col, sources_col, link_targets[i] if link_targets else []))
-        if link_targets:
-            _write_link_columns(ws, row, len(columns), link_targets[i], widths)
-
-    for j, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = (
-            min(max(width, _MIN_WIDTH), _MAX_WIDTH) + 2
-        )
-    _wrap_long_columns(ws, widths, len(frame))
-    ws.freeze_panes = "A2"
-    if headers:
-        last = get_column_letter(len(headers))
-        ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
-
 
 def _link_targets(
     frame: pd.DataFrame, columns: list[str], index: Mapping[str, list[tuple[str, int]]] | None
@@ -277,60 +256,285 @@ def _link_targets(
     return link_targets
 
 
-def _write_row(ws, row: int, values: tuple, formats: list[str | None], widths: list[int] | None,
-               links: tuple) -> None:
-    """Write one data row; widen ``widths`` (when given) to its values, and link its ``source``
-    cell to the row it names, or its ``sources`` cell to the first row they name."""
-    index, source_col, sources_col, targets = links
-    for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-        cell = _put(ws, row, j + 1, value, fmt)
-        if widths is not None:
-            widths[j] = max(widths[j], _value_width(value, fmt))
-        if j == source_col and isinstance(cell.value, str) and cell.value in index:
-            _link(cell, *index[cell.value][0])
-        elif j == sources_col and targets:
-            _link(cell, *targets[0])
+
+def _apply_step(cell, step: tuple[str, Any]) -> None:
+    """Apply one step of a cell style (see :data:`_Steps`), as :func:`_put` and :func:`_link` do."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    name, arg = step
+    if name == "quote":
+        cell.quotePrefix = True
+    elif name == "fmt":
+        cell.number_format = arg
+    elif name == "link":
+        cell.style = "Hyperlink"
+    elif name == "font":
+        cell.font = Font(bold=True, size=14) if arg == "title" else Font(bold=True)
+    elif name == "fill":
+        cell.fill = PatternFill("solid", fgColor=arg)
+    elif name == "align":
+        cell.alignment = (Alignment(wrap_text=True, vertical="top") if arg == "wrap"
+                          else Alignment(vertical=arg))
+    else:
+        raise ValueError(f"unknown style step {step!r}")
 
 
-def _write_link_columns(ws, row: int, n_columns: int, targets: list[tuple[str, int]],
-                        widths: list[int]) -> None:
-    """Write a row's link cells (关联行1, 关联行2, …) after its ``n_columns`` data columns."""
-    for k, (title, target_row) in enumerate(targets):
-        column = n_columns + k + 1
-        cell = _put(ws, row, column, f"{title} 第{target_row}行")
-        _link(cell, title, target_row)
-        widths[column - 1] = max(widths[column - 1], _display_width(cell.value))
+class _Book:
+    """The workbook being written, in openpyxl's write-only mode.
+
+    Each distinct cell style is made once (from its :data:`_Steps`) and copied to every cell
+    that has it, instead of setting font, fill, alignment and format on each cell; texts cut to
+    fit a cell are counted per sheet for the cover.
+    """
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.cell.cell import Cell
+        from openpyxl.worksheet.hyperlink import Hyperlink
+
+        self.wb = Workbook(write_only=True)
+        self.cell_type, self.link_type = Cell, Hyperlink
+        self.sheets: dict[str, Any] = {}
+        self.cut: dict[str, int] = {}
+        self._styles: dict[_Steps, Any] = {}
+
+    def create(self, title: str):
+        ws = self.sheets[title] = self.wb.create_sheet(title)
+        return ws
+
+    def style(self, ws, steps: _Steps):
+        """The style array of ``steps``, made on a scratch cell the first time it is asked for."""
+        style = self._styles.get(steps)
+        if style is None:
+            probe = self.cell_type(ws, row=1, column=1)
+            for step in steps:
+                _apply_step(probe, step)
+            style = self._styles[steps] = probe._style  # openpyxl's StyleArray of the cell
+        return style
+
+    def start(self, title: str, *, widths: Iterable[float], freeze: str | None, ref: str,
+              filter_ref: str | None) -> _Sheet:
+        """Start writing the sheet ``title``: what write-only mode writes before the rows
+        (column widths, frozen panes, the used range) is set here; ``ref`` is that range."""
+        from openpyxl.utils import get_column_letter
+
+        ws = self.sheets[title]
+        for j, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = width
+        if freeze:
+            ws.freeze_panes = freeze
+        if filter_ref:
+            ws.auto_filter.ref = filter_ref
+        ws.calculate_dimension = lambda: ref  # write-only sheets have no <dimension> otherwise
+        return _Sheet(self, ws)
 
 
-_WRAP_WIDTH = 30
+class _Sheet:
+    """A sheet being written row by row: :meth:`cell` makes a cell as :func:`_put` (and
+    :func:`_link`) would, :meth:`append` writes a row."""
+
+    def __init__(self, book: _Book, ws) -> None:
+        self.book, self.ws, self.title = book, ws, ws.title
+        self.row = 1
+
+    def value(self, value: Any) -> Any:
+        """The value stored in a cell: a plain Python scalar, text cut to fit (and counted)."""
+        value = _plain(value)
+        if isinstance(value, str):
+            value, cut = _fit_text(value)
+            if cut:
+                self.book.cut[self.title] = self.book.cut.get(self.title, 0) + 1
+        return value
+
+    def cell(self, column: int, value: Any, number_format: str | None = None,
+             link: tuple[str, int] | None = None, after: _Steps = ()):
+        """The cell at ``column`` of the next row for a :meth:`value`: text stored as text (a
+        quote prefix when it starts like a formula), a number with ``number_format``, linked to
+        ``link`` (sheet, row) with the Hyperlink style, then styled by ``after``. A value that
+        needs no style is returned bare (openpyxl stores it the same way, more cheaply)."""
+        if isinstance(value, str):
+            steps = _QUOTE if value.startswith(_FORMULA_START) else ()
+        elif number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+            steps = (("fmt", number_format),)
+        else:
+            steps = ()
+        if link is not None:
+            steps = (("link", None), *(_QUOTE if steps == _QUOTE else ()))
+        steps += after
+        if not steps:
+            return value
+        book = self.book
+        cell = book.cell_type(self.ws, row=self.row, column=column, value=value,
+                              style_array=book.style(self.ws, steps))
+        if isinstance(value, str):
+            cell.data_type = "s"  # openpyxl would store '=100%' as a formula
+        if link is not None:
+            cell.hyperlink = book.link_type(ref=cell.coordinate, location=_location(*link))
+        return cell
+
+    def header(self, headers: list[str]) -> None:
+        """The header row: bold on a blue fill."""
+        self.append([self.cell(j, self.value(h), after=_HEADER) for j, h in enumerate(headers, 1)])
+
+    def append(self, cells: list) -> None:
+        self.ws.append(cells)
+        self.row += 1
 
 
-def _wrap_long_columns(ws, widths: list[int], n_rows: int) -> None:
-    """Wrap the text of columns wider than :data:`_WRAP_WIDTH`, and narrow them to it, so that
-    a sheet fitted to the page width stays legible."""
-    from openpyxl.styles import Alignment
+def _rows_per_sheet() -> int:
+    """Data rows that fit on a sheet under its header row."""
+    return _MAX_ROWS - 1
+
+
+def _split_titles(title: str, n_rows: int, taken: set[str]) -> list[str]:
+    """The titles of the sheets a table of ``n_rows`` rows is written on: ``title``, then
+    ``title（续1）``, ``title（续2）``, … when it is longer than a sheet."""
+    titles = [title]
+    n_sheets = max(1, -(-n_rows // _rows_per_sheet()))
+    for k in range(1, n_sheets):
+        suffix, n = f"（续{k}）", 2
+        name = title[: 31 - len(suffix)] + suffix
+        while name.lower() in {t.lower() for t in taken}:
+            name = title[: 31 - len(suffix) - len(f"_{n}")] + f"_{n}" + suffix
+            n += 1
+        taken.add(name)
+        titles.append(name)
+    return titles
+
+
+def _position(titles: list[str], i: int) -> tuple[str, int]:
+    """The sheet and row of a table's row ``i`` (0-based) written on the sheets ``titles``."""
+    per_sheet = _rows_per_sheet()
+    return titles[i // per_sheet], i % per_sheet + 2
+
+
+@dataclass
+class _Table:
+    """A table of the workbook and the sheets it is written on."""
+
+    key: str
+    title: str
+    n_rows: int
+    description: str
+    titles: list[str] = field(default_factory=list)
+
+    def parts(self) -> list[tuple[str, int, int]]:
+        """(sheet, first row, end row) of each sheet, rows counted from 0."""
+        per_sheet = _rows_per_sheet()
+        return [(t, k * per_sheet, min((k + 1) * per_sheet, self.n_rows))
+                for k, t in enumerate(self.titles)]
+
+    def contents(self) -> list[tuple[str, str, int]]:
+        """The cover's table-of-contents lines: one per sheet, saying where a table goes on."""
+        parts = self.parts()
+        if len(parts) == 1:
+            return [(self.title, self.description, self.n_rows)]
+        lines = []
+        for k, (title, start, stop) in enumerate(parts):
+            where = f"第 {start + 1:,}–{stop:,} 行，共 {self.n_rows:,} 行"
+            nxt = f"；续见“{parts[k + 1][0]}”" if k + 1 < len(parts) else ""
+            lines.append((title, f"{self.description}（{where}{nxt}）", stop - start))
+        return lines
+
+
+def _column_widths(widths: list[int]) -> list[float]:
+    """Sheet column widths for content widths: fitted within bounds, wide columns narrowed to
+    :data:`_WRAP_WIDTH` (their text wraps)."""
+    return [_WRAP_WIDTH + 2 if w > _WRAP_WIDTH else min(max(w, _MIN_WIDTH), _MAX_WIDTH) + 2
+            for w in widths]
+
+
+def _last_cell(n_columns: int, n_rows: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for j, width in enumerate(widths, start=1):
-        if width <= _WRAP_WIDTH:
-            continue
-        ws.column_dimensions[get_column_letter(j)].width = _WRAP_WIDTH + 2
-        for row in ws.iter_rows(min_row=2, max_row=n_rows + 1, min_col=j, max_col=j):
-            row[0].alignment = wrap
+    return f"{get_column_letter(max(n_columns, 1))}{n_rows + 1}"
 
 
-def _print_setup(ws, *, index_no: str, unit: str, period: str) -> None:
+def _content_widths(frame: pd.DataFrame, headers: list[str], formats: list[str | None],
+                    link_targets: list[list[tuple[str, int]]]) -> list[int]:
+    """Display width of each column: its header, its values in the first
+    :data:`_WIDTH_SAMPLE` rows, and every link text."""
+    widths = [_display_width(h) for h in headers]
+    for values in frame.iloc[:_WIDTH_SAMPLE].itertuples(index=False, name=None):
+        for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+            widths[j] = max(widths[j], _value_width(value, fmt))
+    n_columns = len(frame.columns)
+    for targets in link_targets:
+        for k, (title, row) in enumerate(targets):
+            text = _clean_text(f"{title} 第{row}行")
+            widths[n_columns + k] = max(widths[n_columns + k], _display_width(text))
+    return widths
+
+
+def _write_frame(book: _Book, table: _Table, frame: pd.DataFrame, *,
+                 index: Mapping[str, list[tuple[str, int]]] | None = None) -> None:
+    """Write a table with Chinese headers, formats, widths, frozen header and filter, on as
+    many sheets as it needs.
+
+    With ``index`` (source → sheet rows), a ``source`` cell links to the data row it names,
+    and a ``sources`` column gets link columns (关联行1, 关联行2, …) to every row it names.
+    """
+    columns = [str(c) for c in frame.columns]
+    formats = [_NUMBER_FORMATS.get(_column_kind(frame, c) or "", None) for c in frame.columns]
+    headers = [field_label(c) for c in columns]
+    link_targets = _link_targets(frame, columns, index)
+    n_links = max((len(t) for t in link_targets), default=0)
+    headers += [f"关联行{i}" for i in range(1, n_links + 1)]
+    widths = _content_widths(frame, headers, formats, link_targets)
+    wrap = [_WRAP if w > _WRAP_WIDTH else () for w in widths]
+    source_col = columns.index("source") if index is not None and "source" in columns else None
+    sources_col = columns.index("sources") if link_targets else None
+    for title, start, stop in table.parts():
+        last = _last_cell(len(headers), stop - start)
+        sheet = book.start(title, widths=_column_widths(widths), freeze="A2",
+                           ref=f"A1:{last}" if headers else "A1:A1",
+                           filter_ref=f"A1:{last}" if headers else None)
+        sheet.header(headers)
+        rows = frame.iloc[start:stop].itertuples(index=False, name=None)
+        for i, values in enumerate(rows, start=start):
+            targets = link_targets[i] if link_targets else []
+            cells = _frame_cells(sheet, values, formats, wrap, (index, source_col, sources_col, targets))
+            for k in range(n_links):
+                column = len(columns) + k + 1
+                if k < len(targets):
+                    text = sheet.value(f"{targets[k][0]} 第{targets[k][1]}行")
+                    cells.append(sheet.cell(column, text, link=targets[k], after=wrap[column - 1]))
+                else:
+                    cells.append(sheet.cell(column, None, after=wrap[column - 1]))
+            sheet.append(cells)
+
+
+def _frame_cells(sheet: _Sheet, values: tuple, formats: list[str | None], wrap: list[_Steps],
+                 links: tuple) -> list:
+    """The cells of a data row; its ``source`` cell links to the row it names, its ``sources``
+    cell to the first row they name."""
+    index, source_col, sources_col, targets = links
+    cells = []
+    for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+        value = sheet.value(value)
+        link = None
+        if j == source_col and isinstance(value, str) and value in index:
+            link = index[value][0]
+        elif j == sources_col and targets:
+            link = targets[0]
+        cells.append(sheet.cell(j + 1, value, fmt, link, wrap[j]))
+    return cells
+
+
+def _print_setup(ws, *, index_no: str, unit: str, period: str, has_rows: bool) -> None:
     """Make a sheet printable: landscape A4, fitted to the page width, the header row repeated
-    on every page, a page header naming 索引号 / 单位 / 期间 and a footer 第 X 页 共 Y 页."""
+    on every page (when it has rows under it), a page header naming 索引号 / 单位 / 期间 and a
+    footer 第 X 页 共 Y 页."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    if ws.max_row > 1 and ws.title != COVER_SHEET:
+    if has_rows and ws.title != COVER_SHEET:
         ws.print_title_rows = "1:1"
     for header in (ws.oddHeader, ws.evenHeader):
         header.left.text = _header_text(f"索引号：{index_no}")
@@ -388,19 +592,15 @@ def _number_or_text(value: Any) -> Any:
     return value
 
 
-_NUMBER_IN_TEXT = None
-
 
 def _cited_rows(finding: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
                 by_source: Mapping[str, list[tuple[str, int, tuple[float, ...]]]],
                 rule_tables: Mapping[str, tuple[str, ...]]) -> list[tuple[str, int]]:
     """The data rows a finding cites: on its source lines, in the tables its rule compares and,
     where the line holds other figures too, the rows whose value the finding names."""
-    import re
-
     names = rule_tables.get(str(finding.get("rule")), ())
     words = " ".join(str(finding.get(c) or "") for c in ("message", "expected", "observed"))
-    said = {round(float(x), 6) for x in re.findall(r"\d+(?:\.\d+)?", words.replace(",", ""))}
+    said = {round(float(x), 6) for x in _NUMBER_IN_TEXT.findall(words.replace(",", ""))}
     out: list[tuple[str, int]] = []
     for source in str(finding.get("sources") or "").split(";"):
         rows = [r for r in by_source.get(source.strip(), []) if not names or r[0] in names]
@@ -464,102 +664,111 @@ def _findings_frame(findings: pd.DataFrame, departments: Mapping[str, str],
     return out
 
 
-def _write_findings(ws, findings: pd.DataFrame, sheet: pd.DataFrame, tables, titles,
-                    by_source, rule_tables) -> None:
+
+#: Width of each column of a findings sheet (before the 2 characters of margin).
+_FINDING_WIDTHS = {"索引号": 6, "部门": 16, "报告编号": 14, "规则": 14, "严重程度": 6, "说明": 40,
+                   "应为": 10, "实为": 10, "差额": 10, "原文摘录": 36, "来源": 14, "核实结论": 8,
+                   "处理意见": 20, "复核人": 8, "日期": 10, "规则代码": 12, "检查编号": 13}
+_FIGURES = ("应为", "实为", "差额")
+
+
+def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
+                    cited: list[list[tuple[str, int]]]) -> None:
     """A findings sheet: the auditor's columns with a drop-down of verdicts, figures as numbers
-    with formats, colours by severity, and links to exactly the rows each finding cites."""
-    from openpyxl.styles import Alignment, PatternFill
+    with formats, colours by severity, and links to exactly the rows each finding cites
+    (``cited``: the (sheet, row) of each)."""
     from openpyxl.utils import get_column_letter
+
+    columns = list(sheet_frame.columns)
+    n_links = max((len(c) for c in cited), default=0)
+    headers = columns + [f"关联行{i}" for i in range(1, n_links + 1)]
+    widths = [_FINDING_WIDTHS.get(h, 14) + 2 for h in headers]
+    severity_col = columns.index("严重程度")
+    # the style steps after a cell's value, by severity: alignment, the severity's fill, and
+    # the date format of 日期
+    align = [(("align", "wrap" if _FINDING_WIDTHS.get(h, 10) >= 14 else "top"),) for h in columns]
+    date = [(("fmt", "yyyy-mm-dd"),) if h == "日期" else () for h in columns]
+    after = {sev: [a + ((("fill", rgb),) if rgb else ()) + d for a, d in zip(align, date, strict=True)]
+             for sev, rgb in [*_SEVERITY_FILLS.items(), (None, None)]}
+    verdict_letter = get_column_letter(columns.index("核实结论") + 1)
+    for title, start, stop in table.parts():
+        last = _last_cell(len(headers), stop - start)
+        sheet = book.start(title, widths=widths, freeze="C2", ref=f"A1:{last}", filter_ref=f"A1:{last}")
+        if stop > start:
+            _verdict_drop_down(sheet.ws, f"{verdict_letter}2:{verdict_letter}{stop - start + 1}")
+        sheet.header(headers)
+        rows = sheet_frame.iloc[start:stop].itertuples(index=False, name=None)
+        for i, values in enumerate(rows, start=start):
+            steps = after.get(str(values[severity_col])) or after[None]
+            cells = [_finding_cell(sheet, j, header, value, steps[j - 1])
+                     for j, (header, value) in enumerate(zip(columns, values, strict=True), start=1)]
+            for k, (target, target_row) in enumerate(cited[i]):
+                text = sheet.value(f"{target} 第{target_row}行")
+                cells.append(sheet.cell(len(columns) + k + 1, text, link=(target, target_row)))
+            sheet.append(cells)
+
+
+def _finding_cell(sheet: _Sheet, column: int, header: str, value: Any, after: _Steps):
+    """A cell of a findings row: 应为, 实为 and 差额 as numbers with as many decimals as they
+    have (at least two; whole thousands with a separator and none)."""
+    figure = header in _FIGURES
+    fmt = "#,##0.00" if figure else None
+    if figure and isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
+        fmt = "#,##0"
+    stored = sheet.value(value)
+    if figure and isinstance(stored, float) and not value.is_integer():
+        decimals = min(len(repr(value).split(".")[1]), 6) if "." in repr(value) else 0
+        after = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + after
+    return sheet.cell(column, stored, fmt, None, after)
+
+
+def _verdict_drop_down(ws, cells: str) -> None:
+    """The drop-down of verdicts (属实 / 误报 / 待核实) on the 核实结论 ``cells``."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    cited = [_cited_rows(rec, tables, by_source, rule_tables)
-             for rec in findings.reset_index(drop=True).to_dict("records")]
-    n_links = max((len(c) for c in cited), default=0)
-    headers = list(sheet.columns) + [f"关联行{i}" for i in range(1, n_links + 1)]
-    for j, header in enumerate(headers, start=1):
-        _put(ws, 1, j, header)
-    _style_header(ws, len(headers))
-    widths = {"索引号": 6, "部门": 16, "报告编号": 14, "规则": 14, "严重程度": 6, "说明": 40,
-              "应为": 10, "实为": 10, "差额": 10, "原文摘录": 36, "来源": 14, "核实结论": 8,
-              "处理意见": 20, "复核人": 8, "日期": 10, "规则代码": 12, "检查编号": 13}
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    fills = {k: PatternFill("solid", fgColor=v) for k, v in _SEVERITY_FILLS.items()}
-    columns = list(sheet.columns)
-    severity_col = columns.index("严重程度") + 1
-    for i, values in enumerate(sheet.itertuples(index=False, name=None)):
-        row = i + 2
-        for j, value in enumerate(values, start=1):
-            header = columns[j - 1]
-            fmt = "#,##0.00" if header in ("应为", "实为", "差额") else None
-            if header in ("应为", "实为", "差额") and isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
-                fmt = "#,##0"
-            cell = _put(ws, row, j, value, fmt)
-            if header in ("应为", "实为", "差额") and isinstance(cell.value, float) and not value.is_integer():
-                decimals = min(len(repr(value).split(".")[1]), 6) if "." in repr(value) else 0
-                cell.number_format = "#,##0." + "0" * max(decimals, 2)
-            cell.alignment = wrap if widths.get(header, 10) >= 14 else top
-        fill = fills.get(str(values[severity_col - 1]))
-        if fill is not None:
-            for j in range(1, len(columns) + 1):
-                ws.cell(row=row, column=j).fill = fill
-        for k, (table, target_row) in enumerate(cited[i]):
-            cell = _put(ws, row, len(columns) + k + 1, f"{titles[table]} 第{target_row}行")
-            _link(cell, titles[table], target_row)
-    for j, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = widths.get(header, 14) + 2
-    if len(sheet):
-        dv = DataValidation(type="list", formula1='"' + ",".join(VERDICTS) + '"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="核实结论",
-                            error="请选择：" + "、".join(VERDICTS))
-        dv.prompt, dv.promptTitle, dv.showInputMessage = "属实 / 误报 / 待核实", "核实结论", True
-        letter = get_column_letter(columns.index("核实结论") + 1)
-        dv.add(f"{letter}2:{letter}{len(sheet) + 1}")
-        ws.add_data_validation(dv)
-        date_letter = get_column_letter(columns.index("日期") + 1)
-        for r in range(2, len(sheet) + 2):
-            ws[f"{date_letter}{r}"].number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(sheet) + 1}"
+    dv = DataValidation(type="list", formula1='"' + ",".join(VERDICTS) + '"', allow_blank=True,
+                        showErrorMessage=True, errorTitle="核实结论",
+                        error="请选择：" + "、".join(VERDICTS))
+    dv.prompt, dv.promptTitle, dv.showInputMessage = "属实 / 误报 / 待核实", "核实结论", True
+    dv.add(cells)
+    ws.data_validations.append(dv)
 
 
-def _write_summary(ws, findings: pd.DataFrame, departments: Mapping[str, str]) -> int:
-    """Findings counted by unit × kind × rule, one column per severity."""
-    from openpyxl.utils import get_column_letter
+_SUMMARY_HEADERS = ["部门", "类别", "规则", "错误", "警告", "提示", "合计"]
 
+
+def _summary_rows(findings: pd.DataFrame, departments: Mapping[str, str]) -> list[list]:
+    """Findings counted by unit × kind × rule, one column per severity, and a total row."""
     f = findings.assign(
         部门=findings["report_id"].map(lambda r: departments.get(r) or r),
         规则=findings["rule_name"] if "rule_name" in findings.columns else findings["rule"],
         类别=findings["kind"] if "kind" in findings.columns else "矛盾",
     )
-    headers = ["部门", "类别", "规则", "错误", "警告", "提示", "合计"]
-    for j, h in enumerate(headers, start=1):
-        _put(ws, 1, j, h)
-    _style_header(ws, len(headers))
-    row = 1
-    if len(f):
-        table = (f.groupby(["部门", "类别", "规则", "severity"], sort=True).size()
-                 .unstack("severity", fill_value=0))
-        for sev in ("错误", "警告", "提示"):
-            if sev not in table.columns:
-                table[sev] = 0
-        table = table[["错误", "警告", "提示"]]
-        table["合计"] = table.sum(axis=1)
-        kind_order = {"矛盾": 0, "存疑": 1}
-        keys = sorted(table.index, key=lambda k: (k[0], kind_order.get(k[1], 2), k[2]))
-        for key in keys:
-            row += 1
-            for j, v in enumerate([*key, *table.loc[key].tolist()], start=1):
-                _put(ws, row, j, v, "0" if j > 3 else None)
-        row += 1
-        _put(ws, row, 1, "合计")
-        for j, sev in enumerate(("错误", "警告", "提示", "合计"), start=4):
-            _put(ws, row, j, int(table[sev].sum()), "0")
-    for j, w in enumerate((30, 8, 24, 8, 8, 8, 8), start=1):
-        ws.column_dimensions[get_column_letter(j)].width = w
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(row, 1)}"
-    return max(row - 1, 0)
+    if not len(f):
+        return []
+    table = (f.groupby(["部门", "类别", "规则", "severity"], sort=True).size()
+             .unstack("severity", fill_value=0))
+    for sev in ("错误", "警告", "提示"):
+        if sev not in table.columns:
+            table[sev] = 0
+    table = table[["错误", "警告", "提示"]]
+    table["合计"] = table.sum(axis=1)
+    kind_order = {"矛盾": 0, "存疑": 1}
+    keys = sorted(table.index, key=lambda k: (k[0], kind_order.get(k[1], 2), k[2]))
+    rows = [[*key, *table.loc[key].tolist()] for key in keys]
+    rows.append(["合计", None, None, *(int(table[sev].sum()) for sev in ("错误", "警告", "提示", "合计"))])
+    return rows
+
+
+def _write_summary(book: _Book, table: _Table, rows: list[list]) -> None:
+    """The summary sheet: the rows of :func:`_summary_rows` under their header."""
+    for title, start, stop in table.parts():
+        ref = f"A1:G{stop - start + 1}"
+        sheet = book.start(title, widths=(30, 8, 24, 8, 8, 8, 8), freeze="A2", ref=ref, filter_ref=ref)
+        sheet.header(_SUMMARY_HEADERS)
+        for values in rows[start:stop]:
+            sheet.append([sheet.cell(j, sheet.value(v), "0" if j > 3 else None)
+                          for j, v in enumerate(values, start=1)])
 
 
 def read_verdicts(path: str | Path) -> pd.DataFrame:
@@ -621,17 +830,19 @@ def read_verdicts(path: str | Path) -> pd.DataFrame:
     return out.astype({c: "str" for c in columns}) if len(out) else out.astype("str")
 
 
+
 def _source_index(
-    tables: Mapping[str, pd.DataFrame], titles: Mapping[str, str]
+    tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, list[str]]
 ) -> dict[str, list[tuple[str, int]]]:
-    """Map each source ('<report_id>:<line>') to the (sheet, row) of every data row with it."""
+    """Map each source ('<report_id>:<line>') to the (sheet, row) of every data row with it;
+    ``sheets``: the sheets each table is written on."""
     index: dict[str, list[tuple[str, int]]] = {}
     for name, frame in tables.items():
         if "source" not in frame.columns:
             continue
         for i, source in enumerate(frame["source"].tolist()):
             if isinstance(source, str) and source:
-                index.setdefault(source, []).append((titles[name], i + 2))
+                index.setdefault(source, []).append(_position(sheets[name], i))
     return index
 
 
@@ -642,8 +853,12 @@ def _inputs_frame(tables: Mapping[str, pd.DataFrame], inputs: pd.DataFrame | Non
     return inputs[columns] if columns else pd.DataFrame()
 
 
-def _write_cover(
-    ws,
+
+#: A cover cell: value, number format, link (sheet, row), style steps after the value.
+_CoverCell = tuple[Any, "str | None", "tuple[str, int] | None", _Steps]
+
+
+def _cover_cells(
     *,
     created: datetime,
     command: str,
@@ -651,11 +866,21 @@ def _write_cover(
     failures: pd.DataFrame | None,
     contents: list[tuple[str, str, int]],
     notes: list[str],
-) -> None:
-    from openpyxl.styles import Font
+    max_inputs: int | None = None,
+) -> dict[int, dict[int, _CoverCell]]:
+    """The cells of the cover, by row and column; at most ``max_inputs`` input reports listed
+    (the cover says how many more there are)."""
+    cells: dict[int, dict[int, _CoverCell]] = {}
 
-    bold = Font(bold=True)
-    ws.cell(row=1, column=1, value="预算绩效自评报告 审计工作底稿").font = Font(bold=True, size=14)
+    def put(row: int, column: int, value: Any, fmt: str | None = None,
+            link: tuple[str, int] | None = None, after: _Steps = ()) -> None:
+        cells.setdefault(row, {})[column] = (value, fmt, link, after)
+
+    put(1, 1, "预算绩效自评报告 审计工作底稿", after=(("font", "title"),))
+    shown = inputs if max_inputs is None else inputs.iloc[:max_inputs]
+    if len(shown) < len(inputs):
+        notes = [*notes, (f"输入报告共 {len(inputs):,} 份，超出一个工作表的行数上限，封面只列出前 "
+                          f"{len(shown):,} 份；完整清单见“{table_label('reports')}”工作表。")]
     facts = [
         (
             "说明",
@@ -673,44 +898,85 @@ def _write_cover(
     facts += [("注意", note) for note in notes]
     row = 3
     for label, value in facts:
-        _put(ws, row, 1, label).font = bold
-        _put(ws, row, 2, value)
+        put(row, 1, label, after=_BOLD)
+        put(row, 2, value)
         row += 1
 
     row += 1
-    _put(ws, row, 1, "工作表").font = bold
-    _put(ws, row, 2, "内容").font = bold
-    _put(ws, row, 3, "行数").font = bold
+    for j, label in enumerate(("工作表", "内容", "行数"), start=1):
+        put(row, j, label, after=_BOLD)
     for title, description, n_rows in contents:
         row += 1
-        _link(_put(ws, row, 1, title), title, 1)
-        _put(ws, row, 2, description)
-        _put(ws, row, 3, n_rows, "#,##0")
+        put(row, 1, title, link=(title, 1))
+        put(row, 2, description)
+        put(row, 3, n_rows, "#,##0")
 
     row += 2
-    _put(ws, row, 1, "输入报告").font = bold
+    put(row, 1, "输入报告", after=_BOLD)
     row += 1
     for j, column in enumerate(inputs.columns, start=1):
-        _put(ws, row, j, field_label(column)).font = bold
-    for values in inputs.itertuples(index=False, name=None):
+        put(row, j, field_label(column), after=_BOLD)
+    for values in shown.itertuples(index=False, name=None):
         row += 1
         for j, value in enumerate(values, start=1):
-            _put(ws, row, j, value)
+            put(row, j, value)
+    if len(shown) < len(inputs):
+        row += 1
+        put(row, 1, f"……另有 {len(inputs) - len(shown):,} 份未列出")
 
     if failures is not None and len(failures):
         row += 2
-        _put(ws, row, 1, "未能读取的报告").font = bold
+        put(row, 1, "未能读取的报告", after=_BOLD)
         row += 1
-        _put(ws, row, 1, "文件").font = bold
-        _put(ws, row, 2, "原因").font = bold
+        put(row, 1, "文件", after=_BOLD)
+        put(row, 2, "原因", after=_BOLD)
         for path, reason in failures[["path", "reason"]].itertuples(index=False, name=None):
             row += 1
-            _put(ws, row, 1, path)
-            _put(ws, row, 2, reason)
+            put(row, 1, path)
+            put(row, 2, reason)
+    return cells
 
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 90
-    ws.column_dimensions["C"].width = 70
+
+def _write_cover(book: _Book, title: str, **facts: Any) -> None:
+    """The cover (see :func:`_cover_cells`), its input list cut to fit the sheet if need be."""
+    from openpyxl.utils import get_column_letter
+
+    cells = _cover_cells(**facts)
+    excess = max(cells) - _MAX_ROWS
+    if excess > 0:  # two rows more: the note among the facts, the line saying how many are left
+        cells = _cover_cells(**facts, max_inputs=max(len(facts["inputs"]) - excess - 2, 0))
+    n_rows, n_columns = max(cells), max(max(row) for row in cells.values())
+    sheet = book.start(title, widths=(26, 90, 70), freeze=None, filter_ref=None,
+                       ref=f"A1:{get_column_letter(n_columns)}{n_rows}")
+    for r in range(1, n_rows + 1):
+        row = cells.get(r, {})
+        out = []
+        for j in range(1, max(row, default=0) + 1):
+            if j in row:
+                value, fmt, link, after = row[j]
+                out.append(sheet.cell(j, sheet.value(value), fmt, link, after))
+            else:
+                out.append(None)
+        sheet.append(out)
+
+
+def _departments(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """report_id → department, from the reports table."""
+    reports = tables.get("reports")
+    if reports is None or not {"report_id", "department"} <= set(reports.columns):
+        return {}
+    return {r: d for r, d in zip(reports["report_id"], reports["department"])
+            if isinstance(r, str) and isinstance(d, str)}
+
+
+def _rule_tables() -> dict[str, tuple[str, ...]]:
+    """rule code → the tables it compares (from the rule catalogue)."""
+    try:
+        from evalkit.analysis.checks import rule_catalogue
+    except ImportError:  # pragma: no cover (the analysis is optional)
+        return {}
+    cat = rule_catalogue()
+    return {r: tuple(t for t in str(ts).split("|") if t) for r, ts in zip(cat["rule"], cat["tables"])}
 
 
 def write_workpaper(
@@ -765,6 +1031,13 @@ def write_workpaper(
     them by unit, kind, rule and severity. Every sheet prints landscape on A4, fitted to the page
     width, with its header row repeated and a page header naming 索引号, 单位 and 期间.
 
+    A table longer than a sheet (1 048 576 rows with the header) goes on over further sheets
+    with the same header and settings, ``检查发现（续1）``, ``检查发现（续2）``, … placed after
+    it; links point to the sheet a row is on, and the cover lists every sheet with the rows it
+    holds and says where each table goes on. A text longer than a cell (32 767 characters) is
+    cut and ends with :data:`CUT_MARK`; the cover says how many cells, on which sheets. The
+    workbook is written row by row (openpyxl's write-only mode), so memory stays small.
+
     Returns
     -------
     Path
@@ -797,8 +1070,6 @@ def write_workpaper(
     >>> cell.value, cell.data_type
     ('=3次', 's')
     """
-    from openpyxl import Workbook
-
     path = Path(path)
     derived = {k: v for k, v in (derived or {}).items() if v is not None}
     created = created or datetime.now().astimezone()
@@ -808,77 +1079,101 @@ def write_workpaper(
     taken = {COVER_SHEET, FIELDS_SHEET}
     titles = {name: _sheet_title(name, taken) for name in derived_order}
     data_titles = {name: _sheet_title(name, taken) for name in tables}
-    index = _source_index(tables, data_titles)
+    departments = _departments(tables)
 
-    wb = Workbook()
-    cover = wb.active
-    cover.title = COVER_SHEET
-    contents = []
-    reports = tables.get("reports")
-    departments: dict[str, str] = {}
-    if reports is not None and {"report_id", "department"} <= set(reports.columns):
-        departments = {r: d for r, d in zip(reports["report_id"], reports["department"])
-                       if isinstance(r, str) and isinstance(d, str)}
-    rule_tables: dict[str, tuple[str, ...]] = {}
-    try:
-        from evalkit.analysis.checks import rule_catalogue
-
-        cat = rule_catalogue()
-        rule_tables = {r: tuple(t for t in str(ts).split("|") if t)
-                       for r, ts in zip(cat["rule"], cat["tables"])}
-    except ImportError:  # pragma: no cover (the analysis is optional)
-        pass
-    by_source = _row_index(tables)
+    plan: list[tuple[_Table, str, Any]] = []  # (table, how it is written, what is written)
     for name in derived_order:
         frame = derived[name]
         if name == "findings" and "message" in frame.columns:
-            kinds = frame["kind"] if "kind" in frame.columns else pd.Series("矛盾", index=frame.index)
-            summary = wb.create_sheet(SUMMARY_SHEET, 1)
-            n_summary = _write_summary(summary, frame, departments)
-            for title, part in ((titles[name], frame[kinds != "存疑"]),
-                                (SUSPECTS_SHEET, frame[kinds == "存疑"])):
-                ws = wb.create_sheet(title)
-                _write_findings(ws, part, _findings_frame(part, departments, verdicts), tables,
-                                data_titles, by_source, rule_tables)
-                what = ("审计发现：报告自身数字矛盾（可跳转到所引的数据行；填写核实结论）"
-                        if title == titles[name] else
-                        "待复核疑点：evalkit 对自己的读取存疑的差异（口径、阶段或单位无法确认），不是审计发现")
-                contents.append((title, what, len(part)))
-            contents.insert(0, (SUMMARY_SHEET, "发现按单位、类别、规则和严重程度计数", n_summary))
-            continue
-        ws = wb.create_sheet(titles[name])
-        _write_frame(ws, frame, index=index)
-        contents.append((titles[name], (table_description(name) or name), len(frame)))
+            plan += _findings_plan(frame, titles[name], departments, verdicts)
+        else:
+            plan.append((_Table(name, titles[name], len(frame), table_description(name) or name),
+                         "derived", frame))
     for name, frame in tables.items():
-        ws = wb.create_sheet(data_titles[name])
-        _write_frame(ws, frame)
-        contents.append((data_titles[name], (table_description(name) or name), len(frame)))
+        plan.append((_Table(name, data_titles[name], len(frame), table_description(name) or name),
+                     "data", frame))
+    fields = pd.DataFrame(
+        [(data_titles.get(name) or titles[name], str(column), field_label(str(column)))
+         for name, frame in list(derived.items()) + list(tables.items()) for column in frame.columns],
+        columns=["工作表", "列名", "中文表头"], dtype="str")
+    plan.append((_Table(FIELDS_SHEET, FIELDS_SHEET, len(fields), "每个工作表的列名及其中文表头"),
+                 "data", fields))
 
-    fields = [
-        (data_titles.get(name) or titles[name], str(column), field_label(str(column)))
-        for name, frame in list(derived.items()) + list(tables.items())
-        for column in frame.columns
-    ]
-    ws = wb.create_sheet(FIELDS_SHEET)
-    _write_frame(ws, pd.DataFrame(fields, columns=["工作表", "列名", "中文表头"], dtype="str"))
-    contents.append((FIELDS_SHEET, "每个工作表的列名及其中文表头", len(fields)))
+    every_title = {COVER_SHEET, *(table.title for table, _, _ in plan)}
+    for table, _, _ in plan:
+        table.titles = _split_titles(table.title, table.n_rows, every_title)
+    sheets = {table.key: table.titles for table, how, _ in plan if how == "data"}
 
-    notes = []
-    if not derived:
-        notes.append("未运行检查（evalkit.analysis 不可用或未提供派生表），本工作簿不含检查发现。")
+    book = _Book()
+    unit, period = _units_and_period(tables)
+    for i, (title, has_rows) in enumerate(
+        [(COVER_SHEET, False), *((t, table.n_rows > 0) for table, _, _ in plan for t in table.titles)]
+    ):
+        _print_setup(book.create(title), index_no=f"EK-{i:02d}", unit=unit, period=period,
+                     has_rows=has_rows)
+    index = _source_index(tables, sheets)
+    by_source = _row_index(tables)
+    rule_tables = _rule_tables()
+    for table, how, what in plan:
+        if how == "summary":
+            _write_summary(book, table, what)
+        elif how == "findings":
+            cited = [[_position(sheets[t], row - 2) for t, row in _cited_rows(rec, tables, by_source, rule_tables)]
+                     for rec in what[0].reset_index(drop=True).to_dict("records")]
+            _write_findings(book, table, what[1], cited)
+        else:
+            _write_frame(book, table, what, index=index if how == "derived" else None)
+
     _write_cover(
-        cover,
+        book,
+        COVER_SHEET,
         created=created,
         command=command,
         inputs=_inputs_frame(tables, inputs),
         failures=failures,
-        contents=contents,
-        notes=notes,
+        contents=[line for table, _, _ in plan for line in table.contents()],
+        notes=_notes(derived, [table for table, _, _ in plan], book.cut),
     )
-    unit, period = _units_and_period(tables)
-    for i, ws in enumerate(wb.worksheets):
-        _print_setup(ws, index_no=f"EK-{i:02d}", unit=unit, period=period)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    book.wb.save(path)
     logger.info("wrote %s", path)
     return path
+
+
+def _findings_plan(findings: pd.DataFrame, title: str, departments: Mapping[str, str],
+                   verdicts: pd.DataFrame | None) -> list[tuple[_Table, str, Any]]:
+    """The summary, the findings (contradictions) and the review list (suspects)."""
+    kinds = findings["kind"] if "kind" in findings.columns else pd.Series("矛盾", index=findings.index)
+    rows = _summary_rows(findings, departments)
+    plan: list[tuple[_Table, str, Any]] = [
+        (_Table(SUMMARY_SHEET, SUMMARY_SHEET, len(rows), "发现按单位、类别、规则和严重程度计数"),
+         "summary", rows)]
+    for sheet, part, what in (
+        (title, findings[kinds != "存疑"],
+         "审计发现：报告自身数字矛盾（可跳转到所引的数据行；填写核实结论）"),
+        (SUSPECTS_SHEET, findings[kinds == "存疑"],
+         "待复核疑点：evalkit 对自己的读取存疑的差异（口径、阶段或单位无法确认），不是审计发现"),
+    ):
+        plan.append((_Table(sheet, sheet, len(part), what), "findings",
+                     (part, _findings_frame(part, departments, verdicts))))
+    return plan
+
+
+def _notes(derived: Mapping[str, pd.DataFrame], tables: list[_Table], cut: Mapping[str, int]) -> list[str]:
+    """The cover's warnings: checks not run, tables continued on further sheets, texts cut."""
+    notes = []
+    if not derived:
+        notes.append("未运行检查（evalkit.analysis 不可用或未提供派生表），本工作簿不含检查发现。")
+    for table in tables:
+        if len(table.titles) > 1:
+            notes.append(
+                f"“{table.title}”共 {table.n_rows:,} 行，超出 Excel 一个工作表的行数上限"
+                f"（{_MAX_ROWS:,} 行，含表头），依次写在 {len(table.titles)} 个工作表："
+                f"{'、'.join(table.titles)}；表头和格式相同，链接指向各行所在的工作表。")
+    if cut:
+        where = "、".join(f"“{title}”{n:,} 个" for title, n in cut.items())
+        notes.append(
+            f"{sum(cut.values()):,} 个单元格的文字超过 Excel 单元格上限（{_MAX_CELL_TEXT:,} 个字符），"
+            f"已截断，以“{CUT_MARK}”结尾（{where}）；全文见提取出的 CSV 表格"
+            f"（evalkit build 写在工作底稿旁）。")
+    return notes
