@@ -191,3 +191,15 @@ def test_small_inputs_get_one_sheet_per_table_and_no_note(tmp_path):
     assert wb[BUDGET].max_row == 121
     notes = [r[1].value for r in wb[COVER_SHEET].iter_rows() if r[0].value == "注意"]
     assert notes == []
+
+
+def test_past_excels_hyperlinks_per_sheet_the_places_stay_as_text_and_the_cover_says_so(monkeypatch, tmp_path):
+    """With the limit lowered to 10 links per sheet: the findings sheet's first 10 cited places
+    are links, the rest text; the cover counts them."""
+    monkeypatch.setattr(workpaper, "_MAX_SHEET_LINKS", 10)
+    path = write_workpaper(_tables(), _derived(), tmp_path / "wp.xlsx", command="x", created=WHEN)
+    wb = openpyxl.load_workbook(path)
+    linked = [c for row in wb[FINDINGS].iter_rows(min_row=2) for c in row if c.hyperlink is not None]
+    assert len(linked) == 10  # 60 findings cite more than 10 places: the first 10 linked
+    cover = " ".join(str(c.value) for row in wb[COVER_SHEET].iter_rows() for c in row if c.value)
+    assert "超链接" in cover and f"“{FINDINGS}”" in cover

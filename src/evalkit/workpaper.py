@@ -93,6 +93,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Excel's limits: characters in a cell, rows in a sheet (the header row included).
 _MAX_CELL_TEXT = 32767
 _MAX_ROWS = 1_048_576
+#: Hyperlinks one worksheet may hold: Excel's published limit is 66 530; past it a sheet's
+#: further cited places are written as text (the cover says so), so that Excel opens the file
+#: without asking to repair it.
+_MAX_SHEET_LINKS = 65_000
 _MAX_LINKS = 8
 _WIDTH_SAMPLE = 2000
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
@@ -296,7 +300,18 @@ class _Book:
         self.cell_type, self.link_type = Cell, Hyperlink
         self.sheets: dict[str, Any] = {}
         self.cut: dict[str, int] = {}
+        self.unlinked: dict[str, int] = {}  # sheet → cited places written as text past _MAX_SHEET_LINKS
+        self._links: dict[str, int] = {}
         self._styles: dict[_Steps, Any] = {}
+
+    def may_link(self, title: str) -> bool:
+        """Whether one more hyperlink fits on the sheet (counted; the ones that do not are too)."""
+        n = self._links.get(title, 0)
+        if n >= _MAX_SHEET_LINKS:
+            self.unlinked[title] = self.unlinked.get(title, 0) + 1
+            return False
+        self._links[title] = n + 1
+        return True
 
     def create(self, title: str):
         ws = self.sheets[title] = self.wb.create_sheet(title)
@@ -352,6 +367,8 @@ class _Sheet:
         quote prefix when it starts like a formula), a number with ``number_format``, linked to
         ``link`` (sheet, row) with the Hyperlink style, then styled by ``after``. A value that
         needs no style is returned bare (openpyxl stores it the same way, more cheaply)."""
+        if link is not None and not self.book.may_link(self.title):
+            link = None  # (past Excel's hyperlinks per sheet: the place stays written as text)
         if isinstance(value, str):
             steps = _QUOTE if value.startswith(_FORMULA_START) else ()
         elif number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -1132,7 +1149,7 @@ def write_workpaper(
         inputs=_inputs_frame(tables, inputs),
         failures=failures,
         contents=[line for table, _, _ in plan for line in table.contents()],
-        notes=_notes(derived, [table for table, _, _ in plan], book.cut),
+        notes=_notes(derived, [table for table, _, _ in plan], book.cut, book.unlinked),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     book.wb.save(path)
@@ -1159,8 +1176,10 @@ def _findings_plan(findings: pd.DataFrame, title: str, departments: Mapping[str,
     return plan
 
 
-def _notes(derived: Mapping[str, pd.DataFrame], tables: list[_Table], cut: Mapping[str, int]) -> list[str]:
-    """The cover's warnings: checks not run, tables continued on further sheets, texts cut."""
+def _notes(derived: Mapping[str, pd.DataFrame], tables: list[_Table], cut: Mapping[str, int],
+           unlinked: Mapping[str, int] | None = None) -> list[str]:
+    """The cover's warnings: checks not run, tables continued on further sheets, texts cut,
+    cited places written without their link."""
     notes = []
     if not derived:
         notes.append("未运行检查（evalkit.analysis 不可用或未提供派生表），本工作簿不含检查发现。")
@@ -1176,4 +1195,9 @@ def _notes(derived: Mapping[str, pd.DataFrame], tables: list[_Table], cut: Mappi
             f"{sum(cut.values()):,} 个单元格的文字超过 Excel 单元格上限（{_MAX_CELL_TEXT:,} 个字符），"
             f"已截断，以“{CUT_MARK}”结尾（{where}）；全文见提取出的 CSV 表格"
             f"（evalkit build 写在工作底稿旁）。")
+    if unlinked:  # (None or empty: every place linked)
+        where = "、".join(f"“{title}”{n:,} 处" for title, n in unlinked.items())
+        notes.append(
+            f"Excel 一个工作表最多容纳约 {_MAX_SHEET_LINKS:,} 个超链接：超出部分的引用位置只写为文字，不带链接"
+            f"（{where}）；位置文字指向的行仍可在相应工作表中查到。")
     return notes
