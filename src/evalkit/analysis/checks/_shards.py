@@ -5,7 +5,8 @@ worker process runs all the checks on its share and the findings are put back to
 the order one process would have found them (:func:`evalkit.analysis.run_checks` sorts them
 by report, severity, rule and line; within a report a share holds the same findings in the
 same order as the whole). The workers are forked, so the tables are shared with them, not
-copied; where processes cannot be forked the checks run in the calling process.
+copied; where processes cannot be forked safely (any system but Linux) the checks run in the
+calling process.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -35,13 +37,19 @@ _SHARES_PER_WORKER = 3
 _RUN: tuple[Context, list[str]] | None = None
 
 
+def _can_fork() -> bool:
+    """Forked workers share the tables without copying them; only Linux forks safely (macOS's
+    system libraries do not survive a fork, Windows has none)."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def default_workers(reports: int) -> int:
     """Processes for checking ``reports`` reports when the caller does not say.
 
     >>> default_workers(10)
     1
     """
-    if reports < SHARDED_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if reports < SHARDED_FROM or not _can_fork():
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -53,7 +61,7 @@ def in_shards(ctx: Context, names: list[str], workers: int | None) -> pd.DataFra
     parts are put back in the order of the indicators table."""
     ids = _report_ids(ctx)
     workers = default_workers(len(ids)) if workers is None else workers
-    if workers <= 1 or len(ids) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(ids) < 2 or not _can_fork():
         return None
     n = min(len(ids), workers * _SHARES_PER_WORKER)
     shares = [ids[k::n] for k in range(n)]  # interleaved: neighbours are often alike in size
