@@ -127,3 +127,29 @@ def test_text_that_is_no_report_is_listed_as_skipped(tmp_path):
     assert corpus.failures.empty
     assert corpus.skipped["path"].tolist() == [str(tmp_path / "说明.txt")]
     assert "不像是报告" in corpus.skipped["reason"].iloc[0]
+
+
+def test_the_pool_keeps_only_a_window_of_tasks_in_flight(tmp_path, monkeypatch):
+    """Reading many files in worker processes holds the results of a few tasks at a time, not
+    of the whole batch: with one file per task and two workers, at most 8 tasks are submitted
+    before the first result is taken."""
+    from evalkit import report
+
+    for i in range(30):
+        (tmp_path / f"r{i:02d}.txt").write_text(
+            f"某县医疗保障局2023年度部门整体支出绩效自评报告\n年初预算支出{100 + i}万元。\n", encoding="utf-8")
+    monkeypatch.setattr(report, "_TASK", 1)
+    submitted = []
+    original = report.ProcessPoolExecutor.submit
+
+    def counting(self, fn, *args, **kwargs):
+        submitted.append(args[0][0])
+        return original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(report.ProcessPoolExecutor, "submit", counting)
+    paths = sorted(str(p) for p in tmp_path.glob("*.txt"))
+    results = report._pooled(paths, 2)
+    first = next(results)
+    assert len(submitted) == 8  # the window: 4 tasks per worker
+    rest = list(results)
+    assert [first[0], *(r[0] for r in rest)] == paths and len(submitted) == 30

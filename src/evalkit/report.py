@@ -10,6 +10,7 @@ import re
 import signal
 import stat
 import threading
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -558,17 +559,24 @@ def _pooled(paths: list[str], workers: int, time_limit: float | None = None):
     new pool.
     """
     tasks = [paths[i:i + _TASK] for i in range(0, len(paths), _TASK)]
+    window = max(2, 4 * workers)  # tasks in flight: the results of a batch are never all held at once
     start = 0
     while start < len(tasks):
         broken = None
+        pending: deque = deque()
+        following = start
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-            futures = [pool.submit(_read_many, task, time_limit) for task in tasks[start:]]
-            for k, future in enumerate(futures):
+            while pending or following < len(tasks):
+                while following < len(tasks) and len(pending) < window:
+                    pending.append((following, pool.submit(_read_many, tasks[following], time_limit)))
+                    following += 1
+                k, future = pending.popleft()
                 try:
                     results = future.result()
                 except BrokenProcessPool:
-                    broken = start + k
+                    broken = k
                     break
+                del future  # (a consumed task's rows are not kept)
                 yield from results
         if broken is None:
             return
