@@ -211,13 +211,19 @@ class Progress:
         self.stream.flush()
 
 
-def _load(args, *, allow_tables: bool) -> Loaded:
+def _input_paths(args) -> list[Path]:
+    """The inputs given, refused before any reading when one is missing or is a broken tables folder."""
     paths = [Path(p) for p in args.inputs]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError("找不到文件或文件夹：" + "、".join(missing))
     for p in paths:
         _refuse_broken_tables_dir(p)
+    return paths
+
+
+def _load(args, *, allow_tables: bool) -> Loaded:
+    paths = _input_paths(args)
     table_dirs = [p for p in paths if _is_tables_dir(p)]
     if allow_tables and table_dirs:
         if len(paths) > 1:
@@ -484,12 +490,7 @@ def _nothing_read(loaded: Loaded, out: Path) -> bool:
 
 def _extract_options(args) -> dict:
     """The options of ``extract`` checked before anything is read."""
-    paths = [Path(p) for p in args.inputs]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise UsageError("找不到文件或文件夹：" + "、".join(missing))
-    for p in paths:
-        _refuse_broken_tables_dir(p)
+    paths = _input_paths(args)
     fmt = args.format or ("parquet" if args.scheduler else "csv")
     if args.scheduler and fmt == "csv":
         raise UsageError("--scheduler 由集群各节点写出 Parquet 数据集：请用 --format parquet 或 --format both")

@@ -774,7 +774,7 @@ def _level_heading(text: str) -> tuple[str, str] | None:
     >>> _level_heading("（二）产出指标（50分）"), _level_heading("1.数量指标"), _level_heading("1.数量指标完成情况良好，得分10分")
     (('level1', '产出指标'), ('level2', '数量指标'), None)
     """
-    name = re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$", "", _LEVEL_ORDINAL.sub("", clean_label(text)))
+    name = re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$", "", _ORDINAL.sub("", clean_label(text), count=1))
     if not name or len(name) > 12:
         return None
     framework = {r["level2"]: r["level1"] for r in vocab.load("indicator_framework")}
@@ -784,8 +784,6 @@ def _level_heading(text: str) -> tuple[str, str] | None:
         return "level1", name
     return None
 
-
-_LEVEL_ORDINAL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)")
 
 
 _WEIGHT_LIST = re.compile(r"(?:计分标准|分值|权重)(?:为|是|[:：])")
