@@ -615,9 +615,9 @@ def _cmd_explain(args, command: str) -> int:
         _out("没有找到数字。")
         return 0
     room = max(10, args.width - 40)
-    rows = [[str(r.line), r.number, r.status, r.taken_by or r.reason[:room]]
+    rows = [[str(r.line), r.number, r.status, r.taken_by or r.reason[:room], r.part]
             for r in table.itertuples(index=False)]
-    _out(_render(["行", "数字", "结果", "取用者或原因"], rows, right={0}))
+    _out(_render(["行", "数字", "结果", "取用者或原因", "所在表格部分"], rows, right={0}))
     counts = table["status"].value_counts()
     _out("，".join(f"{k} {v} 个" for k, v in counts.items()))
     return 0

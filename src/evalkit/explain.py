@@ -2,7 +2,7 @@
 
 Every number the readers place in a table is recorded in the ledger of the report's
 :class:`~evalkit.extract.context.ReportContext` with the reader that took it (``indicators``,
-``metadata``, ``tables``, ``narrative``); a number a reader saw and deliberately left out is
+``metadata``, ``tables``, ``fund_tables``, ``procurement``, ``narrative``); a number a reader saw and deliberately left out is
 recorded with its reason. :func:`explain` reads a report and lists, line by line, every number
 found in its text with what became of it — the answer to "why is this figure (not) in my
 table?" when a report is read in an unexpected way.
@@ -44,7 +44,9 @@ def explain(path: str | os.PathLike, lines: list[int] | None = None) -> pd.DataF
     DataFrame
         One row per number found: ``line``, ``number`` (as written), ``status`` (a value of
         :data:`STATUSES`), ``taken_by`` (the readers that placed it, ``'、'``-joined), ``reason``
-        (why it was left out, or the residue's reason for its line) and ``text`` (the line).
+        (why it was left out, or the residue's reason for its line), ``part`` (the kind of table
+        part the line stands in and the reader that owns it, as the tables were classified; empty
+        on a text line) and ``text`` (the line).
 
     Examples
     --------
@@ -67,6 +69,7 @@ def explain(path: str | os.PathLike, lines: list[int] | None = None) -> pd.DataF
     for line, key, owner, reason in ctx.refusals:
         refused.setdefault((line, key), f"{owner}：{reason}" if owner else reason)
     wanted = set(lines) if lines else None
+    part_of = _parts_by_line(doc, ctx)
     out = []
     for number, text in enumerate(doc.lines, start=1):
         if wanted is not None and number not in wanted:
@@ -88,7 +91,19 @@ def explain(path: str | os.PathLike, lines: list[int] | None = None) -> pd.DataF
             out.append({"line": number, "number": found.quantity.raw if not found.quantity.text_value
                         else found.quantity.text_value, "status": STATUSES[status],
                         "taken_by": "、".join(dict.fromkeys(t or "?" for t in takers)), "reason": reason,
-                        "text": text.strip()})
-    columns = ["line", "number", "status", "taken_by", "reason", "text"]
+                        "part": part_of.get(number, ""), "text": text.strip()})
+    columns = ["line", "number", "status", "taken_by", "reason", "part", "text"]
     frame = pd.DataFrame(out, columns=columns)
     return frame.astype({"line": "Int64", **{c: "str" for c in columns[1:]}})
+
+
+def _parts_by_line(doc, ctx) -> dict[int, str]:
+    """The kind of table part each line of a table stands in ('绩效指标表（indicators）'), as the
+    classifier gave it (:mod:`evalkit.extract.classify`)."""
+    out: dict[int, str] = {}
+    for part in ctx.table_map.parts:
+        shown = f"{part.label}（{part.owner}）" if part.owner else part.label
+        for row in doc.tables[part.table].rows[part.start: part.stop]:
+            for cell in row.cells:
+                out.setdefault(cell.line, shown)
+    return out

@@ -11,10 +11,14 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from evalkit import vocab
 from evalkit.document import Document, Row, Table, TextLine, clean_label
 from evalkit.quantities import Quantity, cell_separators, find_quantities, fold
+
+if TYPE_CHECKING:
+    from evalkit.extract.classify import TableMap
 
 __all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit", "ledger_keys", "names_other_year",
            "project_name"]
@@ -96,6 +100,7 @@ class ReportContext:
     institution: bool = False
 
     _sources: dict[int, str] = field(default_factory=dict, repr=False)  # every row asks for one
+    _table_map: TableMap | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.projects = list(_find_projects(self.doc))
@@ -103,6 +108,17 @@ class ReportContext:
             titled = _title_project(self.doc)
             if titled:
                 self.projects = [titled]
+
+    @property
+    def table_map(self) -> TableMap:
+        """The parts of the document's tables, each of one kind with one owner, classified once
+        (:func:`evalkit.extract.classify.classify_tables`) when a reader first asks."""
+        if self._table_map is None:
+            # (imported here: the classifier reads with the readers, which import this module)
+            from evalkit.extract.classify import classify_tables
+
+            self._table_map = classify_tables(self.doc)
+        return self._table_map
 
     def source(self, line: int) -> str:
         """'<report_id>:<line>' (or the locator in a .docx/.html/.pdf document)."""

@@ -368,6 +368,25 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
     return facts, labels
 
 
+class _NoYear:
+    fiscal_year = None
+
+
+def is_statistics_table(table: Table) -> bool:
+    """True when ``table`` is a statistics table of the insurance: two measures or more (参保人数,
+    基金收入, 基金支出 …) and a scheme named (the classifier's recogniser, :mod:`evalkit.extract.classify`).
+
+    Examples
+    --------
+    >>> from evalkit.document import Cell, Row
+    >>> t = Table([Row([Cell(w, 1) for w in ("险种", "参保人数（人）", "基金收入（万元）")]),
+    ...            Row([Cell(w, 2) for w in ("城乡居民基本医疗保险", "35000", "2100")])], "tabs")
+    >>> is_statistics_table(t)
+    True
+    """
+    return _read_table(table, _NoYear) is not None
+
+
 def _rows_name_schemes(data: list[Row]) -> bool:
     """True when the rows with figures are schemes of medical insurance ('职工基本医疗保险 | …',
     '城乡居民基本医疗保险 | …'): at least two, none of another insurance, no section rows."""
@@ -500,7 +519,8 @@ def read_fund_tables(ctx: ReportContext) -> FundTableRows:
         The rows, the numbers left out by name and the tables read.
     """
     found = FundTableRows()
-    for table in [*ctx.doc.tables, *line_tables(ctx)]:
+    classified = [ctx.doc.tables[n] for n in ctx.table_map.tables_with("statistics")]  # classify.py
+    for table in [*classified, *line_tables(ctx)]:
         read = _read_table(table, ctx)
         if read is None:
             continue

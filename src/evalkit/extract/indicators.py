@@ -59,6 +59,7 @@ class _Part:
     width: int
     rows: list[Row] = field(default_factory=list)
     totals: list[TotalScore] = field(default_factory=list)
+    stop: int = 0  # past the part's last row: where the next header, a section title or the table ends
 
 
 @functools.cache
@@ -251,13 +252,15 @@ def _split_parts(table: Table) -> list[_Part]:
         roles = header_roles(row)
         if roles is not None:
             if current is not None and header_texts == row.texts:
+                current.stop = idx + 1
                 continue  # header repeated after a page break
-            current = _Part(header_index=idx, roles=roles, width=len(roles))
+            current = _Part(header_index=idx, roles=roles, width=len(roles), stop=idx + 1)
             header_texts = row.texts
             parts.append(current)
             continue
         if current is None:
             continue
+        current.stop = idx + 1
         if row.is_empty():
             continue
         if not current.rows and _sub_header(row, current):
@@ -270,6 +273,7 @@ def _split_parts(table: Table) -> list[_Part]:
             current.totals.append(TotalScore(kind, value, cell.line, ""))
             continue
         if table.layout == "cells" and single_text(row) and len(row.cells) == 1:
+            current.stop = idx
             current = None  # a section title ends the part
             continue
         current.rows.append(row)
@@ -470,6 +474,26 @@ def _with_unit(text: str, unit: str | None) -> str:
 
 def _unit(unit: str | None) -> str | None:
     return unit  # as written: '万' may be 万元 or 万人; the analysis reconciles units and says how
+
+
+def indicator_parts(table: Table) -> list[tuple[int, int]]:
+    """The row ranges (start, stop) of the indicator parts of a table: from each header row of
+    indicator columns to the next header or section title, or the whole of a transposed table
+    (the classifier's recogniser of indicator tables, :mod:`evalkit.extract.classify`).
+
+    Examples
+    --------
+    >>> from evalkit.document import Cell, Row
+    >>> t = Table([Row([Cell("年度资金总额", 1), Cell("120", 1)]),
+    ...            Row([Cell(w, 2) for w in ("一级指标", "三级指标", "年度指标值", "实际完成值", "得分")]),
+    ...            Row([Cell(w, 3) for w in ("产出指标", "系统上线数", "3个", "3个", "10")])], "tabs")
+    >>> indicator_parts(t)
+    [(1, 3)]
+    """
+    grid = table.on_grid()
+    if _transposed(grid):
+        return [(0, len(grid.rows))]
+    return [(p.header_index, p.stop) for p in _split_parts(grid)]
 
 
 def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[dict], list[TotalScore]]:
@@ -1608,8 +1632,8 @@ def extract_indicators(ctx: ReportContext) -> tuple[list[dict], list[TotalScore]
     rows: list[dict] = []
     totals: list[TotalScore] = []
     previous: dict = {}
-    for table in ctx.doc.tables:
-        got, tot = _table_rows(table.on_grid(), ctx, previous)
+    for number in ctx.table_map.tables_with("indicators"):  # (the tables classified once: classify.py)
+        got, tot = _table_rows(ctx.doc.tables[number].on_grid(), ctx, previous)
         rows.extend(got)
         totals.extend(tot)
     flat, flat_totals, used = _flat_tables(ctx)

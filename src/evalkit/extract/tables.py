@@ -32,7 +32,7 @@ from evalkit.extract.context import (
     single_text,
 )
 from evalkit.extract.fund_tables import read_fund_tables, scheme_of_label
-from evalkit.extract.indicators import header_roles, indicator_record, indicator_role
+from evalkit.extract.indicators import indicator_record, indicator_role
 from evalkit.extract.items import (
     budget_item,
     clean_parent,
@@ -137,31 +137,26 @@ def _widen_blank_merges(placed: list[str | None], below: list[bool]) -> None:
             placed[x] = placed[x - 1]
 
 
-def _parts(table: Table) -> list[tuple[str | None, list[Row], int]]:
+def _parts(table: Table, foreign: frozenset[int] = frozenset()) -> list[tuple[str | None, list[Row], int]]:
     """Split a table into parts at caption rows and at header rows following data.
 
-    The rows of an indicator table (from its header row to the next caption) belong to the
-    indicator extractor and are left out.
+    The rows in ``foreign`` (an indicator part, a procurement table: the parts the classifier
+    gave another reader) are left out.
     """
     parts: list[tuple[str | None, list[Row], int]] = []
     caption = caption_of(table, 0)
     rows: list[Row] = []
     seen_data = False
-    in_indicators = False
     start = 0
     for idx, row in enumerate(table.rows):
         if row.is_empty():
             continue
-        title = single_text(row)
-        if title and len(row.cells) <= 2 and not _has_number(row):
-            in_indicators = False
-        if header_roles(row) is not None:
-            in_indicators = True
-        if in_indicators:
+        if idx in foreign:
             if rows:
                 parts.append((caption, rows, start))
                 rows = []
             continue
+        title = single_text(row)
         numeric = _has_number(row)
         labels = sum(1 for t in row.texts if t)
         if (title and len(row.cells) <= 2 and not numeric) or (seen_data and not numeric and labels >= 2
@@ -918,20 +913,37 @@ def _execution_indicator(ctx: ReportContext, row: Row, texts: list[str], score_c
     return rec
 
 
+def _procurement_budget(ctx: ReportContext, totals) -> list[dict]:
+    """The 合计 row of a procurement table (the procurement reader's part) is the department's
+    政府采购: its budget column the 年初预算, its actual column the 决算."""
+    out = []
+    for total in totals:
+        for stage, amount in (("年初预算", total.budget_wan), ("决算", total.actual_wan)):
+            if amount is not None:
+                out.append(_rec(ctx, total.line, stage, "政府采购", total.caption, None, amount))
+    return out
+
+
 def extract_tables(ctx: ReportContext) -> dict[str, list]:
     """Rows found in the tables of a report: budget, rates, staff, assets, procurement,
     enrollment and funds (statistics tables: :mod:`evalkit.extract.fund_tables`) and ``ignored``
     (line, number, reason) for numbers deliberately left out (sub-unit rows)."""
     out: list[dict] = []
     rates: list[dict] = []
+    reader = ctx.owner
+    ctx.owner = "fund_tables"  # (the ledger names the reader of each part: classify.py's owners)
     stats = read_fund_tables(ctx)  # a statistics table of the insurance is read there only
+    ctx.owner = "procurement"
+    procurement = extract_procurement(ctx)
+    ctx.owner = reader
     found: dict[str, list] = {"staff": [], "assets": [], "ignored": list(stats.ignored), "indicators": [],
                               "enrollment": stats.enrollment, "funds": stats.funds}
-    found["procurement"] = extract_procurement(ctx)
-    for table in ctx.doc.tables:
-        if id(table) in stats.claimed:
-            continue
-        for caption, rows, _start in _parts(table):
+    found["procurement"] = procurement.purchases
+    out.extend(_procurement_budget(ctx, procurement.totals))
+    for number, table in enumerate(ctx.doc.tables):
+        if not ctx.table_map.owns_any(number, "tables"):
+            continue  # (the tables classified once: classify.py)
+        for caption, rows, _start in _parts(table, ctx.table_map.rows_owned_by_others(number, "tables")):
             h = 0
             while h < len(rows) and not _has_number(rows[h]):
                 h += 1
