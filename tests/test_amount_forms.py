@@ -52,6 +52,7 @@ CHINESE = [
     ("补助一万零五百元", "一万零五百元", 10500.0, "元", 1.05),
     ("执行率达到百分之九十五", "百分之九十五", 95.0, "%", None),
     ("全县参保四十三万人", "四十三万人", 43.0, "万人", None),
+    ("安排资金十万元用于医疗救助", "十万元", 100000.0, "元", 10.0),  # a numeral may open with 十 alone
 ]
 
 
@@ -62,7 +63,8 @@ def test_chinese_numerals_are_read_exactly(text, raw, value, unit, wan):
     assert to_wan(found[0].quantity) == wan
 
 
-@pytest.mark.parametrize("text", ["数百万元的资金", "第一百元", "十五元/人", "二〇二三年度", "统一标准"])
+@pytest.mark.parametrize("text", ["数百万元的资金", "第一百元", "十五元/人", "二〇二三年度", "统一标准", "数十万元",
+                                  "百万元级", "“十四五”规划"])
 def test_chinese_words_that_are_no_figure(text):
     assert find_quantities(text) == []
 
