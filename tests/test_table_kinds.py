@@ -56,6 +56,18 @@ WORDS = (
     "主管部门\t某县医疗保障局",
     "实施单位\t某县医疗保障事务中心",
 )
+STAFF = (
+    "人员情况",
+    "编制人数\t12人",
+    "实有人数\t11人",
+    "其中：在职人员\t11人",
+)
+FUNDING = (
+    "资金来源",
+    "中央财政\t50",
+    "省级财政\t30",
+    "县级财政\t20",
+)
 TRANSPOSED = (
     "| 指标 | 参保率 | 基金结余率 |",
     "|---|---|---|",
@@ -80,7 +92,10 @@ def _kinds(*lines: str) -> list[str]:
     (PROCUREMENT, ["procurement"]),
     (WORDS, ["text"]),
     (TRANSPOSED, ["indicators"]),
-], ids=["project-form", "budget-grid", "key-value", "statistics", "procurement", "words", "transposed"])
+    (STAFF, ["staff_assets"]),
+    (FUNDING, ["funding_sources"]),
+], ids=["project-form", "budget-grid", "key-value", "statistics", "procurement", "words", "transposed", "staff",
+        "funding"])
 def test_each_part_gets_one_kind(lines, kinds):
     assert _kinds(*lines) == kinds
 
@@ -98,7 +113,8 @@ def test_kinds_and_owners_are_vocabulary():
     assert list(kinds)[:3] == ["indicators", "statistics", "procurement"]  # the order they are tried
     assert {k: v["owner"] for k, v in kinds.items()} == {
         "indicators": "indicators", "statistics": "fund_tables", "procurement": "procurement",
-        "money_block": "tables", "budget_grid": "tables", "key_value": "tables", "text": ""}
+        "money_block": "tables", "budget_grid": "tables", "key_value": "tables", "staff_assets": "tables",
+        "funding_sources": "tables", "text": ""}
 
 
 def test_the_procurement_total_is_the_procurement_budget_once():

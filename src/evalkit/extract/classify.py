@@ -144,8 +144,25 @@ def _rest_parts(number: int, rows: list[Row], start: int, has_indicators: bool) 
     header = first > 0 and _filled(rows[first - 1]) >= 2
     top = first - 1 if header else first
     parts = [TablePart(number, start, start + top, "text")] if top > 0 else []
-    kind = "money_block" if has_indicators else "budget_grid" if header else "key_value"
+    kind = _labelled_kind(rows[first:]) or (
+        "money_block" if has_indicators else "budget_grid" if header else "key_value")
     return [*parts, TablePart(number, start + top, start + len(rows), kind)]
+
+
+def _labelled_kind(rows: list[Row]) -> str | None:
+    """'staff_assets' when most rows with numbers are labelled by staff categories or asset items
+    (编制人数, 实有人数, 固定资产 …), 'funding_sources' when by funding sources (中央财政, 县级财政 …)."""
+    from evalkit.extract.staff_assets import asset_item, staff_category
+    from evalkit.extract.tables import funding_source
+
+    labels = [r.texts[0] for r in rows if r.texts and r.texts[0] and _numeric(r)]
+    if len(labels) < 2:
+        return None
+    for kind, named in (("staff_assets", lambda t: staff_category(t) or asset_item(t)),
+                        ("funding_sources", funding_source)):
+        if sum(1 for t in labels if named(t)) * 2 > len(labels):
+            return kind
+    return None
 
 
 def _classify_table(number: int, table: Table, kinds: dict[str, dict[str, str]]) -> list[TablePart]:
