@@ -16,7 +16,11 @@ report, a Word form with real merges, a provincial allocation notice), written a
 reader's restructuring, and ``he-*`` (indicators as '名称：分值…' lines, a Word form with the
 actual before the target, a web page's execution table, a third-party table split over pages, a
 county fund notice with a 大病保险 section, a 决算 in two interleaved PDF columns, a target table
-with mid-term columns, a hospital's settlement report). They tell how evalkit does on
+with mid-term columns, a hospital's settlement report), and ``hf-*`` (a report in pandoc grid
+tables, a CMS page with a transposed table, a MinerU project form with HTML tables in Markdown, a
+two-sided 决算 from ``pdftotext -layout``, a fund disclosure saved from WeChat, a transposed
+third-party score table, a two-year report from antiword, a finance bureau's summary of many
+departments as a trap), written after the tables were classified once. They tell how evalkit does on
 documents it was not written for. Floors on the share of facts found, and a ceiling on unexpected
 enrollment and fund rows; ``.venv/bin/python tests/gallery.py`` with
 ``EVALKIT_SPECIMENS=tests/fixtures/holdout`` lists every miss.
@@ -31,15 +35,20 @@ import pytest
 from gallery import score_gallery, share_found, specimens
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
-# (measured: 1120/1132 facts of the 40 documents found. The first batch scored 191/213 (89.7 %)
+# (measured: 1309/1371 facts of the 48 documents found. The first batch scored 191/213 (89.7 %)
 # when it arrived, the second 350/437 with the first (80.1 %), the third 238/271 (87.8 %), the
-# fourth 171/210 (81.4 %), the fifth 175/214 (81.8 %); the reader was then improved on each, so
-# these floors guard what was reached. Left: he-06's two PDF columns read as one, 9 budget facts
-# missed and 6 rows wrong; a table row cut by a page break and an execution-rate line of he-04/he-01)
-FLOORS = {"report": 0.97, "budget": 0.97, "enrollment": 0.97, "funds": 0.97, "indicators": 0.97}
+# fourth 171/210 (81.4 %), the fifth 175/214 (81.8 %), the sixth 130/239 (54.4 %: grid tables,
+# a page hidden until a script shows it, HTML tables inside Markdown); the reader was then
+# improved on each, so these floors guard what was reached (the sixth now 187/239). Left: he-06's
+# two PDF columns read as one, 9 budget facts missed and 6 rows wrong; a table row cut by a page
+# break and an execution-rate line of he-04/he-01; hf-03's HTML tables inside Markdown, hf-07's
+# antiword frames with the current year first, hf-06's transposed score table over two lines)
+FLOORS = {"report": 0.98, "budget": 0.95, "enrollment": 0.91, "funds": 0.92, "indicators": 0.93}
 # the enrollment and fund rows left over are conventions of evalkit (在职/退休 parts, 长期护理保险,
-# income parts as flows of their own, 医疗救助 spending as its fund's expense)
-EXTRA_CEILING = {"enrollment": 7, "funds": 6}
+# income parts as flows of their own, 医疗救助 spending as its fund's expense), and three of batch
+# F: a 2022 total quoted in a link under '往期推荐' (dated 2022), a 2024 head count of hf-07, and
+# a finance bureau's summary quoting the insurance's subsidy income (hf-08)
+EXTRA_CEILING = {"enrollment": 10, "funds": 9}
 
 
 @cache
@@ -54,7 +63,7 @@ def _expected():
 
 def test_every_holdout_document_is_read():
     assert {s.stem: s.error for s in _scores() if s.error} == {}
-    assert len(_scores()) == 40
+    assert len(_scores()) == 48
 
 
 @pytest.mark.parametrize("table", sorted(FLOORS))

@@ -209,6 +209,9 @@ def _staged_flow_re() -> re.Pattern[str]:
 
 # '2021年，全市…', '截至2023年底，…', '（一）参保情况。2023年末…': the year a sentence is about
 _SENTENCE_YEAR = re.compile(r"\s*(?:截至|截止到|截止|到|至|在)?\s*((?:19|20)\d{2})\s*年(?:度|末|底)?(?![\d])")
+# a fiscal year named inside a figure's clause ('…2022年度全市…基金收支情况（收入196.42亿元）'), not
+# one the figure is compared with ('比2022年度', '较2022年度', '与2022年度相比', '同比')
+_CLAUSE_FISCAL_YEAR = re.compile(r"(?<![比较与同至到])((?:19|20)\d{2})\s*年度")
 # a later clause that opens with a year of its own: '…；2023年，基金收入…', '…；截至2023年底，…',
 # '…，2023年12月底，…' (a year that is a clause of its own, or opens a clause after '；')
 _CLAUSE_YEAR = re.compile(
@@ -607,6 +610,9 @@ class _Reader:
         year = self._clause_year(f)
         if year:
             return year
+        m = _CLAUSE_FISCAL_YEAR.search(self._clause(f))
+        if m:
+            return int(m.group(1))  # '公开｜2022年度全市基本医疗保险基金收支情况（收入196.42亿元）'
         m = _SENTENCE_YEAR.match(self._folded, self._sentence_start)
         if m:
             return int(m.group(1))
@@ -897,6 +903,8 @@ class _Reader:
         window = words.window
         if self._no_flow(f, window):
             return True
+        if compact(window).endswith("经费"):
+            return False  # '追加医保信息化建设、医疗救助经办等经费248.22万元': the department's money, no fund's
         if _budget_item_first(words, last_fund):
             return False
         scheme = self._fund_scheme(words.scheme, words.flow_only, words.fund_word, state)

@@ -37,7 +37,8 @@ _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
                "article", "main", "blockquote", "pre", "address", "center", "form", "fieldset", "figure",
                "figcaption", "header", "hr", "body", "html", "tr", "td", "th", "caption", "legend", "details",
                "summary"}
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_INVISIBLE_STYLE = re.compile(r"visibility\s*:\s*hidden", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -75,8 +76,13 @@ def _is_chrome(el, inside_article: bool, page_chars: int) -> bool:
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
-    if _HIDDEN_STYLE.search(el.get("style") or ""):
+    style = el.get("style") or ""
+    if _HIDDEN_STYLE.search(style):
         return True
+    if _INVISIBLE_STYLE.search(style):
+        # hidden until the page's script shows it: an article saved from WeChat keeps its whole
+        # text in '<div id="js_content" style="visibility: hidden">' — the content, not chrome
+        return len(el.text_content()) < page_chars // 2
     role = (el.get("role") or "").lower()
     names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
     if role in _CHROME_ROLES or any(w in names for w in _CHROME_WORDS):

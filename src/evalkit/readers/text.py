@@ -589,6 +589,64 @@ def _box_table_by_lines(lines: list[str], i: int, j: int) -> Table:
     return Table(rows=rows, layout="box")
 
 
+# ------------------------------------------------------- grid tables drawn with + - = | (pandoc)
+# A grid table ('+-----+-----+' rules, '+=====+' under the header, '| a | b |' rows, a cell
+# going on down past a rule where the rule is left open: '|     +-----+'), as pandoc and other
+# converters write a Word table in Markdown or plain text: the box layout's reading, its
+# characters drawn in ASCII.
+_GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+_GRID_RULE_RUN = re.compile(r"\+(?:[-=:]+\+)+")
+_TO_BOX = str.maketrans({"+": "┼", "-": "─", ":": "─", "=": "═"})
+
+
+def _is_grid_rule(line: str) -> bool:
+    """A whole rule of a grid table: '+-----+-----+' or '+=====+=====+'."""
+    return line.lstrip().startswith("+") and _GRID_RULE.match(line) is not None
+
+
+def _mark_grids(lines: list[str], kinds: list[str]) -> None:
+    """The lines of a grid table after its first rule (rows, and rules left open beside a cell
+    that goes on down) are the grid's too (in place)."""
+    i = 0
+    n = len(lines)
+    while i < n:
+        if kinds[i] != "grid":
+            i += 1
+            continue
+        i += 1
+        while i < n and lines[i].lstrip()[:1] in ("|", "+") and lines[i].strip():
+            kinds[i] = "grid"
+            i += 1
+
+
+def _drawn_in_box_characters(line: str) -> str:
+    """A line of a grid table with its rules and bars in box characters ('+--+' → '┼──┼',
+    '|' → '│'); the words of its cells as they are."""
+    line = _GRID_RULE_RUN.sub(lambda m: m.group(0).translate(_TO_BOX), line)
+    return line.replace("|", "│")
+
+
+def _grid_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[int] = frozenset()
+                ) -> tuple[Table, int]:
+    """A grid table, read as a table drawn with box characters (:func:`_box_table`).
+
+    Examples
+    --------
+    >>> lines = ["+------+--------+------+", "| 项目 | 年初预算数 | 决算数 |", "+======+========+======+",
+    ...          "| 基本 | 986.20 | 975.1 |", "| 支出 |        |       |", "+------+--------+------+"]
+    >>> kinds = ["grid"] * len(lines)
+    >>> [r.texts for r in _grid_table(lines, kinds, 0)[0].rows]
+    [['项目', '年初预算数', '决算数'], ['基本支出', '986.20', '975.1']]
+    """
+    j = i
+    while j < len(lines) and kinds[j] == "grid":
+        j += 1
+    drawn = list(lines)
+    drawn[i:j] = [_drawn_in_box_characters(line) for line in lines[i:j]]
+    table, _ = _box_table(drawn, [*kinds[:i], *(["box"] * (j - i)), *kinds[j:]], i, breaks)
+    return Table(rows=table.rows, layout="grid"), j
+
+
 # ------------------------------------------------------------------------ the layouts
 @dataclass(frozen=True)
 class Layout:
@@ -613,6 +671,7 @@ class Layout:
 
 #: The layouts, in the order they are tried on a line.
 LAYOUTS: list[Layout] = [
+    Layout("grid", _is_grid_rule, _grid_table),
     Layout("pipe", _is_pipe_row, _pipe_table),
     Layout("box", _is_box_line, _box_table),
     Layout("row", _is_tab_row, lambda lines, kinds, i, breaks: _tab_table(lines, kinds, i)),
@@ -641,6 +700,7 @@ def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> li
     ('自评表', [['一级指标', '得分'], ['产出指标（50分）', '48']])
     """
     kinds = [_kind(x) for x in lines]
+    _mark_grids(lines, kinds)
     _mark_markdown(lines, kinds)
     by_name = {layout.name: layout for layout in LAYOUTS}
     blocks: list[Table | TextLine] = []

@@ -1,0 +1,89 @@
+"""Layout families met in hold-out batch F, each on an invented fixture: grid tables written by
+pandoc ('+---+' rules, '+===+' under the header, a rule left open beside a cell that goes on
+down), an article saved from WeChat (its text hidden until a script shows it), a department's
+operating money (经费) named by a scheme, and a fiscal year named inside a figure's clause."""
+
+from __future__ import annotations
+
+from evalkit import read_report
+from evalkit.readers import load_any
+from evalkit.readers.text import rebuild_blocks
+
+GRID = """\
++----------+----------+--------------+--------+------+
+| 一级指标 | 二级指标 | 三级指标     | 分值   | 得分 |
++==========+==========+==============+========+======+
+| 产出指标 | 数量指标 | 结算人次     | 20     | 19   |
+|          +----------+--------------+--------+------+
+|          | 质量指标 | 满意度指     | 10     | 9.5  |
+|          |          | 标           |        |      |
++----------+----------+--------------+--------+------+"""
+
+
+def test_a_grid_table_is_read_on_its_grid_with_its_spans():
+    (table,) = rebuild_blocks(GRID.splitlines())
+    assert table.layout == "grid"
+    assert [r.texts for r in table.rows] == [
+        ["一级指标", "二级指标", "三级指标", "分值", "得分"],
+        ["产出指标", "数量指标", "结算人次", "20", "19"],
+        ["", "质量指标", "满意度指标", "10", "9.5"],  # the cell wrapped over two lines, joined
+    ]
+    assert table.rows[1].cells[0].rowspan == 2 and table.rows[2].cells[0].covered
+
+
+BUDGET_GRID = (
+    "某县医疗保障局2023年度部门整体支出绩效自评报告", "", "表1 部门支出情况表（单位：万元）", "",
+    "+--------------+------------+------------+--------+",
+    "| 项目         | 年初预算数 | 调整预算数 | 决算数 |",
+    "+==============+============+============+========+",
+    "| 支出合计     | 500.00     | 620.00     | 601.50 |",
+    "+--------------+------------+------------+--------+",
+    "| 一、基本支出 | 400.00     | 410.00     | 405.20 |",
+    "+--------------+------------+------------+--------+",
+)
+
+
+def test_a_budget_grid_table_keeps_its_stages(tmp_path):
+    text = "\n".join(BUDGET_GRID)
+    path = tmp_path / "r.md"
+    path.write_text(text, encoding="utf-8")
+    got = read_report(path).budget
+    rows = sorted(zip(got["stage"], got["item"], got["amount_wan"]))
+    assert rows == sorted([("年初预算", "支出合计", 500.0), ("调整预算", "支出合计", 620.0), ("决算", "支出合计", 601.5),
+                           ("年初预算", "基本支出", 400.0), ("调整预算", "基本支出", 410.0), ("决算", "基本支出", 405.2)])
+
+
+WECHAT = """<html><head><meta charset="utf-8"><title>基金收支</title></head><body>
+<div id="js_article"><h1 class="rich_media_title">公开｜2023年度全县基本医疗保险基金收支情况</h1>
+<div class="rich_media_content" id="js_content" style="visibility: hidden;">
+<section><span>2023年，全县基本医疗保险基金总收入</span><span><strong>3.62亿元</strong></span><span>，总支出</span>
+<span><strong>3.41亿元</strong></span><span>。城乡居民基本医疗保险参保28.40万人。</span></section>
+</div>
+<div id="js_pc_qr_code" style="visibility: hidden;"><p>微信扫一扫关注该公众号</p></div>
+</div></body></html>"""
+
+
+def test_an_article_saved_from_wechat_is_read(tmp_path):
+    path = tmp_path / "a.html"
+    path.write_text(WECHAT, encoding="utf-8")
+    text = "\n".join(load_any(path).lines)
+    assert "总收入3.62亿元" in text and "参保28.40万人" in text
+    assert "扫一扫" not in text  # a small hidden element is still page furniture
+
+
+def _report(tmp_path, sentence: str):
+    path = tmp_path / "r.txt"
+    path.write_text("某县医疗保障局2023年度部门整体支出绩效自评报告\n" + sentence + "\n", encoding="utf-8")
+    return read_report(path)
+
+
+def test_operating_money_named_by_a_scheme_is_no_fund_flow(tmp_path):
+    r = _report(tmp_path, "年初预算500.00万元，年中追加信息系统运维、医疗救助经办等经费86.40万元。")
+    assert r.funds.empty
+
+
+def test_a_fiscal_year_named_in_the_clause_dates_the_figure(tmp_path):
+    r = _report(tmp_path, "往期：2022年度全县基本医疗保险基金收支情况（收入3.35亿元）。")
+    assert r.funds[["year", "flow", "amount_wan"]].values.tolist() == [[2022, "收入", 33500.0]]
+    r = _report(tmp_path, "2023年全县基本医疗保险基金收入3.62亿元，比2022年度增长8.1%。")
+    assert r.funds["year"].tolist() == [2023]
