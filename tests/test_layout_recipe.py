@@ -36,7 +36,7 @@ def test_the_recipes_code_is_the_readers_code():
     code = [body for info, body in fenced(RECIPE) if info.startswith("python")]
     source = Path(text.__file__).read_text(encoding="utf-8")
     assert len(code) == 3 and all(body.strip() in source for body in code)
-    assert [layout.name for layout in text.LAYOUTS][:2] == ["pipe", "box"]
+    assert [layout.name for layout in text.LAYOUTS][:4] == ["html", "grid", "pipe", "box"]
 
 
 def test_the_recipes_report_gives_the_typed_rows_with_the_layout_and_none_without(tmp_path, monkeypatch):

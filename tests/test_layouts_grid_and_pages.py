@@ -87,3 +87,28 @@ def test_a_fiscal_year_named_in_the_clause_dates_the_figure(tmp_path):
     assert r.funds[["year", "flow", "amount_wan"]].values.tolist() == [[2022, "收入", 33500.0]]
     r = _report(tmp_path, "2023年全县基本医疗保险基金收入3.62亿元，比2022年度增长8.1%。")
     assert r.funds["year"].tolist() == [2023]
+
+
+MINERU = (
+    "# 某区医疗保障局2023年度项目支出绩效自评表",
+    "",
+    ('<table><tr><td>项目名称</td><td colspan="6">医保经办服务能力提升</td></tr>'
+    '<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>实际完成值</td>'
+    '<td>分值</td><td>得分</td></tr>'
+    '<tr><td rowspan="2">产出指标</td><td rowspan="2">数量指标</td><td>培训经办人员</td><td>≥120人次</td>'
+    '<td>135人次</td><td>20</td><td>20</td></tr>'
+    '<tr><td>窗口办件量</td><td>≥5000件</td><td>5210件</td><td>20</td><td>19</td></tr></table>'),
+    "",
+    "经办服务满意度达到96.5%。",
+)
+
+
+def test_an_html_table_inside_markdown_is_read_with_its_spans(tmp_path):
+    path = tmp_path / "form.md"
+    path.write_text("\n".join(MINERU), encoding="utf-8")
+    r = read_report(path)
+    got = r.indicators[["level1", "level2", "level3", "target_raw", "actual_raw", "weight", "score"]].values.tolist()
+    assert got == [["产出指标", "数量指标", "培训经办人员", "≥120人次", "135人次", 20.0, 20.0],
+                   ["产出指标", "数量指标", "窗口办件量", "≥5000件", "5210件", 20.0, 19.0]]
+    # the markup's numbers (colspan="6", rowspan="2") are none of the report's: not in the residue
+    assert not r.residue["text"].str.contains("span").any()

@@ -77,7 +77,9 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         for line, text, reason in doc.problems
     ]
     cov = dict.fromkeys(COVERAGE_COLUMNS[1:7], 0)
+    markup = _markup_lines(doc)
     for no, raw in enumerate(doc.lines, start=1):
+        raw = markup.get(no, raw)
         if _DIGIT.search(raw) is None and not has_chinese_quantity(raw):
             continue  # no number on the line (most of them)
         row = _account_line(ctx, no, raw, table_lines, ledgers, cov)
@@ -90,6 +92,19 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
         coverage[f"{prefix}_coverage"] = round(100.0 * done / total, 1) if total else None
     rows.sort(key=lambda r: r["line"])  # (stable: a problem of a line comes before its numbers)
     return rows, coverage
+
+
+def _markup_lines(doc) -> dict[int, str]:
+    """Line → the text of its cells, for the lines of an HTML table written in a text (a
+    Markdown converter's '<table><tr><td colspan="7">…'): the numbers of its markup are none of
+    the report's."""
+    out: dict[int, list[str]] = {}
+    for table in doc.tables:
+        if table.layout == "html":
+            for row in table.rows:
+                for cell in row.cells:
+                    out.setdefault(cell.line, []).append(cell.text)
+    return {line: "\t".join(texts) for line, texts in out.items()}
 
 
 def _table_lines(doc) -> dict[int, str]:

@@ -3,6 +3,10 @@
 Reports arrive as text extracted from Word or PDF, or saved from a web page, in these layouts
 (:data:`LAYOUTS`, tried in order on each line):
 
+* ``html`` — HTML tables written inside the text (``<table><tr><td rowspan="2">…``), as MinerU and
+  other PDF-to-Markdown converters write a table with merged cells, read with their spans;
+* ``grid`` — grid tables (``+-----+-----+`` rules, ``| a | b |`` rows, a rule left open beside a
+  cell that goes on down), as pandoc writes a Word table; read as a box table;
 * ``pipe`` — Markdown / pipe tables (``| 一级指标 | 得分 |``), as PDF-to-Markdown tools write them;
 * ``box`` — tables drawn with box characters (``│一级指标│得分│`` between ``├──┼──┤`` rules), as
   ``pdftotext -layout`` and some Word exports write them;
@@ -647,6 +651,87 @@ def _grid_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[in
     return Table(rows=table.rows, layout="grid"), j
 
 
+# ------------------------------------------------------- HTML tables written inside the text
+# PDF-to-Markdown converters (MinerU, marker …) write a table with merged cells as HTML in the
+# Markdown: '<table><tr><td rowspan="2">产出指标</td>…</table>', often on one line. Its rows and
+# spans are read as a web page's; each cell stands on the line where its row's '<tr>' is.
+def _is_html_table_start(line: str) -> bool:
+    """A line that opens an HTML table: '<table>' or '<table border="1">'."""
+    return line.lstrip()[:6].lower() == "<table"
+
+
+def _mark_html_tables(lines: list[str], kinds: list[str]) -> None:
+    """The lines of an HTML table after its first, to its '</table>', are the table's (in place)."""
+    i, n = 0, len(lines)
+    while i < n:
+        if kinds[i] == "html" and "</table>" not in lines[i].lower():
+            i += 1
+            while i < n and kinds[i] != "html":
+                kinds[i] = "html"
+                i += 1
+                if "</table>" in lines[i - 1].lower():
+                    break
+            continue
+        i += 1
+
+
+def _html_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[int] = frozenset()
+                ) -> tuple[Table, int]:
+    """An HTML table in the text, its rows on the table's grid: a cell merged down stands in its
+    first row, the rows it covers hold a covered empty cell; a cell over columns stands once.
+
+    Examples
+    --------
+    >>> lines = ['<table><tr><td>一级指标</td><td>三级指标</td><td>得分</td></tr>',
+    ...          '<tr><td rowspan="2">产出指标</td><td>结算人次</td><td>19</td></tr>',
+    ...          '<tr><td>办结时限</td><td>10</td></tr></table>']
+    >>> table, end = _html_table(lines, ["html"] * 3, 0)
+    >>> [r.texts for r in table.rows], [c.line for c in table.rows[2].cells], end
+    ([['一级指标', '三级指标', '得分'], ['产出指标', '结算人次', '19'], ['', '办结时限', '10']], [3, 3, 3], 3)
+    """
+    import lxml.html  # (only a text with an HTML table needs it)
+
+    from evalkit.readers.html import _rows
+
+    j = i + 1
+    while j < len(lines) and kinds[j] == "html" and not _is_html_table_start(lines[j]):
+        j += 1
+    try:
+        root = lxml.html.fragment_fromstring("\n".join(lines[i:j]), create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return Table(rows=[], layout="html"), j
+    tables = root.xpath(".//table")
+    below: dict[int, list[int]] = {}  # first grid column → [rows a cell above still covers, its colspan]
+    rows = [_html_row(tr, i + (tr.sourceline or 1), below) for tr in (_rows(tables[0]) if tables else [])]
+    return Table(rows=[r for r in rows if not r.is_empty()], layout="html"), j
+
+
+def _html_row(tr, line: int, below: dict[int, list[int]]) -> Row:
+    """One '<tr>' on the grid: a covered cell where a cell above goes on down (``below``)."""
+    from evalkit.readers.html import _cell_text, _cells, _span
+
+    cells: list[Cell] = []
+    col = 0
+
+    def covered() -> None:
+        nonlocal col
+        while below.get(col, [0])[0] > 0:
+            below[col][0] -= 1
+            cells.append(Cell("", line, colspan=below[col][1], covered=True))
+            col += below[col][1]
+
+    for td in _cells(tr):
+        covered()
+        rowspan, colspan = max(_span(td, "rowspan"), 1), max(_span(td, "colspan"), 1)
+        cells.append(Cell(_cell_text(td), line, rowspan=rowspan, colspan=colspan))
+        below[col] = [rowspan - 1, colspan]
+        col += colspan
+    covered()
+    row = Row(cells)
+    row.refresh()
+    return row
+
+
 # ------------------------------------------------------------------------ the layouts
 @dataclass(frozen=True)
 class Layout:
@@ -671,6 +756,7 @@ class Layout:
 
 #: The layouts, in the order they are tried on a line.
 LAYOUTS: list[Layout] = [
+    Layout("html", _is_html_table_start, _html_table),
     Layout("grid", _is_grid_rule, _grid_table),
     Layout("pipe", _is_pipe_row, _pipe_table),
     Layout("box", _is_box_line, _box_table),
@@ -700,6 +786,7 @@ def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> li
     ('自评表', [['一级指标', '得分'], ['产出指标（50分）', '48']])
     """
     kinds = [_kind(x) for x in lines]
+    _mark_html_tables(lines, kinds)
     _mark_grids(lines, kinds)
     _mark_markdown(lines, kinds)
     by_name = {layout.name: layout for layout in LAYOUTS}
