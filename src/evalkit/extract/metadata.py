@@ -184,6 +184,19 @@ def _any_label_re() -> re.Pattern[str]:
 
 
 @functools.cache
+def _label_set(field: str) -> frozenset[str]:
+    """The label keys of a field: its labels, with and without a closing colon."""
+    return frozenset(_labels(field)) | {w.rstrip(":：") for w in _labels(field)}
+
+
+@functools.cache
+def _label_words_re(field: str) -> re.Pattern[str]:
+    """Any label of a field, anywhere: a line without one cannot match :func:`_inline_re` (whose
+    search, behind its look-behind, is slow), so this quicker search passes over it."""
+    return re.compile("|".join(re.escape(w) for w in _labels(field)))
+
+
+@functools.cache
 def _inline_re(field: str) -> re.Pattern[str]:
     """A label inside a line, not preceded by a Chinese character: '… 主管部门 X …', '部门：X'."""
     alt = "|".join(re.escape(w) for w in _labels(field))
@@ -216,7 +229,9 @@ def _field_index(doc: Document) -> tuple[list, list]:
         for texts, lines in _rows(doc):
             keys = [_label_key(t) if t else "" for t in texts]
             if not every_label.isdisjoint(keys):  # (a row without a label cell is no field's)
-                rows.append((texts, lines, keys))
+                # (only a label cell followed by another cell can give a field its value)
+                at = [i for i in range(len(texts) - 1) if keys[i] in every_label]
+                rows.append((texts, lines, keys, at))
         text_lines = []
         any_label = _any_label_re()
         for pos, tl in enumerate(doc.text_lines):
@@ -230,12 +245,13 @@ def _field_index(doc: Document) -> tuple[list, list]:
 
 def _field_values(doc: Document, field: str) -> Iterator[tuple[str, str, int]]:
     """(label, value, line) of a field, in document order, from every layout."""
-    labels = set(_labels(field)) | {w.rstrip(":：") for w in _labels(field)}
+    labels = _label_set(field)
     inline = _inline_re(field)
+    words = _label_words_re(field)
     rows, text_lines = _field_index(doc)
-    for texts, lines, keys in rows:
-        for i in range(len(texts) - 1):
-            if keys[i] and keys[i] in labels:
+    for texts, lines, keys, at in rows:
+        for i in at:
+            if keys[i] in labels:
                 value = next(((v, lines[j], keys[j]) for j, v in enumerate(texts[i + 1:], i + 1) if v), None)
                 if value and value[2] not in labels:
                     yield keys[i], value[0], value[1]
@@ -246,6 +262,8 @@ def _field_values(doc: Document, field: str) -> Iterator[tuple[str, str, int]]:
             if nxt is not None:
                 yield key, clean_label(nxt.text), nxt.line
             continue
+        if words.search(text) is None:
+            continue  # (no label of the field on the line)
         for m in inline.finditer(text):
             value = text[m.end():]
             if value.strip():
@@ -279,8 +297,21 @@ def _meta_line_re() -> re.Pattern[str]:
     return re.compile(r"^\s*[\[【]?\s*(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in words) + ")")
 
 
-def _title_lines(doc: Document, n: int = 15) -> list[TextLine]:
+_TITLE_LINES = 15  # the most title lines a reader asks for
+
+
+def _title_lines(doc: Document, n: int = _TITLE_LINES) -> list[TextLine]:
     """The first lines of the document that are not page chrome or page metadata."""
+    if n > _TITLE_LINES:
+        return _read_title_lines(doc, n)
+    titles = doc.memo.get("metadata_titles")
+    if titles is None:  # (several fields ask: read once, the first n are the same lines)
+        titles = doc.memo["metadata_titles"] = _read_title_lines(doc, _TITLE_LINES)
+    return titles[:n]
+
+
+def _read_title_lines(doc: Document, n: int) -> list[TextLine]:
+    """:func:`_title_lines`, read from the document."""
     out: list[TextLine] = []
     for label, value, line in _field_values(doc, "title"):
         out.append(TextLine(line, value))
@@ -501,6 +532,9 @@ def _is_internal(name: str) -> bool:
     return any(w in c for w in _labels("internal_evaluator")) or bool(org_name(c))
 
 
+_ENTRUSTED = re.compile(r"受.{2,30}?委托\s*[，,]\s*")  # '受…委托，' before the evaluator's name
+
+
 def _evaluator(doc: Document) -> str | None:
     """The external evaluator: a 评价机构 field, '受…委托，X…' or the firm signing the report."""
     hit = _labelled(doc, "evaluator")
@@ -508,8 +542,10 @@ def _evaluator(doc: Document) -> str | None:
         return None if _is_internal(hit[0]) else hit[0]
     firm = _org_re("firm")
     for tl in doc.text_lines:
+        if "托" not in tl.text or "受" not in tl.text:
+            continue  # (no '受…委托' on the line: cleaning the label keeps every character)
         text = clean_label(tl.text)
-        m = re.search(r"受.{2,30}?委托\s*[，,]\s*", text)
+        m = _ENTRUSTED.search(text)
         if m:
             f = firm.match(text, m.end())
             if f:
@@ -562,6 +598,8 @@ def _grade_in(texts: list[str]) -> str | None:
 
 def _row_total(label: str, rest: list[str]) -> float | None:
     """The total of a form's total row: '项目总得分 93.8分', '总分 100 96.6' (100 is the weight sum)."""
+    if label not in _labels("total_score") and label not in _labels("total_row"):
+        return None  # (most rows: their cells are not looked at)
     nums = _numbers(rest)
     if label in _labels("total_score"):
         if len(nums) == 2 and nums[0] == 100:
@@ -573,6 +611,10 @@ def _row_total(label: str, rest: list[str]) -> float | None:
         if len(nums) == 1 and nums[0] < 100 and label in ("总分", "综合绩效", "综合评价"):
             return nums[0]
     return None
+
+
+#: A form's total row flattened into a line: '总分 100 96.6' (weights, then the score).
+_FLAT_TOTAL = re.compile(r"(?<![\u4e00-\u9fff])(?:总分|项目总得分)\s+100\s+(\d+(?:\.\d+)?)(?![\d.])")
 
 
 def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
@@ -589,10 +631,9 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
         if score is not None:
             return (score, lines[0]), _grade_in(cells[1:]) or grade
     text_lines = doc.text_lines
-    flat = re.compile(r"(?<![\u4e00-\u9fff])(?:总分|项目总得分)\s+100\s+(\d+(?:\.\d+)?)(?![\d.])")
     for k, tl in enumerate(text_lines):
         text = fold(clean_label(tl.text))
-        m = flat.search(text)
+        m = _FLAT_TOTAL.search(text) if "100" in text else None  # (it needs the 100)
         if m and float(m.group(1)) <= 100:
             return (float(m.group(1)), tl.line), grade
         label = _label_key(text)
@@ -662,6 +703,9 @@ def _whole_score(text: str) -> re.Match[str] | None:
     return None
 
 
+_SCORE_LABEL_END = re.compile(r"(?:综合得分|评价得分|自评得分|总得分)\s*[:：为]?\s*$")  # the score on the next line
+
+
 def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
                      kind: str | None = None) -> tuple[float | None, str | None]:
     """The total score and grade: stated in prose, in a form's total row, or beside an indicator table.
@@ -671,8 +715,9 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
     lines = doc.text_lines
     for k, tl in enumerate(lines):
         text = fold(tl.text)
-        m = _whole_score(text) if whole else _stated_score(text)
-        if m is None and re.search(r"(?:综合得分|评价得分|自评得分|总得分)\s*[:：为]?\s*$", text) and k + 1 < len(lines):
+        scored = "分" in text  # (every score statement holds 得分 or 评分: a line without 分 has none)
+        m = (_whole_score(text) if whole else _stated_score(text)) if scored else None
+        if m is None and scored and _SCORE_LABEL_END.search(text) and k + 1 < len(lines):
             nxt = _SCORE_ALONE.match(fold(lines[k + 1].text))  # '自评得分' / '90分' on the next line
             if nxt:
                 score = score if score is not None else float(nxt.group(1))
