@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import Document, Row, Table, TextLine, clean_label
-from evalkit.quantities import Quantity, cell_separators, find_quantities, fold
+from evalkit.quantities import Quantity, cell_separators, find_quantities, fold, found_quantities
 
 __all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit", "ledger_keys", "names_other_year",
            "project_name"]
@@ -155,10 +155,15 @@ class ReportContext:
         """Record every number inside a cell's text as placed (the cell went into a table)."""
         if not text or _DIGIT.search(text) is None:
             return  # most cells of a table are words
-        for found in find_quantities(cell_separators(text)):
-            for key in ledger_keys(found.quantity):
-                self.placed[(line, key)] += 1
-                self.takers.setdefault((line, key), []).append(self.owner)
+        for key in _cell_keys(text):
+            self.placed[(line, key)] += 1
+            self.takers.setdefault((line, key), []).append(self.owner)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _cell_keys(text: str) -> tuple[str, ...]:
+    """The ledger keys of every number inside a cell's text, in order (many cells repeat: '10', '100%')."""
+    return tuple(key for found in found_quantities(cell_separators(text)) for key in ledger_keys(found.quantity))
 
 
 @functools.cache
