@@ -119,6 +119,7 @@ def _meta_kinds() -> dict[str, str]:
     return kinds
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def clean_level(text: str, level: str) -> str:
     """Clean a level label as the conventions say.
 
@@ -420,7 +421,7 @@ def _transposed_rows(table: Table, ctx: ReportContext, title: str | None):
 
 
 def _empty(ctx: ReportContext, scope: str, title: str | None, line: int) -> dict:
-    rec = {c: None for c in INDICATOR_COLUMNS}
+    rec = dict.fromkeys(INDICATOR_COLUMNS)
     rec.update(report_id=ctx.doc.report_id, scope=scope, table=title or "", source=ctx.source(line))
     return rec
 
@@ -1282,7 +1283,8 @@ def _line_header(run: list[TextLine], k: int) -> tuple[list[str | None], int]:
     roles: list[str | None] = []
     j = k
     while j < len(run):
-        role = _role_of(_cell_text(run[j]))
+        # (the role reads the line without its white space: cleaning the label first changes nothing)
+        role = _role_of(_unpiped(run[j].text))
         if role is None:
             break
         roles.append(role)
