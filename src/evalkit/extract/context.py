@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import Document, Row, Table, TextLine, clean_label
-from evalkit.quantities import Quantity, cell_separators, find_quantities, fold, found_quantities
+from evalkit.quantities import Quantity, cell_separators, find_quantities, fold
 
 __all__ = ["DEPARTMENT_SCOPE", "ReportContext", "caption_of", "compact", "declared_unit", "ledger_keys", "names_other_year",
            "project_name"]
@@ -163,7 +163,7 @@ class ReportContext:
 @functools.lru_cache(maxsize=1 << 14)
 def _cell_keys(text: str) -> tuple[str, ...]:
     """The ledger keys of every number inside a cell's text, in order (many cells repeat: '10', '100%')."""
-    return tuple(key for found in found_quantities(cell_separators(text)) for key in ledger_keys(found.quantity))
+    return tuple(key for found in find_quantities(cell_separators(text)) for key in ledger_keys(found.quantity))
 
 
 @functools.cache
