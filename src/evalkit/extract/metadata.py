@@ -596,6 +596,16 @@ def _grade_in(texts: list[str]) -> str | None:
     return None
 
 
+@functools.cache
+def _last_chars(words: tuple[str, ...]) -> frozenset[str] | None:
+    """The last characters of some labels, for a quick test of a raw line: a line that holds none
+    of them holds none of the labels, even once cleaned, folded or compacted (they drop or change
+    no Chinese character). None when a label ends otherwise (or is empty): then no quick test."""
+    if not all(w and "\u4e00" <= w[-1] <= "\u9fff" for w in words):
+        return None
+    return frozenset(w[-1] for w in words)
+
+
 def _row_total(label: str, rest: list[str]) -> float | None:
     """The total of a form's total row: '项目总得分 93.8分', '总分 100 96.6' (100 is the weight sum)."""
     if label not in _labels("total_score") and label not in _labels("total_row"):
@@ -631,7 +641,10 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
         if score is not None:
             return (score, lines[0]), _grade_in(cells[1:]) or grade
     text_lines = doc.text_lines
+    ends = _last_chars(_labels("total_row") + _labels("total_score"))
     for k, tl in enumerate(text_lines):
+        if ends is not None and "分" not in tl.text and not any(c in tl.text for c in ends):
+            continue  # (neither '总分 100 …' nor a total's label can be on the line)
         text = fold(clean_label(tl.text))
         m = _FLAT_TOTAL.search(text) if "100" in text else None  # (it needs the 100)
         if m and float(m.group(1)) <= 100:
@@ -713,9 +726,12 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
     score = grade = None
     whole = kind in _WHOLE_KINDS
     lines = doc.text_lines
+    leads = _last_chars(_labels("grade_lead"))
     for k, tl in enumerate(lines):
+        scored = "分" in tl.text  # (every score statement holds 得分 or 评分: a line without 分 has none)
+        if not scored and (grade is not None or (leads is not None and not any(c in tl.text for c in leads))):
+            continue  # (neither a score nor a grade can be stated on the line)
         text = fold(tl.text)
-        scored = "分" in text  # (every score statement holds 得分 or 评分: a line without 分 has none)
         m = (_whole_score(text) if whole else _stated_score(text)) if scored else None
         if m is None and scored and _SCORE_LABEL_END.search(text) and k + 1 < len(lines):
             nxt = _SCORE_ALONE.match(fold(lines[k + 1].text))  # '自评得分' / '90分' on the next line
