@@ -203,8 +203,17 @@ def _inline_re(field: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![{_HAN}])(?:{alt})(?:[（(][^）)]{{0,6}}[)）])?\s*[:：]?\s*")
 
 
-def _rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
-    """Every table row as cell texts, also Markdown-style '| a | b |' text lines."""
+def _rows(doc: Document) -> list[tuple[list[str], list[int]]]:
+    """Every table row as cell texts, also Markdown-style '| a | b |' text lines (and the lines
+    of the cells), read once per document: several fields look through them."""
+    rows = doc.memo.get("metadata_rows")
+    if rows is None:
+        rows = doc.memo["metadata_rows"] = list(_read_rows(doc))
+    return rows
+
+
+def _read_rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
+    """:func:`_rows`, read from the document."""
     for block in doc.blocks:
         if isinstance(block, Table):
             for row in block.rows:
@@ -214,9 +223,12 @@ def _rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
             yield cells, [block.line] * len(cells)
 
 
+_SEAL = re.compile(r"[（(](?:盖章|签章)[)）]$")  # '填报单位（盖章）'
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _label_key(text: str) -> str:
-    return re.sub(r"[（(](?:盖章|签章)[)）]$", "", compact(text.replace("<br>", ""))).rstrip(":：")
+    return _SEAL.sub("", compact(text.replace("<br>", ""))).rstrip(":：")
 
 
 def _field_index(doc: Document) -> tuple[list, list]:
@@ -597,13 +609,13 @@ def _grade_in(texts: list[str]) -> str | None:
 
 
 @functools.cache
-def _last_chars(words: tuple[str, ...]) -> frozenset[str] | None:
-    """The last characters of some labels, for a quick test of a raw line: a line that holds none
+def _last_chars(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any last character of some labels, for a quick test of a raw line: a line that holds none
     of them holds none of the labels, even once cleaned, folded or compacted (they drop or change
     no Chinese character). None when a label ends otherwise (or is empty): then no quick test."""
     if not all(w and "\u4e00" <= w[-1] <= "\u9fff" for w in words):
         return None
-    return frozenset(w[-1] for w in words)
+    return re.compile("[" + "".join(sorted({w[-1] for w in words})) + "]")
 
 
 def _row_total(label: str, rest: list[str]) -> float | None:
@@ -627,13 +639,21 @@ def _row_total(label: str, rest: list[str]) -> float | None:
 _FLAT_TOTAL = re.compile(r"(?<![\u4e00-\u9fff])(?:总分|项目总得分)\s+100\s+(\d+(?:\.\d+)?)(?![\d.])")
 
 
+@functools.cache
+def _form_labels() -> frozenset[str]:
+    """The labels that open a form's grade row or total row (fields grade, total_score, total_row)."""
+    return frozenset(_labels("grade") + _labels("total_score") + _labels("total_row"))
+
+
 def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
     """The total score (and a grade beside it) of a form's total row, in any layout."""
     grade = None
+    form_labels = _form_labels()
     for texts, lines in _rows(doc):
+        first = next((t for t in texts if t), None)
+        if first is None or _label_key(first) not in form_labels:
+            continue  # (no grade and no total: most rows)
         cells = [t for t in texts if t]
-        if not cells:
-            continue
         label = _label_key(cells[0])
         if label in _labels("grade") and len(cells) > 1 and normalise_grade(cells[1]) and not grade:
             grade = compact(cells[1])  # '评价等次 | 优秀', '定性结论 | 优'
@@ -643,7 +663,7 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
     text_lines = doc.text_lines
     ends = _last_chars(_labels("total_row") + _labels("total_score"))
     for k, tl in enumerate(text_lines):
-        if ends is not None and "分" not in tl.text and not any(c in tl.text for c in ends):
+        if ends is not None and "分" not in tl.text and ends.search(tl.text) is None:
             continue  # (neither '总分 100 …' nor a total's label can be on the line)
         text = fold(clean_label(tl.text))
         m = _FLAT_TOTAL.search(text) if "100" in text else None  # (it needs the 100)
@@ -729,7 +749,7 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
     leads = _last_chars(_labels("grade_lead"))
     for k, tl in enumerate(lines):
         scored = "分" in tl.text  # (every score statement holds 得分 or 评分: a line without 分 has none)
-        if not scored and (grade is not None or (leads is not None and not any(c in tl.text for c in leads))):
+        if not scored and (grade is not None or (leads is not None and leads.search(tl.text) is None)):
             continue  # (neither a score nor a grade can be stated on the line)
         text = fold(tl.text)
         m = (_whole_score(text) if whole else _stated_score(text)) if scored else None
