@@ -726,8 +726,8 @@ def _statements(ctx: ReportContext, known: list[dict], skip: set[int] = frozense
         if heading is not None:
             current = _under_heading(heading, current)
             continue
-        if _WEIGHT_WORD.search(block.text) is None:
-            continue
+        if "得" not in block.text or _WEIGHT_WORD.search(block.text) is None:
+            continue  # (a statement ends in its score: 得分, 得满分 or 得 N 分)
         for found_name, m in _statement_matches(fold(block.text)):
             rec, current = _statement_record(ctx, block, found_name, m, level_of, current)
             out.append(rec)
@@ -1612,7 +1612,7 @@ _CLAUSE_MARK = re.compile(r"[，。；]")
 
 
 def _is_heading(text: str) -> bool:
-    return bool(_ORDINAL.match(text)) and len(text) <= 30 and not _CLAUSE_MARK.search(text)
+    return len(text) <= 30 and bool(_ORDINAL.match(text)) and not _CLAUSE_MARK.search(text)
 
 
 def _sentence_targets(ctx: ReportContext, skip: set[int]) -> list[dict]:
