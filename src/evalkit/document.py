@@ -89,7 +89,7 @@ class Row:
         self._texts = None
 
     def is_empty(self) -> bool:
-        return all(not t for t in self.texts)
+        return not any(self.texts)  # (labels are strings: no label is not empty)
 
 
 @dataclass
