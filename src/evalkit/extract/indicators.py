@@ -229,9 +229,11 @@ def _headings() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
 
 
 @functools.cache
-def _framework_last_chars() -> frozenset[str]:
-    """The last characters of the standard level names of :func:`_framework`."""
-    return frozenset(n[-1] for n in (*_framework(), *_framework().values()) if n)
+def _framework_last_chars() -> frozenset[str] | None:
+    """The last characters of the standard level names of :func:`_framework` (None when a name
+    is empty: then any text can name it)."""
+    names = (*_framework(), *_framework().values())
+    return frozenset(n[-1] for n in names) if all(names) else None
 
 
 @functools.cache
@@ -1598,7 +1600,8 @@ _HEADING_TAIL = re.compile(r"(?:完成情况|实现情况|完成|情况|方面)$
 
 def _section_level(text: str) -> tuple[str, str] | None:
     """('level1', '产出指标') for a heading naming a standard level ('（一）产出指标', '3. 时效指标')."""
-    if not any(ch in text for ch in _framework_last_chars()):
+    last = _framework_last_chars()
+    if last is not None and not any(ch in text for ch in last):
         return None  # (cleaning only drops characters: no standard name can be left)
     c = _HEADING_TAIL.sub("", compact(clean_level(text, "level1")).rstrip("：:"))
     if c in _framework().values():

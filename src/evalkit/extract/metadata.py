@@ -242,7 +242,7 @@ def _field_index(doc: Document) -> tuple[list, list]:
             keys = [_label_key(t) if t else "" for t in texts]
             if not every_label.isdisjoint(keys):  # (a row without a label cell is no field's)
                 # (only a label cell followed by another cell can give a field its value)
-                at = [i for i in range(len(texts) - 1) if keys[i] in every_label]
+                at = [i for i in range(len(texts) - 1) if keys[i] and keys[i] in every_label]
                 rows.append((texts, lines, keys, at))
         text_lines = []
         any_label = _any_label_re()
