@@ -86,6 +86,10 @@ def _role_of(text: str) -> str | None:
     return role
 
 
+#: :func:`_role_of` of a cell's label, kept: the cells of a table repeat ('', '10', '100%', '是')
+_cell_role = functools.lru_cache(maxsize=1 << 14)(_role_of)
+
+
 def header_roles(row: Row) -> list[str | None] | None:
     """The role of each cell of an indicator table's header row, or None for another row."""
     roles = _roles_of(tuple(row.texts))
@@ -94,7 +98,7 @@ def header_roles(row: Row) -> list[str | None] | None:
 
 @functools.lru_cache(maxsize=4096)
 def _roles_of(texts: tuple[str, ...]) -> tuple[str | None, ...] | None:
-    roles = tuple(_role_of(t) for t in texts)
+    roles = tuple(map(_cell_role, texts))
     named = [r for r in roles if r]
     has_label = any(r in LEVELS for r in named)
     has_value = any(r in VALUE_ROLES for r in named)
