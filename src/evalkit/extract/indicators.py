@@ -86,8 +86,10 @@ def _role_of(text: str) -> str | None:
     return role
 
 
-#: :func:`_role_of` of a cell's label, kept: the cells of a table repeat ('', '10', '100%', '是')
-_cell_role = functools.lru_cache(maxsize=1 << 14)(_role_of)
+@functools.lru_cache(maxsize=1 << 14)
+def _cell_role(label: str) -> str | None:
+    """:func:`_role_of` of a cell's label, kept: the cells of a table repeat ('', '10', '100%', '是')."""
+    return _role_of(label)
 
 
 def header_roles(row: Row) -> list[str | None] | None:
