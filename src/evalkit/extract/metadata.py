@@ -375,16 +375,21 @@ def _issuer(doc: Document) -> tuple[str, int] | None:
     return None
 
 
+_SENTENCE_END = re.compile(r"[。；！？]")
+
+
 def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | None:
     """An issuer's name before a date at the end of the document ('松源县医疗保障局 2024年3月27日')."""
     lines = doc.lines
     start = max(0, len(lines) - 40)
     found = None
     for i in range(start, len(lines)):
+        if all("日" not in t for t in lines[i:i + 3]):
+            continue  # (a date ends in 日: none on the line, nor on the next lines that may hold it)
         text = clean_label(lines[i])
         if not text:
             continue
-        segment = re.split(r"[。；！？]", text)[-1].strip()
+        segment = _SENTENCE_END.split(text)[-1].strip()
         date = _SIGN_DATE.search(segment)
         head = segment[: date.start()].strip() if date and not segment[date.end():].strip() else segment
         if not date:
@@ -519,6 +524,13 @@ def title_kind(doc: Document) -> str | None:
 
 
 def _title_kind(doc: Document) -> str | None:
+    if "metadata_title_kind" not in doc.memo:  # (the indicator reader may have asked already)
+        doc.memo["metadata_title_kind"] = _read_title_kind(doc)
+    return doc.memo["metadata_title_kind"]
+
+
+def _read_title_kind(doc: Document) -> str | None:
+    """:func:`_title_kind`, read from the title lines."""
     for tl in _title_lines(doc, 15):
         kind = report_kind_of(_strip_noise(tl.text))
         if kind:
