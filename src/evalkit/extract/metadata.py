@@ -169,17 +169,25 @@ def _labels(field: str) -> tuple[str, ...]:
                         key=len, reverse=True))
 
 
+#: The fields whose values the field reader looks for (:func:`_field_values`): its index of a
+#: document holds the rows and lines with a label of one of them. (Another field gets an index
+#: of its own: the index is only a way to pass over the rows and lines that hold no label.)
+_INDEXED_FIELDS = ("title", "evaluator", "project", "fiscal_year", "report_date", "department_supervisor",
+                   "department", "department_unit", "publisher", "region")
+
+
 @functools.cache
-def _every_label() -> frozenset[str]:
-    """Every label of every field, as a cell holding it alone reads (its label key)."""
-    words = {compact(r["word"]) for r in vocab.load("meta_labels")} - {""}
+def _every_label(fields: tuple[str, ...]) -> frozenset[str]:
+    """Every label of the fields, as a cell holding it alone reads (its label key)."""
+    words = {compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] in fields} - {""}
     return frozenset(words | {w.rstrip(":：") for w in words})
 
 
 @functools.cache
-def _any_label_re() -> re.Pattern[str]:
-    """Any label of any field (compacted), to pass over the lines that hold none."""
-    words = sorted({compact(r["word"]) for r in vocab.load("meta_labels")} - {""}, key=len, reverse=True)
+def _any_label_re(fields: tuple[str, ...]) -> re.Pattern[str]:
+    """Any label of the fields (compacted), to pass over the lines that hold none."""
+    words = sorted({compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] in fields} - {""},
+                   key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
 
 
@@ -231,12 +239,13 @@ def _label_key(text: str) -> str:
     return _SEAL.sub("", compact(text.replace("<br>", ""))).rstrip(":：")
 
 
-def _field_index(doc: Document) -> tuple[list, list]:
-    """The rows (cell texts, lines, label keys) and the text lines (line, text, label key) the
-    field reader looks through, built once per document (every field asks)."""
-    index = doc.memo.get("metadata_fields")
+def _field_index(doc: Document, fields: tuple[str, ...] = _INDEXED_FIELDS) -> tuple[list, list]:
+    """The rows (cell texts, lines, label keys, positions of label cells) and the text lines
+    (position, line, text, label key) holding a label of one of the fields, which the field
+    reader looks through; built once per document (every field asks)."""
+    index = doc.memo.get(("metadata_fields", fields))
     if index is None:
-        every_label = _every_label()
+        every_label = _every_label(fields)
         rows = []
         for texts, lines in _rows(doc):
             keys = [_label_key(t) if t else "" for t in texts]
@@ -245,13 +254,13 @@ def _field_index(doc: Document) -> tuple[list, list]:
                 at = [i for i in range(len(texts) - 1) if keys[i] and keys[i] in every_label]
                 rows.append((texts, lines, keys, at))
         text_lines = []
-        any_label = _any_label_re()
+        any_label = _any_label_re(fields)
         for pos, tl in enumerate(doc.text_lines):
             text = tl.text.strip()
             # (a line that holds no label of any field is no field's: most lines of a report)
             if text and text.count("|") < 2 and any_label.search(compact(text)):
                 text_lines.append((pos, tl, text, _label_key(text)))
-        index = doc.memo["metadata_fields"] = (rows, text_lines)
+        index = doc.memo[("metadata_fields", fields)] = (rows, text_lines)
     return index
 
 
@@ -260,7 +269,7 @@ def _field_values(doc: Document, field: str) -> Iterator[tuple[str, str, int]]:
     labels = _label_set(field)
     inline = _inline_re(field)
     words = _label_words_re(field)
-    rows, text_lines = _field_index(doc)
+    rows, text_lines = _field_index(doc, _INDEXED_FIELDS if field in _INDEXED_FIELDS else (field,))
     for texts, lines, keys, at in rows:
         for i in at:
             if keys[i] in labels:
