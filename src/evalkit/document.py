@@ -89,7 +89,7 @@ class Row:
         self._texts = None
 
     def is_empty(self) -> bool:
-        return all(not t for t in self.texts)
+        return not any(self.texts)  # (labels are strings: no label is not empty)
 
 
 @dataclass
@@ -162,6 +162,9 @@ class Document:
     chrome_lines: list[str] = field(default_factory=list)
     #: Views of the document that extractors build once and ask for many times (by name).
     memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # the tables and text lines of ``blocks``, kept because every extractor asks for them, with
+    # the block list (and its length) they were taken from: made again when ``blocks`` changes
+    _split: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def locate(self, line: int) -> str:
         """Where a (1-based) line stands in the original document: the line itself for text."""
@@ -169,13 +172,23 @@ class Document:
             return self.locators[line - 1]
         return str(line)
 
+    def _blocks_by_kind(self) -> tuple[tuple[Table, ...], tuple[TextLine, ...]]:
+        """The tables and the text lines of ``blocks``, taken apart once (again when the block
+        list was replaced or grew or shrank)."""
+        split = self._split
+        if split is None or split[0] is not self.blocks or split[1] != len(self.blocks):
+            tables = tuple(b for b in self.blocks if isinstance(b, Table))
+            lines = tuple(b for b in self.blocks if isinstance(b, TextLine))
+            split = self._split = (self.blocks, len(self.blocks), tables, lines)
+        return split[2], split[3]
+
     @property
     def tables(self) -> list[Table]:
-        return [b for b in self.blocks if isinstance(b, Table)]
+        return list(self._blocks_by_kind()[0])
 
     @property
     def text_lines(self) -> list[TextLine]:
-        return [b for b in self.blocks if isinstance(b, TextLine)]
+        return list(self._blocks_by_kind()[1])
 
     def text_runs(self) -> list[list[TextLine]]:
         """The runs of text lines between tables, in document order (a run may be empty)."""
@@ -204,9 +217,8 @@ def clean_label(text: str) -> str:
     >>> clean_label("\\u3000")
     ''
     """
-    s = text.replace("\u3000", " ").replace("\xa0", " ")
-    s = " ".join(s.split())
-    return _SPACE_BETWEEN_CJK.sub("", s)
+    s = " ".join(text.split())  # (str.split() splits at U+3000 and U+00A0 too)
+    return _SPACE_BETWEEN_CJK.sub("", s) if " " in s else s  # (a label without a space is done)
 
 
 #: Names of the text reader still importable from here (``from evalkit.document import load_document``).

@@ -171,10 +171,15 @@ class ReportContext:
         """Record every number inside a cell's text as placed (the cell went into a table)."""
         if not text or _DIGIT.search(text) is None:
             return  # most cells of a table are words
-        for found in find_quantities(cell_separators(text)):
-            for key in ledger_keys(found.quantity):
-                self.placed[(line, key)] += 1
-                self.takers.setdefault((line, key), []).append(self.owner)
+        for key in _cell_keys(text):
+            self.placed[(line, key)] += 1
+            self.takers.setdefault((line, key), []).append(self.owner)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _cell_keys(text: str) -> tuple[str, ...]:
+    """The ledger keys of every number inside a cell's text, in order (many cells repeat: '10', '100%')."""
+    return tuple(key for found in find_quantities(cell_separators(text)) for key in ledger_keys(found.quantity))
 
 
 @functools.cache
@@ -189,7 +194,13 @@ def is_page_chrome(text: str) -> bool:
     >>> is_page_chrome("您的位置：首页 >> 信息公开 >> 预决算公开"), is_page_chrome("一、部门基本情况")
     (True, False)
     """
-    return any(w in text for w in _chrome_words()) or len(re.findall(r"[>»＞]", text)) >= 2
+    return _chrome_re().search(text) is not None or text.count(">") + text.count("»") + text.count("＞") >= 2
+
+
+@functools.cache
+def _chrome_re() -> re.Pattern[str]:
+    """Any word of ``vocab/chrome_words.csv`` (one search instead of a test per word)."""
+    return re.compile("|".join(re.escape(w) for w in _chrome_words()) or "(?!)")  # (no word: no match)
 
 
 def ledger_keys(q: Quantity) -> tuple[str, ...]:
@@ -272,6 +283,8 @@ def _find_projects(doc: Document):
     blocks = doc.blocks
     for k, block in enumerate(blocks):
         if isinstance(block, TextLine):
+            if "称" not in block.text:
+                continue  # (no 名称: neither a name label nor a '项目名称：…' line)
             if _PROJECT_CELL.match(_CELL_MARK.sub("", compact(block.text))):
                 # one cell per line (maybe ending in a cell mark '|'): the label alone, the name next
                 nxt = blocks[k + 1] if k + 1 < len(blocks) else None
@@ -288,7 +301,7 @@ def _find_projects(doc: Document):
                 if sum(1 for t in texts if t) > 4:
                     continue  # a key-value row has a few cells; a wider row is a table header
                 for i, t in enumerate(texts[:-1]):
-                    if _PROJECT_CELL.match(compact(t)) and texts[i + 1] and _is_name_value(texts[i + 1]):
+                    if "称" in t and _PROJECT_CELL.match(compact(t)) and texts[i + 1] and _is_name_value(texts[i + 1]):
                         yield row.line, project_name(texts[i + 1])
 
 

@@ -87,6 +87,12 @@ def _role_of(text: str) -> str | None:
     return role
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _cell_role(label: str) -> str | None:
+    """:func:`_role_of` of a cell's label, kept: the cells of a table repeat ('', '10', '100%', '是')."""
+    return _role_of(label)
+
+
 def header_roles(row: Row) -> list[str | None] | None:
     """The role of each cell of an indicator table's header row, or None for another row."""
     roles = _roles_of(tuple(row.texts))
@@ -95,7 +101,7 @@ def header_roles(row: Row) -> list[str | None] | None:
 
 @functools.lru_cache(maxsize=4096)
 def _roles_of(texts: tuple[str, ...]) -> tuple[str | None, ...] | None:
-    roles = tuple(_role_of(t) for t in texts)
+    roles = tuple(map(_cell_role, texts))
     named = [r for r in roles if r]
     has_label = any(r in LEVELS for r in named)
     has_value = any(r in VALUE_ROLES for r in named)
@@ -105,13 +111,22 @@ def _roles_of(texts: tuple[str, ...]) -> tuple[str | None, ...] | None:
 
 
 def _meta_kind(text: str) -> str | None:
-    c = compact(text)
+    """'total_score' or 'grade' for a label of ``meta_labels.csv`` naming a total or a grade."""
+    return _meta_kinds().get(compact(text))
+
+
+@functools.cache
+def _meta_kinds() -> dict[str, str]:
+    """The compacted words of ``meta_labels.csv`` of the fields total_score and grade, with their
+    field (the first row of a word gives it)."""
+    kinds: dict[str, str] = {}
     for row in vocab.load("meta_labels"):
-        if row["field"] in ("total_score", "grade") and c == compact(row["word"]):
-            return row["field"]
-    return None
+        if row["field"] in ("total_score", "grade"):
+            kinds.setdefault(compact(row["word"]), row["field"])
+    return kinds
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def clean_level(text: str, level: str) -> str:
     """Clean a level label as the conventions say.
 
@@ -158,7 +173,7 @@ def _looks_like_name(texts: list[str]) -> bool:
     filled = [t for t in texts if t]
     if not filled:
         return False
-    named = sum(1 for t in filled if re.match(r"^指标\s*\d+\s*[：:]", t))
+    named = sum(1 for t in filled if _NAMED.match(t))
     return named * 2 >= len(filled)
 
 
@@ -206,6 +221,26 @@ def _is_dimension_column(texts) -> bool:
 @functools.cache
 def _dimensions() -> frozenset[str]:
     return frozenset(r["level1"] for r in vocab.load("indicator_framework") if r["level2"] == "")
+
+
+@functools.cache
+def _headings() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
+    """The framework as the level headings read it: level 2 → level 1 over every row of
+    ``indicator_framework.csv`` (the dimension rows too, under the level 2 ''), the level 1s of
+    that mapping, and the last characters of its names (a heading naming none of them has none
+    of these characters: the heading readers only drop characters)."""
+    framework = {r["level2"]: r["level1"] for r in vocab.load("indicator_framework")}
+    level1s = frozenset(framework.values())
+    last = frozenset(n[-1] for n in (*framework, *level1s) if n)
+    return framework, level1s, last
+
+
+@functools.cache
+def _framework_last_chars() -> frozenset[str] | None:
+    """The last characters of the standard level names of :func:`_framework` (None when a name
+    is empty: then any text can name it)."""
+    names = (*_framework(), *_framework().values())
+    return frozenset(n[-1] for n in names) if all(names) else None
 
 
 @functools.cache
@@ -309,6 +344,7 @@ def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext)
     scored = [i for i, r in enumerate(roles) if r in ("weight", "score")]
     levels = [i for i, r in enumerate(roles) if r in ("level1", "level2")]
     out: list[Row] = []
+    copied: set[int] = set()  # (the rows of ``out`` that are copies: the table's own rows are not changed)
     for row in rows:
         texts = row.texts
         wrapped = out and keys and all(i >= len(texts) or not texts[i] for i in keys) and any(texts)
@@ -316,6 +352,9 @@ def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext)
                 and all(not texts[i] for i in scored + levels) and any(out[-1].texts[i] for i in scored if i < len(out[-1].texts)):
             wrapped = True  # tabs: '…审核办结时 | ≤10个工作 | … | 10' then '| | 限 | 日 | | |': the words wrap
         if wrapped and _continues(row, out[-1]):
+            if id(out[-1]) not in copied:
+                out[-1] = Row([c.copy() for c in out[-1].cells])
+                copied.add(id(out[-1]))
             prev = out[-1]
             for cell in row.cells:
                 ctx.place_text(cell.line, cell.text)
@@ -324,7 +363,7 @@ def _merge_wrapped(rows: list[Row], roles: list[str | None], ctx: ReportContext)
                     prev.cells[i].text = prev.cells[i].text + cell.text
             prev.refresh()
             continue
-        out.append(Row([c.copy() for c in row.cells]))
+        out.append(row)
     return out
 
 
@@ -394,7 +433,7 @@ def _transposed_rows(table: Table, ctx: ReportContext, title: str | None):
 
 
 def _empty(ctx: ReportContext, scope: str, title: str | None, line: int) -> dict:
-    rec = {c: None for c in INDICATOR_COLUMNS}
+    rec = dict.fromkeys(INDICATOR_COLUMNS)
     rec.update(report_id=ctx.doc.report_id, scope=scope, table=title or "", source=ctx.source(line))
     return rec
 
@@ -719,8 +758,8 @@ def _statements(ctx: ReportContext, known: list[dict], skip: set[int] = frozense
         if heading is not None:
             current = _under_heading(heading, current)
             continue
-        if _WEIGHT_WORD.search(block.text) is None:
-            continue
+        if "得" not in block.text or _WEIGHT_WORD.search(block.text) is None:
+            continue  # (a statement ends in its score: 得分, 得满分 or 得 N 分)
         for found_name, m in _statement_matches(fold(block.text)):
             rec, current = _statement_record(ctx, block, found_name, m, level_of, current)
             out.append(rec)
@@ -746,16 +785,22 @@ def _under_heading(heading: tuple[str, str], current: dict) -> dict:
     level, name = heading
     if level == "level1":
         return {"level1": name, "level2": None}
-    framework = {r["level2"]: r["level1"] for r in vocab.load("indicator_framework")}
+    framework = _headings()[0]
     return {"level1": current["level1"] or framework.get(name), "level2": name}
+
+
+_NAME_BREAK = re.compile(r"[，。；：、]")  # the name of a statement is the words after the last break
+_NAME_TAIL = re.compile(r"指标$")
+_NAME_LEAD = re.compile(r"^(其中|下设|以及|和|及)")
+_DEDUCTION = re.compile(r"扣分原因(?:是|为)?[:：]?\s*(.+)")
 
 
 def _statement_record(ctx: ReportContext, block: TextLine, found_name: str, m: re.Match[str],
                       level_of: dict, current: dict) -> tuple[dict, dict]:
     """The indicator row of one score statement, and the levels in force after it."""
-    raw_name = re.split(r"[，。；：、]", found_name)[-1]
-    name = re.sub(r"指标$", "", clean_label(raw_name))
-    name = re.sub(r"^(其中|下设|以及|和|及)", "", name)
+    raw_name = _NAME_BREAK.split(found_name)[-1]
+    name = _NAME_TAIL.sub("", clean_label(raw_name))
+    name = _NAME_LEAD.sub("", name)
     rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
     rec["weight"] = float(_weight_of(m)) if _weight_of(m) else None
     rec["score"] = float(m.group("s"))
@@ -763,7 +808,7 @@ def _statement_record(ctx: ReportContext, block: TextLine, found_name: str, m: r
         _fill_values(rec, {"target": m.group("target"), "actual": m.group("actual")})
         ctx.place_text(block.line, m.group("target"))
         ctx.place_text(block.line, m.group("actual"))
-    reason = re.search(r"扣分原因(?:是|为)?[:：]?\s*(.+)", m.group("rest"))
+    reason = _DEDUCTION.search(m.group("rest"))
     if reason:
         rec["note"] = clean_label(reason.group(1))
     hit = level_of.get(compact(name))
@@ -791,6 +836,9 @@ def _weight_of(m: re.Match[str]) -> str | None:
     return m.group("w1") or m.group("w")
 
 
+_HEADING_WEIGHT = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # '（50分）' after a heading
+
+
 def _level_heading(text: str) -> tuple[str, str] | None:
     """('level1'|'level2', name) for a heading line that names a standard indicator level
     ('（二）产出指标（50分）', '1.数量指标'; ``indicator_framework.csv``), else None.
@@ -798,13 +846,15 @@ def _level_heading(text: str) -> tuple[str, str] | None:
     >>> _level_heading("（二）产出指标（50分）"), _level_heading("1.数量指标"), _level_heading("1.数量指标完成情况良好，得分10分")
     (('level1', '产出指标'), ('level2', '数量指标'), None)
     """
-    name = re.sub(r"[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]$", "", _ORDINAL.sub("", clean_label(text), count=1))
+    framework, level1s, last = _headings()
+    if not any(ch in text for ch in last):
+        return None  # (no standard name can be left of the text)
+    name = _HEADING_WEIGHT.sub("", _ORDINAL.sub("", clean_label(text), count=1))
     if not name or len(name) > 12:
         return None
-    framework = {r["level2"]: r["level1"] for r in vocab.load("indicator_framework")}
     if name in framework:
         return "level2", name
-    if name in set(framework.values()):
+    if name in level1s:
         return "level1", name
     return None
 
@@ -1227,11 +1277,16 @@ def _line_tokens(tl: TextLine) -> list[_Token]:
 
 
 def _cell_text(tl: TextLine) -> str:
-    return clean_label(_PIPE.sub("", tl.text))
+    return clean_label(_unpiped(tl.text))
+
+
+def _unpiped(text: str) -> str:
+    """A line without its closing pipe mark (a line with no pipe is left as it is, unsearched)."""
+    return _PIPE.sub("", text) if "|" in text or "｜" in text else text
 
 
 def _ends_table(tl: TextLine) -> bool:
-    text = clean_label(_PIPE.sub("", tl.text))
+    text = clean_label(_unpiped(tl.text))
     return bool(_PAGE_MARK.match(text) or _END_WORDS.match(text))
 
 
@@ -1260,7 +1315,8 @@ def _line_header(run: list[TextLine], k: int) -> tuple[list[str | None], int]:
     roles: list[str | None] = []
     j = k
     while j < len(run):
-        role = _role_of(_cell_text(run[j]))
+        # (the role reads the line without its white space: cleaning the label first changes nothing)
+        role = _role_of(_unpiped(run[j].text))
         if role is None:
             break
         roles.append(role)
@@ -1529,6 +1585,8 @@ def _flat_table_at(ctx: ReportContext, run: list[TextLine], k: int, out: list[di
         else:
             return j
     else:
+        if "指标" not in tl.text:
+            return k + 1  # (its words hold no 指标: :func:`_find_header` finds none)
         tokens = _line_tokens(tl)
         found = _find_header(tokens)
         if found is None:
@@ -1572,6 +1630,9 @@ _HEADING_TAIL = re.compile(r"(?:完成情况|实现情况|完成|情况|方面)$
 
 def _section_level(text: str) -> tuple[str, str] | None:
     """('level1', '产出指标') for a heading naming a standard level ('（一）产出指标', '3. 时效指标')."""
+    last = _framework_last_chars()
+    if last is not None and not any(ch in text for ch in last):
+        return None  # (cleaning only drops characters: no standard name can be left)
     c = _HEADING_TAIL.sub("", compact(clean_level(text, "level1")).rstrip("：:"))
     if c in _framework().values():
         return "level1", c
@@ -1580,8 +1641,11 @@ def _section_level(text: str) -> tuple[str, str] | None:
     return None
 
 
+_CLAUSE_MARK = re.compile(r"[，。；]")
+
+
 def _is_heading(text: str) -> bool:
-    return bool(_ORDINAL.match(text)) and len(text) <= 30 and not re.search(r"[，。；]", text)
+    return len(text) <= 30 and bool(_ORDINAL.match(text)) and not _CLAUSE_MARK.search(text)
 
 
 def _sentence_targets(ctx: ReportContext, skip: set[int]) -> list[dict]:

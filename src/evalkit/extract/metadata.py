@@ -169,18 +169,39 @@ def _labels(field: str) -> tuple[str, ...]:
                         key=len, reverse=True))
 
 
+#: The fields whose values the field reader looks for (:func:`_field_values`): its index of a
+#: document holds the rows and lines with a label of one of them. (Another field gets an index
+#: of its own: the index is only a way to pass over the rows and lines that hold no label.)
+_INDEXED_FIELDS = ("title", "evaluator", "project", "fiscal_year", "report_date", "department_supervisor",
+                   "department", "department_unit", "publisher", "region")
+
+
 @functools.cache
-def _every_label() -> frozenset[str]:
-    """Every label of every field, as a cell holding it alone reads (its label key)."""
-    words = {compact(r["word"]) for r in vocab.load("meta_labels")} - {""}
+def _every_label(fields: tuple[str, ...]) -> frozenset[str]:
+    """Every label of the fields, as a cell holding it alone reads (its label key)."""
+    words = {compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] in fields} - {""}
     return frozenset(words | {w.rstrip(":：") for w in words})
 
 
 @functools.cache
-def _any_label_re() -> re.Pattern[str]:
-    """Any label of any field (compacted), to pass over the lines that hold none."""
-    words = sorted({compact(r["word"]) for r in vocab.load("meta_labels")} - {""}, key=len, reverse=True)
+def _any_label_re(fields: tuple[str, ...]) -> re.Pattern[str]:
+    """Any label of the fields (compacted), to pass over the lines that hold none."""
+    words = sorted({compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] in fields} - {""},
+                   key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
+
+
+@functools.cache
+def _label_set(field: str) -> frozenset[str]:
+    """The label keys of a field: its labels, with and without a closing colon."""
+    return frozenset(_labels(field)) | {w.rstrip(":：") for w in _labels(field)}
+
+
+@functools.cache
+def _label_words_re(field: str) -> re.Pattern[str]:
+    """Any label of a field, anywhere: a line without one cannot match :func:`_inline_re` (whose
+    search, behind its look-behind, is slow), so this quicker search passes over it."""
+    return re.compile("|".join(re.escape(w) for w in _labels(field)))
 
 
 @functools.cache
@@ -190,8 +211,17 @@ def _inline_re(field: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![{_HAN}])(?:{alt})(?:[（(][^）)]{{0,6}}[)）])?\s*[:：]?\s*")
 
 
-def _rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
-    """Every table row as cell texts, also Markdown-style '| a | b |' text lines."""
+def _rows(doc: Document) -> list[tuple[list[str], list[int]]]:
+    """Every table row as cell texts, also Markdown-style '| a | b |' text lines (and the lines
+    of the cells), read once per document: several fields look through them."""
+    rows = doc.memo.get("metadata_rows")
+    if rows is None:
+        rows = doc.memo["metadata_rows"] = list(_read_rows(doc))
+    return rows
+
+
+def _read_rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
+    """:func:`_rows`, read from the document."""
     for block in doc.blocks:
         if isinstance(block, Table):
             for row in block.rows:
@@ -201,41 +231,48 @@ def _rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
             yield cells, [block.line] * len(cells)
 
 
+_SEAL = re.compile(r"[（(](?:盖章|签章)[)）]$")  # '填报单位（盖章）'
+
+
 @functools.lru_cache(maxsize=1 << 15)
 def _label_key(text: str) -> str:
-    return re.sub(r"[（(](?:盖章|签章)[)）]$", "", compact(text.replace("<br>", ""))).rstrip(":：")
+    return _SEAL.sub("", compact(text.replace("<br>", ""))).rstrip(":：")
 
 
-def _field_index(doc: Document) -> tuple[list, list]:
-    """The rows (cell texts, lines, label keys) and the text lines (line, text, label key) the
-    field reader looks through, built once per document (every field asks)."""
-    index = doc.memo.get("metadata_fields")
+def _field_index(doc: Document, fields: tuple[str, ...] = _INDEXED_FIELDS) -> tuple[list, list]:
+    """The rows (cell texts, lines, label keys, positions of label cells) and the text lines
+    (position, line, text, label key) holding a label of one of the fields, which the field
+    reader looks through; built once per document (every field asks)."""
+    index = doc.memo.get(("metadata_fields", fields))
     if index is None:
-        every_label = _every_label()
+        every_label = _every_label(fields)
         rows = []
         for texts, lines in _rows(doc):
             keys = [_label_key(t) if t else "" for t in texts]
             if not every_label.isdisjoint(keys):  # (a row without a label cell is no field's)
-                rows.append((texts, lines, keys))
+                # (only a label cell followed by another cell can give a field its value)
+                at = [i for i in range(len(texts) - 1) if keys[i] and keys[i] in every_label]
+                rows.append((texts, lines, keys, at))
         text_lines = []
-        any_label = _any_label_re()
+        any_label = _any_label_re(fields)
         for pos, tl in enumerate(doc.text_lines):
             text = tl.text.strip()
             # (a line that holds no label of any field is no field's: most lines of a report)
             if text and text.count("|") < 2 and any_label.search(compact(text)):
                 text_lines.append((pos, tl, text, _label_key(text)))
-        index = doc.memo["metadata_fields"] = (rows, text_lines)
+        index = doc.memo[("metadata_fields", fields)] = (rows, text_lines)
     return index
 
 
 def _field_values(doc: Document, field: str) -> Iterator[tuple[str, str, int]]:
     """(label, value, line) of a field, in document order, from every layout."""
-    labels = set(_labels(field)) | {w.rstrip(":：") for w in _labels(field)}
+    labels = _label_set(field)
     inline = _inline_re(field)
-    rows, text_lines = _field_index(doc)
-    for texts, lines, keys in rows:
-        for i in range(len(texts) - 1):
-            if keys[i] and keys[i] in labels:
+    words = _label_words_re(field)
+    rows, text_lines = _field_index(doc, _INDEXED_FIELDS if field in _INDEXED_FIELDS else (field,))
+    for texts, lines, keys, at in rows:
+        for i in at:
+            if keys[i] in labels:
                 value = next(((v, lines[j], keys[j]) for j, v in enumerate(texts[i + 1:], i + 1) if v), None)
                 if value and value[2] not in labels:
                     yield keys[i], value[0], value[1]
@@ -246,6 +283,8 @@ def _field_values(doc: Document, field: str) -> Iterator[tuple[str, str, int]]:
             if nxt is not None:
                 yield key, clean_label(nxt.text), nxt.line
             continue
+        if words.search(text) is None:
+            continue  # (no label of the field on the line)
         for m in inline.finditer(text):
             value = text[m.end():]
             if value.strip():
@@ -279,8 +318,21 @@ def _meta_line_re() -> re.Pattern[str]:
     return re.compile(r"^\s*[\[【]?\s*(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in words) + ")")
 
 
-def _title_lines(doc: Document, n: int = 15) -> list[TextLine]:
+_TITLE_LINES = 15  # the most title lines a reader asks for
+
+
+def _title_lines(doc: Document, n: int = _TITLE_LINES) -> list[TextLine]:
     """The first lines of the document that are not page chrome or page metadata."""
+    if n > _TITLE_LINES:
+        return _read_title_lines(doc, n)
+    titles = doc.memo.get("metadata_titles")
+    if titles is None:  # (several fields ask: read once, the first n are the same lines)
+        titles = doc.memo["metadata_titles"] = _read_title_lines(doc, _TITLE_LINES)
+    return titles[:n]
+
+
+def _read_title_lines(doc: Document, n: int) -> list[TextLine]:
+    """:func:`_title_lines`, read from the document."""
     out: list[TextLine] = []
     for label, value, line in _field_values(doc, "title"):
         out.append(TextLine(line, value))
@@ -332,16 +384,21 @@ def _issuer(doc: Document) -> tuple[str, int] | None:
     return None
 
 
+_SENTENCE_END = re.compile(r"[。；！？]")
+
+
 def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | None:
     """An issuer's name before a date at the end of the document ('松源县医疗保障局 2024年3月27日')."""
     lines = doc.lines
     start = max(0, len(lines) - 40)
     found = None
     for i in range(start, len(lines)):
+        if all("日" not in t for t in lines[i:i + 3]):
+            continue  # (a date ends in 日: none on the line, nor on the next lines that may hold it)
         text = clean_label(lines[i])
         if not text:
             continue
-        segment = re.split(r"[。；！？]", text)[-1].strip()
+        segment = _SENTENCE_END.split(text)[-1].strip()
         date = _SIGN_DATE.search(segment)
         head = segment[: date.start()].strip() if date and not segment[date.end():].strip() else segment
         if not date:
@@ -476,6 +533,13 @@ def title_kind(doc: Document) -> str | None:
 
 
 def _title_kind(doc: Document) -> str | None:
+    if "metadata_title_kind" not in doc.memo:  # (the indicator reader may have asked already)
+        doc.memo["metadata_title_kind"] = _read_title_kind(doc)
+    return doc.memo["metadata_title_kind"]
+
+
+def _read_title_kind(doc: Document) -> str | None:
+    """:func:`_title_kind`, read from the title lines."""
     for tl in _title_lines(doc, 15):
         kind = report_kind_of(_strip_noise(tl.text))
         if kind:
@@ -501,6 +565,9 @@ def _is_internal(name: str) -> bool:
     return any(w in c for w in _labels("internal_evaluator")) or bool(org_name(c))
 
 
+_ENTRUSTED = re.compile(r"受.{2,30}?委托\s*[，,]\s*")  # '受…委托，' before the evaluator's name
+
+
 def _evaluator(doc: Document) -> str | None:
     """The external evaluator: a 评价机构 field, '受…委托，X…' or the firm signing the report."""
     hit = _labelled(doc, "evaluator")
@@ -508,8 +575,10 @@ def _evaluator(doc: Document) -> str | None:
         return None if _is_internal(hit[0]) else hit[0]
     firm = _org_re("firm")
     for tl in doc.text_lines:
+        if "托" not in tl.text or "受" not in tl.text:
+            continue  # (no '受…委托' on the line: cleaning the label keeps every character)
         text = clean_label(tl.text)
-        m = re.search(r"受.{2,30}?委托\s*[，,]\s*", text)
+        m = _ENTRUSTED.search(text)
         if m:
             f = firm.match(text, m.end())
             if f:
@@ -560,8 +629,20 @@ def _grade_in(texts: list[str]) -> str | None:
     return None
 
 
+@functools.cache
+def _last_chars(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any last character of some labels, for a quick test of a raw line: a line that holds none
+    of them holds none of the labels, even once cleaned, folded or compacted (they drop or change
+    no Chinese character). None when a label ends otherwise (or is empty): then no quick test."""
+    if not all(w and "\u4e00" <= w[-1] <= "\u9fff" for w in words):
+        return None
+    return re.compile("[" + "".join(sorted({w[-1] for w in words})) + "]")
+
+
 def _row_total(label: str, rest: list[str]) -> float | None:
     """The total of a form's total row: '项目总得分 93.8分', '总分 100 96.6' (100 is the weight sum)."""
+    if label not in _labels("total_score") and label not in _labels("total_row"):
+        return None  # (most rows: their cells are not looked at)
     nums = _numbers(rest)
     if label in _labels("total_score"):
         if len(nums) == 2 and nums[0] == 100:
@@ -575,13 +656,25 @@ def _row_total(label: str, rest: list[str]) -> float | None:
     return None
 
 
+#: A form's total row flattened into a line: '总分 100 96.6' (weights, then the score).
+_FLAT_TOTAL = re.compile(r"(?<![\u4e00-\u9fff])(?:总分|项目总得分)\s+100\s+(\d+(?:\.\d+)?)(?![\d.])")
+
+
+@functools.cache
+def _form_labels() -> frozenset[str]:
+    """The labels that open a form's grade row or total row (fields grade, total_score, total_row)."""
+    return frozenset(_labels("grade") + _labels("total_score") + _labels("total_row"))
+
+
 def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
     """The total score (and a grade beside it) of a form's total row, in any layout."""
     grade = None
+    form_labels = _form_labels()
     for texts, lines in _rows(doc):
+        first = next((t for t in texts if t), None)
+        if first is None or _label_key(first) not in form_labels:
+            continue  # (no grade and no total: most rows)
         cells = [t for t in texts if t]
-        if not cells:
-            continue
         label = _label_key(cells[0])
         if label in _labels("grade") and len(cells) > 1 and normalise_grade(cells[1]) and not grade:
             grade = compact(cells[1])  # '评价等次 | 优秀', '定性结论 | 优'
@@ -589,10 +682,12 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
         if score is not None:
             return (score, lines[0]), _grade_in(cells[1:]) or grade
     text_lines = doc.text_lines
-    flat = re.compile(r"(?<![\u4e00-\u9fff])(?:总分|项目总得分)\s+100\s+(\d+(?:\.\d+)?)(?![\d.])")
+    ends = _last_chars(_labels("total_row") + _labels("total_score"))
     for k, tl in enumerate(text_lines):
+        if ends is not None and "分" not in tl.text and ends.search(tl.text) is None:
+            continue  # (neither '总分 100 …' nor a total's label can be on the line)
         text = fold(clean_label(tl.text))
-        m = flat.search(text)
+        m = _FLAT_TOTAL.search(text) if "100" in text else None  # (it needs the 100)
         if m and float(m.group(1)) <= 100:
             return (float(m.group(1)), tl.line), grade
         label = _label_key(text)
@@ -662,6 +757,9 @@ def _whole_score(text: str) -> re.Match[str] | None:
     return None
 
 
+_SCORE_LABEL_END = re.compile(r"(?:综合得分|评价得分|自评得分|总得分)\s*[:：为]?\s*$")  # the score on the next line
+
+
 def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
                      kind: str | None = None) -> tuple[float | None, str | None]:
     """The total score and grade: stated in prose, in a form's total row, or beside an indicator table.
@@ -669,10 +767,14 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
     score = grade = None
     whole = kind in _WHOLE_KINDS
     lines = doc.text_lines
+    leads = _last_chars(_labels("grade_lead"))
     for k, tl in enumerate(lines):
+        scored = "分" in tl.text  # (every score statement holds 得分 or 评分: a line without 分 has none)
+        if not scored and (grade is not None or (leads is not None and leads.search(tl.text) is None)):
+            continue  # (neither a score nor a grade can be stated on the line)
         text = fold(tl.text)
-        m = _whole_score(text) if whole else _stated_score(text)
-        if m is None and re.search(r"(?:综合得分|评价得分|自评得分|总得分)\s*[:：为]?\s*$", text) and k + 1 < len(lines):
+        m = (_whole_score(text) if whole else _stated_score(text)) if scored else None
+        if m is None and scored and _SCORE_LABEL_END.search(text) and k + 1 < len(lines):
             nxt = _SCORE_ALONE.match(fold(lines[k + 1].text))  # '自评得分' / '90分' on the next line
             if nxt:
                 score = score if score is not None else float(nxt.group(1))
