@@ -99,6 +99,7 @@ def _clean(label: str) -> str:
     return _OF_WHICH.sub("", text)
 
 
+@functools.lru_cache(maxsize=8192)  # labels repeat within a table and across reports
 def scheme_of_label(label: str) -> tuple[str | None, str]:
     """The scheme a label names (the longest scheme word in it) and the label without that word.
 
@@ -123,6 +124,7 @@ def scheme_of_label(label: str) -> tuple[str | None, str]:
     return None, text
 
 
+@functools.lru_cache(maxsize=8192)  # (a pure function of a short label)
 def _measure_of(text: str) -> str | None:
     """The measure a label (without its scheme) names exactly, after the words of time and of
     the fund before it are dropped: '本年基金累计收入' → 收入, '期末参保人数' → 参保人数.
@@ -158,6 +160,14 @@ def _unit_words() -> tuple[str, ...]:
 
 def _units_in(text: str, remark_only: bool) -> list[str]:
     """Units a label declares in brackets ('（万人）'), or a declaration lists ('单位：人（次）、万元')."""
+    return list(_units_tuple(text, remark_only))
+
+
+@functools.lru_cache(maxsize=8192)
+def _units_tuple(text: str, remark_only: bool) -> tuple[str, ...]:
+    """:func:`_units_in` as a tuple kept for the next label alike (labels repeat)."""
+    if remark_only and "(" not in text and "（" not in text:
+        return ()  # no bracket: no remark (the cheap case of most labels)
     if remark_only:
         parts = [m.group(0)[1:-1] for m in _REMARK.finditer(text)]
     else:
@@ -169,7 +179,7 @@ def _units_in(text: str, remark_only: bool) -> list[str]:
         part = re.sub(r"^(?:单位\s*[:：])", "", part)
         if part in _unit_words():
             units.append(part)
-    return units
+    return tuple(units)
 
 
 def _pick_unit(units: list[str], kind: str) -> str | None:
@@ -177,6 +187,7 @@ def _pick_unit(units: list[str], kind: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------ cells
+@functools.lru_cache(maxsize=1 << 14)  # every cell is asked several times (header split, rows, facts)
 def _value(text: str) -> Quantity | None:
     """A cell holding one figure alone ('512836', '-6769', '86.42', '1,286,450万元')."""
     if is_missing(text):
@@ -342,6 +353,8 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
         return None
     width = max(len(r.cells) for r in rows)
     cols = _columns(header, width)
+    if not _names_a_measure(cols, data):
+        return None  # (what the loop below would conclude: no figure of a measure)
     context = [t.text for t in table.context]
     title_scheme = next((s for s in (scheme_of_label(t)[0] for t in reversed(context)) if s), None)
     title_scheme = title_scheme if title_scheme not in ("合计", UNKNOWN, None) else None
@@ -366,6 +379,21 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
     for f in facts:
         f.units = f.units + declared
     return facts, labels
+
+
+def _label_measure(label: str) -> str | None:
+    """The measure a row label names (its scheme word dropped)."""
+    return _measure_of(scheme_of_label(label)[1])
+
+
+def _names_a_measure(cols: list[_Column], data: list[Row]) -> bool:
+    """True when a column, or the label of a row with figures, names a measure: otherwise no
+    figure of the table gets a measure and the table is no statistics table (a cheap test
+    before the figures are read one by one)."""
+    if any(c.measure for c in cols):
+        return True
+    return any(_label_measure(row.texts[0]) for row in data
+               if any(_value(t) for t in row.texts[1:]))
 
 
 def _rows_name_schemes(data: list[Row]) -> bool:

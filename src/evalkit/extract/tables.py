@@ -961,6 +961,7 @@ _LABEL_END = re.compile(r"[:：]$")
 _UNIT_LINE = re.compile(r"^[（(]?(?:单位[:：])?(?:万元|元|亿元)[)）]?$")  # a line holding a unit only
 
 
+@functools.lru_cache(maxsize=8192)  # asked of every text line and every word of it
 def _column_kind(token: str) -> tuple[str, str | None] | None:
     """What a header word of a funding block names: ('stage', 调整预算), ('weight'|'score'|'rate', None)."""
     c = compact(token)
@@ -991,9 +992,9 @@ def _row_name(label: str) -> tuple[str, str, str] | None:
 
 def _header_on_one_line(text: str) -> list[tuple[str, str | None, str]] | None:
     tokens = text.split()
+    if len(tokens) < 3:
+        return None  # (most lines: one word, no header)
     kinds = [_column_kind(t) for t in tokens]
-    if len(tokens) < 3 or kinds[0] is not None and kinds[0][0] == "stage" and len(tokens) < 3:
-        return None
     cols = [(k[0], k[1], t) for k, t in zip(kinds, tokens) if k]
     lead = [t for k, t in zip(kinds, tokens) if not k]
     stages = [c for c in cols if c[0] == "stage"]
@@ -1068,6 +1069,9 @@ def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: d
             run = k
             while run < len(lines) and _column_kind(lines[run].text):
                 run += 1
+            if run == k:
+                k += 1  # (most lines: no header word)
+                continue
             cols = [(*_column_kind(t.text), t.text) for t in lines[k:run]]
             if sum(1 for c in cols if c[0] == "stage") >= 2:
                 k = _read_line_form(ctx, lines, k, run, cols, True, (out, rates, found))
@@ -1087,12 +1091,15 @@ def _is_target_table(ctx: ReportContext) -> bool:
     ('…作为年终自评的依据', a related link to a 部门决算) without making the form one of actuals."""
     if ctx.target_only is None:
         doc = ctx.doc
-        first = doc.tables[0].first_line if doc.tables else len(doc.lines) + 1
+        tables = doc.tables
+        first = tables[0].first_line if tables else len(doc.lines) + 1
         title = "".join(compact(t.text) for t in doc.text_lines[:12] if t.line < first and not is_page_chrome(t.text))
-        if doc.tables:
-            forms = "".join(compact(c.text) for t in doc.tables for r in t.rows for c in r.cells)
+        # (compact() of the joined texts is the join of their compact(): white space is dropped
+        # character by character)
+        if tables:
+            forms = compact("".join(c.text for t in tables for r in t.rows for c in r.cells))
         else:  # a form flattened into text lines: all of it
-            forms = "".join(compact(t) for t in doc.lines)
+            forms = compact("".join(doc.lines))
         text = title + forms
         ctx.target_only = bool(_TARGET_TITLE.search(text)) and not _ACTUALS.search(text)
     return ctx.target_only
