@@ -78,7 +78,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     ]
     cov = dict.fromkeys(COVERAGE_COLUMNS[1:7], 0)
     for no, raw in enumerate(doc.lines, start=1):
-        if _DIGIT.search(raw) is None and not has_chinese_quantity(raw):
+        if _DIGIT.search(raw) is None and not _may_have_chinese_quantity(raw):
             continue  # no number on the line (most of them)
         row = _account_line(ctx, no, raw, table_lines, ledgers, cov)
         if row is not None:
@@ -92,17 +92,28 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     return rows, coverage
 
 
+def _may_have_chinese_quantity(text: str) -> bool:
+    """:func:`has_chinese_quantity`, asked only of a text with one of the words such a quantity
+    ends with (元, 万人, 百分之): the regular expression needs one of them."""
+    return ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text)
+
+
 def _table_lines(doc) -> dict[int, str]:
     """Line → the text of the cell before it on its row ('' for a row's first cell), for every
-    line that holds a table cell (a key-value form's label comes before its value)."""
+    line that holds a table cell (a key-value form's label comes before its value). The text is
+    as written: :func:`_unplaced` compacts it when it needs it (seldom)."""
     table_lines: dict[int, str] = {}
     for table in doc.tables:
         for row in table.rows:
             prev = ""
             for cell in row.cells:
                 table_lines[cell.line] = prev
-                prev = compact(cell.text)
+                prev = cell.text
     return table_lines
+
+
+#: The coverage counters of a line's numbers, by where the line stands.
+_COUNTERS = {prefix: (f"{prefix}_numbers", f"{prefix}_placed", f"{prefix}_ignored") for prefix in ("table", "text")}
 
 
 def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, str],
@@ -117,7 +128,7 @@ def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, 
     if not found:
         return None
     text = fold(stripped)  # same length: the spans of ``found`` hold
-    prefix = "table" if in_table else "text"
+    numbers, placed, ignored_key = _COUNTERS["table" if in_table else "text"]
     keyed = [(f, ledger_keys(f.quantity)) for f in found]
     ignored = _ignored_if_repeated(keyed, text) if len(keyed) > 1 else None
     n_placed = n_left_out = 0
@@ -129,11 +140,11 @@ def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, 
             n_left_out += 1
         else:
             candidates.append(f)
-    cov[f"{prefix}_numbers"] += len(keyed)
-    cov[f"{prefix}_placed"] += n_placed
-    cov[f"{prefix}_ignored"] += n_left_out
+    cov[numbers] += len(keyed)
+    cov[placed] += n_placed
+    cov[ignored_key] += n_left_out
     unplaced = _unplaced(candidates, text, table_lines.get(no, ""), ignored) if candidates else candidates
-    cov[f"{prefix}_ignored"] += len(candidates) - len(unplaced)
+    cov[ignored_key] += len(candidates) - len(unplaced)
     if not unplaced:
         return None
     unplaced.sort(key=lambda f: f.start)
@@ -163,8 +174,9 @@ def _unplaced(candidates: list, text: str, label_before: str,
     rule until every number is accounted for, unless their spans are already known)."""
     if not candidates:
         return candidates
-    if any(w in label_before for w in _ignored_labels()):
-        return []
+    labels = _ignored_labels()
+    if (label_before or "" in labels) and any(w in compact(label_before) for w in labels):
+        return []  # (most lines have no cell before: no label to look at)
     if ignored is not None:
         return [f for f in candidates if not _covered(f, text, ignored)]
     unplaced = candidates
@@ -177,13 +189,14 @@ def _unplaced(candidates: list, text: str, label_before: str,
 
 def _take(ledger: Counter, line: int, keys: tuple[str, ...]) -> bool:
     """Take one count of each key from the ledger, if each has one left."""
+    # (``get``: a Counter's ``[]`` of a missing key goes through a Python ``__missing__``)
     if len(keys) == 1:  # (most numbers: one key)
         key = (line, keys[0])
-        if ledger[key] > 0:
+        if ledger.get(key, 0) > 0:
             ledger[key] -= 1
             return True
         return False
-    if all(ledger[(line, k)] > 0 for k in keys):
+    if all(ledger.get((line, k), 0) > 0 for k in keys):
         for k in keys:
             ledger[(line, k)] -= 1
         return True
