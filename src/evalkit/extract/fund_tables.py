@@ -54,6 +54,7 @@ _REMARK = re.compile(r"[（(][^（）()]*[)）]")
 _ORDINAL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)+")
 _OF_WHICH = re.compile(r"^其中\s*[:：]?")
 _UNIT_DECLARATION = re.compile(r"单位\s*[:：]\s*(?P<units>[^。；;]{1,30})")
+_DIGIT = re.compile(r"\d")
 _LETTERS_OR_CJK = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 
 _REASON_OTHER = "养老、失业、工伤等其他社会保险的数字，不是医疗保险"
@@ -458,7 +459,7 @@ _NOTE = re.compile(r"^\s*(?:注|说明|备注|资料来源|数据来源)\s*\d*\s
 def _year_columns(lines: list[TextLine], k: int) -> int:
     """The number of year lines after a header label at ``lines[k]`` (0: no header)."""
     label = compact(lines[k].text)
-    if not label or len(label) > _HEADER_LABEL_MAX or re.search(r"\d", label) or _value(label):
+    if not label or len(label) > _HEADER_LABEL_MAX or _DIGIT.search(label) or _value(label):
         return 0
     n = 0
     while k + 1 + n < len(lines) and _YEAR_HEADER.match(compact(lines[k + 1 + n].text)):
@@ -547,7 +548,7 @@ def read_fund_tables(ctx: ReportContext) -> FundTableRows:
             (found.enrollment if kind == "enrollment" else found.funds).append(row)
             ctx.place(fact.line, fact.q.text_value)
         for line, text in labels:
-            if re.search(r"\d", text):
+            if _DIGIT.search(text):
                 for f in find_quantities(cell_separators(text)):
                     found.ignored.extend((line, key, _REASON_LABEL) for key in ledger_keys(f.quantity))
     log.debug("%s: %d statistics tables", ctx.doc.report_id, len(found.claimed))

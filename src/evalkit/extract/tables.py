@@ -1326,6 +1326,8 @@ def _flattened_tables(ctx: ReportContext, out: list[dict], found: dict) -> None:
     """决算 tables flattened into one line each (see above)."""
     seen: set[tuple] = set()
     for tl in ctx.doc.text_lines:
+        if "行次" not in tl.text and "栏次" not in tl.text:
+            continue  # (most lines: no word 行次/栏次, so no such token)
         tokens = tl.text.split()
         if not any(t in ("行次", "栏次") for t in tokens) or not any(_FLAT_AMOUNT.match(t) for t in tokens):
             continue
