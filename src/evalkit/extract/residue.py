@@ -127,23 +127,20 @@ def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, 
     found = found_quantities(stripped)  # the same text the extractors read: the cache answers
     if not found:
         return None
-    text = fold(stripped)  # same length: the spans of ``found`` hold
-    numbers, placed, ignored_key = _COUNTERS["table" if in_table else "text"]
     keyed = [(f, ledger_keys(f.quantity)) for f in found]
-    ignored = _ignored_if_repeated(keyed, text) if len(keyed) > 1 else None
-    n_placed = n_left_out = 0
-    candidates = []  # numbers neither placed nor left out by an extractor
-    for f, keys in keyed:
-        if _take(ledgers[0], no, keys):
-            n_placed += 1
-        elif _take(ledgers[1], no, keys):
-            n_left_out += 1
-        else:
-            candidates.append(f)
+    # the folded line (same length: the spans of ``found`` hold), made only when a rule reads it
+    text = fold(stripped) if len(keyed) > 1 and _repeats(keyed) else None
+    ignored = _ignored_if_repeated(keyed, text) if text is not None else None
+    n_placed, n_left_out, candidates = _take_all(ledgers, no, keyed)
+    numbers, placed, ignored_key = _COUNTERS["table" if in_table else "text"]
     cov[numbers] += len(keyed)
     cov[placed] += n_placed
     cov[ignored_key] += n_left_out
-    unplaced = _unplaced(candidates, text, table_lines.get(no, ""), ignored) if candidates else candidates
+    if not candidates:
+        return None  # (most lines: every number placed or left out by an extractor)
+    if text is None:
+        text = fold(stripped)
+    unplaced = _unplaced(candidates, text, table_lines.get(no, ""), ignored)
     cov[ignored_key] += len(candidates) - len(unplaced)
     if not unplaced:
         return None
@@ -160,11 +157,44 @@ def _ignored_if_repeated(keyed: list, text: str) -> list[tuple[int, int, str]] |
     12人'): the ledger counts numbers by line and value, so a placement goes first to an
     occurrence no rule ignores (``keyed`` is so reordered). None for a line of distinct numbers:
     the rules run only on a line with a number not placed."""
-    if len(keyed) < 2 or len({k for _, keys in keyed for k in keys}) == sum(len(keys) for _, keys in keyed):
+    if not _repeats(keyed):
         return None
     ignored = _ignored_spans(text)
     keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
     return ignored
+
+
+def _repeats(keyed: list) -> bool:
+    """True when a line's numbers (``keyed``: each with its ledger keys) share a key."""
+    return len(keyed) >= 2 and (len({k for _, keys in keyed for k in keys})
+                                != sum(len(keys) for _, keys in keyed))
+
+
+def _take_all(ledgers: tuple[Counter, Counter], line: int, keyed: list) -> tuple[int, int, list]:
+    """Take each number of a line from the ledger of placed numbers, else from that of numbers
+    an extractor left out: how many from each, and the numbers in neither (the candidates for
+    the residue)."""
+    placed, left_out = ledgers
+    n_placed = n_left_out = 0
+    candidates = []
+    for f, keys in keyed:
+        if len(keys) == 1:  # (most numbers: :func:`_take` written out, one call less per number)
+            key = (line, keys[0])
+            if placed.get(key, 0) > 0:
+                placed[key] -= 1
+                n_placed += 1
+            elif left_out.get(key, 0) > 0:
+                left_out[key] -= 1
+                n_left_out += 1
+            else:
+                candidates.append(f)
+        elif _take(placed, line, keys):
+            n_placed += 1
+        elif _take(left_out, line, keys):
+            n_left_out += 1
+        else:
+            candidates.append(f)
+    return n_placed, n_left_out, candidates
 
 
 def _unplaced(candidates: list, text: str, label_before: str,
