@@ -308,8 +308,10 @@ def _chains(lines: list[str], breaks: set[int], markdown: bool = False) -> list[
             continue
         j, ok = _next_text(lines, i, breaks)
         a = line.rstrip()
-        wraps = ok and j >= 0 and texts[j] and not _HEADING.match(lines[j]) and (
-            _number_join(a, lines[j]) or _prose_wrap(a, lines[j], page_width))
+        # (the cheap tests first: a text not wrapped at a width (0) has no prose wrap)
+        wraps = ok and j >= 0 and texts[j] and (
+            _number_join(a, lines[j]) or (page_width != 0 and _prose_wrap(a, lines[j], page_width))
+        ) and not _HEADING.match(lines[j])
         if not current or current[-1] != i:
             current = [i]
         if wraps:
