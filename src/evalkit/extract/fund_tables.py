@@ -344,6 +344,21 @@ def _resolve_scheme(row: str | None, col: str | None, section: str | None, title
     return title
 
 
+def _label_measure(label: str) -> str | None:
+    """The measure a row label names (its scheme word dropped)."""
+    return _measure_of(scheme_of_label(label)[1])
+
+
+def _names_a_measure(cols: list[_Column], data: list[Row]) -> bool:
+    """True when a column, or the label of a row with figures, names a measure: otherwise no
+    figure of the table gets a measure and the table is no statistics table (a cheap test
+    before the figures are read one by one)."""
+    if any(c.measure for c in cols):
+        return True
+    return any(_label_measure(row.texts[0]) for row in data
+               if any(_value(t) for t in row.texts[1:]))
+
+
 def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tuple[int, str]]] | None:
     """The figures of a statistics table and its label cells with digits, or None when the table
     is not one (fewer than two measures, or no scheme named anywhere)."""
@@ -380,21 +395,6 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
     for f in facts:
         f.units = f.units + declared
     return facts, labels
-
-
-def _label_measure(label: str) -> str | None:
-    """The measure a row label names (its scheme word dropped)."""
-    return _measure_of(scheme_of_label(label)[1])
-
-
-def _names_a_measure(cols: list[_Column], data: list[Row]) -> bool:
-    """True when a column, or the label of a row with figures, names a measure: otherwise no
-    figure of the table gets a measure and the table is no statistics table (a cheap test
-    before the figures are read one by one)."""
-    if any(c.measure for c in cols):
-        return True
-    return any(_label_measure(row.texts[0]) for row in data
-               if any(_value(t) for t in row.texts[1:]))
 
 
 def _rows_name_schemes(data: list[Row]) -> bool:
