@@ -27,9 +27,13 @@ COVERAGE_COLUMNS = [
 
 
 @functools.cache
-def _rules() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    return tuple((re.compile(r["pattern"]), r["reason"], frozenset(r.get("trigger") or ""))
-                 for r in vocab.load("ignore_rules"))
+def _rules() -> tuple[tuple[re.Pattern[str], str, frozenset[str], bool], ...]:
+    """(pattern, reason, trigger characters, whether the pattern names its number ``n``) of each rule."""
+    rules = []
+    for r in vocab.load("ignore_rules"):
+        pattern = re.compile(r["pattern"])
+        rules.append((pattern, r["reason"], frozenset(r.get("trigger") or ""), "n" in pattern.groupindex))
+    return tuple(rules)
 
 
 @functools.cache
@@ -43,10 +47,10 @@ def _rule_spans(text: str):
     caller stops asking once every number it has is accounted for). A rule runs only on a
     line that has one of its trigger characters (a rule without triggers always runs)."""
     chars = set(text)
-    for pattern, reason, trigger in _rules():
+    for pattern, reason, trigger, names_number in _rules():
         if trigger and trigger.isdisjoint(chars):
             continue
-        if "n" in pattern.groupindex:
+        if names_number:
             yield [(m.start("n"), m.end("n"), reason) for m in pattern.finditer(text)]
         elif pattern.search(text):
             yield [(0, len(text), reason)]  # the rule ignores the whole line
@@ -211,6 +215,8 @@ def _unplaced(candidates: list, text: str, label_before: str,
         return [f for f in candidates if not _covered(f, text, ignored)]
     unplaced = candidates
     for spans in _rule_spans(text):
+        if not spans:
+            continue  # (most rules find nothing on a line: no number to drop)
         unplaced = [f for f in unplaced if not _covered(f, text, spans)]
         if not unplaced:
             break
