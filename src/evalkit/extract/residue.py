@@ -209,7 +209,7 @@ def _unplaced(candidates: list, text: str, label_before: str,
     if not candidates:
         return candidates
     labels = _ignored_labels()
-    if (label_before or "" in labels) and any(w in compact(label_before) for w in labels):
+    if (label_before or ("" in labels)) and any(w in compact(label_before) for w in labels):
         return []  # (most lines have no cell before: no label to look at)
     if ignored is not None:
         return [f for f in candidates if not _covered(f, text, ignored)]
