@@ -1055,11 +1055,10 @@ def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool) ->
 def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: dict) -> None:
     """Funding blocks of project forms written as text lines (see above)."""
     runs = ctx.doc.text_runs()
-    target_only = _is_target_table(ctx)
     for lines in runs:
         k = 0
         while k < len(lines):
-            if target_only and _FUNDS_BLOCK.match(compact(_PIPE.sub("", lines[k].text))):
+            if _funds_heading(lines[k].text) and _is_target_table(ctx):
                 k = _read_target_funds(ctx, lines, k + 1, out)
                 continue
             cols = _header_on_one_line(lines[k].text)
@@ -1083,6 +1082,14 @@ _FUNDS_BLOCK = re.compile(r"^(?:项目资金|资金情况|资金投入情况|项
 _PIPE = re.compile(r"\s*\|\s*$")  # the cell mark of a one-cell-per-line table ('年度资金总额：1986 |')
 _TARGET_TITLE = vocab.words_pattern("<<target_title>>")
 _ACTUALS = vocab.words_pattern("<<actuals_word>>")
+
+
+def _funds_heading(text: str) -> bool:
+    """True for the heading of a target form's funding block ('项目资金（万元）'). (Every such
+    heading has 资 and 金, which dropping white space and a cell mark cannot make: the cheap test
+    first.) Asked before :func:`_is_target_table`, which then reads the whole report only for a
+    report with such a heading."""
+    return "资" in text and "金" in text and _FUNDS_BLOCK.match(compact(_PIPE.sub("", text))) is not None
 
 
 def _is_target_table(ctx: ReportContext) -> bool:
