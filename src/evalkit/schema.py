@@ -78,6 +78,8 @@ def columns_of(name: str, rows: list[dict]) -> dict[str, list]:
     evalkit.schema.SchemaError: table enrollment has no column 'persons_count' (its columns: report_id, year, scheme, persons, raw, note, source)
     """
     columns = SCHEMAS[name]
+    if not rows:
+        return {c: [] for c in columns}  # (most tables of a report are empty)
     known = set(columns)
     for row in rows:
         if not known.issuperset(row):

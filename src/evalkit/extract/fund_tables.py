@@ -54,6 +54,7 @@ _REMARK = re.compile(r"[（(][^（）()]*[)）]")
 _ORDINAL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)+")
 _OF_WHICH = re.compile(r"^其中\s*[:：]?")
 _UNIT_DECLARATION = re.compile(r"单位\s*[:：]\s*(?P<units>[^。；;]{1,30})")
+_DIGIT = re.compile(r"\d")
 _LETTERS_OR_CJK = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 
 _REASON_OTHER = "养老、失业、工伤等其他社会保险的数字，不是医疗保险"
@@ -99,6 +100,7 @@ def _clean(label: str) -> str:
     return _OF_WHICH.sub("", text)
 
 
+@functools.lru_cache(maxsize=8192)  # labels repeat within a table and across reports
 def scheme_of_label(label: str) -> tuple[str | None, str]:
     """The scheme a label names (the longest scheme word in it) and the label without that word.
 
@@ -123,6 +125,7 @@ def scheme_of_label(label: str) -> tuple[str | None, str]:
     return None, text
 
 
+@functools.lru_cache(maxsize=8192)  # (a pure function of a short label)
 def _measure_of(text: str) -> str | None:
     """The measure a label (without its scheme) names exactly, after the words of time and of
     the fund before it are dropped: '本年基金累计收入' → 收入, '期末参保人数' → 参保人数.
@@ -158,6 +161,14 @@ def _unit_words() -> tuple[str, ...]:
 
 def _units_in(text: str, remark_only: bool) -> list[str]:
     """Units a label declares in brackets ('（万人）'), or a declaration lists ('单位：人（次）、万元')."""
+    return list(_units_tuple(text, remark_only))
+
+
+@functools.lru_cache(maxsize=8192)
+def _units_tuple(text: str, remark_only: bool) -> tuple[str, ...]:
+    """:func:`_units_in` as a tuple kept for the next label alike (labels repeat)."""
+    if remark_only and "(" not in text and "（" not in text:
+        return ()  # no bracket: no remark (the cheap case of most labels)
     if remark_only:
         parts = [m.group(0)[1:-1] for m in _REMARK.finditer(text)]
     else:
@@ -169,7 +180,7 @@ def _units_in(text: str, remark_only: bool) -> list[str]:
         part = re.sub(r"^(?:单位\s*[:：])", "", part)
         if part in _unit_words():
             units.append(part)
-    return units
+    return tuple(units)
 
 
 def _pick_unit(units: list[str], kind: str) -> str | None:
@@ -177,6 +188,7 @@ def _pick_unit(units: list[str], kind: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------ cells
+@functools.lru_cache(maxsize=1 << 14)  # every cell is asked several times (header split, rows, facts)
 def _value(text: str) -> Quantity | None:
     """A cell holding one figure alone ('512836', '-6769', '86.42', '1,286,450万元')."""
     if is_missing(text):
@@ -332,6 +344,21 @@ def _resolve_scheme(row: str | None, col: str | None, section: str | None, title
     return title
 
 
+def _label_measure(label: str) -> str | None:
+    """The measure a row label names (its scheme word dropped)."""
+    return _measure_of(scheme_of_label(label)[1])
+
+
+def _names_a_measure(cols: list[_Column], data: list[Row]) -> bool:
+    """True when a column, or the label of a row with figures, names a measure: otherwise no
+    figure of the table gets a measure and the table is no statistics table (a cheap test
+    before the figures are read one by one)."""
+    if any(c.measure for c in cols):
+        return True
+    return any(_label_measure(row.texts[0]) for row in data
+               if any(_value(t) for t in row.texts[1:]))
+
+
 def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tuple[int, str]]] | None:
     """The figures of a statistics table and its label cells with digits, or None when the table
     is not one (fewer than two measures, or no scheme named anywhere)."""
@@ -342,6 +369,8 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
         return None
     width = max(len(r.cells) for r in rows)
     cols = _columns(header, width)
+    if not _names_a_measure(cols, data):
+        return None  # (what the loop below would conclude: no figure of a measure)
     context = [t.text for t in table.context]
     title_scheme = next((s for s in (scheme_of_label(t)[0] for t in reversed(context)) if s), None)
     title_scheme = title_scheme if title_scheme not in ("合计", UNKNOWN, None) else None
@@ -449,7 +478,7 @@ _NOTE = re.compile(r"^\s*(?:注|说明|备注|资料来源|数据来源)\s*\d*\s
 def _year_columns(lines: list[TextLine], k: int) -> int:
     """The number of year lines after a header label at ``lines[k]`` (0: no header)."""
     label = compact(lines[k].text)
-    if not label or len(label) > _HEADER_LABEL_MAX or re.search(r"\d", label) or _value(label):
+    if not label or len(label) > _HEADER_LABEL_MAX or _DIGIT.search(label) or _value(label):
         return 0
     n = 0
     while k + 1 + n < len(lines) and _YEAR_HEADER.match(compact(lines[k + 1 + n].text)):
@@ -539,7 +568,7 @@ def read_fund_tables(ctx: ReportContext) -> FundTableRows:
             (found.enrollment if kind == "enrollment" else found.funds).append(row)
             ctx.place(fact.line, fact.q.text_value)
         for line, text in labels:
-            if re.search(r"\d", text):
+            if _DIGIT.search(text):
                 for f in find_quantities(cell_separators(text)):
                     found.ignored.extend((line, key, _REASON_LABEL) for key in ledger_keys(f.quantity))
     log.debug("%s: %d statistics tables", ctx.doc.report_id, len(found.claimed))

@@ -32,6 +32,8 @@ def _bounds() -> dict[str, tuple[tuple[str, float, float, str], ...]]:
 def _suspect(row: dict, rules) -> str | None:
     for column, low, high, reason in rules:
         value = row.get(column)
+        if value is None:
+            continue  # (most cells of a row: no figure to bound)
         number = isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
         if number and not low <= value <= high:
             return reason

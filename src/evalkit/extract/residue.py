@@ -27,9 +27,13 @@ COVERAGE_COLUMNS = [
 
 
 @functools.cache
-def _rules() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    return tuple((re.compile(r["pattern"]), r["reason"], frozenset(r.get("trigger") or ""))
-                 for r in vocab.load("ignore_rules"))
+def _rules() -> tuple[tuple[re.Pattern[str], str, frozenset[str], bool], ...]:
+    """(pattern, reason, trigger characters, whether the pattern names its number ``n``) of each rule."""
+    rules = []
+    for r in vocab.load("ignore_rules"):
+        pattern = re.compile(r["pattern"])
+        rules.append((pattern, r["reason"], frozenset(r.get("trigger") or ""), "n" in pattern.groupindex))
+    return tuple(rules)
 
 
 @functools.cache
@@ -43,10 +47,10 @@ def _rule_spans(text: str):
     caller stops asking once every number it has is accounted for). A rule runs only on a
     line that has one of its trigger characters (a rule without triggers always runs)."""
     chars = set(text)
-    for pattern, reason, trigger in _rules():
+    for pattern, reason, trigger, names_number in _rules():
         if trigger and trigger.isdisjoint(chars):
             continue
-        if "n" in pattern.groupindex:
+        if names_number:
             yield [(m.start("n"), m.end("n"), reason) for m in pattern.finditer(text)]
         elif pattern.search(text):
             yield [(0, len(text), reason)]  # the rule ignores the whole line
@@ -80,7 +84,7 @@ def residue_and_coverage(ctx: ReportContext, ignored_numbers: list[tuple[int, st
     markup = _markup_lines(doc)
     for no, raw in enumerate(doc.lines, start=1):
         raw = markup.get(no, raw)
-        if _DIGIT.search(raw) is None and not has_chinese_quantity(raw):
+        if _DIGIT.search(raw) is None and not _may_have_chinese_quantity(raw):
             continue  # no number on the line (most of them)
         row = _account_line(ctx, no, raw, table_lines, ledgers, cov)
         if row is not None:
@@ -107,17 +111,28 @@ def _markup_lines(doc) -> dict[int, str]:
     return {line: "\t".join(texts) for line, texts in out.items()}
 
 
+def _may_have_chinese_quantity(text: str) -> bool:
+    """:func:`has_chinese_quantity`, asked only of a text with one of the words such a quantity
+    ends with (元, 万人, 百分之): the regular expression needs one of them."""
+    return ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text)
+
+
 def _table_lines(doc) -> dict[int, str]:
     """Line → the text of the cell before it on its row ('' for a row's first cell), for every
-    line that holds a table cell (a key-value form's label comes before its value)."""
+    line that holds a table cell (a key-value form's label comes before its value). The text is
+    as written: :func:`_unplaced` compacts it when it needs it (seldom)."""
     table_lines: dict[int, str] = {}
     for table in doc.tables:
         for row in table.rows:
             prev = ""
             for cell in row.cells:
                 table_lines[cell.line] = prev
-                prev = compact(cell.text)
+                prev = cell.text
     return table_lines
+
+
+#: The coverage counters of a line's numbers, by where the line stands.
+_COUNTERS = {prefix: (f"{prefix}_numbers", f"{prefix}_placed", f"{prefix}_ignored") for prefix in ("table", "text")}
 
 
 def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, str],
@@ -131,24 +146,21 @@ def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, 
     found = found_quantities(stripped)  # the same text the extractors read: the cache answers
     if not found:
         return None
-    text = fold(stripped)  # same length: the spans of ``found`` hold
-    prefix = "table" if in_table else "text"
     keyed = [(f, ledger_keys(f.quantity)) for f in found]
-    ignored = _ignored_if_repeated(keyed, text) if len(keyed) > 1 else None
-    n_placed = n_left_out = 0
-    candidates = []  # numbers neither placed nor left out by an extractor
-    for f, keys in keyed:
-        if _take(ledgers[0], no, keys):
-            n_placed += 1
-        elif _take(ledgers[1], no, keys):
-            n_left_out += 1
-        else:
-            candidates.append(f)
-    cov[f"{prefix}_numbers"] += len(keyed)
-    cov[f"{prefix}_placed"] += n_placed
-    cov[f"{prefix}_ignored"] += n_left_out
-    unplaced = _unplaced(candidates, text, table_lines.get(no, ""), ignored) if candidates else candidates
-    cov[f"{prefix}_ignored"] += len(candidates) - len(unplaced)
+    # the folded line (same length: the spans of ``found`` hold), made only when a rule reads it
+    text = fold(stripped) if len(keyed) > 1 and _repeats(keyed) else None
+    ignored = _ignored_if_repeated(keyed, text) if text is not None else None
+    n_placed, n_left_out, candidates = _take_all(ledgers, no, keyed)
+    numbers, placed, ignored_key = _COUNTERS["table" if in_table else "text"]
+    cov[numbers] += len(keyed)
+    cov[placed] += n_placed
+    cov[ignored_key] += n_left_out
+    if not candidates:
+        return None  # (most lines: every number placed or left out by an extractor)
+    if text is None:
+        text = fold(stripped)
+    unplaced = _unplaced(candidates, text, table_lines.get(no, ""), ignored)
+    cov[ignored_key] += len(candidates) - len(unplaced)
     if not unplaced:
         return None
     unplaced.sort(key=lambda f: f.start)
@@ -164,11 +176,44 @@ def _ignored_if_repeated(keyed: list, text: str) -> list[tuple[int, int, str]] |
     12人'): the ledger counts numbers by line and value, so a placement goes first to an
     occurrence no rule ignores (``keyed`` is so reordered). None for a line of distinct numbers:
     the rules run only on a line with a number not placed."""
-    if len(keyed) < 2 or len({k for _, keys in keyed for k in keys}) == sum(len(keys) for _, keys in keyed):
+    if not _repeats(keyed):
         return None
     ignored = _ignored_spans(text)
     keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
     return ignored
+
+
+def _repeats(keyed: list) -> bool:
+    """True when a line's numbers (``keyed``: each with its ledger keys) share a key."""
+    return len(keyed) >= 2 and (len({k for _, keys in keyed for k in keys})
+                                != sum(len(keys) for _, keys in keyed))
+
+
+def _take_all(ledgers: tuple[Counter, Counter], line: int, keyed: list) -> tuple[int, int, list]:
+    """Take each number of a line from the ledger of placed numbers, else from that of numbers
+    an extractor left out: how many from each, and the numbers in neither (the candidates for
+    the residue)."""
+    placed, left_out = ledgers
+    n_placed = n_left_out = 0
+    candidates = []
+    for f, keys in keyed:
+        if len(keys) == 1:  # (most numbers: :func:`_take` written out, one call less per number)
+            key = (line, keys[0])
+            if placed.get(key, 0) > 0:
+                placed[key] -= 1
+                n_placed += 1
+            elif left_out.get(key, 0) > 0:
+                left_out[key] -= 1
+                n_left_out += 1
+            else:
+                candidates.append(f)
+        elif _take(placed, line, keys):
+            n_placed += 1
+        elif _take(left_out, line, keys):
+            n_left_out += 1
+        else:
+            candidates.append(f)
+    return n_placed, n_left_out, candidates
 
 
 def _unplaced(candidates: list, text: str, label_before: str,
@@ -178,12 +223,15 @@ def _unplaced(candidates: list, text: str, label_before: str,
     rule until every number is accounted for, unless their spans are already known)."""
     if not candidates:
         return candidates
-    if any(w in label_before for w in _ignored_labels()):
-        return []
+    labels = _ignored_labels()
+    if (label_before or ("" in labels)) and any(w in compact(label_before) for w in labels):
+        return []  # (most lines have no cell before: no label to look at)
     if ignored is not None:
         return [f for f in candidates if not _covered(f, text, ignored)]
     unplaced = candidates
     for spans in _rule_spans(text):
+        if not spans:
+            continue  # (most rules find nothing on a line: no number to drop)
         unplaced = [f for f in unplaced if not _covered(f, text, spans)]
         if not unplaced:
             break
@@ -192,13 +240,14 @@ def _unplaced(candidates: list, text: str, label_before: str,
 
 def _take(ledger: Counter, line: int, keys: tuple[str, ...]) -> bool:
     """Take one count of each key from the ledger, if each has one left."""
+    # (``get``: a Counter's ``[]`` of a missing key goes through a Python ``__missing__``)
     if len(keys) == 1:  # (most numbers: one key)
         key = (line, keys[0])
-        if ledger[key] > 0:
+        if ledger.get(key, 0) > 0:
             ledger[key] -= 1
             return True
         return False
-    if all(ledger[(line, k)] > 0 for k in keys):
+    if all(ledger.get((line, k), 0) > 0 for k in keys):
         for k in keys:
             ledger[(line, k)] -= 1
         return True

@@ -973,6 +973,7 @@ _LABEL_END = re.compile(r"[:：]$")
 _UNIT_LINE = re.compile(r"^[（(]?(?:单位[:：])?(?:万元|元|亿元)[)）]?$")  # a line holding a unit only
 
 
+@functools.lru_cache(maxsize=8192)  # asked of every text line and every word of it
 def _column_kind(token: str) -> tuple[str, str | None] | None:
     """What a header word of a funding block names: ('stage', 调整预算), ('weight'|'score'|'rate', None)."""
     c = compact(token)
@@ -1003,9 +1004,9 @@ def _row_name(label: str) -> tuple[str, str, str] | None:
 
 def _header_on_one_line(text: str) -> list[tuple[str, str | None, str]] | None:
     tokens = text.split()
+    if len(tokens) < 3:
+        return None  # (most lines: one word, no header)
     kinds = [_column_kind(t) for t in tokens]
-    if len(tokens) < 3 or kinds[0] is not None and kinds[0][0] == "stage" and len(tokens) < 3:
-        return None
     cols = [(k[0], k[1], t) for k, t in zip(kinds, tokens) if k]
     lead = [t for k, t in zip(kinds, tokens) if not k]
     stages = [c for c in cols if c[0] == "stage"]
@@ -1066,11 +1067,10 @@ def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool) ->
 def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: dict) -> None:
     """Funding blocks of project forms written as text lines (see above)."""
     runs = ctx.doc.text_runs()
-    target_only = _is_target_table(ctx)
     for lines in runs:
         k = 0
         while k < len(lines):
-            if target_only and _FUNDS_BLOCK.match(compact(_PIPE.sub("", lines[k].text))):
+            if _funds_heading(lines[k].text) and _is_target_table(ctx):
                 k = _read_target_funds(ctx, lines, k + 1, out)
                 continue
             cols = _header_on_one_line(lines[k].text)
@@ -1080,6 +1080,9 @@ def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: d
             run = k
             while run < len(lines) and _column_kind(lines[run].text):
                 run += 1
+            if run == k:
+                k += 1  # (most lines: no header word)
+                continue
             cols = [(*_column_kind(t.text), t.text) for t in lines[k:run]]
             if sum(1 for c in cols if c[0] == "stage") >= 2:
                 k = _read_line_form(ctx, lines, k, run, cols, True, (out, rates, found))
@@ -1093,18 +1096,29 @@ _TARGET_TITLE = vocab.words_pattern("<<target_title>>")
 _ACTUALS = vocab.words_pattern("<<actuals_word>>")
 
 
+def _funds_heading(text: str) -> bool:
+    """True for the heading of a target form's funding block ('项目资金（万元）'). (Every such
+    heading has 资 and 金, which dropping white space and a cell mark cannot make: the cheap test
+    first.) Asked before :func:`_is_target_table`, which then reads the whole report only for a
+    report with such a heading."""
+    return "资" in text and "金" in text and _FUNDS_BLOCK.match(compact(_PIPE.sub("", text))) is not None
+
+
 def _is_target_table(ctx: ReportContext) -> bool:
     """True for a 绩效目标表: targets only, no actuals (its amounts are the initial budget). The
     title says so, and neither the title nor any table names actuals; the prose around may
     ('…作为年终自评的依据', a related link to a 部门决算) without making the form one of actuals."""
     if ctx.target_only is None:
         doc = ctx.doc
-        first = doc.tables[0].first_line if doc.tables else len(doc.lines) + 1
+        tables = doc.tables
+        first = tables[0].first_line if tables else len(doc.lines) + 1
         title = "".join(compact(t.text) for t in doc.text_lines[:12] if t.line < first and not is_page_chrome(t.text))
-        if doc.tables:
-            forms = "".join(compact(c.text) for t in doc.tables for r in t.rows for c in r.cells)
+        # (compact() of the joined texts is the join of their compact(): white space is dropped
+        # character by character)
+        if tables:
+            forms = compact("".join(c.text for t in tables for r in t.rows for c in r.cells))
         else:  # a form flattened into text lines: all of it
-            forms = "".join(compact(t) for t in doc.lines)
+            forms = compact("".join(doc.lines))
         text = title + forms
         ctx.target_only = bool(_TARGET_TITLE.search(text)) and not _ACTUALS.search(text)
     return ctx.target_only
@@ -1331,6 +1345,8 @@ def _flattened_tables(ctx: ReportContext, out: list[dict], found: dict) -> None:
     """决算 tables flattened into one line each (see above)."""
     seen: set[tuple] = set()
     for tl in ctx.doc.text_lines:
+        if "行次" not in tl.text and "栏次" not in tl.text:
+            continue  # (most lines: no word 行次/栏次, so no such token)
         tokens = tl.text.split()
         if not any(t in ("行次", "栏次") for t in tokens) or not any(_FLAT_AMOUNT.match(t) for t in tokens):
             continue

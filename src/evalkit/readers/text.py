@@ -174,6 +174,19 @@ def _kind(line: str) -> str:
     return "text" if line.strip() else "blank"
 
 
+#: A character the first line of a built-in layout has: a pipe, a tab, a box-drawing character,
+#: the '+' of a grid table's rule or the '<' of an HTML table.
+_LAYOUT_MARK = re.compile(r"[|\t\u2500-\u257f+<]")
+
+
+def _kinds(lines: list[str]) -> list[str]:
+    """:func:`_kind` of each line. While :data:`LAYOUTS` holds only the built-in layouts, a line
+    without any of their marks (most lines: narrative) is text or blank without asking them."""
+    if not all(layout.claims in _BUILT_IN_CLAIMS for layout in LAYOUTS):
+        return [_kind(x) for x in lines]
+    return [_kind(x) if _LAYOUT_MARK.search(x) else ("text" if x.strip() else "blank") for x in lines]
+
+
 def _join(parts: list[str]) -> str:
     """Join the pieces of a cell written over several lines."""
     out = ""
@@ -280,7 +293,7 @@ def _md_text(line: str) -> str:
     >>> _md_text("备注：1.含生育保险；<br>2.单位万元")
     '备注：1.含生育保险； 2.单位万元'
     """
-    m = _MD_HEADING.match(line)
+    m = _MD_HEADING.match(line) if "#" in line else None  # (a heading has a '#')
     text = m.group(1) if m else line
     if "<" in text:
         text = _BR_TAG.sub(" ", text)
@@ -410,13 +423,15 @@ def _mark_markdown(lines: list[str], kinds: list[str]) -> None:
     i = 0
     while i < n:
         line = lines[i]
-        if kinds[i] == "text" and line.lstrip().startswith("<!--") and "-->" not in line:
+        # (the substring tests first: most lines have neither a comment nor a pipe)
+        if kinds[i] == "text" and "<!--" in line and line.lstrip().startswith("<!--") and "-->" not in line:
             while i < n and "-->" not in lines[i]:
                 kinds[i] = "blank"
                 i += 1
             if i < n:
                 kinds[i] = "blank"
-        elif kinds[i] == "text" and i + 1 < n and _PIPE.search(line) and _SEPARATOR_LINE.match(lines[i + 1]):
+        elif kinds[i] == "text" and i + 1 < n and "|" in line and _PIPE.search(line) \
+                and _SEPARATOR_LINE.match(lines[i + 1]):
             while i < n and kinds[i] in ("text", "pipe") and _PIPE.search(lines[i]):
                 kinds[i] = "pipe"
                 i += 1
@@ -763,6 +778,9 @@ LAYOUTS: list[Layout] = [
     Layout("row", _is_tab_row, lambda lines, kinds, i, breaks: _tab_table(lines, kinds, i)),
     Layout("cell", _is_cell_line, lambda lines, kinds, i, breaks: _cell_table(lines, kinds, i)),
 ]
+#: The tests of the built-in layouts: each needs a character of :data:`_LAYOUT_MARK` on the line.
+_BUILT_IN_CLAIMS = frozenset({_is_html_table_start, _is_grid_rule, _is_pipe_row, _is_box_line, _is_tab_row,
+                              _is_cell_line})
 
 
 def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> list[Table | TextLine]:
@@ -785,7 +803,7 @@ def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> li
     >>> blocks[0].text, [r.texts for r in blocks[1].rows]
     ('自评表', [['一级指标', '得分'], ['产出指标（50分）', '48']])
     """
-    kinds = [_kind(x) for x in lines]
+    kinds = _kinds(lines)
     _mark_html_tables(lines, kinds)
     _mark_grids(lines, kinds)
     _mark_markdown(lines, kinds)
@@ -804,7 +822,9 @@ def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> li
             if text:
                 tl = TextLine(i + 1, text)
                 blocks.append(tl)
-                recent = (recent + [tl])[-3:]
+                recent.append(tl)
+                if len(recent) > 3:
+                    del recent[0]  # (the last three text lines before a table are its context)
             i += 1
             continue
         else:
@@ -928,7 +948,7 @@ def load_document(path: str | Path, report_id: str | None = None) -> Document:
     text, enc, cut = _decode(data, str(p))
     if _looks_binary(text):
         raise ReportReadError(f"{p}: 不是文本报告（控制字符过多，可能是二进制文件）")
-    if not text.strip():
+    if not text or text.isspace():  # (as ``not text.strip()``, without copying the text)
         raise ReportReadError(f"{p}: 文件只有空白，没有内容")
     sha = hashlib.sha256(data).hexdigest()
     log.debug("read %s (%s, %d bytes)", p, enc, len(data))

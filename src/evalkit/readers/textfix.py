@@ -52,6 +52,7 @@ _LINE_END = tuple("。！？；：!?;:")
 _UNIT = r"(?:万元|亿元|千元|元|万人次|人次|万人|万户|人|户|%|％|万|亿|个|项|家|名|份|次|分)"
 # (a one-character unit followed by more of a word is the word: '项目', '个人', '分值', '人员')
 _UNIT_START = re.compile(rf"^(?:万元|亿元|千元|万人次|人次|万人|万户|%|％|{_UNIT}(?![\u4e00-\u9fff]))")
+_UNIT_AFTER = re.compile(rf"\s*{_UNIT}")  # a unit after a number (matched where the number ends)
 _HEAD_NUMBER = re.compile(r"^\d+(?:,\d{3})*(?:\.\d+)?")
 _TAIL_NUMBER = re.compile(r"(?<![A-Za-z\d.,])\d[\d,]*\.?\d*$")
 _WELL_FORMED = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -73,8 +74,20 @@ class Repair:
     joined: int = 0  # wrapped lines joined into the line of their sentence
 
 
+class _CharWidths(dict):
+    """Display width of each character met (2 for East Asian wide and full-width ones), looked
+    up once per character."""
+
+    def __missing__(self, c: str) -> int:
+        w = self[c] = 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        return w
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(map(_CHAR_WIDTHS.__getitem__, text))
 
 
 def _is_text(line: str) -> bool:
@@ -190,6 +203,8 @@ def _number_join(a: str, b: str) -> bool:
     >>> _number_join("合计 100", "86.5 86.50%"), _number_join("一级指标", "15")
     (False, False)
     """
+    if not a or not (a[-1].isdecimal() or a[-1] in ",.\n"):
+        return False  # (most lines) the number at the end of ``a`` must end with one of these
     tail = _TAIL_NUMBER.search(a)
     if not tail:
         return False
@@ -207,7 +222,8 @@ def _number_join(a: str, b: str) -> bool:
         return True  # '412.' or '2,87': no number is written so
     # a whole number at the end of a sentence line, and a number with its unit at the start of the next
     before = a[: tail.start()].rstrip()
-    return bool(before and _CJK.match(before[-1]) and re.match(rf"^{re.escape(head.group(0))}\s*{_UNIT}", b))
+    # (``b`` starts with ``head``: its unit must follow it)
+    return bool(before and _CJK.match(before[-1]) and _UNIT_AFTER.match(b, head.end()))
 
 
 _FIGURE_CELL = re.compile(r"(?:(?<=\s)|^)[-+≥≤<>＞＜]?\d[\d,.]*%?(?=\s|$)")
@@ -244,11 +260,14 @@ def _prose_wrap(a: str, b: str, page_width: int) -> bool:
     )
 
 
-def _page_width(lines: list[str]) -> int:
-    """The width of a wrapped page's text lines, or 0 when the text is not wrapped at a width."""
+def _page_width(lines: list[str], texts: list[bool] | None = None) -> int:
+    """The width of a wrapped page's text lines, or 0 when the text is not wrapped at a width.
+    ``texts``: :func:`_is_text` of each line, when the caller has them."""
+    if texts is None:
+        texts = [_is_text(x) for x in lines]
     widths = sorted(
         _width(lines[i].strip()) for i in range(len(lines) - 1)
-        if _is_text(lines[i]) and _is_text(lines[i + 1]) and not lines[i].rstrip().endswith(_LINE_END)
+        if texts[i] and texts[i + 1] and not lines[i].rstrip().endswith(_LINE_END)
     )
     if len(widths) < 3:
         return 0
@@ -280,16 +299,19 @@ def _chains(lines: list[str], breaks: set[int], markdown: bool = False) -> list[
 
     In Markdown, lines not separated by a blank line are one paragraph, whatever their width.
     """
-    page_width = -1 if markdown else _page_width(lines)
+    texts = [_is_text(x) for x in lines]  # (asked of each line several times below)
+    page_width = -1 if markdown else _page_width(lines, texts)
     chains: list[list[int]] = []
     current: list[int] = []
     for i, line in enumerate(lines):
-        if not _is_text(line):
+        if not texts[i]:
             continue
         j, ok = _next_text(lines, i, breaks)
         a = line.rstrip()
-        wraps = ok and j >= 0 and _is_text(lines[j]) and not _HEADING.match(lines[j]) and (
-            _number_join(a, lines[j]) or _prose_wrap(a, lines[j], page_width))
+        # (the cheap tests first: a text not wrapped at a width (0) has no prose wrap)
+        wraps = ok and j >= 0 and texts[j] and (
+            _number_join(a, lines[j]) or (page_width != 0 and _prose_wrap(a, lines[j], page_width))
+        ) and not _HEADING.match(lines[j])
         if not current or current[-1] != i:
             current = [i]
         if wraps:
