@@ -148,6 +148,7 @@ def _units() -> dict[str, dict[str, str]]:
     return {row["unit"]: row for row in vocab.load("units")}
 
 
+@functools.lru_cache(maxsize=1024)  # every number found asks, of a few dozen unit words
 def unit_kind(unit: str | None) -> str | None:
     """The kind of a unit word: money, persons, percent, count, time, score, rate, foreign.
 
@@ -367,9 +368,14 @@ def _chinese_found(text: str, folded: str) -> list[Found]:
     return found
 
 
+#: What :data:`CHINESE_QUANTITY` cannot match without (a digit word, or 百分之): a quick search
+#: that rules out most lines (the full pattern, opening with a look-behind, tries every place).
+_CN_QUANTITY_NEEDS = re.compile("[零〇一二两三四五六七八九]|百分之")
+
+
 def has_chinese_quantity(text: str) -> bool:
     """True when a line holds an amount or percentage in Chinese numerals ('一百二十万元')."""
-    return CHINESE_QUANTITY.search(text) is not None
+    return _CN_QUANTITY_NEEDS.search(text) is not None and CHINESE_QUANTITY.search(text) is not None
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -382,12 +388,16 @@ def _find_quantities(text: str) -> tuple[Found, ...]:
     return found
 
 
+_new_tuple = tuple.__new__  # (builds a Quantity or a Found without the Python-level __new__: hot below)
+
+
 def _find_arabic(text: str) -> tuple[Found, ...]:
     folded = fold(text)
-    found = []
+    found: list[Found] = []
+    last_end = -1  # where the last number found ends (found[-1].end)
     for m in _find_re().finditer(folded):
         start = m.start()
-        if found and start < found[-1].end:
+        if start < last_end:
             continue  # inside a mixed amount read already ('3万5千元')
         # a digit glued to a preceding ASCII letter is part of a code (A4, WTUPM2022)
         if start > 0:
@@ -400,19 +410,23 @@ def _find_arabic(text: str) -> tuple[Found, ...]:
             unit = unit + per  # '3.5万元/人' is a rate per head, never an amount
         if approx and unit_kind(unit) not in ("count", "persons"):
             unit, end = None, m.start("approx")  # '1000多万元' is no amount; '5000余件' is a count
-        if found and _continues_range(folded, found[-1], start, num):
+        if start == last_end and _continues_range(folded, found[-1], start, num):
             found[-1] = _as_range(text, found[-1], end, num, unit)
+            last_end = end
             continue
         if unit == "万" and high is None:
             mixed = _MIXED_TAIL.match(folded, end)
             if mixed:  # '3万5千元' is 3.5万元
                 found.append(Found(start, mixed.end(), _mixed_amount(text[start:mixed.end()], num, mixed)))
+                last_end = mixed.end()
                 continue
+        value = float(num.replace(",", "") if "," in num else num)
         if high is not None:
-            q = Quantity(text[start:end], None, unit, None, float(num.replace(",", "")), float(high.replace(",", "")))
-        else:
-            q = Quantity(text[start:end], float(num.replace(",", "")), unit, text_value=num)
-        found.append(Found(start, end, q))
+            q = Quantity(text[start:end], None, unit, None, value, float(high.replace(",", "")))
+        else:  # (the same as Quantity(text[start:end], value, unit, text_value=num))
+            q = _new_tuple(Quantity, (text[start:end], value, unit, None, None, None, num, unit_kind(unit)))
+        found.append(_new_tuple(Found, (start, end, q)))
+        last_end = end
     if "，" in folded and len(found) > 1:
         found = _unsure_groups(folded, found)
     return tuple(found)
