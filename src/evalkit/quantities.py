@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, Self
 
@@ -286,10 +287,19 @@ def find_quantities(text: str) -> list[Found]:
     return list(_find_quantities(text))
 
 
+@functools.lru_cache(maxsize=1 << 14)  # (the cache itself is the function: no wrapper to call first)
 def found_quantities(text: str) -> tuple[Found, ...]:
     """:func:`find_quantities` as a tuple kept for the next caller with the same text (the
     reader asks for the numbers of a line several times)."""
-    return _find_quantities(text)
+    found = _find_arabic(text)
+    if ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text):
+        chinese = _chinese_found(text, fold(text))
+        if chinese:
+            found = tuple(sorted(found + tuple(chinese), key=lambda f: f.start))
+    return found
+
+
+_find_quantities = found_quantities
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -378,16 +388,7 @@ def has_chinese_quantity(text: str) -> bool:
     return _CN_QUANTITY_NEEDS.search(text) is not None and CHINESE_QUANTITY.search(text) is not None
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _find_quantities(text: str) -> tuple[Found, ...]:
-    found = _find_arabic(text)
-    if ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text):
-        chinese = _chinese_found(text, fold(text))
-        if chinese:
-            found = tuple(sorted(found + tuple(chinese), key=lambda f: f.start))
-    return found
-
-
+_CODE_LETTERS = frozenset(string.ascii_letters + "_")
 _new_tuple = tuple.__new__  # (builds a Quantity or a Found without the Python-level __new__: hot below)
 
 
@@ -396,16 +397,12 @@ def _find_arabic(text: str) -> tuple[Found, ...]:
     found: list[Found] = []
     last_end = -1  # where the last number found ends (found[-1].end)
     for m in _find_re().finditer(folded):
-        start = m.start()
+        start, end = m.span()
         if start < last_end:
             continue  # inside a mixed amount read already ('3万5千元')
-        # a digit glued to a preceding ASCII letter is part of a code (A4, WTUPM2022)
-        if start > 0:
-            before = folded[start - 1]
-            if before.isascii() and (before.isalpha() or before == "_"):
-                continue
-        num, high, approx, unit, per = m.group("num", "high", "approx", "unit", "per")
-        end = m.end()
+        if start > 0 and folded[start - 1] in _CODE_LETTERS:
+            continue  # a digit glued to a preceding ASCII letter is part of a code (A4, WTUPM2022)
+        num, high, approx, unit, per = m.groups()  # (the pattern's five groups, in this order)
         if per:
             unit = unit + per  # '3.5万元/人' is a rate per head, never an amount
         if approx and unit_kind(unit) not in ("count", "persons"):
@@ -474,6 +471,16 @@ def _mixed_amount(raw: str, num: str, tail: re.Match[str]) -> Quantity:
     return Quantity(raw, float(value), "万元", text_value=format(value.normalize(), "f"))
 
 
+@functools.lru_cache(maxsize=256)  # a few unit words, asked for every amount
+def _factor(unit: str, kind: str) -> Decimal | None:
+    """The exact factor of a unit of the kind to its canonical unit ('万元' → 1 for money), or
+    None when the unit is not of that kind."""
+    row = _units().get(unit)
+    if row is None or row["kind"] != kind:
+        return None
+    return Decimal(row["factor"])
+
+
 def _decimal(q: Quantity) -> Decimal | None:
     if q.value is None:
         return None
@@ -501,12 +508,11 @@ def to_wan(q: Quantity, default_unit: str | None = None) -> float | None:
     >>> to_wan(parse_quantity("129.66"), default_unit="万元")
     129.66
     """
-    unit = q.unit or default_unit
-    row = _units().get(unit or "")
+    factor = _factor(q.unit or default_unit or "", "money")
     value = _decimal(q)
-    if row is None or row["kind"] != "money" or value is None:
+    if factor is None or value is None:
         return None
-    return float(value * Decimal(row["factor"]))
+    return float(value * factor)
 
 
 def to_persons(q: Quantity) -> int | None:
@@ -519,11 +525,11 @@ def to_persons(q: Quantity) -> int | None:
     >>> to_persons(parse_quantity("46.98人")) is None
     True
     """
-    row = _units().get(q.unit or "")
+    factor = _factor(q.unit or "", "persons")
     value = _decimal(q)
-    if row is None or row["kind"] != "persons" or value is None:
+    if factor is None or value is None:
         return None
-    persons = value * Decimal(row["factor"])
+    persons = value * factor
     if persons != persons.to_integral_value():
         return None
     return int(persons)
