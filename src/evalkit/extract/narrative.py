@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -108,16 +107,31 @@ def _names(kind: str, text: str) -> bool:
     return _words_re(kind).search(text) is not None
 
 
-def _after_last(text: str, marks: str) -> str:
-    """The text after the last of the characters ``marks`` (all of it when it holds none): the
-    last part of ``re.split(f"[{marks}]", text)``, without splitting the whole text."""
-    return text[max(map(text.rfind, marks)) + 1:]
+def _upto_last(marks: str) -> re.Pattern[str]:
+    """A pattern that matches a text up to its last character of ``marks`` (greedy: the engine
+    finds it from the end, at C speed)."""
+    return re.compile(".*[" + re.escape(marks) + "]", re.DOTALL)
 
 
-def _before_first(text: str, marks: str) -> str:
-    """The text before the first of the characters ``marks`` (all of it when it holds none): the
-    first part of ``re.split(f"[{marks}]", text, maxsplit=1)``."""
-    return text[:min((i for i in map(text.find, marks) if i >= 0), default=len(text))]
+_CLAUSE_MARKS = _upto_last("，,；;。")  # (the clause of a figure: '、' goes on)
+_PHRASE_MARKS = _upto_last("，,；;。：:")
+_LIST_MARKS = _upto_last("，,、；;：:")
+_FIRST_CLAUSE_END = re.compile("[，。；,;！？]")
+_FIRST_SENTENCE_END = re.compile("[。！？；;]")
+
+
+def _after_last(text: str, upto_last: re.Pattern[str]) -> str:
+    """The text after the last of the marks of ``upto_last`` (:func:`_upto_last`), all of it when
+    it holds none: the last part of ``re.split(f"[{marks}]", text)``, without splitting it."""
+    m = upto_last.match(text)
+    return text if m is None else text[m.end():]
+
+
+def _before_first(text: str, mark: re.Pattern[str]) -> str:
+    """The text before the first ``mark`` (all of it when it holds none): the first part of
+    ``re.split(mark, text, maxsplit=1)``."""
+    m = mark.search(text)
+    return text if m is None else text[: m.start()]
 
 
 @functools.cache
@@ -199,7 +213,7 @@ def _other_insurance(sentence: str) -> bool:
     m = _last(_insurance_re(), text)
     if m is not None and m.group(0) in _words("other_insurance"):
         return True
-    clause = _after_last(text, "，,；;。")
+    clause = _after_last(text, _CLAUSE_MARKS)
     # '养老保险和医疗保险参保人数分别为30.15万人和44.44万人': a list of several insurances whose
     # figures are matched by position only; none is read as the medical one
     return _names("respectively", clause) and _names("other_insurance", clause)
@@ -314,7 +328,7 @@ def _joins_after(after: str) -> bool:
     >>> _joins_after("特困人员、低保对象和返贫致贫人口参保。"), _joins_after("人次，参保率100%")
     (True, False)
     """
-    clause = _before_first(after, "，。；,;！？")
+    clause = _before_first(after, _FIRST_CLAUSE_END)
     return "参保" in clause or "参加" in clause
 
 
@@ -331,7 +345,7 @@ def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
 
 
 #: Up to the last punctuation of a text (greedy): where a window starts, when no bracket is in it.
-_LAST_DELIM = re.compile(".*[" + re.escape(_DELIMS) + "]", re.DOTALL)
+_LAST_DELIM = _upto_last(_DELIMS)
 _WINDOW_LOOKBACK = 64  # (how far back the quick way looks for that punctuation)
 
 
@@ -342,7 +356,7 @@ def _window_start(text: str, end: int, floor: int) -> tuple[int, list[tuple[int,
     low = max(floor, end - _WINDOW_LOOKBACK)
     m = _LAST_DELIM.match(text, low, end)
     start = m.end() if m else low
-    if (m is not None or low == floor) and "）" not in text[start:end] and ")" not in text[start:end]:
+    if (m is not None or low == floor) and text.find("）", start, end) < 0 and text.find(")", start, end) < 0:
         return start, []  # the usual case, found at C speed: no bracket to pass over
     start = end
     skipped: list[tuple[int, int]] = []  # remarks in brackets passed over: their commas cut nothing
@@ -500,7 +514,7 @@ def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_sc
     ('追回医保基金'), 'project money' ('补助资金实际支出' in a project's report, with no fund
     word), 'subsidy' ('资助参加基本医疗保险1.27亿元': 医疗救助's spending on premiums)."""
     window = words.window
-    if (_names("fund_part", window) or _names("fund_transfer", window)) and (words.in_fund or sentence_fund):
+    if (words.in_fund or sentence_fund) and (_names("fund_part", window) or _names("fund_transfer", window)):
         return "part"  # (a fund of an earlier sentence does not make '我局…其他收入20万元' a fund's part)
     if (words.in_fund or words.flow_only) and _other_insurance(sentence):
         return "other insurance"  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
@@ -554,7 +568,7 @@ def _named_item(window: str, parts_of: str | None, scope: str) -> tuple[str, str
     政府采购's '其中', a kind of purchase ('其中货物类')."""
     hit = _whole_project(budget_item(window), scope)
     if hit is None and parts_of in _TOTALS and scope != DEPARTMENT_SCOPE:
-        hit = funding_source(_after_last(compact(window), "，,、；;：:"))  # a project's '其中：中央补助资金…'
+        hit = funding_source(_after_last(compact(window), _LIST_MARKS))  # a project's '其中：中央补助资金…'
     if hit is None and parts_of == "政府采购":
         kind = _PROCUREMENT_KIND.sub("", compact(window))  # '其中货物类'
         if kind in _PROCUREMENT_KINDS:
@@ -612,6 +626,7 @@ def _item_in_context(hit: tuple[str, str] | None, raw: str, named: tuple[str | N
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a few items and paths, over and over
 def _budget_parent(item: str, parts_of: str | None, outer: str) -> tuple[str, bool]:
     """The parent path of a budget row, and whether the row is a part of the item before it
     ('基本支出…，其中：人员经费…'): a part's parent is that item (under the path carried from the
@@ -644,9 +659,7 @@ class _Reader:
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
-        rec = {"report_id": self.ctx.doc.report_id, "source": self.ctx.source(line)}
-        rec.update(kw)
-        return rec
+        return {"report_id": self.ctx.doc.report_id, "source": self.ctx.source(line), **kw}
 
     def _place(self, line: int, number: str | None) -> None:
         """Record a number as placed (and whether it is the figure being read)."""
@@ -659,13 +672,14 @@ class _Reader:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
         opens with ('2021年，全市…', '截至2023年底，…'), else the fiscal year; a report whose
         year is unknown takes the year the paragraph opened with."""
-        window = _window(self._folded, f.start, keep_year=True)
-        m = _last(_YEAR, window) if "年" in window else None
-        if m:
-            return int(m.group(1))
-        year = self._clause_year(f)
-        if year:
-            return year
+        if self._folded.find("年", 0, f.start) >= 0:  # (no 年 before the figure: neither its window nor its clause names a year)
+            window = _window(self._folded, f.start, keep_year=True)
+            m = _last(_YEAR, window) if "年" in window else None
+            if m:
+                return int(m.group(1))
+            year = self._clause_year(f)
+            if year:
+                return year
         m = _SENTENCE_YEAR.match(self._folded, self._sentence_start)
         if m:
             return int(m.group(1))
@@ -673,7 +687,7 @@ class _Reader:
 
     def _clause(self, f: Found) -> str:
         """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on)."""
-        return _after_last(self._folded[self._sentence_start: f.start], "，,；;。")
+        return _after_last(self._folded[self._sentence_start: f.start], _CLAUSE_MARKS)
 
     def _other_government(self, f: Found) -> bool:
         """'争取中央、省级医疗救助补助资金856万元', '省级下达医疗救助补助资金': money of a higher
@@ -752,14 +766,14 @@ class _Reader:
         if _NEW_ITEM.match(folded):
             self.outer = ""
         found = found_quantities(text)
-        if not any(f.quantity.kind in _READ_KINDS for f in found):
+        if not found or not any(f.quantity.kind in _READ_KINDS for f in found):
             return  # nothing but dates, durations and counts: no table reads them
         state = _LineState(outer=self.outer)
         self._staff_unit = None
-        money = [f for f in found if f.quantity.kind == "money"]
-        state.subject = mentioned_item(folded[: money[0].start] if money else folded)
+        money = next((f for f in found if f.quantity.kind == "money"), None)  # the first amount
+        state.subject = mentioned_item(folded[: money.start] if money else folded)
         handled = self._formulas(line, folded)
-        mine: Counter = Counter()  # numbers this reader placed on the line
+        mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
         prev_end = body
         sentence_start = body
@@ -789,7 +803,7 @@ class _Reader:
             self.outer = join_path(state.outer, state.top_item)
 
     def _read_figure(self, line: int, f: Found, words: tuple[str, str], state: _LineState,
-                     mine: Counter) -> bool:
+                     mine: dict[tuple[int, str], int]) -> bool:
         """Read one figure of a line (its window and segment in ``words``) into the table its
         kind and words choose (:meth:`_to_table`), else as a service figure; a figure another
         reader took ('…分值3分，得分2.8分', a purchase) is not read again. True when the figure
@@ -812,7 +826,7 @@ class _Reader:
         if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
             # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
             self._service(line, f, window, self._folded)
-        mine[key] += self.ctx.placed[key] - placed_before
+        mine[key] = mine.get(key, 0) + self.ctx.placed.get(key, 0) - placed_before
         return q.kind in ("money", "persons", "percent", "count") or q.unit is None
 
     def _to_table(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
@@ -903,7 +917,7 @@ class _Reader:
         if "其中" not in sentence:
             return False
         rest = self._folded[f.end: f.end + _SENTENCE_REACH]
-        rest = _before_first(rest, "。！？；;")
+        rest = _before_first(rest, _FIRST_SENTENCE_END)
         return any(_names("subsidy", clause) and _names("collective", clause)
                    for clause in _CLAUSE_COMMA.split(rest))
 
@@ -1174,7 +1188,7 @@ class _Reader:
         """True when the figure's clause adds money beside the stage just named (context_words
         'besides': '另有上年结转4.60万元') and names no stage of its own. (Beside a 决算 the
         money is the final account's: '本年收入合计…。另有年初结转和结余…' stays a 决算 figure.)"""
-        clause = _after_last(compact(window), "，,；;。：:")
+        clause = _after_last(compact(window), _PHRASE_MARKS)
         return any(clause.startswith(w) for w in _words("besides")) and stage_of(clause) is None
 
     @staticmethod
@@ -1197,7 +1211,10 @@ class _Reader:
 
     def _both_totals(self, line: int, f: Found, state: _LineState) -> bool:
         """'2023年度收、支总计986.74万元', '收、支总计均为1,206.38万元': one figure, two totals."""
-        w = compact(_after_last(self._folded[max(0, f.start - 40): f.start], "，,；;。：:"))  # ('、' goes on)
+        head = self._folded[max(0, f.start - 40): f.start]
+        if "总" not in head:
+            return False  # (no 总计 before the figure: most figures)
+        w = compact(_after_last(head, _PHRASE_MARKS))  # ('、' goes on)
         if not _BOTH_TOTALS.search(w) or "拨款" in w:
             return False
         for item in ("收入总计", "支出总计"):
