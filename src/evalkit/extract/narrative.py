@@ -116,6 +116,7 @@ def _upto_last(marks: str) -> re.Pattern[str]:
 _CLAUSE_MARKS = _upto_last("，,；;。")  # (the clause of a figure: '、' goes on)
 _PHRASE_MARKS = _upto_last("，,；;。：:")
 _LIST_MARKS = _upto_last("，,、；;：:")
+_SENTENCE_MARKS = _upto_last("。！？")
 _FIRST_CLAUSE_END = re.compile("[，。；,;！？]")
 _FIRST_SENTENCE_END = re.compile("[。！？；;]")
 
@@ -168,6 +169,7 @@ def _transfer_note(window: str) -> bool:
 _POOLED = "职工医保统筹基金"
 
 
+@functools.lru_cache(maxsize=4096)  # windows repeat within and across reports
 def _is_change(window: str) -> bool:
     """'较上年增加…', '新增参保人数…': a change or an addition, no head count, flow or budget amount
     (a service figure may count additions: '新增定点医药机构12家')."""
@@ -205,6 +207,7 @@ def _insurance_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
+@functools.lru_cache(maxsize=2048)  # asked of a sentence for each of its amounts
 def _other_insurance(sentence: str) -> bool:
     """True when the last insurance a sentence names before a figure is not a medical one
     ('企业职工基本养老保险参保人数', '工伤保险基金收入'): pension, unemployment and work-injury
@@ -656,6 +659,8 @@ class _Reader:
         self._after_clause = ""  # the words after the number being read
         self._last_year: int | None = None  # the year the last paragraph that named one opened with
         self._paragraph_year: int | None = None  # the year the paragraph opens with
+        self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
+        self._clause_compact = ""  # the clause of the figure being read, without white space
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -689,16 +694,23 @@ class _Reader:
         """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on)."""
         return _after_last(self._folded[self._sentence_start: f.start], _CLAUSE_MARKS)
 
+    def _clause_words(self, f: Found) -> str:
+        """:meth:`_clause` without white space, made once per figure (several guards read it)."""
+        at = (self._sentence_start, f.start)
+        if self._clause_at != at:
+            self._clause_at, self._clause_compact = at, compact(self._clause(f))
+        return self._clause_compact
+
     def _other_government(self, f: Found) -> bool:
         """'争取中央、省级医疗救助补助资金856万元', '省级下达医疗救助补助资金': money of a higher
         government, read on the whole clause (a list '中央、省级' does not hide the first)."""
-        clause = compact(self._clause(f))
+        clause = self._clause_words(f)
         return _names("other_government", clause) or bool(_higher_subsidy_re().search(clause))
 
     def _allocated_above(self, f: Found) -> bool:
         """'自治区财政厅、自治区医疗保障局共下达全区…补助资金4.27亿元': what a higher body allocates
         (to a whole region) is another government's money, in any scope."""
-        clause = compact(self._clause(f))
+        clause = self._clause_words(f)
         return _names("higher_body", clause) and _names("allocation", clause)
 
     def _allocated_above_withheld(self, f: Found) -> bool:
@@ -775,6 +787,7 @@ class _Reader:
         handled = self._formulas(line, folded)
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
+        self._clause_at = None  # (a new line: no clause read yet)
         prev_end = body
         sentence_start = body
         for f in found:
@@ -782,7 +795,8 @@ class _Reader:
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
             self._current = f
             segment = folded[prev_end : f.start]
-            cut = max(segment.rfind("。"), segment.rfind("！"), segment.rfind("？"))  # a sentence ends
+            end_mark = _SENTENCE_MARKS.match(segment)  # a sentence ends
+            cut = end_mark.end() - 1 if end_mark else -1
             state.new_sentence = cut >= 0
             if cut >= 0:
                 sentence_start = prev_end + cut + 1
@@ -1081,7 +1095,7 @@ class _Reader:
             state.subject_line = True
         sentence = self._folded[self._sentence_start: f.start]
         return bool(
-            _is_change(window) or state.subject_line or _names_part(sentence)
+            state.subject_line or _is_change(window) or _names_part(sentence)
             or _is_target(self._folded, f.start, self._sentence_start)
             or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and self._other_government(f))
             or self._allocated_above_withheld(f)
