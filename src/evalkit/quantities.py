@@ -72,6 +72,9 @@ _CELL_RE = re.compile(
 )
 
 
+_NOT_A_UNIT = re.compile(r"[，,；;：:（(）)]")  # punctuation after a number: words, no unit
+
+
 class _QuantityFields(NamedTuple):
     raw: str
     value: float | None
@@ -114,8 +117,8 @@ def fold(text: str) -> str:
     >>> fold("＞１２３．５％")
     '>123.5%'
     """
-    if _TO_FOLD.search(text) is None:
-        return text
+    if text.isascii() or _TO_FOLD.search(text) is None:
+        return text  # (every character fold changes is outside ASCII: an ASCII text is folded already)
     return text.translate(_FULLWIDTH)
 
 
@@ -198,6 +201,7 @@ def cell_separators(text: str) -> str:
     return _CN_THOUSANDS.sub(",", text) if "，" in text else text
 
 
+@functools.lru_cache(maxsize=1 << 14)  # (the cache itself is the function: cells repeat, no wrapper to call first)
 def parse_quantity(text: str | None) -> Quantity | None:
     """Parse a table cell holding one quantity: '≥50000人次', '>14804万元', '±5%', '6个月以上'.
 
@@ -217,11 +221,6 @@ def parse_quantity(text: str | None) -> Quantity | None:
     """
     if text is None:
         return None
-    return _parse_quantity(text)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _parse_quantity(text: str) -> Quantity | None:
     raw = " ".join(text.split())
     if "，" in raw:  # a Chinese comma between groups of three digits is a thousands separator here
         raw_num = cell_separators(raw)
@@ -237,7 +236,7 @@ def _parse_quantity(text: str) -> Quantity | None:
     unit = m.group("unit")
     if unit is not None:
         unit = unit.strip() or None
-    if unit and (re.search(r"[，,；;：:（(）)]", unit) or unit in {"分之"}):
+    if unit and (_NOT_A_UNIT.search(unit) or unit in {"分之"}):
         return None
     if m.group("high") is not None:
         low, high = float(num), float(m.group("high").replace(",", ""))
