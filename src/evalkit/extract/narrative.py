@@ -286,7 +286,8 @@ def _is_target(folded: str, start: int, sentence_start: int | None = None) -> bo
     so is every figure of a sentence that opens with '年度目标：'."""
     if _TARGET_BEFORE.search(folded[max(0, start - 4): start]):
         return True
-    return sentence_start is not None and bool(_TARGET_SENTENCE.match(folded, sentence_start, start))
+    return (sentence_start is not None and folded.find("目标", sentence_start, start) >= 0  # (the pattern needs 目标)
+            and bool(_TARGET_SENTENCE.match(folded, sentence_start, start)))
 
 
 _BOTH_TOTALS = re.compile(r"收入?[、和及与]支出?总计")  # '收、支总计均为': 收入总计 and 支出总计
