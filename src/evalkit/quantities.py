@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, Self
 
@@ -71,6 +72,9 @@ _CELL_RE = re.compile(
 )
 
 
+_NOT_A_UNIT = re.compile(r"[，,；;：:（(）)]")  # punctuation after a number: words, no unit
+
+
 class _QuantityFields(NamedTuple):
     raw: str
     value: float | None
@@ -113,8 +117,8 @@ def fold(text: str) -> str:
     >>> fold("＞１２３．５％")
     '>123.5%'
     """
-    if _TO_FOLD.search(text) is None:
-        return text
+    if text.isascii() or _TO_FOLD.search(text) is None:
+        return text  # (every character fold changes is outside ASCII: an ASCII text is folded already)
     return text.translate(_FULLWIDTH)
 
 
@@ -148,6 +152,7 @@ def _units() -> dict[str, dict[str, str]]:
     return {row["unit"]: row for row in vocab.load("units")}
 
 
+@functools.lru_cache(maxsize=1024)  # every number found asks, of a few dozen unit words
 def unit_kind(unit: str | None) -> str | None:
     """The kind of a unit word: money, persons, percent, count, time, score, rate, foreign.
 
@@ -196,6 +201,7 @@ def cell_separators(text: str) -> str:
     return _CN_THOUSANDS.sub(",", text) if "，" in text else text
 
 
+@functools.lru_cache(maxsize=1 << 14)  # (the cache itself is the function: cells repeat, no wrapper to call first)
 def parse_quantity(text: str | None) -> Quantity | None:
     """Parse a table cell holding one quantity: '≥50000人次', '>14804万元', '±5%', '6个月以上'.
 
@@ -215,11 +221,6 @@ def parse_quantity(text: str | None) -> Quantity | None:
     """
     if text is None:
         return None
-    return _parse_quantity(text)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _parse_quantity(text: str) -> Quantity | None:
     raw = " ".join(text.split())
     if "，" in raw:  # a Chinese comma between groups of three digits is a thousands separator here
         raw_num = cell_separators(raw)
@@ -235,7 +236,7 @@ def _parse_quantity(text: str) -> Quantity | None:
     unit = m.group("unit")
     if unit is not None:
         unit = unit.strip() or None
-    if unit and (re.search(r"[，,；;：:（(）)]", unit) or unit in {"分之"}):
+    if unit and (_NOT_A_UNIT.search(unit) or unit in {"分之"}):
         return None
     if m.group("high") is not None:
         low, high = float(num), float(m.group("high").replace(",", ""))
@@ -285,10 +286,19 @@ def find_quantities(text: str) -> list[Found]:
     return list(_find_quantities(text))
 
 
+@functools.lru_cache(maxsize=1 << 14)  # (the cache itself is the function: no wrapper to call first)
 def found_quantities(text: str) -> tuple[Found, ...]:
     """:func:`find_quantities` as a tuple kept for the next caller with the same text (the
     reader asks for the numbers of a line several times)."""
-    return _find_quantities(text)
+    found = _find_arabic(text)
+    if ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text):
+        chinese = _chinese_found(text, fold(text))
+        if chinese:
+            found = tuple(sorted(found + tuple(chinese), key=lambda f: f.start))
+    return found
+
+
+_find_quantities = found_quantities
 
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -368,52 +378,53 @@ def _chinese_found(text: str, folded: str) -> list[Found]:
     return found
 
 
+#: What :data:`CHINESE_QUANTITY` cannot match without (a digit word, an opening 十, or 百分之): a
+#: quick search that rules out most lines (the full pattern, opening with a look-behind, tries
+#: every place).
+_CN_QUANTITY_NEEDS = re.compile("[零〇一二两三四五六七八九十]|百分之")
+
+
 def has_chinese_quantity(text: str) -> bool:
     """True when a line holds an amount or percentage in Chinese numerals ('一百二十万元')."""
-    return CHINESE_QUANTITY.search(text) is not None
+    return _CN_QUANTITY_NEEDS.search(text) is not None and CHINESE_QUANTITY.search(text) is not None
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _find_quantities(text: str) -> tuple[Found, ...]:
-    found = _find_arabic(text)
-    if ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text):
-        chinese = _chinese_found(text, fold(text))
-        if chinese:
-            found = tuple(sorted(found + tuple(chinese), key=lambda f: f.start))
-    return found
+_CODE_LETTERS = frozenset(string.ascii_letters + "_")
+_new_tuple = tuple.__new__  # (builds a Quantity or a Found without the Python-level __new__: hot below)
 
 
 def _find_arabic(text: str) -> tuple[Found, ...]:
     folded = fold(text)
-    found = []
+    found: list[Found] = []
+    last_end = -1  # where the last number found ends (found[-1].end)
     for m in _find_re().finditer(folded):
-        start = m.start()
-        if found and start < found[-1].end:
+        start, end = m.span()
+        if start < last_end:
             continue  # inside a mixed amount read already ('3万5千元')
-        # a digit glued to a preceding ASCII letter is part of a code (A4, WTUPM2022)
-        if start > 0:
-            before = folded[start - 1]
-            if before.isascii() and (before.isalpha() or before == "_"):
-                continue
-        num, high, approx, unit, per = m.group("num", "high", "approx", "unit", "per")
-        end = m.end()
+        if start > 0 and folded[start - 1] in _CODE_LETTERS:
+            continue  # a digit glued to a preceding ASCII letter is part of a code (A4, WTUPM2022)
+        num, high, approx, unit, per = m.groups()  # (the pattern's five groups, in this order)
         if per:
             unit = unit + per  # '3.5万元/人' is a rate per head, never an amount
         if approx and unit_kind(unit) not in ("count", "persons"):
             unit, end = None, m.start("approx")  # '1000多万元' is no amount; '5000余件' is a count
-        if found and _continues_range(folded, found[-1], start, num):
+        if start == last_end and _continues_range(folded, found[-1], start, num):
             found[-1] = _as_range(text, found[-1], end, num, unit)
+            last_end = end
             continue
         if unit == "万" and high is None:
             mixed = _MIXED_TAIL.match(folded, end)
             if mixed:  # '3万5千元' is 3.5万元
                 found.append(Found(start, mixed.end(), _mixed_amount(text[start:mixed.end()], num, mixed)))
+                last_end = mixed.end()
                 continue
+        value = float(num.replace(",", "") if "," in num else num)
         if high is not None:
-            q = Quantity(text[start:end], None, unit, None, float(num.replace(",", "")), float(high.replace(",", "")))
-        else:
-            q = Quantity(text[start:end], float(num.replace(",", "")), unit, text_value=num)
-        found.append(Found(start, end, q))
+            q = Quantity(text[start:end], None, unit, None, value, float(high.replace(",", "")))
+        else:  # (the same as Quantity(text[start:end], value, unit, text_value=num))
+            q = _new_tuple(Quantity, (text[start:end], value, unit, None, None, None, num, unit_kind(unit)))
+        found.append(_new_tuple(Found, (start, end, q)))
+        last_end = end
     if "，" in folded and len(found) > 1:
         found = _unsure_groups(folded, found)
     return tuple(found)
@@ -461,6 +472,16 @@ def _mixed_amount(raw: str, num: str, tail: re.Match[str]) -> Quantity:
     return Quantity(raw, float(value), "万元", text_value=format(value.normalize(), "f"))
 
 
+@functools.lru_cache(maxsize=256)  # a few unit words, asked for every amount
+def _factor(unit: str, kind: str) -> Decimal | None:
+    """The exact factor of a unit of the kind to its canonical unit ('万元' → 1 for money), or
+    None when the unit is not of that kind."""
+    row = _units().get(unit)
+    if row is None or row["kind"] != kind:
+        return None
+    return Decimal(row["factor"])
+
+
 def _decimal(q: Quantity) -> Decimal | None:
     if q.value is None:
         return None
@@ -488,12 +509,11 @@ def to_wan(q: Quantity, default_unit: str | None = None) -> float | None:
     >>> to_wan(parse_quantity("129.66"), default_unit="万元")
     129.66
     """
-    unit = q.unit or default_unit
-    row = _units().get(unit or "")
+    factor = _factor(q.unit or default_unit or "", "money")
     value = _decimal(q)
-    if row is None or row["kind"] != "money" or value is None:
+    if factor is None or value is None:
         return None
-    return float(value * Decimal(row["factor"]))
+    return float(value * factor)
 
 
 def to_persons(q: Quantity) -> int | None:
@@ -506,11 +526,11 @@ def to_persons(q: Quantity) -> int | None:
     >>> to_persons(parse_quantity("46.98人")) is None
     True
     """
-    row = _units().get(q.unit or "")
+    factor = _factor(q.unit or "", "persons")
     value = _decimal(q)
-    if row is None or row["kind"] != "persons" or value is None:
+    if factor is None or value is None:
         return None
-    persons = value * Decimal(row["factor"])
+    persons = value * factor
     if persons != persons.to_integral_value():
         return None
     return int(persons)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -108,6 +107,34 @@ def _names(kind: str, text: str) -> bool:
     return _words_re(kind).search(text) is not None
 
 
+def _upto_last(marks: str) -> re.Pattern[str]:
+    """A pattern that matches a text up to its last character of ``marks`` (greedy: the engine
+    finds it from the end, at C speed)."""
+    return re.compile(".*[" + re.escape(marks) + "]", re.DOTALL)
+
+
+_CLAUSE_MARKS = _upto_last("，,；;。")  # (the clause of a figure: '、' goes on)
+_PHRASE_MARKS = _upto_last("，,；;。：:")
+_LIST_MARKS = _upto_last("，,、；;：:")
+_SENTENCE_MARKS = _upto_last("。！？")
+_FIRST_CLAUSE_END = re.compile("[，。；,;！？]")
+_FIRST_SENTENCE_END = re.compile("[。！？；;]")
+
+
+def _after_last(text: str, upto_last: re.Pattern[str]) -> str:
+    """The text after the last of the marks of ``upto_last`` (:func:`_upto_last`), all of it when
+    it holds none: the last part of ``re.split(f"[{marks}]", text)``, without splitting it."""
+    m = upto_last.match(text)
+    return text if m is None else text[m.end():]
+
+
+def _before_first(text: str, mark: re.Pattern[str]) -> str:
+    """The text before the first ``mark`` (all of it when it holds none): the first part of
+    ``re.split(mark, text, maxsplit=1)``."""
+    m = mark.search(text)
+    return text if m is None else text[: m.start()]
+
+
 @functools.cache
 def _higher_subsidy_re() -> re.Pattern[str]:
     """'省级医疗救助补助资金': a subsidy of a higher level of government (context_words
@@ -142,6 +169,7 @@ def _transfer_note(window: str) -> bool:
 _POOLED = "职工医保统筹基金"
 
 
+@functools.lru_cache(maxsize=4096)  # windows repeat within and across reports
 def _is_change(window: str) -> bool:
     """'较上年增加…', '新增参保人数…': a change or an addition, no head count, flow or budget amount
     (a service figure may count additions: '新增定点医药机构12家')."""
@@ -179,6 +207,7 @@ def _insurance_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
+@functools.lru_cache(maxsize=2048)  # asked of a sentence for each of its amounts
 def _other_insurance(sentence: str) -> bool:
     """True when the last insurance a sentence names before a figure is not a medical one
     ('企业职工基本养老保险参保人数', '工伤保险基金收入'): pension, unemployment and work-injury
@@ -187,7 +216,7 @@ def _other_insurance(sentence: str) -> bool:
     m = _last(_insurance_re(), text)
     if m is not None and m.group(0) in _words("other_insurance"):
         return True
-    clause = re.split(r"[，,；;。]", text)[-1]
+    clause = _after_last(text, _CLAUSE_MARKS)
     # '养老保险和医疗保险参保人数分别为30.15万人和44.44万人': a list of several insurances whose
     # figures are matched by position only; none is read as the medical one
     return _names("respectively", clause) and _names("other_insurance", clause)
@@ -220,10 +249,16 @@ _CLAUSE_YEAR = re.compile(
 )
 
 
+_PARAGRAPH_ORDINAL = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*")
+_PARAGRAPH_HEAD = re.compile(r"^[^。，,]{0,12}。")
+
+
 def _paragraph_year(text: str) -> int | None:
     """The year the first sentence of a paragraph opens with, after its heading."""
-    head = re.sub(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*", "", text, count=1)
-    head = re.sub(r"^[^。，,]{0,12}。", "", head)  # '（一）参保情况。'
+    if "年" not in text:
+        return None  # (the year needs its 年: most lines name none)
+    head = _PARAGRAPH_ORDINAL.sub("", text, count=1)
+    head = _PARAGRAPH_HEAD.sub("", head, count=1)  # '（一）参保情况。'
     m = _SENTENCE_YEAR.match(head)
     return int(m.group(1)) if m else None
 
@@ -254,7 +289,8 @@ def _is_target(folded: str, start: int, sentence_start: int | None = None) -> bo
     so is every figure of a sentence that opens with '年度目标：'."""
     if _TARGET_BEFORE.search(folded[max(0, start - 4): start]):
         return True
-    return sentence_start is not None and bool(_TARGET_SENTENCE.match(folded, sentence_start, start))
+    return (sentence_start is not None and folded.find("目标", sentence_start, start) >= 0  # (the pattern needs 目标)
+            and bool(_TARGET_SENTENCE.match(folded, sentence_start, start)))
 
 
 _BOTH_TOTALS = re.compile(r"收入?[、和及与]支出?总计")  # '收、支总计均为': 收入总计 and 支出总计
@@ -299,7 +335,7 @@ def _joins_after(after: str) -> bool:
     >>> _joins_after("特困人员、低保对象和返贫致贫人口参保。"), _joins_after("人次，参保率100%")
     (True, False)
     """
-    clause = re.split(r"[，。；,;！？]", after, maxsplit=1)[0]
+    clause = _before_first(after, _FIRST_CLAUSE_END)
     return "参保" in clause or "参加" in clause
 
 
@@ -315,13 +351,20 @@ def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
     return window, m, has_fund_word, bool(_flow_only_re().fullmatch(_ORDINAL_START.sub("", compact(window))))
 
 
-def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
-    while end > floor and text[end - 1] in " :：为是":
-        end -= 1
-    if end > floor and text[end - 1] in "）)":
-        opening = max(text.rfind("（", floor, end), text.rfind("(", floor, end))
-        if opening > floor:
-            end = opening  # '资产总额（账面净值，下同）69.91万元': the remark is not the label
+#: Up to the last punctuation of a text (greedy): where a window starts, when no bracket is in it.
+_LAST_DELIM = _upto_last(_DELIMS)
+_WINDOW_LOOKBACK = 64  # (how far back the quick way looks for that punctuation)
+
+
+def _window_start(text: str, end: int, floor: int) -> tuple[int, list[tuple[int, int]]]:
+    """Where the window of words ending at ``end`` starts: back to the previous punctuation (not
+    before ``floor``), passing over remarks in brackets that hold punctuation; and the remarks
+    passed over."""
+    low = max(floor, end - _WINDOW_LOOKBACK)
+    m = _LAST_DELIM.match(text, low, end)
+    start = m.end() if m else low
+    if (m is not None or low == floor) and text.find("）", start, end) < 0 and text.find(")", start, end) < 0:
+        return start, []  # the usual case, found at C speed: no bracket to pass over
     start = end
     skipped: list[tuple[int, int]] = []  # remarks in brackets passed over: their commas cut nothing
     while start > floor and text[start - 1] not in _DELIMS:  # back to the previous punctuation
@@ -331,6 +374,17 @@ def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str
             if opening >= floor and opening >= 0 and any(c in _DELIMS for c in text[opening:start]):
                 skipped.append((opening, start + 1))  # '基金（含生育保险，下同）总收入': the remark is dropped
                 start = opening
+    return start, skipped
+
+
+def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str:
+    while end > floor and text[end - 1] in " :：为是":
+        end -= 1
+    if end > floor and text[end - 1] in "）)":
+        opening = max(text.rfind("（", floor, end), text.rfind("(", floor, end))
+        if opening > floor:
+            end = opening  # '资产总额（账面净值，下同）69.91万元': the remark is not the label
+    start, skipped = _window_start(text, end, floor)
     window = text[start:end]
     for a, b in skipped:
         window = window[: a - start] + " " * (b - a) + window[b - start:]
@@ -375,6 +429,25 @@ class _LineState:
 
 # ------------------------------------------------------------------------------------------------
 # The reader's decisions, one function each (tested case by case in tests/test_sentence_decisions.py)
+
+_CLAUSE_COMMA = re.compile(r"[，,]")
+_OPEN_BRACKET_END = re.compile(r"[（(]$")
+_STAFF_WORD_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(人员|执法人员)")  # '…名执法人员'
+_RATE_OF = re.compile(r"(执行|控制|完成|使用|支出)率$")  # '政府采购执行率': the rate of 政府采购
+_RATE_NAME = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:率|占比|比重|比例|满意度|知晓度)")
+_RATE_NAME_CUT = re.compile(r"分别为|其中|为|是|的|和|及|与")
+_RATE_WHERE = re.compile(r"^(?:我区|我局|全区|全市|全县)")
+_SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{0,8}?)(?:的)?$")
+_REMARK = re.compile(r"[（(][^（）()]*[)）]")
+
+
+@functools.cache
+def _rate_scheme_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A scheme after a rate's name: shared by a list ('、居民医保70.2%'), or its qualifier
+    ('报销比例职工医保85.5%')."""
+    schemes = vocab.alternation("schemes").pattern
+    return re.compile(rf"[、，,]?({schemes})(?:为|是|达到|达)?"), re.compile(rf"({schemes})(?:为|是|达到|达)?")
+
 
 _RATE_IS = re.compile(r"率(?:为|是)\s*$")  # '…率为' right before a bare number: a rate
 _THRESHOLD_BEFORE = re.compile(r"[<>≤≥＜＞=×*xX]\s*$")  # '＜95%', '×100%': no share of anything
@@ -448,7 +521,7 @@ def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_sc
     ('追回医保基金'), 'project money' ('补助资金实际支出' in a project's report, with no fund
     word), 'subsidy' ('资助参加基本医疗保险1.27亿元': 医疗救助's spending on premiums)."""
     window = words.window
-    if (_names("fund_part", window) or _names("fund_transfer", window)) and (words.in_fund or sentence_fund):
+    if (words.in_fund or sentence_fund) and (_names("fund_part", window) or _names("fund_transfer", window)):
         return "part"  # (a fund of an earlier sentence does not make '我局…其他收入20万元' a fund's part)
     if (words.in_fund or words.flow_only) and _other_insurance(sentence):
         return "other insurance"  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
@@ -493,15 +566,18 @@ def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] |
     return hit
 
 
+_PROCUREMENT_KIND = re.compile(r"^其中[:：]?|类$")
+
+
 def _named_item(window: str, parts_of: str | None, scope: str) -> tuple[str, str] | None:
     """The budget item (and its words) a figure's window names (:func:`_whole_project`); under a
     total's '其中' in a project's report, a funding source ('其中：中央补助资金…'); under
     政府采购's '其中', a kind of purchase ('其中货物类')."""
     hit = _whole_project(budget_item(window), scope)
     if hit is None and parts_of in _TOTALS and scope != DEPARTMENT_SCOPE:
-        hit = funding_source(re.split(r"[，,、；;：:]", compact(window))[-1])  # a project's '其中：中央补助资金…'
+        hit = funding_source(_after_last(compact(window), _LIST_MARKS))  # a project's '其中：中央补助资金…'
     if hit is None and parts_of == "政府采购":
-        kind = re.sub(r"^其中[:：]?|类$", "", compact(window))  # '其中货物类'
+        kind = _PROCUREMENT_KIND.sub("", compact(window))  # '其中货物类'
         if kind in _PROCUREMENT_KINDS:
             hit = (f"政府采购{kind}", compact(window))
     return hit
@@ -557,6 +633,7 @@ def _item_in_context(hit: tuple[str, str] | None, raw: str, named: tuple[str | N
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a few items and paths, over and over
 def _budget_parent(item: str, parts_of: str | None, outer: str) -> tuple[str, bool]:
     """The parent path of a budget row, and whether the row is a part of the item before it
     ('基本支出…，其中：人员经费…'): a part's parent is that item (under the path carried from the
@@ -586,12 +663,12 @@ class _Reader:
         self._after_clause = ""  # the words after the number being read
         self._last_year: int | None = None  # the year the last paragraph that named one opened with
         self._paragraph_year: int | None = None  # the year the paragraph opens with
+        self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
+        self._clause_compact = ""  # the clause of the figure being read, without white space
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
-        rec = {"report_id": self.ctx.doc.report_id, "source": self.ctx.source(line)}
-        rec.update(kw)
-        return rec
+        return {"report_id": self.ctx.doc.report_id, "source": self.ctx.source(line), **kw}
 
     def _place(self, line: int, number: str | None) -> None:
         """Record a number as placed (and whether it is the figure being read)."""
@@ -604,15 +681,17 @@ class _Reader:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
         opens with ('2021年，全市…', '截至2023年底，…'), else the fiscal year; a report whose
         year is unknown takes the year the paragraph opened with."""
-        m = _last(_YEAR, _window(self._folded, f.start, keep_year=True))
-        if m:
-            return int(m.group(1))
-        year = self._clause_year(f)
-        if year:
-            return year
-        m = _CLAUSE_FISCAL_YEAR.search(self._clause(f))
-        if m:
-            return int(m.group(1))  # '公开｜2022年度全市基本医疗保险基金收支情况（收入196.42亿元）'
+        if self._folded.find("年", 0, f.start) >= 0:  # (no 年 before the figure: neither its window nor its clause names a year)
+            window = _window(self._folded, f.start, keep_year=True)
+            m = _last(_YEAR, window) if "年" in window else None
+            if m:
+                return int(m.group(1))
+            year = self._clause_year(f)
+            if year:
+                return year
+            m = _CLAUSE_FISCAL_YEAR.search(self._clause(f))
+            if m:
+                return int(m.group(1))  # '公开｜2022年度全市基本医疗保险基金收支情况（收入196.42亿元）'
         m = _SENTENCE_YEAR.match(self._folded, self._sentence_start)
         if m:
             return int(m.group(1))
@@ -620,18 +699,25 @@ class _Reader:
 
     def _clause(self, f: Found) -> str:
         """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on)."""
-        return re.split(r"[，,；;。]", self._folded[self._sentence_start: f.start])[-1]
+        return _after_last(self._folded[self._sentence_start: f.start], _CLAUSE_MARKS)
+
+    def _clause_words(self, f: Found) -> str:
+        """:meth:`_clause` without white space, made once per figure (several guards read it)."""
+        at = (self._sentence_start, f.start)
+        if self._clause_at != at:
+            self._clause_at, self._clause_compact = at, compact(self._clause(f))
+        return self._clause_compact
 
     def _other_government(self, f: Found) -> bool:
         """'争取中央、省级医疗救助补助资金856万元', '省级下达医疗救助补助资金': money of a higher
         government, read on the whole clause (a list '中央、省级' does not hide the first)."""
-        clause = compact(self._clause(f))
+        clause = self._clause_words(f)
         return _names("other_government", clause) or bool(_higher_subsidy_re().search(clause))
 
     def _allocated_above(self, f: Found) -> bool:
         """'自治区财政厅、自治区医疗保障局共下达全区…补助资金4.27亿元': what a higher body allocates
         (to a whole region) is another government's money, in any scope."""
-        clause = compact(self._clause(f))
+        clause = self._clause_words(f)
         return _names("higher_body", clause) and _names("allocation", clause)
 
     def _allocated_above_withheld(self, f: Found) -> bool:
@@ -644,8 +730,8 @@ class _Reader:
     def _indicator_actual(self, f: Found, window: str) -> bool:
         """'资助困难群众参保人数：年度目标≥3.1万人，实际完成3.24万人': the actual of an indicator
         stated in a sentence (after its target) is no head count, flow, budget or service figure."""
-        if not _ACTUAL_WORDS.fullmatch(compact(window)):
-            return False
+        if ("实" not in window and "完" not in window) or not _ACTUAL_WORDS.fullmatch(compact(window)):
+            return False  # (the words need 实际 or 完成: most windows have neither)
         return _STATED_TARGET.search(self._folded, self._sentence_start, f.start) is not None
 
     def _named_list(self, f: Found, window: str) -> str:
@@ -679,6 +765,8 @@ class _Reader:
         '比2022年…', '与2022年相比' open none."""
         text = self._folded[self._sentence_start: f.start]
         year = None
+        if "年" not in text:
+            return None  # (most clauses name no year)
         for m in _CLAUSE_YEAR.finditer(text):
             opens_sentence = m.start() == 0
             after_semicolon = m.start() > 0 and text[m.start() - 1] in "；;"
@@ -697,15 +785,16 @@ class _Reader:
         if _NEW_ITEM.match(folded):
             self.outer = ""
         found = found_quantities(text)
-        if not any(f.quantity.kind in _READ_KINDS for f in found):
+        if not found or not any(f.quantity.kind in _READ_KINDS for f in found):
             return  # nothing but dates, durations and counts: no table reads them
         state = _LineState(outer=self.outer)
         self._staff_unit = None
-        money = [f for f in found if f.quantity.kind == "money"]
-        state.subject = mentioned_item(folded[: money[0].start] if money else folded)
+        money = next((f for f in found if f.quantity.kind == "money"), None)  # the first amount
+        state.subject = mentioned_item(folded[: money.start] if money else folded)
         handled = self._formulas(line, folded)
-        mine: Counter = Counter()  # numbers this reader placed on the line
+        mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
+        self._clause_at = None  # (a new line: no clause read yet)
         prev_end = body
         sentence_start = body
         for f in found:
@@ -713,7 +802,8 @@ class _Reader:
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
             self._current = f
             segment = folded[prev_end : f.start]
-            cut = max(segment.rfind("。"), segment.rfind("！"), segment.rfind("？"))  # a sentence ends
+            end_mark = _SENTENCE_MARKS.match(segment)  # a sentence ends
+            cut = end_mark.end() - 1 if end_mark else -1
             state.new_sentence = cut >= 0
             if cut >= 0:
                 sentence_start = prev_end + cut + 1
@@ -730,11 +820,11 @@ class _Reader:
             if self._read_figure(line, f, (window, segment), state, mine):
                 prev_end = f.end
         tail = folded[prev_end:]
-        if re.search(r"其中[:：]?\s*$", tail) and state.top_item:
+        if state.top_item and "其中" in tail and _PARTS_FOLLOW.search(tail):
             self.outer = join_path(state.outer, state.top_item)
 
     def _read_figure(self, line: int, f: Found, words: tuple[str, str], state: _LineState,
-                     mine: Counter) -> bool:
+                     mine: dict[tuple[int, str], int]) -> bool:
         """Read one figure of a line (its window and segment in ``words``) into the table its
         kind and words choose (:meth:`_to_table`), else as a service figure; a figure another
         reader took ('…分值3分，得分2.8分', a purchase) is not read again. True when the figure
@@ -750,14 +840,14 @@ class _Reader:
         self._after = self._folded[f.end: f.end + 10]
         self._after_clause = self._folded[f.end: f.end + 40]
         key = (line, folded_number_key(q.text_value or ""))
-        placed_before = self.ctx.placed[key]
-        if placed_before > mine[key] and q.text_value:
+        placed_before = self.ctx.placed.get(key, 0)  # (.get: a Counter's missing key is 0, without a call)
+        if placed_before > mine.get(key, 0) and q.text_value:
             return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
         self._to_table(line, f, window, segment, state)
         if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
             # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
             self._service(line, f, window, self._folded)
-        mine[key] += self.ctx.placed[key] - placed_before
+        mine[key] = mine.get(key, 0) + self.ctx.placed.get(key, 0) - placed_before
         return q.kind in ("money", "persons", "percent", "count") or q.unit is None
 
     def _to_table(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
@@ -848,9 +938,9 @@ class _Reader:
         if "其中" not in sentence:
             return False
         rest = self._folded[f.end: f.end + _SENTENCE_REACH]
-        rest = re.split(r"[。！？；;]", rest, maxsplit=1)[0]
+        rest = _before_first(rest, _FIRST_SENTENCE_END)
         return any(_names("subsidy", clause) and _names("collective", clause)
-                   for clause in re.split(r"[，,]", rest))
+                   for clause in _CLAUSE_COMMA.split(rest))
 
     def _subsidised(self, line: int, f: Found) -> None:
         """Subsidised enrolment ('资助参保5975人') is no enrollment row: a service figure of 医疗救助."""
@@ -863,9 +953,9 @@ class _Reader:
         self._place(line, q.text_value)
 
     def _staff(self, line: int, f: Found, window: str, after: str = "") -> None:
-        hit = staff_category(re.sub(r"[（(]$", "", window))
+        hit = staff_category(_OPEN_BRACKET_END.sub("", window))
         if hit is None and after:
-            m = re.match(r"^[\u4e00-\u9fff]{0,6}?(人员|执法人员)", after)
+            m = _STAFF_WORD_AFTER.match(after)
             hit = staff_category(m.group(0)) if m else None
         if hit is None:
             return
@@ -1014,7 +1104,7 @@ class _Reader:
             state.subject_line = True
         sentence = self._folded[self._sentence_start: f.start]
         return bool(
-            _is_change(window) or state.subject_line or _names_part(sentence)
+            state.subject_line or _is_change(window) or _names_part(sentence)
             or _is_target(self._folded, f.start, self._sentence_start)
             or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and self._other_government(f))
             or self._allocated_above_withheld(f)
@@ -1121,7 +1211,7 @@ class _Reader:
         """True when the figure's clause adds money beside the stage just named (context_words
         'besides': '另有上年结转4.60万元') and names no stage of its own. (Beside a 决算 the
         money is the final account's: '本年收入合计…。另有年初结转和结余…' stays a 决算 figure.)"""
-        clause = re.split(r"[，,；;。：:]", compact(window))[-1]
+        clause = _after_last(compact(window), _PHRASE_MARKS)
         return any(clause.startswith(w) for w in _words("besides")) and stage_of(clause) is None
 
     @staticmethod
@@ -1144,7 +1234,10 @@ class _Reader:
 
     def _both_totals(self, line: int, f: Found, state: _LineState) -> bool:
         """'2023年度收、支总计986.74万元', '收、支总计均为1,206.38万元': one figure, two totals."""
-        w = compact(re.split(r"[，,；;。：:]", self._folded[max(0, f.start - 40): f.start])[-1])  # ('、' goes on)
+        head = self._folded[max(0, f.start - 40): f.start]
+        if "总" not in head:
+            return False  # (no 总计 before the figure: most figures)
+        w = compact(_after_last(head, _PHRASE_MARKS))  # ('、' goes on)
         if not _BOTH_TOTALS.search(w) or "拨款" in w:
             return False
         for item in ("收入总计", "支出总计"):
@@ -1187,7 +1280,7 @@ class _Reader:
         handled = []
         for m in _FORMULA.finditer(folded):
             name = m.group("name")
-            subject = re.sub(r"(执行|控制|完成|使用|支出)率$", "", name)
+            subject = _RATE_OF.sub("", name)
             hit = budget_item(subject)
             if hit:
                 for group, stage in (("a", "决算"), ("b", "年初预算")):
@@ -1246,20 +1339,20 @@ class _Reader:
     # ------------------------------------------------------------------ rates
     def _rate(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         w = compact(segment)
-        names = re.findall(r"[\u4e00-\u9fff]{1,12}?(?:率|占比|比重|比例|满意度|知晓度)", w)
-        schemes = vocab.alternation("schemes").pattern
-        shared = re.fullmatch(rf"[、，,]?({schemes})(?:为|是|达到|达)?", w)
+        names = _RATE_NAME.findall(w)
+        shared_re, qualifier_re = _rate_scheme_res()
+        shared = shared_re.fullmatch(w)
         if names:
-            name = re.split(r"分别为|其中|为|是|的|和|及|与", names[-1])[-1] or names[-1]
-            name = re.sub(r"^(?:我区|我局|全区|全市|全县)", "", name)
+            name = _RATE_NAME_CUT.split(names[-1])[-1] or names[-1]
+            name = _RATE_WHERE.sub("", name)
             state.rate_base = name
-            qualifier = re.fullmatch(rf"({schemes})(?:为|是|达到|达)?", w[w.rfind(names[-1]) + len(names[-1]):])
+            qualifier = qualifier_re.fullmatch(w[w.rfind(names[-1]) + len(names[-1]):])
             if qualifier:  # '报销比例职工医保85.5%': the rate of the scheme named after it
                 name = f"{name}（{qualifier.group(1)}）"
         elif shared and state.rate_base and segment.lstrip().startswith("、"):
             name = f"{state.rate_base}（{shared.group(1)}）"  # '…、居民医保70.2%': the same rate of another
         else:
-            m2 = re.search(r"占([\u4e00-\u9fff]{0,8}?)(?:的)?$", compact(window))
+            m2 = _SHARE_OF.search(compact(window))
             if not m2:
                 return
             name = f"{state.last_item or ''}占{m2.group(1)}比重" if m2.group(1) else f"{state.last_item or ''}占比"
@@ -1271,6 +1364,7 @@ class _Reader:
         self._place(line, q.text_value)
 
 
+_PARTS_FOLLOW = re.compile(r"其中[:：]?\s*$")  # a line that ends on '其中：' names the parts next
 _HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)+\s*|[（(]?[一二三四五六七八九十]+[)）、]\s*)")
 
 
@@ -1281,7 +1375,7 @@ def _heading_scheme(text: str) -> str | None:
     >>> _heading_scheme("（一）职工基本医疗保险基金（不含生育保险）"), _heading_scheme("三、城乡居民大病保险情况")
     ('职工医保', None)
     """
-    text = re.sub(r"[（(][^（）()]*[)）]", "", _HEADING.sub("", text))
+    text = _REMARK.sub("", _HEADING.sub("", text))
     if not _names("fund", text):
         return None
     m = _last(vocab.alternation("schemes"), text)

@@ -80,11 +80,15 @@ def topic_within(words: tuple[tuple[int, int, int, str], ...], *spans: tuple[int
     >>> topic_within(words, (9, 25)), topic_within(words, (0, 9), (9, 25))
     ('定点管理', '基金监管')
     """
-    best = None
+    best_priority, best = None, None
     for start, end, priority, topic in words:
-        if any(lo <= start and end <= hi for lo, hi in spans) and (best is None or priority < best[0]):
-            best = (priority, topic)
-    return best[1] if best else None
+        if best_priority is not None and priority >= best_priority:
+            continue  # (the first word of the best priority wins: no need to place this one)
+        for lo, hi in spans:
+            if lo <= start and end <= hi:
+                best_priority, best = priority, topic
+                break
+    return best
 
 
 @functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
