@@ -112,3 +112,28 @@ def test_an_html_table_inside_markdown_is_read_with_its_spans(tmp_path):
                    ["产出指标", "数量指标", "窗口办件量", "≥5000件", "5210件", 20.0, 19.0]]
     # the markup's numbers (colspan="6", rowspan="2") are none of the report's: not in the residue
     assert not r.residue["text"].str.contains("span").any()
+
+
+TWO_YEARS = (
+    "某县医疗保障局2024年度部门整体支出绩效自评报告",
+    "",
+    "表2  近两年医疗保障主要指标对比表",
+    "|指标                |单位  |2024年   |2023年   |",
+    "|基本医疗保险参保人数|人    |95,210   |96,034   |",
+    "|其中：职工医保      |人    |12,305   |12,118   |",
+    "|居民医保            |人    |82,905   |83,916   |",
+    "|职工医保基金收入    |万元  |7,215.40 |6,980.12 |",
+    "|居民医保基金累计结余|亿元  |0.52     |0.49     |",
+)
+
+
+def test_a_statistics_table_with_a_unit_column_and_scheme_rows_under_a_measure(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("\n".join(TWO_YEARS), encoding="utf-8")
+    r = read_report(path)
+    enrollment = sorted(zip(r.enrollment["year"], r.enrollment["scheme"], r.enrollment["persons"]))
+    assert enrollment == [(2023, "合计", 96034), (2023, "居民医保", 83916), (2023, "职工医保", 12118),
+                          (2024, "合计", 95210), (2024, "居民医保", 82905), (2024, "职工医保", 12305)]
+    funds = sorted(zip(r.funds["year"], r.funds["scheme"], r.funds["flow"], r.funds["amount_wan"]))
+    assert funds == [(2023, "居民医保", "累计结余", 4900.0), (2023, "职工医保", "收入", 6980.12),
+                     (2024, "居民医保", "累计结余", 5200.0), (2024, "职工医保", "收入", 7215.4)]

@@ -246,6 +246,7 @@ class _Column:
     measure: str | None = None
     units: list[str] = field(default_factory=list)
     skip: str | None = None
+    unit_column: bool = False  # '单位' over '人', '万元', '亿元': each row's unit, no figure
 
 
 def _path_scheme(path: list[str]) -> str | None:
@@ -270,7 +271,8 @@ def _columns(header: list[Row], width: int) -> list[_Column]:
     paths = column_paths(_fill_merged([r.texts for r in header]), width)
     cols = []
     for path in paths:
-        col = _Column(units=[u for p in path for u in _units_in(p, remark_only=True)], skip=_skip_reason(path))
+        col = _Column(units=[u for p in path for u in _units_in(p, remark_only=True)], skip=_skip_reason(path),
+                      unit_column=bool(path) and compact(path[-1]) in vocab.word_list("unit_column_header"))
         for p in path:
             m = _YEAR_HEADER.match(compact(p))
             if m:
@@ -297,14 +299,14 @@ class _Fact:
 
 
 def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme: str | None,
-               year: int | None, rows_are_schemes: bool = False) -> list[_Fact]:
+               year: int | None, rows_are_schemes: bool = False, carried: str | None = None) -> list[_Fact]:
     texts = row.texts
     label = texts[0] if texts else ""
     row_scheme, rest = scheme_of_label(label)
     if row_scheme is None and rows_are_schemes and is_total_label(label):
         row_scheme = "合计"  # the 合计 row of a table whose rows are the schemes: all schemes together
-    row_measure = _measure_of(rest)
-    row_units = _units_in(label, remark_only=True)
+    row_measure = _measure_of(rest) or (carried if row_scheme and _scheme_alone(rest) else None)
+    row_units = _units_in(label, remark_only=True) + _row_unit(texts, cols)
     facts = []
     for j in range(1, len(texts)):
         q = _value(texts[j])
@@ -323,6 +325,33 @@ def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme:
             fact.reason = col.skip
         facts.append(fact)
     return facts
+
+
+def _scheme_alone(rest: str) -> bool:
+    """True when a row label names a scheme and nothing else ('其中：职工医保', '居民医保')."""
+    return compact(rest).rstrip(":：") in ("", "其中")
+
+
+def _row_unit(texts: list[str], cols: list[_Column]) -> list[str]:
+    """The unit a row states in the table's unit column ('人', '万元', '亿元'), if it has one."""
+    j = next((j for j, c in enumerate(cols) if c.unit_column), None)
+    if j is None or j >= len(texts):
+        return []
+    unit = compact(texts[j])
+    return [unit] if unit in _unit_words() else []
+
+
+def _carried_measure(row: Row, cols: list[_Column], carried: str | None) -> str | None:
+    """The measure a row hands to the scheme rows under it ('基本医疗保险参保人数' over '其中：职工医保'
+    and '居民医保'), in a table whose columns name no measure (years, a unit): its own measure, or
+    the one it carried on when it names a scheme alone."""
+    if any(c.measure for c in cols):
+        return None
+    scheme, rest = scheme_of_label(row.texts[0] if row.texts else "")
+    own = _measure_of(rest)
+    if own:
+        return own
+    return carried if scheme and _scheme_alone(rest) else None
 
 
 def _resolve_scheme(row: str | None, col: str | None, section: str | None, title: str | None) -> str | None:
@@ -379,6 +408,7 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
     labels: list[tuple[int, str]] = [(c.line, c.text) for r in header for c in r.cells]
     section: str | None = None
     rows_are_schemes = title_scheme is None and _rows_name_schemes(data)
+    carried: str | None = None  # the measure scheme rows inherit from the row above them
     for row in data:
         values = {j for j, t in enumerate(row.texts) if j and _value(t)}
         labels += [(c.line, c.text) for j, c in enumerate(row.cells) if j not in values]
@@ -386,7 +416,8 @@ def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tup
             if _is_section_row(row) and _measure_of(scheme_of_label(row.texts[0])[1]) is None:
                 section = scheme_of_label(row.texts[0])[0]
             continue
-        facts.extend(_row_facts(row, cols, section, title_scheme, year, rows_are_schemes))
+        facts.extend(_row_facts(row, cols, section, title_scheme, year, rows_are_schemes, carried))
+        carried = _carried_measure(row, cols, carried)
     measured = {(f.measure, f.line) for f in facts if f.measure} | {(c.measure, j) for j, c in enumerate(cols)
                                                                    if c.measure}
     if len(measured) < 2 or not any(f.scheme for f in facts):
