@@ -137,3 +137,28 @@ def test_a_statistics_table_with_a_unit_column_and_scheme_rows_under_a_measure(t
     funds = sorted(zip(r.funds["year"], r.funds["scheme"], r.funds["flow"], r.funds["amount_wan"]))
     assert funds == [(2023, "居民医保", "累计结余", 4900.0), (2023, "职工医保", "收入", 6980.12),
                      (2024, "居民医保", "累计结余", 5200.0), (2024, "职工医保", "收入", 7215.4)]
+
+
+SUMMARY = (
+    "某县财政局关于2023年度县直部门整体支出绩效自评结果的公示",
+    "",
+    "表1 部门整体支出绩效自评结果（单位：万元）",
+    "| 序号 | 部门名称 | 年初预算 | 实际支出 | 得分 |",
+    "|---|---|---|---|---|",
+    "| 1 | 县民政局 | 1,200.00 | 1,150.20 | 91.0 |",
+    "| 2 | 县卫生健康委员会 | 3,400.00 | 3,310.80 | 89.5 |",
+    "| 3 | 县医疗保障局 | 900.00 | 870.40 | 93.0 |",
+    "| 合计 | 合计 | 5,500.00 | 5,331.40 | |",
+)
+
+
+def test_a_finance_bureaus_summary_of_several_departments_gives_no_budget(tmp_path):
+    path = tmp_path / "r.md"
+    path.write_text("\n".join(SUMMARY), encoding="utf-8")
+    r = read_report(path)
+    assert r.reports["report_kind"].tolist() == ["其他"]  # a 公示 of results, no report
+    assert r.budget.empty  # the rows are several departments': none is this document's budget
+    from evalkit.explain import explain
+
+    left = explain(path)
+    assert left.loc[left["number"] == "870.40", "reason"].str.contains("按部门分列").all()

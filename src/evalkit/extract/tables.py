@@ -536,15 +536,40 @@ def _allocates_to_regions(data: list[Row]) -> bool:
     return regions >= 2 and regions * 2 > len(labels)
 
 
+def _row_named(row: Row) -> str:
+    """The name a row is labelled with: its first cell, or its second after a sequence number."""
+    texts = [compact(t) for t in row.texts[:2]]
+    if len(texts) == 2 and re.fullmatch(r"\d{1,3}", texts[0] or ""):
+        return texts[1]
+    return texts[0] if texts else ""
+
+
+def _lists_departments(data: list[Row]) -> bool:
+    """Decide that a grid lists several departments, one per row (a finance bureau's summary of
+    the departments' results: '县人力资源和社会保障局 | 2,846.50 | …', '县医疗保障局 | …'): three
+    rows or more, and most of the named ones, name a government body (``word_lists.csv``:
+    government_body), each a different one. A department's own units (局机关, XX中心) are not.
+
+    >>> rows = [Row([Cell(str(i), 1), Cell(t, 1)]) for i, t in enumerate(("县民政局", "县卫生健康委员会", "县医疗保障局"))]
+    >>> _lists_departments(rows), _lists_departments(rows[:2])
+    (True, False)
+    """
+    names = [n for n in (_row_named(r) for r in data) if n and not is_total_label(n)]
+    bodies = {n for n in names if n.endswith(vocab.word_list("government_body"))}
+    return len(bodies) >= 3 and len(bodies) * 2 > len(names)
+
+
 def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table, ctx: ReportContext,
           out: list[dict], rates: list[dict], found: dict) -> None:
     """Record the amounts, rates, assets and execution indicator of a grid (header rows over data rows)."""
-    if _allocates_to_regions(data):
+    reason = ("按地区分列的资金（分配表），不是本部门的预算" if _allocates_to_regions(data)
+              else "按部门分列的多个部门的数字（汇总表），不是本部门的预算" if _lists_departments(data) else None)
+    if reason:
         for row in data:
             for cell in row.cells[1:]:
                 q = _number(cell.label)
                 if q is not None:
-                    found["ignored"].append((cell.line, q.text_value, "按地区分列的资金（分配表），不是本部门的预算"))
+                    found["ignored"].append((cell.line, q.text_value, reason))
         return
     g = _read_grid(header, data, caption, table, ctx)
     if g.stage_cols:
