@@ -174,3 +174,28 @@ def test_explain_names_the_part_of_each_line(tmp_path):
     assert part["118"] == "项目资金块（tables）"
     assert part["3900"] == "政府采购表（procurement）"
     assert got.loc[got["number"] == "3900", "taken_by"].tolist() == ["procurement", "procurement"]
+
+
+def test_a_pack_removes_a_kind(tmp_path):
+    import subprocess
+    import sys
+
+    pack = tmp_path / "no_insurance"
+    pack.mkdir()
+    (pack / "table_kinds.csv").write_text("kind,order,owner,label,signature,action\nstatistics,,,,,remove\n",
+                                          encoding="utf-8")
+    (tmp_path / "r.txt").write_text("\n".join(("某县医疗保障局2023年度部门整体支出绩效自评报告", "", *STATISTICS)),
+                                    encoding="utf-8")
+    code = ("import evalkit; from evalkit.extract.classify import table_kinds; "
+            "r = evalkit.read_report('r.txt'); print('statistics' in table_kinds(), len(r.enrollment), len(r.budget))")
+
+    def run(packs):
+        env = {k: v for k, v in os.environ.items() if k != "EVALKIT_VOCAB_PACKS"}
+        if packs:
+            env["EVALKIT_VOCAB_PACKS"] = str(packs)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                              timeout=120, check=True)
+        return done.stdout.split()
+
+    assert run(None) == ["True", "2", "0"]  # the head counts of 职工 and 居民 (the fund figures go to funds)
+    assert run(pack) == ["False", "0", "0"]  # no statistics reader: the table is nobody's figures, no budget either
