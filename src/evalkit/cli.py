@@ -537,6 +537,10 @@ def _cmd_extract(args, command: str) -> int:
     return 1 if len(result.failures) else 0
 
 
+#: The severities of a finding, most serious first (``SEVERITIES`` of the analysis, which the
+#: command line does not import before it runs): the levels of ``check --fail-on``.
+_SEVERITIES = ("错误", "警告", "提示")
+
 _FINDING_COLUMNS = (
     "report_id",
     "rule",
@@ -778,7 +782,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("table", "csv", "json"), default="table", help="输出格式（默认 table）"
     )
     p.add_argument(
-        "--fail-on", choices=("错误", "警告", "提示"), default=None, metavar="错误|警告|提示",
+        "--fail-on", choices=_SEVERITIES, default=None, metavar="|".join(_SEVERITIES),
         help="有该严重程度或更严重的审计发现（类别“矛盾”）时退出码为 1；待复核疑点不计",
     )
     p.add_argument("--width", type=int, default=100, metavar="N", help="表格输出的行宽（默认 100 列）")

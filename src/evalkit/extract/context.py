@@ -307,12 +307,12 @@ def _find_projects(doc: Document):
 
 # the title of a project's self-evaluation report that names the project or fund:
 # '关于2023年度城乡医疗救助补助资金绩效自评报告', '…县医疗保障局2023年度…项目支出绩效自评报告'
-_TITLE_PROJECT = re.compile(
-    r"^(?:关于)?(?P<name>[^，,。；;：:]{4,40}?(?:资金|经费|项目))(?:项目)?(?:支出)?绩效(?:自评价?|自我评价)"
+_TITLE_PROJECT = vocab.words_pattern(
+    r"^(?:关于)?(?P<name>[^，,。；;：:]{4,40}?(?:<<project_title_end>>))(?:项目)?(?:支出)?绩效(?:自评价?|自我评价)"
     r"(?:报告|情况(?:报告)?|总结)?$"
 )
 # a department's name before the project's ('桂川县医疗保障局2023年度…'): cut when a year follows
-_TITLE_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,24}?(?:局|中心|委员会|办公室|院)(?:关于)?(?=(?:19|20)\d{2}\s*年)")
+_TITLE_ISSUER = vocab.words_pattern(r"^[\u4e00-\u9fff]{2,24}?(?:<<title_issuer_suffix>>)(?:关于)?(?=(?:19|20)\d{2}\s*年)")
 _WHOLE_WORDS = ("部门整体", "单位整体", "整体支出", "部门支出", "决算")
 _TITLE_REACH = 6  # the title stands in the first few lines
 
@@ -360,8 +360,11 @@ def caption_of(table: Table, before_row: int = 0) -> str | None:
     return None
 
 
+_POINTER = vocab.words_pattern(r"^(?:<<caption_pointer>>)\s*[:：]\s*")  # '详见：表1 …'
+
+
 def _strip_pointer(text: str) -> str:
-    return re.sub(r"^(详见|见|附)\s*[:：]\s*", "", text).strip()
+    return _POINTER.sub("", text).strip()
 
 
 @functools.cache

@@ -47,7 +47,7 @@ OTHER = "其他险种"  # a scheme of pension, unemployment or work-injury insur
 UNKNOWN = "?"  # a scheme the scheme list does not have (城镇居民医保 before the merger): nothing to take
 _ENROLLMENT = "参保人数"
 
-_YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})\s*(?:年|年度|年末|年底)?$")
+_YEAR_HEADER = vocab.words_pattern(r"^((?:19|20)\d{2})\s*(?:<<year_header_suffix>>)?$")
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _DATE_LABEL = vocab.words_pattern("<<date_label>>")
 _REMARK = re.compile(r"[（(][^（）()]*[)）]")
@@ -503,7 +503,7 @@ def _record(fact: _Fact, ctx: ReportContext) -> tuple[str, dict] | None:
 # rows of one label ('一、城乡居民基本医疗保险'). Built into a table, it is read as any other.
 _HEADER_LABEL_MAX = 8  # '指标', '项目', '指标名称'
 _ROW_LABEL_MAX = 30  # longer: a sentence (a note under the table)
-_NOTE = re.compile(r"^\s*(?:注|说明|备注|资料来源|数据来源)\s*\d*\s*[:：.、]")
+_NOTE = vocab.words_pattern(r"^\s*(?:<<stat_note_label>>)\s*\d*\s*[:：.、]")
 
 
 def _year_columns(lines: list[TextLine], k: int) -> int:

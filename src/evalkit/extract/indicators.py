@@ -706,7 +706,7 @@ def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
         ws = sorted((r["word"] for r in vocab.load("indicator_headers") if r["role"] == role), key=len, reverse=True)
         return "|".join(re.escape(w) for w in ws)
 
-    weight_words = "总分|总得分|满分|分值"
+    weight_words, score_words = vocab.any_word("statement_weight_label"), vocab.any_word("statement_score_label")
     anchor = re.compile(rf"(?:指标)?\s*(?:的)?(?:{words('target')}|{weight_words})")
     clause = r"(?:为|是)?[:：]?\s*(?P<{}>[^，,；;。]{{1,24}}?)\s*[，,；;]\s*"
     tail = re.compile(
@@ -714,7 +714,7 @@ def _statement_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?:(?:{weight_words})(?:为)?[:：]?\s*\**\s*(?P<w1>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*(?=(?:{words('target')})))?"
         rf"(?:(?:{words('target')}){clause.format('target')}(?:{words('actual')}){clause.format('actual')})?"
         rf"(?:(?:指标)?(?:{weight_words})(?:为)?\s*\**\s*(?P<w>\d+(?:\.\d+)?)\s*\**\s*分\s*[，,、]\s*)?"
-        r"(?:实际)?(?:得分|得满分|得)(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
+        rf"(?:实际)?(?:{score_words})(?:为)?\s*\**\s*(?P<s>\d+(?:\.\d+)?)\s*\**\s*分"
         r"(?P<rest>[^。；;]*)"
     )
     return anchor, tail
@@ -791,7 +791,7 @@ def _under_heading(heading: tuple[str, str], current: dict) -> dict:
 
 _NAME_BREAK = re.compile(r"[，。；：、]")  # the name of a statement is the words after the last break
 _NAME_TAIL = re.compile(r"指标$")
-_NAME_LEAD = re.compile(r"^(其中|下设|以及|和|及)")
+_NAME_LEAD = vocab.words_pattern(r"^(?:<<statement_name_lead>>)")
 _DEDUCTION = re.compile(r"扣分原因(?:是|为)?[:：]?\s*(.+)")
 
 
@@ -860,7 +860,8 @@ def _level_heading(text: str) -> tuple[str, str] | None:
 
 
 
-_WEIGHT_LIST = re.compile(r"(?:计分标准|分值|权重)(?:为|是|[:：])")
+_WEIGHT_LIST = vocab.words_pattern(r"(?:<<weight_list_label>>)(?:为|是|[:：])")
+_WEIGHT_NAME_LEAD = vocab.words_pattern(r"^(?:<<weight_list_name_lead>>)")
 _WEIGHT_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,15}?)\s*(?P<w>\d+(?:\.\d+)?)\s*分")
 
 
@@ -884,14 +885,14 @@ def _weight_lists(ctx: ReportContext, known: list[dict] = ()) -> list[dict]:
         total = sum(float(m.group("w")) for m in items)
         if len(items) < 2 or abs(total - 100) > 1e-6:
             continue
-        names = [re.sub(r"^(?:为|是|和|及)", "", m.group("name")) for m in items]
+        names = [_WEIGHT_NAME_LEAD.sub("", m.group("name")) for m in items]
         if _END_WORDS.match(text) and sum(1 for n in names if compact(n) in tabled) * 2 > len(names):
             for m in items:
                 ctx.place(block.line, m.group("w"))  # (the table's block totals, restated)
             continue
         for m in items:
             rec = _empty(ctx, ctx.scope_at(block.line), "正文", block.line)
-            rec["level1"] = re.sub(r"^(?:为|是|和|及)", "", m.group("name"))
+            rec["level1"] = _WEIGHT_NAME_LEAD.sub("", m.group("name"))
             rec["weight"] = float(m.group("w"))
             ctx.place(block.line, m.group("w"))
             out.append(rec)
@@ -911,7 +912,7 @@ _PAGE_MARK = re.compile(r"^\s*[-—–－]\s*\d+\s*[-—–－]\s*$")
 _BLOCK_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _NAMED = re.compile(r"^指标\s*\d+\s*[：:]")
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_END_WORDS = re.compile(r"^(?:注|说明|备注|填表人|填报|审核人|联系人)")
+_END_WORDS = vocab.words_pattern(r"^(?:<<form_end_label>>)")
 _NOTE_ROLES = ("note", "explanation", "rule_text", "evidence")
 _MAX_GLUE = 3  # header words broken into at most this many pieces ('一级 指标', '年度 指标值')
 
@@ -1290,11 +1291,14 @@ def _ends_table(tl: TextLine) -> bool:
     return bool(_PAGE_MARK.match(text) or _END_WORDS.match(text))
 
 
+_INDICATOR_CAPTION = vocab.words_pattern(r"(?:<<indicator_caption_word>>)[^，。；]*表(?:[（(].*[)）])?$")
+
+
 def _flat_title(ctx: ReportContext, line: int) -> str:
     """The caption of a flattened table: the last line above it naming a 表."""
     for n in range(line - 1, max(0, line - 40), -1):
         text = clean_label(_PIPE.sub("", ctx.doc.lines[n - 1]))
-        if 4 <= len(text) <= 60 and re.search(r"(?:绩效|自评|目标|评分|评价|指标)[^，。；]*表(?:[（(].*[)）])?$", text):
+        if 4 <= len(text) <= 60 and _INDICATOR_CAPTION.search(text):
             return text
     return ""
 
@@ -1617,6 +1621,7 @@ def _flat_table_at(ctx: ReportContext, run: list[TextLine], k: int, out: list[di
 
 
 # ------------------------------------------------------------------ indicators as sentences
+_SCORE_OR_WEIGHT = vocab.words_pattern("<<score_or_weight_word>>")  # a clause stating a score or a weight
 _TARGET_CLAUSE = re.compile(
     r"^(?P<name>[^，,：:]{2,40}?)\s*[：:]?\s*(?:的)?(?:年度|全年)?目标值?(?:为|是)?[：:]?\s*(?P<target>[^，,；;。]{1,30}?)\s*[，,]\s*"
     r"(?:全年)?实际(?:完成值?|值|达到)?(?:为|是)?[：:]?\s*(?P<actual>[^，,；;。]{1,30})"
@@ -1625,7 +1630,7 @@ _QUOTES = "“”\"‘’'「」『』"
 _LEVEL_PREFIX = re.compile(r"^(?P<label>[\u4e00-\u9fff]{2,12})\s*[：:]\s*")
 
 
-_HEADING_TAIL = re.compile(r"(?:完成情况|实现情况|完成|情况|方面)$")  # '（一）产出指标完成情况'
+_HEADING_TAIL = vocab.words_pattern(r"(?:<<section_heading_tail>>)$")  # '（一）产出指标完成情况'
 
 
 def _section_level(text: str) -> tuple[str, str] | None:
@@ -1678,7 +1683,7 @@ def _sentence_targets(ctx: ReportContext, skip: set[int]) -> list[dict]:
         level1 = _framework_level1(line_level2, level["level1"]) if line_level2 else level["level1"]
         for clause in re.split(r"[；;。]", body):
             m = _TARGET_CLAUSE.match(clause.strip())
-            if m is None or re.search(r"得分|分值|权重", clause):
+            if m is None or _SCORE_OR_WEIGHT.search(clause):
                 continue
             rec = _empty(ctx, ctx.scope_at(tl.line), "正文", tl.line)
             rec["level1"], rec["level2"] = level1 or None, line_level2 or None

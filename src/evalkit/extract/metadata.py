@@ -52,8 +52,8 @@ _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])|((?:19|20)\d{2})\s*年\s*1\s*[-—至~]\s*12\s*月")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _SIGN_DATE = re.compile(r"[12][0-9Oo〇]{3}\s*年\s*[0-9Oo]{1,2}\s*月\s*[0-9Oo]{1,2}\s*日|[二〇○零一三四五六七八九十]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
-_SCORE_TEXT = re.compile(  # the report's total: not '某指标总分5分，实际得分4分'
-    r"(?:综合得分|评价得分|自评得分|总得分|综合评分|评价总分)\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
+_SCORE_TEXT = vocab.words_pattern(  # the report's total: not '某指标总分5分，实际得分4分'
+    r"(?:<<report_score_label>>|<<report_score_prose_label>>)\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
 )
 _SCORE_ALONE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 _GRADE_SUFFIX = re.compile(r"\s*[（(]\s*[A-Da-d]\s*[)）]\s*$")
@@ -411,13 +411,15 @@ def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | Non
     return found
 
 
+_ORG_STATEMENT = vocab.words_pattern(r"(?:[（(][^）)]*[)）])?(?:<<org_statement_verb>>)")  # 'X中心（…）负责…'
+
+
 def _body_department(doc: Document) -> tuple[str | None, int] | None:
     """The first sentence that begins with a unit's name and says what it is ('X中心负责…', 'X局为…')."""
     for tl in doc.text_lines[:80]:
         text = _strip_noise(tl.text)
         name = org_name(text)
-        if name and text.startswith(name) and re.match(r"(?:[（(][^）)]*[)）])?(?:负责|为|是|系|主要职责|属于|承担)",
-                                                       text[len(name):]):
+        if name and text.startswith(name) and _ORG_STATEMENT.match(text[len(name):]):
             return name, tl.line
     return None
 
@@ -709,7 +711,7 @@ def _grade_re() -> re.Pattern[str]:
     """'评价等级为良', '自评等级“良好”', '自评结果为“优”': a grade word of ``vocab/grades.csv``
     after a word of ``meta_labels.csv`` (field grade_lead: 等次, 等级, 级别, 自评结果 …)."""
     lead = "|".join(re.escape(w) for w in _labels("grade_lead"))
-    return re.compile(rf"(?:{lead})(?:为|是|评定为|[:：])?\s*[“\"「]?((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?)")
+    return re.compile(rf"(?:{lead})(?:{vocab.any_word('grade_copula')}|[:：])?\s*[“\"「]?((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?)")
 
 
 def normalise_grade(word: str | None) -> str | None:
@@ -731,7 +733,7 @@ _WHOLE_KINDS = ("部门整体支出绩效自评", "部门决算")
 
 
 #: After a score: the score is a bound of a grading rule ('90分（含）以上为“优”', '80分至90分').
-_THRESHOLD = re.compile(r"\s*(?:[（(]\s*含\s*[)）])?\s*(?:及|或)?\s*(?:以上|以下|至|～|~|—|-|－)")
+_THRESHOLD = vocab.words_pattern(r"\s*(?:[（(]\s*含\s*[)）])?\s*(?:及|或)?\s*(?:<<grading_bound>>|～|~|—|-|－)")
 
 
 def _stated_score(text: str) -> re.Match[str] | None:
@@ -757,7 +759,7 @@ def _whole_score(text: str) -> re.Match[str] | None:
     return None
 
 
-_SCORE_LABEL_END = re.compile(r"(?:综合得分|评价得分|自评得分|总得分)\s*[:：为]?\s*$")  # the score on the next line
+_SCORE_LABEL_END = vocab.words_pattern(r"(?:<<report_score_label>>)\s*[:：为]?\s*$")  # the score on the next line
 
 
 def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
