@@ -41,6 +41,7 @@ def item_parent(item: str) -> str:
 
 
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
+_UNIT_SUFFIX = vocab.words_pattern(r"[（(]<<money_unit>>[)）]$")  # '收入合计（万元）'
 
 # The ``use`` column of budget_items.csv: where a word names its item.
 _WHOLE_LABEL = frozenset({"label", "table_label", "table_total"})  # only as the whole label ('合计')
@@ -78,7 +79,7 @@ def _bare(label: str) -> str:
     text = compact(label)
     text = _ORDINAL.sub("", text)  # '一、一般公共预算财政拨款收入', '（二）项目支出', '1.基本支出'
     text = re.sub(r"^[（(]?其中[:：]?", "", text)
-    return re.sub(r"[（(](万元|元|亿元)[)）]$", "", text)
+    return _UNIT_SUFFIX.sub("", text)
 
 
 def _candidates(text: str, in_table: bool) -> list[re.Match[str]]:
