@@ -72,7 +72,7 @@ def _items_re(in_table: bool) -> re.Pattern[str]:
 @functools.cache
 def _suffix_re() -> re.Pattern[str]:
     stages = "|".join(re.escape(w) for w in sorted({r["word"] for r in vocab.load("stages")}, key=len, reverse=True))
-    return re.compile(rf"^(?:{stages}|总额|总计|合计数|合计|累计|共计|总金额|金额|资金|支出|数|额|为|是|达到|达|约|共|情况|[:：])*$")
+    return re.compile(rf"^(?:{stages}|{vocab.any_word('item_label_tail')}|{vocab.any_word('copula')}|[:：])*$")
 
 
 def _bare(label: str) -> str:
