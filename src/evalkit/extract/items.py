@@ -41,6 +41,7 @@ def item_parent(item: str) -> str:
 
 
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])")
+_UNIT_SUFFIX = vocab.words_pattern(r"[（(]<<money_unit>>[)）]$")  # '收入合计（万元）'
 
 # The ``use`` column of budget_items.csv: where a word names its item.
 _WHOLE_LABEL = frozenset({"label", "table_label", "table_total"})  # only as the whole label ('合计')
@@ -71,14 +72,14 @@ def _items_re(in_table: bool) -> re.Pattern[str]:
 @functools.cache
 def _suffix_re() -> re.Pattern[str]:
     stages = "|".join(re.escape(w) for w in sorted({r["word"] for r in vocab.load("stages")}, key=len, reverse=True))
-    return re.compile(rf"^(?:{stages}|总额|总计|合计数|合计|累计|共计|总金额|金额|资金|支出|数|额|为|是|达到|达|约|共|情况|[:：])*$")
+    return re.compile(rf"^(?:{stages}|{vocab.any_word('item_label_tail')}|{vocab.any_word('copula')}|[:：])*$")
 
 
 def _bare(label: str) -> str:
     text = compact(label)
     text = _ORDINAL.sub("", text)  # '一、一般公共预算财政拨款收入', '（二）项目支出', '1.基本支出'
     text = re.sub(r"^[（(]?其中[:：]?", "", text)
-    return re.sub(r"[（(](万元|元|亿元)[)）]$", "", text)
+    return _UNIT_SUFFIX.sub("", text)
 
 
 def _candidates(text: str, in_table: bool) -> list[re.Match[str]]:

@@ -62,15 +62,15 @@ _TOTALS = ("收入合计", "支出合计", "收入总计", "支出总计")  # to
 _READ_KINDS = frozenset({"money", "persons", "percent", "count", None})  # the kinds of number sentences give tables
 _SERVICE_KINDS = ("money", "persons", "count")
 # '可选择2家及以上定点医疗机构', '每个街道至少有1家': a rule or an aim, not a result
-_POLICY_AFTER = re.compile(r"^\s*(?:及以上|以上|以下|以内|及以下)")
-_POLICY_BEFORE = re.compile(r"(?:至少|不少于|不超过|最多|不低于|不高于)有?$")
+_POLICY_AFTER = vocab.words_pattern(r"^\s*<<rule_bound_after>>")
+_POLICY_BEFORE = vocab.words_pattern(r"<<rule_bound_before>>有?$")
 _CIRCLED = re.compile(r"^\s*(?:[\u2460-\u2473]|[一二三四五六七八九十]是)")  # '①…', '一是…': a line with its own heading
 _LIST_MARKER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[一二三四五六七八九十]+是|[\u2460-\u2473])")
 _OTHER_PROJECT = re.compile(r"(?<![该本此])项目")  # '医保基金监管项目…', not '该项目…'
 # a sentence that names a project ('实施“…”项目，', '本项目…'; not the item 项目支出): its bare
 # stage words ('年初预算', '实际完成预算资金') are that project's money, never the department's totals
 _NAMED_PROJECT = re.compile(r"项目(?!支出)")
-_PERSONS_LABEL = re.compile(r"(?:人数|参保|人员|人口|群众|患者)$")  # a bare '万' after these counts persons
+_PERSONS_LABEL = vocab.words_pattern(r"<<persons_label>>$")  # a bare '万' after these counts persons
 _STAFF_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}人员")  # '8名基金监管人员': a head count of staff
 _NUM = r"\d+(?:\.\d+)?"
 _FORMULA = re.compile(
@@ -227,25 +227,26 @@ def _flow_only_re() -> re.Pattern[str]:
     """A window that names only a flow ('支出', '总支出', '当年结余', '历年累计结余', '基金支出',
     '其中财政补助'): the fund of the sentence continues."""
     flows = vocab.alternation("fund_flows").pattern
-    return re.compile(rf"(?:其中[:：]?)?(?:医保)?(?:基金)?(?:全年|当年|当期|本年|历年|年末)?总?(?:{flows})(?:总额|合计|总计)?")
+    return re.compile(rf"(?:其中[:：]?)?(?:医保)?(?:基金)?(?:{vocab.any_word('flow_period')})?总?(?:{flows})"
+                      rf"(?:{vocab.any_word('flow_total')})?")
 
 
 @functools.cache
 def _staged_flow_re() -> re.Pattern[str]:
     """'预算收入', '实际支出': a flow with a stage word, of the fund the sentence is about."""
-    return re.compile(rf"(?:预算|实际|决算)(?:{vocab.alternation('fund_flows').pattern})")
+    return re.compile(rf"(?:{vocab.any_word('flow_stage')})(?:{vocab.alternation('fund_flows').pattern})")
 
 
 # '2021年，全市…', '截至2023年底，…', '（一）参保情况。2023年末…': the year a sentence is about
-_SENTENCE_YEAR = re.compile(r"\s*(?:截至|截止到|截止|到|至|在)?\s*((?:19|20)\d{2})\s*年(?:度|末|底)?(?![\d])")
+_SENTENCE_YEAR = vocab.words_pattern(r"\s*<<year_lead>>?\s*((?:19|20)\d{2})\s*年[度末底]?(?![\d])")
 # a fiscal year named inside a figure's clause ('…2022年度全市…基金收支情况（收入196.42亿元）'), not
 # one the figure is compared with ('比2022年度', '较2022年度', '与2022年度相比', '同比')
 _CLAUSE_FISCAL_YEAR = re.compile(r"(?<![比较与同至到])((?:19|20)\d{2})\s*年度")
 # a later clause that opens with a year of its own: '…；2023年，基金收入…', '…；截至2023年底，…',
 # '…，2023年12月底，…' (a year that is a clause of its own, or opens a clause after '；')
-_CLAUSE_YEAR = re.compile(
-    r"(?:^|(?<=[；;])|(?<=[，,]))\s*(?:截至|截止到|截止|到|至|在)?\s*((?:19|20)\d{2})\s*年"
-    r"(?:度|末|底|\d{1,2}月(?:份|底|末)?)?(?P<alone>\s*[，,])?"
+_CLAUSE_YEAR = vocab.words_pattern(
+    r"(?:^|(?<=[；;])|(?<=[，,]))\s*<<year_lead>>?\s*((?:19|20)\d{2})\s*年"
+    r"(?:[度末底]|\d{1,2}月[份底末]?)?(?P<alone>\s*[，,])?"
 )
 
 
@@ -264,24 +265,24 @@ def _paragraph_year(text: str) -> int | None:
 
 
 # '七、一般公共预算财政拨款“三公”经费支出决算情况说明2023年度…': a heading run into its paragraph
-_RUN_IN_HEADING = re.compile(
+_RUN_IN_HEADING = vocab.words_pattern(
     r"^\s*(?P<head>(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
-    r"[^，。；：:,;！？\d]{4,40}?(?:情况说明|说明|情况|概况))(?=(?:19|20)\d{2}\s*年)"
+    r"[^，。；：:,;！？\d]{4,40}?<<heading_end>>)(?=(?:19|20)\d{2}\s*年)"
 )
 _SUBJECT_CODE = re.compile(r"[（(]\s*[类款项]\s*[)）]")  # '社会保障和就业支出（类）…（项）'
-_SPENT = re.compile(r"(?:完成|执行|使用)了?预算(?:资金)?")  # '共完成预算资金89.97万元': money spent
+_SPENT = vocab.words_pattern(r"<<spend_verb>>了?预算(?:资金)?")  # '共完成预算资金89.97万元': money spent
 _THREE_PUBLIC_SUBSTITUTES = ("财政拨款支出", "财政拨款收入", "支出合计")
-_TARGET_BEFORE = re.compile(r"(?:[<>≤≥＜＞≦≧]=?|不低于|不少于|不超过|不高于|至少|力争|目标值?|计划)\s*$")
+_TARGET_BEFORE = vocab.words_pattern(r"(?:[<>≤≥＜＞≦≧]=?|<<target_bound>>|<<target_aim>>|目标值?)\s*$")
 
 
 # '…：年度目标≥4万人次，实际完成4.38万人次': an indicator stated in a sentence, target then actual
-_STATED_TARGET = re.compile(r"(?:年度|绩效)?目标值?\s*[:：为是]?\s*[“\"]?\s*(?:[<>≤≥＜＞≦≧]=?|不低于|不少于|不超过|不高于)?\s*\d")
-_ACTUAL_WORDS = re.compile(r"实际(?:完成值?|值|达到|完成情况)?|完成值|完成情况")
+_STATED_TARGET = vocab.words_pattern(r"(?:年度|绩效)?目标值?\s*[:：为是]?\s*[“\"]?\s*(?:[<>≤≥＜＞≦≧]=?|<<target_bound>>)?\s*\d")
+_ACTUAL_WORDS = vocab.words_pattern(r"<<actual_label>>")
 
 
 # '年度目标：参保人数不低于48万人，…', '绩效目标为…': a sentence that states targets only
-_TARGET_SENTENCE = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?"
-                              r"(?:年度|绩效|总体|预期|工作)?目标(?:任务|值)?\s*[:：为是]")
+_TARGET_SENTENCE = vocab.words_pattern(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?"
+                                     r"<<target_qualifier>>?目标(?:任务|值)?\s*[:：为是]")
 
 
 def _is_target(folded: str, start: int, sentence_start: int | None = None) -> bool:
@@ -295,7 +296,7 @@ def _is_target(folded: str, start: int, sentence_start: int | None = None) -> bo
 
 _BOTH_TOTALS = re.compile(r"收入?[、和及与]支出?总计")  # '收、支总计均为': 收入总计 and 支出总计
 _ALL_OF = re.compile(r"^\s*[，,]\s*(?:全部|均)为([^，。；,;、]{2,20}?)(?:[，。；,;]|$)")
-_INCLUDES = re.compile(r"[（(]\s*(?:含|包括|包含)[^）)]{0,16}[）)]")
+_INCLUDES = vocab.words_pattern(r"[（(]\s*<<includes_word>>[^）)]{0,16}[）)]")
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年(?:度)?(?![初末底])")
 
 
@@ -433,10 +434,10 @@ class _LineState:
 _CLAUSE_COMMA = re.compile(r"[，,]")
 _OPEN_BRACKET_END = re.compile(r"[（(]$")
 _STAFF_WORD_AFTER = re.compile(r"^[\u4e00-\u9fff]{0,6}?(人员|执法人员)")  # '…名执法人员'
-_RATE_OF = re.compile(r"(执行|控制|完成|使用|支出)率$")  # '政府采购执行率': the rate of 政府采购
-_RATE_NAME = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:率|占比|比重|比例|满意度|知晓度)")
-_RATE_NAME_CUT = re.compile(r"分别为|其中|为|是|的|和|及|与")
-_RATE_WHERE = re.compile(r"^(?:我区|我局|全区|全市|全县)")
+_RATE_OF = vocab.words_pattern(r"<<rate_of_verb>>率$")  # '政府采购执行率': the rate of 政府采购
+_RATE_NAME = vocab.words_pattern(r"[\u4e00-\u9fff]{1,12}?<<rate_name_end>>")
+_RATE_NAME_CUT = vocab.words_pattern(r"<<rate_name_cut>>")
+_RATE_WHERE = vocab.words_pattern(r"^<<own_area>>")
 _SHARE_OF = re.compile(r"占([\u4e00-\u9fff]{0,8}?)(?:的)?$")
 _REMARK = re.compile(r"[（(][^（）()]*[)）]")
 
@@ -446,7 +447,8 @@ def _rate_scheme_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A scheme after a rate's name: shared by a list ('、居民医保70.2%'), or its qualifier
     ('报销比例职工医保85.5%')."""
     schemes = vocab.alternation("schemes").pattern
-    return re.compile(rf"[、，,]?({schemes})(?:为|是|达到|达)?"), re.compile(rf"({schemes})(?:为|是|达到|达)?")
+    copula = vocab.any_word("copula")
+    return re.compile(rf"[、，,]?({schemes})(?:{copula})?"), re.compile(rf"({schemes})(?:{copula})?")
 
 
 _RATE_IS = re.compile(r"率(?:为|是)\s*$")  # '…率为' right before a bare number: a rate
@@ -1343,7 +1345,7 @@ class _Reader:
         shared_re, qualifier_re = _rate_scheme_res()
         shared = shared_re.fullmatch(w)
         if names:
-            name = _RATE_NAME_CUT.split(names[-1])[-1] or names[-1]
+            name = _RATE_NAME_CUT.compiled.split(names[-1])[-1] or names[-1]
             name = _RATE_WHERE.sub("", name)
             state.rate_base = name
             qualifier = qualifier_re.fullmatch(w[w.rfind(names[-1]) + len(names[-1]):])

@@ -25,16 +25,16 @@ __all__ = ["SERVICE_COLUMNS", "service_measure", "service_topic", "topic_within"
 SERVICE_COLUMNS = SCHEMAS["services"]
 
 # words before a measure that only say when or how much: '截至2022年底已累计受理各类业务'
-_LEADING = re.compile(
+_LEADING = vocab.words_pattern(
     r"^(?:(?:截至|截止)(?:目前|\d{4}年(?:底|末|\d{1,2}月(?:底|末)?)?|[一二三四]?季度(?:末)?)?"
-    r"|全年|年内|当年|本年度|本年|累计|共计|总计|合计|共(?!济|享|建|同|有)|已经|已|其中|涉及|并|又|目前|“[^”]{1,8}”)+"
+    r"|<<measure_lead>>|共(?!济|享|建|同|有)|“[^”]{1,8}”)+"
 )
-_TRAILING = re.compile(r"(?:为|是|达到|达|总计|共计|合计|累计|共|约|近|超过|逾)+$")
+_TRAILING = vocab.words_pattern(r"(?:<<copula>>|<<quantity_adverb>>)+$")
 # who did it and by what means, before the verb: '全区定点医药机构及街道社区共发放…',
 # '…线索办理等手段检查定点药店', '微信公众号等主动曝光…'
-_SUBJECT = re.compile(r"^.+?(?:共(?=[发办检受审追处救补报结备开查拨举组])|累计|等(?:手段|方式|渠道|途径|形式)|等(?=主动|积极))"
-                      r"(?=[\u4e00-\u9fff]{2})")
-_ADVERB = re.compile(r"^(?:主动|积极|依法|先后|陆续)")
+_SUBJECT = vocab.words_pattern(r"^.+?(?:共(?=[发办检受审追处救补报结备开查拨举组])|累计|等<<means_word>>|等(?=主动|积极))"
+                             r"(?=[\u4e00-\u9fff]{2})")
+_ADVERB = vocab.words_pattern(r"^<<manner_adverb>>")
 
 
 @functools.cache
