@@ -1345,7 +1345,7 @@ class _Reader:
         shared_re, qualifier_re = _rate_scheme_res()
         shared = shared_re.fullmatch(w)
         if names:
-            name = _RATE_NAME_CUT.compiled.split(names[-1])[-1] or names[-1]
+            name = _RATE_NAME_CUT.split(names[-1])[-1] or names[-1]
             name = _RATE_WHERE.sub("", name)
             state.rate_base = name
             qualifier = qualifier_re.fullmatch(w[w.rfind(names[-1]) + len(names[-1]):])

@@ -215,6 +215,9 @@ class WordsPattern:
     def sub(self, *args):
         return self.compiled.sub(*args)
 
+    def split(self, *args):
+        return self.compiled.split(*args)
+
 
 def words_pattern(template: str, flags: int = 0) -> WordsPattern:
     """A :class:`WordsPattern`: ``template`` with ``<<name>>`` for the words of a list."""
