@@ -34,6 +34,8 @@ from typing import Any
 
 import pandas as pd
 
+from evalkit import vocab
+
 __all__ = [
     "FIGURES",
     "PANEL_SCHEMES",
@@ -47,6 +49,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_LEVEL_SUFFIX = vocab.words_pattern("(?:<<region_level_suffix>>)$")  # 湖北省 → 湖北
 
 #: Schemes of the panel and of the briefing charts: the total and its two parts.
 PANEL_SCHEMES = {"合计": "total", "职工医保": "employee", "居民医保": "resident"}
@@ -188,7 +192,7 @@ def _text(value: Any) -> str:
 def _strip_region(name: str, province: str, city: str, county: str) -> str:
     """The department's name without the region it starts with (湖北省孝感市医疗保障局 → 医疗保障局)."""
     for place in (province, city, county):
-        for form in dict.fromkeys([place, re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)$", "", place)]):
+        for form in dict.fromkeys([place, _LEVEL_SUFFIX.sub("", place)]):
             if form and name.startswith(form) and len(name) > len(form):
                 name = name[len(form):]
     return name
