@@ -28,7 +28,6 @@ named by its region, else by its title, else by its file name (``未署名单位
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -181,8 +180,7 @@ def consensus(
 
 _SHORT = (("医疗保障事务中心", "医保事务中心"), ("医疗保障服务中心", "医保服务中心"),
           ("医疗保障局", "医保局"), ("医疗保障", "医保"))
-_GENERIC_TITLE = re.compile(
-    r"(19|20)\d{2}\s*年度?|部门|单位|整体|项目|支出|绩效|自评|评价|报告|表|[（()）\s]")
+_GENERIC_TITLE = vocab.words_pattern(r"(19|20)\d{2}\s*年度?|<<generic_title_word>>|[（()）\s]")
 
 
 def _text(value: Any) -> str:

@@ -723,7 +723,7 @@ def _total_column_item(g: _Grid, col: _Column, bare_total: bool) -> tuple[str, s
 
 # '医保基金收支情况表', '基金运行情况', a header '基金收入': a table of an insurance fund ('政府性基金'
 # is a kind of budget; '医疗保障基金监管专项经费' a project)
-_FUND_TABLE = re.compile(r"(?<!政府性)(?<!政府)基金(?=收|支|结|运行|累计|当期|滚存|情况|$|[（(])")
+_FUND_TABLE = vocab.words_pattern(r"(?<!政府性)(?<!政府)基金(?=<<fund_table_word>>|$|[（(])")
 # schemes that name a fund's rows; 在职/退休 also split staff and 医疗救助 is a programme with its own budget
 _NOT_FUND_ROWS = frozenset({"职工医保在职", "职工医保退休", "医疗救助"})
 _HEADER_CELL_MAX = 16
