@@ -971,8 +971,8 @@ def extract_tables(ctx: ReportContext) -> dict[str, list]:
 _SPLIT_CELL = vocab.words_pattern(r"^\s*(?P<main>[\d,，.]+\s*(?:<<amount_unit>>)?)\s*[（(](?P<inner>[^（）()]+)[)）]\s*$")
 _SOURCE_AMOUNT = vocab.words_pattern(r"^\s*(?P<label>[^\d]+?)\s*(?P<amount>[\d,.]+\s*(?:<<amount_unit>>)?)\s*$")  # '中央补助1,120万元'
 _LABEL_END = re.compile(r"[:：]$")
-_UNIT_LINE = vocab.words_pattern(r"^[（(]?(?:单位[:：])?(?:<<yuan_unit>>)[)）]?$")
-_LINE_ROW = vocab.words_pattern(r"^(?P<label>[^\d]+?)[\s:：]*(?P<value>[\d,.]+\s*(?:<<yuan_unit>>)?)$")  # '年度资金总额：1986'  # a line holding a unit only
+_UNIT_LINE = vocab.words_pattern(r"^[（(]?(?:单位[:：])?(?:<<money_unit>>)[)）]?$")  # a line holding a unit only
+_LINE_ROW = vocab.words_pattern(r"^(?P<label>[^\d]+?)[\s:：]*(?P<value>[\d,.]+\s*(?:<<money_unit>>)?)$")  # '年度资金总额：1986'
 
 
 @functools.lru_cache(maxsize=8192)  # asked of every text line and every word of it
