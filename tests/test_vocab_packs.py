@@ -48,7 +48,7 @@ def test_the_built_in_packs_hold_every_vocabulary_once():
     here = Path(vocab.__file__).parent
     core = {p.stem for p in (here / "core").glob("*.csv")}
     medical = {p.stem for p in (here / "medical").glob("*.csv")}
-    assert core & medical == {"context_words", "table_kinds"}  # split by row: medical words in the medical pack
+    assert core & medical == {"context_words", "table_kinds", "word_lists"}  # split by row: medical words in the medical pack
     assert {"stages", "budget_items", "units"} <= core and {"schemes", "fund_flows"} <= medical
     kinds = {r["kind"] for r in vocab.load("context_words")}
     assert {"change", "total_row", "fund", "enrollment"} <= kinds  # both packs' rows

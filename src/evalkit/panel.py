@@ -28,11 +28,12 @@ named by its region, else by its title, else by its file name (``未署名单位
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+
+from evalkit import vocab
 
 __all__ = [
     "FIGURES",
@@ -47,6 +48,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_LEVEL_SUFFIX = vocab.words_pattern("(?:<<region_level_suffix>>)$")  # 湖北省 → 湖北
 
 #: Schemes of the panel and of the briefing charts: the total and its two parts.
 PANEL_SCHEMES = {"合计": "total", "职工医保": "employee", "居民医保": "resident"}
@@ -177,8 +180,7 @@ def consensus(
 
 _SHORT = (("医疗保障事务中心", "医保事务中心"), ("医疗保障服务中心", "医保服务中心"),
           ("医疗保障局", "医保局"), ("医疗保障", "医保"))
-_GENERIC_TITLE = re.compile(
-    r"(19|20)\d{2}\s*年度?|部门|单位|整体|项目|支出|绩效|自评|评价|报告|表|[（()）\s]")
+_GENERIC_TITLE = vocab.words_pattern(r"(19|20)\d{2}\s*年度?|<<generic_title_word>>|[（()）\s]")
 
 
 def _text(value: Any) -> str:
@@ -188,7 +190,7 @@ def _text(value: Any) -> str:
 def _strip_region(name: str, province: str, city: str, county: str) -> str:
     """The department's name without the region it starts with (湖北省孝感市医疗保障局 → 医疗保障局)."""
     for place in (province, city, county):
-        for form in dict.fromkeys([place, re.sub(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)$", "", place)]):
+        for form in dict.fromkeys([place, _LEVEL_SUFFIX.sub("", place)]):
             if form and name.startswith(form) and len(name) > len(form):
                 name = name[len(form):]
     return name

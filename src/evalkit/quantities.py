@@ -309,10 +309,10 @@ _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 #: An amount, head count or percentage written in Chinese numerals: '一百二十万元', '三点五亿元',
 #: '四十三万人', '百分之九十五'. The numeral must hold a digit word or open with 十 ('十万元' is
 #: 100 000 元; '百万元' alone is no figure) and not follow 数/几/上/近 ('数百万元', '数十万元').
-CHINESE_QUANTITY = re.compile(
+CHINESE_QUANTITY = vocab.words_pattern(
     rf"(?<![数几上近第{_CN_CHARS}])(?P<num>(?:[{_CN_CHARS}]*[零〇一二两三四五六七八九]|十)[{_CN_CHARS}]*"
     r"(?:点[零〇一二三四五六七八九]+)?)"
-    r"(?P<unit>万元|亿元|千元|元|万人)(?![/每化素论复次])"
+    r"(?P<unit><<chinese_numeral_unit>>)(?![/每化素论复次])"
     rf"|百分之(?P<pct>[{_CN_CHARS}]*[零〇一二两三四五六七八九十][{_CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?)"
 )
 

@@ -46,6 +46,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from evalkit import vocab
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -529,9 +531,8 @@ def province_named_with(texts: Iterable[str], region: Region) -> str | None:
 
 
 # '渭泉县位于甘肃省东南部，隶属定川市', '潇源县地处湖南省西南部': statements about the department's
-# own place (the subject is its name, the province or city follows the verb)
-_LOCATED = r"(?:地处|位于|坐落于|坐落在|处于)"
-_BELONGS = r"(?:隶属于|隶属|归属于|归属)"
+# own place (the subject is its name, the province or city follows the verb: location_verb,
+# affiliation_verb of the word lists)
 _SAME_SENTENCE = r"[^。；;！？]{0,24}?"
 
 
@@ -594,8 +595,8 @@ def region_stated_about(texts: Iterable[str], region: Region) -> Region:
     own = region.county or (region.city if region.city != region.province else None)
     if not own or (region.province and region.city):
         return region
-    located = re.compile(re.escape(own) + _SAME_SENTENCE + _LOCATED)
-    belongs = re.compile(re.escape(own) + _SAME_SENTENCE + _BELONGS)
+    located = re.compile(re.escape(own) + _SAME_SENTENCE + f"(?:{vocab.any_word('location_verb')})")
+    belongs = re.compile(re.escape(own) + _SAME_SENTENCE + f"(?:{vocab.any_word('affiliation_verb')})")
     province, city = region.province, region.city
     for text in texts:
         if not text or own not in text:
@@ -609,9 +610,6 @@ def region_stated_about(texts: Iterable[str], region: Region) -> Region:
             m = belongs.search(text)
             city = _place_at(text, m.end(), ("city",)) if m else None
     return dataclasses.replace(region, province=province, city=city)
-
-
-_RATED = r"(?:评为|授予|表彰为|命名为|确定为|列为|评定为)"
 
 
 def province_rating(texts: Iterable[str], region: Region) -> Region:
@@ -629,7 +627,8 @@ def province_rating(texts: Iterable[str], region: Region) -> Region:
     if region.province or not (region.county or region.city):
         return region
     names = "|".join(map(re.escape, _province_names()))
-    pattern = re.compile(rf"被({names})[\u4e00-\u9fff]{{0,12}}?{_RATED}[^。；;，,]{{0,6}}?全省")
+    rated = vocab.any_word("rating_verb")
+    pattern = re.compile(rf"被({names})[\u4e00-\u9fff]{{0,12}}?(?:{rated})[^。；;，,]{{0,6}}?全省")
     for text in texts:
         m = pattern.search(text or "")
         if m:

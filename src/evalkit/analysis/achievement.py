@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 
 import pandas as pd
+
+from evalkit import vocab
 
 from ._common import SCHEMAS, conform, convert, fmt, half_unit, num, per_distinct, text, units
 from .rulesets import RuleSet, load_rules
@@ -35,7 +36,7 @@ ACHIEVEMENT_COLUMNS: dict[str, str] = {
     "reason": "str",
 }
 
-_HINT_RE = re.compile(r"[（(](%|万元|元|亿元|人|人次|次|个|家|个月|天)[)）]")
+_HINT_RE = vocab.words_pattern(r"[（(](%|<<unit_hint>>)[)）]")
 
 
 def _family(unit: str | None) -> str | None:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from evalkit import vocab
+
 from ._common import (
     cn_number,
     convert,
@@ -258,17 +260,17 @@ def national_score(
 # the report's own rule texts
 
 _NUM = r"(\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)"
-_UNIT = r"(%|万元|万|亿元|元|个百分点|人次|人|次|个|家|项|分)?"
+_UNIT = r"(%|<<rule_unit>>)?"
 _HIGHER_VERBS = ("降低", "下降", "减少", "低于", "低", "少")
 _LOWER_VERBS = ("增加", "超出", "超过", "提高", "上升", "高于", "高", "多")
 _LOWER_PRE = ("小于等于", "小于", "低于", "不高于", "不超过", "≤", "<=", "<")
 _HIGHER_PRE = ("大于等于", "高于", "大于", "不低于", "达到", "超过", "≥", ">=", ">")
 
-_STEP_RE = re.compile(
+_STEP_RE = vocab.words_pattern(
     r"^(?P<pre>" + "|".join(map(re.escape, _LOWER_PRE + _HIGHER_PRE)) + r")?"
     + r"(?P<x>\d+(?:\.\d+)?)" + _UNIT.replace("(", "(?P<xu>", 1)
-    + r"(?P<suf>及以上|以上|及以下|以下|以内)?的?,?得?" + _NUM.replace("(", "(?P<n>", 1) + r"分"
-    + r"[,;]?(?:金额|数量|指标值|实际值|完成值)?每(?P<verb>"
+    + r"(?P<suf>及以上|以上|<<within_bound>>)?的?,?得?" + _NUM.replace("(", "(?P<n>", 1) + r"分"
+    + r"[,;]?(?:<<rule_measure>>)?每(?P<verb>"
     + "|".join(sorted(_HIGHER_VERBS + _LOWER_VERBS, key=len, reverse=True))
     + r")" + _NUM.replace("(", "(?P<y>", 1) + _UNIT.replace("(", "(?P<yu>", 1)
     + r"扣" + _NUM.replace("(", "(?P<z>", 1) + r"分$"
@@ -284,11 +286,11 @@ _AWARD_RE = re.compile(
 )
 _B = r"±?(\d+(?:\.\d+)?)%?"
 _BAND_RES = (
-    ("within", re.compile(r"^" + _B + r"(?:以内|以下|及以下)的?得?" + _NUM + r"分$")),
+    ("within", vocab.words_pattern(r"^" + _B + r"(?:<<within_bound>>)的?得?" + _NUM + r"分$")),
     ("between", re.compile(r"^" + _B + r"(?:-|~|～|—|至|到)" + _B + r"(?:之间)?的?得?" + _NUM + r"分$")),
-    ("above", re.compile(r"^(?:超过|高于|大于|多于)" + _B + r"的?得?" + _NUM + r"分$")),
+    ("above", vocab.words_pattern(r"^(?:<<above_bound>>)" + _B + r"的?得?" + _NUM + r"分$")),
     ("above", re.compile(r"^" + _B + r"(?:及以上|以上)的?得?" + _NUM + r"分$")),
-    ("below", re.compile(r"^(?:低于|小于|少于)" + _B + r"的?得?" + _NUM + r"分$")),
+    ("below", vocab.words_pattern(r"^(?:<<below_bound>>)" + _B + r"的?得?" + _NUM + r"分$")),
 )
 _CATEGORY_RE = re.compile(r"^(?P<label>[^\d]+?)的?得?" + _NUM.replace("(", "(?P<n>", 1) + r"分$")
 

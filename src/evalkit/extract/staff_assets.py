@@ -16,14 +16,16 @@ from evalkit.schema import SCHEMAS
 __all__ = ["ASSET_COLUMNS", "STAFF_COLUMNS", "asset_item", "staff_category"]
 
 STAFF_COLUMNS = SCHEMAS["staff"]
-_UNIT = re.compile(r"(?P<unit>[\u4e00-\u9fff]{2,20}?(?:局机关|机关|事务中心|服务中心|中心|分局|局))(?:[\u4e00-\u9fff]{0,2})$")
+_UNIT = vocab.words_pattern(r"(?P<unit>[\u4e00-\u9fff]{2,20}?(?:<<staff_unit_suffix>>))(?:[\u4e00-\u9fff]{0,2})$")
+_LABEL_UNIT = vocab.words_pattern(r"[（(](?:<<label_unit>>)[)）]$")  # '资产总额（万元）'
+_LABEL_TAIL = vocab.words_pattern(r"(?:<<label_tail_word>>|[:：])*")  # '编制人数为', '资产总额合计：'
 ASSET_COLUMNS = SCHEMAS["assets"]
 
 
 def _lookup(name: str, key: str, text: str, max_len: int = 24) -> tuple[str, str] | None:
     t = compact(text)
     t = re.sub(r"^[（(]?其中[:：]?", "", t)
-    t = re.sub(r"[（(](万元|元|人)[)）]$", "", t)
+    t = _LABEL_UNIT.sub("", t)
     syn = vocab.synonyms(name, key)
     if t in syn:
         return syn[t], t
@@ -35,7 +37,7 @@ def _lookup(name: str, key: str, text: str, max_len: int = 24) -> tuple[str, str
     if m is None:
         return None
     rest = t[m.end():]
-    if rest and not re.fullmatch(r"(?:为|是|共|有|达|约|数|人数|合计|总数|[:：])*", rest):
+    if rest and not _LABEL_TAIL.fullmatch(rest):
         return None
     return syn[m.group(0)], m.group(0)
 

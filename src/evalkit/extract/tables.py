@@ -520,7 +520,7 @@ def _region_row_re() -> re.Pattern[str]:
     suffixes = "|".join(re.escape(w) for w in sorted(
         (r["word"] for r in vocab.load("place_suffixes") if r["level"] in ("province", "city", "county")),
         key=len, reverse=True))
-    return re.compile(rf"^[\u4e00-\u9fff]{{1,8}}?(?:{suffixes})(?:小计|本级|合计)?$")
+    return re.compile(rf"^[\u4e00-\u9fff]{{1,8}}?(?:{suffixes})(?:{vocab.any_word('region_total_suffix')})?$")
 
 
 def _allocates_to_regions(data: list[Row]) -> bool:
@@ -748,7 +748,7 @@ def _total_column_item(g: _Grid, col: _Column, bare_total: bool) -> tuple[str, s
 
 # '医保基金收支情况表', '基金运行情况', a header '基金收入': a table of an insurance fund ('政府性基金'
 # is a kind of budget; '医疗保障基金监管专项经费' a project)
-_FUND_TABLE = re.compile(r"(?<!政府性)(?<!政府)基金(?=收|支|结|运行|累计|当期|滚存|情况|$|[（(])")
+_FUND_TABLE = vocab.words_pattern(r"(?<!政府性)(?<!政府)基金(?=<<fund_table_word>>|$|[（(])")
 # schemes that name a fund's rows; 在职/退休 also split staff and 医疗救助 is a programme with its own budget
 _NOT_FUND_ROWS = frozenset({"职工医保在职", "职工医保退休", "医疗救助"})
 _HEADER_CELL_MAX = 16
@@ -769,7 +769,7 @@ def _names_a_fund(caption: str | None, header: list[Row], data: list[Row]) -> bo
     return False
 
 
-_FUND_FIGURE = re.compile(r"^(?:本年|本期|医保|医疗保险)?基金")  # '基金累计结余': the insurance fund's, not the budget's
+_FUND_FIGURE = vocab.words_pattern(r"^(?:<<fund_figure_prefix>>)?基金")  # '基金累计结余': the insurance fund's, not the budget's
 _ANY_REMARK = re.compile(r"[（(][^（）()]{1,15}[)）]$")  # '得分（20分*执行率）'
 _BLOCK_POINTS = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")  # '预算执行情况（万元）（20分）'
 
@@ -782,8 +782,8 @@ def _score_role(label: str) -> str | None:
     return role if role in ("weight", "score") else None
 
 
-_NOTE = re.compile(r"^\s*(?:注|说明|备注|填表说明)\s*[0-9]*\s*[:：.、]")
-_DEFINITION = re.compile(r"(?P<word>[\u4e00-\u9fffA-Za-z（）()]{2,12}?)(?:为|按|是指|指)(?P<meaning>[^。；;，,]{2,24})")
+_NOTE = vocab.words_pattern(r"^\s*(?:<<table_note_label>>)\s*[0-9]*\s*[:：.、]")
+_DEFINITION = vocab.words_pattern(r"(?P<word>[\u4e00-\u9fffA-Za-z（）()]{2,12}?)(?:<<definition_copula>>)(?P<meaning>[^。；;，,]{2,24})")
 
 
 def _only_stage(label: str) -> bool:
@@ -993,9 +993,11 @@ def extract_tables(ctx: ReportContext) -> dict[str, list]:
 # column headers (年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分) on one line separated by
 # spaces, each row ('年度资金总额： 1873.52 1873.52 100%') on a line of its own; or one cell per
 # line, the headers one per line, then each row's label followed by its values.
-_SPLIT_CELL = re.compile(r"^\s*(?P<main>[\d,，.]+\s*(?:万元|亿元|元|万)?)\s*[（(](?P<inner>[^（）()]+)[)）]\s*$")
+_SPLIT_CELL = vocab.words_pattern(r"^\s*(?P<main>[\d,，.]+\s*(?:<<amount_unit>>)?)\s*[（(](?P<inner>[^（）()]+)[)）]\s*$")
+_SOURCE_AMOUNT = vocab.words_pattern(r"^\s*(?P<label>[^\d]+?)\s*(?P<amount>[\d,.]+\s*(?:<<amount_unit>>)?)\s*$")  # '中央补助1,120万元'
 _LABEL_END = re.compile(r"[:：]$")
-_UNIT_LINE = re.compile(r"^[（(]?(?:单位[:：])?(?:万元|元|亿元)[)）]?$")  # a line holding a unit only
+_UNIT_LINE = vocab.words_pattern(r"^[（(]?(?:单位[:：])?(?:<<money_unit>>)[)）]?$")  # a line holding a unit only
+_LINE_ROW = vocab.words_pattern(r"^(?P<label>[^\d]+?)[\s:：]*(?P<value>[\d,.]+\s*(?:<<money_unit>>)?)$")  # '年度资金总额：1986'
 
 
 @functools.lru_cache(maxsize=8192)  # asked of every text line and every word of it
@@ -1052,7 +1054,7 @@ def _cell_values(text: str) -> list[tuple[str | None, Quantity]] | None:
         return [(None, q)] if q is not None else None
     values: list[tuple[str | None, Quantity]] = [(None, _number(m.group("main")))]
     for part in re.split(r"[，、；;]|,(?!\d)", m.group("inner")):
-        pm = re.match(r"^\s*(?P<label>[^\d]+?)\s*(?P<amount>[\d,.]+\s*(?:万元|亿元|元|万)?)\s*$", part)
+        pm = _SOURCE_AMOUNT.match(part)
         src = funding_source(pm.group("label")) if pm else None
         q = _number(pm.group("amount")) if pm else None
         if not src or q is None:
@@ -1115,7 +1117,7 @@ def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: d
             k = max(run, k + 1)
 
 
-_FUNDS_BLOCK = re.compile(r"^(?:项目资金|资金情况|资金投入情况|项目资金情况|资金来源)(?:[（(](?:单位[:：])?万元[)）])?$")
+_FUNDS_BLOCK = vocab.words_pattern(r"^(?:<<funds_block_heading>>)(?:[（(](?:单位[:：])?万元[)）])?$")
 _PIPE = re.compile(r"\s*\|\s*$")  # the cell mark of a one-cell-per-line table ('年度资金总额：1986 |')
 _TARGET_TITLE = vocab.words_pattern("<<target_title>>")
 _ACTUALS = vocab.words_pattern("<<actuals_word>>")
@@ -1159,7 +1161,7 @@ def _read_target_funds(ctx: ReportContext, lines: list[TextLine], start: int, ou
         if not text or text == "|":
             k += 1
             continue
-        m = re.match(r"^(?P<label>[^\d]+?)[\s:：]*(?P<value>[\d,.]+\s*(?:万元|元|亿元)?)$", text)
+        m = _LINE_ROW.match(text)
         name = _row_name(m.group("label")) if m else _row_name(text)
         if name is None:
             break

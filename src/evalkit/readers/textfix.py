@@ -20,11 +20,14 @@ heading, no 'label：' field and no table row.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+
+from evalkit import vocab
 
 __all__ = ["Repair", "repair_lines"]
 
@@ -49,10 +52,19 @@ _HEADING = re.compile(
 _LABEL_LINE = re.compile(r"^\s*(?!其中)[\u4e00-\u9fff（）()、/]{2,12}\s*[:：]\s*\S")
 _SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*")
 _LINE_END = tuple("。！？；：!?;:")
-_UNIT = r"(?:万元|亿元|千元|元|万人次|人次|万人|万户|人|户|%|％|万|亿|个|项|家|名|份|次|分)"
-# (a one-character unit followed by more of a word is the word: '项目', '个人', '分值', '人员')
-_UNIT_START = re.compile(rf"^(?:万元|亿元|千元|万人次|人次|万人|万户|%|％|{_UNIT}(?![\u4e00-\u9fff]))")
-_UNIT_AFTER = re.compile(rf"\s*{_UNIT}")  # a unit after a number (matched where the number ends)
+_UNIT = r"(?:<<figure_unit>>|%|％)"
+_UNIT_AFTER = vocab.words_pattern(rf"\s*{_UNIT}")  # a unit after a number (matched where the number ends)
+
+
+@functools.cache
+def _unit_start() -> re.Pattern[str]:
+    """A unit starting a line: a unit of two characters or more whatever follows; one of one
+    character only when no more of a word follows it ('项目', '个人', '分值', '人员' are words)."""
+    longer = "|".join(re.escape(w) for w in sorted(
+        {w for w in vocab.word_list("figure_unit") if len(w) > 1}, key=len, reverse=True))
+    return re.compile(rf"^(?:{longer}|%|％|(?:{vocab.any_word('figure_unit')})(?![\u4e00-\u9fff]))")
+
+
 _HEAD_NUMBER = re.compile(r"^\d+(?:,\d{3})*(?:\.\d+)?")
 _TAIL_NUMBER = re.compile(r"(?<![A-Za-z\d.,])\d[\d,]*\.?\d*$")
 _WELL_FORMED = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -150,7 +162,7 @@ def _echoes_title(line: str, title: tuple[int, frozenset[str]]) -> bool:
     return sum(c in title[1] for c in chars) >= _TITLE_SHARE * len(chars) and _REPORT_END.search(line) is not None
 
 
-_REPORT_END = re.compile(r"(?:报告|报表|自评表|评价表|决算|公开)(?:[（(][^（()）]{1,12}[)）])?\s*$")
+_REPORT_END = vocab.words_pattern(r"(?:<<report_title_end>>)(?:[（(][^（()）]{1,12}[)）])?\s*$")
 
 
 def _running_lines(lines: list[str], marks: set[int]) -> set[int]:
@@ -213,7 +225,7 @@ def _number_join(a: str, b: str) -> bool:
         return bool(_WELL_FORMED.match(t + "." + re.match(r"\d+", b[1:]).group(0)))  # '702' / '.55'
     head = _HEAD_NUMBER.match(b)
     if head is None:
-        return bool(t[-1].isdigit() and _UNIT_START.match(b) and _CJK.search(a))  # '267.63' / '万元'
+        return bool(t[-1].isdigit() and _unit_start().match(b) and _CJK.search(a))  # '267.63' / '万元'
     joined = t + head.group(0)
     if not _WELL_FORMED.match(joined):
         return False
@@ -227,7 +239,7 @@ def _number_join(a: str, b: str) -> bool:
 
 
 _FIGURE_CELL = re.compile(r"(?:(?<=\s)|^)[-+≥≤<>＞＜]?\d[\d,.]*%?(?=\s|$)")
-_TOTAL_START = re.compile(r"^\s*(?:总分|合计|总计|小计)(?:\s|$)")
+_TOTAL_START = vocab.words_pattern(r"^\s*(?:<<total_row_label>>)(?:\s|$)")
 
 
 def _table_like(text: str) -> bool:
