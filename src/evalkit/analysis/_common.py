@@ -340,7 +340,19 @@ def join_sources(*groups: Iterable[object]) -> str:
     'r:3;r:12'
     """
     seen = {s for group in groups for s in group if text(s)}
-    return ";".join(sorted(seen, key=lambda s: (str(s).rsplit(":", 1)[0], source_line(s) or 0)))
+    return ";".join(sorted(seen, key=_source_order))
+
+
+def _source_order(source: object) -> tuple:
+    """The order of sources: by report, then line, then the locator read as numbers where it has
+    them ('表3第4行第2列' before '表3第4行第10列'), so that the order never depends on a set's.
+
+    >>> sorted(["r:表3第4行第10列", "r:表3第4行第2列", "r:段落17"], key=_source_order)
+    ['r:段落17', 'r:表3第4行第2列', 'r:表3第4行第10列']
+    """
+    report, _, place = str(source).rpartition(":")
+    parts = re.split(r"(\d+)", place)
+    return report, source_line(source) or 0, tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
 
 
 def lines_label(sources: Iterable[object]) -> str:
