@@ -340,19 +340,26 @@ def join_sources(*groups: Iterable[object]) -> str:
     'r:3;r:12'
     """
     seen = {s for group in groups for s in group if text(s)}
-    return ";".join(sorted(seen, key=_source_order))
+    return ";".join(sorted(seen, key=lambda s: _source_order(str(s))))
 
 
-def _source_order(source: object) -> tuple:
+@functools.lru_cache(maxsize=1 << 16)  # (a source is cited by many findings)
+def _source_order(source: str) -> tuple:
     """The order of sources: by report, then line, then the locator read as numbers where it has
     them ('表3第4行第2列' before '表3第4行第10列'), so that the order never depends on a set's.
 
     >>> sorted(["r:表3第4行第10列", "r:表3第4行第2列", "r:段落17"], key=_source_order)
     ['r:段落17', 'r:表3第4行第2列', 'r:表3第4行第10列']
     """
-    report, _, place = str(source).rpartition(":")
-    parts = re.split(r"(\d+)", place)
-    return report, source_line(source) or 0, tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+    report, _, place = source.rpartition(":")
+    line = source_line(source)
+    if line is not None:
+        return report, line, ()
+    parts = _DIGITS_SPLIT.split(place)
+    return report, 0, tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+_DIGITS_SPLIT = re.compile(r"(\d+)")
 
 
 def lines_label(sources: Iterable[object]) -> str:
