@@ -285,3 +285,11 @@ def test_a_service_figure_after_a_list_is_named_by_the_list():
 def test_an_evaluators_initial_budget_arrangement_stays_the_initial_budget():
     rows = _project_report("2023年项目年初预算安排资金1,500.00万元，项目实际支出1,436.20万元。", kind="第三方绩效评价")
     assert pick(rows.budget, "stage", "amount_wan") == [("年初预算", 1500.0), ("决算", 1436.2)]
+
+
+def test_a_target_sentence_after_another_sentence_gives_no_figure():
+    # '年度目标：' opens the second sentence of the line: its figures are targets, never actuals
+    # (the pattern was anchored at the line's start, so only a line's first sentence was seen)
+    out = read("2023年参保人数达到43.2万人。年度目标：参保人数不少于45万人，基金支出控制在3亿元以内。")
+    assert pick(out.enrollment, "scheme", "persons") == [("合计", 432000)]
+    assert out.funds == []

@@ -281,7 +281,7 @@ _ACTUAL_WORDS = vocab.words_pattern(r"<<actual_label>>")
 
 
 # '年度目标：参保人数不低于48万人，…', '绩效目标为…': a sentence that states targets only
-_TARGET_SENTENCE = vocab.words_pattern(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?"
+_TARGET_SENTENCE = vocab.words_pattern(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]\s*)?"
                                      r"<<target_qualifier>>?目标(?:任务|值)?\s*[:：为是]")
 
 
