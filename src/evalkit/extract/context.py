@@ -138,9 +138,9 @@ class ReportContext:
     def place(self, line: int, number: str | None) -> None:
         """Record that the number written ``number`` on ``line`` went into a table."""
         if number:
-            key = folded_number_key(number) if number.isascii() else number_key(number)
-            self.placed[(line, key)] += 1
-            self.takers.setdefault((line, key), []).append(self.owner)
+            key = (line, folded_number_key(number) if number.isascii() else number_key(number))
+            self.placed[key] = self.placed.get(key, 0) + 1  # (not Counter's += : no __missing__ call)
+            self.takers.setdefault(key, []).append(self.owner)
 
     def refuse(self, line: int, number: str | None, reason: str) -> None:
         """Record that the current reader saw ``number`` on ``line`` and left it out, and why."""
@@ -171,9 +171,11 @@ class ReportContext:
         """Record every number inside a cell's text as placed (the cell went into a table)."""
         if not text or _DIGIT.search(text) is None:
             return  # most cells of a table are words
-        for key in _cell_keys(text):
-            self.placed[(line, key)] += 1
-            self.takers.setdefault((line, key), []).append(self.owner)
+        placed, takers = self.placed, self.takers
+        for number in _cell_keys(text):
+            key = (line, number)
+            placed[key] = placed.get(key, 0) + 1
+            takers.setdefault(key, []).append(self.owner)
 
 
 @functools.lru_cache(maxsize=1 << 14)
