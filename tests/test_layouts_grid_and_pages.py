@@ -162,3 +162,21 @@ def test_a_finance_bureaus_summary_of_several_departments_gives_no_budget(tmp_pa
 
     left = explain(path)
     assert left.loc[left["number"] == "870.40", "reason"].str.contains("按部门分列").all()
+
+
+PAGE_WITH_FOOTER = """<html><head><meta charset="utf-8"></head><body>
+<div class="content"><h1>青禾县医疗保障局2023年度部门整体支出绩效自评报告</h1>
+<p>2023年全县基本医疗保险参保人数12.40万人，部门支出决算520.36万元。</p></div>
+<div class="footer"><p>主办单位：青禾县人民政府办公室</p>
+<p>地址：甘肃省陇原市青禾县新华路8号 邮编：743000</p></div>
+</body></html>"""
+
+
+def test_a_footer_address_naming_the_departments_county_gives_its_province_and_city(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(PAGE_WITH_FOOTER, encoding="utf-8")
+    got = read_report(path).reports[["province", "city", "county"]].values.tolist()
+    assert got == [["甘肃省", "陇原市", "青禾县"]]
+    other = tmp_path / "other.html"  # an address in another county says nothing of this one
+    other.write_text(PAGE_WITH_FOOTER.replace("甘肃省陇原市青禾县", "甘肃省陇原市白石县"), encoding="utf-8")
+    assert read_report(other).reports[["province", "city"]].isna().all(axis=None)

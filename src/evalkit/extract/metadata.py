@@ -814,7 +814,25 @@ def _region(doc: Document, department: str | None, titles: list[TextLine]) -> Re
             region = Region(province, region.city, region.county, region.code)
     if (region.city or region.county) and not (region.province and region.city):
         region = _stated_region(doc, region)
+    if (region.city or region.county) and not (region.province and region.city):
+        region = _footer_address_region(doc, region)
     return region
+
+
+def _footer_address_region(doc: Document, region: Region) -> Region:
+    """Province and city of a web page's footer address ('地址：新疆维吾尔自治区沙泉地区克孜湖县
+    团结路16号'), only when it names the department's own county (or city): the site of the
+    county's government publishes its departments' reports."""
+    for line in doc.chrome_lines:
+        m = _ADDRESS.match(line)
+        if m:
+            region = region_of_field(m.group(1), region)
+            if region.province and region.city:
+                break
+    return region
+
+
+_ADDRESS = re.compile(r"^\s*(?:通讯|联系|单位)?地址\s*[:：]\s*(\S+)")
 
 
 #: How many lines of a report's opening are read for statements about its place
