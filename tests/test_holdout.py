@@ -35,15 +35,15 @@ import pytest
 from gallery import score_gallery, share_found, specimens
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
-# (measured: 1350/1371 facts of the 48 documents found. The first batch scored 191/213 (89.7 %)
+# (measured: 1353/1371 facts of the 48 documents found. The first batch scored 191/213 (89.7 %)
 # when it arrived, the second 350/437 with the first (80.1 %), the third 238/271 (87.8 %), the
 # fourth 171/210 (81.4 %), the fifth 175/214 (81.8 %), the sixth 130/239 (54.4 %: grid tables,
 # a page hidden until a script shows it, HTML tables inside Markdown); the reader was then
-# improved on each, so these floors guard what was reached (the sixth now 228/239). Left: he-06's
+# improved on each, so these floors guard what was reached (the sixth now 231/239). Left: he-06's
 # two PDF columns read as one, 9 budget facts missed and 6 rows wrong; a table row cut by a page
 # break and an execution-rate line of he-04/he-01; hf-06's transposed score table whose column
 # headers wrap over two lines; hf-08, a finance bureau's summary, still gives budget rows)
-FLOORS = {"report": 0.98, "budget": 0.97, "enrollment": 0.97, "funds": 0.97, "indicators": 0.97}
+FLOORS = {"report": 0.99, "budget": 0.97, "enrollment": 0.97, "funds": 0.97, "indicators": 0.97}
 # the enrollment and fund rows left over are conventions of evalkit (在职/退休 parts, 长期护理保险,
 # income parts as flows of their own, 医疗救助 spending as its fund's expense), and three of batch
 # F: a 2022 total quoted in a link under '往期推荐' (dated 2022), a 2024 head count of hf-07, and
