@@ -832,7 +832,7 @@ def _footer_address_region(doc: Document, region: Region) -> Region:
     return region
 
 
-_ADDRESS = re.compile(r"^\s*(?:通讯|联系|单位)?地址\s*[:：]\s*(\S+)")
+_ADDRESS = re.compile(r"^\s*[\u4e00-\u9fff]{0,2}地址\s*[:：]\s*(\S+)")  # '地址：…', '通讯地址：…'
 
 
 #: How many lines of a report's opening are read for statements about its place
