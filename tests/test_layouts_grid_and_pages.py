@@ -45,9 +45,7 @@ BUDGET_GRID = (
 
 def test_a_budget_grid_table_keeps_its_stages(tmp_path):
     text = "\n".join(BUDGET_GRID)
-    path = tmp_path / "r.md"
-    path.write_text(text, encoding="utf-8")
-    got = read_report(path).budget
+    got = _read(tmp_path, "r.md", text).budget
     rows = sorted(zip(got["stage"], got["item"], got["amount_wan"]))
     assert rows == sorted([("年初预算", "支出合计", 500.0), ("调整预算", "支出合计", 620.0), ("决算", "支出合计", 601.5),
                            ("年初预算", "基本支出", 400.0), ("调整预算", "基本支出", 410.0), ("决算", "基本支出", 405.2)])
@@ -71,10 +69,15 @@ def test_an_article_saved_from_wechat_is_read(tmp_path):
     assert "扫一扫" not in text  # a small hidden element is still page furniture
 
 
-def _report(tmp_path, sentence: str):
-    path = tmp_path / "r.txt"
-    path.write_text("某县医疗保障局2023年度部门整体支出绩效自评报告\n" + sentence + "\n", encoding="utf-8")
+def _read(tmp_path, name: str, text: str):
+    """Write ``text`` to the file ``name`` and read it as a report."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
     return read_report(path)
+
+
+def _report(tmp_path, sentence: str):
+    return _read(tmp_path, "r.txt", "某县医疗保障局2023年度部门整体支出绩效自评报告\n" + sentence + "\n")
 
 
 def test_operating_money_named_by_a_scheme_is_no_fund_flow(tmp_path):
@@ -104,9 +107,7 @@ MINERU = (
 
 
 def test_an_html_table_inside_markdown_is_read_with_its_spans(tmp_path):
-    path = tmp_path / "form.md"
-    path.write_text("\n".join(MINERU), encoding="utf-8")
-    r = read_report(path)
+    r = _read(tmp_path, "form.md", "\n".join(MINERU))
     got = r.indicators[["level1", "level2", "level3", "target_raw", "actual_raw", "weight", "score"]].values.tolist()
     assert got == [["产出指标", "数量指标", "培训经办人员", "≥120人次", "135人次", 20.0, 20.0],
                    ["产出指标", "数量指标", "窗口办件量", "≥5000件", "5210件", 20.0, 19.0]]
@@ -128,9 +129,7 @@ TWO_YEARS = (
 
 
 def test_a_statistics_table_with_a_unit_column_and_scheme_rows_under_a_measure(tmp_path):
-    path = tmp_path / "r.txt"
-    path.write_text("\n".join(TWO_YEARS), encoding="utf-8")
-    r = read_report(path)
+    r = _read(tmp_path, "r.txt", "\n".join(TWO_YEARS))
     enrollment = sorted(zip(r.enrollment["year"], r.enrollment["scheme"], r.enrollment["persons"]))
     assert enrollment == [(2023, "合计", 96034), (2023, "居民医保", 83916), (2023, "职工医保", 12118),
                           (2024, "合计", 95210), (2024, "居民医保", 82905), (2024, "职工医保", 12305)]
@@ -153,14 +152,12 @@ SUMMARY = (
 
 
 def test_a_finance_bureaus_summary_of_several_departments_gives_no_budget(tmp_path):
-    path = tmp_path / "r.md"
-    path.write_text("\n".join(SUMMARY), encoding="utf-8")
-    r = read_report(path)
+    r = _read(tmp_path, "r.md", "\n".join(SUMMARY))
     assert r.reports["report_kind"].tolist() == ["其他"]  # a 公示 of results, no report
     assert r.budget.empty  # the rows are several departments': none is this document's budget
     from evalkit.explain import explain
 
-    left = explain(path)
+    left = explain(tmp_path / "r.md")
     assert left.loc[left["number"] == "870.40", "reason"].str.contains("按部门分列").all()
 
 
@@ -173,10 +170,7 @@ PAGE_WITH_FOOTER = """<html><head><meta charset="utf-8"></head><body>
 
 
 def test_a_footer_address_naming_the_departments_county_gives_its_province_and_city(tmp_path):
-    path = tmp_path / "page.html"
-    path.write_text(PAGE_WITH_FOOTER, encoding="utf-8")
-    got = read_report(path).reports[["province", "city", "county"]].values.tolist()
+    got = _read(tmp_path, "page.html", PAGE_WITH_FOOTER).reports[["province", "city", "county"]].values.tolist()
     assert got == [["甘肃省", "陇原市", "青禾县"]]
-    other = tmp_path / "other.html"  # an address in another county says nothing of this one
-    other.write_text(PAGE_WITH_FOOTER.replace("甘肃省陇原市青禾县", "甘肃省陇原市白石县"), encoding="utf-8")
-    assert read_report(other).reports[["province", "city"]].isna().all(axis=None)
+    other = _read(tmp_path, "other.html", PAGE_WITH_FOOTER.replace("甘肃省陇原市青禾县", "甘肃省陇原市白石县"))
+    assert other.reports[["province", "city"]].isna().all(axis=None)  # another county's address says nothing

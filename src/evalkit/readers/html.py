@@ -206,6 +206,38 @@ def _cell_text(cell) -> str:
     return join_pieces(pieces)
 
 
+def place_cells(rows: list, count=None) -> list[tuple[int, int, int, int, str]]:
+    """The cells of a table's ``<tr>`` rows on its grid, as :func:`render_grid` takes them:
+    ``(row, column, rowspan, colspan, text)``, 0-based. A cell stands right of the cells above
+    that go on down into its row; ``rowspan="0"`` reaches the table's end. ``count(n)`` is told
+    the grid cells each cell covers (the renderer's bound on a table's size).
+
+    Examples
+    --------
+    >>> import lxml.html
+    >>> t = lxml.html.fromstring('<table><tr><td rowspan="2">产出</td><td>数量</td></tr><tr><td>质量</td></tr></table>')
+    >>> place_cells(_rows(t))
+    [(0, 0, 2, 1, '产出'), (0, 1, 1, 1, '数量'), (1, 1, 1, 1, '质量')]
+    """
+    placed: list[tuple[int, int, int, int, str]] = []
+    taken: set[tuple[int, int]] = set()
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in _cells(tr):
+            while (r, c) in taken:
+                c += 1
+            rowspan = min(_span(cell, "rowspan") or len(rows), len(rows) - r)  # 0: to the end
+            colspan = _span(cell, "colspan") or 1
+            if count is not None:
+                count(rowspan * colspan)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, c + dc))
+            placed.append((r, c, rowspan, colspan, _cell_text(cell)))
+            c += colspan
+    return placed
+
+
 class _Renderer:
     def __init__(self) -> None:
         self.out = LineWriter()
@@ -260,21 +292,7 @@ class _Renderer:
                 for cell in _cells(tr):
                     self.block(cell)
             return
-        placed: list[tuple[int, int, int, int, str]] = []
-        taken: set[tuple[int, int]] = set()
-        for r, tr in enumerate(rows):
-            c = 0
-            for cell in _cells(tr):
-                while (r, c) in taken:
-                    c += 1
-                rowspan = min(_span(cell, "rowspan") or len(rows), len(rows) - r)  # 0: to the end
-                colspan = _span(cell, "colspan") or 1
-                self.out.count_cells(rowspan * colspan)
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        taken.add((r + dr, c + dc))
-                placed.append((r, c, rowspan, colspan, _cell_text(cell)))
-                c += colspan
+        placed = place_cells(rows, self.out.count_cells)
         if placed:
             self.tables += 1
             self.out.table(render_grid(placed, self.tables))

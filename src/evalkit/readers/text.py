@@ -706,7 +706,8 @@ def _html_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[in
     """
     import lxml.html  # (only a text with an HTML table needs it)
 
-    from evalkit.readers.html import _rows
+    from evalkit.readers._render import render_grid
+    from evalkit.readers.html import _rows, place_cells
 
     j = i + 1
     while j < len(lines) and kinds[j] == "html" and not _is_html_table_start(lines[j]):
@@ -716,35 +717,14 @@ def _html_table(lines: list[str], kinds: list[str], i: int, breaks: frozenset[in
     except (ValueError, lxml.etree.ParserError):
         return Table(rows=[], layout="html"), j
     tables = root.xpath(".//table")
-    below: dict[int, list[int]] = {}  # first grid column → [rows a cell above still covers, its colspan]
-    rows = [_html_row(tr, i + (tr.sourceline or 1), below) for tr in (_rows(tables[0]) if tables else [])]
+    trs = _rows(tables[0]) if tables else []
+    rows = []
+    for tr, cells in zip(trs, render_grid(place_cells(trs), "")):  # (the web page reader's grid)
+        line = i + (tr.sourceline or 1)
+        row = Row([Cell(text, line, rowspan=rs, colspan=cs, covered=covered) for text, _, rs, cs, covered in cells])
+        row.refresh()
+        rows.append(row)
     return Table(rows=[r for r in rows if not r.is_empty()], layout="html"), j
-
-
-def _html_row(tr, line: int, below: dict[int, list[int]]) -> Row:
-    """One '<tr>' on the grid: a covered cell where a cell above goes on down (``below``)."""
-    from evalkit.readers.html import _cell_text, _cells, _span
-
-    cells: list[Cell] = []
-    col = 0
-
-    def covered() -> None:
-        nonlocal col
-        while below.get(col, [0])[0] > 0:
-            below[col][0] -= 1
-            cells.append(Cell("", line, colspan=below[col][1], covered=True))
-            col += below[col][1]
-
-    for td in _cells(tr):
-        covered()
-        rowspan, colspan = max(_span(td, "rowspan"), 1), max(_span(td, "colspan"), 1)
-        cells.append(Cell(_cell_text(td), line, rowspan=rowspan, colspan=colspan))
-        below[col] = [rowspan - 1, colspan]
-        col += colspan
-    covered()
-    row = Row(cells)
-    row.refresh()
-    return row
 
 
 # ------------------------------------------------------------------------ the layouts
