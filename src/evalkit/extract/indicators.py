@@ -79,12 +79,22 @@ def _role_of(text: str) -> str | None:
     >>> _role_of("年初目标值(A)"), _role_of("得分（20分*执行率）"), _role_of("项目资金（万元）")
     ('target', 'score', None)
     """
+    starts = _role_starts()
+    if starts is not None and text.lstrip()[:1] not in starts:
+        return None  # (compacting and dropping remarks keep the first character: no header word starts so)
     label = compact(text)
     role = _roles().get(label)
     while role is None and label.endswith(("）", ")")) and _HEADER_REMARK.search(label):
         label = _HEADER_REMARK.sub("", label)
         role = _roles().get(label)
     return role
+
+
+@functools.cache
+def _role_starts() -> frozenset[str] | None:
+    """The first characters of the header words of :func:`_roles` (None when a word is empty:
+    a text whose remarks are all of it may name it, whatever its first character)."""
+    return None if "" in _roles() else frozenset(k[0] for k in _roles())
 
 
 @functools.lru_cache(maxsize=1 << 14)
