@@ -239,6 +239,11 @@ def _report_words(lines: list[str]) -> int:
     return sum(1 for w in words if w in text)
 
 
+def _has_clause_mark(text: str) -> bool:
+    """A Chinese comma, full stop or semicolon in a text (a sentence written inside a cell)."""
+    return "，" in text or "。" in text or "；" in text
+
+
 def _extract(doc: Document) -> dict[str, list[dict]]:
     return _extract_in_context(doc)[0]
 
@@ -267,7 +272,7 @@ def _extract_in_context(doc: Document) -> tuple[dict[str, list[dict]], ReportCon
     long_cells = [  # sentences written inside table cells, unless a table extractor took the cell
         TextLine(c.line, c.text)
         for t in doc.tables for r in t.rows for c in r.cells
-        if len(c.text) > 15 and any(p in c.text for p in "，。；") and not ctx.has_placed(c.line, c.text)
+        if len(c.text) > 15 and _has_clause_mark(c.text) and not ctx.has_placed(c.line, c.text)
     ]
     ctx.owner = "narrative"
     narrative = extract_narrative(ctx, meta["fiscal_year"], long_cells)
@@ -277,7 +282,7 @@ def _extract_in_context(doc: Document) -> tuple[dict[str, list[dict]], ReportCon
     indicators.extend(found["indicators"])
     staff = found["staff"] + narrative.staff
     assets = found["assets"] + narrative.assets
-    line_of = {ctx.source(n): n for n in range(1, len(doc.lines) + 1)}  # rows in document order
+    line_of = _line_index(ctx)  # rows in document order
     for rows in (budget, rates, staff, assets):
         rows.sort(key=lambda r: line_of.get(r["source"], 0))
     enrollment, funds = narrative.enrollment, narrative.funds
@@ -306,6 +311,33 @@ def _extract_in_context(doc: Document) -> tuple[dict[str, list[dict]], ReportCon
         "residue": residue,
         "coverage": [coverage],
     }, ctx
+
+
+class _TextLineIndex:
+    """The line of a row's source in a text document ('<report_id>:<line>'), as the dictionary
+    ``{ctx.source(n): n}`` over its lines answers ``get``, without making a source per line."""
+
+    __slots__ = ("_n_lines", "_prefix")
+
+    def __init__(self, report_id: str, n_lines: int) -> None:
+        self._prefix = f"{report_id}:"
+        self._n_lines = n_lines
+
+    def get(self, source, default=None):
+        if isinstance(source, str) and source.startswith(self._prefix):
+            rest = source[len(self._prefix):]
+            # (a source of line n is written str(n): ASCII digits, no leading zero)
+            if rest.isascii() and rest.isdigit() and rest[0] != "0" and int(rest) <= self._n_lines:
+                return int(rest)
+        return default
+
+
+def _line_index(ctx: ReportContext) -> dict[str, int] | _TextLineIndex:
+    """Source → line over the document's lines (the readers' rows give their source)."""
+    doc = ctx.doc
+    if doc.locators is None:  # (a text document: a line's source is its number)
+        return _TextLineIndex(doc.report_id, len(doc.lines))
+    return {ctx.source(n): n for n in range(1, len(doc.lines) + 1)}
 
 
 def _frames(rows: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:

@@ -138,9 +138,14 @@ class ReportContext:
     def place(self, line: int, number: str | None) -> None:
         """Record that the number written ``number`` on ``line`` went into a table."""
         if number:
-            key = (line, folded_number_key(number) if number.isascii() else number_key(number))
+            # (:func:`folded_number_key` written out for an ASCII number, most of them)
+            key = (line, number.replace(",", "").lstrip("+-") if number.isascii() else number_key(number))
             self.placed[key] = self.placed.get(key, 0) + 1  # (not Counter's += : no __missing__ call)
-            self.takers.setdefault(key, []).append(self.owner)
+            owners = self.takers.get(key)  # (not ``setdefault(key, [])``: no list made for nothing)
+            if owners is None:
+                self.takers[key] = [self.owner]
+            else:
+                owners.append(self.owner)
 
     def refuse(self, line: int, number: str | None, reason: str) -> None:
         """Record that the current reader saw ``number`` on ``line`` and left it out, and why."""
@@ -171,11 +176,15 @@ class ReportContext:
         """Record every number inside a cell's text as placed (the cell went into a table)."""
         if not text or _DIGIT.search(text) is None:
             return  # most cells of a table are words
-        placed, takers = self.placed, self.takers
+        placed, takers, owner = self.placed, self.takers, self.owner
         for number in _cell_keys(text):
             key = (line, number)
             placed[key] = placed.get(key, 0) + 1
-            takers.setdefault(key, []).append(self.owner)
+            owners = takers.get(key)  # (as in :meth:`place`)
+            if owners is None:
+                takers[key] = [owner]
+            else:
+                owners.append(owner)
 
 
 @functools.lru_cache(maxsize=1 << 14)

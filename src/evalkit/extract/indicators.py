@@ -79,12 +79,22 @@ def _role_of(text: str) -> str | None:
     >>> _role_of("年初目标值(A)"), _role_of("得分（20分*执行率）"), _role_of("项目资金（万元）")
     ('target', 'score', None)
     """
+    starts = _role_starts()
+    if starts is not None and text.lstrip()[:1] not in starts:
+        return None  # (compacting and dropping remarks keep the first character: no header word starts so)
     label = compact(text)
     role = _roles().get(label)
     while role is None and label.endswith(("）", ")")) and _HEADER_REMARK.search(label):
         label = _HEADER_REMARK.sub("", label)
         role = _roles().get(label)
     return role
+
+
+@functools.cache
+def _role_starts() -> frozenset[str] | None:
+    """The first characters of the header words of :func:`_roles` (None when a word is empty:
+    a text whose remarks are all of it may name it, whatever its first character)."""
+    return None if "" in _roles() else frozenset(k[0] for k in _roles())
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -457,19 +467,23 @@ def indicator_role(label: str) -> str | None:
 
 
 def _fill_values(rec: dict, values: dict[str, str]) -> None:
+    get = values.get  # (a row's values are asked for a dozen times)
     for role in ("weight", "score"):
-        v = values.get(role)
+        v = get(role)
         if v and not is_missing(v):
-            rec[role] = parse_number(v)
-            if rec[role] is None:
+            number = parse_number(v)
+            if number is None:
                 q = parse_quantity(v)
-                rec[role] = q.value if q and q.unit in (None, "分") else None
+                number = q.value if q and q.unit in (None, "分") else None
+            rec[role] = number
     # an operator and a unit may stand in columns of their own ('≤ | 101400 | 元', '定性 | 优良中低差')
-    op_word = compact(values.get("op") or "")
+    op = get("op")
+    op_word = compact(op) if op else ""  # (compact('') is '')
     column_op = vocab.synonyms("operator_words", "op", word="word").get(op_word) if op_word else None
-    column_unit = values.get("unit") if values.get("unit") and not is_missing(values.get("unit")) else None
-    op_shown = clean_label(values.get("op") or "") if op_word and not is_missing(op_word) else ""
-    target = values.get("target")
+    unit = get("unit")
+    column_unit = unit if unit and not is_missing(unit) else None
+    op_shown = clean_label(op) if op_word and not is_missing(op_word) else ""  # (op_word: op is a text)
+    target = get("target")
     if target is not None and not is_missing(target):
         # printed in columns of their own, the operator, value and unit are written as one:
         # '≥' + '52.6' + '万人' → '≥52.6万人', '定性' + '优良中低差' → '定性优良中低差'
@@ -482,15 +496,15 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
             rec["target_value"] = q.value  # None for a range such as '6-9个月'
             rec["target_low"], rec["target_high"] = q.low, q.high
             rec["target_unit"] = _unit(q.unit) or column_unit
-    actual = values.get("actual")
+    actual = get("actual")
     if actual is not None and not is_missing(actual):
         rec["actual_raw"] = " ".join(_with_unit(actual, column_unit).split())
         q = parse_quantity(actual)
         if q is not None:
             rec["actual_value"] = q.value
             rec["actual_unit"] = _unit(q.unit) or (column_unit if q.unit is None else None)
-    for role in ("note", "explanation", "rule_text", "evidence"):
-        v = values.get(role)
+    for role in _NOTE_ROLES:
+        v = get(role)
         if v and not is_missing(v):
             rec[role] = clean_label(v)
 
@@ -656,10 +670,13 @@ def _indicator_row(ctx: ReportContext, row: Row, layout: tuple[list[str | None],
         seq = parse_number(values["seq"])
         rec["seq"] = int(seq) if seq is not None and float(seq).is_integer() else None
     _fill_values(rec, values)
+    cells, place_text = row.cells, ctx.place_text
+    n_cells = len(cells)
     for i, r in enumerate(roles):
-        if r and 0 <= i + offset < len(row.cells):
-            cell = row.cells[i + offset]
-            ctx.place_text(cell.line, _own_text(texts[i], cell.label))
+        if r and 0 <= i + offset < n_cells:
+            cell = cells[i + offset]
+            own = cell.label
+            place_text(cell.line, own if texts[i].startswith(own) else texts[i])  # (:func:`_own_text`)
     return rec
 
 

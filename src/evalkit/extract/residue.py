@@ -146,10 +146,12 @@ def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, 
     found = found_quantities(stripped)  # the same text the extractors read: the cache answers
     if not found:
         return None
-    keyed = [(f, ledger_keys(f.quantity)) for f in found]
+    # (:func:`ledger_keys` written out for a number as written, most of them: one call less each)
+    keyed = [(f, (tv.replace(",", "").lstrip("+-"),) if (tv := f.quantity.text_value) else ledger_keys(f.quantity))
+             for f in found]
     # the folded line (same length: the spans of ``found`` hold), made only when a rule reads it
     text = fold(stripped) if len(keyed) > 1 and _repeats(keyed) else None
-    ignored = _ignored_if_repeated(keyed, text) if text is not None else None
+    ignored = _ignored_first(keyed, text) if text is not None else None  # (the numbers repeat: asked above)
     n_placed, n_left_out, candidates = _take_all(ledgers, no, keyed)
     numbers, placed, ignored_key = _COUNTERS["table" if in_table else "text"]
     cov[numbers] += len(keyed)
@@ -178,6 +180,12 @@ def _ignored_if_repeated(keyed: list, text: str) -> list[tuple[int, int, str]] |
     the rules run only on a line with a number not placed."""
     if not _repeats(keyed):
         return None
+    return _ignored_first(keyed, text)
+
+
+def _ignored_first(keyed: list, text: str) -> list[tuple[int, int, str]]:
+    """The spans the rules ignore on a line whose numbers repeat, ``keyed`` reordered so that
+    the occurrences no rule ignores come first (:func:`_ignored_if_repeated`)."""
     ignored = _ignored_spans(text)
     keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
     return ignored
@@ -185,8 +193,10 @@ def _ignored_if_repeated(keyed: list, text: str) -> list[tuple[int, int, str]] |
 
 def _repeats(keyed: list) -> bool:
     """True when a line's numbers (``keyed``: each with its ledger keys) share a key."""
-    return len(keyed) >= 2 and (len({k for _, keys in keyed for k in keys})
-                                != sum(len(keys) for _, keys in keyed))
+    if len(keyed) < 2:
+        return False
+    keys = [k for _, ks in keyed for k in ks]
+    return len(set(keys)) != len(keys)
 
 
 def _take_all(ledgers: tuple[Counter, Counter], line: int, keyed: list) -> tuple[int, int, list]:

@@ -41,6 +41,10 @@ _PAGE_MARK = re.compile(
 )
 #: A page number alone, indented as a PDF centres it (' 3'); only between blank lines.
 _LONE_NUMBER = re.compile(r"^[ \u3000]+\d{1,3}[ \u3000]*$")  # (spaces only: '\t95' is a table cell)
+#: The first character (after white space) of a line :data:`_PAGE_MARK` can match: a dash, 共 or 第.
+_PAGE_MARK_START = frozenset(_DASHES.replace("\\", "")) | {"共", "第"}
+#: The first character of a line :data:`_LONE_NUMBER` or :data:`_GLUED_NUMBER` can match.
+_INDENT = (" ", "\u3000")
 #: A page number glued in front of the heading that starts the next page (' 2 二、…').
 _GLUED_NUMBER = re.compile(r"^[ \u3000]+\d{1,3}[ \u3000]+(?=[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十]+[)）])")
 #: A heading or list item: a new paragraph starts with it.
@@ -112,9 +116,10 @@ def _page_marks(lines: list[str]) -> set[int]:
     marks = set()
     n = len(lines)
     for i, line in enumerate(lines):
-        lone = _LONE_NUMBER.match(line) and (i == 0 or not lines[i - 1].strip()) \
+        # (the patterns are asked only of a line that starts as they need: most lines do not)
+        lone = line.startswith(_INDENT) and _LONE_NUMBER.match(line) and (i == 0 or not lines[i - 1].strip()) \
             and (i + 1 == n or not lines[i + 1].strip())
-        if lone or _PAGE_MARK.match(line):
+        if lone or (line.lstrip()[:1] in _PAGE_MARK_START and _PAGE_MARK.match(line)):
             marks.add(i)
     return marks
 
@@ -195,7 +200,7 @@ def _drop_furniture(lines: list[str]) -> set[int]:
     for i in furniture:
         lines[i] = ""
     for i, line in enumerate(lines):
-        m = _GLUED_NUMBER.match(line)
+        m = _GLUED_NUMBER.match(line) if line.startswith(_INDENT) else None
         if m:
             lines[i] = line[m.end():]
             furniture.add(i)
@@ -396,9 +401,10 @@ def _label_wrap(a: str, b: str, width: int) -> bool:
     >>> _label_wrap("\\t\\t年度指标值", "实际完成值\\t10\\t9", 4)
     False
     """
-    fa, fb = a.split("\t"), b.split("\t")
-    if len(fa) >= width or len(fb) >= width or len(fa) + len(fb) - 1 != width:
+    na, nb = a.count("\t") + 1, b.count("\t") + 1  # (the field counts, without splitting: most rows are whole)
+    if na >= width or nb >= width or na + nb - 1 != width:
         return False
+    fa, fb = a.split("\t"), b.split("\t")
     head, tail = fa[-1].strip(), fb[0].strip()
     filled = [c for c in fa if c.strip()]
     return (

@@ -193,9 +193,16 @@ class WordsPattern:
     def __init__(self, template: str, flags: int = 0) -> None:
         self.template, self.flags = template, flags
 
+    _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "sub", "split")
+
     @functools.cached_property
     def compiled(self) -> re.Pattern[str]:
-        return re.compile(_LIST_SLOT.sub(lambda m: f"(?:{any_word(m.group(1))})", self.template), self.flags)
+        pattern = re.compile(_LIST_SLOT.sub(lambda m: f"(?:{any_word(m.group(1))})", self.template), self.flags)
+        # the compiled pattern's own methods, set on the instance: a later ``p.search(…)`` calls
+        # them without going through the methods below (the readers call these patterns often)
+        for name in self._METHODS:
+            setattr(self, name, getattr(pattern, name))
+        return pattern
 
     def search(self, *args):
         return self.compiled.search(*args)
