@@ -213,6 +213,8 @@ def _other_insurance(sentence: str) -> bool:
     ('企业职工基本养老保险参保人数', '工伤保险基金收入'): pension, unemployment and work-injury
     figures of a social-insurance centre are no enrolment and no fund of medical insurance."""
     text = compact(sentence)
+    if not _names("other_insurance", text):
+        return False  # (both answers below need a word of another insurance: most sentences have none)
     m = _last(_insurance_re(), text)
     if m is not None and m.group(0) in _words("other_insurance"):
         return True
@@ -285,10 +287,16 @@ _TARGET_SENTENCE = vocab.words_pattern(r"\s*(?:[（(]?[一二三四五六七八�
                                      r"<<target_qualifier>>?目标(?:任务|值)?\s*[:：为是]")
 
 
+@functools.lru_cache(maxsize=4096)  # (four characters before a figure: they repeat)
+def _target_before(before: str) -> bool:
+    """True when the characters right before a figure state a bound ('≥', '不低于', '目标')."""
+    return _TARGET_BEFORE.search(before) is not None
+
+
 def _is_target(folded: str, start: int, sentence_start: int | None = None) -> bool:
     """'≥50000人次', '目标≥98%', '不低于50万元': a target written before a figure, never an actual;
     so is every figure of a sentence that opens with '年度目标：'."""
-    if _TARGET_BEFORE.search(folded[max(0, start - 4): start]):
+    if _target_before(folded[max(0, start - 4): start]):
         return True
     return (sentence_start is not None and folded.find("目标", sentence_start, start) >= 0  # (the pattern needs 目标)
             and bool(_TARGET_SENTENCE.match(folded, sentence_start, start)))
@@ -394,6 +402,24 @@ def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str
     if keep_year or window[:2] not in ("19", "20"):
         return window
     return _LEADING_YEAR.sub("", window)
+
+
+def _first_money(found: tuple[Found, ...]) -> Found | None:
+    """The first amount of money among the numbers of a line."""
+    for f in found:
+        if f.quantity.kind == "money":
+            return f
+    return None
+
+
+@functools.lru_cache(maxsize=8192)  # the words between two figures repeat within and across reports
+def _read_segment(segment: str) -> tuple[str, int]:
+    """The window of the figure that ends a segment (the words since the figure before it), and
+    where the segment's last sentence mark stands (-1: none). The window is :func:`_window` of
+    the line at the figure with the segment's start as its floor: it never reads before the
+    floor, so the segment alone gives it."""
+    end_mark = _SENTENCE_MARKS.match(segment)
+    return _window(segment, len(segment)), (end_mark.end() - 1 if end_mark else -1)
 
 
 @dataclass
@@ -645,6 +671,18 @@ def _budget_parent(item: str, parts_of: str | None, outer: str) -> tuple[str, bo
     return clean_parent("/".join(p for p in parent.split("/") if p and p not in _TOTALS), item), is_part
 
 
+@functools.lru_cache(maxsize=4096)  # (a figure's clause is a few words: they repeat)
+def _other_government_words(clause: str) -> bool:
+    """True when a clause names money of a higher government (:meth:`_Reader._other_government`)."""
+    return _names("other_government", clause) or _higher_subsidy_re().search(clause) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _allocation_words(clause: str) -> bool:
+    """True when a clause names a higher body and an allocation (:meth:`_Reader._allocated_above`)."""
+    return _names("higher_body", clause) and _names("allocation", clause)
+
+
 class _Reader:
     def __init__(self, ctx: ReportContext, fiscal_year: int | None):
         self.ctx = ctx
@@ -667,6 +705,8 @@ class _Reader:
         self._paragraph_year: int | None = None  # the year the paragraph opens with
         self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
         self._clause_compact = ""  # the clause of the figure being read, without white space
+        self._year_window_at = -1  # (figure start of the window below)
+        self._year_window_text = ""  # the window of the figure being read, its year kept
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -684,7 +724,7 @@ class _Reader:
         opens with ('2021年，全市…', '截至2023年底，…'), else the fiscal year; a report whose
         year is unknown takes the year the paragraph opened with."""
         if self._folded.find("年", 0, f.start) >= 0:  # (no 年 before the figure: neither its window nor its clause names a year)
-            window = _window(self._folded, f.start, keep_year=True)
+            window = self._year_window(f)
             m = _last(_YEAR, window) if "年" in window else None
             if m:
                 return int(m.group(1))
@@ -698,6 +738,13 @@ class _Reader:
         if m:
             return int(m.group(1))
         return self.fiscal_year or self._paragraph_year or self._last_year  # (a report of unknown year)
+
+    def _year_window(self, f: Found) -> str:
+        """The window of a figure with its year kept (back to the line's start), made once per
+        figure (the year and the other-year guard both read it)."""
+        if self._year_window_at != f.start:
+            self._year_window_at, self._year_window_text = f.start, _window(self._folded, f.start, keep_year=True)
+        return self._year_window_text
 
     def _clause(self, f: Found) -> str:
         """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on)."""
@@ -713,14 +760,12 @@ class _Reader:
     def _other_government(self, f: Found) -> bool:
         """'争取中央、省级医疗救助补助资金856万元', '省级下达医疗救助补助资金': money of a higher
         government, read on the whole clause (a list '中央、省级' does not hide the first)."""
-        clause = self._clause_words(f)
-        return _names("other_government", clause) or bool(_higher_subsidy_re().search(clause))
+        return _other_government_words(self._clause_words(f))
 
     def _allocated_above(self, f: Found) -> bool:
         """'自治区财政厅、自治区医疗保障局共下达全区…补助资金4.27亿元': what a higher body allocates
         (to a whole region) is another government's money, in any scope."""
-        clause = self._clause_words(f)
-        return _names("higher_body", clause) and _names("allocation", clause)
+        return _allocation_words(self._clause_words(f))
 
     def _allocated_above_withheld(self, f: Found) -> bool:
         """:meth:`_allocated_above`, and then the figure is no service figure either."""
@@ -787,16 +832,20 @@ class _Reader:
         if _NEW_ITEM.match(folded):
             self.outer = ""
         found = found_quantities(text)
-        if not found or not any(f.quantity.kind in _READ_KINDS for f in found):
-            return  # nothing but dates, durations and counts: no table reads them
+        for f in found:  # (a plain loop: cheaper than any() over a generator, for every line)
+            if f.quantity.kind in _READ_KINDS:
+                break
+        else:
+            return  # nothing but dates, durations and counts (or no number): no table reads them
         state = _LineState(outer=self.outer)
         self._staff_unit = None
-        money = next((f for f in found if f.quantity.kind == "money"), None)  # the first amount
+        money = _first_money(found)  # the first amount
         state.subject = mentioned_item(folded[: money.start] if money else folded)
         handled = self._formulas(line, folded)
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
         self._clause_at = None  # (a new line: no clause read yet)
+        self._year_window_at = -1
         prev_end = body
         sentence_start = body
         for f in found:
@@ -804,13 +853,11 @@ class _Reader:
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
             self._current = f
             segment = folded[prev_end : f.start]
-            end_mark = _SENTENCE_MARKS.match(segment)  # a sentence ends
-            cut = end_mark.end() - 1 if end_mark else -1
-            state.new_sentence = cut >= 0
+            window, cut = _read_segment(segment)
+            state.new_sentence = cut >= 0  # a sentence ends
             if cut >= 0:
                 sentence_start = prev_end + cut + 1
                 state.open_sentence()
-            window = _window(folded, f.start, prev_end)
             if handled and any(a <= f.start < b for a, b in handled):
                 prev_end = f.end
                 continue
@@ -874,7 +921,7 @@ class _Reader:
         topic, and its words (决算) do not name the first figure's stage. Returns the line (a
         sentence break put in the heading's last character; positions stay) and where the
         paragraph's body starts."""
-        m = _RUN_IN_HEADING.match(folded)
+        m = _RUN_IN_HEADING.match(folded) if "年" in folded else None  # (the pattern needs the year's 年)
         if m is None:
             return folded, 0
         head = m.group("head")
@@ -1167,7 +1214,7 @@ class _Reader:
         """True when the words before a figure name a year other than the report's ('2024年部门
         预算安排…' in a report on 2023)."""
         return bool(self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start]
-                    and names_other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year))
+                    and names_other_year(self._year_window(f), self.fiscal_year))
 
     def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
         """True when the sentence is about a project other than the scope ('医保基金监管项目年初预算
@@ -1279,7 +1326,9 @@ class _Reader:
 
     def _formulas(self, line: int, folded: str) -> list[tuple[int, int]]:
         """'政府采购执行率=（8.84/15）×100%=58.93%': actual, budget and the stated rate."""
-        handled = []
+        handled: list[tuple[int, int]] = []
+        if "=" not in folded:
+            return handled  # (a formula needs its '=': most lines have none)
         for m in _FORMULA.finditer(folded):
             name = m.group("name")
             subject = _RATE_OF.sub("", name)
@@ -1385,7 +1434,7 @@ def _heading_scheme(text: str) -> str | None:
 
 
 def _is_heading(text: str) -> bool:
-    return bool(_HEADING.match(text)) and len(text) < 40 and not find_quantities(_HEADING.sub("", text))
+    return len(text) < 40 and bool(_HEADING.match(text)) and not find_quantities(_HEADING.sub("", text))
 
 
 def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[TextLine] = ()) -> NarrativeRows:
