@@ -413,13 +413,29 @@ def _first_money(found: tuple[Found, ...]) -> Found | None:
 
 
 @functools.lru_cache(maxsize=8192)  # the words between two figures repeat within and across reports
-def _read_segment(segment: str) -> tuple[str, int]:
-    """The window of the figure that ends a segment (the words since the figure before it), and
-    where the segment's last sentence mark stands (-1: none). The window is :func:`_window` of
-    the line at the figure with the segment's start as its floor: it never reads before the
-    floor, so the segment alone gives it."""
+def _read_segment(segment: str) -> tuple[str, int, str | None]:
+    """The window of the figure that ends a segment (the words since the figure before it),
+    where the segment's last sentence mark stands (-1: none), and the figure's window with its
+    year kept, read back to the line's start, when the segment alone gives it (None when not).
+    The window is :func:`_window` of the line at the figure with the segment's start as its
+    floor: it never reads before the floor, so the segment alone gives it."""
     end_mark = _SENTENCE_MARKS.match(segment)
-    return _window(segment, len(segment)), (end_mark.end() - 1 if end_mark else -1)
+    year_window = None if _reaches_floor(segment) else _window(segment, len(segment), keep_year=True)
+    return _window(segment, len(segment)), (end_mark.end() - 1 if end_mark else -1), year_window
+
+
+def _reaches_floor(segment: str) -> bool:
+    """True when the window of the figure that ends a segment may depend on what stands before
+    the segment: :func:`_window` walked back to the segment's start, found no punctuation in the
+    last :data:`_WINDOW_LOOKBACK` characters, or met a bracket. Otherwise the window read back to
+    the line's start (floor 0) is the same as the segment's."""
+    end = len(segment)
+    while end > 0 and segment[end - 1] in " :：为是":
+        end -= 1
+    if end == 0 or segment[end - 1] in "）)":
+        return True
+    m = _LAST_DELIM.match(segment, max(0, end - _WINDOW_LOOKBACK), end)
+    return m is None or segment.find("）", m.end(), end) >= 0 or segment.find(")", m.end(), end) >= 0
 
 
 @dataclass
@@ -525,6 +541,7 @@ class _FundWords(NamedTuple):
     in_fund: bool  # the figure is a fund's
 
 
+@functools.lru_cache(maxsize=4096)  # (a few windows and schemes, over and over)
 def _fund_window(window: str, sentence_fund: str | None, last_fund: str | None) -> _FundWords:
     """What a figure's window says of a fund, given the scheme of the sentence's first fund
     figure and that of the last fund figure of the line: the figure is a fund's when its window
@@ -541,6 +558,12 @@ def _fund_window(window: str, sentence_fund: str | None, last_fund: str | None) 
 _FUND_CLAIMS = ("part", "other insurance")
 
 
+@functools.lru_cache(maxsize=4096)  # (windows repeat within and across reports)
+def _fund_part_words(window: str) -> bool:
+    """True when a window names a part of a flow or money moved between pools (:func:`_fund_gate`)."""
+    return _names("fund_part", window) or _names("fund_transfer", window)
+
+
 def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_scope: bool) -> str | None:
     """Why a money figure is no fund's flow, read on its window and sentence (None: it may be):
     'part' for a part of a flow or money moved between pools ('利息收入612万元', '含市级统筹下拨
@@ -549,7 +572,7 @@ def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_sc
     ('追回医保基金'), 'project money' ('补助资金实际支出' in a project's report, with no fund
     word), 'subsidy' ('资助参加基本医疗保险1.27亿元': 医疗救助's spending on premiums)."""
     window = words.window
-    if (words.in_fund or sentence_fund) and (_names("fund_part", window) or _names("fund_transfer", window)):
+    if (words.in_fund or sentence_fund) and _fund_part_words(window):
         return "part"  # (a fund of an earlier sentence does not make '我局…其他收入20万元' a fund's part)
     if (words.in_fund or words.flow_only) and _other_insurance(sentence):
         return "other insurance"  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
@@ -671,6 +694,12 @@ def _budget_parent(item: str, parts_of: str | None, outer: str) -> tuple[str, bo
     return clean_parent("/".join(p for p in parent.split("/") if p and p not in _TOTALS), item), is_part
 
 
+@functools.lru_cache(maxsize=4096)  # (the words before a figure repeat)
+def _names_other_year(window: str, fiscal_year: int) -> bool:
+    """:func:`names_other_year`, memoised."""
+    return names_other_year(window, fiscal_year)
+
+
 @functools.lru_cache(maxsize=4096)  # (a figure's clause is a few words: they repeat)
 def _other_government_words(clause: str) -> bool:
     """True when a clause names money of a higher government (:meth:`_Reader._other_government`)."""
@@ -704,9 +733,11 @@ class _Reader:
         self._last_year: int | None = None  # the year the last paragraph that named one opened with
         self._paragraph_year: int | None = None  # the year the paragraph opens with
         self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
-        self._clause_compact = ""  # the clause of the figure being read, without white space
+        self._clause_text = ""  # the clause of the figure being read
+        self._clause_compact: str | None = None  # that clause without white space (None: not made yet)
         self._year_window_at = -1  # (figure start of the window below)
         self._year_window_text = ""  # the window of the figure being read, its year kept
+        self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -743,18 +774,27 @@ class _Reader:
         """The window of a figure with its year kept (back to the line's start), made once per
         figure (the year and the other-year guard both read it)."""
         if self._year_window_at != f.start:
-            self._year_window_at, self._year_window_text = f.start, _window(self._folded, f.start, keep_year=True)
+            # (the segment's own, when the segment alone gives it: most figures)
+            window = self._segment_year_window if f is self._current else None
+            if window is None:
+                window = _window(self._folded, f.start, keep_year=True)
+            self._year_window_at, self._year_window_text = f.start, window
         return self._year_window_text
 
     def _clause(self, f: Found) -> str:
-        """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on)."""
-        return _after_last(self._folded[self._sentence_start: f.start], _CLAUSE_MARKS)
+        """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on);
+        made once per figure (the guards, the year and the service words read it)."""
+        at = (self._sentence_start, f.start)
+        if self._clause_at != at:
+            self._clause_at, self._clause_compact = at, None
+            self._clause_text = _after_last(self._folded[self._sentence_start: f.start], _CLAUSE_MARKS)
+        return self._clause_text
 
     def _clause_words(self, f: Found) -> str:
         """:meth:`_clause` without white space, made once per figure (several guards read it)."""
-        at = (self._sentence_start, f.start)
-        if self._clause_at != at:
-            self._clause_at, self._clause_compact = at, compact(self._clause(f))
+        clause = self._clause(f)
+        if self._clause_compact is None:
+            self._clause_compact = compact(clause)
         return self._clause_compact
 
     def _other_government(self, f: Found) -> bool:
@@ -853,7 +893,7 @@ class _Reader:
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
             self._current = f
             segment = folded[prev_end : f.start]
-            window, cut = _read_segment(segment)
+            window, cut, self._segment_year_window = _read_segment(segment)
             state.new_sentence = cut >= 0  # a sentence ends
             if cut >= 0:
                 sentence_start = prev_end + cut + 1
@@ -886,12 +926,12 @@ class _Reader:
         q = f.quantity
         self._took = False
         self._withheld = False
-        self._after = self._folded[f.end: f.end + 10]
-        self._after_clause = self._folded[f.end: f.end + 40]
         key = (line, folded_number_key(q.text_value or ""))
         placed_before = self.ctx.placed.get(key, 0)  # (.get: a Counter's missing key is 0, without a call)
         if placed_before > mine.get(key, 0) and q.text_value:
             return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
+        self._after = self._folded[f.end: f.end + 10]
+        self._after_clause = self._folded[f.end: f.end + 40]
         self._to_table(line, f, window, segment, state)
         if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
             # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
@@ -1214,7 +1254,7 @@ class _Reader:
         """True when the words before a figure name a year other than the report's ('2024年部门
         预算安排…' in a report on 2023)."""
         return bool(self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start]
-                    and names_other_year(self._year_window(f), self.fiscal_year))
+                    and _names_other_year(self._year_window(f), self.fiscal_year))
 
     def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
         """True when the sentence is about a project other than the scope ('医保基金监管项目年初预算
