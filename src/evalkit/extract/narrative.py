@@ -164,6 +164,13 @@ def _transfer_note(window: str) -> bool:
     return at >= 0 and _names("fund_transfer", window[at:])
 
 
+@functools.lru_cache(maxsize=4096)  # (windows repeat within and across reports)
+def _no_service_words(window: str) -> bool:
+    """True when a figure's window says it is no service figure: a change, a rule or an aim
+    ('至少有'), money contained in a total (:func:`_transfer_note`)."""
+    return _names("change", window) or _POLICY_BEFORE.search(window) is not None or _transfer_note(window)
+
+
 # the pooled fund of the employees' scheme: named bare ('统筹基金'), only a sentence about the
 # employees' scheme makes it that (a residents' fund is all pooled)
 _POOLED = "职工医保统筹基金"
@@ -250,6 +257,10 @@ _CLAUSE_YEAR = vocab.words_pattern(
     r"(?:^|(?<=[；;])|(?<=[，,]))\s*<<year_lead>>?\s*((?:19|20)\d{2})\s*年"
     r"(?:[度末底]|\d{1,2}月[份底末]?)?(?P<alone>\s*[，,])?"
 )
+
+
+#: What a year that opens a clause (:data:`_CLAUSE_YEAR`) needs: a quick search, with a literal start.
+_YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年")
 
 
 _PARAGRAPH_ORDINAL = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*")
@@ -491,6 +502,24 @@ def _rate_scheme_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     schemes = vocab.alternation("schemes").pattern
     copula = vocab.any_word("copula")
     return re.compile(rf"[、，,]?({schemes})(?:{copula})?"), re.compile(rf"({schemes})(?:{copula})?")
+
+
+@functools.lru_cache(maxsize=4096)  # (the words before a rate repeat)
+def _rate_words(segment: str) -> tuple[str | None, str | None, str | None]:
+    """What the words before a rate name: the rate's name (None: none) and that name with the
+    scheme named after it ('报销比例职工医保85.5%'); else the scheme of a list of the same rate
+    ('…、居民医保70.2%', None when the words are no such list)."""
+    w = compact(segment)
+    names = _RATE_NAME.findall(w)
+    if names:
+        name = _RATE_NAME_CUT.split(names[-1])[-1] or names[-1]
+        base = name = _RATE_WHERE.sub("", name)
+        qualifier = _rate_scheme_res()[1].fullmatch(w[w.rfind(names[-1]) + len(names[-1]):])
+        if qualifier:  # '报销比例职工医保85.5%': the rate of the scheme named after it
+            name = f"{name}（{qualifier.group(1)}）"
+        return base, name, None
+    shared = _rate_scheme_res()[0].fullmatch(w)
+    return None, None, (shared.group(1) if shared and segment.lstrip().startswith("、") else None)
 
 
 _RATE_IS = re.compile(r"率(?:为|是)\s*$")  # '…率为' right before a bare number: a rate
@@ -852,7 +881,7 @@ class _Reader:
         '比2022年…', '与2022年相比' open none."""
         text = self._folded[self._sentence_start: f.start]
         year = None
-        if "年" not in text:
+        if "年" not in text or not _YEAR_WORDS.search(text):
             return None  # (most clauses name no year)
         for m in _CLAUSE_YEAR.finditer(text):
             opens_sentence = m.start() == 0
@@ -866,8 +895,9 @@ class _Reader:
         """Read the figures of one line of text (a paragraph)."""
         self._current = None
         folded = fold(text)  # (folded once: the same length as the text, so the positions hold)
-        self._paragraph_year = _paragraph_year(folded)
-        self._last_year = self._paragraph_year or self._last_year
+        if not self.fiscal_year:  # (read only for a report of unknown year: see _year_at)
+            self._paragraph_year = _paragraph_year(folded)
+            self._last_year = self._paragraph_year or self._last_year
         folded, body = self._run_in_heading(folded)
         if _NEW_ITEM.match(folded):
             self.outer = ""
@@ -1393,9 +1423,8 @@ class _Reader:
         from its sentence and the line's own heading ('1.普法宣传，激发基金监管“驱动力”。'), else
         from the section heading."""
         q = f.quantity
-        if _names("change", window) or _POLICY_AFTER.match(self._after) \
-                or _POLICY_BEFORE.search(window) or q.unit in _words("service_exclude_unit") \
-                or _is_target(folded, f.start, self._sentence_start) or _transfer_note(window):
+        if _no_service_words(window) or _POLICY_AFTER.match(self._after) \
+                or q.unit in _words("service_exclude_unit") or _is_target(folded, f.start, self._sentence_start):
             return
         if q.kind == "persons" and _STAFF_AFTER.match(self._after):
             return
@@ -1429,19 +1458,11 @@ class _Reader:
 
     # ------------------------------------------------------------------ rates
     def _rate(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
-        w = compact(segment)
-        names = _RATE_NAME.findall(w)
-        shared_re, qualifier_re = _rate_scheme_res()
-        shared = shared_re.fullmatch(w)
-        if names:
-            name = _RATE_NAME_CUT.split(names[-1])[-1] or names[-1]
-            name = _RATE_WHERE.sub("", name)
-            state.rate_base = name
-            qualifier = qualifier_re.fullmatch(w[w.rfind(names[-1]) + len(names[-1]):])
-            if qualifier:  # '报销比例职工医保85.5%': the rate of the scheme named after it
-                name = f"{name}（{qualifier.group(1)}）"
-        elif shared and state.rate_base and segment.lstrip().startswith("、"):
-            name = f"{state.rate_base}（{shared.group(1)}）"  # '…、居民医保70.2%': the same rate of another
+        base, name, listed = _rate_words(segment)
+        if base is not None:
+            state.rate_base = base
+        elif listed and state.rate_base:
+            name = f"{state.rate_base}（{listed}）"  # '…、居民医保70.2%': the same rate of another
         else:
             m2 = _SHARE_OF.search(compact(window))
             if not m2:
