@@ -626,6 +626,7 @@ def _budget_item_first(words: _FundWords, last_fund: str | None) -> bool:
     return not (item[0] in _TOTALS and words.fund_word)
 
 
+@functools.lru_cache(maxsize=4096)  # (a few windows, flows and schemes, over and over)
 def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | None, bool]:
     """The flow of a fund figure: the last flow its window names, else the flow the line named
     ('基金方面，收入…'), else 支出 for 医疗救助's money; and whether it is a deficit ('当期赤字')."""
@@ -649,6 +650,18 @@ def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] |
 _PROCUREMENT_KIND = re.compile(r"^其中[:：]?|类$")
 
 
+@functools.lru_cache(maxsize=4096)  # (the words since the figure before repeat)
+def _stage_words(segment: str, window: str) -> tuple[tuple[str, str] | None, bool]:
+    """The stage the words since the figure before name (spending words: 决算), and whether the
+    window names that same stage (:meth:`_Reader._set_stage`)."""
+    st = stage_of(segment)
+    spent = _SPENT.search(compact(window))
+    if spent:
+        st = ("决算", spent.group(0))
+    return st, stage_of(compact(window)) == st
+
+
+@functools.lru_cache(maxsize=4096)  # (a few windows, parents and scopes, over and over)
 def _named_item(window: str, parts_of: str | None, scope: str) -> tuple[str, str] | None:
     """The budget item (and its words) a figure's window names (:func:`_whole_project`); under a
     total's '其中' in a project's report, a funding source ('其中：中央补助资金…'); under
@@ -1339,13 +1352,10 @@ class _Reader:
         over a bare 预算 for the rest of the line. Spending words ('本项目共完成预算资金') set 决算.
         A bare 预算 in the clause right before a figure is never the 决算 ('…支出决算为0元；公务接待费
         预算为…': the figure is the 预算)."""
-        st = stage_of(segment)
-        spent = _SPENT.search(compact(window))
-        if spent:
-            st = ("决算", spent.group(0))
+        st, in_window = _stage_words(segment, window)
         if st:
             explicit = st[1] not in ("预算",)
-            if explicit or not state.stage_explicit or (state.stage == "决算" and stage_of(compact(window)) == st):
+            if explicit or not state.stage_explicit or (state.stage == "决算" and in_window):
                 if st[0] != state.stage:
                     state.parts_of = None
                 state.stage = st[0]
@@ -1369,9 +1379,11 @@ class _Reader:
     def _all_of(self, line: int, f: Found, item: str, state: _LineState) -> None:
         """'本年收入合计952.30万元，全部为一般公共预算财政拨款收入': the total is all of one item,
         which so has the same figure."""
+        if item not in _TOTALS:
+            return  # (only a total is all of one item: most rows are no total)
         m = _ALL_OF.match(self._after_clause)
         hit = budget_item(m.group(1)) if m else None
-        if hit is None or hit[0] == item or item not in _TOTALS:
+        if hit is None or hit[0] == item:
             return
         self.rows.budget.append(self._rec(
             line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=hit[0], item_raw=hit[1],
