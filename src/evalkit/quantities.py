@@ -425,12 +425,14 @@ def _find_arabic(text: str) -> tuple[Found, ...]:
             q = _new_tuple(Quantity, (text[start:end], value, unit, None, None, None, num, unit_kind(unit)))
         found.append(_new_tuple(Found, (start, end, q)))
         last_end = end
-    if "，" in folded and len(found) > 1:
+    if len(found) > 1 and "，" in folded and _GROUP_GAP.search(folded):
         found = _unsure_groups(folded, found)
     return tuple(found)
 
 
 _GROUP_HEAD = re.compile(r"\d{1,3}")
+#: What :func:`_unsure_groups` needs: a Chinese comma right before a number's first digit.
+_GROUP_GAP = re.compile(r"，\d")
 _GROUP_TAIL = re.compile(r"\d{3}(?:\.\d+)?")
 
 

@@ -164,6 +164,13 @@ def _transfer_note(window: str) -> bool:
     return at >= 0 and _names("fund_transfer", window[at:])
 
 
+@functools.lru_cache(maxsize=4096)  # (windows repeat within and across reports)
+def _no_service_words(window: str) -> bool:
+    """True when a figure's window says it is no service figure: a change, a rule or an aim
+    ('至少有'), money contained in a total (:func:`_transfer_note`)."""
+    return _names("change", window) or _POLICY_BEFORE.search(window) is not None or _transfer_note(window)
+
+
 # the pooled fund of the employees' scheme: named bare ('统筹基金'), only a sentence about the
 # employees' scheme makes it that (a residents' fund is all pooled)
 _POOLED = "职工医保统筹基金"
@@ -213,6 +220,8 @@ def _other_insurance(sentence: str) -> bool:
     ('企业职工基本养老保险参保人数', '工伤保险基金收入'): pension, unemployment and work-injury
     figures of a social-insurance centre are no enrolment and no fund of medical insurance."""
     text = compact(sentence)
+    if not _names("other_insurance", text):
+        return False  # (both answers below need a word of another insurance: most sentences have none)
     m = _last(_insurance_re(), text)
     if m is not None and m.group(0) in _words("other_insurance"):
         return True
@@ -250,6 +259,10 @@ _CLAUSE_YEAR = vocab.words_pattern(
 )
 
 
+#: What a year that opens a clause (:data:`_CLAUSE_YEAR`) needs: a quick search, with a literal start.
+_YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
 _PARAGRAPH_ORDINAL = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*")
 _PARAGRAPH_HEAD = re.compile(r"^[^。，,]{0,12}。")
 
@@ -285,10 +298,16 @@ _TARGET_SENTENCE = vocab.words_pattern(r"\s*(?:[（(]?[一二三四五六七八�
                                      r"<<target_qualifier>>?目标(?:任务|值)?\s*[:：为是]")
 
 
+@functools.lru_cache(maxsize=4096)  # (four characters before a figure: they repeat)
+def _target_before(before: str) -> bool:
+    """True when the characters right before a figure state a bound ('≥', '不低于', '目标')."""
+    return _TARGET_BEFORE.search(before) is not None
+
+
 def _is_target(folded: str, start: int, sentence_start: int | None = None) -> bool:
     """'≥50000人次', '目标≥98%', '不低于50万元': a target written before a figure, never an actual;
     so is every figure of a sentence that opens with '年度目标：'."""
-    if _TARGET_BEFORE.search(folded[max(0, start - 4): start]):
+    if _target_before(folded[max(0, start - 4): start]):
         return True
     return (sentence_start is not None and folded.find("目标", sentence_start, start) >= 0  # (the pattern needs 目标)
             and bool(_TARGET_SENTENCE.match(folded, sentence_start, start)))
@@ -396,6 +415,40 @@ def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str
     return _LEADING_YEAR.sub("", window)
 
 
+def _first_money(found: tuple[Found, ...]) -> Found | None:
+    """The first amount of money among the numbers of a line."""
+    for f in found:
+        if f.quantity.kind == "money":
+            return f
+    return None
+
+
+@functools.lru_cache(maxsize=8192)  # the words between two figures repeat within and across reports
+def _read_segment(segment: str) -> tuple[str, int, str | None]:
+    """The window of the figure that ends a segment (the words since the figure before it),
+    where the segment's last sentence mark stands (-1: none), and the figure's window with its
+    year kept, read back to the line's start, when the segment alone gives it (None when not).
+    The window is :func:`_window` of the line at the figure with the segment's start as its
+    floor: it never reads before the floor, so the segment alone gives it."""
+    end_mark = _SENTENCE_MARKS.match(segment)
+    year_window = None if _reaches_floor(segment) else _window(segment, len(segment), keep_year=True)
+    return _window(segment, len(segment)), (end_mark.end() - 1 if end_mark else -1), year_window
+
+
+def _reaches_floor(segment: str) -> bool:
+    """True when the window of the figure that ends a segment may depend on what stands before
+    the segment: :func:`_window` walked back to the segment's start, found no punctuation in the
+    last :data:`_WINDOW_LOOKBACK` characters, or met a bracket. Otherwise the window read back to
+    the line's start (floor 0) is the same as the segment's."""
+    end = len(segment)
+    while end > 0 and segment[end - 1] in " :：为是":
+        end -= 1
+    if end == 0 or segment[end - 1] in "）)":
+        return True
+    m = _LAST_DELIM.match(segment, max(0, end - _WINDOW_LOOKBACK), end)
+    return m is None or segment.find("）", m.end(), end) >= 0 or segment.find(")", m.end(), end) >= 0
+
+
 @dataclass
 class _LineState:
     stage: str | None = None
@@ -451,6 +504,24 @@ def _rate_scheme_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(rf"[、，,]?({schemes})(?:{copula})?"), re.compile(rf"({schemes})(?:{copula})?")
 
 
+@functools.lru_cache(maxsize=4096)  # (the words before a rate repeat)
+def _rate_words(segment: str) -> tuple[str | None, str | None, str | None]:
+    """What the words before a rate name: the rate's name (None: none) and that name with the
+    scheme named after it ('报销比例职工医保85.5%'); else the scheme of a list of the same rate
+    ('…、居民医保70.2%', None when the words are no such list)."""
+    w = compact(segment)
+    names = _RATE_NAME.findall(w)
+    if names:
+        name = _RATE_NAME_CUT.split(names[-1])[-1] or names[-1]
+        base = name = _RATE_WHERE.sub("", name)
+        qualifier = _rate_scheme_res()[1].fullmatch(w[w.rfind(names[-1]) + len(names[-1]):])
+        if qualifier:  # '报销比例职工医保85.5%': the rate of the scheme named after it
+            name = f"{name}（{qualifier.group(1)}）"
+        return base, name, None
+    shared = _rate_scheme_res()[0].fullmatch(w)
+    return None, None, (shared.group(1) if shared and segment.lstrip().startswith("、") else None)
+
+
 _RATE_IS = re.compile(r"率(?:为|是)\s*$")  # '…率为' right before a bare number: a rate
 _THRESHOLD_BEFORE = re.compile(r"[<>≤≥＜＞=×*xX]\s*$")  # '＜95%', '×100%': no share of anything
 
@@ -499,6 +570,7 @@ class _FundWords(NamedTuple):
     in_fund: bool  # the figure is a fund's
 
 
+@functools.lru_cache(maxsize=4096)  # (a few windows and schemes, over and over)
 def _fund_window(window: str, sentence_fund: str | None, last_fund: str | None) -> _FundWords:
     """What a figure's window says of a fund, given the scheme of the sentence's first fund
     figure and that of the last fund figure of the line: the figure is a fund's when its window
@@ -515,6 +587,12 @@ def _fund_window(window: str, sentence_fund: str | None, last_fund: str | None) 
 _FUND_CLAIMS = ("part", "other insurance")
 
 
+@functools.lru_cache(maxsize=4096)  # (windows repeat within and across reports)
+def _fund_part_words(window: str) -> bool:
+    """True when a window names a part of a flow or money moved between pools (:func:`_fund_gate`)."""
+    return _names("fund_part", window) or _names("fund_transfer", window)
+
+
 def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_scope: bool) -> str | None:
     """Why a money figure is no fund's flow, read on its window and sentence (None: it may be):
     'part' for a part of a flow or money moved between pools ('利息收入612万元', '含市级统筹下拨
@@ -523,7 +601,7 @@ def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_sc
     ('追回医保基金'), 'project money' ('补助资金实际支出' in a project's report, with no fund
     word), 'subsidy' ('资助参加基本医疗保险1.27亿元': 医疗救助's spending on premiums)."""
     window = words.window
-    if (words.in_fund or sentence_fund) and (_names("fund_part", window) or _names("fund_transfer", window)):
+    if (words.in_fund or sentence_fund) and _fund_part_words(window):
         return "part"  # (a fund of an earlier sentence does not make '我局…其他收入20万元' a fund's part)
     if (words.in_fund or words.flow_only) and _other_insurance(sentence):
         return "other insurance"  # '养老保险基金收入…，支出…': no fund of medical insurance, and no budget
@@ -548,6 +626,7 @@ def _budget_item_first(words: _FundWords, last_fund: str | None) -> bool:
     return not (item[0] in _TOTALS and words.fund_word)
 
 
+@functools.lru_cache(maxsize=4096)  # (a few windows, flows and schemes, over and over)
 def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | None, bool]:
     """The flow of a fund figure: the last flow its window names, else the flow the line named
     ('基金方面，收入…'), else 支出 for 医疗救助's money; and whether it is a deficit ('当期赤字')."""
@@ -571,6 +650,18 @@ def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] |
 _PROCUREMENT_KIND = re.compile(r"^其中[:：]?|类$")
 
 
+@functools.lru_cache(maxsize=4096)  # (the words since the figure before repeat)
+def _stage_words(segment: str, window: str) -> tuple[tuple[str, str] | None, bool]:
+    """The stage the words since the figure before name (spending words: 决算), and whether the
+    window names that same stage (:meth:`_Reader._set_stage`)."""
+    st = stage_of(segment)
+    spent = _SPENT.search(compact(window))
+    if spent:
+        st = ("决算", spent.group(0))
+    return st, stage_of(compact(window)) == st
+
+
+@functools.lru_cache(maxsize=4096)  # (a few windows, parents and scopes, over and over)
 def _named_item(window: str, parts_of: str | None, scope: str) -> tuple[str, str] | None:
     """The budget item (and its words) a figure's window names (:func:`_whole_project`); under a
     total's '其中' in a project's report, a funding source ('其中：中央补助资金…'); under
@@ -645,6 +736,24 @@ def _budget_parent(item: str, parts_of: str | None, outer: str) -> tuple[str, bo
     return clean_parent("/".join(p for p in parent.split("/") if p and p not in _TOTALS), item), is_part
 
 
+@functools.lru_cache(maxsize=4096)  # (the words before a figure repeat)
+def _names_other_year(window: str, fiscal_year: int) -> bool:
+    """:func:`names_other_year`, memoised."""
+    return names_other_year(window, fiscal_year)
+
+
+@functools.lru_cache(maxsize=4096)  # (a figure's clause is a few words: they repeat)
+def _other_government_words(clause: str) -> bool:
+    """True when a clause names money of a higher government (:meth:`_Reader._other_government`)."""
+    return _names("other_government", clause) or _higher_subsidy_re().search(clause) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _allocation_words(clause: str) -> bool:
+    """True when a clause names a higher body and an allocation (:meth:`_Reader._allocated_above`)."""
+    return _names("higher_body", clause) and _names("allocation", clause)
+
+
 class _Reader:
     def __init__(self, ctx: ReportContext, fiscal_year: int | None):
         self.ctx = ctx
@@ -666,7 +775,11 @@ class _Reader:
         self._last_year: int | None = None  # the year the last paragraph that named one opened with
         self._paragraph_year: int | None = None  # the year the paragraph opens with
         self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
-        self._clause_compact = ""  # the clause of the figure being read, without white space
+        self._clause_text = ""  # the clause of the figure being read
+        self._clause_compact: str | None = None  # that clause without white space (None: not made yet)
+        self._year_window_at = -1  # (figure start of the window below)
+        self._year_window_text = ""  # the window of the figure being read, its year kept
+        self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -684,7 +797,7 @@ class _Reader:
         opens with ('2021年，全市…', '截至2023年底，…'), else the fiscal year; a report whose
         year is unknown takes the year the paragraph opened with."""
         if self._folded.find("年", 0, f.start) >= 0:  # (no 年 before the figure: neither its window nor its clause names a year)
-            window = _window(self._folded, f.start, keep_year=True)
+            window = self._year_window(f)
             m = _last(_YEAR, window) if "年" in window else None
             if m:
                 return int(m.group(1))
@@ -699,28 +812,42 @@ class _Reader:
             return int(m.group(1))
         return self.fiscal_year or self._paragraph_year or self._last_year  # (a report of unknown year)
 
+    def _year_window(self, f: Found) -> str:
+        """The window of a figure with its year kept (back to the line's start), made once per
+        figure (the year and the other-year guard both read it)."""
+        if self._year_window_at != f.start:
+            # (the segment's own, when the segment alone gives it: most figures)
+            window = self._segment_year_window if f is self._current else None
+            if window is None:
+                window = _window(self._folded, f.start, keep_year=True)
+            self._year_window_at, self._year_window_text = f.start, window
+        return self._year_window_text
+
     def _clause(self, f: Found) -> str:
-        """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on)."""
-        return _after_last(self._folded[self._sentence_start: f.start], _CLAUSE_MARKS)
+        """The clause of a figure: its sentence back to the last '，；' (a list cut by '、' goes on);
+        made once per figure (the guards, the year and the service words read it)."""
+        at = (self._sentence_start, f.start)
+        if self._clause_at != at:
+            self._clause_at, self._clause_compact = at, None
+            self._clause_text = _after_last(self._folded[self._sentence_start: f.start], _CLAUSE_MARKS)
+        return self._clause_text
 
     def _clause_words(self, f: Found) -> str:
         """:meth:`_clause` without white space, made once per figure (several guards read it)."""
-        at = (self._sentence_start, f.start)
-        if self._clause_at != at:
-            self._clause_at, self._clause_compact = at, compact(self._clause(f))
+        clause = self._clause(f)
+        if self._clause_compact is None:
+            self._clause_compact = compact(clause)
         return self._clause_compact
 
     def _other_government(self, f: Found) -> bool:
         """'争取中央、省级医疗救助补助资金856万元', '省级下达医疗救助补助资金': money of a higher
         government, read on the whole clause (a list '中央、省级' does not hide the first)."""
-        clause = self._clause_words(f)
-        return _names("other_government", clause) or bool(_higher_subsidy_re().search(clause))
+        return _other_government_words(self._clause_words(f))
 
     def _allocated_above(self, f: Found) -> bool:
         """'自治区财政厅、自治区医疗保障局共下达全区…补助资金4.27亿元': what a higher body allocates
         (to a whole region) is another government's money, in any scope."""
-        clause = self._clause_words(f)
-        return _names("higher_body", clause) and _names("allocation", clause)
+        return _allocation_words(self._clause_words(f))
 
     def _allocated_above_withheld(self, f: Found) -> bool:
         """:meth:`_allocated_above`, and then the figure is no service figure either."""
@@ -767,7 +894,7 @@ class _Reader:
         '比2022年…', '与2022年相比' open none."""
         text = self._folded[self._sentence_start: f.start]
         year = None
-        if "年" not in text:
+        if "年" not in text or not _YEAR_WORDS.search(text):
             return None  # (most clauses name no year)
         for m in _CLAUSE_YEAR.finditer(text):
             opens_sentence = m.start() == 0
@@ -781,22 +908,27 @@ class _Reader:
         """Read the figures of one line of text (a paragraph)."""
         self._current = None
         folded = fold(text)  # (folded once: the same length as the text, so the positions hold)
-        self._paragraph_year = _paragraph_year(folded)
-        self._last_year = self._paragraph_year or self._last_year
+        if not self.fiscal_year:  # (read only for a report of unknown year: see _year_at)
+            self._paragraph_year = _paragraph_year(folded)
+            self._last_year = self._paragraph_year or self._last_year
         folded, body = self._run_in_heading(folded)
         if _NEW_ITEM.match(folded):
             self.outer = ""
         found = found_quantities(text)
-        if not found or not any(f.quantity.kind in _READ_KINDS for f in found):
-            return  # nothing but dates, durations and counts: no table reads them
+        for f in found:  # (a plain loop: cheaper than any() over a generator, for every line)
+            if f.quantity.kind in _READ_KINDS:
+                break
+        else:
+            return  # nothing but dates, durations and counts (or no number): no table reads them
         state = _LineState(outer=self.outer)
         self._staff_unit = None
-        money = next((f for f in found if f.quantity.kind == "money"), None)  # the first amount
+        money = _first_money(found)  # the first amount
         state.subject = mentioned_item(folded[: money.start] if money else folded)
         handled = self._formulas(line, folded)
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
         self._clause_at = None  # (a new line: no clause read yet)
+        self._year_window_at = -1
         prev_end = body
         sentence_start = body
         for f in found:
@@ -804,13 +936,11 @@ class _Reader:
                 continue  # a date or a duration: no table reads it (the residue's rules account for dates)
             self._current = f
             segment = folded[prev_end : f.start]
-            end_mark = _SENTENCE_MARKS.match(segment)  # a sentence ends
-            cut = end_mark.end() - 1 if end_mark else -1
-            state.new_sentence = cut >= 0
+            window, cut, self._segment_year_window = _read_segment(segment)
+            state.new_sentence = cut >= 0  # a sentence ends
             if cut >= 0:
                 sentence_start = prev_end + cut + 1
                 state.open_sentence()
-            window = _window(folded, f.start, prev_end)
             if handled and any(a <= f.start < b for a, b in handled):
                 prev_end = f.end
                 continue
@@ -839,12 +969,12 @@ class _Reader:
         q = f.quantity
         self._took = False
         self._withheld = False
-        self._after = self._folded[f.end: f.end + 10]
-        self._after_clause = self._folded[f.end: f.end + 40]
         key = (line, folded_number_key(q.text_value or ""))
         placed_before = self.ctx.placed.get(key, 0)  # (.get: a Counter's missing key is 0, without a call)
         if placed_before > mine.get(key, 0) and q.text_value:
             return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
+        self._after = self._folded[f.end: f.end + 10]
+        self._after_clause = self._folded[f.end: f.end + 40]
         self._to_table(line, f, window, segment, state)
         if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
             # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
@@ -874,7 +1004,7 @@ class _Reader:
         topic, and its words (决算) do not name the first figure's stage. Returns the line (a
         sentence break put in the heading's last character; positions stay) and where the
         paragraph's body starts."""
-        m = _RUN_IN_HEADING.match(folded)
+        m = _RUN_IN_HEADING.match(folded) if "年" in folded else None  # (the pattern needs the year's 年)
         if m is None:
             return folded, 0
         head = m.group("head")
@@ -1167,7 +1297,7 @@ class _Reader:
         """True when the words before a figure name a year other than the report's ('2024年部门
         预算安排…' in a report on 2023)."""
         return bool(self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start]
-                    and names_other_year(_window(self._folded, f.start, keep_year=True), self.fiscal_year))
+                    and _names_other_year(self._year_window(f), self.fiscal_year))
 
     def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
         """True when the sentence is about a project other than the scope ('医保基金监管项目年初预算
@@ -1222,13 +1352,10 @@ class _Reader:
         over a bare 预算 for the rest of the line. Spending words ('本项目共完成预算资金') set 决算.
         A bare 预算 in the clause right before a figure is never the 决算 ('…支出决算为0元；公务接待费
         预算为…': the figure is the 预算)."""
-        st = stage_of(segment)
-        spent = _SPENT.search(compact(window))
-        if spent:
-            st = ("决算", spent.group(0))
+        st, in_window = _stage_words(segment, window)
         if st:
             explicit = st[1] not in ("预算",)
-            if explicit or not state.stage_explicit or (state.stage == "决算" and stage_of(compact(window)) == st):
+            if explicit or not state.stage_explicit or (state.stage == "决算" and in_window):
                 if st[0] != state.stage:
                     state.parts_of = None
                 state.stage = st[0]
@@ -1252,9 +1379,11 @@ class _Reader:
     def _all_of(self, line: int, f: Found, item: str, state: _LineState) -> None:
         """'本年收入合计952.30万元，全部为一般公共预算财政拨款收入': the total is all of one item,
         which so has the same figure."""
+        if item not in _TOTALS:
+            return  # (only a total is all of one item: most rows are no total)
         m = _ALL_OF.match(self._after_clause)
         hit = budget_item(m.group(1)) if m else None
-        if hit is None or hit[0] == item or item not in _TOTALS:
+        if hit is None or hit[0] == item:
             return
         self.rows.budget.append(self._rec(
             line, scope=self.ctx.scope_at(line), stage=state.stage or "决算", item=hit[0], item_raw=hit[1],
@@ -1279,7 +1408,9 @@ class _Reader:
 
     def _formulas(self, line: int, folded: str) -> list[tuple[int, int]]:
         """'政府采购执行率=（8.84/15）×100%=58.93%': actual, budget and the stated rate."""
-        handled = []
+        handled: list[tuple[int, int]] = []
+        if "=" not in folded:
+            return handled  # (a formula needs its '=': most lines have none)
         for m in _FORMULA.finditer(folded):
             name = m.group("name")
             subject = _RATE_OF.sub("", name)
@@ -1304,9 +1435,8 @@ class _Reader:
         from its sentence and the line's own heading ('1.普法宣传，激发基金监管“驱动力”。'), else
         from the section heading."""
         q = f.quantity
-        if _names("change", window) or _POLICY_AFTER.match(self._after) \
-                or _POLICY_BEFORE.search(window) or q.unit in _words("service_exclude_unit") \
-                or _is_target(folded, f.start, self._sentence_start) or _transfer_note(window):
+        if _no_service_words(window) or _POLICY_AFTER.match(self._after) \
+                or q.unit in _words("service_exclude_unit") or _is_target(folded, f.start, self._sentence_start):
             return
         if q.kind == "persons" and _STAFF_AFTER.match(self._after):
             return
@@ -1340,19 +1470,11 @@ class _Reader:
 
     # ------------------------------------------------------------------ rates
     def _rate(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
-        w = compact(segment)
-        names = _RATE_NAME.findall(w)
-        shared_re, qualifier_re = _rate_scheme_res()
-        shared = shared_re.fullmatch(w)
-        if names:
-            name = _RATE_NAME_CUT.split(names[-1])[-1] or names[-1]
-            name = _RATE_WHERE.sub("", name)
-            state.rate_base = name
-            qualifier = qualifier_re.fullmatch(w[w.rfind(names[-1]) + len(names[-1]):])
-            if qualifier:  # '报销比例职工医保85.5%': the rate of the scheme named after it
-                name = f"{name}（{qualifier.group(1)}）"
-        elif shared and state.rate_base and segment.lstrip().startswith("、"):
-            name = f"{state.rate_base}（{shared.group(1)}）"  # '…、居民医保70.2%': the same rate of another
+        base, name, listed = _rate_words(segment)
+        if base is not None:
+            state.rate_base = base
+        elif listed and state.rate_base:
+            name = f"{state.rate_base}（{listed}）"  # '…、居民医保70.2%': the same rate of another
         else:
             m2 = _SHARE_OF.search(compact(window))
             if not m2:
@@ -1385,7 +1507,7 @@ def _heading_scheme(text: str) -> str | None:
 
 
 def _is_heading(text: str) -> bool:
-    return bool(_HEADING.match(text)) and len(text) < 40 and not find_quantities(_HEADING.sub("", text))
+    return len(text) < 40 and bool(_HEADING.match(text)) and not find_quantities(_HEADING.sub("", text))
 
 
 def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[TextLine] = ()) -> NarrativeRows:
