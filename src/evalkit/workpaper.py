@@ -779,30 +779,41 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
 def _cited_cells(sheet: _Sheet, n_columns: int, cited: list[list[tuple[str, int]]]) -> list[str]:
     """The link cells of consecutive findings rows, each row's as one text."""
     out, row = [], sheet.row
+    titles: dict[str, str] = {}  # (a sheet title as a cell holds it: never cut, so once each)
     for i, targets in enumerate(cited):
         sheet.row = row + i
-        out.append("".join(sheet.cell(n_columns + k + 1, sheet.value(f"{target} 第{target_row}行"),
-                                      link=(target, target_row))
-                           for k, (target, target_row) in enumerate(targets)))
+        cells = []
+        for k, (target, target_row) in enumerate(targets):
+            if target not in titles:
+                titles[target] = sheet.value(target)
+            cells.append(sheet.cell(n_columns + k + 1, f"{titles[target]} 第{target_row}行",
+                                    link=(target, target_row)))
+        out.append("".join(cells))
     sheet.row = row
     return out
 
 
 def _figure_cells(sheet: _Sheet, column: int, values: list, after: list[_Steps]) -> list[str]:
-    """The cells of 应为, 实为 or 差额 over consecutive rows: numbers with as many decimals as
-    they have (at least two; whole thousands with a separator and none)."""
-    out, row = [], sheet.row
+    """The cells of 应为, 实为 or 差额 over consecutive rows (as :meth:`_Sheet.cell` makes them,
+    never linked): numbers with as many decimals as they have (at least two; whole thousands
+    with a separator and none)."""
+    out, letter, row = [], column_letter(column), sheet.row
     for i, (value, steps) in enumerate(zip(values, after, strict=True)):
-        sheet.row = row + i
         fmt = "#,##0.00"
         if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
             fmt = "#,##0"
-        stored = sheet.value(value)
+        if type(value) in (float, np.float64):  # (what sheet.value gives, without its checks)
+            stored = None if math.isnan(value) else float(value)
+        else:
+            stored = sheet.value(value)
         if isinstance(stored, float) and not value.is_integer():
             decimals = min(len(repr(value).split(".")[1]), 6) if "." in repr(value) else 0
             steps = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + steps
-        out.append(sheet.cell(column, stored, fmt, None, steps))
-    sheet.row = row
+        if isinstance(stored, str):
+            steps = (_QUOTE if stored.startswith(_FORMULA_START) else ()) + steps
+        elif isinstance(stored, (int, float)) and not isinstance(stored, bool):
+            steps = (("fmt", fmt),) + steps
+        out.append(cell_xml(f"{letter}{row + i}", stored, sheet.book.style(steps) if steps else 0))
     return out
 
 

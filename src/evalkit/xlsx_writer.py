@@ -166,8 +166,9 @@ def column_cells(letter: str, first_row: int, values: list, style: ColumnStyle |
     ['<c r="A2" t="inlineStr"><is><t>x</t></is></c>', '<c r="A3" s="1" t="inlineStr"><is><t>=y</t></is></c>', '<c r="A4" s="2" t="n"><v>3</v></c>', '']
     """
     if isinstance(style, list):
-        distinct = {id(st): _style_attrs(st) for st in style}
-        per_row = [distinct[id(st)] for st in style]
+        distinct = {id(st): st for st in style}
+        attrs_of = {key: _style_attrs(st) for key, st in distinct.items()}
+        per_row = [attrs_of[id(st)] for st in style]
     else:
         per_row, attrs = None, _style_attrs(style)
     out = []
