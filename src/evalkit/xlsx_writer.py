@@ -392,7 +392,9 @@ class Workbook:
     path : str or Path
         The file to write (replaced if it exists).
     compresslevel : int
-        zlib level of the zip entries (1: fast, files about 15 % larger than at 6).
+        zlib level of the zip entries. 3 (the default) costs about a third more time than 1
+        and makes the file about 11 % smaller; 6 (zlib's default) takes three times as long
+        as 1 for a file about 23 % smaller (the workpaper of 1 000 reports: 49, 43, 38 MB).
 
     Notes
     -----
@@ -416,7 +418,7 @@ class Workbook:
     ('名称', True, 2.5, 'A2')
     """
 
-    def __init__(self, path: str | Path, *, compresslevel: int = 1) -> None:
+    def __init__(self, path: str | Path, *, compresslevel: int = 3) -> None:
         self.path = Path(path)
         self._zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self.sheets: list[Worksheet] = []
