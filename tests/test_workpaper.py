@@ -527,12 +527,120 @@ def test_every_column_of_the_bundled_tables_and_their_analysis_has_a_chinese_hea
     assert not english
 
 
-def test_a_link_cell_starting_like_a_formula_keeps_its_quote_prefix():
+def test_a_link_cell_starting_like_a_formula_keeps_its_quote_prefix(tmp_path):
     # a report named '=cmd' gives sources '=cmd:3': a linked cell, still text for Excel
-    from evalkit.workpaper import _link, _put
+    budget = pd.DataFrame({"report_id": ["=cmd"], "item": ["基本支出"], "source": ["=cmd:3"]}).astype("str")
+    execution = pd.DataFrame({"report_id": ["=cmd"], "source": ["=cmd:3"]}).astype("str")
+    path = write_workpaper({"budget": budget}, {"execution": execution}, tmp_path / "wp.xlsx", command="x")
+    ws = openpyxl.load_workbook(path)[SHEET_NAMES["execution"]]
+    cell = ws.cell(row=2, column=2)
+    assert cell.hyperlink is not None and cell.hyperlink.location == f"'{SHEET_NAMES['budget']}'!A2"
+    assert (cell.value, cell.data_type, cell.quotePrefix, cell.style) == ("=cmd:3", "s", True, "Hyperlink")
+    first = ws.cell(row=2, column=1)  # not linked: quoted all the same
+    assert (first.value, first.data_type, first.quotePrefix, first.hyperlink) == ("=cmd", "s", True, None)
 
-    ws = openpyxl.Workbook().active
-    cell = _put(ws, 1, 1, "=cmd:3")
-    _link(cell, "预算", 2)
-    assert cell.hyperlink is not None
-    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=cmd:3", "s", True)
+
+#: Texts that XML or a spreadsheet treats specially, each with what the cell must hold.
+AWKWARD_TEXTS = {
+    "a<b & c>d": "a<b & c>d",
+    "&lt; is not <": "&lt; is not <",
+    '"quoted" \'single\'': '"quoted" \'single\'',
+    "  leading and trailing  ": "  leading and trailing  ",
+    "line\nbreak\r\nand\ttab": "line\nbreak\r\nand\ttab",
+    "=SUM(A1:A2)": "=SUM(A1:A2)",
+    "#N/A": "#N/A",
+    "_x000D_ stays": "_x000D_ stays",
+    "bell\x07 and \ufffe": "bell\ufffd and \ufffd",
+    "中文与表情😀": "中文与表情😀",
+    "]]>": "]]>",
+}
+
+
+def test_awkward_texts_come_back_exactly_as_text(tmp_path):
+    residue = pd.DataFrame({"report_id": ["r1"] * len(AWKWARD_TEXTS), "text": list(AWKWARD_TEXTS),
+                            "source": [f"r1:{i}" for i in range(len(AWKWARD_TEXTS))]}).astype("str")
+    path = write_workpaper({"residue": residue}, {}, tmp_path / "wp.xlsx", command="x")
+    ws = openpyxl.load_workbook(path)[SHEET_NAMES["residue"]]
+    column = [c.value for c in ws[1]].index(field_label("text")) + 1
+    cells = [ws.cell(row=r, column=column) for r in range(2, len(AWKWARD_TEXTS) + 2)]
+    assert [c.value for c in cells] == list(AWKWARD_TEXTS.values())
+    assert {c.data_type for c in cells} == {"s"}
+    assert [c.coordinate for c in cells if c.quotePrefix] == [cells[5].coordinate]  # '=SUM(…)' only
+
+
+def test_every_part_is_well_formed_xml_and_sheets_keep_the_schema_order(workbook, tmp_path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    path = write_workpaper(sample_tables(), sample_derived(), tmp_path / "wp.xlsx", command="a & <b>")
+    order = ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "autoFilter",
+             "mergeCells", "dataValidations", "hyperlinks", "printOptions", "pageMargins", "pageSetup",
+             "headerFooter"]
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        names = z.namelist()
+        assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/styles.xml"} <= set(names)
+        for name in names:
+            root = ET.fromstring(z.read(name))  # raises on malformed XML
+            if name.startswith("xl/worksheets/"):
+                tags = [child.tag.rsplit("}", 1)[-1] for child in root]
+                assert tags == sorted(tags, key=order.index), (name, tags)
+    assert _cover_value(openpyxl.load_workbook(path)[COVER_SHEET], "复现命令") == "a & <b>"
+
+
+def test_a_failed_write_leaves_no_file(monkeypatch, tmp_path):
+    from evalkit import workpaper
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(workpaper, "_write_findings", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_workpaper(sample_tables(), sample_derived(), tmp_path / "wp.xlsx", command="x")
+    assert not (tmp_path / "wp.xlsx").exists()
+
+
+def test_the_writer_keeps_every_sheet_setting(tmp_path):
+    """The streaming writer on its own: formats, fonts, fills, alignment, links, panes, filter,
+    merged cells, a drop-down, print titles, page header and footer, as openpyxl reads them."""
+    from evalkit.xlsx_writer import CellStyle, PrintSetup, Validation, Workbook, cell_xml
+
+    book = Workbook(tmp_path / "t.xlsx")
+    ws, other = book.add_sheet("O'Brien & 表"), book.add_sheet("第二")
+    ws.widths, ws.freeze, ws.dimension, ws.auto_filter = [12, 40.5], "C3", "A1:B3", "A1:B3"
+    ws.merged = ["A5:B5"]
+    ws.validations.append(Validation("B2:B3", ("属实", "误报"), error_title="核实", error="请选择",
+                                     prompt_title="提示", prompt="选一个"))
+    ws.print_setup = PrintSetup(title_rows="1:1", header=("索引号：A&&B", "单位", ""),
+                                footer=("", "第 &P 页 共 &N 页", "O'Brien"))
+    percent = book.xf(CellStyle(number_format='0.00"%"', fill="FFE699"))
+    header = book.xf(CellStyle(bold=True, fill="DDEBF7", vertical="center"))
+    link = book.xf(CellStyle(link=True, wrap=True, vertical="top"))
+    other.open().write_row(1, [cell_xml("A1", "目标")])
+    other.close()
+    ws.open()
+    ws.write_row(1, [cell_xml("A1", "名称", header), cell_xml("B1", "比率", header)])
+    ws.write_row(2, [cell_xml("A2", "第二 第1行", link), cell_xml("B2", 98.5, percent)])
+    ws.link("A2", "'第二'!A1")
+    ws.write_row(3, [cell_xml("A3", True), cell_xml("B3", 12345678901)])
+    ws.close()
+    book.close()
+
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert wb.sheetnames == ["O'Brien & 表", "第二"]
+    s = wb["O'Brien & 表"]
+    assert (s["A1"].font.b, s["A1"].fill.fgColor.rgb, s["A1"].alignment.vertical) == (True, "00DDEBF7", "center")
+    assert (s["B2"].value, s["B2"].number_format, s["B2"].fill.fgColor.rgb) == (98.5, '0.00"%"', "00FFE699")
+    assert (s["A2"].style, s["A2"].hyperlink.location, s["A2"].alignment.wrap_text) == ("Hyperlink", "'第二'!A1", True)
+    assert (s["A3"].value, s["A3"].data_type, s["B3"].value) == (True, "b", 12345678901)
+    assert s.freeze_panes == "C3" and s.auto_filter.ref == "A1:B3"
+    assert [str(r) for r in s.merged_cells.ranges] == ["A5:B5"]
+    assert (s.column_dimensions["A"].width, s.column_dimensions["B"].width) == (12, 40.5)
+    dv = s.data_validations.dataValidation[0]
+    assert (str(dv.sqref), dv.type, dv.formula1, dv.error, dv.prompt) == ("B2:B3", "list", '"属实,误报"', "请选择", "选一个")
+    assert s.print_title_rows == "$1:$1"
+    assert (s.oddHeader.left.text, s.oddFooter.center.text, s.evenFooter.right.text) == (
+        "索引号：A&&B", "第 &P 页 共 &N 页", "O'Brien")
+    assert (s.page_setup.orientation, s.page_setup.paperSize, s.page_setup.fitToHeight) == ("landscape", 9, 0)
+    assert s.sheet_properties.pageSetUpPr.fitToPage and s.print_options.gridLines
+    assert wb["第二"]["A1"].value == "目标" and wb["第二"].freeze_panes is None

@@ -17,9 +17,11 @@ continues on further sheets with the same header (``检查发现（续1）``, �
 point; a text longer than a cell (32 767 characters) is cut and ends with
 :data:`CUT_MARK`. The cover says both.
 
-The workbook is written in openpyxl's write-only mode: rows go to disk as they are made, so
-memory does not grow with the corpus, and each distinct cell style is made once and copied to
-its cells. openpyxl is imported inside the functions, so importing evalkit does not load it.
+The workbook is written by evalkit's own streaming writer (:mod:`evalkit.xlsx_writer`): the
+rows of a table are turned into sheet XML a block at a time, column by column (values prepared
+per column, each distinct cell style registered once), and go into the zip as they are made, so
+memory does not grow with the corpus. openpyxl only reads workbooks (:func:`read_verdicts`); it
+is imported inside the functions, so importing evalkit does not load it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,17 @@ import pandas as pd
 
 from evalkit.export import TABLES
 from evalkit.fields import field_kind, field_label, table_description, table_label
+from evalkit.xlsx_writer import (
+    CellStyle,
+    ColumnStyle,
+    PrintSetup,
+    Validation,
+    Workbook,
+    Worksheet,
+    cell_xml,
+    column_cells,
+    column_letter,
+)
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -135,7 +148,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def _plain(value: Any) -> Any:
-    """A value openpyxl can store: Python scalars, text for anything else."""
+    """A value a cell can store: Python scalars, text for anything else."""
     if _is_missing(value):
         return None
     if isinstance(value, str):
@@ -153,12 +166,16 @@ def _plain(value: Any) -> Any:
 
 
 
-def _fit_text(text: str) -> tuple[str, bool]:
-    """Text an .xlsx cell can hold, and whether it was cut: control characters replaced, and at
-    most :data:`_MAX_CELL_TEXT` characters, a longer text ending with :data:`CUT_MARK`."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+#: Characters an XML 1.0 document cannot hold: control characters, lone surrogates, U+FFFE/FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The same for Arrow's regular expressions (UTF-8 text, which holds no lone surrogates).
+_XML_ILLEGAL_UTF8 = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+def _fit_text(text: str) -> tuple[str, bool]:
+    """Text an .xlsx cell can hold, and whether it was cut: characters XML forbids replaced, and
+    at most :data:`_MAX_CELL_TEXT` characters, a longer text ending with :data:`CUT_MARK`."""
+    text = _XML_ILLEGAL.sub("\ufffd", text)
     if len(text) > _MAX_CELL_TEXT:
         return text[: _MAX_CELL_TEXT - len(CUT_MARK)] + CUT_MARK, True
     return text, False
@@ -167,24 +184,6 @@ def _fit_text(text: str) -> tuple[str, bool]:
 def _clean_text(text: str) -> str:
     """Text an .xlsx cell can hold (see :func:`_fit_text`)."""
     return _fit_text(text)[0]
-
-
-def _put(ws, row: int, column: int, value: Any, number_format: str | None = None):
-    """Write one cell of a sheet in openpyxl's normal mode; text is always stored as text,
-    never as a formula. (The workbook itself is written by :meth:`_Sheet.cell`, which stores a
-    value the same way.)"""
-    value = _plain(value)
-    if isinstance(value, str):
-        value = _clean_text(value)
-    cell = ws.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would store '=100%' as a formula
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True  # and Excel would re-read it as one when edited
-    elif number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
-        cell.number_format = number_format
-    return cell
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -199,19 +198,7 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _location(title: str, row: int, column: int = 1) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return "'{}'!{}{}".format(title.replace("'", "''"), get_column_letter(column), row)
-
-
-def _link(cell, title: str, row: int) -> None:
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=_location(title, row))
-    cell.style = "Hyperlink"  # (a named style resets the quote prefix: set it again)
-    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-        cell.quotePrefix = True
-
+    return "'{}'!{}{}".format(title.replace("'", "''"), column_letter(column), row)
 
 
 def _column_kind(frame: pd.DataFrame, column: str) -> str | None:
@@ -260,49 +247,43 @@ def _link_targets(
     return link_targets
 
 
-
-def _apply_step(cell, step: tuple[str, Any]) -> None:
-    """Apply one step of a cell style (see :data:`_Steps`), as :func:`_put` and :func:`_link` do."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    name, arg = step
-    if name == "quote":
-        cell.quotePrefix = True
-    elif name == "fmt":
-        cell.number_format = arg
-    elif name == "link":
-        cell.style = "Hyperlink"
-    elif name == "font":
-        cell.font = Font(bold=True, size=14) if arg == "title" else Font(bold=True)
-    elif name == "fill":
-        cell.fill = PatternFill("solid", fgColor=arg)
-    elif name == "align":
-        cell.alignment = (Alignment(wrap_text=True, vertical="top") if arg == "wrap"
-                          else Alignment(vertical=arg))
-    else:
-        raise ValueError(f"unknown style step {step!r}")
+def _cell_style(steps: _Steps) -> CellStyle:
+    """The cell format the style ``steps`` make, applied in order (see :data:`_Steps`): the
+    Hyperlink style starts the format afresh (as a named style does), the others add to it."""
+    style = CellStyle()
+    for name, arg in steps:
+        if name == "quote":
+            style = replace(style, quote_prefix=True)
+        elif name == "fmt":
+            style = replace(style, number_format=arg)
+        elif name == "link":
+            style = CellStyle(link=True)
+        elif name == "font":
+            style = replace(style, bold=True, size=14 if arg == "title" else None)
+        elif name == "fill":
+            style = replace(style, fill=arg)
+        elif name == "align":
+            style = replace(style, wrap=arg == "wrap", vertical="top" if arg == "wrap" else arg)
+        else:
+            raise ValueError(f"unknown style step {(name, arg)!r}")
+    return style
 
 
 class _Book:
-    """The workbook being written, in openpyxl's write-only mode.
+    """The workbook being written (:class:`evalkit.xlsx_writer.Workbook`), one sheet at a time.
 
-    Each distinct cell style is made once (from its :data:`_Steps`) and copied to every cell
-    that has it, instead of setting font, fill, alignment and format on each cell; texts cut to
-    fit a cell are counted per sheet for the cover.
+    Each distinct cell style is registered once (from its :data:`_Steps`); texts cut to fit a
+    cell are counted per sheet for the cover, and hyperlinks per sheet against Excel's limit.
     """
 
-    def __init__(self) -> None:
-        from openpyxl import Workbook
-        from openpyxl.cell.cell import Cell
-        from openpyxl.worksheet.hyperlink import Hyperlink
-
-        self.wb = Workbook(write_only=True)
-        self.cell_type, self.link_type = Cell, Hyperlink
-        self.sheets: dict[str, Any] = {}
+    def __init__(self, path: Path) -> None:
+        self.xw = Workbook(path)
+        self.sheets: dict[str, Worksheet] = {}
         self.cut: dict[str, int] = {}
         self.unlinked: dict[str, int] = {}  # sheet → cited places written as text past _MAX_SHEET_LINKS
         self._links: dict[str, int] = {}
-        self._styles: dict[_Steps, Any] = {}
+        self._styles: dict[_Steps, int] = {}
+        self._open: Worksheet | None = None
 
     def may_link(self, title: str) -> bool:
         """Whether one more hyperlink fits on the sheet (counted; the ones that do not are too)."""
@@ -313,42 +294,49 @@ class _Book:
         self._links[title] = n + 1
         return True
 
-    def create(self, title: str):
-        ws = self.sheets[title] = self.wb.create_sheet(title)
+    def create(self, title: str) -> Worksheet:
+        ws = self.sheets[title] = self.xw.add_sheet(title)
         return ws
 
-    def style(self, ws, steps: _Steps):
-        """The style array of ``steps``, made on a scratch cell the first time it is asked for."""
-        style = self._styles.get(steps)
-        if style is None:
-            probe = self.cell_type(ws, row=1, column=1)
-            for step in steps:
-                _apply_step(probe, step)
-            style = self._styles[steps] = probe._style  # openpyxl's StyleArray of the cell
-        return style
+    def style(self, steps: _Steps) -> int:
+        """The cell format (its index in the workbook) of ``steps``."""
+        xf = self._styles.get(steps)
+        if xf is None:
+            xf = self._styles[steps] = self.xw.xf(_cell_style(steps))
+        return xf
+
+    def column_style(self, number_format: str | None, after: _Steps) -> ColumnStyle:
+        """The cell formats of a column's cells as :meth:`_Sheet.cell` gives them, by value kind."""
+        return ColumnStyle(text=self.style(after), formula_text=self.style(_QUOTE + after),
+                           number=self.style(((("fmt", number_format),) if number_format else ()) + after),
+                           boolean=self.style(after), empty=self.style(after) if after else None)
 
     def start(self, title: str, *, widths: Iterable[float], freeze: str | None, ref: str,
               filter_ref: str | None) -> _Sheet:
-        """Start writing the sheet ``title``: what write-only mode writes before the rows
-        (column widths, frozen panes, the used range) is set here; ``ref`` is that range."""
-        from openpyxl.utils import get_column_letter
-
+        """Start writing the sheet ``title`` (the one written before is finished): column widths,
+        frozen panes, the used range ``ref`` and the auto-filter."""
+        self.finish()
         ws = self.sheets[title]
-        for j, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(j)].width = width
-        if freeze:
-            ws.freeze_panes = freeze
-        if filter_ref:
-            ws.auto_filter.ref = filter_ref
-        ws.calculate_dimension = lambda: ref  # write-only sheets have no <dimension> otherwise
+        ws.widths, ws.freeze, ws.dimension, ws.auto_filter = list(widths), freeze, ref, filter_ref
+        self._open = ws.open()
         return _Sheet(self, ws)
+
+    def finish(self) -> None:
+        """Finish the sheet being written."""
+        if self._open is not None:
+            self._open.close()
+            self._open = None
+
+    def save(self) -> None:
+        self.finish()
+        self.xw.close()
 
 
 class _Sheet:
-    """A sheet being written row by row: :meth:`cell` makes a cell as :func:`_put` (and
-    :func:`_link`) would, :meth:`append` writes a row."""
+    """A sheet being written row by row: :meth:`cell` makes a cell's XML, :meth:`append` writes
+    a row of them, :meth:`append_columns` rows given column by column."""
 
-    def __init__(self, book: _Book, ws) -> None:
+    def __init__(self, book: _Book, ws: Worksheet) -> None:
         self.book, self.ws, self.title = book, ws, ws.title
         self.row = 1
 
@@ -361,12 +349,25 @@ class _Sheet:
                 self.book.cut[self.title] = self.book.cut.get(self.title, 0) + 1
         return value
 
+    def values(self, column: pd.Series) -> list:
+        """:meth:`value` of every value of a column (None, str, bool, int or float each)."""
+        values = _plain_values(column)
+        if _is_text_dtype(column.dtype):  # (the texts to fit found at once)
+            unfit = column.str.len().gt(_MAX_CELL_TEXT) | column.str.contains(_XML_ILLEGAL_UTF8, regex=True)
+            todo = np.flatnonzero(unfit.fillna(False).to_numpy(dtype=bool)).tolist()
+        else:
+            todo = [i for i, v in enumerate(values)
+                    if type(v) is str and (len(v) > _MAX_CELL_TEXT or _XML_ILLEGAL.search(v))]
+        for i in todo:
+            values[i] = self.value(values[i])
+        return values
+
     def cell(self, column: int, value: Any, number_format: str | None = None,
-             link: tuple[str, int] | None = None, after: _Steps = ()):
+             link: tuple[str, int] | None = None, after: _Steps = ()) -> str:
         """The cell at ``column`` of the next row for a :meth:`value`: text stored as text (a
         quote prefix when it starts like a formula), a number with ``number_format``, linked to
-        ``link`` (sheet, row) with the Hyperlink style, then styled by ``after``. A value that
-        needs no style is returned bare (openpyxl stores it the same way, more cheaply)."""
+        ``link`` (sheet, row) with the Hyperlink style, then styled by ``after``. An empty value
+        without a style makes no cell ('')."""
         if link is not None and not self.book.may_link(self.title):
             link = None  # (past Excel's hyperlinks per sheet: the place stays written as text)
         if isinstance(value, str):
@@ -378,24 +379,42 @@ class _Sheet:
         if link is not None:
             steps = (("link", None), *(_QUOTE if steps == _QUOTE else ()))
         steps += after
-        if not steps:
-            return value
-        book = self.book
-        cell = book.cell_type(self.ws, row=self.row, column=column, value=value,
-                              style_array=book.style(self.ws, steps))
-        if isinstance(value, str):
-            cell.data_type = "s"  # openpyxl would store '=100%' as a formula
+        ref = f"{column_letter(column)}{self.row}"
         if link is not None:
-            cell.hyperlink = book.link_type(ref=cell.coordinate, location=_location(*link))
-        return cell
+            self.ws.link(ref, _location(*link))
+        return cell_xml(ref, value, self.book.style(steps) if steps else 0)
 
     def header(self, headers: list[str]) -> None:
         """The header row: bold on a blue fill."""
         self.append([self.cell(j, self.value(h), after=_HEADER) for j, h in enumerate(headers, 1)])
 
-    def append(self, cells: list) -> None:
-        self.ws.append(cells)
+    def append(self, cells: list[str | None]) -> None:
+        self.ws.write_row(self.row, [c or "" for c in cells])
         self.row += 1
+
+    def append_columns(self, columns: list[list[str]]) -> None:
+        """Write rows given column by column (:func:`evalkit.xlsx_writer.column_cells`)."""
+        if columns:
+            self.ws.write_rows(self.row, columns)
+            self.row += len(columns[0])
+
+
+def _is_text_dtype(dtype: Any) -> bool:
+    """Whether a column holds only text and missing values, in Arrow (pandas' string dtypes)."""
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _plain_values(column: pd.Series) -> list:
+    """:func:`_plain` of each value of a column, by its dtype where that says the kinds."""
+    dtype = column.dtype
+    if _is_text_dtype(dtype):
+        return column.to_numpy(dtype=object, na_value=None).tolist()
+    if pd.api.types.is_float_dtype(dtype):
+        return [None if math.isnan(v) else v for v in column.to_numpy(dtype="float64", na_value=np.nan).tolist()]
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+        return [None if v is pd.NA else v for v in column.tolist()]
+    values = [_plain(v) for v in column.tolist()]
+    return [str(v) if isinstance(v, str) and type(v) is not str else v for v in values]
 
 
 def _rows_per_sheet() -> int:
@@ -462,9 +481,7 @@ def _column_widths(widths: list[int]) -> list[float]:
 
 
 def _last_cell(n_columns: int, n_rows: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(max(n_columns, 1))}{n_rows + 1}"
+    return f"{column_letter(max(n_columns, 1))}{n_rows + 1}"
 
 
 def _content_widths(frame: pd.DataFrame, headers: list[str], formats: list[str | None],
@@ -476,11 +493,17 @@ def _content_widths(frame: pd.DataFrame, headers: list[str], formats: list[str |
         for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
             widths[j] = max(widths[j], _value_width(value, fmt))
     n_columns = len(frame.columns)
+    title_widths: dict[str, int] = {}  # the width of 'title 第…行' without the row's digits
     for targets in link_targets:
         for k, (title, row) in enumerate(targets):
-            text = _clean_text(f"{title} 第{row}行")
-            widths[n_columns + k] = max(widths[n_columns + k], _display_width(text))
+            if title not in title_widths:
+                title_widths[title] = _display_width(_clean_text(f"{title} 第行"))
+            widths[n_columns + k] = max(widths[n_columns + k], title_widths[title] + len(str(row)))
     return widths
+
+
+#: Rows of a table turned into XML at a time (column by column).
+_BLOCK = 4096
 
 
 def _write_frame(book: _Book, table: _Table, frame: pd.DataFrame, *,
@@ -490,6 +513,7 @@ def _write_frame(book: _Book, table: _Table, frame: pd.DataFrame, *,
 
     With ``index`` (source → sheet rows), a ``source`` cell links to the data row it names,
     and a ``sources`` column gets link columns (关联行1, 关联行2, …) to every row it names.
+    The rows are made a block at a time, column by column.
     """
     columns = [str(c) for c in frame.columns]
     formats = [_NUMBER_FORMATS.get(_column_kind(frame, c) or "", None) for c in frame.columns]
@@ -501,65 +525,74 @@ def _write_frame(book: _Book, table: _Table, frame: pd.DataFrame, *,
     wrap = [_WRAP if w > _WRAP_WIDTH else () for w in widths]
     source_col = columns.index("source") if index is not None and "source" in columns else None
     sources_col = columns.index("sources") if link_targets else None
+    links = (index, source_col, sources_col, link_targets, n_links)
+    styles = [book.column_style(fmt, wrap[j]) for j, fmt in enumerate(formats)]
     for title, start, stop in table.parts():
         last = _last_cell(len(headers), stop - start)
         sheet = book.start(title, widths=_column_widths(widths), freeze="A2",
                            ref=f"A1:{last}" if headers else "A1:A1",
                            filter_ref=f"A1:{last}" if headers else None)
         sheet.header(headers)
-        rows = frame.iloc[start:stop].itertuples(index=False, name=None)
-        for i, values in enumerate(rows, start=start):
-            targets = link_targets[i] if link_targets else []
-            cells = _frame_cells(sheet, values, formats, wrap, (index, source_col, sources_col, targets))
+        for first in range(start, stop, _BLOCK):
+            block = frame.iloc[first:min(first + _BLOCK, stop)]
+            cells = _link_cells(sheet, block, first, formats, wrap, links)
+            for j, style in enumerate(styles):
+                if j not in cells:
+                    cells[j] = column_cells(column_letter(j + 1), sheet.row, sheet.values(block.iloc[:, j]),
+                                            style, _FORMULA_START)
+            sheet.append_columns([cells[j] for j in sorted(cells)])
+
+
+def _link_cells(sheet: _Sheet, block: pd.DataFrame, first: int, formats: list[str | None],
+                wrap: list[_Steps], links: tuple) -> dict[int, list[str]]:
+    """The cells of a block of rows that may link, row by row (so that the links a sheet may
+    hold go to its first rows): the ``source`` cell to the row it names, the ``sources`` cell
+    to the first row they name, and the link columns (0-based column → cells; the link columns
+    of a row as one text under the key of the first of them)."""
+    index, source_col, sources_col, link_targets, n_links = links
+    n_columns = len(formats)
+    own = [j for j in (source_col, sources_col) if j is not None]
+    values = {j: sheet.values(block.iloc[:, j]) for j in own}
+    out: dict[int, list[str]] = {j: [] for j in own}
+    if n_links:
+        out[n_columns] = []
+    row = sheet.row
+    for i in range(len(block)):
+        sheet.row = row + i
+        targets = link_targets[first + i] if link_targets else []
+        for j in own:
+            value, link = values[j][i], None
+            if j == source_col and isinstance(value, str) and value in index:
+                link = index[value][0]
+            elif j == sources_col and targets:
+                link = targets[0]
+            out[j].append(sheet.cell(j + 1, value, formats[j], link, wrap[j]))
+        if n_links:
+            extra = []
             for k in range(n_links):
-                column = len(columns) + k + 1
+                column = n_columns + k + 1
                 if k < len(targets):
                     text = sheet.value(f"{targets[k][0]} 第{targets[k][1]}行")
-                    cells.append(sheet.cell(column, text, link=targets[k], after=wrap[column - 1]))
+                    extra.append(sheet.cell(column, text, link=targets[k], after=wrap[column - 1]))
                 else:
-                    cells.append(sheet.cell(column, None, after=wrap[column - 1]))
-            sheet.append(cells)
+                    extra.append(sheet.cell(column, None, after=wrap[column - 1]))
+            out[n_columns].append("".join(extra))
+    sheet.row = row
+    return out
 
 
-def _frame_cells(sheet: _Sheet, values: tuple, formats: list[str | None], wrap: list[_Steps],
-                 links: tuple) -> list:
-    """The cells of a data row; its ``source`` cell links to the row it names, its ``sources``
-    cell to the first row they name."""
-    index, source_col, sources_col, targets = links
-    cells = []
-    for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-        value = sheet.value(value)
-        link = None
-        if j == source_col and isinstance(value, str) and value in index:
-            link = index[value][0]
-        elif j == sources_col and targets:
-            link = targets[0]
-        cells.append(sheet.cell(j + 1, value, fmt, link, wrap[j]))
-    return cells
-
-
-def _print_setup(ws, *, index_no: str, unit: str, period: str, has_rows: bool) -> None:
+def _print_setup(ws: Worksheet, *, index_no: str, unit: str, period: str, has_rows: bool) -> None:
     """Make a sheet printable: landscape A4, fitted to the page width, the header row repeated
     on every page (when it has rows under it), a page header naming 索引号 / 单位 / 期间 and a
     footer 第 X 页 共 Y 页."""
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    if has_rows and ws.title != COVER_SHEET:
-        ws.print_title_rows = "1:1"
-    for header in (ws.oddHeader, ws.evenHeader):
-        header.left.text = _header_text(f"索引号：{index_no}")
-        header.center.text = _header_text(f"单位：{unit}")
-        header.right.text = _header_text(f"期间：{period}")
-    for footer in (ws.oddFooter, ws.evenFooter):
-        footer.center.text = "第 &P 页 共 &N 页"
-        footer.right.text = _header_text(ws.title)
+    ws.print_setup = PrintSetup(
+        orientation="landscape", paper_size=9, fit_width=1, fit_height=0, grid_lines=True,
+        margins=(0.4, 0.4, 1, 1, 0.5, 0.5),
+        title_rows="1:1" if has_rows and ws.title != COVER_SHEET else None,
+        header=(_header_text(f"索引号：{index_no}"), _header_text(f"单位：{unit}"),
+                _header_text(f"期间：{period}")),
+        footer=("", "第 &P 页 共 &N 页", _header_text(ws.title)),
+    )
 
 
 def _header_text(text: str) -> str:
@@ -610,8 +643,13 @@ def _number_or_text(value: Any) -> Any:
 
 
 
+#: A data row as the findings look for it: table, sheet row, its figures rounded to 6 decimals,
+#: and the words of a figure kept without a value ('46.98人').
+_IndexedRow = tuple[str, int, tuple[float, ...], tuple[str, ...]]
+
+
 def _cited_rows(finding: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
-                by_source: Mapping[str, list[tuple[str, int, tuple[float, ...]]]],
+                by_source: Mapping[str, list[_IndexedRow]],
                 rule_tables: Mapping[str, tuple[str, ...]]) -> list[tuple[str, int]]:
     """The data rows a finding cites: on its source lines, in the tables its rule compares and,
     where the line holds other figures too, the rows whose value the finding names."""
@@ -621,21 +659,28 @@ def _cited_rows(finding: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
     out: list[tuple[str, int]] = []
     for source in str(finding.get("sources") or "").split(";"):
         rows = [r for r in by_source.get(source.strip(), []) if not names or r[0] in names]
-        named = [r for r in rows if any(round(v, 6) in said for v in r[2] if isinstance(v, float))
-                 or any(isinstance(v, str) and v in words for v in r[2])]
-        for table, row, _ in (named or rows):
+        named = [r for r in rows if any(v in said for v in r[2]) or any(v in words for v in r[3])]
+        for table, row, _, _ in (named or rows):
             if (table, row) not in out:
                 out.append((table, row))
     return out
+
+
+def _finding_records(findings: pd.DataFrame) -> list[dict[str, Any]]:
+    """The fields of each finding :func:`_cited_rows` reads (as ``to_dict('records')`` gives them)."""
+    keys = [k for k in ("rule", "message", "expected", "observed", "sources") if k in findings.columns]
+    columns = [findings[k].tolist() for k in keys]
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)] if keys \
+        else [{} for _ in range(len(findings))]
 
 
 _VALUE_COLUMNS = ("amount_wan", "persons", "value_pct", "score", "weight", "target_value",
                   "actual_value", "budget_wan", "actual_wan", "deal_wan", "value")
 
 
-def _row_index(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, int, tuple[float, ...]]]]:
-    """source → (table, sheet row, the row's figures) of every data row."""
-    index: dict[str, list[tuple[str, int, tuple[float, ...]]]] = {}
+def _row_index(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[_IndexedRow]]:
+    """source → (table, sheet row, the row's figures, the words of a figure) of every data row."""
+    index: dict[str, list[_IndexedRow]] = {}
     for name, frame in tables.items():
         if "source" not in frame.columns:
             continue
@@ -645,10 +690,10 @@ def _row_index(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, 
         raws = frame["raw"].tolist() if "raw" in frame.columns else [None] * len(frame)
         for i, source in enumerate(frame["source"].tolist()):
             if isinstance(source, str) and source:
-                figs = tuple(float(v) for v in values[i] if not _is_missing(v))
-                if isinstance(raws[i], str) and len(raws[i]) > 1:
-                    figs += (raws[i],)  # a figure kept without a value ('46.98人') by its words
-                index.setdefault(source, []).append((name, i + 2, figs))
+                figs = tuple(round(float(v), 6) for v in values[i] if not _is_missing(v))
+                raw = raws[i]  # a figure kept without a value ('46.98人') by its words
+                index.setdefault(source, []).append(
+                    (name, i + 2, figs, (raw,) if isinstance(raw, str) and len(raw) > 1 else ()))
     return index
 
 
@@ -693,62 +738,89 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
                     cited: list[list[tuple[str, int]]]) -> None:
     """A findings sheet: the auditor's columns with a drop-down of verdicts, figures as numbers
     with formats, colours by severity, and links to exactly the rows each finding cites
-    (``cited``: the (sheet, row) of each)."""
-    from openpyxl.utils import get_column_letter
-
+    (``cited``: the (sheet, row) of each). The rows are made a block at a time, column by column."""
     columns = list(sheet_frame.columns)
     n_links = max((len(c) for c in cited), default=0)
     headers = columns + [f"关联行{i}" for i in range(1, n_links + 1)]
     widths = [_FINDING_WIDTHS.get(h, 14) + 2 for h in headers]
-    severity_col = columns.index("严重程度")
     # the style steps after a cell's value, by severity: alignment, the severity's fill, and
     # the date format of 日期
     align = [(("align", "wrap" if _FINDING_WIDTHS.get(h, 10) >= 14 else "top"),) for h in columns]
     date = [(("fmt", "yyyy-mm-dd"),) if h == "日期" else () for h in columns]
     after = {sev: [a + ((("fill", rgb),) if rgb else ()) + d for a, d in zip(align, date, strict=True)]
              for sev, rgb in [*_SEVERITY_FILLS.items(), (None, None)]}
-    verdict_letter = get_column_letter(columns.index("核实结论") + 1)
+    styles = {sev: [book.column_style(None, steps) for steps in by_column] for sev, by_column in after.items()}
+    severities = [sev if sev in after else None for sev in map(str, sheet_frame["严重程度"].tolist())]
+    verdict_letter = column_letter(columns.index("核实结论") + 1)
     for title, start, stop in table.parts():
         last = _last_cell(len(headers), stop - start)
         sheet = book.start(title, widths=widths, freeze="C2", ref=f"A1:{last}", filter_ref=f"A1:{last}")
         if stop > start:
             _verdict_drop_down(sheet.ws, f"{verdict_letter}2:{verdict_letter}{stop - start + 1}")
         sheet.header(headers)
-        rows = sheet_frame.iloc[start:stop].itertuples(index=False, name=None)
-        for i, values in enumerate(rows, start=start):
-            steps = after.get(str(values[severity_col])) or after[None]
-            cells = [_finding_cell(sheet, j, header, value, steps[j - 1])
-                     for j, (header, value) in enumerate(zip(columns, values, strict=True), start=1)]
-            for k, (target, target_row) in enumerate(cited[i]):
-                text = sheet.value(f"{target} 第{target_row}行")
-                cells.append(sheet.cell(len(columns) + k + 1, text, link=(target, target_row)))
-            sheet.append(cells)
+        for first in range(start, stop, _BLOCK):
+            end = min(first + _BLOCK, stop)
+            block, sevs = sheet_frame.iloc[first:end], severities[first:end]
+            cells = []
+            for j, header in enumerate(columns):
+                if header in _FIGURES:
+                    # (the column's own scalars, as a row of the frame gives them: a Float64
+                    # column's are numpy floats, whose repr the decimals below are counted in)
+                    cells.append(_figure_cells(sheet, j + 1, list(block.iloc[:, j]),
+                                               [after[sev][j] for sev in sevs]))
+                else:
+                    cells.append(column_cells(column_letter(j + 1), sheet.row, sheet.values(block.iloc[:, j]),
+                                              [styles[sev][j] for sev in sevs], _FORMULA_START))
+            if n_links:
+                cells.append(_cited_cells(sheet, len(columns), cited[first:end]))
+            sheet.append_columns(cells)
 
 
-def _finding_cell(sheet: _Sheet, column: int, header: str, value: Any, after: _Steps):
-    """A cell of a findings row: 应为, 实为 and 差额 as numbers with as many decimals as they
-    have (at least two; whole thousands with a separator and none)."""
-    figure = header in _FIGURES
-    fmt = "#,##0.00" if figure else None
-    if figure and isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
-        fmt = "#,##0"
-    stored = sheet.value(value)
-    if figure and isinstance(stored, float) and not value.is_integer():
-        decimals = min(len(repr(value).split(".")[1]), 6) if "." in repr(value) else 0
-        after = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + after
-    return sheet.cell(column, stored, fmt, None, after)
+def _cited_cells(sheet: _Sheet, n_columns: int, cited: list[list[tuple[str, int]]]) -> list[str]:
+    """The link cells of consecutive findings rows, each row's as one text."""
+    out, row = [], sheet.row
+    titles: dict[str, str] = {}  # (a sheet title as a cell holds it: never cut, so once each)
+    for i, targets in enumerate(cited):
+        sheet.row = row + i
+        cells = []
+        for k, (target, target_row) in enumerate(targets):
+            if target not in titles:
+                titles[target] = sheet.value(target)
+            cells.append(sheet.cell(n_columns + k + 1, f"{titles[target]} 第{target_row}行",
+                                    link=(target, target_row)))
+        out.append("".join(cells))
+    sheet.row = row
+    return out
 
 
-def _verdict_drop_down(ws, cells: str) -> None:
+def _figure_cells(sheet: _Sheet, column: int, values: list, after: list[_Steps]) -> list[str]:
+    """The cells of 应为, 实为 or 差额 over consecutive rows (as :meth:`_Sheet.cell` makes them,
+    never linked): numbers with as many decimals as they have (at least two; whole thousands
+    with a separator and none)."""
+    out, letter, row = [], column_letter(column), sheet.row
+    for i, (value, steps) in enumerate(zip(values, after, strict=True)):
+        fmt = "#,##0.00"
+        if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
+            fmt = "#,##0"
+        if type(value) in (float, np.float64):  # (what sheet.value gives, without its checks)
+            stored = None if math.isnan(value) else float(value)
+        else:
+            stored = sheet.value(value)
+        if isinstance(stored, float) and not value.is_integer():
+            decimals = min(len(repr(value).split(".")[1]), 6) if "." in repr(value) else 0
+            steps = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + steps
+        if isinstance(stored, str):
+            steps = (_QUOTE if stored.startswith(_FORMULA_START) else ()) + steps
+        elif isinstance(stored, (int, float)) and not isinstance(stored, bool):
+            steps = (("fmt", fmt),) + steps
+        out.append(cell_xml(f"{letter}{row + i}", stored, sheet.book.style(steps) if steps else 0))
+    return out
+
+
+def _verdict_drop_down(ws: Worksheet, cells: str) -> None:
     """The drop-down of verdicts (属实 / 误报 / 待核实) on the 核实结论 ``cells``."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    dv = DataValidation(type="list", formula1='"' + ",".join(VERDICTS) + '"', allow_blank=True,
-                        showErrorMessage=True, errorTitle="核实结论",
-                        error="请选择：" + "、".join(VERDICTS))
-    dv.prompt, dv.promptTitle, dv.showInputMessage = "属实 / 误报 / 待核实", "核实结论", True
-    dv.add(cells)
-    ws.data_validations.append(dv)
+    ws.validations.append(Validation(cells, VERDICTS, error_title="核实结论", error="请选择：" + "、".join(VERDICTS),
+                                     prompt_title="核实结论", prompt="属实 / 误报 / 待核实"))
 
 
 _SUMMARY_HEADERS = ["部门", "类别", "规则", "错误", "警告", "提示", "合计"]
@@ -956,15 +1028,13 @@ def _cover_cells(
 
 def _write_cover(book: _Book, title: str, **facts: Any) -> None:
     """The cover (see :func:`_cover_cells`), its input list cut to fit the sheet if need be."""
-    from openpyxl.utils import get_column_letter
-
     cells = _cover_cells(**facts)
     excess = max(cells) - _MAX_ROWS
     if excess > 0:  # two rows more: the note among the facts, the line saying how many are left
         cells = _cover_cells(**facts, max_inputs=max(len(facts["inputs"]) - excess - 2, 0))
     n_rows, n_columns = max(cells), max(max(row) for row in cells.values())
     sheet = book.start(title, widths=(26, 90, 70), freeze=None, filter_ref=None,
-                       ref=f"A1:{get_column_letter(n_columns)}{n_rows}")
+                       ref=f"A1:{column_letter(n_columns)}{n_rows}")
     for r in range(1, n_rows + 1):
         row = cells.get(r, {})
         out = []
@@ -1053,7 +1123,8 @@ def write_workpaper(
     it; links point to the sheet a row is on, and the cover lists every sheet with the rows it
     holds and says where each table goes on. A text longer than a cell (32 767 characters) is
     cut and ends with :data:`CUT_MARK`; the cover says how many cells, on which sheets. The
-    workbook is written row by row (openpyxl's write-only mode), so memory stays small.
+    workbook is streamed into the file as it is made (:mod:`evalkit.xlsx_writer`), so memory
+    stays small.
 
     Returns
     -------
@@ -1121,7 +1192,24 @@ def write_workpaper(
         table.titles = _split_titles(table.title, table.n_rows, every_title)
     sheets = {table.key: table.titles for table, how, _ in plan if how == "data"}
 
-    book = _Book()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = _Book(path)
+    try:
+        _write_sheets(book, plan, tables, derived, sheets, created=created, command=command,
+                      inputs=inputs, failures=failures)
+    except BaseException:
+        book.xw.abort()
+        raise
+    logger.info("wrote %s", path)
+    return path
+
+
+def _write_sheets(book: _Book, plan: list, tables: Mapping[str, pd.DataFrame],
+                  derived: Mapping[str, pd.DataFrame], sheets: Mapping[str, list[str]], *,
+                  created: datetime, command: str, inputs: pd.DataFrame | None,
+                  failures: pd.DataFrame | None) -> None:
+    """Write every sheet of the plan, the cover last (it counts what the others cut), and
+    close the workbook."""
     unit, period = _units_and_period(tables)
     for i, (title, has_rows) in enumerate(
         [(COVER_SHEET, False), *((t, table.n_rows > 0) for table, _, _ in plan for t in table.titles)]
@@ -1136,7 +1224,7 @@ def write_workpaper(
             _write_summary(book, table, what)
         elif how == "findings":
             cited = [[_position(sheets[t], row - 2) for t, row in _cited_rows(rec, tables, by_source, rule_tables)]
-                     for rec in what[0].reset_index(drop=True).to_dict("records")]
+                     for rec in _finding_records(what[0])]
             _write_findings(book, table, what[1], cited)
         else:
             _write_frame(book, table, what, index=index if how == "derived" else None)
@@ -1151,10 +1239,7 @@ def write_workpaper(
         contents=[line for table, _, _ in plan for line in table.contents()],
         notes=_notes(derived, [table for table, _, _ in plan], book.cut, book.unlinked),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.wb.save(path)
-    logger.info("wrote %s", path)
-    return path
+    book.save()
 
 
 def _findings_plan(findings: pd.DataFrame, title: str, departments: Mapping[str, str],
