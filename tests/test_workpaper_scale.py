@@ -203,3 +203,15 @@ def test_past_excels_hyperlinks_per_sheet_the_places_stay_as_text_and_the_cover_
     assert len(linked) == 10  # 60 findings cite more than 10 places: the first 10 linked
     cover = " ".join(str(c.value) for row in wb[COVER_SHEET].iter_rows() for c in row if c.value)
     assert "超链接" in cover and f"“{FINDINGS}”" in cover
+
+
+@pytest.mark.parametrize("difference, shown", [(1558.29, "#,##0.00"), (-0.125, "#,##0.000"), (12.5, "#,##0.00")])
+def test_a_figure_shows_as_many_decimals_as_it_has(tmp_path, difference, shown):
+    """差额 is a Float64 column of the findings (its values come out as numpy floats); each is
+    shown with its own decimals (at least two), not six."""
+    derived = _derived(1)
+    derived["findings"]["difference"] = pd.array([difference], dtype="Float64")
+    path = write_workpaper(_tables(), derived, tmp_path / "wp.xlsx", command="x", created=WHEN)
+    ws = openpyxl.load_workbook(path)[FINDINGS]
+    cell = ws.cell(row=2, column=_header(ws).index("差额") + 1)
+    assert (cell.value, cell.number_format) == (difference, shown)

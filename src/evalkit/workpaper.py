@@ -765,7 +765,7 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
             for j, header in enumerate(columns):
                 if header in _FIGURES:
                     # (the column's own scalars, as a row of the frame gives them: a Float64
-                    # column's are numpy floats, whose repr the decimals below are counted in)
+                    # column's are numpy floats; the decimals are counted on Python's float)
                     cells.append(_figure_cells(sheet, j + 1, list(block.iloc[:, j]),
                                                [after[sev][j] for sev in sevs]))
                 else:
@@ -806,8 +806,9 @@ def _figure_cells(sheet: _Sheet, column: int, values: list, after: list[_Steps])
             stored = None if math.isnan(value) else float(value)
         else:
             stored = sheet.value(value)
-        if isinstance(stored, float) and not value.is_integer():
-            decimals = min(len(repr(value).split(".")[1]), 6) if "." in repr(value) else 0
+        if isinstance(stored, float) and not stored.is_integer():
+            shown = repr(stored)  # (a Python float's: numpy 2 writes np.float64(1558.29))
+            decimals = min(len(shown.split(".")[1]), 6) if "." in shown else 0
             steps = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + steps
         if isinstance(stored, str):
             steps = (_QUOTE if stored.startswith(_FORMULA_START) else ()) + steps
