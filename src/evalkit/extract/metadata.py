@@ -21,13 +21,14 @@ import dataclasses
 import functools
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from evalkit import vocab
 from evalkit.document import Document, Table, TextLine, clean_label
 from evalkit.extract.context import compact, is_page_chrome
 from evalkit.extract.indicators import TotalScore
-from evalkit.quantities import fold, parse_number
+from evalkit.quantities import _FULLWIDTH, fold, parse_number
 from evalkit.regions import (
     Region,
     place_tokens,
@@ -185,10 +186,28 @@ def _every_label(fields: tuple[str, ...]) -> frozenset[str]:
 
 @functools.cache
 def _any_label_re(fields: tuple[str, ...]) -> re.Pattern[str]:
-    """Any label of the fields (compacted), to pass over the lines that hold none."""
+    """Any label of the fields, white space allowed between its characters: it matches in a raw
+    line exactly when the line, compacted, holds a label."""
     words = sorted({compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] in fields} - {""},
                    key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    return re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in words))
+
+
+def _lines_with(doc: Document, pattern: re.Pattern[str]) -> list[int]:
+    """The positions (in ``doc.text_lines``) of the text lines in which ``pattern`` matches, in
+    order: one search over the joined lines (:meth:`Document.joined_text_lines`) passes over the
+    many lines that hold none of the words looked for at C speed. The pattern must not match the
+    NUL that joins the lines."""
+    joined, starts = doc.joined_text_lines()
+    out = []
+    m = pattern.search(joined)
+    while m is not None:
+        k = bisect_right(starts, m.start()) - 1
+        out.append(k)
+        if k + 1 >= len(starts):
+            break
+        m = pattern.search(joined, starts[k + 1])  # (the rest of the line is not looked at)
+    return out
 
 
 @functools.cache
@@ -254,11 +273,12 @@ def _field_index(doc: Document, fields: tuple[str, ...] = _INDEXED_FIELDS) -> tu
                 at = [i for i in range(len(texts) - 1) if keys[i] and keys[i] in every_label]
                 rows.append((texts, lines, keys, at))
         text_lines = []
-        any_label = _any_label_re(fields)
-        for pos, tl in enumerate(doc.text_lines):
+        all_lines = doc.text_lines
+        # (a line that holds no label of any field is no field's: most lines of a report)
+        for pos in _lines_with(doc, _any_label_re(fields)):
+            tl = all_lines[pos]
             text = tl.text.strip()
-            # (a line that holds no label of any field is no field's: most lines of a report)
-            if text and text.count("|") < 2 and any_label.search(compact(text)):
+            if text and text.count("|") < 2:
                 text_lines.append((pos, tl, text, _label_key(text)))
         index = doc.memo[("metadata_fields", fields)] = (rows, text_lines)
     return index
@@ -631,14 +651,23 @@ def _grade_in(texts: list[str]) -> str | None:
     return None
 
 
+def _unfolded(ch: str) -> str:
+    """A pattern for the characters that :func:`fold` turns into ``ch`` (it, and its full-width form)."""
+    chars = [ch] + [chr(k) for k, v in _FULLWIDTH.items() if v == ord(ch)]
+    return re.escape(ch) if len(chars) == 1 else "[" + "".join(map(re.escape, chars)) + "]"
+
+
+#: What may stand between the characters of a label once a line is cleaned, folded and made a
+#: label key (:func:`_label_key`): white space and '<br>' (full-width forms fold to it).
+_KEY_GAP = r"(?:\s|[<＜][bｂ][rｒ][>＞])*"
+
+
 @functools.cache
-def _last_chars(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """Any last character of some labels, for a quick test of a raw line: a line that holds none
-    of them holds none of the labels, even once cleaned, folded or compacted (they drop or change
-    no Chinese character). None when a label ends otherwise (or is empty): then no quick test."""
-    if not all(w and "\u4e00" <= w[-1] <= "\u9fff" for w in words):
-        return None
-    return re.compile("[" + "".join(sorted({w[-1] for w in words})) + "]")
+def _folded_words_re(words: tuple[str, ...], gap: str = "") -> re.Pattern[str]:
+    """Any of ``words`` as :func:`fold` makes a raw line read (``gap`` allowed between a word's
+    characters): for a quick pass over the lines (:func:`_lines_with`) that cannot hold one."""
+    alts = sorted({w for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(gap.join(_unfolded(c) for c in w) for w in alts) or "(?!)")
 
 
 def _row_total(label: str, rest: list[str]) -> float | None:
@@ -684,10 +713,10 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
         if score is not None:
             return (score, lines[0]), _grade_in(cells[1:]) or grade
     text_lines = doc.text_lines
-    ends = _last_chars(_labels("total_row") + _labels("total_score"))
-    for k, tl in enumerate(text_lines):
-        if ends is not None and "分" not in tl.text and ends.search(tl.text) is None:
-            continue  # (neither '总分 100 …' nor a total's label can be on the line)
+    # (only a line that holds a total's label, or '总分 100 …', can give the total: few lines)
+    labelled = _folded_words_re(_labels("total_row") + _labels("total_score") + ("总分", "项目总得分"), _KEY_GAP)
+    for k in _lines_with(doc, labelled):
+        tl = text_lines[k]
         text = fold(clean_label(tl.text))
         m = _FLAT_TOTAL.search(text) if "100" in text else None  # (it needs the 100)
         if m and float(m.group(1)) <= 100:
@@ -769,10 +798,13 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
     score = grade = None
     whole = kind in _WHOLE_KINDS
     lines = doc.text_lines
-    leads = _last_chars(_labels("grade_lead"))
-    for k, tl in enumerate(lines):
+    # (a line without a score's label or a grade's lead states neither: most lines)
+    words = _folded_words_re(vocab.word_list("report_score_label") + vocab.word_list("report_score_prose_label")
+                             + _labels("grade_lead"))
+    for k in _lines_with(doc, words):
+        tl = lines[k]
         scored = "分" in tl.text  # (every score statement holds 得分 or 评分: a line without 分 has none)
-        if not scored and (grade is not None or (leads is not None and leads.search(tl.text) is None)):
+        if not scored and grade is not None:
             continue  # (neither a score nor a grade can be stated on the line)
         text = fold(tl.text)
         m = (_whole_score(text) if whole else _stated_score(text)) if scored else None
