@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 from evalkit import vocab
-from evalkit.document import Document, Table, TextLine, clean_label
+from evalkit.document import LINE_JOINER, Document, Table, TextLine, clean_label
 from evalkit.extract.context import compact, is_page_chrome
 from evalkit.extract.indicators import TotalScore
 from evalkit.quantities import _FULLWIDTH, fold, parse_number
@@ -198,8 +198,15 @@ def _lines_with(doc: Document, pattern: re.Pattern[str]) -> list[int]:
     order: one search over the joined lines (:meth:`Document.joined_text_lines`) passes over the
     many lines that hold none of the words looked for at C speed. The pattern must not match the
     NUL that joins the lines."""
-    joined, starts = doc.joined_text_lines()
-    out = []
+    return _parts_with(*doc.joined_text_lines(), pattern)
+
+
+def _parts_with(joined: str, starts: list[int], pattern: re.Pattern[str]) -> list[int]:
+    """The positions of the parts of ``joined`` (which start at ``starts``, NUL between them) in
+    which ``pattern`` matches, in order."""
+    out: list[int] = []
+    if not starts:
+        return out
     m = pattern.search(joined)
     while m is not None:
         k = bisect_right(starts, m.start()) - 1
@@ -208,6 +215,17 @@ def _lines_with(doc: Document, pattern: re.Pattern[str]) -> list[int]:
             break
         m = pattern.search(joined, starts[k + 1])  # (the rest of the line is not looked at)
     return out
+
+
+@functools.cache
+def _any_key_re(fields: tuple[str, ...]) -> re.Pattern[str]:
+    """Any label key of the fields (:func:`_every_label`) as a cell's raw text may write it, white
+    space and '<br>' between its characters (:func:`_label_key` drops them): a row whose cells
+    hold none has no label cell. (Any text at all when a label holds a character of '<br>'.)"""
+    words = sorted({w.rstrip(":：") for w in _every_label(fields)} - {""}, key=len, reverse=True)
+    if any(c in w for w in words for c in "<br>"):
+        return re.compile("")
+    return re.compile("|".join(r"(?:\s|<br>)*".join(map(re.escape, w)) for w in words) or "(?!)")
 
 
 @functools.cache
@@ -239,8 +257,28 @@ def _rows(doc: Document) -> list[tuple[list[str], list[int]]]:
     return rows
 
 
+def _joined_rows(doc: Document) -> tuple[str, list[int]]:
+    """The cell texts of :func:`_rows`, NUL between cells and between rows, and where each row
+    starts: one search finds the few rows that hold a label (:func:`_parts_with`)."""
+    joined = doc.memo.get("metadata_rows_joined")
+    if joined is None:
+        texts, starts, at = [], [], 0
+        for cells, _ in _rows(doc):
+            text = LINE_JOINER.join(cells)
+            texts.append(text)
+            starts.append(at)
+            at += len(text) + 1
+        joined = doc.memo["metadata_rows_joined"] = (LINE_JOINER.join(texts), starts)
+    return joined
+
+
 def _read_rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
     """:func:`_rows`, read from the document."""
+    if doc.joined_text_lines()[0].count("|") < 2:  # (no text line is a '| a | b |' row: most documents)
+        for table in doc.tables:
+            for row in table.rows:
+                yield row.texts, [c.line for c in row.cells]
+        return
     for block in doc.blocks:
         if isinstance(block, Table):
             for row in block.rows:
@@ -266,7 +304,10 @@ def _field_index(doc: Document, fields: tuple[str, ...] = _INDEXED_FIELDS) -> tu
     if index is None:
         every_label = _every_label(fields)
         rows = []
-        for texts, lines in _rows(doc):
+        all_rows = _rows(doc)
+        # (a row that holds no label, even with spaces or '<br>' inside, has no label cell: most rows)
+        for r in _parts_with(*_joined_rows(doc), _any_key_re(fields)):
+            texts, lines = all_rows[r]
             keys = [_label_key(t) if t else "" for t in texts]
             if not every_label.isdisjoint(keys):  # (a row without a label cell is no field's)
                 # (only a label cell followed by another cell can give a field its value)
