@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -219,6 +220,20 @@ class Document:
             joined = self._joined = (lines, LINE_JOINER.join(tl.text for tl in lines), starts)
         return joined[1], joined[2]
 
+    def text_lines_matching(self, pattern: re.Pattern[str]) -> list[int]:
+        r"""The positions (in :attr:`text_lines`) of the text lines in which ``pattern`` matches,
+        in order: one search over :meth:`joined_text_lines` passes over the many lines that hold
+        none of the words looked for at C speed. The pattern must not match the NUL that joins
+        the lines.
+
+        Examples
+        --------
+        >>> d = Document("r", "", "", [], [TextLine(1, "总分"), TextLine(2, "说明"), TextLine(3, "总 分 90")])
+        >>> d.text_lines_matching(re.compile(r"总\s*分"))
+        [0, 2]
+        """
+        return parts_matching(*self.joined_text_lines(), pattern)
+
     def text_runs(self) -> list[list[TextLine]]:
         """The runs of text lines between tables, in document order (a run may be empty)."""
         runs: list[list[TextLine]] = [[]]
@@ -228,6 +243,29 @@ class Document:
             else:
                 runs[-1].append(block)
         return runs
+
+
+def parts_matching(joined: str, starts: list[int], pattern: re.Pattern[str]) -> list[int]:
+    r"""The positions of the parts of ``joined`` (which start at ``starts``, one character between
+    them that ``pattern`` cannot match) in which ``pattern`` matches, in order. After a match
+    the search goes on at the next part: each part is found once.
+
+    Examples
+    --------
+    >>> parts_matching("ab\x00cd\x00eb", [0, 3, 6], re.compile("b"))
+    [0, 2]
+    """
+    out: list[int] = []
+    if not starts:
+        return out
+    m = pattern.search(joined)
+    while m is not None:
+        k = bisect_right(starts, m.start()) - 1
+        out.append(k)
+        if k + 1 >= len(starts):
+            break
+        m = pattern.search(joined, starts[k + 1])  # (the rest of the part is not looked at)
+    return out
 
 
 # ------------------------------------------------------------------------- labels

@@ -23,10 +23,11 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from evalkit import vocab
-from evalkit.document import Cell, Row, Table, TextLine
+from evalkit.document import LINE_JOINER, Cell, Document, Row, Table, TextLine
 from evalkit.extract.context import ReportContext, compact, is_total_label, ledger_keys
 from evalkit.quantities import (
     Quantity,
@@ -517,6 +518,20 @@ def _year_columns(lines: list[TextLine], k: int) -> int:
     return n if n >= 2 else 0
 
 
+_LINE_STARTS_1_2 = re.compile(re.escape(LINE_JOINER) + r"\s*[12]")  # (a line that begins with 1 or 2)
+
+
+def _may_head_years(doc: Document) -> list[int]:
+    """The positions (among the document's text lines) of the lines followed by two lines that
+    begin with 1 or 2, as the year lines of :func:`_year_columns` ('2021年') do: the only lines
+    that may be a header label. One search over the joined lines: most lines are sentences."""
+    joined, starts = doc.joined_text_lines()
+    years = {bisect_right(starts, m.start()) for m in _LINE_STARTS_1_2.finditer(joined)}
+    if starts and re.match(r"\s*[12]", joined):
+        years.add(0)
+    return sorted(k - 1 for k in years if k >= 1 and k + 1 in years)
+
+
 def _is_value_line(text: str) -> bool:
     return _value(text) is not None or is_missing(text)
 
@@ -545,9 +560,17 @@ def line_tables(ctx: ReportContext) -> list[Table]:
     above them as context."""
     runs = ctx.doc.text_runs()
     tables = []
+    heads = _may_head_years(ctx.doc)
+    offset = 0  # (the position of a run's first line among the document's text lines)
     for lines in runs:
+        labels = [g - offset for g in heads if offset <= g and g - offset + 2 < len(lines)]
+        offset += len(lines)
         k = 0
         while k < len(lines):
+            at = bisect_left(labels, k)  # (a line not followed by two year lines is passed over)
+            if at == len(labels):
+                break
+            k = labels[at]
             n = _year_columns(lines, k)
             if not n:
                 k += 1

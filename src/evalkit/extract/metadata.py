@@ -21,11 +21,10 @@ import dataclasses
 import functools
 import logging
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 
 from evalkit import vocab
-from evalkit.document import LINE_JOINER, Document, Table, TextLine, clean_label
+from evalkit.document import LINE_JOINER, Document, Table, TextLine, clean_label, parts_matching
 from evalkit.extract.context import compact, is_page_chrome
 from evalkit.extract.indicators import TotalScore
 from evalkit.quantities import _FULLWIDTH, fold, parse_number
@@ -193,30 +192,6 @@ def _any_label_re(fields: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in words))
 
 
-def _lines_with(doc: Document, pattern: re.Pattern[str]) -> list[int]:
-    """The positions (in ``doc.text_lines``) of the text lines in which ``pattern`` matches, in
-    order: one search over the joined lines (:meth:`Document.joined_text_lines`) passes over the
-    many lines that hold none of the words looked for at C speed. The pattern must not match the
-    NUL that joins the lines."""
-    return _parts_with(*doc.joined_text_lines(), pattern)
-
-
-def _parts_with(joined: str, starts: list[int], pattern: re.Pattern[str]) -> list[int]:
-    """The positions of the parts of ``joined`` (which start at ``starts``, NUL between them) in
-    which ``pattern`` matches, in order."""
-    out: list[int] = []
-    if not starts:
-        return out
-    m = pattern.search(joined)
-    while m is not None:
-        k = bisect_right(starts, m.start()) - 1
-        out.append(k)
-        if k + 1 >= len(starts):
-            break
-        m = pattern.search(joined, starts[k + 1])  # (the rest of the line is not looked at)
-    return out
-
-
 @functools.cache
 def _any_key_re(fields: tuple[str, ...]) -> re.Pattern[str]:
     """Any label key of the fields (:func:`_every_label`) as a cell's raw text may write it, white
@@ -259,7 +234,7 @@ def _rows(doc: Document) -> list[tuple[list[str], list[int]]]:
 
 def _joined_rows(doc: Document) -> tuple[str, list[int]]:
     """The cell texts of :func:`_rows`, NUL between cells and between rows, and where each row
-    starts: one search finds the few rows that hold a label (:func:`_parts_with`)."""
+    starts: one search finds the few rows that hold a label (:func:`evalkit.document.parts_matching`)."""
     joined = doc.memo.get("metadata_rows_joined")
     if joined is None:
         texts, starts, at = [], [], 0
@@ -306,7 +281,7 @@ def _field_index(doc: Document, fields: tuple[str, ...] = _INDEXED_FIELDS) -> tu
         rows = []
         all_rows = _rows(doc)
         # (a row that holds no label, even with spaces or '<br>' inside, has no label cell: most rows)
-        for r in _parts_with(*_joined_rows(doc), _any_key_re(fields)):
+        for r in parts_matching(*_joined_rows(doc), _any_key_re(fields)):
             texts, lines = all_rows[r]
             keys = [_label_key(t) if t else "" for t in texts]
             if not every_label.isdisjoint(keys):  # (a row without a label cell is no field's)
@@ -316,7 +291,7 @@ def _field_index(doc: Document, fields: tuple[str, ...] = _INDEXED_FIELDS) -> tu
         text_lines = []
         all_lines = doc.text_lines
         # (a line that holds no label of any field is no field's: most lines of a report)
-        for pos in _lines_with(doc, _any_label_re(fields)):
+        for pos in doc.text_lines_matching(_any_label_re(fields)):
             tl = all_lines[pos]
             text = tl.text.strip()
             if text and text.count("|") < 2:
@@ -706,7 +681,7 @@ _KEY_GAP = r"(?:\s|[<＜][bｂ][rｒ][>＞])*"
 @functools.cache
 def _folded_words_re(words: tuple[str, ...], gap: str = "") -> re.Pattern[str]:
     """Any of ``words`` as :func:`fold` makes a raw line read (``gap`` allowed between a word's
-    characters): for a quick pass over the lines (:func:`_lines_with`) that cannot hold one."""
+    characters): for a quick pass over the lines (:meth:`Document.text_lines_matching`) that cannot hold one."""
     alts = sorted({w for w in words if w}, key=len, reverse=True)
     return re.compile("|".join(gap.join(_unfolded(c) for c in w) for w in alts) or "(?!)")
 
@@ -756,7 +731,7 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
     text_lines = doc.text_lines
     # (only a line that holds a total's label, or '总分 100 …', can give the total: few lines)
     labelled = _folded_words_re(_labels("total_row") + _labels("total_score") + ("总分", "项目总得分"), _KEY_GAP)
-    for k in _lines_with(doc, labelled):
+    for k in doc.text_lines_matching(labelled):
         tl = text_lines[k]
         text = fold(clean_label(tl.text))
         m = _FLAT_TOTAL.search(text) if "100" in text else None  # (it needs the 100)
@@ -842,7 +817,7 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
     # (a line without a score's label or a grade's lead states neither: most lines)
     words = _folded_words_re(vocab.word_list("report_score_label") + vocab.word_list("report_score_prose_label")
                              + _labels("grade_lead"))
-    for k in _lines_with(doc, words):
+    for k in doc.text_lines_matching(words):
         tl = lines[k]
         scored = "分" in tl.text  # (every score statement holds 得分 or 评分: a line without 分 has none)
         if not scored and grade is not None:

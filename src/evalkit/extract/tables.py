@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_left
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -1091,12 +1092,34 @@ def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool) ->
     return rows, k
 
 
+@functools.cache
+def _opening_length() -> int:
+    """The most characters (white space aside) of a line that is a funding block's heading
+    (:func:`_funds_heading`: a heading word, a unit in brackets and a cell mark) or a header word
+    (:func:`_column_kind`: 16)."""
+    return max(16, max(map(len, vocab.word_list("funds_block_heading")), default=0) + len("（单位：万元）|"))
+
+
+def _may_open(lines: list[TextLine]) -> list[int]:
+    """The positions of the lines that may open a funding block: short ones (a heading, a header
+    word: :func:`_opening_length`) and those of three words or more (a header on one line). The
+    others (sentences: most lines) fail every test of :func:`_line_forms`."""
+    n = _opening_length()
+    return [k for k, tl in enumerate(lines)
+            if len(tl.text) <= n or len(words := tl.text.split()) >= 3 or sum(map(len, words)) <= n]
+
+
 def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: dict) -> None:
     """Funding blocks of project forms written as text lines (see above)."""
     runs = ctx.doc.text_runs()
     for lines in runs:
+        may_open = _may_open(lines)
         k = 0
         while k < len(lines):
+            at = bisect_left(may_open, k)  # (a line that may not open one is passed over)
+            if at == len(may_open):
+                break
+            k = may_open[at]
             if _funds_heading(lines[k].text) and _is_target_table(ctx):
                 k = _read_target_funds(ctx, lines, k + 1, out)
                 continue
