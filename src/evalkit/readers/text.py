@@ -298,6 +298,10 @@ def _md_inline(text: str) -> str:
     return text
 
 
+#: A character without which :func:`_md_text` only trims a line (no heading, tag, bold or entity).
+_MD_MARK = re.compile(r"[#<*_&]")
+
+
 def _md_text(line: str) -> str:
     """A text line as a reader sees it: a Markdown heading or bold line as plain text, ``<br>`` a space.
 
@@ -808,32 +812,30 @@ def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> li
     _mark_grids(lines, kinds)
     _mark_markdown(lines, kinds)
     by_name = {layout.name: layout for layout in LAYOUTS}
+    text_kind = "" if "text" in by_name else "text"  # (a layout of that name would claim the lines)
     blocks: list[Table | TextLine] = []
-    recent: list[TextLine] = []
+    since = 0  # where the text lines after the last table start in ``blocks``
     i = 0
     n = len(lines)
     while i < n:
         k = kinds[i]
-        layout = by_name.get(k)
-        if layout is not None:
-            table, i = layout.build(lines, kinds, i, breaks)
-        elif k == "text":
-            text = _md_text(lines[i])
+        if k == text_kind:  # (most lines)
+            line = lines[i]
+            # (a line without a Markdown or HTML mark is read as it is, trimmed: most lines)
+            text = _md_text(line) if _MD_MARK.search(line) else line.strip()
             if text:
-                tl = TextLine(i + 1, text)
-                blocks.append(tl)
-                recent.append(tl)
-                if len(recent) > 3:
-                    del recent[0]  # (the last three text lines before a table are its context)
+                blocks.append(TextLine(i + 1, text))
             i += 1
             continue
-        else:
+        layout = by_name.get(k)
+        if layout is None:
             i += 1
             continue
-        table.context = list(recent)
-        recent = []
+        table, i = layout.build(lines, kinds, i, breaks)
+        table.context = blocks[since:][-3:]  # (the last three text lines before a table are its context)
         if table.rows:
             blocks.append(table)
+        since = len(blocks)
     return blocks
 
 
