@@ -323,8 +323,12 @@ def _chains(lines: list[str], breaks: set[int], markdown: bool = False) -> list[
     for i, line in enumerate(lines):
         if not texts[i]:
             continue
-        j, ok = _next_text(lines, i, breaks)
         a = line.rstrip()
+        if page_width == 0 and not (a[-1].isdecimal() or a[-1] in ",.\n"):
+            # (no prose wrap, and no number at its end to go on: it joins no line, and leaving
+            # ``current`` as it is changes no chain: its last line is before this one or is it)
+            continue
+        j, ok = _next_text(lines, i, breaks)
         # (the cheap tests first: a text not wrapped at a width (0) has no prose wrap)
         wraps = ok and j >= 0 and texts[j] and (
             _number_join(a, lines[j]) or (page_width != 0 and _prose_wrap(a, lines[j], page_width))
