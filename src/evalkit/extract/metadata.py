@@ -603,6 +603,7 @@ def _is_internal(name: str) -> bool:
     return any(w in c for w in _labels("internal_evaluator")) or bool(org_name(c))
 
 
+_TUO = re.compile("托")
 _ENTRUSTED = re.compile(r"受.{2,30}?委托\s*[，,]\s*")  # '受…委托，' before the evaluator's name
 
 
@@ -612,8 +613,10 @@ def _evaluator(doc: Document) -> str | None:
     if hit:
         return None if _is_internal(hit[0]) else hit[0]
     firm = _org_re("firm")
-    for tl in doc.text_lines:
-        if "托" not in tl.text or "受" not in tl.text:
+    lines = doc.text_lines
+    for k in doc.text_lines_matching(_TUO):  # (no '受…委托' on a line without 托: most lines)
+        tl = lines[k]
+        if "受" not in tl.text:
             continue  # (no '受…委托' on the line: cleaning the label keeps every character)
         text = clean_label(tl.text)
         m = _ENTRUSTED.search(text)
