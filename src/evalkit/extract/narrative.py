@@ -649,6 +649,13 @@ def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] |
 _PROCUREMENT_KIND = re.compile(r"^其中[:：]?|类$")
 
 
+@functools.lru_cache(maxsize=8192)  # (windows repeat within and across reports)
+def _window_stage(window: str) -> tuple[str, str] | None:
+    """The stage a figure's window names (:func:`stage_of` of the window without white space),
+    memoised on the window as written: the budget, fund and service readers all ask."""
+    return stage_of(compact(window))
+
+
 @functools.lru_cache(maxsize=4096)  # (the words since the figure before repeat)
 def _stage_words(segment: str, window: str) -> tuple[tuple[str, str] | None, bool]:
     """The stage the words since the figure before name (spending words: 决算), and whether the
@@ -657,7 +664,7 @@ def _stage_words(segment: str, window: str) -> tuple[tuple[str, str] | None, boo
     spent = _SPENT.search(compact(window))
     if spent:
         st = ("决算", spent.group(0))
-    return st, stage_of(compact(window)) == st
+    return st, _window_stage(window) == st
 
 
 @functools.lru_cache(maxsize=4096)  # (a few windows, parents and scopes, over and over)
@@ -775,7 +782,6 @@ class _Reader:
         self._took = False  # whether the figure being read was placed
         self._withheld = False  # a guard left the figure to the residue: no service figure either
         self._segment = ""  # the words since the number before
-        self._after_clause = ""  # the words after the number being read
         self._last_year: int | None = None  # the year the last paragraph that named one opened with
         self._paragraph_year: int | None = None  # the year the paragraph opens with
         self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
@@ -976,7 +982,6 @@ class _Reader:
         if placed_before > mine.get(key, 0) and q.text_value:
             return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
         self._after = self._folded[f.end: f.end + 10]
-        self._after_clause = self._folded[f.end: f.end + 40]
         self._to_table(line, f, window, segment, state)
         if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
             # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
@@ -1027,7 +1032,7 @@ class _Reader:
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
         subsidised = (_names("subsidy", window) or _names("subsidy", sentence)) and (
             "参保" in window or "参加" in window or vocab.alternation("schemes").search(window)
-            or (_names("subsidy", window) and _joins_after(self._after_clause)))
+            or (_names("subsidy", window) and _joins_after(self._folded[f.end: f.end + 40])))
         if not subsidised and not _names("enrollment", sentence) and not _joined_scheme().search(window):
             self._staff(line, f, window, self._after)
             return
@@ -1119,6 +1124,8 @@ class _Reader:
         False when it is left to the budget reader."""
         last_fund = state.fund_scheme or self.heading_scheme  # (in a fund's section, a bare flow is its)
         words = _fund_window(window, state.sentence_fund_scheme, last_fund)
+        if not (words.in_fund or words.flow_only or state.sentence_fund_scheme):
+            return False  # _fund_gate's 'no fund', without its questions: most money figures name no fund
         project_scope = not words.fund_word and self.ctx.scope_at(line) != DEPARTMENT_SCOPE  # (asked only then)
         # (the sentence is read only for a figure that is a fund's or names a flow: see _fund_gate)
         sentence = self._folded[self._sentence_start: f.start] if words.in_fund or words.flow_only else ""
@@ -1142,7 +1149,7 @@ class _Reader:
         flow, deficit = _fund_flow(window, state.flow, scheme)
         if flow is None:
             return False
-        stage = stage_of(compact(window))
+        stage = _window_stage(window)
         if stage and stage[0] != "决算":
             state.fund_scheme = scheme
             state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
@@ -1279,7 +1286,7 @@ class _Reader:
         (:func:`_whole_year_item`), or the item a bare stage word is of (:func:`_item_in_context`)."""
         scope = self.ctx.scope_at(line)
         hit = _named_item(window, state.parts_of, scope)
-        window_stage = stage_of(compact(window))
+        window_stage = _window_stage(window)
         if hit is None and window_stage is None:
             return None
         if hit is None and window_stage[1] == "全年":
@@ -1385,7 +1392,7 @@ class _Reader:
         which so has the same figure."""
         if item not in _TOTALS:
             return  # (only a total is all of one item: most rows are no total)
-        m = _ALL_OF.match(self._after_clause)
+        m = _ALL_OF.match(self._folded[f.end: f.end + 40])  # (the words after the figure)
         hit = budget_item(m.group(1)) if m else None
         if hit is None or hit[0] == item:
             return
@@ -1444,7 +1451,7 @@ class _Reader:
             return
         if q.kind == "persons" and _STAFF_AFTER.match(self._after):
             return
-        stage = stage_of(compact(window))
+        stage = _window_stage(window)
         if q.kind == "money" and (mentioned_item(window) or (stage and stage[1] != "全年")):
             return  # '预算金额', '项目支出中': a budget figure the budget reader did not take
         head_end = folded.find("。") + 1 if _NEW_ITEM.match(folded) or _CIRCLED.match(folded) else 0
