@@ -751,8 +751,8 @@ def _names_other_year(window: str, fiscal_year: int) -> bool:
 class _ClauseWords(NamedTuple):
     """What the clause of a money figure names of another government (:func:`_clause_words`)."""
 
-    other_government: bool  # money of a higher government (:meth:`_Reader._other_government`)
-    allocated_above: bool  # a higher body and an allocation (:meth:`_Reader._allocated_above`)
+    other_government: bool  # money of a higher government (:meth:`_Reader._above`)
+    allocated_above: bool  # a higher body and an allocation (:meth:`_Reader._above`)
 
 
 @functools.lru_cache(maxsize=4096)  # (a figure's clause is a few words: they repeat)
@@ -843,22 +843,12 @@ class _Reader:
             self._clause_text = self._folded[m.end() if m else self._sentence_start: f.start]
         return self._clause_text
 
-    def _other_government(self, f: Found) -> bool:
-        """'争取中央、省级医疗救助补助资金856万元', '省级下达医疗救助补助资金': money of a higher
-        government, read on the whole clause (a list '中央、省级' does not hide the first)."""
-        return _clause_words(self._clause(f)).other_government
-
-    def _allocated_above(self, f: Found) -> bool:
-        """'自治区财政厅、自治区医疗保障局共下达全区…补助资金4.27亿元': what a higher body allocates
-        (to a whole region) is another government's money, in any scope."""
-        return _clause_words(self._clause(f)).allocated_above
-
-    def _allocated_above_withheld(self, f: Found) -> bool:
-        """:meth:`_allocated_above`, and then the figure is no service figure either."""
-        if self._allocated_above(f):
-            self._withheld = True
-            return True
-        return False
+    def _above(self, f: Found) -> _ClauseWords:
+        """What a figure's clause names of a higher government, read on the whole clause (a list
+        '中央、省级' does not hide the first): its money ('争取中央、省级医疗救助补助资金856万元',
+        '省级下达医疗救助补助资金'), or what a higher body allocates ('自治区财政厅、自治区医疗保障局
+        共下达全区…补助资金4.27亿元': another government's money, in any scope)."""
+        return _clause_words(self._clause(f))
 
     def _indicator_actual(self, f: Found, window: str) -> bool:
         """'资助困难群众参保人数：年度目标≥3.1万人，实际完成3.24万人': the actual of an indicator
@@ -1196,7 +1186,8 @@ class _Reader:
         if _is_target(self._folded, f.start, self._sentence_start):
             self._withheld = True
             return True
-        return self._other_government(f) or self._allocated_above(f) or _is_change(window)
+        above = self._above(f)
+        return above.other_government or above.allocated_above or _is_change(window)
 
     def _names_employee_fund(self, f: Found) -> bool:
         """True when the sentence of a figure (or the words right after it) names the employees'
@@ -1246,13 +1237,16 @@ class _Reader:
         if _SUBJECT_CODE.search(segment):
             state.subject_line = True
         sentence = self._folded[self._sentence_start: f.start]
-        return bool(
-            state.subject_line or _is_change(window) or _names_part(sentence)
-            or _is_target(self._folded, f.start, self._sentence_start)
-            or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and self._other_government(f))
-            or self._allocated_above_withheld(f)
-            or _FUND_BUDGET.search(window) is not None
-        )
+        if state.subject_line or _is_change(window) or _names_part(sentence) \
+                or _is_target(self._folded, f.start, self._sentence_start):
+            return True
+        above = self._above(f)  # (both its answers are read)
+        if above.other_government and self.ctx.scope_at(line) == DEPARTMENT_SCOPE:
+            return True
+        if above.allocated_above:
+            self._withheld = True  # what a higher body allocates is no service figure either
+            return True
+        return _FUND_BUDGET.search(window) is not None
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         """A money figure of the scope's budget. A figure that gives no row leaves the stage as it
@@ -1307,7 +1301,7 @@ class _Reader:
     def _other_year(self, f: Found) -> bool:
         """True when the words before a figure name a year other than the report's ('2024年部门
         预算安排…' in a report on 2023)."""
-        return bool(self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start]
+        return bool(self.fiscal_year and self._folded.find("年", max(0, f.start - 40), f.start) >= 0
                     and _names_other_year(self._year_window(f), self.fiscal_year))
 
     def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
