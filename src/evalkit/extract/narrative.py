@@ -14,6 +14,7 @@ its paragraph names a service topic; what fits nothing stays for the residue.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -1519,7 +1520,7 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
     """Read the figures in every text line of a report (and long text cells of its tables)."""
     reader = _Reader(ctx, fiscal_year)
     lines = list(ctx.doc.text_lines) + list(extra)
-    lines.sort(key=lambda tl: tl.line)
+    lines.sort(key=operator.attrgetter("line"))  # (a key made in C: no Python call per line)
     for tl in lines:
         if _is_heading(tl.text):
             reader.ctx_topic = mentioned_item(_HEADING.sub("", tl.text))
