@@ -14,6 +14,7 @@ its paragraph names a service topic; what fits nothing stays for the residue.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -24,7 +25,6 @@ from evalkit.extract.context import (
     DEPARTMENT_SCOPE,
     ReportContext,
     compact,
-    folded_number_key,
     names_other_year,
 )
 from evalkit.extract.items import (
@@ -449,7 +449,7 @@ def _reaches_floor(segment: str) -> bool:
     return m is None or segment.find("）", m.end(), end) >= 0 or segment.find(")", m.end(), end) >= 0
 
 
-@dataclass
+@dataclass(slots=True)  # (made for every line with figures: slots make it and its look-ups cheaper)
 class _LineState:
     stage: str | None = None
     stage_explicit: bool = False
@@ -650,6 +650,13 @@ def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] |
 _PROCUREMENT_KIND = re.compile(r"^其中[:：]?|类$")
 
 
+@functools.lru_cache(maxsize=8192)  # (windows repeat within and across reports)
+def _window_stage(window: str) -> tuple[str, str] | None:
+    """The stage a figure's window names (:func:`stage_of` of the window without white space),
+    memoised on the window as written: the budget, fund and service readers all ask."""
+    return stage_of(compact(window))
+
+
 @functools.lru_cache(maxsize=4096)  # (the words since the figure before repeat)
 def _stage_words(segment: str, window: str) -> tuple[tuple[str, str] | None, bool]:
     """The stage the words since the figure before name (spending words: 决算), and whether the
@@ -658,7 +665,7 @@ def _stage_words(segment: str, window: str) -> tuple[tuple[str, str] | None, boo
     spent = _SPENT.search(compact(window))
     if spent:
         st = ("决算", spent.group(0))
-    return st, stage_of(compact(window)) == st
+    return st, _window_stage(window) == st
 
 
 @functools.lru_cache(maxsize=4096)  # (a few windows, parents and scopes, over and over)
@@ -742,21 +749,26 @@ def _names_other_year(window: str, fiscal_year: int) -> bool:
     return names_other_year(window, fiscal_year)
 
 
+class _ClauseWords(NamedTuple):
+    """What the clause of a money figure names of another government (:func:`_clause_words`)."""
+
+    other_government: bool  # money of a higher government (:meth:`_Reader._above`)
+    allocated_above: bool  # a higher body and an allocation (:meth:`_Reader._above`)
+
+
 @functools.lru_cache(maxsize=4096)  # (a figure's clause is a few words: they repeat)
-def _other_government_words(clause: str) -> bool:
-    """True when a clause names money of a higher government (:meth:`_Reader._other_government`)."""
-    return _names("other_government", clause) or _higher_subsidy_re().search(clause) is not None
-
-
-@functools.lru_cache(maxsize=4096)
-def _allocation_words(clause: str) -> bool:
-    """True when a clause names a higher body and an allocation (:meth:`_Reader._allocated_above`)."""
-    return _names("higher_body", clause) and _names("allocation", clause)
+def _clause_words(clause: str) -> _ClauseWords:
+    """What a figure's clause (as written: compacted here, once) names of another government; both
+    answers at once, since a money figure asks for both (the fund reader, then the budget reader)."""
+    words = compact(clause)
+    return _ClauseWords(_names("other_government", words) or _higher_subsidy_re().search(words) is not None,
+                        _names("higher_body", words) and _names("allocation", words))
 
 
 class _Reader:
     def __init__(self, ctx: ReportContext, fiscal_year: int | None):
         self.ctx = ctx
+        self._report_id = ctx.doc.report_id  # (every row names it)
         self.fiscal_year = fiscal_year
         self.rows = NarrativeRows()
         self.outer = ""  # parent path carried from one line to the next
@@ -771,19 +783,17 @@ class _Reader:
         self._took = False  # whether the figure being read was placed
         self._withheld = False  # a guard left the figure to the residue: no service figure either
         self._segment = ""  # the words since the number before
-        self._after_clause = ""  # the words after the number being read
         self._last_year: int | None = None  # the year the last paragraph that named one opened with
         self._paragraph_year: int | None = None  # the year the paragraph opens with
         self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
         self._clause_text = ""  # the clause of the figure being read
-        self._clause_compact: str | None = None  # that clause without white space (None: not made yet)
         self._year_window_at = -1  # (figure start of the window below)
         self._year_window_text = ""  # the window of the figure being read, its year kept
         self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
-        return {"report_id": self.ctx.doc.report_id, "source": self.ctx.source(line), **kw}
+        return {"report_id": self._report_id, "source": self.ctx.source(line), **kw}
 
     def _place(self, line: int, number: str | None) -> None:
         """Record a number as placed (and whether it is the figure being read)."""
@@ -828,33 +838,18 @@ class _Reader:
         made once per figure (the guards, the year and the service words read it)."""
         at = (self._sentence_start, f.start)
         if self._clause_at != at:
-            self._clause_at, self._clause_compact = at, None
-            self._clause_text = _after_last(self._folded[self._sentence_start: f.start], _CLAUSE_MARKS)
+            self._clause_at = at
+            # (:func:`_after_last` of the sentence, matched in place: the sentence is not cut out first)
+            m = _CLAUSE_MARKS.match(self._folded, self._sentence_start, f.start)
+            self._clause_text = self._folded[m.end() if m else self._sentence_start: f.start]
         return self._clause_text
 
-    def _clause_words(self, f: Found) -> str:
-        """:meth:`_clause` without white space, made once per figure (several guards read it)."""
-        clause = self._clause(f)
-        if self._clause_compact is None:
-            self._clause_compact = compact(clause)
-        return self._clause_compact
-
-    def _other_government(self, f: Found) -> bool:
-        """'争取中央、省级医疗救助补助资金856万元', '省级下达医疗救助补助资金': money of a higher
-        government, read on the whole clause (a list '中央、省级' does not hide the first)."""
-        return _other_government_words(self._clause_words(f))
-
-    def _allocated_above(self, f: Found) -> bool:
-        """'自治区财政厅、自治区医疗保障局共下达全区…补助资金4.27亿元': what a higher body allocates
-        (to a whole region) is another government's money, in any scope."""
-        return _allocation_words(self._clause_words(f))
-
-    def _allocated_above_withheld(self, f: Found) -> bool:
-        """:meth:`_allocated_above`, and then the figure is no service figure either."""
-        if self._allocated_above(f):
-            self._withheld = True
-            return True
-        return False
+    def _above(self, f: Found) -> _ClauseWords:
+        """What a figure's clause names of a higher government, read on the whole clause (a list
+        '中央、省级' does not hide the first): its money ('争取中央、省级医疗救助补助资金856万元',
+        '省级下达医疗救助补助资金'), or what a higher body allocates ('自治区财政厅、自治区医疗保障局
+        共下达全区…补助资金4.27亿元': another government's money, in any scope)."""
+        return _clause_words(self._clause(f))
 
     def _indicator_actual(self, f: Found, window: str) -> bool:
         """'资助困难群众参保人数：年度目标≥3.1万人，实际完成3.24万人': the actual of an indicator
@@ -911,7 +906,9 @@ class _Reader:
         if not self.fiscal_year:  # (read only for a report of unknown year: see _year_at)
             self._paragraph_year = _paragraph_year(folded)
             self._last_year = self._paragraph_year or self._last_year
-        folded, body = self._run_in_heading(folded)
+        body = 0
+        if "年" in folded:  # (a run-in heading needs the year's 年: most lines have none)
+            folded, body = self._run_in_heading(folded)
         if _NEW_ITEM.match(folded):
             self.outer = ""
         found = found_quantities(text)
@@ -924,7 +921,7 @@ class _Reader:
         self._staff_unit = None
         money = _first_money(found)  # the first amount
         state.subject = mentioned_item(folded[: money.start] if money else folded)
-        handled = self._formulas(line, folded)
+        handled = self._formulas(line, folded) if "=" in folded else ()  # (a formula needs its '=')
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
         self._clause_at = None  # (a new line: no clause read yet)
@@ -947,7 +944,8 @@ class _Reader:
             # a sentence is read at most _SENTENCE_REACH characters back: a report pasted without
             # full stops (or without line breaks) is one 'sentence' of any length, and reading it
             # whole for every figure would cost the square of its length
-            sentence_start = max(sentence_start, f.start - _SENTENCE_REACH)
+            if f.start - sentence_start > _SENTENCE_REACH:
+                sentence_start = f.start - _SENTENCE_REACH
             self._sentence_start = sentence_start
             if self._read_figure(line, f, (window, segment), state, mine):
                 prev_end = f.end
@@ -962,19 +960,19 @@ class _Reader:
         reader took ('…分值3分，得分2.8分', a purchase) is not read again. True when the figure
         ends the segment of the next one (a money figure, head count, share, count or bare number)."""
         window, segment = words
-        self._flow_from(segment, state)
+        if "基金" in segment or "方面" in segment or "医保" in segment:  # (most segments name no fund flow)
+            self._flow_from(segment, state)
         self._segment = segment
         if f.quantity.unit == "万":
             f = _persons_in_wan(f, window)
         q = f.quantity
         self._took = False
         self._withheld = False
-        key = (line, folded_number_key(q.text_value or ""))
+        key = (line, (q.text_value or "").replace(",", "").lstrip("+-"))  # (:func:`folded_number_key` written out)
         placed_before = self.ctx.placed.get(key, 0)  # (.get: a Counter's missing key is 0, without a call)
         if placed_before > mine.get(key, 0) and q.text_value:
             return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
         self._after = self._folded[f.end: f.end + 10]
-        self._after_clause = self._folded[f.end: f.end + 40]
         self._to_table(line, f, window, segment, state)
         if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
             # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
@@ -986,8 +984,9 @@ class _Reader:
         """Hand a figure to the reader of the table its kind and the words before it choose
         (:func:`_reader_of`)."""
         kind = f.quantity.kind
-        reader = _reader_of(kind, self._folded[max(0, f.start - 4): f.start],
-                            kind in _SERVICE_KINDS and self._indicator_actual(f, window))
+        # (an indicator's actual needs 实际 or 完成 in its window: most windows have neither)
+        reader = _reader_of(kind, self._folded[max(0, f.start - 4): f.start], kind in _SERVICE_KINDS
+                            and ("实" in window or "完" in window) and self._indicator_actual(f, window))
         if reader == "indicator":
             self._withheld = True  # an indicator's actual: the indicator reader's, else the residue
         elif reader == "persons":
@@ -1004,7 +1003,7 @@ class _Reader:
         topic, and its words (决算) do not name the first figure's stage. Returns the line (a
         sentence break put in the heading's last character; positions stay) and where the
         paragraph's body starts."""
-        m = _RUN_IN_HEADING.match(folded) if "年" in folded else None  # (the pattern needs the year's 年)
+        m = _RUN_IN_HEADING.match(folded)  # (asked only of a line with a 年: the pattern needs the year's)
         if m is None:
             return folded, 0
         head = m.group("head")
@@ -1024,7 +1023,7 @@ class _Reader:
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
         subsidised = (_names("subsidy", window) or _names("subsidy", sentence)) and (
             "参保" in window or "参加" in window or vocab.alternation("schemes").search(window)
-            or (_names("subsidy", window) and _joins_after(self._after_clause)))
+            or (_names("subsidy", window) and _joins_after(self._folded[f.end: f.end + 40])))
         if not subsidised and not _names("enrollment", sentence) and not _joined_scheme().search(window):
             self._staff(line, f, window, self._after)
             return
@@ -1116,9 +1115,12 @@ class _Reader:
         False when it is left to the budget reader."""
         last_fund = state.fund_scheme or self.heading_scheme  # (in a fund's section, a bare flow is its)
         words = _fund_window(window, state.sentence_fund_scheme, last_fund)
+        if not (words.in_fund or words.flow_only or state.sentence_fund_scheme):
+            return False  # _fund_gate's 'no fund', without its questions: most money figures name no fund
         project_scope = not words.fund_word and self.ctx.scope_at(line) != DEPARTMENT_SCOPE  # (asked only then)
-        gate = _fund_gate(words, self._folded[self._sentence_start: f.start], bool(state.sentence_fund_scheme),
-                          project_scope)
+        # (the sentence is read only for a figure that is a fund's or names a flow: see _fund_gate)
+        sentence = self._folded[self._sentence_start: f.start] if words.in_fund or words.flow_only else ""
+        gate = _fund_gate(words, sentence, bool(state.sentence_fund_scheme), project_scope)
         if gate is not None:
             self._withheld = self._withheld or gate == "part"
             return gate in _FUND_CLAIMS
@@ -1138,7 +1140,7 @@ class _Reader:
         flow, deficit = _fund_flow(window, state.flow, scheme)
         if flow is None:
             return False
-        stage = stage_of(compact(window))
+        stage = _window_stage(window)
         if stage and stage[0] != "决算":
             state.fund_scheme = scheme
             state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
@@ -1185,7 +1187,8 @@ class _Reader:
         if _is_target(self._folded, f.start, self._sentence_start):
             self._withheld = True
             return True
-        return self._other_government(f) or self._allocated_above(f) or _is_change(window)
+        above = self._above(f)
+        return above.other_government or above.allocated_above or _is_change(window)
 
     def _names_employee_fund(self, f: Found) -> bool:
         """True when the sentence of a figure (or the words right after it) names the employees'
@@ -1235,13 +1238,16 @@ class _Reader:
         if _SUBJECT_CODE.search(segment):
             state.subject_line = True
         sentence = self._folded[self._sentence_start: f.start]
-        return bool(
-            state.subject_line or _is_change(window) or _names_part(sentence)
-            or _is_target(self._folded, f.start, self._sentence_start)
-            or (self.ctx.scope_at(line) == DEPARTMENT_SCOPE and self._other_government(f))
-            or self._allocated_above_withheld(f)
-            or _FUND_BUDGET.search(window) is not None
-        )
+        if state.subject_line or _is_change(window) or _names_part(sentence) \
+                or _is_target(self._folded, f.start, self._sentence_start):
+            return True
+        above = self._above(f)  # (both its answers are read)
+        if above.other_government and self.ctx.scope_at(line) == DEPARTMENT_SCOPE:
+            return True
+        if above.allocated_above:
+            self._withheld = True  # what a higher body allocates is no service figure either
+            return True
+        return _FUND_BUDGET.search(window) is not None
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         """A money figure of the scope's budget. A figure that gives no row leaves the stage as it
@@ -1275,7 +1281,7 @@ class _Reader:
         (:func:`_whole_year_item`), or the item a bare stage word is of (:func:`_item_in_context`)."""
         scope = self.ctx.scope_at(line)
         hit = _named_item(window, state.parts_of, scope)
-        window_stage = stage_of(compact(window))
+        window_stage = _window_stage(window)
         if hit is None and window_stage is None:
             return None
         if hit is None and window_stage[1] == "全年":
@@ -1296,7 +1302,7 @@ class _Reader:
     def _other_year(self, f: Found) -> bool:
         """True when the words before a figure name a year other than the report's ('2024年部门
         预算安排…' in a report on 2023)."""
-        return bool(self.fiscal_year and "年" in self._folded[max(0, f.start - 40): f.start]
+        return bool(self.fiscal_year and self._folded.find("年", max(0, f.start - 40), f.start) >= 0
                     and _names_other_year(self._year_window(f), self.fiscal_year))
 
     def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
@@ -1381,7 +1387,7 @@ class _Reader:
         which so has the same figure."""
         if item not in _TOTALS:
             return  # (only a total is all of one item: most rows are no total)
-        m = _ALL_OF.match(self._after_clause)
+        m = _ALL_OF.match(self._folded[f.end: f.end + 40])  # (the words after the figure)
         hit = budget_item(m.group(1)) if m else None
         if hit is None or hit[0] == item:
             return
@@ -1440,7 +1446,7 @@ class _Reader:
             return
         if q.kind == "persons" and _STAFF_AFTER.match(self._after):
             return
-        stage = stage_of(compact(window))
+        stage = _window_stage(window)
         if q.kind == "money" and (mentioned_item(window) or (stage and stage[1] != "全年")):
             return  # '预算金额', '项目支出中': a budget figure the budget reader did not take
         head_end = folded.find("。") + 1 if _NEW_ITEM.match(folded) or _CIRCLED.match(folded) else 0
@@ -1514,7 +1520,7 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
     """Read the figures in every text line of a report (and long text cells of its tables)."""
     reader = _Reader(ctx, fiscal_year)
     lines = list(ctx.doc.text_lines) + list(extra)
-    lines.sort(key=lambda tl: tl.line)
+    lines.sort(key=operator.attrgetter("line"))  # (a key made in C: no Python call per line)
     for tl in lines:
         if _is_heading(tl.text):
             reader.ctx_topic = mentioned_item(_HEADING.sub("", tl.text))
