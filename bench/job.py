@@ -14,8 +14,10 @@ Used by ``bench/run.py``:
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -27,8 +29,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 _SCRIPT = Path(sys.executable).parent / "evalkit"
 EVALKIT = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-m", "evalkit.cli"]  # as a user types it
-#: A step that takes longer than this is stopped and reported as such.
+#: A step that takes longer than this is stopped and reported as such; a step over more than
+#: 10 000 reports gets as much more (100 000 reports take about 15 minutes on a quiet 2-core
+#: machine, and more than 30 on a loaded one).
 STEP_TIMEOUT = 1800.0
+
+
+def _timeout(n_reports: int) -> float:
+    return STEP_TIMEOUT * max(1.0, n_reports / 10_000)
 
 
 def _sample(pid: int, stop: threading.Event, out: dict) -> None:
@@ -59,7 +67,8 @@ def _sample(pid: int, stop: threading.Event, out: dict) -> None:
 def timed(cmd: list[str], timeout: float = STEP_TIMEOUT) -> dict:
     """Run a command; its wall time, exit code, peak memory of its process tree, last lines."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)  # (its own process group: stopped with its workers)
     stop, peak = threading.Event(), {}
     sampler = threading.Thread(target=_sample, args=(proc.pid, stop, peak), daemon=True)
     sampler.start()
@@ -67,7 +76,8 @@ def timed(cmd: list[str], timeout: float = STEP_TIMEOUT) -> dict:
         out, err = proc.communicate(timeout=timeout)
         code = proc.returncode
     except subprocess.TimeoutExpired:
-        proc.kill()
+        # the whole group: workers left behind would hold the pipes open and wait for ever
+        os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         code = None
     stop.set()
@@ -79,6 +89,7 @@ def timed(cmd: list[str], timeout: float = STEP_TIMEOUT) -> dict:
 def whole_job(folder: Path, workers: int, work: Path) -> dict:
     """``extract``, ``check`` and ``build`` as commands, one after the other, on ``folder``."""
     tables, built = work / "tables", work / "build"
+    n_reports = sum(1 for _ in folder.iterdir())
     steps = {
         "extract": [*EVALKIT, "extract", str(folder), "--out", str(tables), "--workers", str(workers), "-q"],
         "check": [*EVALKIT, "check", str(tables), "--format", "csv", "--workers", str(workers)],
@@ -87,7 +98,7 @@ def whole_job(folder: Path, workers: int, work: Path) -> dict:
     out = {}
     for name, cmd in steps.items():
         print(f"  {name} ...", flush=True)
-        out[name] = timed(cmd)
+        out[name] = timed(cmd, timeout=_timeout(n_reports))
         print(f"    {out[name]['seconds']:.1f} s (exit {out[name]['code']})", flush=True)
         if out[name]["code"] is None:
             break
@@ -108,7 +119,7 @@ def scale(build_corpus, sizes: list[int], workers: int, work: Path) -> dict:
         folder, temporary = build_corpus(work / f"corpus-{n}", n)
         print(f"  {n} reports: extract --format parquet ...", flush=True)
         run = timed([*EVALKIT, "extract", str(folder), "--out", str(work / f"dataset-{n}"), "--format", "parquet",
-                     "--workers", str(workers), "-q"])
+                     "--workers", str(workers), "-q"], timeout=_timeout(n))
         print(f"    {run['seconds']:.1f} s, peak {run['peak_mb'] or float('nan'):.0f} MB (exit {run['code']})",
               flush=True)
         out[n] = run
