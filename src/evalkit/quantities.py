@@ -21,6 +21,7 @@ __all__ = [
     "chinese_number",
     "find_quantities",
     "fold",
+    "folded_from",
     "found_quantities",
     "has_chinese_quantity",
     "is_missing",
@@ -120,6 +121,17 @@ def fold(text: str) -> str:
     if text.isascii() or _TO_FOLD.search(text) is None:
         return text  # (every character fold changes is outside ASCII: an ASCII text is folded already)
     return text.translate(_FULLWIDTH)
+
+
+def folded_from(ch: str) -> list[str]:
+    """The characters :func:`fold` turns into ``ch``: ``ch`` itself, then its full-width forms.
+
+    Examples
+    --------
+    >>> folded_from("%"), folded_from("中")
+    (['%', '％'], ['中'])
+    """
+    return [ch] + [chr(k) for k, v in _FULLWIDTH.items() if v == ord(ch)]
 
 
 def is_missing(text: str | None) -> bool:

@@ -27,7 +27,7 @@ from evalkit import vocab
 from evalkit.document import LINE_JOINER, Document, Table, TextLine, clean_label, parts_matching
 from evalkit.extract.context import compact, is_page_chrome
 from evalkit.extract.indicators import TotalScore
-from evalkit.quantities import _FULLWIDTH, fold, parse_number
+from evalkit.quantities import fold, folded_from, parse_number
 from evalkit.regions import (
     Region,
     place_tokens,
@@ -672,7 +672,7 @@ def _grade_in(texts: list[str]) -> str | None:
 
 def _unfolded(ch: str) -> str:
     """A pattern for the characters that :func:`fold` turns into ``ch`` (it, and its full-width form)."""
-    chars = [ch] + [chr(k) for k, v in _FULLWIDTH.items() if v == ord(ch)]
+    chars = folded_from(ch)
     return re.escape(ch) if len(chars) == 1 else "[" + "".join(map(re.escape, chars)) + "]"
 
 
