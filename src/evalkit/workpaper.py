@@ -556,7 +556,7 @@ def _link_cells(sheet: _Sheet, block: pd.DataFrame, first: int, formats: list[st
     out: dict[int, list[str]] = {j: [] for j in own}
     if n_links:
         out[n_columns] = []
-    row = sheet.row
+    row, titles = sheet.row, {}
     for i in range(len(block)):
         sheet.row = row + i
         targets = link_targets[first + i] if link_targets else []
@@ -568,15 +568,7 @@ def _link_cells(sheet: _Sheet, block: pd.DataFrame, first: int, formats: list[st
                 link = targets[0]
             out[j].append(sheet.cell(j + 1, value, formats[j], link, wrap[j]))
         if n_links:
-            extra = []
-            for k in range(n_links):
-                column = n_columns + k + 1
-                if k < len(targets):
-                    text = sheet.value(f"{targets[k][0]} 第{targets[k][1]}行")
-                    extra.append(sheet.cell(column, text, link=targets[k], after=wrap[column - 1]))
-                else:
-                    extra.append(sheet.cell(column, None, after=wrap[column - 1]))
-            out[n_columns].append("".join(extra))
+            out[n_columns].append(_place_cells(sheet, n_columns + 1, targets, titles, wrap[n_columns:]))
     sheet.row = row
     return out
 
@@ -779,18 +771,31 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
 def _cited_cells(sheet: _Sheet, n_columns: int, cited: list[list[tuple[str, int]]]) -> list[str]:
     """The link cells of consecutive findings rows, each row's as one text."""
     out, row = [], sheet.row
-    titles: dict[str, str] = {}  # (a sheet title as a cell holds it: never cut, so once each)
+    titles: dict[str, str] = {}
     for i, targets in enumerate(cited):
         sheet.row = row + i
-        cells = []
-        for k, (target, target_row) in enumerate(targets):
-            if target not in titles:
-                titles[target] = sheet.value(target)
-            cells.append(sheet.cell(n_columns + k + 1, f"{titles[target]} 第{target_row}行",
-                                    link=(target, target_row)))
-        out.append("".join(cells))
+        out.append(_place_cells(sheet, n_columns + 1, targets, titles))
     sheet.row = row
     return out
+
+
+def _place_cells(sheet: _Sheet, column: int, targets: list[tuple[str, int]], titles: dict[str, str],
+                 after: list[_Steps] | None = None) -> str:
+    """The cells of a row, from ``column`` on, naming the places it cites ('预算 第12行'), each
+    linked to its (sheet, row); with ``after`` (the style of each of those columns), as many
+    cells as it has, the ones past the places empty. ``titles`` keeps each sheet title as a cell
+    holds it (never cut: made once)."""
+    cells = []
+    for k in range(len(targets) if after is None else len(after)):
+        steps = () if after is None else after[k]
+        if k >= len(targets):
+            cells.append(sheet.cell(column + k, None, after=steps))
+            continue
+        target, target_row = targets[k]
+        if target not in titles:
+            titles[target] = sheet.value(target)
+        cells.append(sheet.cell(column + k, f"{titles[target]} 第{target_row}行", link=targets[k], after=steps))
+    return "".join(cells)
 
 
 def _figure_cells(sheet: _Sheet, column: int, values: list, after: list[_Steps]) -> list[str]:

@@ -149,9 +149,8 @@ def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, 
     # (:func:`ledger_keys` written out for a number as written, most of them: one call less each)
     keyed = [(f, (tv.replace(",", "").lstrip("+-"),) if (tv := f.quantity.text_value) else ledger_keys(f.quantity))
              for f in found]
-    # the folded line (same length: the spans of ``found`` hold), made only when a rule reads it
-    text = fold(stripped) if len(keyed) > 1 and _repeats(keyed) else None
-    ignored = _ignored_first(keyed, text) if text is not None else None  # (the numbers repeat: asked above)
+    repeated = _ignored_if_repeated(keyed, stripped) if len(keyed) > 1 else None
+    text, ignored = repeated if repeated is not None else (None, None)
     n_placed, n_left_out, candidates = _take_all(ledgers, no, keyed)
     numbers, placed, ignored_key = _COUNTERS["table" if in_table else "text"]
     cov[numbers] += len(keyed)
@@ -173,22 +172,18 @@ def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, 
             "source": ctx.source(no)}
 
 
-def _ignored_if_repeated(keyed: list, text: str) -> list[tuple[int, int, str]] | None:
-    """The spans the rules ignore, when a line holds the same number twice ('12月31日 … 退休人员
-    12人'): the ledger counts numbers by line and value, so a placement goes first to an
-    occurrence no rule ignores (``keyed`` is so reordered). None for a line of distinct numbers:
-    the rules run only on a line with a number not placed."""
+def _ignored_if_repeated(keyed: list, line: str) -> tuple[str, list[tuple[int, int, str]]] | None:
+    """The folded line and the spans the rules ignore in it, when a line holds the same number
+    twice ('12月31日 … 退休人员12人'): the ledger counts numbers by line and value, so a placement
+    goes first to an occurrence no rule ignores (``keyed`` is so reordered). None for a line of
+    distinct numbers: the rules run only on a line with a number not placed. (The folded line
+    has the line's length: the spans of ``keyed`` hold in it.)"""
     if not _repeats(keyed):
         return None
-    return _ignored_first(keyed, text)
-
-
-def _ignored_first(keyed: list, text: str) -> list[tuple[int, int, str]]:
-    """The spans the rules ignore on a line whose numbers repeat, ``keyed`` reordered so that
-    the occurrences no rule ignores come first (:func:`_ignored_if_repeated`)."""
+    text = fold(line)
     ignored = _ignored_spans(text)
     keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
-    return ignored
+    return text, ignored
 
 
 def _repeats(keyed: list) -> bool:
