@@ -19,3 +19,10 @@ def require_reports() -> Path:
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_results(monkeypatch):
+    """No test reuses another's derived tables (evalkit.derived_cache): tests that replace the
+    analysis must see their own; the cache's tests turn it on in a folder of their own."""
+    monkeypatch.setenv("EVALKIT_CACHE_DIR", "off")

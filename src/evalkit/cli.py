@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from evalkit import export, fields, vocab
+from evalkit import derived_cache, export, fields, vocab
 from evalkit.document import ReportReadError
-from evalkit.outputs import OutputFolder, OutputFolderError
+from evalkit.outputs import OutputFolder, OutputFolderError, read_manifest
 
 __all__ = ["build_parser", "main"]
 
@@ -135,6 +135,10 @@ class Loaded:
     skipped: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({"path": [], "reason": []}, dtype="str")
     )
+    #: The folder of tables read (None: read from reports) and the manifest it was read under
+    #: (its files' sums were checked as they were read).
+    folder: Path | None = None
+    manifest: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- output helpers
@@ -234,9 +238,10 @@ def _load(args, *, allow_tables: bool) -> Loaded:
             raise UsageError(f"{paths[0]} 是已提取的表格文件夹：清单（--manifest）只在读取报告时使用")
         logger.info("reading tables from %s", paths[0])
         try:
-            return Loaded(export.read_tables(paths[0]), from_tables=True)
+            tables, manifest = _folder_tables(paths[0])
         except OutputFolderError as exc:
             raise UsageError(str(exc)) from exc
+        return Loaded(tables, from_tables=True, folder=paths[0], manifest=manifest)
 
     from evalkit import read_reports
 
@@ -266,6 +271,14 @@ def _load(args, *, allow_tables: bool) -> Loaded:
 #: Columns a manifest may have (``year`` is read as ``fiscal_year``; ``note`` is the user's).
 MANIFEST_COLUMNS = ("report_id", "sha256", "department", "province", "city", "county", "fiscal_year", "year",
                     "report_kind", "evaluator", "report_date", "title", "note")
+
+
+def _folder_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The tables of a folder and the manifest that vouches for them (its files' sums are
+    checked as they are read); {} for the manifest when the folder was rewritten meanwhile."""
+    before = read_manifest(folder)
+    tables = export.read_tables(folder)
+    return tables, (before if read_manifest(folder) == before else {})
 
 
 def _refuse_broken_tables_dir(path: Path) -> None:
@@ -339,15 +352,24 @@ def _report_failures(failures: pd.DataFrame) -> None:
             _err(f"无法读取报告 {path}：{reason or '原因不明'}")
 
 
-def _derive(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame] | None, str]:
-    """Run the analysis; (None, why) when evalkit.analysis cannot be imported."""
+def _derive(tables: dict[str, pd.DataFrame], manifest: dict | None = None
+            ) -> tuple[dict[str, pd.DataFrame] | None, str]:
+    """Run the analysis; (None, why) when evalkit.analysis cannot be imported. With the
+    ``manifest`` of the folder the tables were read from, a result kept by an earlier command
+    on the same folder is reused, and a new one kept (:mod:`evalkit.derived_cache`)."""
     try:
         analysis = importlib.import_module("evalkit.analysis")
         derive = analysis.derive
     except (ImportError, AttributeError) as exc:
         logger.debug("evalkit.analysis unavailable", exc_info=True)
         return None, f"evalkit.analysis 不可用（{exc}）"
-    return dict(derive(tables)), ""
+    key = derived_cache.folder_key(manifest) if manifest else None
+    kept = derived_cache.load(key)
+    if kept is not None:
+        return kept, ""
+    derived = dict(derive(tables))
+    derived_cache.store(key, derived)
+    return derived, ""
 
 
 # --------------------------------------------------------------------------- summary
@@ -526,8 +548,10 @@ def _cmd_extract(args, command: str) -> int:
         raise UsageError(str(exc)) from exc
     derived, why_not = (None, NOT_ASKED)
     if args.check:
-        tables = result.tables if result.tables is not None else export.read_tables(out)
-        derived, why_not = _derive(tables)
+        if result.tables is not None:  # the run's own tables: nothing vouches they equal the folder's
+            derived, why_not = _derive(result.tables)
+        else:
+            derived, why_not = _derive(*_folder_tables(out))
     if not args.quiet:  # -q: nothing on success; failures and skipped files still on stderr
         _out(_extract_summary(result, derived, why_not, out))
         what = {"csv": "CSV 文件", "parquet": "Parquet 数据集文件", "both": "Parquet 数据集文件和 CSV 文件"}[opts["fmt"]]
@@ -555,7 +579,7 @@ _FINDING_COLUMNS = (
 
 def _cmd_check(args, command: str) -> int:
     loaded = _load(args, allow_tables=True)
-    derived, why_not = _derive(loaded.tables)
+    derived, why_not = _derive(loaded.tables, loaded.manifest)
     _report_failures(loaded.failures)
     if derived is None or "findings" not in derived:
         _err(f"无法检查：{why_not or '派生表中没有 findings'}")
@@ -634,10 +658,11 @@ def _cmd_build(args, command: str) -> int:
     loaded = _load(args, allow_tables=True)
     if _nothing_read(loaded, out):
         return 1
-    derived, why_not = _derive(loaded.tables)
+    derived, why_not = _derive(loaded.tables, loaded.manifest)
     try:  # tables, workbook and charts appear together, or the folder stays as it was
         with OutputFolder(out, inputs=list(args.inputs), owned=("charts",)) as folder:
-            written = export.write_tables(loaded.tables, folder)
+            source = (loaded.folder, loaded.manifest) if loaded.folder is not None and loaded.manifest else None
+            written = export.write_tables(loaded.tables, folder, source=source)
             status, workbook, charts_note = _build_outputs(loaded, derived, folder, command, verdicts,
                                                            max_units=args.max_units)
     except OutputFolderError as exc:

@@ -1,0 +1,156 @@
+"""The checks' results reused by the next command on the same folder of tables
+(evalkit.derived_cache): reused only when the tables and evalkit are the same, and never
+changing what a command says."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evalkit import analysis, cli, derived_cache, incremental
+
+HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
+REPORTS = (HOLDOUT / "ha-02-gansu-dept-report-pdf-wraps.txt", HOLDOUT / "ha-05-final-account-center-narrative.txt")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(derived_cache.CACHE_VARIABLE, str(folder))
+    return folder
+
+
+@pytest.fixture
+def derives(monkeypatch):
+    """The real analysis, counting its runs."""
+    calls = []
+    real = analysis.derive
+
+    def counted(tables, *args, **kwargs):
+        calls.append(len(tables.get("reports", ())))
+        return real(tables, *args, **kwargs)
+
+    monkeypatch.setattr(analysis, "derive", counted)
+    return calls
+
+
+def _tables(tmp_path: Path, text_change: str | None = None) -> Path:
+    reports = tmp_path / "reports"
+    reports.mkdir(exist_ok=True)
+    shutil.copy(REPORTS[0], reports / "a.txt")
+    text = REPORTS[1].read_text(encoding="utf-8")
+    (reports / "b.txt").write_text(text + (text_change or ""), encoding="utf-8")
+    assert cli.main(["extract", str(reports), "--out", str(tmp_path / "tables"), "-q", "--workers", "1"]) == 0
+    return tmp_path / "tables"
+
+
+def _check(capsys, folder: Path) -> str:
+    code = cli.main(["check", str(folder), "--format", "csv"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    return out
+
+
+def test_check_then_build_derives_once(tmp_path, capsys, cache, derives):
+    tables = _tables(tmp_path)
+    first = _check(capsys, tables)
+    assert derives == [2] and len(list(cache.glob("derived-*"))) == 1
+    assert "," in first.splitlines()[1], "the fixture reports have findings to compare"
+    assert _check(capsys, tables) == first, "the kept result says the same"
+    assert cli.main(["build", str(tables), "--out", str(tmp_path / "build"), "-q"]) == 0
+    assert derives == [2], "build reused check's result"
+
+
+def test_the_same_output_with_and_without_the_cache(tmp_path, capsys, cache, derives, monkeypatch):
+    tables = _tables(tmp_path)
+    _check(capsys, tables)
+    kept = _check(capsys, tables)
+    monkeypatch.setenv(derived_cache.CACHE_VARIABLE, "off")
+    assert _check(capsys, tables) == kept
+    assert derives == [2, 2]
+
+
+def test_changed_tables_are_derived_again(tmp_path, capsys, cache, derives):
+    tables = _tables(tmp_path)
+    _check(capsys, tables)
+    _tables(tmp_path, text_change="\n补充说明：参保人数 12345 人。\n")  # b.txt changed: read again
+    _check(capsys, tables)
+    assert derives == [2, 2]
+    assert len(list(cache.glob("derived-*"))) == 2
+
+
+def test_another_evalkit_derives_again(tmp_path, capsys, cache, derives, monkeypatch):
+    tables = _tables(tmp_path)
+    _check(capsys, tables)
+    monkeypatch.setattr(incremental, "fingerprint", lambda manifest=None: "another evalkit")
+    _check(capsys, tables)
+    assert derives == [2, 2]
+
+
+def test_an_unreadable_kept_result_is_derived_again(tmp_path, capsys, cache, derives, caplog):
+    tables = _tables(tmp_path)
+    first = _check(capsys, tables)
+    (kept,) = cache.glob("derived-*")
+    kept.write_bytes(kept.read_bytes()[:100])  # cut short
+    with caplog.at_level(logging.WARNING, logger="evalkit.derived_cache"):
+        assert _check(capsys, tables) == first
+    assert derives == [2, 2]
+    assert "deriving again" in caplog.text
+
+
+def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path, capsys, monkeypatch, derives):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv(derived_cache.CACHE_VARIABLE, str(blocker / "cache"))
+    tables = _tables(tmp_path)
+    first = _check(capsys, tables)
+    assert _check(capsys, tables) == first
+    assert derives == [2, 2]
+
+
+def test_off_keeps_nothing(tmp_path, capsys, derives):
+    tables = _tables(tmp_path)  # the suite's default: EVALKIT_CACHE_DIR=off
+    _check(capsys, tables)
+    _check(capsys, tables)
+    assert derives == [2, 2]
+
+
+def test_tables_read_from_reports_are_not_kept(tmp_path, capsys, cache, derives):
+    tables = _tables(tmp_path)
+    code = cli.main(["check", str(tmp_path / "reports"), "--format", "csv"])
+    capsys.readouterr()
+    assert code in (0, 1) and tables.is_dir()
+    assert not cache.exists() or not list(cache.glob("derived-*"))
+
+
+def test_only_the_newest_results_are_kept(cache):
+    import pandas as pd
+
+    for k in range(derived_cache.KEEP + 2):
+        derived_cache.store(f"{k:064d}", {"findings": pd.DataFrame({"rule": [str(k)]})})
+    kept = sorted(p.name for p in cache.glob("derived-*"))
+    assert len(kept) == derived_cache.KEEP
+    assert derived_cache.load(f"{derived_cache.KEEP + 1:064d}")["findings"]["rule"].tolist() == [
+        str(derived_cache.KEEP + 1)]
+
+
+def test_build_copies_the_tables_it_read(tmp_path):
+    tables = _tables(tmp_path)
+    out = tmp_path / "build"
+    assert cli.main(["build", str(tables), "--out", str(out), "-q"]) == 0
+    for path in tables.glob("*.csv"):
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_table_changed_after_reading_is_written_again(tmp_path, monkeypatch, caplog):
+    tables = _tables(tmp_path)
+    monkeypatch.setattr(incremental, "file_sha256", lambda path: "changed")
+    out = tmp_path / "build"
+    with caplog.at_level(logging.WARNING, logger="evalkit.export"):
+        assert cli.main(["build", str(tables), "--out", str(out), "-q"]) == 0
+    assert "writing the table again" in caplog.text
+    for path in tables.glob("*.csv"):  # written from the rows read: the same bytes
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
