@@ -64,11 +64,11 @@ def _sample(pid: int, stop: threading.Event, out: dict) -> None:
         stop.wait(0.2)
 
 
-def timed(cmd: list[str], timeout: float = STEP_TIMEOUT) -> dict:
+def timed(cmd: list[str], timeout: float = STEP_TIMEOUT, env: dict | None = None) -> dict:
     """Run a command; its wall time, exit code, peak memory of its process tree, last lines."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)  # (its own process group: stopped with its workers)
+                            env=env, start_new_session=True)  # (its own process group: stopped with its workers)
     stop, peak = threading.Event(), {}
     sampler = threading.Thread(target=_sample, args=(proc.pid, stop, peak), daemon=True)
     sampler.start()
@@ -87,8 +87,13 @@ def timed(cmd: list[str], timeout: float = STEP_TIMEOUT) -> dict:
 
 
 def whole_job(folder: Path, workers: int, work: Path) -> dict:
-    """``extract``, ``check`` and ``build`` as commands, one after the other, on ``folder``."""
+    """``extract``, ``check`` and ``build`` as commands, one after the other, on ``folder``.
+
+    ``build`` reuses the derived tables ``check`` kept (:mod:`evalkit.derived_cache`), as it does
+    for a user; the kept results go to a folder of this run, so that no earlier run's are found.
+    """
     tables, built = work / "tables", work / "build"
+    env = {**os.environ, "EVALKIT_CACHE_DIR": str(work / "derived-cache")}
     n_reports = sum(1 for _ in folder.iterdir())
     steps = {
         "extract": [*EVALKIT, "extract", str(folder), "--out", str(tables), "--workers", str(workers), "-q"],
@@ -98,13 +103,13 @@ def whole_job(folder: Path, workers: int, work: Path) -> dict:
     out = {}
     for name, cmd in steps.items():
         print(f"  {name} ...", flush=True)
-        out[name] = timed(cmd, timeout=_timeout(n_reports))
+        out[name] = timed(cmd, timeout=_timeout(n_reports), env=env)
         print(f"    {out[name]['seconds']:.1f} s (exit {out[name]['code']})", flush=True)
         if out[name]["code"] is None:
             break
     rerun = [*EVALKIT, "extract", str(folder), "--out", str(tables), "--workers", str(workers), "-q"]
     print("  extract again (incremental, nothing changed) ...", flush=True)
-    out["extract_again"] = timed(rerun)
+    out["extract_again"] = timed(rerun, env=env)
     return out
 
 

@@ -348,7 +348,8 @@ def job_rows(extras: dict) -> list[tuple]:
         finished = all(job[k]["code"] is not None for k in steps) and len(steps) == 3
         proj = total * 10_000 / n
         rows.append(("whole job", f"{n} text reports: extract + check + build as commands", ""))
-        rows += [(f"  evalkit {k}", _step(job[k]), "") for k in steps]
+        rows += [(f"  evalkit {k}", _step(job[k]) + (" (the checks kept by check)" if k == "build" else ""), "")
+                 for k in steps]
         if "extract_again" in job:
             rows.append(("  evalkit extract again", _step(job["extract_again"]) + " (incremental: nothing changed)", ""))
         rows.append(("  whole job, 10 000 reports", f"{proj:.0f} s" + ("" if n == 10_000 else " (projected, linear)"),
