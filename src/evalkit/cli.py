@@ -700,34 +700,43 @@ def _read_verdicts(path: str | None) -> pd.DataFrame | None:
 
 def _build_outputs(loaded: Loaded, derived: dict | None, folder: OutputFolder, command: str,
                    verdicts: pd.DataFrame | None = None, max_units: int | None = 20):
+    """Write the workbook, and meanwhile draw the charts in a process of their own."""
+    from evalkit.side_process import Beside
     from evalkit.workpaper import write_workpaper
 
-    workbook = write_workpaper(
-        loaded.tables,
-        derived or {},
-        folder.path("workpaper.xlsx"),
-        command=command,
-        inputs=None,
-        failures=loaded.failures if len(loaded.failures) else None,
-        verdicts=verdicts,
-    )
-    status = 1 if len(loaded.failures) else 0
     charts_dir = folder.folder("charts")
+    with Beside(_draw_charts, loaded.tables, derived or {}, charts_dir, max_units) as charts:
+        workbook = write_workpaper(
+            loaded.tables,
+            derived or {},
+            folder.path("workpaper.xlsx"),
+            command=command,
+            inputs=None,
+            failures=loaded.failures if len(loaded.failures) else None,
+            verdicts=verdicts,
+        )
+        try:
+            drawn, why_not = charts.result()
+        except Exception as exc:  # noqa: BLE001 (the workbook is written: say why the charts are not)
+            return 1, workbook, f"图表未能生成：{exc}"
+    status = 1 if len(loaded.failures) else 0
+    if drawn is None:
+        return status, workbook, f"图表已跳过：evalkit.plotting 不可用（{why_not}）"
+    return status, workbook, f"图表：{folder.out / 'charts'}（{drawn} 个文件）"
+
+
+def _draw_charts(tables: dict, derived: dict, charts_dir: Path, max_units: int | None) -> tuple[int | None, str]:
+    """The number of chart files drawn, or (None, why) when evalkit.plotting is unavailable."""
     try:
-        plotting = importlib.import_module("evalkit.plotting")
-        build_charts = plotting.build_charts
+        build_charts = importlib.import_module("evalkit.plotting").build_charts
     except (ImportError, AttributeError) as exc:
         logger.debug("evalkit.plotting unavailable", exc_info=True)
-        charts_note = f"图表已跳过：evalkit.plotting 不可用（{exc}）"
-    else:
-        try:
-            charts = list(build_charts(loaded.tables, derived or {}, charts_dir, max_units=max_units))
-            charts_note = f"图表：{folder.out / 'charts'}（{len(charts)} 个文件）"
-        except Exception as exc:  # the workbook is written: say why the charts are not
-            logger.exception("build_charts failed")
-            charts_note = f"图表未能生成：{exc}"
-            status = 1
-    return status, workbook, charts_note
+        return None, str(exc)
+    try:
+        return len(list(build_charts(tables, derived, charts_dir, max_units=max_units))), ""
+    except Exception:
+        logger.exception("build_charts failed")  # (with its traceback, where it happened)
+        raise
 
 
 # --------------------------------------------------------------------------- parser and main

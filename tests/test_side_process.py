@@ -1,0 +1,68 @@
+"""A function run in a forked process beside the caller's work (evalkit.side_process), and
+build's charts drawn that way while the workbook is written."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import types
+
+import pytest
+
+from evalkit import cli, side_process
+from evalkit.export import write_tables
+from evalkit.side_process import Beside
+
+linux = pytest.mark.skipif(not side_process._can_fork(), reason="forks only on Linux")
+
+
+@linux
+def test_the_function_runs_in_another_process():
+    with Beside(os.getpid) as job:
+        assert job.result() != os.getpid()
+
+
+def test_without_a_fork_it_runs_in_the_caller(monkeypatch):
+    monkeypatch.setattr(side_process, "_can_fork", lambda: False)
+    with Beside(os.getpid) as job:
+        assert job.result() == os.getpid()
+
+
+@linux
+def test_a_process_that_dies_is_an_error_not_a_wait():
+    with Beside(os._exit, 3) as job, pytest.raises(RuntimeError, match="退出码 3"):
+        job.result()
+
+
+@linux
+def test_an_exception_that_cannot_be_pickled_keeps_its_text():
+    def fails():
+        raise ValueError(lambda: None)  # (a lambda does not pickle)
+
+    with Beside(fails) as job, pytest.raises(RuntimeError, match="lambda"):
+        job.result()
+
+
+@linux
+def test_leaving_the_block_early_stops_the_process():
+    with pytest.raises(KeyError), Beside(time.sleep, 60) as job:
+        raise KeyError("the caller's own work failed")
+    assert job._process is None  # stopped and joined, not left for 60 s
+
+
+@linux
+def test_build_draws_the_charts_beside_the_workbook(tmp_path, monkeypatch, capsys):
+    from evalkit import schema
+
+    def pid_chart(tables, derived, out_dir, **options):
+        path = out_dir / "pid.svg"
+        path.write_text(str(os.getpid()))
+        return [path]
+
+    monkeypatch.setitem(sys.modules, "evalkit.plotting", types.SimpleNamespace(build_charts=pid_chart))
+    tables = {"reports": schema.typed_frame("reports", [{"report_id": "r1", "fiscal_year": 2023}])}
+    write_tables(tables, tmp_path / "data")
+    assert cli.main(["build", str(tmp_path / "data"), "--out", str(tmp_path / "build")]) == 0
+    assert "图表：" in capsys.readouterr().out
+    assert int((tmp_path / "build" / "charts" / "pid.svg").read_text()) != os.getpid()
