@@ -196,24 +196,39 @@ def _is_related(ix: _Index, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return any(x != y and x in ix.lineage[y] for x in a for y in b)
 
 
-def _scan(text: str) -> list[_Mention]:
+@functools.cache
+def _name_start() -> re.Pattern[str]:
+    """Any first character of a division name: the scan jumps from one to the next (about a
+    quarter of the characters of a title are one) instead of looking at every character."""
+    return re.compile("[" + "".join(map(re.escape, sorted(_index().lengths))) + "]")
+
+
+def _names_in(text: str) -> list[_Mention]:
+    """Every division name in ``text``, leftmost-longest and non-overlapping, anchored or not."""
+    ix = _index()
+    lengths, names = ix.lengths, ix.names
+    found: list[_Mention] = []
+    after = 0  # (where the last name found ends: a start inside it is passed over)
+    for m in _name_start().finditer(text):
+        i = m.start()
+        if i < after:
+            continue
+        for length in lengths[text[i]]:
+            hit = names.get(text[i : i + length])
+            if hit is not None:
+                found.append(_Mention(i, i + length, text[i : i + length], hit[1], hit[0]))
+                after = i + length
+                break
+    return found
+
+
+# (a pure function of a short text: the department's name and the title lines are scanned
+# again by several readers of a report, and the same titles recur from report to report)
+@functools.lru_cache(maxsize=1 << 12)
+def _scan(text: str) -> tuple[_Mention, ...]:
     """Find division names in ``text`` (leftmost-longest, non-overlapping, anchored)."""
     ix = _index()
-    found: list[_Mention] = []
-    i, n = 0, len(text)
-    while i < n:
-        lens = ix.lengths.get(text[i])
-        if lens:
-            for length in lens:
-                hit = ix.names.get(text[i : i + length])
-                if hit is not None:
-                    found.append(_Mention(i, i + length, text[i : i + length], hit[1], hit[0]))
-                    i += length
-                    break
-            else:
-                i += 1
-        else:
-            i += 1
+    found = _names_in(text)
 
     kept: list[_Mention] = []
     for k, m in enumerate(found):
@@ -238,7 +253,7 @@ def _scan(text: str) -> list[_Mention]:
             kept.append(m)
         else:
             logger.debug("ignoring unanchored name %r at %d in %r", m.name, m.start, text)
-    return kept
+    return tuple(kept)
 
 
 def _is_han(ch: str) -> bool:
