@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -1609,10 +1610,25 @@ def _flat_tables(ctx: ReportContext) -> tuple[list[dict], list[TotalScore], set[
     totals: list[TotalScore] = []
     used: set[int] = set()
     for run in _text_runs(ctx.doc):
+        may_start = _may_start(run)
         k = 0
         while k < len(run):
-            k = _flat_table_at(ctx, run, k, out, totals, used)
+            at = bisect_left(may_start, k)  # (a line that can start no table is passed over)
+            if at == len(may_start):
+                break
+            k = _flat_table_at(ctx, run, may_start[at], out, totals, used)
     return out, totals, used
+
+
+def _may_start(run: list[TextLine]) -> list[int]:
+    """The positions of the lines of a run at which :func:`_flat_table_at` may find a table: a
+    line whose first character starts a header word (:func:`_role_of`, which dropping a closing
+    pipe mark cannot give another first character), or that holds 指标 (:func:`_find_header`).
+    At any other line (most lines: sentences) it finds nothing and goes on at the next line."""
+    starts = _role_starts()
+    if starts is None:
+        return list(range(len(run)))
+    return [k for k, tl in enumerate(run) if tl.text.lstrip()[:1] in starts or "指标" in tl.text]
 
 
 def _flat_table_at(ctx: ReportContext, run: list[TextLine], k: int, out: list[dict],
