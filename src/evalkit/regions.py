@@ -534,15 +534,38 @@ def province_named_with(texts: Iterable[str], region: Region) -> str | None:
     places = [p for p in (region.city, region.county) if p]
     if not places:
         return None
-    pattern = re.compile(
-        "(" + "|".join(map(re.escape, _province_names())) + ")[和、与及]?(?:" + "|".join(map(re.escape, places)) + ")"
-    )
-    for text in texts:
-        if text:
-            m = pattern.search(text)
-            if m:
-                return m.group(1)
-    return None
+    # What the search of '(<province>|…)[和、与及]?(?:<city>|<county>)' in each text in turn finds,
+    # without making that pattern for each region: the first text with a match is where the
+    # texts joined by NUL (which no name holds) have their first match, and a match ends in an
+    # occurrence of a place; the search's match starts the leftmost, with the first province
+    # name (in the order of :func:`_province_names`) that starts there.
+    text = "\x00".join(t for t in texts if t)
+    by_last = _province_names_by_last()
+    best: tuple[int, int] | None = None  # (start, order) of the match found so far
+    for place in places:
+        q = text.find(place, 1)  # (a place at the very start has no province before it)
+        while q > 0:
+            for end in (q, q - 1) if text[q - 1] in _PROVINCE_PLACE_JOINERS else (q,):
+                for k, name in by_last.get(text[end - 1], ()) if end else ():
+                    start = end - len(name)
+                    if start >= 0 and (best is None or (start, k) < best) and text.startswith(name, start):
+                        best = (start, k)
+            q = text.find(place, q + 1)
+    return _province_names()[best[1]] if best else None
+
+
+#: What may stand between a province and a place named with it ('广东省和港城市').
+_PROVINCE_PLACE_JOINERS = "和、与及"
+
+
+@functools.cache
+def _province_names_by_last() -> dict[str, tuple[tuple[int, str], ...]]:
+    """The province names of :func:`_province_names` with their order, by their last character
+    (a province ends where a place named with it starts: its last character is the one before)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for k, name in enumerate(_province_names()):
+        out.setdefault(name[-1], []).append((k, name))
+    return {c: tuple(v) for c, v in out.items()}
 
 
 # '渭泉县位于甘肃省东南部，隶属定川市', '潇源县地处湖南省西南部': statements about the department's
@@ -610,21 +633,39 @@ def region_stated_about(texts: Iterable[str], region: Region) -> Region:
     own = region.county or (region.city if region.city != region.province else None)
     if not own or (region.province and region.city):
         return region
-    located = re.compile(re.escape(own) + _SAME_SENTENCE + f"(?:{vocab.any_word('location_verb')})")
-    belongs = re.compile(re.escape(own) + _SAME_SENTENCE + f"(?:{vocab.any_word('affiliation_verb')})")
+    located, belongs = _stated_tail("location_verb"), _stated_tail("affiliation_verb")
     province, city = region.province, region.city
     for text in texts:
         if not text or own not in text:
             continue
-        m = located.search(text)
+        m = _after_own(text, own, located)
         if m and province is None:
             province = _place_at(text, m.end(), ("province",))
         if m and city is None and region.county:
             city = _city_before_own(text, m.end(), own)
         if city is None and region.county:
-            m = belongs.search(text)
+            m = _after_own(text, own, belongs)
             city = _place_at(text, m.end(), ("city",)) if m else None
     return dataclasses.replace(region, province=province, city=city)
+
+
+@functools.cache
+def _stated_tail(verbs: str) -> re.Pattern[str]:
+    """What follows the subject of a statement about a place: a verb of the word list ``verbs``
+    in the same sentence ('位于', '隶属')."""
+    return re.compile(_SAME_SENTENCE + f"(?:{vocab.any_word(verbs)})")
+
+
+def _after_own(text: str, own: str, tail: re.Pattern[str]) -> re.Match[str] | None:
+    """The match of ``tail`` after the first occurrence of ``own`` that it follows: where the
+    search of ``own`` + ``tail`` as one pattern ends, without making that pattern for each name."""
+    q = text.find(own)
+    while q >= 0:
+        m = tail.match(text, q + len(own))
+        if m:
+            return m
+        q = text.find(own, q + 1)
+    return None
 
 
 def province_rating(texts: Iterable[str], region: Region) -> Region:
