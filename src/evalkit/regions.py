@@ -682,14 +682,20 @@ def province_rating(texts: Iterable[str], region: Region) -> Region:
     """
     if region.province or not (region.county or region.city):
         return region
-    names = "|".join(map(re.escape, _province_names()))
-    rated = vocab.any_word("rating_verb")
-    pattern = re.compile(rf"被({names})[\u4e00-\u9fff]{{0,12}}?(?:{rated})[^。；;，,]{{0,6}}?全省")
+    pattern = _rating_re()
     for text in texts:
         m = pattern.search(text or "")
         if m:
             return dataclasses.replace(region, province=m.group(1))
     return region
+
+
+@functools.cache
+def _rating_re() -> re.Pattern[str]:
+    """'被<province>…评为…全省' (:func:`province_rating`), made once."""
+    names = "|".join(map(re.escape, _province_names()))
+    rated = vocab.any_word("rating_verb")
+    return re.compile(rf"被({names})[\u4e00-\u9fff]{{0,12}}?(?:{rated})[^。；;，,]{{0,6}}?全省")
 
 
 def region_of_field(value: str, region: Region) -> Region:
