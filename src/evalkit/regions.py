@@ -196,24 +196,39 @@ def _is_related(ix: _Index, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return any(x != y and x in ix.lineage[y] for x in a for y in b)
 
 
-def _scan(text: str) -> list[_Mention]:
+@functools.cache
+def _name_start() -> re.Pattern[str]:
+    """Any first character of a division name: the scan jumps from one to the next (about a
+    quarter of the characters of a title are one) instead of looking at every character."""
+    return re.compile("[" + "".join(map(re.escape, sorted(_index().lengths))) + "]")
+
+
+def _names_in(text: str) -> list[_Mention]:
+    """Every division name in ``text``, leftmost-longest and non-overlapping, anchored or not."""
+    ix = _index()
+    lengths, names = ix.lengths, ix.names
+    found: list[_Mention] = []
+    after = 0  # (where the last name found ends: a start inside it is passed over)
+    for m in _name_start().finditer(text):
+        i = m.start()
+        if i < after:
+            continue
+        for length in lengths[text[i]]:
+            hit = names.get(text[i : i + length])
+            if hit is not None:
+                found.append(_Mention(i, i + length, text[i : i + length], hit[1], hit[0]))
+                after = i + length
+                break
+    return found
+
+
+# (a pure function of a short text: the department's name and the title lines are scanned
+# again by several readers of a report, and the same titles recur from report to report)
+@functools.lru_cache(maxsize=1 << 12)
+def _scan(text: str) -> tuple[_Mention, ...]:
     """Find division names in ``text`` (leftmost-longest, non-overlapping, anchored)."""
     ix = _index()
-    found: list[_Mention] = []
-    i, n = 0, len(text)
-    while i < n:
-        lens = ix.lengths.get(text[i])
-        if lens:
-            for length in lens:
-                hit = ix.names.get(text[i : i + length])
-                if hit is not None:
-                    found.append(_Mention(i, i + length, text[i : i + length], hit[1], hit[0]))
-                    i += length
-                    break
-            else:
-                i += 1
-        else:
-            i += 1
+    found = _names_in(text)
 
     kept: list[_Mention] = []
     for k, m in enumerate(found):
@@ -238,7 +253,7 @@ def _scan(text: str) -> list[_Mention]:
             kept.append(m)
         else:
             logger.debug("ignoring unanchored name %r at %d in %r", m.name, m.start, text)
-    return kept
+    return tuple(kept)
 
 
 def _is_han(ch: str) -> bool:
@@ -519,15 +534,38 @@ def province_named_with(texts: Iterable[str], region: Region) -> str | None:
     places = [p for p in (region.city, region.county) if p]
     if not places:
         return None
-    pattern = re.compile(
-        "(" + "|".join(map(re.escape, _province_names())) + ")[和、与及]?(?:" + "|".join(map(re.escape, places)) + ")"
-    )
-    for text in texts:
-        if text:
-            m = pattern.search(text)
-            if m:
-                return m.group(1)
-    return None
+    # What the search of '(<province>|…)[和、与及]?(?:<city>|<county>)' in each text in turn finds,
+    # without making that pattern for each region: the first text with a match is where the
+    # texts joined by NUL (which no name holds) have their first match, and a match ends in an
+    # occurrence of a place; the search's match starts the leftmost, with the first province
+    # name (in the order of :func:`_province_names`) that starts there.
+    text = "\x00".join(t for t in texts if t)
+    by_last = _province_names_by_last()
+    best: tuple[int, int] | None = None  # (start, order) of the match found so far
+    for place in places:
+        q = text.find(place, 1)  # (a place at the very start has no province before it)
+        while q > 0:
+            for end in (q, q - 1) if text[q - 1] in _PROVINCE_PLACE_JOINERS else (q,):
+                for k, name in by_last.get(text[end - 1], ()) if end else ():
+                    start = end - len(name)
+                    if start >= 0 and (best is None or (start, k) < best) and text.startswith(name, start):
+                        best = (start, k)
+            q = text.find(place, q + 1)
+    return _province_names()[best[1]] if best else None
+
+
+#: What may stand between a province and a place named with it ('广东省和港城市').
+_PROVINCE_PLACE_JOINERS = "和、与及"
+
+
+@functools.cache
+def _province_names_by_last() -> dict[str, tuple[tuple[int, str], ...]]:
+    """The province names of :func:`_province_names` with their order, by their last character
+    (a province ends where a place named with it starts: its last character is the one before)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for k, name in enumerate(_province_names()):
+        out.setdefault(name[-1], []).append((k, name))
+    return {c: tuple(v) for c, v in out.items()}
 
 
 # '渭泉县位于甘肃省东南部，隶属定川市', '潇源县地处湖南省西南部': statements about the department's
@@ -595,21 +633,39 @@ def region_stated_about(texts: Iterable[str], region: Region) -> Region:
     own = region.county or (region.city if region.city != region.province else None)
     if not own or (region.province and region.city):
         return region
-    located = re.compile(re.escape(own) + _SAME_SENTENCE + f"(?:{vocab.any_word('location_verb')})")
-    belongs = re.compile(re.escape(own) + _SAME_SENTENCE + f"(?:{vocab.any_word('affiliation_verb')})")
+    located, belongs = _stated_tail("location_verb"), _stated_tail("affiliation_verb")
     province, city = region.province, region.city
     for text in texts:
         if not text or own not in text:
             continue
-        m = located.search(text)
+        m = _after_own(text, own, located)
         if m and province is None:
             province = _place_at(text, m.end(), ("province",))
         if m and city is None and region.county:
             city = _city_before_own(text, m.end(), own)
         if city is None and region.county:
-            m = belongs.search(text)
+            m = _after_own(text, own, belongs)
             city = _place_at(text, m.end(), ("city",)) if m else None
     return dataclasses.replace(region, province=province, city=city)
+
+
+@functools.cache
+def _stated_tail(verbs: str) -> re.Pattern[str]:
+    """What follows the subject of a statement about a place: a verb of the word list ``verbs``
+    in the same sentence ('位于', '隶属')."""
+    return re.compile(_SAME_SENTENCE + f"(?:{vocab.any_word(verbs)})")
+
+
+def _after_own(text: str, own: str, tail: re.Pattern[str]) -> re.Match[str] | None:
+    """The match of ``tail`` after the first occurrence of ``own`` that it follows: where the
+    search of ``own`` + ``tail`` as one pattern ends, without making that pattern for each name."""
+    q = text.find(own)
+    while q >= 0:
+        m = tail.match(text, q + len(own))
+        if m:
+            return m
+        q = text.find(own, q + 1)
+    return None
 
 
 def province_rating(texts: Iterable[str], region: Region) -> Region:
@@ -626,14 +682,20 @@ def province_rating(texts: Iterable[str], region: Region) -> Region:
     """
     if region.province or not (region.county or region.city):
         return region
-    names = "|".join(map(re.escape, _province_names()))
-    rated = vocab.any_word("rating_verb")
-    pattern = re.compile(rf"被({names})[\u4e00-\u9fff]{{0,12}}?(?:{rated})[^。；;，,]{{0,6}}?全省")
+    pattern = _rating_re()
     for text in texts:
         m = pattern.search(text or "")
         if m:
             return dataclasses.replace(region, province=m.group(1))
     return region
+
+
+@functools.cache
+def _rating_re() -> re.Pattern[str]:
+    """'被<province>…评为…全省' (:func:`province_rating`), made once."""
+    names = "|".join(map(re.escape, _province_names()))
+    rated = vocab.any_word("rating_verb")
+    return re.compile(rf"被({names})[\u4e00-\u9fff]{{0,12}}?(?:{rated})[^。；;，,]{{0,6}}?全省")
 
 
 def region_of_field(value: str, region: Region) -> Region:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from evalkit import vocab
 from evalkit.document import Document, Row, Table
@@ -62,6 +62,13 @@ class TableMap:
     """The parts of every table of a document, in table and row order."""
 
     parts: tuple[TablePart, ...]
+    #: What a recogniser read of a table to recognise its kind, by (table, kind): the reader of
+    #: that kind reads it again instead of reading the table again (the indicator reader's split).
+    readings: dict[tuple[int, str], object] = field(default_factory=dict, repr=False, compare=False)
+
+    def reading(self, table: int, kind: str):
+        """What the recogniser of ``kind`` read of table ``table`` (None when it kept nothing)."""
+        return self.readings.get((table, kind))
 
     def tables_with(self, kind: str) -> list[int]:
         """The numbers of the tables with a part of ``kind``, in order."""
@@ -100,26 +107,28 @@ def table_kinds() -> dict[str, dict[str, str]]:
 # Each recogniser of a kind with a header signature gives the row ranges of the parts of that
 # kind in a table; a row an earlier kind took stays with it. The table reader's kinds are the
 # rest, told apart by their rows.
-def _indicator_ranges(table: Table) -> list[tuple[int, int]]:
-    from evalkit.extract.indicators import indicator_parts
+# A recogniser may keep what it read of the table in ``kept`` (by kind) for the kind's reader.
+def _indicator_ranges(table: Table, kept: dict[str, object]) -> list[tuple[int, int]]:
+    from evalkit.extract.indicators import split_indicator_table
 
-    return indicator_parts(table)
+    split = kept["indicators"] = split_indicator_table(table)
+    return split.ranges
 
 
-def _statistics_ranges(table: Table) -> list[tuple[int, int]]:
+def _statistics_ranges(table: Table, kept: dict[str, object]) -> list[tuple[int, int]]:
     from evalkit.extract.fund_tables import is_statistics_table
 
     return [(0, len(table.rows))] if is_statistics_table(table) else []
 
 
-def _procurement_ranges(table: Table) -> list[tuple[int, int]]:
+def _procurement_ranges(table: Table, kept: dict[str, object]) -> list[tuple[int, int]]:
     from evalkit.extract.procurement import procurement_header_row
 
     start = procurement_header_row(table)
     return [] if start is None else [(start, len(table.rows))]
 
 
-_RECOGNISERS: dict[str, Callable[[Table], list[tuple[int, int]]]] = {
+_RECOGNISERS: dict[str, Callable[[Table, dict[str, object]], list[tuple[int, int]]]] = {
     "indicators": _indicator_ranges,
     "statistics": _statistics_ranges,
     "procurement": _procurement_ranges,
@@ -165,8 +174,10 @@ def _labelled_kind(rows: list[Row]) -> str | None:
     return None
 
 
-def _classify_table(number: int, table: Table, kinds: dict[str, dict[str, str]]) -> list[TablePart]:
+def _classify_table(number: int, table: Table, kinds: dict[str, dict[str, str]],
+                    readings: dict[tuple[int, str], object]) -> list[TablePart]:
     n = len(table.rows)
+    kept: dict[str, object] = {}
     kind_of: list[str | None] = [None] * n
     for kind in kinds:
         recognise = _RECOGNISERS.get(kind)
@@ -174,11 +185,12 @@ def _classify_table(number: int, table: Table, kinds: dict[str, dict[str, str]])
             continue
         if all(k is not None for k in kind_of):
             break
-        for start, stop in recognise(table):
+        for start, stop in recognise(table, kept):
             for i in range(start, min(stop, n)):
                 if kind_of[i] is None:
                     kind_of[i] = kind
     has_indicators = "indicators" in kind_of
+    readings.update(((number, kind), reading) for kind, reading in kept.items())
     parts: list[TablePart] = []
     i = 0
     while i < n:
@@ -215,5 +227,6 @@ def classify_tables(doc: Document) -> TableMap:
     (TablePart(table=0, start=0, stop=2, kind='budget_grid'),)
     """
     kinds = table_kinds()
-    parts = [p for number, table in enumerate(doc.tables) for p in _classify_table(number, table, kinds)]
-    return TableMap(tuple(parts))
+    readings: dict[tuple[int, str], object] = {}
+    parts = [p for number, table in enumerate(doc.tables) for p in _classify_table(number, table, kinds, readings)]
+    return TableMap(tuple(parts), readings)

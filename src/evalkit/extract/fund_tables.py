@@ -385,8 +385,8 @@ def _names_a_measure(cols: list[_Column], data: list[Row]) -> bool:
     before the figures are read one by one)."""
     if any(c.measure for c in cols):
         return True
-    return any(_label_measure(row.texts[0]) for row in data
-               if any(_value(t) for t in row.texts[1:]))
+    # (the label first: most rows' labels name no measure, and then their cells are not read)
+    return any(_label_measure(row.texts[0]) and any(_value(t) for t in row.texts[1:]) for row in data)
 
 
 def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tuple[int, str]]] | None:

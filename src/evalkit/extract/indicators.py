@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -529,6 +530,34 @@ def _unit(unit: str | None) -> str | None:
     return unit  # as written: '万' may be 万元 or 万人; the analysis reconciles units and says how
 
 
+@dataclass
+class IndicatorSplit:
+    """A table as the indicator reader splits it: on the file's grid (:meth:`Table.on_grid`),
+    whether it is transposed (a row per value kind), and its parts under each header row. The
+    classifier makes it once per table (:mod:`evalkit.extract.classify`) and the reader reads the
+    same split: splitting is the larger part of recognising an indicator table."""
+
+    grid: Table
+    transposed: bool
+    parts: list[_Part]
+
+    @property
+    def ranges(self) -> list[tuple[int, int]]:
+        """The row ranges (start, stop) of the indicator parts (:func:`indicator_parts`)."""
+        if self.transposed:
+            return [(0, len(self.grid.rows))]
+        return [(p.header_index, p.stop) for p in self.parts]
+
+
+def split_indicator_table(table: Table) -> IndicatorSplit:
+    """The :class:`IndicatorSplit` of a table (its parts are not read yet: the reader does not
+    change them, so the classifier's split serves the reader)."""
+    grid = table.on_grid()
+    if _transposed(grid):
+        return IndicatorSplit(grid, True, [])
+    return IndicatorSplit(grid, False, _split_parts(grid))
+
+
 def indicator_parts(table: Table) -> list[tuple[int, int]]:
     """The row ranges (start, stop) of the indicator parts of a table: from each header row of
     indicator columns to the next header or section title, or the whole of a transposed table
@@ -543,19 +572,17 @@ def indicator_parts(table: Table) -> list[tuple[int, int]]:
     >>> indicator_parts(t)
     [(1, 3)]
     """
-    grid = table.on_grid()
-    if _transposed(grid):
-        return [(0, len(grid.rows))]
-    return [(p.header_index, p.stop) for p in _split_parts(grid)]
+    return split_indicator_table(table).ranges
 
 
-def _table_rows(table: Table, ctx: ReportContext, previous: dict) -> tuple[list[dict], list[TotalScore]]:
-    if _transposed(table):
+def _table_rows(split: IndicatorSplit, ctx: ReportContext, previous: dict) -> tuple[list[dict], list[TotalScore]]:
+    table = split.grid
+    if split.transposed:
         title = caption_of(table, 0)
         return _transposed_rows(table, ctx, title)
     out: list[dict] = []
     totals: list[TotalScore] = []
-    for part in _split_parts(table):
+    for part in split.parts:
         rows = [r for r in part.rows if not r.is_empty()]
         if rows:
             _part_rows(table, part, rows, ctx, previous, (out, totals))
@@ -1583,10 +1610,25 @@ def _flat_tables(ctx: ReportContext) -> tuple[list[dict], list[TotalScore], set[
     totals: list[TotalScore] = []
     used: set[int] = set()
     for run in _text_runs(ctx.doc):
+        may_start = _may_start(run)
         k = 0
         while k < len(run):
-            k = _flat_table_at(ctx, run, k, out, totals, used)
+            at = bisect_left(may_start, k)  # (a line that can start no table is passed over)
+            if at == len(may_start):
+                break
+            k = _flat_table_at(ctx, run, may_start[at], out, totals, used)
     return out, totals, used
+
+
+def _may_start(run: list[TextLine]) -> list[int]:
+    """The positions of the lines of a run at which :func:`_flat_table_at` may find a table: a
+    line whose first character starts a header word (:func:`_role_of`, which dropping a closing
+    pipe mark cannot give another first character), or that holds 指标 (:func:`_find_header`).
+    At any other line (most lines: sentences) it finds nothing and goes on at the next line."""
+    starts = _role_starts()
+    if starts is None:
+        return list(range(len(run)))
+    return [k for k, tl in enumerate(run) if tl.text.lstrip()[:1] in starts or "指标" in tl.text]
 
 
 def _flat_table_at(ctx: ReportContext, run: list[TextLine], k: int, out: list[dict],
@@ -1718,8 +1760,11 @@ def extract_indicators(ctx: ReportContext) -> tuple[list[dict], list[TotalScore]
     rows: list[dict] = []
     totals: list[TotalScore] = []
     previous: dict = {}
-    for number in ctx.table_map.tables_with("indicators"):  # (the tables classified once: classify.py)
-        got, tot = _table_rows(ctx.doc.tables[number].on_grid(), ctx, previous)
+    table_map = ctx.table_map
+    for number in table_map.tables_with("indicators"):  # (the tables classified once: classify.py)
+        # (the classifier split the table to recognise it: the reader reads that split)
+        split = table_map.reading(number, "indicators") or split_indicator_table(ctx.doc.tables[number])
+        got, tot = _table_rows(split, ctx, previous)
         rows.extend(got)
         totals.extend(tot)
     flat, flat_totals, used = _flat_tables(ctx)
