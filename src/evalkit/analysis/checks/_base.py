@@ -12,7 +12,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -23,6 +23,7 @@ from .._common import (
     fmt,
     frame,
     half_unit,
+    is_na,
     join_sources,
     key_values,
     lines_label,
@@ -60,6 +61,21 @@ class Context:
     tables: dict[str, pd.DataFrame]
     rules: RuleSet
     _achievement: pd.DataFrame | None = None
+    # what several checks derive from the same tables (the budget with its keys, its rows by
+    # report …), made once per context; a context restricted to some reports starts empty
+    _shared: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def shared(self, name: str, make: Callable[[], object]) -> object:
+        """``make()``, computed once per context and kept under ``name``: the checks share it
+        and must not change it.
+
+        >>> ctx = _ctx()
+        >>> ctx.shared("n", lambda: [1]) is ctx.shared("n", lambda: [2])
+        True
+        """
+        if name not in self._shared:
+            self._shared[name] = make()
+        return self._shared[name]
 
     @property
     def achievement(self) -> pd.DataFrame:
@@ -134,6 +150,20 @@ def record_groups(df: pd.DataFrame, keys: list[str]) -> dict[tuple, list[dict]]:
     """
     groups: dict[tuple, list[dict]] = {}
     for key, rec in zip(key_values(df, keys), records(df)):
+        groups.setdefault(key, []).append(rec)
+    return groups
+
+
+def group_rows(rows: Iterable[dict], keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
+    """``rows`` (records) grouped by ``keys`` in order of first appearance, missing keys as
+    None: :func:`record_groups` on records already made.
+
+    >>> group_rows([{"k": "a"}, {"k": float("nan")}, {"k": "a"}], ("k",))
+    {('a',): [{'k': 'a'}, {'k': 'a'}], (None,): [{'k': nan}]}
+    """
+    groups: dict[tuple, list[dict]] = {}
+    for rec in rows:
+        key = tuple(None if is_na(v := rec[k]) else v for k in keys)
         groups.setdefault(key, []).append(rec)
     return groups
 
@@ -213,6 +243,13 @@ def _identities(table: str) -> list[dict[str, str]]:
 
 
 def _budget(ctx: Context) -> pd.DataFrame:
+    """The budget with the ``key`` and ``context`` every budget check compares by, and why a
+    row's figure may not be the quantity its columns name (``_unsure``, see
+    :func:`uncertain_rows`); made once per context (the checks must not change it)."""
+    return ctx.shared("budget", lambda: _make_budget(ctx))
+
+
+def _make_budget(ctx: Context) -> pd.DataFrame:
     b = ctx.tables["budget"].copy()
     b["context"] = b["parent"].map(context_path).astype("str")
     b["key"] = b["item"].fillna("").astype("str")
@@ -224,7 +261,19 @@ def _budget(ctx: Context) -> pd.DataFrame:
         b.loc[funded, "key"] = b.loc[funded, "key"] + suffix
         nested = funded & (b["context"] != "")
         b.loc[nested, "context"] = b.loc[nested, "context"] + suffix[nested[funded]]
+    b["_unsure"] = uncertain_rows("budget", b)
     return b
+
+
+def _budget_rows(ctx: Context) -> list[dict]:
+    """The records of :func:`_budget` (made once per context; the checks must not change them)."""
+    return ctx.shared("budget-rows", lambda: records(_budget(ctx)))
+
+
+def _budget_groups(ctx: Context, keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
+    """The records of :func:`_budget` grouped by ``keys`` (see :func:`group_rows`), made once per
+    context: several checks go through the budget by report, scope and stage."""
+    return ctx.shared(("budget-groups", keys), lambda: group_rows(_budget_rows(ctx), keys))
 
 
 def unfunded(key: str) -> str:
