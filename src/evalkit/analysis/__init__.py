@@ -23,7 +23,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ._common import prepare, round_half_up
+from ._common import gc_paused, prepare, round_half_up
 from .achievement import ACHIEVEMENT_COLUMNS, achievement, reconcile_units
 from .checks import CHECKS, Finding, check, run_checks
 from .checks._base import Context, run_in_context
@@ -111,11 +111,12 @@ def derive(
     ['score-differs-national-rule']
     """
     rs = rules if isinstance(rules, RuleSet) else load_rules(rules or "national")
-    t = prepare(tables)
-    ctx = Context(t, rs)
-    findings = run_in_context(ctx, workers=workers)  # judges the indicators on the way
-    return {
-        "execution": execution(t["budget"], t["rates"], t["reports"]),
-        "achievement": ctx.achievement,
-        "findings": findings,
-    }
+    with gc_paused():  # (millions of small objects, next to no cycles: see gc_paused)
+        t = prepare(tables)
+        ctx = Context(t, rs)
+        findings = run_in_context(ctx, workers=workers)  # judges the indicators on the way
+        return {
+            "execution": execution(t["budget"], t["rates"], t["reports"]),
+            "achievement": ctx.achievement,
+            "findings": findings,
+        }

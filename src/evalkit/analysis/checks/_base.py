@@ -14,14 +14,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
+import numpy as np
 import pandas as pd
 
 from .._common import (
     FINDING_COLUMNS,
     SEVERITIES,
+    column_values,
     context_path,
     fmt,
     frame,
+    gc_paused,
     half_unit,
     is_na,
     join_sources,
@@ -499,9 +502,10 @@ def run_in_context(ctx: Context, checks: Iterable[str] | None = None,
     names = list(CHECKS) if checks is None else list(checks)
     from ._shards import in_shards  # a module of its own: processes and pools
 
-    out = in_shards(ctx, names, workers)
-    if out is None:
-        out = findings_of(ctx, names)
+    with gc_paused():
+        out = in_shards(ctx, names, workers)
+        if out is None:
+            out = findings_of(ctx, names)
     if out.empty:
         return out.reset_index(drop=True)
     order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -615,15 +619,25 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
     allowed = _quotable_tables()
     codes = [None] * len(cited) if rules is None else rules.astype("object").tolist()
     out = []
+    quoted: dict[tuple, str] = {}  # a place's quote for the tables a rule allows, made once
     for places, code in zip(cited, codes):
         tables_ok = allowed.get(code) if isinstance(code, str) else None
         lines = []
         for place in places:
-            words = [w for table, w in said.get(place, ()) if tables_ok is None or table in tables_ok]
-            if words:
-                lines.append(f"{_place(place)} {'，'.join(words)[:_EXCERPT_WIDTH]}")
+            line = quoted.get((place, tables_ok))
+            if line is None:
+                line = quoted[(place, tables_ok)] = _quote(place, said.get(place, ()), tables_ok)
+            if line:
+                lines.append(line)
         out.append("；".join(lines))
     return pd.Series(out, index=sources.index, dtype="str")
+
+
+def _quote(place: str, said: Iterable[tuple[str, str]], tables: frozenset[str] | None) -> str:
+    """``'L338 words，words'``: what the rows of the tables ``tables`` (None: any) read from
+    ``place`` say, or '' when they say nothing."""
+    words = [w for table, w in said if tables is None or table in tables]
+    return f"{_place(place)} {'，'.join(words)[:_EXCERPT_WIDTH]}" if words else ""
 
 
 def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, str]]]:
@@ -636,23 +650,29 @@ def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str,
         df = tables.get(name)
         if df is None or df.empty or "source" not in df.columns:
             continue
-        df = df[df["source"].astype("object").isin(wanted).to_numpy(dtype=bool)]  # cited lines only
-        words = pd.Series("", index=df.index, dtype="object")
-        for group in groups:
-            col = next((c for c in group if c in df.columns), None)
-            if col is None:
-                continue
-            v = df[col]
-            v = (v.map(fmt) if pd.api.types.is_numeric_dtype(v) else v.astype("object")).where(
-                v.notna(), "")
-            v = v.astype("str").str.slice(0, 30)
-            words = words.str.cat(v, sep=" ")
-        words = words.str.strip().str.replace(r"\s+", " ", regex=True)
-        for source, w in zip(df["source"].astype("str").tolist(), words.tolist()):
+        cited = [s in wanted for s in column_values(df["source"])]
+        df = df[np.array(cited, dtype=bool)]  # cited lines only
+        if df.empty:
+            continue
+        columns = [_cell_words(df[col]) for col in
+                   (next((c for c in group if c in df.columns), None) for group in groups)
+                   if col is not None]
+        for source, *cells in zip(column_values(df["source"]), *columns):
+            # runs of white space as one space, none at the ends (str.split's white space is
+            # the same as the \s of a regular expression)
+            w = " ".join(" ".join(cells).split())
             if w and (source, name, w) not in seen:
                 seen.add((source, name, w))
                 said[source].append((name, w))
     return said
+
+
+def _cell_words(column: pd.Series) -> list[str]:
+    """A column's cells as an excerpt quotes them: numbers formatted (:func:`fmt`), text as
+    written, cut to 30 characters; a missing cell as ''."""
+    numeric = pd.api.types.is_numeric_dtype(column)
+    return [("" if is_na(v) else fmt(v) if numeric else v if v.__class__ is str else str(v))[:30]
+            for v in column_values(column)]
 
 
 @functools.cache
