@@ -512,6 +512,17 @@ def context_path(parent: object) -> str:
     >>> context_path("支出合计/基本支出"), context_path("支出合计"), context_path(None)
     ('基本支出', '', '')
     """
+    if parent.__class__ is str:
+        return _context_path_str(parent)
+    return _context_path(parent)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # (a budget repeats a few parents over and over)
+def _context_path_str(parent: str) -> str:
+    return _context_path(parent)
+
+
+def _context_path(parent: object) -> str:
     s = text(parent) or ""
     parts = [p for p in s.split("/") if p]
     while parts and parts[0] in ("支出合计", "收入合计"):

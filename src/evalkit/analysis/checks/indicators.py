@@ -545,14 +545,13 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
     stated = {name: record_groups(ctx.tables[name], ["report_id", "scheme"])
               for name in {link["table"] for link in links}}
     have = df[df["actual_in_target_unit"].notna()]
+    linked: dict[str, list[dict[str, str]]] = {}  # the links of each name (names repeat)
     for rec in records(have[_NAMED + ["actual_in_target_unit", "target_unit", "actual_raw",
                                       "actual_value"]]):
         name = text(rec.get("level3")) or ""
-        for link in links:
-            if not all(k in name for k in link["keywords"].split("|")):
-                continue
-            if any(k and k in name for k in link["exclude"].split("|")):
-                continue
+        if name not in linked:
+            linked[name] = [link for link in links if _links(link, name)]
+        for link in linked[name]:
             rid = rec["report_id"]
             sel = stated[link["table"]].get((rid, link["scheme"]), [])
             if link["flow"]:
@@ -581,6 +580,12 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
                 fmt(f.value), fmt(actual), round_half_up(actual - f.value, 6),
                 join_sources([rec.get("source")], f.sources))
             break
+
+
+def _links(link: dict[str, str], name: str) -> bool:
+    """True if the indicator ``name`` has every keyword of ``link`` and none of its excluded words."""
+    return (all(k in name for k in link["keywords"].split("|"))
+            and not any(k and k in name for k in link["exclude"].split("|")))
 
 
 def _unit_or(unit: str | None, default: str) -> str:
