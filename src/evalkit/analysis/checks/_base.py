@@ -112,7 +112,9 @@ def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
 # helpers
 
 
-@dataclass(frozen=True)
+# (not frozen: a frozen dataclass is slow to make, and the checks make hundreds of thousands;
+# nothing changes one after it is made, and it hashes and compares as a frozen one would)
+@dataclass(unsafe_hash=True, slots=True)
 class _Figure:
     value: float
     sources: tuple[str, ...]
@@ -126,10 +128,18 @@ def _figures(rows: pd.DataFrame | list[dict], value_col: str, raw_col: str | Non
     sources and tolerance."""
     out: list[_Figure] = []
     for rec in rows if isinstance(rows, list) else records(rows):
-        v = num(rec.get(value_col))
-        if v is None:
-            continue
-        tol = half_unit(rec.get(raw_col) if raw_col else None, v, integers_exact=True)
+        v = rec.get(value_col)
+        if v.__class__ is float:  # (most values: num() without its calls)
+            if math.isnan(v):
+                continue
+        else:
+            v = num(v)
+            if v is None:
+                continue
+        raw = rec.get(raw_col) if raw_col else None
+        if raw.__class__ is not str and raw is not None and is_na(raw):
+            raw = None  # (as half_unit reads it; a str or None is looked up in its cache)
+        tol = half_unit(raw, v, integers_exact=True)
         src = text(rec.get("source"))
         for i, f in enumerate(out):
             if abs(f.value - v) <= 1e-9 * max(1.0, abs(v)):
@@ -153,20 +163,6 @@ def record_groups(df: pd.DataFrame, keys: list[str]) -> dict[tuple, list[dict]]:
     """
     groups: dict[tuple, list[dict]] = {}
     for key, rec in zip(key_values(df, keys), records(df)):
-        groups.setdefault(key, []).append(rec)
-    return groups
-
-
-def group_rows(rows: Iterable[dict], keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
-    """``rows`` (records) grouped by ``keys`` in order of first appearance, missing keys as
-    None: :func:`record_groups` on records already made.
-
-    >>> group_rows([{"k": "a"}, {"k": float("nan")}, {"k": "a"}], ("k",))
-    {('a',): [{'k': 'a'}, {'k': 'a'}], (None,): [{'k': nan}]}
-    """
-    groups: dict[tuple, list[dict]] = {}
-    for rec in rows:
-        key = tuple(None if is_na(v := rec[k]) else v for k in keys)
         groups.setdefault(key, []).append(rec)
     return groups
 
@@ -274,9 +270,16 @@ def _budget_rows(ctx: Context) -> list[dict]:
 
 
 def _budget_groups(ctx: Context, keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
-    """The records of :func:`_budget` grouped by ``keys`` (see :func:`group_rows`), made once per
-    context: several checks go through the budget by report, scope and stage."""
-    return ctx.shared(("budget-groups", keys), lambda: group_rows(_budget_rows(ctx), keys))
+    """The records of :func:`_budget` grouped by ``keys`` as :func:`record_groups` groups them
+    (missing keys as None, groups in order of first appearance), made once per context: several
+    checks go through the budget by report, scope and stage."""
+    def make() -> dict[tuple, list[dict]]:
+        groups: dict[tuple, list[dict]] = {}
+        for key, rec in zip(key_values(_budget(ctx), list(keys)), _budget_rows(ctx)):
+            groups.setdefault(key, []).append(rec)
+        return groups
+
+    return ctx.shared(("budget-groups", keys), make)
 
 
 def unfunded(key: str) -> str:
