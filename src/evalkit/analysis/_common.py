@@ -98,6 +98,8 @@ def frame(rows: list[dict] | dict[str, list], schema: Mapping[str, str]) -> pd.D
         if dtype == "str" and df[col].dtype == object:  # one pass, strings kept as they are
             df[col] = pd.Series([v if v.__class__ is str else pd.NA if is_na(v) else str(v)
                                  for v in df[col].to_numpy()], index=df.index, dtype=object).astype("str")
+        elif dtype == "str" and df[col].dtype == "str":
+            continue  # (pandas made it a text column already: nothing to convert)
         elif dtype == "str":
             df[col] = df[col].map(lambda v: pd.NA if is_na(v) else str(v)).astype("str")
         else:
@@ -203,13 +205,23 @@ def is_na(value: object) -> bool:
     >>> is_na(None), is_na(float("nan")), is_na(pd.NA), is_na(""), is_na(0)
     (True, True, True, False, False)
     """
-    if value is None or value is pd.NA:
+    if value is None or value is _NA:
         return True
+    cls = value.__class__
+    if cls is str:  # (the commonest: a cell of a text column)
+        return False
+    if cls is float:
+        return math.isnan(value)
     return isinstance(value, float) and math.isnan(value)
+
+
+_NA = pd.NA  # (is_na runs millions of times: no attribute look-up per call)
 
 
 def num(value: object) -> float | None:
     """A float, or None when missing."""
+    if value.__class__ is float:  # (the commonest: a cell of a number column)
+        return None if math.isnan(value) else value
     if is_na(value):
         return None
     try:
@@ -516,6 +528,16 @@ def convert(value: float, unit_from: str | None, unit_to: str | None) -> float |
     if a is None or b is None or a[0] != b[0]:
         return None
     return _clean(float(value) * a[1] / b[1])
+
+
+def context_paths(parents: pd.Series) -> pd.Series:
+    """:func:`context_path` of every value of ``parents``, as a text column.
+
+    >>> context_paths(pd.Series(["支出合计/基本支出", None])).tolist()
+    ['基本支出', '']
+    """
+    return pd.Series([context_path(v) for v in column_values(parents)], index=parents.index,
+                     dtype="str")
 
 
 def context_path(parent: object) -> str:

@@ -20,7 +20,7 @@ from ._common import (
     SCHEMAS,
     column_values,
     conform,
-    context_path,
+    context_paths,
     fmt,
     frame,
     half_unit,
@@ -155,7 +155,7 @@ def _groups(b: pd.DataFrame) -> dict[tuple, _Amounts]:
 
 def _with_context(budget: pd.DataFrame) -> pd.DataFrame:
     b = conform(budget, SCHEMAS["budget"])
-    b["context"] = b["parent"].map(context_path).astype("str")
+    b["context"] = context_paths(b["parent"])
     return b
 
 

@@ -21,7 +21,7 @@ from .._common import (
     FINDING_COLUMNS,
     SEVERITIES,
     column_values,
-    context_path,
+    context_paths,
     fmt,
     frame,
     gc_paused,
@@ -250,7 +250,7 @@ def _budget(ctx: Context) -> pd.DataFrame:
 
 def _make_budget(ctx: Context) -> pd.DataFrame:
     b = ctx.tables["budget"].copy()
-    b["context"] = b["parent"].map(context_path).astype("str")
+    b["context"] = context_paths(b["parent"])
     b["key"] = b["item"].fillna("").astype("str")
     blank = b["key"] == ""
     b.loc[blank, "key"] = ("〔" + b.loc[blank, "item_raw"].fillna("未命名").astype("str") + "〕")
