@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -150,6 +150,13 @@ def _groups(b: pd.DataFrame) -> dict[tuple, _Amounts]:
     groups: dict[tuple, list[dict]] = {}
     for r in records(b):
         groups.setdefault((r["report_id"], None if is_na(r["scope"]) else r["scope"]), []).append(r)
+    return amounts_by_scope(groups)
+
+
+def amounts_by_scope(groups: Mapping[tuple, list[dict]]) -> dict[tuple, _Amounts]:
+    """The amounts of the budget's records grouped by (report_id, scope) (a missing scope as
+    None, groups in order of first appearance; records with ``context``, as :func:`context_path`
+    gives it for a figure of the whole), indexed for :func:`execution_of`."""
     return {k: _Amounts(v) for k, v in groups.items()}
 
 
@@ -323,7 +330,13 @@ def execution(
     Worked out: 554.48 ÷ 607.94 × 100 = 91.206; 554.48 ÷ 554.48 × 100 = 100, which the
     stated 100 % matches; 379.64 ÷ 554.48 × 100 = 68.468.
     """
-    b = _with_context(budget)
+    return execution_of(_groups(_with_context(budget)), rates, reports)
+
+
+def execution_of(amounts: Mapping[tuple, _Amounts], rates: pd.DataFrame | None = None,
+                 reports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`execution` from the budget's amounts per (report_id, scope) already indexed (see
+    :func:`amounts_by_scope`)."""
     r = conform(rates, SCHEMAS["rates"])
     rep = conform(reports, SCHEMAS["reports"]).drop_duplicates("report_id")
     info = {x["report_id"]: x for x in records(rep)}
@@ -332,7 +345,7 @@ def execution(
     for x in records(r[r["name"].isin(execution_rate_names()) & r["value_pct"].notna()
                        & r["scope"].notna()]):
         stated_rates.setdefault((x["report_id"], x["scope"]), []).append(x)
-    for (rid, scope), group in _groups(b).items():
+    for (rid, scope), group in amounts.items():
         notes: list[str] = []
         sources: list[str] = []
         totals, bases = {}, []

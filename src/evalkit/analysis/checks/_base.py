@@ -68,7 +68,7 @@ class Context:
     # report …), made once per context; a context restricted to some reports starts empty
     _shared: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def shared(self, name: str, make: Callable[[], object]) -> object:
+    def shared(self, name: object, make: Callable[[], object]) -> object:
         """``make()``, computed once per context and kept under ``name``: the checks share it
         and must not change it.
 
@@ -79,6 +79,11 @@ class Context:
         if name not in self._shared:
             self._shared[name] = make()
         return self._shared[name]
+
+    def made(self, name: object) -> object | None:
+        """What :meth:`shared` keeps under ``name``, or None when nothing made it in this
+        process (the checks ran in worker processes, or none needed it)."""
+        return self._shared.get(name)
 
     @property
     def achievement(self) -> pd.DataFrame:
