@@ -429,13 +429,17 @@ def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[s
     for total_name, identities in alternatives.items():
         for group_key, by_category in groups.items():
             rid = group_key[0]
-            total = _figures(by_category.get(total_name, []), value_col, raw_col)
+            if total_name not in by_category:
+                continue  # (most lines state one total of several)
+            total = _figures(by_category[total_name], value_col, raw_col)
             if not total:
                 continue
             results = []
             for identity in identities:
-                parts = [_figures(by_category.get(n, []), value_col, raw_col, label=n)
-                         for n in identity["parts"].split("|")]
+                names = identity["parts"].split("|")
+                if any(n not in by_category for n in names):
+                    continue  # (a part not stated on the line: no complete breakdown)
+                parts = [_figures(by_category[n], value_col, raw_col, label=n) for n in names]
                 if all(parts):
                     results.append((identity, *_compare_sum(total, parts)))
             if not results or any(r[1] for r in results):

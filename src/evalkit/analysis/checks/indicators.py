@@ -90,10 +90,13 @@ def check_score_vs_weight(ctx: Context) -> Iterator[Finding]:
 
 def _tables(ctx: Context) -> list[tuple[tuple, list[dict], list[dict]]]:
     """``(key, rows, leaves)`` for each indicator table (report, scope, table; keys as a
-    pandas groupby gives them, in its order): its records and those of its leaf rows (see
-    :func:`leaf_rows`). Made once per context for the checks that judge whole tables."""
+    pandas groupby gives them, in its order): its records (names, weight, score and source
+    only) and those of its leaf rows (see :func:`leaf_rows`). Made once per context for the
+    checks that judge whole tables."""
+    keys = ["report_id", "scope", "table"]
+    columns = [*keys, "level1", "level2", "level3", "weight", "score", "source"]  # (all they read)
     return ctx.shared("indicator-tables", lambda: [
-        (key, rows, _leaves(rows)) for key, rows in grouped_records(_ind(ctx), ["report_id", "scope", "table"])])
+        (key, rows, _leaves(rows)) for key, rows in grouped_records(_ind(ctx)[columns], keys)])
 
 
 def _leaves(rows: list[dict]) -> list[dict]:
