@@ -553,6 +553,8 @@ def context_path(parent: object) -> str:
     """
     if parent.__class__ is str:
         return _context_path_str(parent)
+    if is_na(parent):
+        return ""  # (most rows: a figure at the top level)
     return _context_path(parent)
 
 

@@ -287,6 +287,7 @@ def _budget_groups(ctx: Context, keys: tuple[str, ...]) -> dict[tuple, list[dict
     return ctx.shared(("budget-groups", keys), make)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # (a few items, asked about for every breakdown)
 def unfunded(key: str) -> str:
     """A budget key without its funding suffix: '基本支出（财政拨款）' → '基本支出'.
 

@@ -53,11 +53,14 @@ def check_budget_breakdowns(ctx: Context) -> Iterator[Finding]:
     """
     ids = _identities("budget")
     for (rid, scope, stage), rows in _budget_groups(ctx, _STAGE_KEYS).items():
-        for path in sorted({r["context"] for r in rows} - {""}):  # (none: no breakdown)
-            children = [r for r in rows if r["context"] == path]
+        by_context: dict[str, list[dict]] = {}  # the rows of each place, in table order
+        for r in rows:
+            by_context.setdefault(r["context"], []).append(r)
+        for path in sorted(set(by_context) - {""}):  # (none: no breakdown)
+            children = by_context[path]
             parent_item = path.rsplit("/", 1)[-1]
             parent_context = path.rsplit("/", 1)[0] if "/" in path else ""
-            parents = [r for r in rows if r["key"] == parent_item and r["context"] == parent_context]
+            parents = [r for r in by_context.get(parent_context, ()) if r["key"] == parent_item]
             total = _figures(parents, "amount_wan")
             if not total:
                 continue
