@@ -169,7 +169,8 @@ def column_values(s: pd.Series) -> list:
             return [None if m else v for v, m in zip(values, mask.tolist())]
         return values
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        values = s.array._pa_array.to_pylist()
+        # (through numpy: about twice as fast as to_pylist, the same str objects and None)
+        values = s.array._pa_array.to_numpy().tolist() if len(s) else []
         na = dtype.na_value
         na = None if na is pd.NA else na
         return [na if v is None else v for v in values] if s.hasnans else values
