@@ -257,7 +257,22 @@ def round_half_up(value: float | None, ndigits: int = 2) -> float | None:
     if value is None or is_na(value):
         return None
     try:
-        d = Decimal(repr(float(value)))
+        written = repr(float(value))
+    except ValueError:  # pragma: no cover
+        return None
+    if ndigits.__class__ is int:
+        return _round_written(written, ndigits)  # (keyed by the text: -0.0 stays -0.0)
+    return _round_half_up(written, ndigits)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # (scores, differences and rates repeat)
+def _round_written(written: str, ndigits: int) -> float | None:
+    return _round_half_up(written, ndigits)
+
+
+def _round_half_up(written: str, ndigits: int) -> float | None:
+    try:
+        d = Decimal(written)
     except (InvalidOperation, ValueError):  # pragma: no cover
         return None
     quantum = Decimal(1).scaleb(-ndigits)
