@@ -23,11 +23,18 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ._common import prepare, round_half_up
+from ._common import gc_paused, prepare, round_half_up
 from .achievement import ACHIEVEMENT_COLUMNS, achievement, reconcile_units
 from .checks import CHECKS, Finding, check, run_checks
 from .checks._base import Context, run_in_context
-from .execution import EXECUTION_COLUMNS, execution, structure_shares, year_over_year
+from .execution import (
+    EXECUTION_COLUMNS,
+    amounts_by_scope,
+    execution,
+    execution_of,
+    structure_shares,
+    year_over_year,
+)
 from .rulesets import RuleSet, load_rules
 from .scoring import (
     RESCORE_COLUMNS,
@@ -67,6 +74,16 @@ __all__ = [
     "structure_shares",
     "year_over_year",
 ]
+
+
+def _execution(ctx: Context) -> pd.DataFrame:
+    """:func:`execution` of the context's tables, from the budget the checks grouped by report
+    and scope when they ran in this process (else from the budget table)."""
+    t = ctx.tables
+    groups = ctx.made(("budget-groups", ("report_id", "scope")))
+    if groups is None:
+        return execution(t["budget"], t["rates"], t["reports"])
+    return execution_of(amounts_by_scope(groups), t["rates"], t["reports"])
 
 
 def derive(
@@ -111,11 +128,12 @@ def derive(
     ['score-differs-national-rule']
     """
     rs = rules if isinstance(rules, RuleSet) else load_rules(rules or "national")
-    t = prepare(tables)
-    ctx = Context(t, rs)
-    findings = run_in_context(ctx, workers=workers)  # judges the indicators on the way
-    return {
-        "execution": execution(t["budget"], t["rates"], t["reports"]),
-        "achievement": ctx.achievement,
-        "findings": findings,
-    }
+    with gc_paused():  # (millions of small objects, next to no cycles: see gc_paused)
+        t = prepare(tables)
+        ctx = Context(t, rs)
+        findings = run_in_context(ctx, workers=workers)  # judges the indicators on the way
+        return {
+            "execution": _execution(ctx),
+            "achievement": ctx.achievement,
+            "findings": findings,
+        }

@@ -6,13 +6,15 @@ Nothing here is specific to one analysis; the public functions live in :mod:`.ex
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
+import gc
 import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from importlib import resources
 
@@ -44,6 +46,30 @@ KINDS = ("矛盾", "存疑")
 SEVERITIES = ("错误", "警告", "提示")
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run a block with Python's cyclic garbage collector paused (as it was afterwards).
+
+    The analysis makes millions of small objects (records, findings, strings) and keeps many of
+    them to the end; the collector, triggered by the allocations, went through all of them
+    again and again (about a third of the CPU of :func:`evalkit.analysis.derive`) and found
+    next to nothing to free: the analysis makes almost no reference cycles. Reference counting
+    still frees everything else as it goes. Worker processes forked inside the block inherit
+    the pause.
+
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def prepare(tables: Mapping[str, pd.DataFrame | None]) -> dict[str, pd.DataFrame]:
     """Conform every known table of ``tables`` (missing tables become empty frames)."""
     out = {name: conform(tables.get(name), schema) for name, schema in SCHEMAS.items()}
@@ -72,13 +98,32 @@ def frame(rows: list[dict] | dict[str, list], schema: Mapping[str, str]) -> pd.D
         if dtype == "str" and df[col].dtype == object:  # one pass, strings kept as they are
             df[col] = pd.Series([v if v.__class__ is str else pd.NA if is_na(v) else str(v)
                                  for v in df[col].to_numpy()], index=df.index, dtype=object).astype("str")
+        elif dtype == "str" and df[col].dtype == "str":
+            continue  # (pandas made it a text column already: nothing to convert)
         elif dtype == "str":
             df[col] = df[col].map(lambda v: pd.NA if is_na(v) else str(v)).astype("str")
-        elif dtype == "boolean":
-            df[col] = df[col].map(lambda v: pd.NA if is_na(v) else bool(v)).astype("boolean")
         else:
-            df[col] = pd.to_numeric(df[col].map(lambda v: pd.NA if is_na(v) else v)).astype(dtype)
+            df[col] = _typed(df[col], dtype)
     return df
+
+
+def _typed(column: pd.Series, dtype: str) -> pd.Series | pd.api.extensions.ExtensionArray:
+    """A column of :func:`frame` in a nullable ``dtype`` (boolean, Int64, Float64 …), missing
+    values (None, NaN, pd.NA) as NA: in one pass over a list, without a Python call per value
+    through ``Series.map``; numbers written as text still go through ``pd.to_numeric``."""
+    if column.dtype.kind == "f" and dtype != "boolean":
+        return column.astype(dtype)  # (NaN becomes NA)
+    if column.dtype == object:
+        values = column.to_numpy().tolist()
+        try:
+            if dtype == "boolean":
+                return pd.array([None if is_na(v) else bool(v) for v in values], dtype=dtype)
+            return pd.array([None if is_na(v) else v for v in values], dtype=dtype)
+        except (TypeError, ValueError):
+            pass
+    if dtype == "boolean":
+        return column.map(lambda v: pd.NA if is_na(v) else bool(v)).astype("boolean")
+    return pd.to_numeric(column.map(lambda v: pd.NA if is_na(v) else v)).astype(dtype)
 
 
 def per_distinct(df: pd.DataFrame, columns: list[str], function, schema: Mapping[str, str]) -> pd.DataFrame:
@@ -124,7 +169,8 @@ def column_values(s: pd.Series) -> list:
             return [None if m else v for v, m in zip(values, mask.tolist())]
         return values
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        values = s.array._pa_array.to_pylist()
+        # (through numpy: about twice as fast as to_pylist, the same str objects and None)
+        values = s.array._pa_array.to_numpy().tolist() if len(s) else []
         na = dtype.na_value
         na = None if na is pd.NA else na
         return [na if v is None else v for v in values] if s.hasnans else values
@@ -160,13 +206,23 @@ def is_na(value: object) -> bool:
     >>> is_na(None), is_na(float("nan")), is_na(pd.NA), is_na(""), is_na(0)
     (True, True, True, False, False)
     """
-    if value is None or value is pd.NA:
+    if value is None or value is _NA:
         return True
+    cls = value.__class__
+    if cls is str:  # (the commonest: a cell of a text column)
+        return False
+    if cls is float:
+        return math.isnan(value)
     return isinstance(value, float) and math.isnan(value)
+
+
+_NA = pd.NA  # (is_na runs millions of times: no attribute look-up per call)
 
 
 def num(value: object) -> float | None:
     """A float, or None when missing."""
+    if value.__class__ is float:  # (the commonest: a cell of a number column)
+        return None if math.isnan(value) else value
     if is_na(value):
         return None
     try:
@@ -201,7 +257,22 @@ def round_half_up(value: float | None, ndigits: int = 2) -> float | None:
     if value is None or is_na(value):
         return None
     try:
-        d = Decimal(repr(float(value)))
+        written = repr(float(value))
+    except ValueError:  # pragma: no cover
+        return None
+    if ndigits.__class__ is int:
+        return _round_written(written, ndigits)  # (keyed by the text: -0.0 stays -0.0)
+    return _round_half_up(written, ndigits)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # (scores, differences and rates repeat)
+def _round_written(written: str, ndigits: int) -> float | None:
+    return _round_half_up(written, ndigits)
+
+
+def _round_half_up(written: str, ndigits: int) -> float | None:
+    try:
+        d = Decimal(written)
     except (InvalidOperation, ValueError):  # pragma: no cover
         return None
     quantum = Decimal(1).scaleb(-ndigits)
@@ -475,6 +546,16 @@ def convert(value: float, unit_from: str | None, unit_to: str | None) -> float |
     return _clean(float(value) * a[1] / b[1])
 
 
+def context_paths(parents: pd.Series) -> pd.Series:
+    """:func:`context_path` of every value of ``parents``, as a text column.
+
+    >>> context_paths(pd.Series(["支出合计/基本支出", None])).tolist()
+    ['基本支出', '']
+    """
+    return pd.Series([context_path(v) for v in column_values(parents)], index=parents.index,
+                     dtype="str")
+
+
 def context_path(parent: object) -> str:
     """A budget ``parent`` path without the leading 收入合计/支出合计 root.
 
@@ -486,6 +567,19 @@ def context_path(parent: object) -> str:
     >>> context_path("支出合计/基本支出"), context_path("支出合计"), context_path(None)
     ('基本支出', '', '')
     """
+    if parent.__class__ is str:
+        return _context_path_str(parent)
+    if is_na(parent):
+        return ""  # (most rows: a figure at the top level)
+    return _context_path(parent)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # (a budget repeats a few parents over and over)
+def _context_path_str(parent: str) -> str:
+    return _context_path(parent)
+
+
+def _context_path(parent: object) -> str:
     s = text(parent) or ""
     parts = [p for p in s.split("/") if p]
     while parts and parts[0] in ("支出合计", "收入合计"):

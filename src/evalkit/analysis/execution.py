@@ -9,17 +9,18 @@ is used (on a tie, the first in the report) and the ``note`` column says so; the
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-import numpy as np
 import pandas as pd
 
 from ._common import (
     SCHEMAS,
+    column_values,
     conform,
-    context_path,
+    context_paths,
     fmt,
     frame,
     half_unit,
@@ -149,12 +150,19 @@ def _groups(b: pd.DataFrame) -> dict[tuple, _Amounts]:
     groups: dict[tuple, list[dict]] = {}
     for r in records(b):
         groups.setdefault((r["report_id"], None if is_na(r["scope"]) else r["scope"]), []).append(r)
+    return amounts_by_scope(groups)
+
+
+def amounts_by_scope(groups: Mapping[tuple, list[dict]]) -> dict[tuple, _Amounts]:
+    """The amounts of the budget's records grouped by (report_id, scope) (a missing scope as
+    None, groups in order of first appearance; records with ``context``, as :func:`context_path`
+    gives it for a figure of the whole), indexed for :func:`execution_of`."""
     return {k: _Amounts(v) for k, v in groups.items()}
 
 
 def _with_context(budget: pd.DataFrame) -> pd.DataFrame:
     b = conform(budget, SCHEMAS["budget"])
-    b["context"] = b["parent"].map(context_path).astype("str")
+    b["context"] = context_paths(b["parent"])
     return b
 
 
@@ -322,7 +330,13 @@ def execution(
     Worked out: 554.48 ÷ 607.94 × 100 = 91.206; 554.48 ÷ 554.48 × 100 = 100, which the
     stated 100 % matches; 379.64 ÷ 554.48 × 100 = 68.468.
     """
-    b = _with_context(budget)
+    return execution_of(_groups(_with_context(budget)), rates, reports)
+
+
+def execution_of(amounts: Mapping[tuple, _Amounts], rates: pd.DataFrame | None = None,
+                 reports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`execution` from the budget's amounts per (report_id, scope) already indexed (see
+    :func:`amounts_by_scope`)."""
     r = conform(rates, SCHEMAS["rates"])
     rep = conform(reports, SCHEMAS["reports"]).drop_duplicates("report_id")
     info = {x["report_id"]: x for x in records(rep)}
@@ -331,7 +345,7 @@ def execution(
     for x in records(r[r["name"].isin(execution_rate_names()) & r["value_pct"].notna()
                        & r["scope"].notna()]):
         stated_rates.setdefault((x["report_id"], x["scope"]), []).append(x)
-    for (rid, scope), group in _groups(b).items():
+    for (rid, scope), group in amounts.items():
         notes: list[str] = []
         sources: list[str] = []
         totals, bases = {}, []
@@ -401,6 +415,20 @@ def execution(
     return year_over_year(out)
 
 
+def _department_groups(have: pd.DataFrame) -> list[list[tuple]]:
+    """``(label, fiscal_year, final_total)`` of the rows of each department and scope with
+    several rows (a missing scope is no group), groups in order of first appearance and rows
+    in table order: ``have.groupby(["department", "scope"], sort=False)`` without a frame per
+    group."""
+    groups: dict[tuple, list[tuple]] = {}
+    for label, department, scope, year, total in zip(
+            have.index.tolist(), *(column_values(have[c]) for c in
+                                   ("department", "scope", "fiscal_year", "final_total"))):
+        if not is_na(scope):
+            groups.setdefault((department, scope), []).append((label, year, total))
+    return [g for g in groups.values() if len(g) >= 2]
+
+
 def year_over_year(table: pd.DataFrame) -> pd.DataFrame:
     """Fill ``prev_fiscal_year``, ``prev_final_total`` and ``yoy_change_pct`` per department.
 
@@ -425,19 +453,23 @@ def year_over_year(table: pd.DataFrame) -> pd.DataFrame:
     have = out[out["department"].notna() & out["fiscal_year"].notna()
                & out["final_total"].notna()]
     rows, prev_years, prev_totals, changes = [], [], [], []
-    for _, group in have.groupby(["department", "scope"], sort=False):
-        if len(group) < 2:
-            continue  # (one year: nothing earlier)
-        group = group.sort_values("fiscal_year")
-        years = group["fiscal_year"].to_numpy(dtype=float)
-        totals = group["final_total"].tolist()
+    for group in _department_groups(have):
+        years = [y for _, y, _ in group]
+        if len(set(years)) < len(years):  # a year twice: sorted as pandas sorts (not stable)
+            order = have.loc[[label for label, _, _ in group], "fiscal_year"].sort_values().index
+            position = {label: i for i, (label, _, _) in enumerate(group)}
+            group = [group[position[label]] for label in order]
+        else:  # distinct years: one order
+            group = sorted(group, key=lambda x: x[1])
+        years = [float(y) for _, y, _ in group]
+        totals = [t for _, _, t in group]
         # the row before a year's first row is the last of the nearest earlier year
-        before = np.searchsorted(years, years, side="left") - 1
-        for i, j in enumerate(before):
+        for i, year in enumerate(years):
+            j = bisect.bisect_left(years, year) - 1
             if j < 0:
                 continue
             prev_total, total = totals[j], totals[i]
-            rows.append(group.index[i])
+            rows.append(group[i][0])
             prev_years.append(int(years[j]))
             prev_totals.append(prev_total)
             changes.append(round_half_up((total - prev_total) / prev_total * 100, 6) if num(prev_total) else pd.NA)

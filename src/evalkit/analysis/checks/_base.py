@@ -12,17 +12,21 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
+import numpy as np
 import pandas as pd
 
 from .._common import (
     FINDING_COLUMNS,
     SEVERITIES,
-    context_path,
+    column_values,
+    context_paths,
     fmt,
     frame,
+    gc_paused,
     half_unit,
+    is_na,
     join_sources,
     key_values,
     lines_label,
@@ -60,6 +64,26 @@ class Context:
     tables: dict[str, pd.DataFrame]
     rules: RuleSet
     _achievement: pd.DataFrame | None = None
+    # what several checks derive from the same tables (the budget with its keys, its rows by
+    # report …), made once per context; a context restricted to some reports starts empty
+    _shared: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def shared(self, name: object, make: Callable[[], object]) -> object:
+        """``make()``, computed once per context and kept under ``name``: the checks share it
+        and must not change it.
+
+        >>> ctx = _ctx()
+        >>> ctx.shared("n", lambda: [1]) is ctx.shared("n", lambda: [2])
+        True
+        """
+        if name not in self._shared:
+            self._shared[name] = make()
+        return self._shared[name]
+
+    def made(self, name: object) -> object | None:
+        """What :meth:`shared` keeps under ``name``, or None when nothing made it in this
+        process (the checks ran in worker processes, or none needed it)."""
+        return self._shared.get(name)
 
     @property
     def achievement(self) -> pd.DataFrame:
@@ -93,7 +117,9 @@ def check(name: str) -> Callable[[CheckFunction], CheckFunction]:
 # helpers
 
 
-@dataclass(frozen=True)
+# (not frozen: a frozen dataclass is slow to make, and the checks make hundreds of thousands;
+# nothing changes one after it is made, and it hashes and compares as a frozen one would)
+@dataclass(unsafe_hash=True, slots=True)
 class _Figure:
     value: float
     sources: tuple[str, ...]
@@ -107,10 +133,18 @@ def _figures(rows: pd.DataFrame | list[dict], value_col: str, raw_col: str | Non
     sources and tolerance."""
     out: list[_Figure] = []
     for rec in rows if isinstance(rows, list) else records(rows):
-        v = num(rec.get(value_col))
-        if v is None:
-            continue
-        tol = half_unit(rec.get(raw_col) if raw_col else None, v, integers_exact=True)
+        v = rec.get(value_col)
+        if v.__class__ is float:  # (most values: num() without its calls)
+            if math.isnan(v):
+                continue
+        else:
+            v = num(v)
+            if v is None:
+                continue
+        raw = rec.get(raw_col) if raw_col else None
+        if raw.__class__ is not str and raw is not None and is_na(raw):
+            raw = None  # (as half_unit reads it; a str or None is looked up in its cache)
+        tol = half_unit(raw, v, integers_exact=True)
         src = text(rec.get("source"))
         for i, f in enumerate(out):
             if abs(f.value - v) <= 1e-9 * max(1.0, abs(v)):
@@ -213,8 +247,15 @@ def _identities(table: str) -> list[dict[str, str]]:
 
 
 def _budget(ctx: Context) -> pd.DataFrame:
+    """The budget with the ``key`` and ``context`` every budget check compares by, and why a
+    row's figure may not be the quantity its columns name (``_unsure``, see
+    :func:`uncertain_rows`); made once per context (the checks must not change it)."""
+    return ctx.shared("budget", lambda: _make_budget(ctx))
+
+
+def _make_budget(ctx: Context) -> pd.DataFrame:
     b = ctx.tables["budget"].copy()
-    b["context"] = b["parent"].map(context_path).astype("str")
+    b["context"] = context_paths(b["parent"])
     b["key"] = b["item"].fillna("").astype("str")
     blank = b["key"] == ""
     b.loc[blank, "key"] = ("〔" + b.loc[blank, "item_raw"].fillna("未命名").astype("str") + "〕")
@@ -224,9 +265,29 @@ def _budget(ctx: Context) -> pd.DataFrame:
         b.loc[funded, "key"] = b.loc[funded, "key"] + suffix
         nested = funded & (b["context"] != "")
         b.loc[nested, "context"] = b.loc[nested, "context"] + suffix[nested[funded]]
+    b["_unsure"] = uncertain_rows("budget", b)
     return b
 
 
+def _budget_rows(ctx: Context) -> list[dict]:
+    """The records of :func:`_budget` (made once per context; the checks must not change them)."""
+    return ctx.shared("budget-rows", lambda: records(_budget(ctx)))
+
+
+def _budget_groups(ctx: Context, keys: tuple[str, ...]) -> dict[tuple, list[dict]]:
+    """The records of :func:`_budget` grouped by ``keys`` as :func:`record_groups` groups them
+    (missing keys as None, groups in order of first appearance), made once per context: several
+    checks go through the budget by report, scope and stage."""
+    def make() -> dict[tuple, list[dict]]:
+        groups: dict[tuple, list[dict]] = {}
+        for key, rec in zip(key_values(_budget(ctx), list(keys)), _budget_rows(ctx)):
+            groups.setdefault(key, []).append(rec)
+        return groups
+
+    return ctx.shared(("budget-groups", keys), make)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # (a few items, asked about for every breakdown)
 def unfunded(key: str) -> str:
     """A budget key without its funding suffix: '基本支出（财政拨款）' → '基本支出'.
 
@@ -369,13 +430,17 @@ def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[s
     for total_name, identities in alternatives.items():
         for group_key, by_category in groups.items():
             rid = group_key[0]
-            total = _figures(by_category.get(total_name, []), value_col, raw_col)
+            if total_name not in by_category:
+                continue  # (most lines state one total of several)
+            total = _figures(by_category[total_name], value_col, raw_col)
             if not total:
                 continue
             results = []
             for identity in identities:
-                parts = [_figures(by_category.get(n, []), value_col, raw_col, label=n)
-                         for n in identity["parts"].split("|")]
+                names = identity["parts"].split("|")
+                if any(n not in by_category for n in names):
+                    continue  # (a part not stated on the line: no complete breakdown)
+                parts = [_figures(by_category[n], value_col, raw_col, label=n) for n in names]
                 if all(parts):
                     results.append((identity, *_compare_sum(total, parts)))
             if not results or any(r[1] for r in results):
@@ -450,9 +515,10 @@ def run_in_context(ctx: Context, checks: Iterable[str] | None = None,
     names = list(CHECKS) if checks is None else list(checks)
     from ._shards import in_shards  # a module of its own: processes and pools
 
-    out = in_shards(ctx, names, workers)
-    if out is None:
-        out = findings_of(ctx, names)
+    with gc_paused():
+        out = in_shards(ctx, names, workers)
+        if out is None:
+            out = findings_of(ctx, names)
     if out.empty:
         return out.reset_index(drop=True)
     order = {s: i for i, s in enumerate(SEVERITIES)}
@@ -566,15 +632,25 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
     allowed = _quotable_tables()
     codes = [None] * len(cited) if rules is None else rules.astype("object").tolist()
     out = []
+    quoted: dict[tuple, str] = {}  # a place's quote for the tables a rule allows, made once
     for places, code in zip(cited, codes):
         tables_ok = allowed.get(code) if isinstance(code, str) else None
         lines = []
         for place in places:
-            words = [w for table, w in said.get(place, ()) if tables_ok is None or table in tables_ok]
-            if words:
-                lines.append(f"{_place(place)} {'，'.join(words)[:_EXCERPT_WIDTH]}")
+            line = quoted.get((place, tables_ok))
+            if line is None:
+                line = quoted[(place, tables_ok)] = _quote(place, said.get(place, ()), tables_ok)
+            if line:
+                lines.append(line)
         out.append("；".join(lines))
     return pd.Series(out, index=sources.index, dtype="str")
+
+
+def _quote(place: str, said: Iterable[tuple[str, str]], tables: frozenset[str] | None) -> str:
+    """``'L338 words，words'``: what the rows of the tables ``tables`` (None: any) read from
+    ``place`` say, or '' when they say nothing."""
+    words = [w for table, w in said if tables is None or table in tables]
+    return f"{_place(place)} {'，'.join(words)[:_EXCERPT_WIDTH]}" if words else ""
 
 
 def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, str]]]:
@@ -587,23 +663,29 @@ def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str,
         df = tables.get(name)
         if df is None or df.empty or "source" not in df.columns:
             continue
-        df = df[df["source"].astype("object").isin(wanted).to_numpy(dtype=bool)]  # cited lines only
-        words = pd.Series("", index=df.index, dtype="object")
-        for group in groups:
-            col = next((c for c in group if c in df.columns), None)
-            if col is None:
-                continue
-            v = df[col]
-            v = (v.map(fmt) if pd.api.types.is_numeric_dtype(v) else v.astype("object")).where(
-                v.notna(), "")
-            v = v.astype("str").str.slice(0, 30)
-            words = words.str.cat(v, sep=" ")
-        words = words.str.strip().str.replace(r"\s+", " ", regex=True)
-        for source, w in zip(df["source"].astype("str").tolist(), words.tolist()):
+        cited = [s in wanted for s in column_values(df["source"])]
+        df = df[np.array(cited, dtype=bool)]  # cited lines only
+        if df.empty:
+            continue
+        columns = [_cell_words(df[col]) for col in
+                   (next((c for c in group if c in df.columns), None) for group in groups)
+                   if col is not None]
+        for source, *cells in zip(column_values(df["source"]), *columns):
+            # runs of white space as one space, none at the ends (str.split's white space is
+            # the same as the \s of a regular expression)
+            w = " ".join(" ".join(cells).split())
             if w and (source, name, w) not in seen:
                 seen.add((source, name, w))
                 said[source].append((name, w))
     return said
+
+
+def _cell_words(column: pd.Series) -> list[str]:
+    """A column's cells as an excerpt quotes them: numbers formatted (:func:`fmt`), text as
+    written, cut to 30 characters; a missing cell as ''."""
+    numeric = pd.api.types.is_numeric_dtype(column)
+    return [("" if is_na(v) else fmt(v) if numeric else v if v.__class__ is str else str(v))[:30]
+            for v in column_values(column)]
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from ._base import (
     Context,
     Finding,
     _budget,
+    _budget_groups,
     _compare_sum,
     _conflicts,
     _ctx,  # noqa: F401 (used by the doctests)
@@ -24,10 +25,13 @@ from ._base import (
     _parts_finding,
     check,
     first_reason,
-    record_groups,
-    uncertain_rows,
     unfunded,
 )
+
+#: The budget's statements: one report, scope and stage.
+_STAGE_KEYS = ("report_id", "scope", "stage")
+#: One budget quantity: an item at its place in a breakdown, in one statement.
+_QUANTITY_KEYS = ("report_id", "scope", "stage", "key", "context")
 
 
 @check("budget-breakdowns")
@@ -47,18 +51,16 @@ def check_budget_breakdowns(ctx: Context) -> Iterator[Finding]:
     >>> [(f.rule, f.expected, f.observed) for f in check_budget_breakdowns(_ctx(budget=b))]
     [('parts-short-of-total', '4', '3.21')]
     """
-    b = _budget(ctx)
     ids = _identities("budget")
-    # only reports, scopes and stages with a breakdown, grouped in one pass
-    nested = b.groupby(["report_id", "scope", "stage"], dropna=False, sort=False)["context"].transform(
-        lambda c: (c != "").any())
-    for (rid, scope, stage), rows in record_groups(b[nested.astype(bool)],
-                                                   ["report_id", "scope", "stage"]).items():
-        for path in sorted({r["context"] for r in rows} - {""}):
-            children = [r for r in rows if r["context"] == path]
+    for (rid, scope, stage), rows in _budget_groups(ctx, _STAGE_KEYS).items():
+        by_context: dict[str, list[dict]] = {}  # the rows of each place, in table order
+        for r in rows:
+            by_context.setdefault(r["context"], []).append(r)
+        for path in sorted(set(by_context) - {""}):  # (none: no breakdown)
+            children = by_context[path]
             parent_item = path.rsplit("/", 1)[-1]
             parent_context = path.rsplit("/", 1)[0] if "/" in path else ""
-            parents = [r for r in rows if r["key"] == parent_item and r["context"] == parent_context]
+            parents = [r for r in by_context.get(parent_context, ()) if r["key"] == parent_item]
             total = _figures(parents, "amount_wan")
             if not total:
                 continue
@@ -105,8 +107,7 @@ def check_budget_identities(ctx: Context) -> Iterator[Finding]:
 
     858.18 + 1455.49 = 2313.67 within 0.015 (three figures written to 2 decimals).
     """
-    b = _budget(ctx)
-    groups = record_groups(b, ["report_id", "scope", "stage"])
+    groups = _budget_groups(ctx, _STAGE_KEYS)
     for identity in _identities("budget"):
         mode = identity["parts_context"]
         if mode not in ("top", "any"):
@@ -162,11 +163,7 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
     [('amount-conflict', '警告', '151.57', '66.14')]
     """
     b = _budget(ctx)
-    b["_unsure"] = uncertain_rows("budget", b)
-    keys = ["report_id", "scope", "stage", "key", "context"]
-    # one pass over the whole table: only quantities stated with two values, and the rows whose
-    # words carry a qualifier (市级项目支出 for 项目支出)
-    several = b.groupby(keys, dropna=False, sort=False)["amount_wan"].transform("nunique") > 1
+    # the rows whose words carry a qualifier (市级项目支出 for 项目支出), in one pass
     raw, item = b["item_raw"].astype("string"), b["item"].astype("string")
     pattern = "|".join(map(re.escape, _QUALIFIERS))
     marked = (item.notna() & raw.notna() & (raw != item)
@@ -175,7 +172,9 @@ def check_budget_conflicts(ctx: Context) -> Iterator[Finding]:
     for rec in records(b[marked & b["scope"].notna()]):
         qualifiers[(rec["report_id"], rec["scope"], rec["key"])].append(
             (text(rec["source"]), text(rec["item_raw"])))
-    for (rid, scope, stage, key, context), rows in record_groups(b[several], keys).items():
+    for (rid, scope, stage, key, context), rows in _budget_groups(ctx, _QUANTITY_KEYS).items():
+        if len({r["amount_wan"] for r in rows} - {None}) < 2:
+            continue  # (one value stated: nothing to contradict)
         figures = _figures(rows, "amount_wan")
         if len(figures) < 2:
             continue

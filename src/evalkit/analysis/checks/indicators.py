@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 
+import numpy as np
 import pandas as pd
 
 from .._common import (
@@ -87,8 +88,29 @@ def check_score_vs_weight(ctx: Context) -> Iterator[Finding]:
                           round_half_up(s - w, 6), join_sources([rec.get("source")]))
 
 
-def _tables(ind: pd.DataFrame):
-    return ind.groupby(["report_id", "scope", "table"], dropna=False, sort=False)
+def _tables(ctx: Context) -> list[tuple[tuple, list[dict], list[dict]]]:
+    """``(key, rows, leaves)`` for each indicator table (report, scope, table; keys as a
+    pandas groupby gives them, in its order): its records (names, weight, score and source
+    only) and those of its leaf rows (see :func:`leaf_rows`). Made once per context for the
+    checks that judge whole tables."""
+    keys = ["report_id", "scope", "table"]
+    columns = [*keys, "level1", "level2", "level3", "weight", "score", "source"]  # (all they read)
+    return ctx.shared("indicator-tables", lambda: [
+        (key, rows, _leaves(rows)) for key, rows in grouped_records(_ind(ctx)[columns], keys)])
+
+
+def _leaves(rows: list[dict]) -> list[dict]:
+    """The leaf rows of one table's records, as :func:`leaf_rows` picks them."""
+    for col in ("level3", "level2", "level1"):
+        if any(not is_na(r[col]) for r in rows):
+            return [r for r in rows if not is_na(r[col])]
+    return rows
+
+
+def _float_sum(values: list) -> float:
+    """The sum of numbers as pandas adds up a nullable float column without missing values
+    (numpy's pairwise sum, not Python's running sum: the last digits may differ)."""
+    return float(np.sum(np.array(values, dtype="float64"), where=np.ones(len(values), dtype=bool)))
 
 
 @check("weights-total")
@@ -105,20 +127,19 @@ def check_weights_total(ctx: Context) -> Iterator[Finding]:
     >>> [(f.rule, f.observed) for f in check_weights_total(_ctx(indicators=ind))]
     [('weights-not-100', '90')]
     """
-    for (rid, scope, table), group in _tables(_ind(ctx)):
+    for (rid, scope, table), group, leaves in _tables(ctx):
         if table == "正文":
             continue
-        leaves = group[leaf_rows(group)]
-        weights = leaves["weight"]
-        if len(leaves) < 2 or weights.isna().any():
+        weights = [r["weight"] for r in leaves]
+        if len(leaves) < 2 or None in weights:
             continue
-        total = float(weights.sum())
+        total = _float_sum(weights)
         tol = sum(_exact(w) for w in weights)
         if abs(total - 100) > tol + 1e-9:
             yield Finding(rid, "weights-not-100", "警告",
                           f"{scope}“{table}”的指标分值合计{fmt(round_half_up(total, 6))}，不是100",
                           "100", fmt(round_half_up(total, 6)), round_half_up(total - 100, 6),
-                          join_sources(group["source"]))
+                          join_sources(r["source"] for r in group))
 
 
 @check("subtotals")
@@ -181,24 +202,24 @@ def check_score_total(ctx: Context) -> Iterator[Finding]:
     """
     reports = ctx.tables["reports"].drop_duplicates("report_id")
     totals = {r["report_id"]: r for r in records(reports)}
-    for (rid, scope, table), group in _tables(_ind(ctx)):
+    for (rid, scope, table), _group, leaves in _tables(ctx):
         if scope != "部门整体" or rid not in totals:
             continue
         total = num(totals[rid].get("total_score"))
-        leaves = group[leaf_rows(group)]
-        if total is None or len(leaves) < 2 or leaves["score"].isna().any():
+        scores = [r["score"] for r in leaves]
+        if total is None or len(leaves) < 2 or None in scores:
             continue
-        weights = leaves["weight"]
-        incomplete = weights.isna().any() or abs(float(weights.sum()) - 100) > 0.5
-        if weights.notna().any() and incomplete:
+        weights = [r["weight"] for r in leaves]
+        incomplete = None in weights or abs(_float_sum(weights) - 100) > 0.5
+        if any(w is not None for w in weights) and incomplete:
             continue
-        s = float(leaves["score"].sum())
-        tol = _exact(total) + sum(_exact(x) for x in leaves["score"])
+        s = _float_sum(scores)
+        tol = _exact(total) + sum(_exact(x) for x in scores)
         if abs(s - total) > tol + 1e-9:
             yield Finding(rid, "score-sum-mismatch", "错误",
                           f"“{table}”各指标得分之和{fmt(round_half_up(s, 6))}，与报告综合得分{fmt(total)}不符",
                           fmt(total), fmt(round_half_up(s, 6)), round_half_up(s - total, 6),
-                          join_sources(leaves["source"]))
+                          join_sources(r["source"] for r in leaves))
     for rid, rec in totals.items():
         total, grade = num(rec.get("total_score")), text(rec.get("grade"))
         expected = ctx.rules.grade_for(total)
@@ -223,17 +244,17 @@ def check_level1_weights(ctx: Context) -> Iterator[Finding]:
     >>> [(f.expected, f.observed) for f in check_level1_weights(_ctx(indicators=ind))]
     [('50', '60')]
     """
-    for (rid, scope, table), group in _tables(_ind(ctx)):
-        leaves = group[leaf_rows(group)]
-        if table == "正文" or len(leaves) < 2 or leaves["weight"].isna().any():
+    for (rid, _scope, table), _group, leaves in _tables(ctx):
+        if table == "正文" or len(leaves) < 2 or any(r["weight"] is None for r in leaves):
             continue
-        mapped = [ctx.rules.default_level1(text(x)) for x in leaves["level1"]]
+        mapped = [ctx.rules.default_level1(text(r["level1"])) for r in leaves]
         if any(m is None for m in mapped):
             continue
         sums: dict[str, float] = defaultdict(float)
         defaults: dict[str, float] = {}
         sources: dict[str, list] = defaultdict(list)
-        for (name, default), w, src in zip(mapped, leaves["weight"], leaves["source"]):
+        for (name, default), r in zip(mapped, leaves):
+            w, src = r["weight"], r["source"]
             sums[name] += float(w)
             defaults[name] = default
             sources[name].append(src)
@@ -527,14 +548,13 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
     stated = {name: record_groups(ctx.tables[name], ["report_id", "scheme"])
               for name in {link["table"] for link in links}}
     have = df[df["actual_in_target_unit"].notna()]
+    linked: dict[str, list[dict[str, str]]] = {}  # the links of each name (names repeat)
     for rec in records(have[_NAMED + ["actual_in_target_unit", "target_unit", "actual_raw",
                                       "actual_value"]]):
         name = text(rec.get("level3")) or ""
-        for link in links:
-            if not all(k in name for k in link["keywords"].split("|")):
-                continue
-            if any(k and k in name for k in link["exclude"].split("|")):
-                continue
+        if name not in linked:
+            linked[name] = [link for link in links if _links(link, name)]
+        for link in linked[name]:
             rid = rec["report_id"]
             sel = stated[link["table"]].get((rid, link["scheme"]), [])
             if link["flow"]:
@@ -563,6 +583,12 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
                 fmt(f.value), fmt(actual), round_half_up(actual - f.value, 6),
                 join_sources([rec.get("source")], f.sources))
             break
+
+
+def _links(link: dict[str, str], name: str) -> bool:
+    """True if the indicator ``name`` has every keyword of ``link`` and none of its excluded words."""
+    return (all(k in name for k in link["keywords"].split("|"))
+            and not any(k and k in name for k in link["exclude"].split("|")))
 
 
 def _unit_or(unit: str | None, default: str) -> str:

@@ -25,13 +25,12 @@ from ..execution import ITEM_CONTEXTS
 from ._base import (
     Context,
     Finding,
-    _budget,
+    _budget_groups,
     _ctx,  # noqa: F401 (used by the doctests)
     _Figure,
     _figures,
     check,
     first_reason,
-    uncertain_rows,
 )
 
 logger = logging.getLogger(__name__)
@@ -86,13 +85,10 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
     8.84 ÷ 15 × 100 = 58.933: 58.93 % matches; 60 % is off by 1.07, beyond the 0.5 a rate
     written without decimals allows plus 58.93 × 0.005/8.84 for the rounding of 8.84.
     """
-    b = _budget(ctx)
-    b["_unsure"] = uncertain_rows("budget", b)
-    b["_line"] = b["source"].map(source_line)
-    # the budget of each report and scope, split once (not filtered once per rate)
-    by_scope: dict[tuple, list[dict]] = {}
-    for r in records(b[b["scope"].notna()]):
-        by_scope.setdefault((r["report_id"], r["scope"]), []).append(r)
+    # the budget of each report and scope, split once (not filtered once per rate), and indexed
+    # by stage and item for the formulas when a rate first needs it
+    by_scope = _budget_groups(ctx, ("report_id", "scope"))
+    indexes: dict[tuple, dict[tuple, list[dict]]] = {}
     empty: list[dict] = []
     for rec in records(ctx.tables["rates"]):
         stated, name = num(rec.get("value_pct")), text(rec.get("name"))
@@ -110,10 +106,13 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
         if captured is not None:
             items = list(dict.fromkeys(r["key"] for r in rows
                                        if r["key"] == captured or r["item_raw"] == captured))
+        index = indexes.get((rid, scope))
+        if index is None:
+            index = indexes[(rid, scope)] = _by_stage_and_key(rows)
         candidates = []
         for formula in formulas:
             for item in items:
-                for r, n, d in _rate_values(rows, formula, item, source_line(rec.get("source"))):
+                for r, n, d in _rate_values(index, formula, item, source_line(rec.get("source"))):
                     tol = (half_unit(rec.get("raw"), stated) + abs(n.value / d.value * 100) * (
                         n.tol / abs(n.value) if n.value else 0)
                         + abs(n.value / d.value * 100) * d.tol / abs(d.value))
@@ -138,9 +137,18 @@ def check_stated_rates(ctx: Context) -> Iterator[Finding]:
             join_sources([rec.get("source")], n.sources, d.sources))
 
 
-def _rate_values(rows: list[dict], formula: Mapping[str, str], item: str | None,
+def _by_stage_and_key(rows: list[dict]) -> dict[tuple, list[dict]]:
+    """The budget rows of one report and scope by (stage, key), in table order."""
+    index: dict[tuple, list[dict]] = {}
+    for r in rows:
+        index.setdefault((r["stage"], r["key"]), []).append(r)
+    return index
+
+
+def _rate_values(index: Mapping[tuple, list[dict]], formula: Mapping[str, str], item: str | None,
                  line: int | None) -> Iterator[tuple[float, _Figure, _Figure]]:
-    """(rate, numerator, denominator) for every choice of figures a formula can use."""
+    """(rate, numerator, denominator) for every choice of figures a formula can use, from the
+    budget rows of one report and scope by (stage, key)."""
     n_stage, n_item = formula["numerator"].split(":")
     d_stage, d_item = formula["denominator"].split(":")
     if item is not None:
@@ -150,17 +158,16 @@ def _rate_values(rows: list[dict], formula: Mapping[str, str], item: str | None,
     for ns, ds in stages:
         if d_item == "{parent}":
             by_context: dict[str, list[dict]] = {}
-            for r in rows:
-                if r["stage"] == ns and r["key"] == n_item and r["context"] != "":
+            for r in index.get((ns, n_item), ()):
+                if r["context"] != "":
                     by_context.setdefault(r["context"], []).append(r)
             pairs = []
             for context, group in by_context.items():
                 parent, _, above = context.rpartition("/")[::-1]
-                parents = [r for r in rows if r["stage"] == ds and r["key"] == parent
-                           and r["context"] == above]
+                parents = [r for r in index.get((ds, parent), ()) if r["context"] == above]
                 pairs.append((_figures(group, "amount_wan"), _figures(parents, "amount_wan")))
         else:
-            pairs = [(_rate_figures(rows, ns, n_item, line), _rate_figures(rows, ds, d_item, line))]
+            pairs = [(_rate_figures(index, ns, n_item, line), _rate_figures(index, ds, d_item, line))]
         for nums, dens in pairs:
             for n, d in itertools.product(nums, dens):
                 if not d.value:
@@ -169,13 +176,14 @@ def _rate_values(rows: list[dict], formula: Mapping[str, str], item: str | None,
                 yield (ratio - 100 if formula["kind"] == "change" else ratio), n, d
 
 
-def _rate_figures(rows: list[dict], stage: str, item: str, line: int | None) -> list[_Figure]:
+def _rate_figures(index: Mapping[tuple, list[dict]], stage: str, item: str,
+                  line: int | None) -> list[_Figure]:
     """Figures of ``item`` (``item@context`` for an item inside a breakdown) at ``stage``."""
     item, _, context = item.partition("@")
     allowed = (context,) if context else ITEM_CONTEXTS.get(item, ("",))
-    sel = [r for r in rows if r["stage"] == stage and r["key"] == item and r["context"] in allowed]
+    sel = [r for r in index.get((stage, item), ()) if r["context"] in allowed]
     if line is not None:
-        same = [r for r in sel if r["_line"] == line]
+        same = [r for r in sel if source_line(r["source"]) == line]
         if same:
             sel = same
     return _figures(sel, "amount_wan")
