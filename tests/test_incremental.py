@@ -3,14 +3,19 @@ a removed file's rows dropped; the result equals a full run's."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from scale_fixtures import write_report, write_reports
 
-from evalkit import cli
+from evalkit import cli, incremental
 from evalkit.export import read_tables
+from evalkit.incremental import STATE_COLUMNS, STATE_FILE
+from evalkit.outputs import MANIFEST, verify_folder
 from evalkit.report import TABLE_NAMES
 
 FORMATS = ["csv", "parquet"]
@@ -77,16 +82,113 @@ def test_a_changed_evalkit_or_full_reads_everything(capsys, tmp_path, fmt, monke
     assert "沿用上次结果 3 份" in extract(capsys, folder, out, fmt)
 
 
-def test_the_manifest_records_each_report_file(capsys, tmp_path):
+def manifest_of(out) -> dict:
+    return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+
+
+def test_the_state_file_records_each_report_file(capsys, tmp_path):
     folder = write_reports(tmp_path / "reports")
     out = tmp_path / "out"
     extract(capsys, folder, out, "parquet")
-    manifest = json.loads((out / "evalkit-manifest.json").read_text(encoding="utf-8"))
-    assert manifest["run"]["format"] == "parquet"
-    assert [r["report_id"] for r in manifest["reports"]] == ["a", "b", "c"]
-    assert [r["path"] for r in manifest["reports"]] == [str(folder / f"{n}.txt") for n in "abc"]
-    part = manifest["reports"][0]["part"]
+    manifest = manifest_of(out)
+    assert manifest["run"] == {"format": "parquet", "fingerprint": incremental.fingerprint(), "state": STATE_FILE}
+    assert "reports" not in manifest, "the reports are in the state file, not in the manifest"
+    state = pq.read_table(out / STATE_FILE).to_pandas()
+    assert list(state.columns) == STATE_COLUMNS
+    assert state["report_id"].tolist() == ["a", "b", "c"]
+    assert state["path"].tolist() == [str(folder / f"{n}.txt") for n in "abc"]
+    assert state["sha256"].tolist() == [incremental.file_sha256(folder / f"{n}.txt") for n in "abc"]
+    part = state["part"][0]
     assert f"parquet/budget/fiscal_year=2022/part-{part}.parquet" in manifest["files"]
+    entry = manifest["files"][STATE_FILE]  # one of the folder's files: verified with the rest
+    assert entry["rows"] == 3 and entry["sha256"] == hashlib.sha256((out / STATE_FILE).read_bytes()).hexdigest()
+    assert incremental.read_state(out / STATE_FILE)["report_id"].dtype == "str"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_second_run_reads_nothing_and_keeps_everything_from_the_state_file(capsys, tmp_path, fmt, monkeypatch):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, fmt)
+    assert (out / STATE_FILE).is_file() and "reports" not in manifest_of(out)
+    before = persons(out)
+    from evalkit import report
+
+    monkeypatch.setattr(report, "_read_one", lambda *a: pytest.fail("nothing is to be read"))
+    again = extract(capsys, folder, out, fmt)
+    assert "报告：共 3 份（新读取 0 份，其中内容有变化 0 份；沿用上次结果 3 份；文件已不在而移除 0 份）" in again
+    assert persons(out) == before
+    assert incremental.read_state(out / STATE_FILE)["report_id"].tolist() == ["a", "b", "c"]
+    verify_folder(out)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_state_file_follows_removed_and_changed_files(capsys, tmp_path, fmt):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, fmt)
+    write_report(folder, "b", persons_wan="13")  # changed
+    (folder / "c.txt").unlink()                  # removed
+    third = extract(capsys, folder, out, fmt)
+    assert "新读取 1 份，其中内容有变化 1 份；沿用上次结果 1 份；文件已不在而移除 1 份" in third
+    assert persons(out) == {"a": 430100, "b": 130000}
+    state = incremental.read_state(out / STATE_FILE).sort_values("path")
+    assert state["report_id"].tolist() == ["a", "b"]
+    assert state["sha256"].tolist() == [incremental.file_sha256(folder / f"{n}.txt") for n in "ab"]
+    assert manifest_of(out)["files"][STATE_FILE]["rows"] == 2
+    if fmt == "parquet":  # every part named by the state exists
+        for part in state["part"]:
+            assert list((out / "parquet" / "reports").glob(f"*/part-{part}.parquet"))
+
+
+@pytest.mark.parametrize("damage", ["tampered", "missing"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_altered_or_missing_state_file_reads_everything_again(capsys, tmp_path, fmt, damage, caplog):
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, fmt)
+    if damage == "tampered":  # a valid state file, but not the one the run wrote: c would be kept wrongly
+        frame = incremental.read_state(out / STATE_FILE)
+        frame.loc[frame["report_id"] == "c", "sha256"] = "0" * 64
+        with incremental.StateWriter(out / STATE_FILE) as writer:
+            writer.write(frame)
+    else:
+        (out / STATE_FILE).unlink()
+    with caplog.at_level(logging.WARNING, logger="evalkit.pipeline"):
+        assert "已读取报告：3 份" in extract(capsys, folder, out, fmt)
+    assert STATE_FILE in caplog.text and "reading every file again" in caplog.text
+    assert persons(out) == {"a": 430100, "b": 125000, "c": 20000}
+    verify_folder(out)
+    assert "沿用上次结果 3 份" in extract(capsys, folder, out, fmt)
+
+
+def test_an_unreadable_state_file_recorded_in_the_manifest_reads_everything_again(tmp_path, caplog):
+    (tmp_path / STATE_FILE).write_bytes(b"not parquet")
+    manifest = {"run": {"format": "csv", "fingerprint": "f", "state": STATE_FILE}}
+    with caplog.at_level(logging.WARNING, logger="evalkit.incremental"):
+        assert incremental.previous_state(manifest, tmp_path, "f") is None
+    assert STATE_FILE in caplog.text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_folder_with_the_reports_in_the_manifest_is_read_again_whole(capsys, tmp_path, fmt, caplog):
+    """A folder written by an evalkit that kept the reports' state in the manifest: its
+    fingerprint differs anyway (the code changed), and such a manifest is read as no state."""
+    folder = write_reports(tmp_path / "reports")
+    out = tmp_path / "out"
+    extract(capsys, folder, out, fmt)
+    manifest = manifest_of(out)  # rewritten as the earlier evalkit wrote it, with this fingerprint
+    state = incremental.read_state(out / STATE_FILE)
+    manifest["reports"] = [{c: (None if pd.isna(v) else v) for c, v in row.items()}
+                           for row in state.to_dict("records")]
+    del manifest["run"]["state"], manifest["files"][STATE_FILE]
+    (out / STATE_FILE).unlink()
+    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="evalkit.incremental"):
+        assert "已读取报告：3 份" in extract(capsys, folder, out, fmt)
+    assert "earlier evalkit" in caplog.text
+    assert "reports" not in manifest_of(out) and (out / STATE_FILE).is_file()
+    assert "沿用上次结果 3 份" in extract(capsys, folder, out, fmt)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -91,8 +91,9 @@ class OutputFolder:
     Attributes
     ----------
     meta : dict
-        More entries for the manifest (``run``, ``reports``: what an incremental run needs);
-        set before the block ends.
+        More entries for the manifest (``run``: the format, fingerprint and state file an
+        incremental run needs; the reports' state itself is a file of the folder, written with
+        :meth:`path` like the tables); set before the block ends.
 
     Raises
     ------

@@ -92,16 +92,19 @@ class ExtractResult:
         return self.counts.get("reports", 0)
 
 
-def _previous(out: Path, full: bool) -> dict:
-    """The manifest of the previous run, when its files can be built on (checked: an interrupted
-    run or an altered file means reading everything again)."""
+def _previous(out: Path, full: bool, fingerprint: str, formats: tuple[str, ...] | None = None
+              ) -> pd.DataFrame | None:
+    """The reports of the previous run, when its files can be built on (checked against the
+    manifest: an interrupted run or an altered file, the state file included, means reading
+    everything again); None: read everything."""
     if full or not out.is_dir() or "run" not in read_manifest_or_empty(out):
-        return {}
+        return None
     try:
-        return verify_folder(out)
+        manifest = verify_folder(out)
     except OutputFolderError as exc:
         log.warning("%s; reading every file again", exc)
-        return {}
+        return None
+    return incremental.previous_state(manifest, out, fingerprint, formats)
 
 
 def read_manifest_or_empty(out: Path) -> dict:
@@ -111,8 +114,23 @@ def read_manifest_or_empty(out: Path) -> dict:
         return {}
 
 
-def _meta(fmt: str, fingerprint: str, state: list[pd.DataFrame]) -> dict:
-    return {"run": {"format": fmt, "fingerprint": fingerprint}, "reports": incremental.state_records(state)}
+def _meta(fmt: str, fingerprint: str) -> dict:
+    """The run's facts for the manifest (the reports' state is in the state file it names)."""
+    return {"run": {"format": fmt, "fingerprint": fingerprint, "state": incremental.STATE_FILE}}
+
+
+def _state_writer(folder: OutputFolder) -> incremental.StateWriter:
+    """The state file, written into the folder's staging place (moved and verified with the rest)."""
+    return incremental.StateWriter(folder.path(incremental.STATE_FILE))
+
+
+def _record_state(folder: OutputFolder, fmt: str, fingerprint: str, frames: list[pd.DataFrame]) -> None:
+    """Write the reports' state (``frames``) and the run's facts into the folder."""
+    with _state_writer(folder) as writer:
+        for frame in frames:
+            writer.write(frame)
+    folder.record_rows({incremental.STATE_FILE: writer.rows})
+    folder.meta = _meta(fmt, fingerprint)
 
 
 def _paths_frame(rows) -> pd.DataFrame:
@@ -193,7 +211,7 @@ def _extract_csv(paths, out: Path, *, manifest, workers, progress, full, inputs,
     from evalkit import export
 
     files, skipped = expand_paths(paths)
-    plan = incremental.plan(files, _previous(out, full), fingerprint)
+    plan = incremental.plan(files, _previous(out, full, fingerprint))
     if plan.incremental and not plan.read and not plan.removed and len(plan.kept):
         return _unchanged(out, plan, skipped)
     if not plan.incremental:
@@ -213,7 +231,7 @@ def _extract_csv(paths, out: Path, *, manifest, workers, progress, full, inputs,
     with OutputFolder(out, inputs=inputs, owned=(DATASET,)) as folder:
         written = export.write_tables(tables, folder)
         if state is not None:
-            folder.meta = _meta("csv", fingerprint, state)
+            _record_state(folder, "csv", fingerprint, state)
     coverage = tables.get("coverage", pd.DataFrame())
     return ExtractResult(counts={name: len(frame) for name, frame in tables.items()}, coverage=coverage,
                          tables=tables, failures=failures, skipped=skipped_frame, read=n_read, kept=len(plan.kept),
@@ -292,41 +310,43 @@ def _drop_duplicates(tables: dict, files: pd.DataFrame, seen: dict[str, str]):
 def _extract_dataset(paths, out: Path, *, fmt, manifest, workers, progress, scheduler, full, chunk_size, inputs,
                      fingerprint) -> ExtractResult:
     files, skipped = expand_paths(paths)
-    plan = incremental.plan(files, _previous(out, full), fingerprint, formats=("parquet", "both"))
+    plan = incremental.plan(files, _previous(out, full, fingerprint, formats=("parquet", "both")))
     tag = uuid.uuid4().hex[:12]
     stated = _manifest_frame(manifest)
     with OutputFolder(out, inputs=inputs, owned=(DATASET,)) as folder:
         root = folder.staging / DATASET
         rows: dict[str, int] = {}
-        state: list[pd.DataFrame] = [plan.kept]
         for part, drop in plan.parts().items():  # the kept reports' parts, without the rows that go
             rows.update(link_part(out / DATASET, root, part, drop))
-        if scheduler is not None:
-            from evalkit.distributed import extract_on_cluster
+        with _state_writer(folder) as state:  # each chunk's reports written as it comes, not held
+            state.write(plan.kept)
+            if scheduler is not None:
+                from evalkit.distributed import extract_on_cluster
 
-            got = extract_on_cluster(plan.read, root, scheduler, manifest=stated, seen=plan.seen(), tag=tag,
-                                     progress=progress)
-            failures, skipped_new = got.failures, got.skipped
-        else:
-            got = _stream_local(plan.read, root, manifest=stated, workers=workers, progress=progress,
-                                chunk_size=chunk_size, seen=plan.seen(), tag=tag)
-            failures, skipped_new = got.failures, got.skipped
+                got = extract_on_cluster(plan.read, root, scheduler, manifest=stated, seen=plan.seen(), tag=tag,
+                                         progress=progress)
+                for frame in got.state:
+                    state.write(frame)
+            else:
+                got = _stream_local(plan.read, root, manifest=stated, workers=workers, progress=progress,
+                                    chunk_size=chunk_size, seen=plan.seen(), tag=tag, state=state)
+        failures, skipped_new = got.failures, got.skipped
         rows.update(got.rows)
-        state += got.state
-        n_read = sum(len(s) for s in got.state)
+        n_read = state.rows - len(plan.kept)
         skipped_frame = pd.concat([_paths_frame([(s["path"], s["reason"]) for s in skipped]), skipped_new],
                                   ignore_index=True)
         if n_read + len(plan.kept) == 0:
             raise NothingRead(failures, skipped_frame)
         rows.update(finish_dataset(root))
         folder.record_rows(rows, prefix=DATASET)
+        folder.record_rows({incremental.STATE_FILE: state.rows})
         counts = {name: 0 for name in TABLE_NAMES}
         for rel, n in rows.items():
             counts[rel.split("/", 1)[0]] += n
         n_files = len(rows)
         if fmt == "both":
             n_files += _export_csv(root, folder)
-        folder.meta = _meta(fmt, fingerprint, state)
+        folder.meta = _meta(fmt, fingerprint)
         coverage = read_dataset(root, ["coverage"])["coverage"]
     return ExtractResult(counts=counts, coverage=coverage, failures=failures, skipped=skipped_frame, read=n_read,
                          kept=len(plan.kept), removed=len(plan.removed), changed=len(plan.changed),
@@ -352,7 +372,8 @@ def _manifest_frame(manifest) -> pd.DataFrame | None:
 @dataclass
 class Written:
     """What the reading of new files wrote into the dataset: files and rows, the state of the
-    reports read (with their part), failures and skipped files."""
+    reports read (with their part; empty when it went to a state file as it came), failures and
+    skipped files."""
 
     rows: dict[str, int]
     state: list[pd.DataFrame]
@@ -360,10 +381,12 @@ class Written:
     skipped: pd.DataFrame
 
 
-def _stream_local(files: list[str], root: Path, *, manifest, workers, progress, chunk_size, seen, tag) -> Written:
+def _stream_local(files: list[str], root: Path, *, manifest, workers, progress, chunk_size, seen, tag,
+                  state: incremental.StateWriter) -> Written:
+    """Read ``files`` chunk by chunk, each chunk written as a part of the dataset and its
+    reports into the ``state`` file (so the parent holds one chunk at a time)."""
     stream = ReportStream(files, workers=workers, progress=progress, chunk_size=chunk_size, seen=seen)
     rows: dict[str, int] = {}
-    state: list[pd.DataFrame] = []
     for k, (frames, done) in enumerate(stream):
         if not len(done):
             continue
@@ -371,5 +394,5 @@ def _stream_local(files: list[str], root: Path, *, manifest, workers, progress, 
             frames["reports"] = apply_manifest(frames["reports"], manifest)
         part = f"{tag}-{k:05d}"
         rows.update(write_part(frames, root, part))
-        state.append(done.assign(part=part))
-    return Written(rows, state, stream.failures, stream.skipped)
+        state.write(done.assign(part=part))
+    return Written(rows, [], stream.failures, stream.skipped)
