@@ -139,13 +139,18 @@ class ReportContext:
         """Record that the number written ``number`` on ``line`` went into a table."""
         if number:
             # (:func:`folded_number_key` written out for an ASCII number, most of them)
-            key = (line, number.replace(",", "").lstrip("+-") if number.isascii() else number_key(number))
-            self.placed[key] = self.placed.get(key, 0) + 1  # (not Counter's += : no __missing__ call)
-            owners = self.takers.get(key)  # (not ``setdefault(key, [])``: no list made for nothing)
-            if owners is None:
-                self.takers[key] = [self.owner]
-            else:
-                owners.append(self.owner)
+            self.place_key((line, number.replace(",", "").lstrip("+-") if number.isascii() else number_key(number)))
+
+    def place_key(self, key: tuple[int, str]) -> None:
+        """:meth:`place` of a number whose ledger key the caller has made already: (line,
+        :func:`number_key` of the number as written). The sentence reader makes it to ask whether
+        another reader took the figure, and hands it on here instead of having it made again."""
+        self.placed[key] = self.placed.get(key, 0) + 1  # (not Counter's += : no __missing__ call)
+        owners = self.takers.get(key)  # (not ``setdefault(key, [])``: no list made for nothing)
+        if owners is None:
+            self.takers[key] = [self.owner]
+        else:
+            owners.append(self.owner)
 
     def refuse(self, line: int, number: str | None, reason: str) -> None:
         """Record that the current reader saw ``number`` on ``line`` and left it out, and why."""

@@ -780,6 +780,7 @@ class _Reader:
         self.heading_scheme: str | None = None  # the fund the current section heading names
         self._sentence_start = 0  # where the sentence of the number being read starts
         self._current: Found | None = None  # the figure being read
+        self._key: tuple[int, str] = (0, "")  # its ledger key (line, number)
         self._took = False  # whether the figure being read was placed
         self._withheld = False  # a guard left the figure to the residue: no service figure either
         self._segment = ""  # the words since the number before
@@ -796,10 +797,14 @@ class _Reader:
         return {"report_id": self._report_id, "source": self.ctx.source(line), **kw}
 
     def _place(self, line: int, number: str | None) -> None:
-        """Record a number as placed (and whether it is the figure being read)."""
+        """Record a number as placed (and whether it is the figure being read: its ledger key,
+        made by :meth:`_read_figure`, goes to the ledger as it is)."""
         f = self._current
         if f is not None and number == f.quantity.text_value:
             self._took = True
+            if number:  # (the figure's own line: the key holds)
+                self.ctx.place_key(self._key)
+                return
         self.ctx.place(line, number)
 
     def _year_at(self, f: Found) -> int | None:
@@ -968,7 +973,8 @@ class _Reader:
         q = f.quantity
         self._took = False
         self._withheld = False
-        key = (line, (q.text_value or "").replace(",", "").lstrip("+-"))  # (:func:`folded_number_key` written out)
+        # (:func:`folded_number_key` written out; the text is folded, so it is :func:`number_key` too)
+        key = self._key = (line, (q.text_value or "").replace(",", "").lstrip("+-"))
         placed_before = self.ctx.placed.get(key, 0)  # (.get: a Counter's missing key is 0, without a call)
         if placed_before > mine.get(key, 0) and q.text_value:
             return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
