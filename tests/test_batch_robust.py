@@ -154,34 +154,3 @@ def test_the_pool_keeps_only_a_window_of_tasks_in_flight(tmp_path, monkeypatch):
     rest = list(results)
     assert [first[0], *(r[0] for r in rest)] == paths and len(submitted) == 30
 
-
-def test_a_new_pool_of_workers_takes_over_every_few_thousand_files(tmp_path, monkeypatch):
-    """Workers whose memory crept up as they read are replaced by fresh ones: with a pool per
-    16 files, 40 files are read by three pools (workers of three generations), all of them, in
-    order; a worker that dies in the second pool loses only its own file."""
-    if threading.active_count() > 1 or os.name != "posix":
-        pytest.skip("needs worker processes forked from this one")
-    files = [_write(tmp_path, f"r{i:02d}.txt") for i in range(40)]
-    files[20] = _write(tmp_path, "r20-kill.txt")
-    monkeypatch.setattr(report_module, "_POOL_FILES", 16)
-    pools = []
-    original = report_module.ProcessPoolExecutor.__init__
-
-    def counted(self, *args, **kwargs):
-        pools.append(kwargs.get("max_workers"))
-        original(self, *args, **kwargs)
-
-    real = report_module._extract
-
-    def dying(doc):
-        if "kill" in doc.report_id:
-            os._exit(9)
-        return real(doc)
-
-    monkeypatch.setattr(report_module.ProcessPoolExecutor, "__init__", counted)
-    monkeypatch.setattr(report_module, "_extract", dying)
-    corpus = evalkit.read_reports(files, workers=2)
-    assert corpus.reports["report_id"].tolist() == [f.stem for f in files if "kill" not in f.stem]
-    assert corpus.failures["path"].tolist() == [str(files[20])]
-    # pools of 2 workers: 0-15, 16-31 (broken at 20: 16-31 read alone, in pools of 1), 32-39
-    assert pools.count(2) == 3 and pools.count(1) == 16

@@ -570,7 +570,11 @@ def _skip_reason(path: Path) -> str | None:
 
 
 def _worker_init() -> None:
-    """Workers make many short-lived objects and no reference cycles: collect garbage rarely."""
+    """Workers make many short-lived objects and no reference cycles: collect garbage rarely,
+    and never walk the objects inherited from the parent (a collection that walks them writes to
+    the pages they share with the parent, which the system then copies: each worker's memory
+    crept up by about 20 MB over 100 000 reports)."""
+    gc.freeze()
     gc.set_threshold(50_000, 50, 100)
 
 
@@ -582,54 +586,40 @@ def _read_many(paths: list[str], time_limit: float | None = None) -> list[tuple]
     return [_read_one(p, time_limit) for p in paths]
 
 
-#: Files one pool of workers reads before a new pool takes over: a worker's memory creeps up as
-#: it reads (about 40 MB over 100 000 reports, the allocator's arenas fragmenting), and workers
-#: forked afresh start again from the parent's size; a new pool costs about 0.1 s per worker.
-_POOL_FILES = 5_000
-
-
 def _pooled(paths: list[str], workers: int, time_limit: float | None = None):
     """:func:`_read_one` of every path in worker processes, results in the order of ``paths``.
 
-    A pool of workers reads :data:`_POOL_FILES` files, then a new one goes on. A worker that
-    dies (killed for memory, a crash in a native library) breaks the pool: the files of the task
-    it held are read again one at a time, each in a process of its own, so that only the file
-    that kills its process is lost, named as a failure; the rest go on in a new pool.
+    A worker that dies (killed for memory, a crash in a native library) breaks the pool: the
+    files of the task it held are read again one at a time, each in a process of its own, so
+    that only the file that kills its process is lost, named as a failure; the rest go on in a
+    new pool.
     """
     tasks = [paths[i:i + _TASK] for i in range(0, len(paths), _TASK)]
-    per_pool = max(1, _POOL_FILES // _TASK)
+    window = max(2, 4 * workers)  # tasks in flight: the results of a batch are never all held at once
     start = 0
     while start < len(tasks):
-        stop = min(len(tasks), start + per_pool)
-        broken = yield from _pool_of(tasks, start, stop, workers, time_limit)
+        broken = None
+        pending: deque = deque()
+        following = start
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+            while pending or following < len(tasks):
+                while following < len(tasks) and len(pending) < window:
+                    pending.append((following, pool.submit(_read_many, tasks[following], time_limit)))
+                    following += 1
+                k, future = pending.popleft()
+                try:
+                    results = future.result()
+                except BrokenProcessPool:
+                    broken = k
+                    break
+                del future  # (a consumed task's rows are not kept)
+                yield from results
         if broken is None:
-            start = stop
-            continue
+            return
         log.warning("a worker process died; reading its %d files one by one", len(tasks[broken]))
         for path in tasks[broken]:
             yield _read_alone(path, time_limit)
         start = broken + 1
-
-
-def _pool_of(tasks: list[list[str]], start: int, stop: int, workers: int, time_limit: float | None):
-    """Yield the results of ``tasks[start:stop]`` read by one pool of workers, in order; return
-    the index of the task whose worker died (None when none did)."""
-    window = max(2, 4 * workers)  # tasks in flight: the results of a batch are never all held at once
-    pending: deque = deque()
-    following = start
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-        while pending or following < stop:
-            while following < stop and len(pending) < window:
-                pending.append((following, pool.submit(_read_many, tasks[following], time_limit)))
-                following += 1
-            k, future = pending.popleft()
-            try:
-                results = future.result()
-            except BrokenProcessPool:
-                return k
-            del future  # (a consumed task's rows are not kept)
-            yield from results
-    return None
 
 
 def _read_alone(path: str, time_limit: float | None = None) -> tuple:
