@@ -153,4 +153,3 @@ def test_the_pool_keeps_only_a_window_of_tasks_in_flight(tmp_path, monkeypatch):
     assert len(submitted) == 8  # the window: 4 tasks per worker
     rest = list(results)
     assert [first[0], *(r[0] for r in rest)] == paths and len(submitted) == 30
-

@@ -273,7 +273,7 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}（）“”、，：；])\s+(?=[{_CJK}（）“”、，：；])")
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=4096)
 def clean_label(text: str) -> str:
     """Fold white space as the conventions say: trim, fold runs, drop spaces between Chinese.
 

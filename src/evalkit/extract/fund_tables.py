@@ -101,7 +101,7 @@ def _clean(label: str) -> str:
     return _OF_WHICH.sub("", text)
 
 
-@functools.lru_cache(maxsize=8192)  # labels repeat within a table and across reports
+@functools.lru_cache(maxsize=4096)  # labels repeat within a table and across reports
 def scheme_of_label(label: str) -> tuple[str | None, str]:
     """The scheme a label names (the longest scheme word in it) and the label without that word.
 
@@ -126,7 +126,7 @@ def scheme_of_label(label: str) -> tuple[str | None, str]:
     return None, text
 
 
-@functools.lru_cache(maxsize=8192)  # (a pure function of a short label)
+@functools.lru_cache(maxsize=4096)  # (a pure function of a short label)
 def _measure_of(text: str) -> str | None:
     """The measure a label (without its scheme) names exactly, after the words of time and of
     the fund before it are dropped: '本年基金累计收入' → 收入, '期末参保人数' → 参保人数.
@@ -165,7 +165,7 @@ def _units_in(text: str, remark_only: bool) -> list[str]:
     return list(_units_tuple(text, remark_only))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _units_tuple(text: str, remark_only: bool) -> tuple[str, ...]:
     """:func:`_units_in` as a tuple kept for the next label alike (labels repeat)."""
     if remark_only and "(" not in text and "（" not in text:
@@ -189,7 +189,7 @@ def _pick_unit(units: list[str], kind: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------ cells
-@functools.lru_cache(maxsize=1 << 14)  # every cell is asked several times (header split, rows, facts)
+@functools.lru_cache(maxsize=4096)  # every cell is asked several times (header split, rows, facts)
 def _value(text: str) -> Quantity | None:
     """A cell holding one figure alone ('512836', '-6769', '86.42', '1,286,450万元')."""
     if is_missing(text):

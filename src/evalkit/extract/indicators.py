@@ -98,7 +98,7 @@ def _role_starts() -> frozenset[str] | None:
     return None if "" in _roles() else frozenset(k[0] for k in _roles())
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=4096)
 def _cell_role(label: str) -> str | None:
     """:func:`_role_of` of a cell's label, kept: the cells of a table repeat ('', '10', '100%', '是')."""
     return _role_of(label)
@@ -137,7 +137,7 @@ def _meta_kinds() -> dict[str, str]:
     return kinds
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=4096)
 def clean_level(text: str, level: str) -> str:
     """Clean a level label as the conventions say.
 

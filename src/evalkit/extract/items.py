@@ -93,7 +93,7 @@ def _candidates(text: str, in_table: bool) -> list[re.Match[str]]:
     return found
 
 
-@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
+@functools.lru_cache(maxsize=4096)  # labels repeat within and across reports
 def budget_item(label: str, strict: bool = False, in_table: bool = False) -> tuple[str, str] | None:
     """The budget item a label names, and the words it used: '其中：人员支出' → ('人员经费', '人员支出').
 
@@ -161,7 +161,7 @@ def item_category(item: str) -> str:
     return next((r["category"] for r in vocab.load("budget_items") if r["item"] == item), "")
 
 
-@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
+@functools.lru_cache(maxsize=4096)  # labels repeat within and across reports
 def mentioned_item(text: str, in_table: bool = False) -> str | None:
     """The first budget item a heading or phrase mentions anywhere ('1.2.3 政府采购情况说明');
     table words (累计结余) only in a table's caption (``in_table``).
@@ -182,7 +182,7 @@ def is_stage_word(word: str) -> bool:
 _BUDGET_KINDS = vocab.words_pattern("<<budget_kind>>")
 
 
-@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
+@functools.lru_cache(maxsize=4096)  # labels repeat within and across reports
 def stage_of(text: str) -> tuple[str, str] | None:
     """The stage a text names; a specific word (调整后, 决算) wins over a bare 预算 before it. The
     预算 of a kind of budget (一般公共预算财政拨款) names no stage."""

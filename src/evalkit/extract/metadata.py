@@ -266,7 +266,7 @@ def _read_rows(doc: Document) -> Iterator[tuple[list[str], list[int]]]:
 _SEAL = re.compile(r"[（(](?:盖章|签章)[)）]$")  # '填报单位（盖章）'
 
 
-@functools.lru_cache(maxsize=1 << 15)
+@functools.lru_cache(maxsize=4096)
 def _label_key(text: str) -> str:
     return _SEAL.sub("", compact(text.replace("<br>", ""))).rstrip(":：")
 

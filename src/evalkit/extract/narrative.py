@@ -359,7 +359,7 @@ def _joins_after(after: str) -> bool:
     return "参保" in clause or "参加" in clause
 
 
-@functools.lru_cache(maxsize=8192)  # windows repeat within and across reports
+@functools.lru_cache(maxsize=4096)  # windows repeat within and across reports
 def _fund_words(window: str) -> tuple[str, re.Match[str] | None, bool, bool]:
     """What a window says of a fund: the window without department names, its last scheme word,
     whether it has a fund word, whether it names only a flow."""
@@ -423,7 +423,7 @@ def _first_money(found: tuple[Found, ...]) -> Found | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)  # the words between two figures repeat within and across reports
+@functools.lru_cache(maxsize=4096)  # the words between two figures repeat within and across reports
 def _read_segment(segment: str) -> tuple[str, int, str | None]:
     """The window of the figure that ends a segment (the words since the figure before it),
     where the segment's last sentence mark stands (-1: none), and the figure's window with its
@@ -650,7 +650,7 @@ def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] |
 _PROCUREMENT_KIND = re.compile(r"^其中[:：]?|类$")
 
 
-@functools.lru_cache(maxsize=8192)  # (windows repeat within and across reports)
+@functools.lru_cache(maxsize=4096)  # (windows repeat within and across reports)
 def _window_stage(window: str) -> tuple[str, str] | None:
     """The stage a figure's window names (:func:`stage_of` of the window without white space),
     memoised on the window as written: the budget, fund and service readers all ask."""

@@ -93,7 +93,7 @@ def topic_within(words: tuple[tuple[int, int, int, str], ...], *spans: tuple[int
     return best
 
 
-@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
+@functools.lru_cache(maxsize=4096)  # labels repeat within and across reports
 def service_measure(window: str) -> str:
     """The words that name a figure, without the words of time and amount around them.
 

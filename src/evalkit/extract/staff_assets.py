@@ -42,7 +42,7 @@ def _lookup(name: str, key: str, text: str, max_len: int = 24) -> tuple[str, str
     return syn[m.group(0)], m.group(0)
 
 
-@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
+@functools.lru_cache(maxsize=4096)  # labels repeat within and across reports
 def staff_category(label: str) -> tuple[str, str] | None:
     """The staff category a label names: '其中：行政编制人数' → ('行政编制', '行政编制人数').
 
@@ -58,7 +58,7 @@ def staff_category(label: str) -> tuple[str, str] | None:
     return _lookup("staff_categories", "category", label)
 
 
-@functools.lru_cache(maxsize=8192)  # labels repeat within and across reports
+@functools.lru_cache(maxsize=4096)  # labels repeat within and across reports
 def asset_item(label: str) -> tuple[str, str] | None:
     """The asset item a label names: '资产总额（账面净值，下同）' is not one, '负债总额' is.
 

@@ -1001,7 +1001,7 @@ _UNIT_LINE = vocab.words_pattern(r"^[（(]?(?:单位[:：])?(?:<<money_unit>>)[)
 _LINE_ROW = vocab.words_pattern(r"^(?P<label>[^\d]+?)[\s:：]*(?P<value>[\d,.]+\s*(?:<<money_unit>>)?)$")  # '年度资金总额：1986'
 
 
-@functools.lru_cache(maxsize=8192)  # asked of every text line and every word of it
+@functools.lru_cache(maxsize=4096)  # asked of every text line and every word of it
 def _column_kind(token: str) -> tuple[str, str | None] | None:
     """What a header word of a funding block names: ('stage', 调整预算), ('weight'|'score'|'rate', None)."""
     c = compact(token)
