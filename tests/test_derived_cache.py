@@ -137,12 +137,75 @@ def test_only_the_newest_results_are_kept(cache):
         str(derived_cache.KEEP + 1)]
 
 
-def test_build_copies_the_tables_it_read(tmp_path):
+def test_build_copies_the_tables_it_read(tmp_path, monkeypatch):
     tables = _tables(tmp_path)
+    copied = []
+    real = shutil.copyfile
+    monkeypatch.setattr(shutil, "copyfile", lambda a, b: copied.append(Path(a).name) or real(a, b))
     out = tmp_path / "build"
     assert cli.main(["build", str(tables), "--out", str(out), "-q"]) == 0
+    assert sorted(copied) == sorted(p.name for p in tables.glob("*.csv"))
     for path in tables.glob("*.csv"):
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_table_the_manifest_does_not_record_is_derived_again(tmp_path, capsys, cache, derives):
+    """A table file put back by hand, unrecorded, is read without a check: no kept result."""
+    import json
+
+    tables = _tables(tmp_path)
+    manifest_path = tables / "evalkit-manifest.json"
+    budget = (tables / "budget.csv").read_bytes()
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["files"]["budget.csv"]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    (tables / "budget.csv").unlink()
+    without = _check(capsys, tables)
+    (tables / "budget.csv").write_bytes(budget)
+    with_budget = _check(capsys, tables)
+    assert with_budget != without and derives == [2, 2]
+
+
+def test_a_kept_result_others_may_write_is_not_read(tmp_path, capsys, cache, derives, caplog):
+    tables = _tables(tmp_path)
+    _check(capsys, tables)
+    (kept,) = cache.glob("derived-*")
+    kept.chmod(0o666)
+    with caplog.at_level(logging.WARNING, logger="evalkit.derived_cache"):
+        _check(capsys, tables)
+    assert derives == [2, 2] and "not this user's own file" in caplog.text
+
+
+def test_a_cache_out_of_reach_never_fails_a_command(tmp_path, capsys, cache, derives, monkeypatch):
+    import os
+    import pickle
+
+    tables = _tables(tmp_path)
+    first = _check(capsys, tables)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    assert _check(capsys, tables) == first  # reused, though its time cannot be set
+    monkeypatch.setattr(pickle, "dump", lambda *a, **k: (_ for _ in ()).throw(TypeError("cannot pickle")))
+    derived_cache.store("z" * 64, {"findings": None})  # only logged
+    assert derives == [2]
+
+
+def test_an_extra_pack_named_like_a_built_in_one_is_in_the_key(tmp_path, monkeypatch):
+    from evalkit import vocab
+
+    manifest = {"files": {"reports.csv": {"sha256": "1", "bytes": 1}}}
+    plain = derived_cache.folder_key(manifest)
+    pack = tmp_path / "guangdong" / "core"
+    pack.mkdir(parents=True)
+    (pack / "stages.csv").write_text("word,stage\n", encoding="utf-8")
+    built = vocab.packs()[:len(vocab.BUILT_IN)]
+    monkeypatch.setattr(vocab, "packs", lambda: (*built, ("core", pack)))
+    with_pack = derived_cache.folder_key(manifest)
+    (pack / "stages.csv").write_text("word,stage\n年初,年初预算\n", encoding="utf-8")
+    assert len({plain, with_pack, derived_cache.folder_key(manifest)}) == 3
 
 
 def test_a_table_changed_after_reading_is_written_again(tmp_path, monkeypatch, caplog):

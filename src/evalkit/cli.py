@@ -275,10 +275,13 @@ MANIFEST_COLUMNS = ("report_id", "sha256", "department", "province", "city", "co
 
 def _folder_tables(folder: Path) -> tuple[dict[str, pd.DataFrame], dict]:
     """The tables of a folder and the manifest that vouches for them (its files' sums are
-    checked as they are read); {} for the manifest when the folder was rewritten meanwhile."""
+    checked as they are read); {} for the manifest when the folder was rewritten meanwhile or
+    a table was read from a file the manifest does not record."""
     before = read_manifest(folder)
     tables = export.read_tables(folder)
-    return tables, (before if read_manifest(folder) == before else {})
+    if read_manifest(folder) != before or export.unlisted_files(folder, before, tables):
+        return tables, {}
+    return tables, before
 
 
 def _refuse_broken_tables_dir(path: Path) -> None:

@@ -12,12 +12,14 @@ nothing that decides the result has changed:
   and the vocabulary packs named in ``EVALKIT_VOCAB_PACKS``, file by file;
 * the versions of Python, pandas and numpy that computed it.
 
-A folder without a manifest (written before manifests existed), tables read from reports, and
-anything that cannot be hashed get no key: their results are derived every time. The results
-are kept in ``EVALKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/evalkit``, else ``~/.cache/evalkit``
-(``EVALKIT_CACHE_DIR=off`` keeps nothing); only the newest :data:`KEEP` results stay. A result
-that cannot be kept or read back is derived again: the cache never changes what a command
-says, only how long it takes.
+A folder without a manifest (written before manifests existed) or with a table file its
+manifest does not record, tables read from reports, and anything that cannot be hashed get no
+key: their results are derived every time. The results are kept in ``EVALKIT_CACHE_DIR``, else
+``$XDG_CACHE_HOME/evalkit``, else ``~/.cache/evalkit`` (``EVALKIT_CACHE_DIR=off`` keeps
+nothing); only the newest :data:`KEEP` results stay, and a result is read only from a file of
+this user that others cannot write (a pickle runs code as it is read). A result that cannot be
+kept or read back is derived again: the cache never changes what a command says, only how long
+it takes.
 
 Examples
 --------
@@ -34,12 +36,14 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import pickle
 import platform
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -56,11 +60,16 @@ CACHE_VARIABLE = "EVALKIT_CACHE_DIR"
 KEEP = 3
 
 _PREFIX = "derived-"
+_TEMP = ".tmp-"
 _SUFFIX = ".pickle"
 
 
 def cache_dir() -> Path | None:
     """The folder the results are kept in, or None when caching is off.
+
+    Returns
+    -------
+    Path or None
 
     Examples
     --------
@@ -73,13 +82,25 @@ def cache_dir() -> Path | None:
     named = os.environ.get(CACHE_VARIABLE)
     if named is not None:
         return None if named.strip().lower() in ("", "off", "0", "no") else Path(named)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"  # (RuntimeError without a home: callers catch)
     return Path(base) / "evalkit"
 
 
 def folder_key(manifest: dict, what: str = "derive") -> str | None:
-    """The key of the result ``what`` of the tables a folder's ``manifest`` records (None when
-    the manifest records no files).
+    """The key of the result ``what`` of the tables a folder's ``manifest`` records.
+
+    Parameters
+    ----------
+    manifest : dict
+        The folder's manifest (:func:`evalkit.outputs.read_manifest`); it must record every
+        table file that was read (the caller checks).
+    what : str, default 'derive'
+        What the result is.
+
+    Returns
+    -------
+    str or None
+        A hex sha256; None when the manifest records no files.
 
     Examples
     --------
@@ -94,7 +115,11 @@ def folder_key(manifest: dict, what: str = "derive") -> str | None:
 
     sha = hashlib.sha256(f"{what}\0{fingerprint()}\0".encode())
     sha.update(f"python {platform.python_version()} pandas {pd.__version__} numpy {np.__version__}\0".encode())
-    sha.update(_extra_packs_digest().encode())
+    try:
+        sha.update(_extra_packs_digest().encode())
+    except OSError as exc:  # a pack that cannot be read now: no key, derived every time
+        logger.info("no key for derived tables: %s", exc)
+        return None
     for name in sorted(files):
         entry = files[name]
         sha.update(f"{name}\0{entry.get('sha256')}\0{entry.get('bytes')}\n".encode())
@@ -107,10 +132,8 @@ def _extra_packs_digest() -> str:
     from evalkit import vocab
 
     sha = hashlib.sha256()
-    for name, folder in vocab.packs():
-        if name in vocab.BUILT_IN:
-            continue
-        sha.update(f"pack {name}\0".encode())
+    for name, folder in vocab.packs()[len(vocab.BUILT_IN):]:  # (by place: a pack may be named core)
+        sha.update(f"pack {name} {folder}\0".encode())
         for path in sorted(Path(str(folder)).glob("*.csv")):
             sha.update(path.name.encode() + b"\0" + path.read_bytes())
     return sha.hexdigest()
@@ -122,34 +145,57 @@ def _path(key: str) -> Path | None:
 
 
 def load(key: str | None) -> dict[str, pd.DataFrame] | None:
-    """The result kept under ``key``, or None (no key, nothing kept, or unreadable)."""
-    path = _path(key) if key else None
-    if path is None or not path.is_file():
-        return None
+    """The result kept under ``key``, or None (no key, nothing kept, unreadable, or a file this
+    user does not own or others may write: a pickle runs code as it is read).
+
+    Parameters
+    ----------
+    key : str or None
+        A key of :func:`folder_key`.
+
+    Returns
+    -------
+    dict of str to DataFrame or None
+    """
     try:
+        path = _path(key) if key else None
+        if path is None or not path.is_file():
+            return None
+        st = path.stat()
+        if st.st_uid != os.getuid() or st.st_mode & 0o022:
+            logger.warning("%s: not this user's own file; deriving again", path)
+            return None
         with path.open("rb") as fh:
             result = pickle.load(fh)
-    except Exception as exc:  # noqa: BLE001 (a cut or stale file: derive again)
-        logger.warning("%s: kept result unreadable (%s); deriving again", path, exc)
-        path.unlink(missing_ok=True)
+    except Exception as exc:  # noqa: BLE001 (a cut or stale file, a cache out of reach: derive again)
+        logger.warning("kept result for %s unreadable (%s); deriving again", key, exc)
         return None
     if not isinstance(result, dict) or not all(isinstance(v, pd.DataFrame) for v in result.values()):
         logger.warning("%s: not a kept result; deriving again", path)
         return None
-    os.utime(path)  # the newest use: kept longest
+    with contextlib.suppress(OSError):
+        os.utime(path)  # the newest use: kept longest
     logger.info("derived tables reused from %s", path)
     return result
 
 
 def store(key: str | None, result: dict[str, pd.DataFrame]) -> None:
     """Keep ``result`` under ``key`` (nothing when there is no key or caching is off); a result
-    that cannot be written is only logged."""
-    path = _path(key) if key else None
-    if path is None:
-        return
+    that cannot be kept is only logged.
+
+    Parameters
+    ----------
+    key : str or None
+        A key of :func:`folder_key`.
+    result : dict of str to DataFrame
+        The derived tables.
+    """
     try:
+        path = _path(key) if key else None
+        if path is None:
+            return
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=_TEMP, suffix=_SUFFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(dict(result), fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -157,12 +203,15 @@ def store(key: str | None, result: dict[str, pd.DataFrame]) -> None:
         finally:
             Path(tmp).unlink(missing_ok=True)
         _evict(path.parent)
-    except OSError as exc:
-        logger.info("derived tables not kept in %s: %s", path.parent, exc)
+    except Exception as exc:  # noqa: BLE001 (the command's result stands; only the reuse is lost)
+        logger.info("derived tables not kept for %s: %s", key, exc)
 
 
 def _evict(folder: Path) -> None:
-    """Remove all but the :data:`KEEP` newest results."""
+    """Remove all but the :data:`KEEP` newest results, and what a stopped run left half written."""
     kept = sorted(folder.glob(f"{_PREFIX}*{_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in kept[KEEP:]:
         old.unlink(missing_ok=True)
+    for left in folder.glob(f"{_TEMP}*{_SUFFIX}"):
+        if time.time() - left.stat().st_mtime > 3600:
+            left.unlink(missing_ok=True)

@@ -25,7 +25,7 @@ from evalkit.fields import field_kind, kind_dtype
 from evalkit.outputs import OutputFolder, verify_folder
 from evalkit.schema import TABLE_NAMES
 
-__all__ = ["TABLES", "read_tables", "write_tables"]
+__all__ = ["TABLES", "read_tables", "unlisted_files", "write_tables"]
 
 logger = logging.getLogger(__name__)
 
@@ -278,6 +278,27 @@ def read_tables(
         tables[name] = frame
         logger.debug("read %s (%d rows)", path, len(frame))
     return tables
+
+
+def unlisted_files(folder: str | Path, manifest: dict, names: Iterable[str]) -> list[str]:
+    """The files :func:`read_tables` reads for the tables ``names`` of ``folder`` that its
+    ``manifest`` does not record (so nothing checked them: a table put back by hand).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "budget.csv").write_text("x")
+    ...     unlisted_files(tmp, {"files": {"reports.csv": {}}}, ["reports", "budget"])
+    ['budget.csv']
+    """
+    from evalkit.dataset import DATASET, is_dataset
+
+    folder, listed = Path(folder), set(manifest.get("files", {}))
+    if not is_dataset(folder):
+        return [f"{n}.csv" for n in names if f"{n}.csv" not in listed]
+    read = (p.relative_to(folder).as_posix() for n in names for p in (folder / DATASET / n).rglob("*") if p.is_file())
+    return [f for f in read if f not in listed]
 
 
 def _read_dataset(folder: Path, names: Iterable[str] | None) -> dict[str, pd.DataFrame]:

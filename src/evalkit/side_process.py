@@ -69,6 +69,8 @@ class Beside:
 
     def __exit__(self, kind, value, tb) -> None:
         if self._process is not None:
+            if kind is None:  # (its result given, the process is ending: let it end)
+                self._process.join(timeout=10)
             if self._process.is_alive():
                 self._process.terminate()
             self._process.join()
