@@ -197,6 +197,16 @@ class StateWriter:
 def read_state(path: str | os.PathLike) -> pd.DataFrame:
     """The state file's reports (:data:`STATE_COLUMNS`, ``str``).
 
+    Parameters
+    ----------
+    path : path
+        An ``evalkit-state.parquet`` (:data:`STATE_FILE`) written by :class:`StateWriter`.
+
+    Returns
+    -------
+    DataFrame
+        One row per report read: its file as given, ``report_id``, hashes and dataset part.
+
     Raises
     ------
     OSError, pyarrow.ArrowException, KeyError

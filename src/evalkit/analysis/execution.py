@@ -154,9 +154,20 @@ def _groups(b: pd.DataFrame) -> dict[tuple, _Amounts]:
 
 
 def amounts_by_scope(groups: Mapping[tuple, list[dict]]) -> dict[tuple, _Amounts]:
-    """The amounts of the budget's records grouped by (report_id, scope) (a missing scope as
-    None, groups in order of first appearance; records with ``context``, as :func:`context_path`
-    gives it for a figure of the whole), indexed for :func:`execution_of`."""
+    """The amounts of the budget's records grouped by (report_id, scope), indexed for
+    :func:`execution_of`.
+
+    Parameters
+    ----------
+    groups : mapping of (report_id, scope) to list of dict
+        The budget's records (a missing scope as None, groups in order of first appearance),
+        each with ``context`` as :func:`context_path` gives it for a figure of the whole.
+
+    Returns
+    -------
+    dict
+        The same keys, each with its amounts indexed by stage and item.
+    """
     return {k: _Amounts(v) for k, v in groups.items()}
 
 
@@ -335,8 +346,20 @@ def execution(
 
 def execution_of(amounts: Mapping[tuple, _Amounts], rates: pd.DataFrame | None = None,
                  reports: pd.DataFrame | None = None) -> pd.DataFrame:
-    """:func:`execution` from the budget's amounts per (report_id, scope) already indexed (see
-    :func:`amounts_by_scope`)."""
+    """:func:`execution` from the budget's amounts per (report_id, scope) already indexed.
+
+    Parameters
+    ----------
+    amounts : mapping
+        :func:`amounts_by_scope` of the budget's groups.
+    rates, reports : DataFrame, optional
+        As for :func:`execution`.
+
+    Returns
+    -------
+    DataFrame
+        The rows :func:`execution` gives for the same budget.
+    """
     r = conform(rates, SCHEMAS["rates"])
     rep = conform(reports, SCHEMAS["reports"]).drop_duplicates("report_id")
     info = {x["report_id"]: x for x in records(rep)}

@@ -551,7 +551,18 @@ class IndicatorSplit:
 
 def split_indicator_table(table: Table) -> IndicatorSplit:
     """The :class:`IndicatorSplit` of a table (its parts are not read yet: the reader does not
-    change them, so the classifier's split serves the reader)."""
+    change them, so the classifier's split serves the reader).
+
+    Parameters
+    ----------
+    table : Table
+        A table of the document model.
+
+    Returns
+    -------
+    IndicatorSplit
+        The table on its grid, whether it is transposed, and the row ranges of its parts.
+    """
     grid = table.on_grid()
     if _transposed(grid):
         return IndicatorSplit(grid, True, [])
