@@ -14,7 +14,7 @@ from evalkit import cli, side_process
 from evalkit.export import write_tables
 from evalkit.side_process import Beside
 
-linux = pytest.mark.skipif(not side_process._can_fork(), reason="forks only on Linux")
+linux = pytest.mark.skipif(not side_process.can_fork(), reason="forks only on Linux")
 
 
 @linux
@@ -24,7 +24,7 @@ def test_the_function_runs_in_another_process():
 
 
 def test_without_a_fork_it_runs_in_the_caller(monkeypatch):
-    monkeypatch.setattr(side_process, "_can_fork", lambda: False)
+    monkeypatch.setattr(side_process, "can_fork", lambda: False)
     with Beside(os.getpid) as job:
         assert job.result() == os.getpid()
 

@@ -29,13 +29,19 @@ import sys
 from collections.abc import Callable
 from typing import Any, Self
 
-__all__ = ["Beside"]
+__all__ = ["Beside", "can_fork"]
 
 logger = logging.getLogger(__name__)
 
 
-def _can_fork() -> bool:
-    """Only Linux forks safely (macOS's system libraries do not survive a fork, Windows has none)."""
+def can_fork() -> bool:
+    """Whether this system forks processes safely: only Linux does (macOS's system libraries do
+    not survive a fork, Windows has none).
+
+    Returns
+    -------
+    bool
+    """
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -59,7 +65,7 @@ class Beside:
         self._receive = None
 
     def __enter__(self) -> Self:
-        if _can_fork():
+        if can_fork():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._process = context.Process(target=self._child, args=(send,), daemon=True)

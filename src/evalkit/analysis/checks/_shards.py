@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+
+from evalkit.side_process import can_fork
 
 from ._base import Context, findings_of
 
@@ -37,19 +38,13 @@ _SHARES_PER_WORKER = 3
 _RUN: tuple[Context, list[str]] | None = None
 
 
-def _can_fork() -> bool:
-    """Forked workers share the tables without copying them; only Linux forks safely (macOS's
-    system libraries do not survive a fork, Windows has none)."""
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
 def default_workers(reports: int) -> int:
     """Processes for checking ``reports`` reports when the caller does not say.
 
     >>> default_workers(10)
     1
     """
-    if reports < SHARDED_FROM or not _can_fork():
+    if reports < SHARDED_FROM or not can_fork():
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -61,7 +56,7 @@ def in_shards(ctx: Context, names: list[str], workers: int | None) -> pd.DataFra
     parts are put back in the order of the indicators table."""
     ids = _report_ids(ctx)
     workers = default_workers(len(ids)) if workers is None else workers
-    if workers <= 1 or len(ids) < 2 or not _can_fork():
+    if workers <= 1 or len(ids) < 2 or not can_fork():
         return None
     n = min(len(ids), workers * _SHARES_PER_WORKER)
     shares = [ids[k::n] for k in range(n)]  # interleaved: neighbours are often alike in size
