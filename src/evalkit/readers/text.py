@@ -186,7 +186,8 @@ def _kinds(lines: list[str]) -> list[str]:
         return [_kind(x) for x in lines]
     # (the layouts exactly as built in, in their order: the first test of a line can be shortened)
     kind = _built_in_kind if [(x.name, x.claims) for x in LAYOUTS] == _BUILT_IN_LAYOUTS else _kind
-    return [kind(x) if _LAYOUT_MARK.search(x) else ("text" if x.strip() else "blank") for x in lines]
+    search = _LAYOUT_MARK.search
+    return [kind(x) if search(x) else ("text" if x.strip() else "blank") for x in lines]
 
 
 def _built_in_kind(line: str) -> str:
@@ -195,9 +196,11 @@ def _built_in_kind(line: str) -> str:
     be a tab row, a cell, text or blank (most table lines: one test instead of six)."""
     if line.lstrip()[:1] in _OPENING_MARKS:
         return _kind(line)
-    if _is_tab_row(line):
+    # (:func:`_is_tab_row`, then :func:`_is_cell_line`, told by where the tabs are)
+    tab = line.find("\t")
+    if tab > 0 or (tab == 0 and line.find("\t", 1) > 0):
         return "row"
-    if _is_cell_line(line):
+    if tab == 0:
         return "cell"
     return "text" if line.strip() else "blank"
 
@@ -807,10 +810,19 @@ def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> li
     >>> blocks[0].text, [r.texts for r in blocks[1].rows]
     ('自评表', [['一级指标', '得分'], ['产出指标（50分）', '48']])
     """
+    return _rebuild(lines, breaks, None)
+
+
+def _rebuild(lines: list[str], breaks: frozenset[int], joined: str | None) -> list[Table | TextLine]:
+    """:func:`rebuild_blocks`; ``joined``: the lines joined by line breaks, when the caller has
+    them, to pass over the Markdown marks when the text has none."""
     kinds = _kinds(lines)
-    _mark_html_tables(lines, kinds)
-    _mark_grids(lines, kinds)
-    _mark_markdown(lines, kinds)
+    if "html" in kinds:
+        _mark_html_tables(lines, kinds)
+    if "grid" in kinds:
+        _mark_grids(lines, kinds)
+    if joined is None or "|" in joined or "<!--" in joined:  # (what :func:`_mark_markdown` looks for)
+        _mark_markdown(lines, kinds)
     by_name = {layout.name: layout for layout in LAYOUTS}
     text_kind = "" if "text" in by_name else "text"  # (a layout of that name would claim the lines)
     blocks: list[Table | TextLine] = []
@@ -873,15 +885,32 @@ def document_from_text(text: str, report_id: str, source_file: str = "", sha256:
     >>> doc.tables[0].rows[0].texts
     ['部门名称', '某县医疗保障局']
     """
-    text = text.removeprefix("\ufeff")
-    lines = re.split(r"\r\n|\r|\n", text)
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines, joined = _split_lines(text.removeprefix("\ufeff"))
     from evalkit.readers.textfix import repair_lines  # (the readers package imports this module)
 
-    fixed = repair_lines(lines, markdown)
+    fixed = repair_lines(lines, markdown, joined=joined)
+    if fixed.lines != lines:
+        joined = None  # (repaired: the text no longer says what the lines are)
     return Document(report_id=report_id, source_file=source_file, sha256=sha256, lines=fixed.lines,
-                    blocks=rebuild_blocks(fixed.lines, fixed.breaks), encoding=encoding)
+                    blocks=_rebuild(fixed.lines, fixed.breaks, joined), encoding=encoding)
+
+
+def _split_lines(text: str) -> tuple[list[str], str]:
+    r"""The lines of a text (a line ends at CR LF, CR or LF; the last line break ends the last
+    line), and the lines joined by LF with an LF before the first and after the last.
+
+    Examples
+    --------
+    >>> _split_lines("a\r\nb\rc\n\nd\n")
+    (['a', 'b', 'c', '', 'd'], '\na\nb\nc\n\nd\n')
+    """
+    if "\r" in text:  # (as re.split(r"\r\n|\r|\n"), without the regular expression)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+        return lines, "\n" + text
+    return lines, "\n" + text + "\n"
 
 
 def report_id_for(path: Path) -> str:

@@ -21,6 +21,7 @@ heading, no 'label：' field and no table row.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 import unicodedata
@@ -282,10 +283,16 @@ def _page_width(lines: list[str], texts: list[bool] | None = None) -> int:
     ``texts``: :func:`_is_text` of each line, when the caller has them."""
     if texts is None:
         texts = [_is_text(x) for x in lines]
-    widths = sorted(
+    return _wrap_width([
         _width(lines[i].strip()) for i in range(len(lines) - 1)
         if texts[i] and texts[i + 1] and not lines[i].rstrip().endswith(_LINE_END)
-    )
+    ])
+
+
+def _wrap_width(widths: list[int]) -> int:
+    """:func:`_page_width` from the widths of the text lines followed by a text line that end
+    no sentence."""
+    widths = sorted(widths)
     if len(widths) < 3:
         return 0
     width = widths[int(len(widths) * 0.8)]
@@ -318,12 +325,19 @@ def _chains(lines: list[str], breaks: set[int], markdown: bool = False) -> list[
     """
     texts = [_is_text(x) for x in lines]  # (asked of each line several times below)
     page_width = -1 if markdown else _page_width(lines, texts)
+    return _wrapped_runs(lines, breaks, texts, page_width, range(len(lines)))
+
+
+def _wrapped_runs(lines: list[str], breaks: set[int], texts, page_width: int, candidates) -> list[list[int]]:
+    """:func:`_chains` over ``candidates``, in order: all lines, or at least every line that
+    wraps onto the next (a line that does not changes no chain: ``current`` then stands for no
+    chain, or ends with it); ``texts[i]`` is :func:`_is_text` of line ``i``."""
     chains: list[list[int]] = []
     current: list[int] = []
-    for i, line in enumerate(lines):
+    for i in candidates:
         if not texts[i]:
             continue
-        a = line.rstrip()
+        a = lines[i].rstrip()
         if page_width == 0 and not (a[-1].isdecimal() or a[-1] in ",.\n"):
             # (no prose wrap, and no number at its end to go on: it joins no line, and leaving
             # ``current`` as it is changes no chain: its last line is before this one or is it)
@@ -432,7 +446,7 @@ def _join_tab_wraps(lines: list[str]) -> int:
     return joined
 
 
-def repair_lines(lines: list[str], markdown: bool = False) -> Repair:
+def repair_lines(lines: list[str], markdown: bool = False, *, joined: str | None = None) -> Repair:
     """Drop page furniture and join hard-wrapped lines, keeping the number of lines.
 
     Parameters
@@ -441,6 +455,9 @@ def repair_lines(lines: list[str], markdown: bool = False) -> Repair:
         The lines of a text report as read from the file.
     markdown : bool, default False
         The text is Markdown: consecutive text lines are one paragraph (soft line breaks).
+    joined : str, optional
+        The lines joined by line breaks, with one before the first line and one after the
+        last, when the caller has them (the text the lines were split from).
 
     Returns
     -------
@@ -456,12 +473,102 @@ def repair_lines(lines: list[str], markdown: bool = False) -> Repair:
     ['全年实际支出 3,652.36 万元，预算执行率 98.75%。', '其中基本支出 3,104.25 万元。', '', '']
     """
     out = list(lines)
+    plain = None if markdown else _plain_text(out, joined)
+    if plain is not None:
+        return _repair_plain(out, plain)
     breaks = _drop_furniture(out)
     tab_joined = _join_tab_wraps(out)
     chains = _chains(out, breaks, markdown)
+    return _reflowed(out, breaks, chains, tab_joined)
+
+
+def _reflowed(out: list[str], breaks: set[int], chains: list[list[int]], tab_joined: int) -> Repair:
+    """The repair, once the page furniture was blanked and the tab rows joined: each chain reflowed."""
     for chain in chains:
         _reflow(out, chain)
     joined = sum(len(c) - 1 for c in chains) + tab_joined
     if breaks or joined:
         log.debug("text repaired: %d page lines dropped, %d wrapped lines joined", len(breaks), joined)
     return Repair(out, frozenset(breaks), joined)
+
+
+# ------------------------------------------------------- the common case: nothing or little to repair
+# Most texts have no page furniture, no tab row broken in its label and no page-wide wrapping:
+# the passes over every line above then find nothing. Searches over the whole text (each
+# starting at a line break, which the search finds at C speed) find the few lines those passes
+# can act on, and the passes look at those lines only; each search finds every line the pass
+# would act on (and perhaps more, which the pass then declines), so the repair is the same.
+
+#: A line that may be page furniture (:func:`_page_marks`, :data:`_GLUED_NUMBER`): indented, or
+#: whose first character is a dash, 共 or 第.
+_FURNITURE_START = re.compile(rf"\n(?:[ \u3000]|\s*[{_DASHES}共第])")
+#: Two tab lines that may be one row broken in its label (:func:`_label_wrap`): the first without
+#: digits after a tab, the second with a first cell without digits and a digit after it.
+_LABEL_WRAP_PAIR = re.compile(r"\t[^\d\n]*\n[^\t\n\d]+\t[^\n]*\d")
+#: The end of a line that may be measured by :func:`_page_width`: its last character ends no
+#: sentence and the next line starts as a text line does (no tab, no pipe).
+_OPEN_LINE_END = re.compile(r"\n(?<![。！？；：!?;:\n]\n)(?=[^\S\n\t]*[^\s|])")
+#: The fewest characters of a line as wide as :func:`_wrap_width` asks of three lines at least
+#: (:data:`_MIN_PAGE_WIDTH` less its slack, in columns; a character is two columns at most).
+_WIDE_CHARS = -(-(_MIN_PAGE_WIDTH - max(6, _MIN_PAGE_WIDTH // 10)) // 2)
+#: :data:`_OPEN_LINE_END` of a line of :data:`_WIDE_CHARS` characters or more, none of its last
+#: ones a tab: a page is wrapped at a width only when three lines are found so.
+_WIDE_OPEN_LINE_END = re.compile(rf"\n(?<=[^\t\n]{{{_WIDE_CHARS - 1}}}[^\t\n。！？；：!?;:]\n)(?=[^\S\n\t]*[^\s|])")
+#: The end of a line that may end with a number (a digit, a comma or a point, or white space last)
+#: going on in the next line, which starts as a text line does.
+_NUMBER_LINE_END = re.compile(r"\n(?<=[\d,.]\n|[^\S\n]\n)(?=[^\S\n\t]*[^\s|])")
+
+
+class _TextLines(dict):
+    """:func:`_is_text` of the lines asked about, each found once."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def __missing__(self, i: int) -> bool:
+        t = self[i] = _is_text(self.lines[i])
+        return t
+
+
+def _plain_text(lines: list[str], joined: str | None = None) -> str | None:
+    """The lines joined by line breaks, with one before the first line and one after the last
+    (``joined``, when given), when there is no page furniture to drop in them and no line holds
+    a line break; else None."""
+    text = "\n" + "\n".join(lines) + "\n" if joined is None else joined
+    if text.count("\n") != len(lines) + 1 or _FURNITURE_START.search(text):
+        return None
+    return text
+
+
+def _ending_lines(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """The lines (0-based) whose line break ``pattern`` matches in ``text`` (:func:`_plain_text`)."""
+    out: list[int] = []
+    seen, last = 0, 0
+    for m in pattern.finditer(text):
+        p = m.start() + 1
+        seen += text.count("\n", last, p)
+        last = p
+        if seen >= 2:  # (the line break before the first line is the first one, and ends no line)
+            out.append(seen - 2)
+    return out
+
+
+def _repair_plain(out: list[str], text: str) -> Repair:
+    """:func:`repair_lines` of a text without page furniture (``text``: :func:`_plain_text`),
+    looking only at the lines the searches find."""
+    if _LABEL_WRAP_PAIR.search(text):
+        tab_joined = _join_tab_wraps(out)
+        if tab_joined:  # (lines were joined: the rest as for any text)
+            return _reflowed(out, set(), _chains(out, set()), tab_joined)
+    texts = _TextLines(out)
+    n = len(out)
+    page_width = 0
+    if len(list(itertools.islice(_WIDE_OPEN_LINE_END.finditer(text), 3))) == 3:
+        page_width = _wrap_width([
+            _width(out[i].strip()) for i in _ending_lines(text, _OPEN_LINE_END)
+            if i + 1 < n and texts[i] and texts[i + 1] and not out[i].rstrip().endswith(_LINE_END)
+        ])
+    if page_width != 0:
+        return _reflowed(out, set(), _wrapped_runs(out, set(), texts, page_width, range(n)), 0)
+    return _reflowed(out, set(), _wrapped_runs(out, set(), texts, 0, _ending_lines(text, _NUMBER_LINE_END)), 0)
