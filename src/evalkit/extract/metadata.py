@@ -183,13 +183,43 @@ def _every_label(fields: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words | {w.rstrip(":：") for w in words})
 
 
+def _word_tree(words: list[list[str]], gap: str) -> str:
+    r"""A pattern that matches where one of ``words`` starts (each word a list of patterns of one
+    character each, ``gap`` allowed between them), written as the tree of their beginnings: at a
+    place in the text, the search tries the words that begin with the character there only, not
+    each word in turn, as the plain alternation ``a|b|…`` does. It starts to match at the same
+    places as that alternation (it may end elsewhere): for searches that ask where, not what.
+
+    Examples
+    --------
+    >>> _word_tree([["总", "分"], ["总", "得", "分"], ["等", "级"], ["总"]], r"\s*")
+    '(?:总\\s*(?:分|得\\s*(?:分))?|等\\s*(?:级))'
+    >>> re.search(_word_tree([["总", "分"], ["等", "级"]], r"\s*"), "评定等 级为优").start()
+    2
+    """
+    tree: dict[str, list[list[str]]] = {}
+    for w in words:
+        tree.setdefault(w[0], []).append(w[1:])
+    alts = []
+    for unit, tails in tree.items():
+        rest = [t for t in tails if t]
+        if not rest:
+            alts.append(unit)
+            continue
+        sub = _word_tree(rest, gap)
+        alts.append(f"{unit}{gap}{sub}?" if len(rest) < len(tails) else f"{unit}{gap}{sub}")
+    return "(?:" + "|".join(alts) + ")"
+
+
 @functools.cache
 def _any_label_re(fields: tuple[str, ...]) -> re.Pattern[str]:
     """Any label of the fields, white space allowed between its characters: it matches in a raw
-    line exactly when the line, compacted, holds a label."""
+    line exactly when the line, compacted, holds a label (searched for where, :func:`_word_tree`)."""
     words = sorted({compact(r["word"]) for r in vocab.load("meta_labels") if r["field"] in fields} - {""},
                    key=len, reverse=True)
-    return re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in words))
+    if not words:
+        return re.compile("")
+    return re.compile(_word_tree([[re.escape(c) for c in w] for w in words], r"\s*"))
 
 
 @functools.cache
@@ -200,7 +230,9 @@ def _any_key_re(fields: tuple[str, ...]) -> re.Pattern[str]:
     words = sorted({w.rstrip(":：") for w in _every_label(fields)} - {""}, key=len, reverse=True)
     if any(c in w for w in words for c in "<br>"):
         return re.compile("")
-    return re.compile("|".join(r"(?:\s|<br>)*".join(map(re.escape, w)) for w in words) or "(?!)")
+    if not words:
+        return re.compile("(?!)")
+    return re.compile(_word_tree([[re.escape(c) for c in w] for w in words], r"(?:\s|<br>)*"))
 
 
 @functools.cache
@@ -684,9 +716,12 @@ _KEY_GAP = r"(?:\s|[<＜][bｂ][rｒ][>＞])*"
 @functools.cache
 def _folded_words_re(words: tuple[str, ...], gap: str = "") -> re.Pattern[str]:
     """Any of ``words`` as :func:`fold` makes a raw line read (``gap`` allowed between a word's
-    characters): for a quick pass over the lines (:meth:`Document.text_lines_matching`) that cannot hold one."""
+    characters): for a quick pass over the lines (:meth:`Document.text_lines_matching`) that cannot hold one
+    (searched for where, :func:`_word_tree`)."""
     alts = sorted({w for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(gap.join(_unfolded(c) for c in w) for w in alts) or "(?!)")
+    if not alts:
+        return re.compile("(?!)")
+    return re.compile(_word_tree([[_unfolded(c) for c in w] for w in alts], gap))
 
 
 def _row_total(label: str, rest: list[str]) -> float | None:
