@@ -173,6 +173,8 @@ class Document:
     _split: tuple | None = field(default=None, init=False, repr=False, compare=False)
     # the joined text lines of ``joined_text_lines``, with the tuple of text lines they were made of
     _joined: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    # the runs of ``text_runs``, with the block list (and its length) they were read from
+    _runs: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def locate(self, line: int) -> str:
         """Where a (1-based) line stands in the original document: the line itself for text."""
@@ -235,14 +237,30 @@ class Document:
         return parts_matching(*self.joined_text_lines(), pattern)
 
     def text_runs(self) -> list[list[TextLine]]:
-        """The runs of text lines between tables, in document order (a run may be empty)."""
-        runs: list[list[TextLine]] = [[]]
-        for block in self.blocks:
-            if isinstance(block, Table):
-                runs.append([])
-            else:
-                runs[-1].append(block)
-        return runs
+        """The runs of text lines between tables, in document order (a run may be empty). Made
+        once (again when ``blocks`` changes): do not change the lists.
+
+        Examples
+        --------
+        >>> t = Table([Row([Cell("a", 2)])], "cells")
+        >>> [[tl.line for tl in run] for run in Document("r", "", "", [], [TextLine(1, "x"), t, t]).text_runs()]
+        [[1], [], []]
+        """
+        runs = self._runs
+        if runs is None or runs[0] is not self.blocks or runs[1] != len(self.blocks):
+            runs = self._runs = (self.blocks, len(self.blocks), _runs_of(self.blocks))
+        return runs[2]
+
+
+def _runs_of(blocks: list[Table | TextLine]) -> list[list[TextLine]]:
+    """:meth:`Document.text_runs`, read from the blocks."""
+    runs: list[list[TextLine]] = [[]]
+    for block in blocks:
+        if isinstance(block, Table):
+            runs.append([])
+        else:
+            runs[-1].append(block)
+    return runs
 
 
 def parts_matching(joined: str, starts: list[int], pattern: re.Pattern[str]) -> list[int]:

@@ -1359,14 +1359,8 @@ def _flat_title(ctx: ReportContext, line: int) -> str:
 
 
 def _text_runs(doc) -> list[list[TextLine]]:
-    """Runs of text lines with no table between them."""
-    runs: list[list[TextLine]] = [[]]
-    for block in doc.blocks:
-        if isinstance(block, TextLine):
-            runs[-1].append(block)
-        elif runs[-1]:
-            runs.append([])
-    return [r for r in runs if r]
+    """Runs of text lines with no table between them (the document's runs, but the empty ones)."""
+    return [r for r in doc.text_runs() if r]
 
 
 def _line_header(run: list[TextLine], k: int) -> tuple[list[str | None], int]:

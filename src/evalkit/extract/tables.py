@@ -1394,6 +1394,9 @@ def _flat_columns(amounts: list[str], columns: list[str]) -> list[tuple[str, tup
 def _flattened_tables(ctx: ReportContext, out: list[dict], found: dict) -> None:
     """决算 tables flattened into one line each (see above)."""
     seen: set[tuple] = set()
+    joined = ctx.doc.joined_text_lines()[0]
+    if "行次" not in joined and "栏次" not in joined:
+        return  # (no text line holds either word: most reports)
     for tl in ctx.doc.text_lines:
         if "行次" not in tl.text and "栏次" not in tl.text:
             continue  # (most lines: no word 行次/栏次, so no such token)
