@@ -139,6 +139,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, int]:
 _IMPLAUSIBLE = re.compile(r"[^\t\r\n\x20-\x7e\u3000-\u9fff\uff00-\uffef]")
 #: Control characters other than white space.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0e, 0x20)])  # (the bytes of :data:`_CONTROL`)
 
 
 def _plausible_text(text: str) -> bool:
@@ -147,10 +148,21 @@ def _plausible_text(text: str) -> bool:
 
 
 def _looks_binary(text: str) -> bool:
+    r"""More than 5 % of the first 4000 characters are control characters other than white space.
+
+    Examples
+    --------
+    >>> _looks_binary("参保人数\t43.01万人\r\n"), _looks_binary("\x00\x01\x02ab"), _looks_binary("")
+    (False, True, False)
+    """
     sample = text[:4000]
     if not sample:
         return False
-    control = len(_CONTROL.findall(sample))
+    # (the characters of :data:`_CONTROL` counted as the bytes of their UTF-8 encoding, where
+    # every other character is written with bytes of 0x80 and up: a deletion at C speed, where
+    # the search looks at each character in turn)
+    data = sample.encode("utf-8", "surrogatepass")
+    control = len(data) - len(data.translate(None, _CONTROL_BYTES))
     return control > len(sample) * 0.05
 
 
@@ -179,15 +191,35 @@ def _kind(line: str) -> str:
 _LAYOUT_MARK = re.compile(r"[|\t\u2500-\u257f+<]")
 
 
-def _kinds(lines: list[str]) -> list[str]:
+def _kinds(lines: list[str], joined: str | None = None) -> list[str]:
     """:func:`_kind` of each line. While :data:`LAYOUTS` holds only the built-in layouts, a line
-    without any of their marks (most lines: narrative) is text or blank without asking them."""
+    without any of their marks (most lines: narrative) is text or blank without asking them.
+    ``joined``: the lines joined, when the caller has them (to tell at once that no line holds
+    a box-drawing character)."""
     if not all(layout.claims in _BUILT_IN_CLAIMS for layout in LAYOUTS):
         return [_kind(x) for x in lines]
     # (the layouts exactly as built in, in their order: the first test of a line can be shortened)
     kind = _built_in_kind if [(x.name, x.claims) for x in LAYOUTS] == _BUILT_IN_LAYOUTS else _kind
-    search = _LAYOUT_MARK.search
-    return [kind(x) if search(x) else ("text" if x.strip() else "blank") for x in lines]
+    if joined is None or _has_box_characters(joined):
+        search = _LAYOUT_MARK.search
+        return [kind(x) if search(x) else ("text" if x.strip() else "blank") for x in lines]
+    # (no box-drawing character: the other marks are found by four substring tests, at C speed,
+    # where the search of a class of characters looks at each character in turn)
+    return [kind(x) if "\t" in x or "|" in x or "+" in x or "<" in x else ("text" if x.strip() else "blank")
+            for x in lines]
+
+
+def _has_box_characters(text: str) -> bool:
+    """Whether a text holds a box-drawing character (U+2500-U+257F): in UTF-8, exactly the
+    characters whose encoding starts with E2 94 or E2 95 (two substring tests of the bytes).
+
+    Examples
+    --------
+    >>> _has_box_characters("│一级指标│"), _has_box_characters("一级指标|得分"), _has_box_characters("╿")
+    (True, False, True)
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return b"\xe2\x94" in data or b"\xe2\x95" in data
 
 
 def _built_in_kind(line: str) -> str:
@@ -816,7 +848,7 @@ def rebuild_blocks(lines: list[str], breaks: frozenset[int] = frozenset()) -> li
 def _rebuild(lines: list[str], breaks: frozenset[int], joined: str | None) -> list[Table | TextLine]:
     """:func:`rebuild_blocks`; ``joined``: the lines joined by line breaks, when the caller has
     them, to pass over the Markdown marks when the text has none."""
-    kinds = _kinds(lines)
+    kinds = _kinds(lines, joined)
     if "html" in kinds:
         _mark_html_tables(lines, kinds)
     if "grid" in kinds:
@@ -834,7 +866,10 @@ def _rebuild(lines: list[str], breaks: frozenset[int], joined: str | None) -> li
         if k == text_kind:  # (most lines)
             line = lines[i]
             # (a line without a Markdown or HTML mark is read as it is, trimmed: most lines)
-            text = _md_text(line) if _MD_MARK.search(line) else line.strip()
+            # (:data:`_MD_MARK` told by substring tests: at C speed, where the search looks at
+            # each character in turn)
+            md = "#" in line or "<" in line or "*" in line or "_" in line or "&" in line
+            text = _md_text(line) if md else line.strip()
             if text:
                 blocks.append(TextLine(i + 1, text))
             i += 1
