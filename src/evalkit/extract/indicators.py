@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from evalkit import vocab
-from evalkit.document import Row, Table, TextLine, clean_label
+from evalkit.document import Document, Row, Table, TextLine, clean_label
 from evalkit.extract.context import ReportContext, caption_of, compact, is_total_label, single_text
 from evalkit.quantities import fold, is_missing, parse_number, parse_quantity
 
@@ -803,6 +803,8 @@ def _statements(ctx: ReportContext, known: list[dict], skip: set[int] = frozense
     """Score statements in the text: '参保人员即时报销率总分 5 分，实际得分 5 分', and the same with
     the target and the result: '…年度目标≥95%，实际完成98%，分值10分，得分9.8分'. Level headings
     ('（二）产出指标（50分）', '1.数量指标') give the levels of the statements below them."""
+    if "得" not in ctx.doc.joined_text_lines()[0]:
+        return []  # (a statement ends in its score, 得…: no text line holds one)
     level_of = _known_levels(known)
     out = []
     current = {"level1": None, "level2": None}
@@ -1717,11 +1719,25 @@ def _is_heading(text: str) -> bool:
     return len(text) <= 30 and bool(_ORDINAL.match(text)) and not _CLAUSE_MARK.search(text)
 
 
+_TARGET_WORD = re.compile(r"目\s*标")  # 目标 in a raw line (clean_label drops the white space between)
+_ACTUAL_WORD = re.compile(r"实\s*际")
+
+
+def _may_state_targets(doc: Document) -> bool:
+    """Whether a text line holds both 目标 and 实际 (as :func:`clean_label` reads it), as each
+    sentence :func:`_sentence_targets` reads does: one search over the joined lines for the
+    first word (a literal, found at C speed), then the few lines that hold it."""
+    lines = doc.text_lines
+    return any(_ACTUAL_WORD.search(lines[k].text) for k in doc.text_lines_matching(_TARGET_WORD))
+
+
 def _sentence_targets(ctx: ReportContext, skip: set[int]) -> list[dict]:
     """Indicators stated in sentences under the headings of the standard levels:
     '（一）产出指标' … '1. 数量指标：义务教育巩固率目标≥98%，实际完成 99.2%；…'. Each clause with a
     target and a result is a row (no weight or score: a clause with them is a score statement)."""
     out = []
+    if not _may_state_targets(ctx.doc):
+        return out  # (no line names a target and a result: most reports)
     level = {"level1": "", "level2": ""}
     for tl in ctx.doc.text_lines:
         text = clean_label(tl.text)

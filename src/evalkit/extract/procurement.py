@@ -83,12 +83,16 @@ def _figures_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{budget})\s*(?:为)?\s*\d[^。；;]*?(?:{actual})\s*(?:为)?\s*\d")
 
 
+_PURCHASE_WORD = re.compile("采购")
+
+
 def _statements(ctx: ReportContext) -> list[dict]:
     """Purchases described in sentences: '购 A4 复印纸预算金额 4000 元，实际执行金额 3900 元，自行采购'."""
     out = []
-    for tl in ctx.doc.text_lines:
-        if "采购" not in tl.text:
-            continue
+    lines = ctx.doc.text_lines
+    # (only a line with 采购 can state a purchase: one search over the joined lines finds them)
+    for k in ctx.doc.text_lines_matching(_PURCHASE_WORD):
+        tl = lines[k]
         text = fold(tl.text)
         if not _figures_re().search(text):
             continue  # (the statement's pattern is slow on long lines: it is tried only where it can match)
