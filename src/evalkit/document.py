@@ -16,6 +16,7 @@ import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 __all__ = [
     "Cell",
@@ -215,11 +216,11 @@ class Document:
         lines = self._blocks_by_kind()[1]
         joined = self._joined
         if joined is None or joined[0] is not lines:
-            starts, at = [], 0
-            for tl in lines:
-                starts.append(at)
-                at += len(tl.text) + 1
-            joined = self._joined = (lines, LINE_JOINER.join(tl.text for tl in lines), starts)
+            texts = [tl.text for tl in lines]
+            # (each text starts after the ones before it and a joiner each: sums made at C speed)
+            starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+            starts.pop()
+            joined = self._joined = (lines, LINE_JOINER.join(texts), starts)
         return joined[1], joined[2]
 
     def text_lines_matching(self, pattern: re.Pattern[str]) -> list[int]:
