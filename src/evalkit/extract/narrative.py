@@ -47,6 +47,7 @@ from evalkit.quantities import (
     find_quantities,
     fold,
     found_quantities,
+    has_chinese_quantity,
     to_persons,
     to_wan,
     unit_factor,
@@ -55,6 +56,7 @@ from evalkit.quantities import (
 __all__ = ["NarrativeRows", "extract_narrative"]
 
 _DELIMS = "，,；;：:、。！？="
+_DIGIT = re.compile(r"\d")  # (any digit: full-width ones too)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
 _NEW_ITEM = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)")
 _PROCUREMENT_KINDS = ("货物", "工程", "服务")
@@ -415,6 +417,12 @@ def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str
     return _LEADING_YEAR.sub("", window)
 
 
+def _may_have_chinese_quantity(text: str) -> bool:
+    """True when a text may hold a quantity in Chinese numerals ('一百二十万元'): the test
+    :func:`found_quantities` makes before it looks for one."""
+    return ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text)
+
+
 def _first_money(found: tuple[Found, ...]) -> Found | None:
     """The first amount of money among the numbers of a line."""
     for f in found:
@@ -449,6 +457,9 @@ def _reaches_floor(segment: str) -> bool:
     return m is None or segment.find("）", m.end(), end) >= 0 or segment.find(")", m.end(), end) >= 0
 
 
+_UNREAD = object()  # (a value not read yet)
+
+
 @dataclass(slots=True)  # (made for every line with figures: slots make it and its look-ups cheaper)
 class _LineState:
     stage: str | None = None
@@ -469,7 +480,10 @@ class _LineState:
     line_fund_scheme: str | None = None  # the scheme of the first fund figure of the paragraph
     rate_base: str | None = None  # the name of the last rate named ('报销比例职工医保85%、居民医保70%')
     other_project: bool = False  # the sentence is about a project other than the scope
-    subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
+    #: The words the item the line is about is read from ('④政府采购执行率。…': the line up to its
+    #: first amount), and that item once asked (:meth:`line_subject`; _UNREAD before)
+    subject_words: str = ""
+    subject: str | None | object = _UNREAD
 
     def open_sentence(self) -> None:
         """A new sentence: the first item of the last one has its parts named next ('…基本支出
@@ -479,6 +493,13 @@ class _LineState:
         self.top_item = None
         self.sentence_fund_scheme = None
         self.other_project = False
+
+    def line_subject(self) -> str | None:
+        """The budget item the line is about (:func:`mentioned_item` of :attr:`subject_words`),
+        read when a bare stage word first asks: most lines never do."""
+        if self.subject is _UNREAD:
+            self.subject = mentioned_item(self.subject_words)
+        return self.subject
 
 
 # ------------------------------------------------------------------------------------------------
@@ -907,6 +928,12 @@ class _Reader:
     def read_line(self, line: int, text: str) -> None:
         """Read the figures of one line of text (a paragraph)."""
         self._current = None
+        if _DIGIT.search(text) is None and not _may_have_chinese_quantity(text):
+            # no number (most lines): nothing to read, and no year or run-in heading (both need
+            # digits); only a list item's start ends the parent path carried from the line before
+            if _NEW_ITEM.match(text):  # (folding changes none of the characters it needs)
+                self.outer = ""
+            return
         folded = fold(text)  # (folded once: the same length as the text, so the positions hold)
         if not self.fiscal_year:  # (read only for a report of unknown year: see _year_at)
             self._paragraph_year = _paragraph_year(folded)
@@ -922,10 +949,9 @@ class _Reader:
                 break
         else:
             return  # nothing but dates, durations and counts (or no number): no table reads them
-        state = _LineState(outer=self.outer)
-        self._staff_unit = None
         money = _first_money(found)  # the first amount
-        state.subject = mentioned_item(folded[: money.start] if money else folded)
+        state = _LineState(outer=self.outer, subject_words=folded[: money.start] if money else folded)
+        self._staff_unit = None
         handled = self._formulas(line, folded) if "=" in folded else ()  # (a formula needs its '=')
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
@@ -1302,7 +1328,7 @@ class _Reader:
             return hit
         if self._other_project(f, window, hit is None and not state.top_item and scope == DEPARTMENT_SCOPE, state):
             return None
-        return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, state.subject),
+        return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, None if state.top_item else state.line_subject()),
                                 self.ctx_topic, window)
 
     def _other_year(self, f: Found) -> bool:
