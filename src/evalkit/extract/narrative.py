@@ -63,6 +63,7 @@ _PROCUREMENT_KINDS = ("货物", "工程", "服务")
 _TOTALS = ("收入合计", "支出合计", "收入总计", "支出总计")  # totals are never parents
 _READ_KINDS = frozenset({"money", "persons", "percent", "count", None})  # the kinds of number sentences give tables
 _SERVICE_KINDS = ("money", "persons", "count")
+_TABLE_KINDS = ("money", "persons", "percent", "count")  # the kinds of number some reader here may take
 # '可选择2家及以上定点医疗机构', '每个街道至少有1家': a rule or an aim, not a result
 _POLICY_AFTER = vocab.words_pattern(r"^\s*<<rule_bound_after>>")
 _POLICY_BEFORE = vocab.words_pattern(r"<<rule_bound_before>>有?$")
@@ -1004,13 +1005,16 @@ class _Reader:
         placed_before = self.ctx.placed.get(key, 0)  # (.get: a Counter's missing key is 0, without a call)
         if placed_before > mine.get(key, 0) and q.text_value:
             return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
+        if q.kind not in _TABLE_KINDS and (q.kind is not None or _RATE_IS.search(
+                self._folded, max(0, f.start - 4), f.start) is None):
+            return q.unit is None  # a score, a rate per head, a bare number: no reader here takes it (:func:`_reader_of`)
         self._after = self._folded[f.end: f.end + 10]
         self._to_table(line, f, window, segment, state)
         if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
             # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
             self._service(line, f, window, self._folded)
         mine[key] = mine.get(key, 0) + self.ctx.placed.get(key, 0) - placed_before
-        return q.kind in ("money", "persons", "percent", "count") or q.unit is None
+        return q.kind in _TABLE_KINDS or q.unit is None
 
     def _to_table(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         """Hand a figure to the reader of the table its kind and the words before it choose
