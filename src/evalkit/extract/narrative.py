@@ -813,6 +813,7 @@ class _Reader:
         self._year_window_at = -1  # (figure start of the window below)
         self._year_window_text = ""  # the window of the figure being read, its year kept
         self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
+        self._line_words: dict[str, bool] = {}  # kind -> whether the line names a word of it (:meth:`_line_names`)
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -828,6 +829,18 @@ class _Reader:
                 self.ctx.place_key(self._key)
                 return
         self.ctx.place(line, number)
+
+    def _line_names(self, kind: str) -> bool:
+        """True when the line being read names a context word of the kind anywhere (plain
+        substring tests, once per line and kind): a sentence of the line, or any other part of
+        it, can name one only then. Most lines name none, and the words of a long sentence are
+        then not searched again for each of its figures."""
+        known = self._line_words.get(kind)
+        if known is None:
+            folded, words = self._folded, _words(kind)
+            # (no word of the kind: its pattern is empty and matches anywhere)
+            known = self._line_words[kind] = not words or any(w in folded for w in words)
+        return known
 
     def _year_at(self, f: Found) -> int | None:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
@@ -956,6 +969,7 @@ class _Reader:
         handled = self._formulas(line, folded) if "=" in folded else ()  # (a formula needs its '=')
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
+        self._line_words = {}
         self._clause_at = None  # (a new line: no clause read yet)
         self._year_window_at = -1
         prev_end = body
@@ -1057,10 +1071,11 @@ class _Reader:
 
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
-        subsidised = (_names("subsidy", window) or _names("subsidy", sentence)) and (
+        subsidised = (_names("subsidy", window) or (self._line_names("subsidy") and _names("subsidy", sentence))) and (
             "参保" in window or "参加" in window or vocab.alternation("schemes").search(window)
             or (_names("subsidy", window) and _joins_after(self._folded[f.end: f.end + 40])))
-        if not subsidised and not _names("enrollment", sentence) and not _joined_scheme().search(window):
+        if not subsidised and not (self._line_names("enrollment") and _names("enrollment", sentence)) \
+                and not _joined_scheme().search(window):
             self._staff(line, f, window, self._after)
             return
         if not subsidised and _names("enrollment_exclude", window):
@@ -1274,7 +1289,7 @@ class _Reader:
         if _SUBJECT_CODE.search(segment):
             state.subject_line = True
         sentence = self._folded[self._sentence_start: f.start]
-        if state.subject_line or _is_change(window) or _names_part(sentence) \
+        if state.subject_line or _is_change(window) or (self._line_names("part_scope") and _names_part(sentence)) \
                 or _is_target(self._folded, f.start, self._sentence_start):
             return True
         above = self._above(f)  # (both its answers are read)
@@ -1283,7 +1298,7 @@ class _Reader:
         if above.allocated_above:
             self._withheld = True  # what a higher body allocates is no service figure either
             return True
-        return _FUND_BUDGET.search(window) is not None
+        return "基金" in window and _FUND_BUDGET.search(window) is not None  # (the pattern needs 基金)
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         """A money figure of the scope's budget. A figure that gives no row leaves the stage as it
