@@ -264,6 +264,32 @@ _CLAUSE_YEAR = vocab.words_pattern(
 
 #: What a year that opens a clause (:data:`_CLAUSE_YEAR`) needs: a quick search, with a literal start.
 _YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年")
+#: The marks after which :data:`_CLAUSE_YEAR` may start (else only at the text's start).
+_CLAUSE_OPENER = re.compile(r"[；;，,]")
+
+
+def _clause_years(text: str) -> list[re.Match[str]]:
+    """The matches of :data:`_CLAUSE_YEAR` in a text, as ``finditer`` gives them, tried only where
+    one can start: at the text's start and right after '；;，,' (the pattern's anchors). ``finditer``
+    tries every character of a long sentence, and each try runs the anchors' three branches.
+
+    >>> [m.group(1) for m in _clause_years("2022年，收入7.12亿元；2023年，基金收入")]
+    ['2022', '2023']
+    """
+    matches = []
+    m = _CLAUSE_YEAR.match(text)
+    if m is not None:
+        matches.append(m)
+    end = m.end() if m is not None else 0  # (a match goes on from where the last one ended)
+    for mark in _CLAUSE_OPENER.finditer(text):
+        start = mark.end()
+        if start < end:
+            continue
+        m = _CLAUSE_YEAR.match(text, start)
+        if m is not None:
+            matches.append(m)
+            end = m.end()
+    return matches
 
 
 _PARAGRAPH_ORDINAL = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*")
@@ -854,7 +880,8 @@ class _Reader:
             year = self._clause_year(f)
             if year:
                 return year
-            m = _CLAUSE_FISCAL_YEAR.search(self._clause(f))
+            clause = self._clause(f)
+            m = _CLAUSE_FISCAL_YEAR.search(clause) if "年度" in clause else None  # (the pattern needs 年度)
             if m:
                 return int(m.group(1))  # '公开｜2022年度全市基本医疗保险基金收支情况（收入196.42亿元）'
         m = _SENTENCE_YEAR.match(self._folded, self._sentence_start)
@@ -931,7 +958,7 @@ class _Reader:
         year = None
         if "年" not in text or not _YEAR_WORDS.search(text):
             return None  # (most clauses name no year)
-        for m in _CLAUSE_YEAR.finditer(text):
+        for m in _clause_years(text):
             opens_sentence = m.start() == 0
             after_semicolon = m.start() > 0 and text[m.start() - 1] in "；;"
             if opens_sentence or after_semicolon or m.group("alone"):
