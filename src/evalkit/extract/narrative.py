@@ -47,6 +47,7 @@ from evalkit.quantities import (
     find_quantities,
     fold,
     found_quantities,
+    has_chinese_quantity,
     to_persons,
     to_wan,
     unit_factor,
@@ -55,12 +56,14 @@ from evalkit.quantities import (
 __all__ = ["NarrativeRows", "extract_narrative"]
 
 _DELIMS = "，,；;：:、。！？="
+_DIGIT = re.compile(r"\d")  # (any digit: full-width ones too)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!度|\d)")
 _NEW_ITEM = re.compile(r"^\s*(?:[（(]\s*\d+\s*[)）]|\d+\s*[、.．](?!\d)|[一二三四五六七八九十]+\s*、)")
 _PROCUREMENT_KINDS = ("货物", "工程", "服务")
 _TOTALS = ("收入合计", "支出合计", "收入总计", "支出总计")  # totals are never parents
 _READ_KINDS = frozenset({"money", "persons", "percent", "count", None})  # the kinds of number sentences give tables
 _SERVICE_KINDS = ("money", "persons", "count")
+_TABLE_KINDS = ("money", "persons", "percent", "count")  # the kinds of number some reader here may take
 # '可选择2家及以上定点医疗机构', '每个街道至少有1家': a rule or an aim, not a result
 _POLICY_AFTER = vocab.words_pattern(r"^\s*<<rule_bound_after>>")
 _POLICY_BEFORE = vocab.words_pattern(r"<<rule_bound_before>>有?$")
@@ -261,6 +264,32 @@ _CLAUSE_YEAR = vocab.words_pattern(
 
 #: What a year that opens a clause (:data:`_CLAUSE_YEAR`) needs: a quick search, with a literal start.
 _YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年")
+#: The marks after which :data:`_CLAUSE_YEAR` may start (else only at the text's start).
+_CLAUSE_OPENER = re.compile(r"[；;，,]")
+
+
+def _clause_years(text: str) -> list[re.Match[str]]:
+    """The matches of :data:`_CLAUSE_YEAR` in a text, as ``finditer`` gives them, tried only where
+    one can start: at the text's start and right after '；;，,' (the pattern's anchors). ``finditer``
+    tries every character of a long sentence, and each try runs the anchors' three branches.
+
+    >>> [m.group(1) for m in _clause_years("2022年，收入7.12亿元；2023年，基金收入")]
+    ['2022', '2023']
+    """
+    matches = []
+    m = _CLAUSE_YEAR.match(text)
+    if m is not None:
+        matches.append(m)
+    end = m.end() if m is not None else 0  # (a match goes on from where the last one ended)
+    for mark in _CLAUSE_OPENER.finditer(text):
+        start = mark.end()
+        if start < end:
+            continue
+        m = _CLAUSE_YEAR.match(text, start)
+        if m is not None:
+            matches.append(m)
+            end = m.end()
+    return matches
 
 
 _PARAGRAPH_ORDINAL = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*")
@@ -415,6 +444,12 @@ def _window(text: str, end: int, floor: int = 0, keep_year: bool = False) -> str
     return _LEADING_YEAR.sub("", window)
 
 
+def _may_have_chinese_quantity(text: str) -> bool:
+    """True when a text may hold a quantity in Chinese numerals ('一百二十万元'): the test
+    :func:`found_quantities` makes before it looks for one."""
+    return ("元" in text or "万人" in text or "百分之" in text) and has_chinese_quantity(text)
+
+
 def _first_money(found: tuple[Found, ...]) -> Found | None:
     """The first amount of money among the numbers of a line."""
     for f in found:
@@ -449,6 +484,9 @@ def _reaches_floor(segment: str) -> bool:
     return m is None or segment.find("）", m.end(), end) >= 0 or segment.find(")", m.end(), end) >= 0
 
 
+_UNREAD = object()  # (a value not read yet)
+
+
 @dataclass(slots=True)  # (made for every line with figures: slots make it and its look-ups cheaper)
 class _LineState:
     stage: str | None = None
@@ -469,7 +507,10 @@ class _LineState:
     line_fund_scheme: str | None = None  # the scheme of the first fund figure of the paragraph
     rate_base: str | None = None  # the name of the last rate named ('报销比例职工医保85%、居民医保70%')
     other_project: bool = False  # the sentence is about a project other than the scope
-    subject: str | None = None  # the item the line is about ('④政府采购执行率。…')
+    #: The words the item the line is about is read from ('④政府采购执行率。…': the line up to its
+    #: first amount), and that item once asked (:meth:`line_subject`; _UNREAD before)
+    subject_words: str = ""
+    subject: str | None | object = _UNREAD
 
     def open_sentence(self) -> None:
         """A new sentence: the first item of the last one has its parts named next ('…基本支出
@@ -479,6 +520,13 @@ class _LineState:
         self.top_item = None
         self.sentence_fund_scheme = None
         self.other_project = False
+
+    def line_subject(self) -> str | None:
+        """The budget item the line is about (:func:`mentioned_item` of :attr:`subject_words`),
+        read when a bare stage word first asks: most lines never do."""
+        if self.subject is _UNREAD:
+            self.subject = mentioned_item(self.subject_words)
+        return self.subject
 
 
 # ------------------------------------------------------------------------------------------------
@@ -791,6 +839,7 @@ class _Reader:
         self._year_window_at = -1  # (figure start of the window below)
         self._year_window_text = ""  # the window of the figure being read, its year kept
         self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
+        self._line_words: dict[str, bool] = {}  # kind -> whether the line names a word of it (:meth:`_line_names`)
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -807,6 +856,18 @@ class _Reader:
                 return
         self.ctx.place(line, number)
 
+    def _line_names(self, kind: str) -> bool:
+        """True when the line being read names a context word of the kind anywhere (plain
+        substring tests, once per line and kind): a sentence of the line, or any other part of
+        it, can name one only then. Most lines name none, and the words of a long sentence are
+        then not searched again for each of its figures."""
+        known = self._line_words.get(kind)
+        if known is None:
+            folded, words = self._folded, _words(kind)
+            # (no word of the kind: its pattern is empty and matches anywhere)
+            known = self._line_words[kind] = not words or any(w in folded for w in words)
+        return known
+
     def _year_at(self, f: Found) -> int | None:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
         opens with ('2021年，全市…', '截至2023年底，…'), else the fiscal year; a report whose
@@ -819,7 +880,8 @@ class _Reader:
             year = self._clause_year(f)
             if year:
                 return year
-            m = _CLAUSE_FISCAL_YEAR.search(self._clause(f))
+            clause = self._clause(f)
+            m = _CLAUSE_FISCAL_YEAR.search(clause) if "年度" in clause else None  # (the pattern needs 年度)
             if m:
                 return int(m.group(1))  # '公开｜2022年度全市基本医疗保险基金收支情况（收入196.42亿元）'
         m = _SENTENCE_YEAR.match(self._folded, self._sentence_start)
@@ -896,7 +958,7 @@ class _Reader:
         year = None
         if "年" not in text or not _YEAR_WORDS.search(text):
             return None  # (most clauses name no year)
-        for m in _CLAUSE_YEAR.finditer(text):
+        for m in _clause_years(text):
             opens_sentence = m.start() == 0
             after_semicolon = m.start() > 0 and text[m.start() - 1] in "；;"
             if opens_sentence or after_semicolon or m.group("alone"):
@@ -907,6 +969,12 @@ class _Reader:
     def read_line(self, line: int, text: str) -> None:
         """Read the figures of one line of text (a paragraph)."""
         self._current = None
+        if _DIGIT.search(text) is None and not _may_have_chinese_quantity(text):
+            # no number (most lines): nothing to read, and no year or run-in heading (both need
+            # digits); only a list item's start ends the parent path carried from the line before
+            if _NEW_ITEM.match(text):  # (folding changes none of the characters it needs)
+                self.outer = ""
+            return
         folded = fold(text)  # (folded once: the same length as the text, so the positions hold)
         if not self.fiscal_year:  # (read only for a report of unknown year: see _year_at)
             self._paragraph_year = _paragraph_year(folded)
@@ -922,13 +990,13 @@ class _Reader:
                 break
         else:
             return  # nothing but dates, durations and counts (or no number): no table reads them
-        state = _LineState(outer=self.outer)
-        self._staff_unit = None
         money = _first_money(found)  # the first amount
-        state.subject = mentioned_item(folded[: money.start] if money else folded)
+        state = _LineState(outer=self.outer, subject_words=folded[: money.start] if money else folded)
+        self._staff_unit = None
         handled = self._formulas(line, folded) if "=" in folded else ()  # (a formula needs its '=')
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
         self._folded = folded
+        self._line_words = {}
         self._clause_at = None  # (a new line: no clause read yet)
         self._year_window_at = -1
         prev_end = body
@@ -978,13 +1046,16 @@ class _Reader:
         placed_before = self.ctx.placed.get(key, 0)  # (.get: a Counter's missing key is 0, without a call)
         if placed_before > mine.get(key, 0) and q.text_value:
             return True  # another reader took it ('…分值3分，得分2.8分', a purchase)
+        if q.kind not in _TABLE_KINDS and (q.kind is not None or _RATE_IS.search(
+                self._folded, max(0, f.start - 4), f.start) is None):
+            return q.unit is None  # a score, a rate per head, a bare number: no reader here takes it (:func:`_reader_of`)
         self._after = self._folded[f.end: f.end + 10]
         self._to_table(line, f, window, segment, state)
         if q.kind in _SERVICE_KINDS and q.text_value and not self._took and not self._withheld:
             # (placed_before <= mine[key] here: more placed than this reader did would mean a table took it)
             self._service(line, f, window, self._folded)
         mine[key] = mine.get(key, 0) + self.ctx.placed.get(key, 0) - placed_before
-        return q.kind in ("money", "persons", "percent", "count") or q.unit is None
+        return q.kind in _TABLE_KINDS or q.unit is None
 
     def _to_table(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         """Hand a figure to the reader of the table its kind and the words before it choose
@@ -1027,10 +1098,11 @@ class _Reader:
 
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
-        subsidised = (_names("subsidy", window) or _names("subsidy", sentence)) and (
+        subsidised = (_names("subsidy", window) or (self._line_names("subsidy") and _names("subsidy", sentence))) and (
             "参保" in window or "参加" in window or vocab.alternation("schemes").search(window)
             or (_names("subsidy", window) and _joins_after(self._folded[f.end: f.end + 40])))
-        if not subsidised and not _names("enrollment", sentence) and not _joined_scheme().search(window):
+        if not subsidised and not (self._line_names("enrollment") and _names("enrollment", sentence)) \
+                and not _joined_scheme().search(window):
             self._staff(line, f, window, self._after)
             return
         if not subsidised and _names("enrollment_exclude", window):
@@ -1244,7 +1316,7 @@ class _Reader:
         if _SUBJECT_CODE.search(segment):
             state.subject_line = True
         sentence = self._folded[self._sentence_start: f.start]
-        if state.subject_line or _is_change(window) or _names_part(sentence) \
+        if state.subject_line or _is_change(window) or (self._line_names("part_scope") and _names_part(sentence)) \
                 or _is_target(self._folded, f.start, self._sentence_start):
             return True
         above = self._above(f)  # (both its answers are read)
@@ -1253,7 +1325,7 @@ class _Reader:
         if above.allocated_above:
             self._withheld = True  # what a higher body allocates is no service figure either
             return True
-        return _FUND_BUDGET.search(window) is not None
+        return "基金" in window and _FUND_BUDGET.search(window) is not None  # (the pattern needs 基金)
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         """A money figure of the scope's budget. A figure that gives no row leaves the stage as it
@@ -1302,7 +1374,7 @@ class _Reader:
             return hit
         if self._other_project(f, window, hit is None and not state.top_item and scope == DEPARTMENT_SCOPE, state):
             return None
-        return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, state.subject),
+        return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, None if state.top_item else state.line_subject()),
                                 self.ctx_topic, window)
 
     def _other_year(self, f: Found) -> bool:
