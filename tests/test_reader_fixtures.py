@@ -154,16 +154,18 @@ def test_bad_files_name_the_file(tmp_path):
         assert str(p) in str(exc.value)
 
 
-def test_batch_goes_on_past_bad_files_and_duplicates(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_batch_goes_on_past_bad_files_and_duplicates(tmp_path, workers):
     src = (FIXTURES / "cells_layout.txt").read_bytes()
     (tmp_path / "a.txt").write_bytes(src)
     (tmp_path / "copy_of_a.txt").write_bytes(src)
     (tmp_path / "junk.txt").write_bytes(b"\x00\x01\x02" * 100)
-    corpus = evalkit.read_reports(tmp_path)
+    corpus = evalkit.read_reports(tmp_path, workers=workers)
     assert corpus.reports["report_id"].tolist() == ["a"]
     reasons = dict(zip(corpus.failures["path"].map(lambda p: Path(p).name), corpus.failures["reason"]))
     assert set(reasons) == {"copy_of_a.txt", "junk.txt"}
     assert "sha256" in reasons["copy_of_a.txt"] and "不是文本" in reasons["junk.txt"]
+    assert f"与 {tmp_path / 'a.txt'} 内容相同" in reasons["copy_of_a.txt"]  # the first file, named
 
 
 def test_manifest_states_metadata(tmp_path):

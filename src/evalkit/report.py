@@ -805,8 +805,12 @@ class ReportStream:
         self._read: dict[str, list] = {c: [] for c in FILE_COLUMNS}
         self._in_chunk = 0
 
-    def take(self, result: tuple) -> bool:
-        """Take one result of :func:`_read_one` into the chunk; True when the chunk is full."""
+    def take(self, result: tuple, index: int | None = None) -> bool:
+        """Take one result of :func:`_read_one` into the chunk; True when the chunk is full.
+
+        ``index``: the result's place in :attr:`files`, when known (the duplicates' table then
+        keeps that number, not another copy of the path).
+        """
         path, rows, error, text_hash = result
         if rows is None:
             (self._skipped if error and error.startswith(_SKIP_MARK) else self._failures).append(
@@ -816,10 +820,12 @@ class ReportStream:
         keys = _digest_key(sha), _digest_key(text_hash)
         for key, how in zip(keys, ("内容相同", "文字相同（编码或换行不同）"), strict=True):
             if key in self._seen:
+                first = self._seen[key]
+                first = self.files[first] if isinstance(first, int) else first
                 self._failures.append(
-                    {"path": path, "reason": f"{path}: 与 {self._seen[key]} {how}，已跳过（sha256 {sha[:12]}…）"})
+                    {"path": path, "reason": f"{path}: 与 {first} {how}，已跳过（sha256 {sha[:12]}…）"})
                 return False
-        self._seen[keys[0]] = self._seen[keys[1]] = path
+        self._seen[keys[0]] = self._seen[keys[1]] = path if index is None else index
         for name in TABLE_NAMES:
             for column, values in rows[name].items():
                 self._chunk[name][column].extend(values)
@@ -848,8 +854,8 @@ class ReportStream:
 
     def __iter__(self):
         given = False
-        for result in self._results():
-            if self.take(result):
+        for index, result in enumerate(self._results()):
+            if self.take(result, index):
                 given = True
                 yield self.flush()
         if self._in_chunk or not given:
