@@ -533,25 +533,58 @@ def _read_one(path: str, time_limit: float | None = None
         return shown, None, shown_path(f"{shown}: 解析出错（{type(exc).__name__}: {exc}）"), None
 
 
-def _expand(paths) -> tuple[list[Path], list[dict]]:
+def _expand(paths) -> tuple[list[str], list[dict]]:
     """The report files named by paths (folders searched), and the files of folders skipped."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files: list[Path] = []
+    files: list[str] = []
     skipped: list[dict] = []
     for p in map(Path, paths):
         if not p.exists() and not p.is_symlink():
             raise FileNotFoundError(f"{shown_path(p)}: 没有这个文件或文件夹")
         if p.is_dir():
-            for x in sorted(p.rglob("*")):
-                reason = _skip_reason(x)
+            for x in _folder_entries(str(p)):
+                reason = _skip_reason(Path(x))
                 if reason is None:
                     files.append(x)
                 elif reason:
                     skipped.append({"path": shown_path(x), "reason": reason})
         else:
-            files.append(p)
+            files.append(str(p))
     return files, skipped
+
+
+def _folder_entries(folder: str):
+    """Everything in a folder and in its folders, as ``sorted(Path(folder).rglob("*"))`` names
+    it, in that order: a folder's entries sorted by name, each folder followed by what it holds
+    (the order of their parts), the folders a link points to not entered.
+
+    The names are made as strings, one at a time: the paths of a folder of 100 000 reports all
+    made as ``Path`` objects and sorted left about 20 MB that the process kept after they were
+    freed.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.txt", "a-b/y.txt", "a/x.txt"):
+    ...     (d / name).parent.mkdir(exist_ok=True); _ = (d / name).write_text("x")
+    >>> [x[len(str(d)) + 1:] for x in _folder_entries(str(d))] == [
+    ...     str(x.relative_to(d)) for x in sorted(d.rglob("*"))]
+    True
+    """
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted((e.name, e) for e in it)
+    except PermissionError:  # (as rglob: a folder that cannot be listed gives nothing)
+        return
+    for name, entry in entries:
+        path = name if folder == "." else os.path.join(folder, name)
+        yield path
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_folder = False
+        if is_folder:
+            yield from _folder_entries(path)
 
 
 def _skip_reason(path: Path) -> str | None:
@@ -713,8 +746,7 @@ def expand_paths(paths) -> tuple[list[str], list[dict]]:
     >>> [pathlib.Path(f).name for f in files], len(skipped)
     (['a.docx', 'b.txt'], 1)
     """
-    files, skipped = _expand(paths)
-    return [str(f) for f in files], skipped
+    return _expand(paths)
 
 
 #: Columns of ``Corpus.files`` and of the chunks of :class:`ReportStream`: the files read into
