@@ -138,6 +138,19 @@ def test_formula_like_text_stays_text(tmp_path):
     assert back["residue"]["text"].tolist() == ["-5% 以内"]
 
 
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_every_formula_start_is_escaped_and_read_back(tmp_path, dtype):
+    """Text and object columns alike: a cell starting with = + - @ tab or CR, after any
+    apostrophes, is written behind one more apostrophe, and reads back as it was."""
+    texts = ["=1", "'=1", "''+x", "-3", "@a", "\t1", "\rq", "'\r", "a", "'", "'a", " =1", "普通"]
+    write_tables({"reports": pd.DataFrame({"report_id": pd.Series(texts, dtype=dtype)})}, tmp_path)
+    with open(tmp_path / "reports.csv", encoding="utf-8-sig", newline="") as f:
+        cells = [row[0] for row in csv.reader(f)][1:]
+    assert cells == ["'=1", "''=1", "'''+x", "'-3", "'@a", "'\t1", "'\rq", "''\r",
+                     "a", "'", "'a", " =1", "普通"]
+    assert read_tables(tmp_path)["reports"]["report_id"].tolist() == texts
+
+
 def test_same_tables_give_same_bytes(tmp_path):
     write_tables(sample_tables(), tmp_path / "a")
     write_tables(sample_tables(), tmp_path / "b")
