@@ -560,7 +560,7 @@ def _folder_entries(folder: str):
     (the order of their parts), the folders a link points to not entered.
 
     The names are made as strings, one at a time: the paths of a folder of 100 000 reports all
-    made as ``Path`` objects and sorted left about 20 MB that the process kept after they were
+    made as ``Path`` objects and sorted left about 12 MB that the process kept after they were
     freed.
 
     >>> import tempfile, pathlib
