@@ -278,21 +278,17 @@ def _prose_wrap(a: str, b: str, page_width: int) -> bool:
     )
 
 
-def _page_width(lines: list[str], texts: list[bool] | None = None) -> int:
+def _page_width(lines: list[str], texts=None, candidates=None) -> int:
     """The width of a wrapped page's text lines, or 0 when the text is not wrapped at a width.
-    ``texts``: :func:`_is_text` of each line, when the caller has them."""
+    ``texts``: :func:`_is_text` of each line (indexable), when the caller has them;
+    ``candidates``: the lines that may be measured, when the caller knows them (default: all)."""
     if texts is None:
         texts = [_is_text(x) for x in lines]
-    return _wrap_width([
-        _width(lines[i].strip()) for i in range(len(lines) - 1)
-        if texts[i] and texts[i + 1] and not lines[i].rstrip().endswith(_LINE_END)
-    ])
-
-
-def _wrap_width(widths: list[int]) -> int:
-    """:func:`_page_width` from the widths of the text lines followed by a text line that end
-    no sentence."""
-    widths = sorted(widths)
+    n = len(lines)
+    widths = sorted(
+        _width(lines[i].strip()) for i in (range(n - 1) if candidates is None else candidates)
+        if i + 1 < n and texts[i] and texts[i + 1] and not lines[i].rstrip().endswith(_LINE_END)
+    )
     if len(widths) < 3:
         return 0
     width = widths[int(len(widths) * 0.8)]
@@ -508,7 +504,7 @@ _LABEL_WRAP_PAIR = re.compile(r"\t[^\d\n]*\n[^\t\n\d]+\t[^\n]*\d")
 #: The end of a line that may be measured by :func:`_page_width`: its last character ends no
 #: sentence and the next line starts as a text line does (no tab, no pipe).
 _OPEN_LINE_END = re.compile(r"\n(?<![。！？；：!?;:\n]\n)(?=[^\S\n\t]*[^\s|])")
-#: The fewest characters of a line as wide as :func:`_wrap_width` asks of three lines at least
+#: The fewest characters of a line as wide as :func:`_page_width` asks of three lines at least
 #: (:data:`_MIN_PAGE_WIDTH` less its slack, in columns; a character is two columns at most).
 _WIDE_CHARS = -(-(_MIN_PAGE_WIDTH - max(6, _MIN_PAGE_WIDTH // 10)) // 2)
 #: :data:`_OPEN_LINE_END` of a line of :data:`_WIDE_CHARS` characters or more, none of its last
@@ -565,10 +561,7 @@ def _repair_plain(out: list[str], text: str) -> Repair:
     n = len(out)
     page_width = 0
     if len(list(itertools.islice(_WIDE_OPEN_LINE_END.finditer(text), 3))) == 3:
-        page_width = _wrap_width([
-            _width(out[i].strip()) for i in _ending_lines(text, _OPEN_LINE_END)
-            if i + 1 < n and texts[i] and texts[i + 1] and not out[i].rstrip().endswith(_LINE_END)
-        ])
+        page_width = _page_width(out, texts, _ending_lines(text, _OPEN_LINE_END))
     if page_width != 0:
         return _reflowed(out, set(), _wrapped_runs(out, set(), texts, page_width, range(n)), 0)
     return _reflowed(out, set(), _wrapped_runs(out, set(), texts, 0, _ending_lines(text, _NUMBER_LINE_END)), 0)
