@@ -39,7 +39,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from evalkit import xlsx_columns
 from evalkit.export import TABLES
 from evalkit.fields import field_kind, field_label, table_description, table_label
 from evalkit.xlsx_writer import (
@@ -362,6 +365,42 @@ class _Sheet:
             values[i] = self.value(values[i])
         return values
 
+    def column_cells(self, column: int, values: pd.Series, style: ColumnStyle | list[ColumnStyle],
+                     rows: Any) -> xlsx_columns.Cells:
+        """The cells of ``values`` in ``column`` of the next rows (numbered ``rows``), as
+        :func:`~evalkit.xlsx_writer.column_cells` makes them from :meth:`values`: by the column's
+        dtype, whole columns at a time in Arrow; any other column one cell at a time."""
+        letter, dtype = column_letter(column), values.dtype
+        if _is_text_dtype(dtype):
+            return xlsx_columns.text_cells(letter, rows, self.texts(values), style, _FORMULA_START)
+        if pd.api.types.is_bool_dtype(dtype):
+            return xlsx_columns.bool_cells(letter, rows, pa.array(values.to_numpy(dtype=object, na_value=None),
+                                                                  pa.bool_()), style)
+        if pd.api.types.is_float_dtype(dtype):
+            numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+            return xlsx_columns.number_cells(letter, rows, xlsx_columns.number_texts(numbers, np.isnan(numbers)),
+                                             style)
+        if pd.api.types.is_integer_dtype(dtype):
+            missing = values.isna().to_numpy(dtype=bool)
+            numbers = values.to_numpy(dtype="int64", na_value=0)
+            return xlsx_columns.number_cells(letter, rows, xlsx_columns.number_texts(numbers, missing), style)
+        first = int(rows[0].as_py()) if len(rows) else self.row
+        return xlsx_columns.prepared_cells(
+            column_cells(letter, first, self.values(values), style, _FORMULA_START))
+
+    def texts(self, column: pd.Series) -> pa.Array:
+        """A text column's values as cells store them (:meth:`value`), in Arrow (None for missing)."""
+        arr = pa.array(column.array)
+        if not xlsx_columns.may_need_fitting(arr, _MAX_CELL_TEXT):
+            return arr
+        unfit = pc.or_(pc.greater(pc.utf8_length(arr), _MAX_CELL_TEXT),
+                       pc.match_substring_regex(arr, _XML_ILLEGAL_UTF8))
+        todo = np.flatnonzero(unfit.fill_null(False).to_numpy(zero_copy_only=False))
+        if len(todo):
+            arr = pc.replace_with_mask(arr.cast(pa.large_string()), pa.array(np.isin(np.arange(len(arr)), todo)),
+                                       pa.array([self.value(arr[int(i)].as_py()) for i in todo], pa.large_string()))
+        return arr
+
     def cell(self, column: int, value: Any, number_format: str | None = None,
              link: tuple[str, int] | None = None, after: _Steps = ()) -> str:
         """The cell at ``column`` of the next row for a :meth:`value`: text stored as text (a
@@ -397,6 +436,12 @@ class _Sheet:
         if columns:
             self.ws.write_rows(self.row, columns)
             self.row += len(columns[0])
+
+    def append_cells(self, rows: pa.Array, columns: list[xlsx_columns.Cells]) -> None:
+        """Write the rows numbered ``rows`` (the next ones) of cells given column by column."""
+        if len(rows):
+            self.ws.write_xml(xlsx_columns.rows_xml(rows, columns))
+            self.row += len(rows)
 
 
 def _is_text_dtype(dtype: Any) -> bool:
@@ -535,12 +580,13 @@ def _write_frame(book: _Book, table: _Table, frame: pd.DataFrame, *,
         sheet.header(headers)
         for first in range(start, stop, _BLOCK):
             block = frame.iloc[first:min(first + _BLOCK, stop)]
-            cells = _link_cells(sheet, block, first, formats, wrap, links)
+            rows = xlsx_columns.row_numbers(sheet.row, len(block))
+            cells = {j: xlsx_columns.prepared_cells(c) for j, c in _link_cells(sheet, block, first, formats, wrap,
+                                                                                 links).items()}
             for j, style in enumerate(styles):
                 if j not in cells:
-                    cells[j] = column_cells(column_letter(j + 1), sheet.row, sheet.values(block.iloc[:, j]),
-                                            style, _FORMULA_START)
-            sheet.append_columns([cells[j] for j in sorted(cells)])
+                    cells[j] = sheet.column_cells(j + 1, block.iloc[:, j], style, rows)
+            sheet.append_cells(rows, [cells[j] for j in sorted(cells)])
 
 
 def _link_cells(sheet: _Sheet, block: pd.DataFrame, first: int, formats: list[str | None],
@@ -670,22 +716,49 @@ _VALUE_COLUMNS = ("amount_wan", "persons", "value_pct", "score", "weight", "targ
                   "actual_value", "budget_wan", "actual_wan", "deal_wan", "value")
 
 
-def _row_index(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[_IndexedRow]]:
-    """source → (table, sheet row, the row's figures, the words of a figure) of every data row."""
+def _named_sources(frames: Iterable[pd.DataFrame]) -> pa.Array:
+    """Every source ('<report_id>:<line>') a ``source`` or ``sources`` column of ``frames`` names
+    (as :func:`_link_targets` and :func:`_cited_rows` read them), once each."""
+    named: set[str] = set()
+    for frame in frames:
+        if "source" in frame.columns:
+            named.update(frame["source"].dropna().tolist())
+        if "sources" in frame.columns:
+            named.update(frame["sources"].dropna().astype("str").str.split(";").explode().str.strip().tolist())
+    return pa.array(sorted(named), pa.string())
+
+
+def _rows_naming(frame: pd.DataFrame, sources: pa.Array | None) -> tuple[np.ndarray, list]:
+    """The positions of the rows of ``frame`` with a source (one of ``sources``, if given), and
+    those sources."""
+    column = frame["source"]
+    keep = (column.notna() & column.astype("str").ne("")).to_numpy(dtype=bool)
+    if sources is not None:  # (in Arrow: pandas' isin on text makes a Python object per value)
+        values = pa.array(column.astype("str").array)
+        found = pc.is_in(values, value_set=sources.cast(values.type))
+        keep = keep & found.fill_null(False).to_numpy(zero_copy_only=False)
+    at = np.flatnonzero(keep)
+    return at, column.iloc[at].tolist()
+
+
+def _row_index(tables: Mapping[str, pd.DataFrame], sources: pa.Array | None = None) -> dict[str, list[_IndexedRow]]:
+    """source → (table, sheet row, the row's figures, the words of a figure) of every data row
+    (with one of ``sources``, if given)."""
     index: dict[str, list[_IndexedRow]] = {}
     for name, frame in tables.items():
         if "source" not in frame.columns:
             continue
+        at, named = _rows_naming(frame, sources)
+        part = frame.iloc[at]
         cols = [c for c in _VALUE_COLUMNS if c in frame.columns]
-        values = (frame[cols].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy().tolist()
-                  if cols else [[] for _ in range(len(frame))])
-        raws = frame["raw"].tolist() if "raw" in frame.columns else [None] * len(frame)
-        for i, source in enumerate(frame["source"].tolist()):
-            if isinstance(source, str) and source:
-                figs = tuple(round(float(v), 6) for v in values[i] if not _is_missing(v))
-                raw = raws[i]  # a figure kept without a value ('46.98人') by its words
-                index.setdefault(source, []).append(
-                    (name, i + 2, figs, (raw,) if isinstance(raw, str) and len(raw) > 1 else ()))
+        values = (part[cols].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy().tolist()
+                  if cols else [[] for _ in range(len(part))])
+        raws = part["raw"].tolist() if "raw" in frame.columns else [None] * len(part)
+        for i, source, figures, raw in zip(at.tolist(), named, values, raws, strict=True):
+            figs = tuple(round(float(v), 6) for v in figures if not _is_missing(v))
+            # (a figure kept without a value, '46.98人', is found by its words)
+            index.setdefault(source, []).append(
+                (name, i + 2, figs, (raw,) if isinstance(raw, str) and len(raw) > 1 else ()))
     return index
 
 
@@ -753,19 +826,19 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
         for first in range(start, stop, _BLOCK):
             end = min(first + _BLOCK, stop)
             block, sevs = sheet_frame.iloc[first:end], severities[first:end]
+            rows = xlsx_columns.row_numbers(sheet.row, len(block))
             cells = []
             for j, header in enumerate(columns):
                 if header in _FIGURES:
                     # (the column's own scalars, as a row of the frame gives them: a Float64
                     # column's are numpy floats; the decimals are counted on Python's float)
-                    cells.append(_figure_cells(sheet, j + 1, list(block.iloc[:, j]),
-                                               [after[sev][j] for sev in sevs]))
+                    cells.append(xlsx_columns.prepared_cells(
+                        _figure_cells(sheet, j + 1, list(block.iloc[:, j]), [after[sev][j] for sev in sevs])))
                 else:
-                    cells.append(column_cells(column_letter(j + 1), sheet.row, sheet.values(block.iloc[:, j]),
-                                              [styles[sev][j] for sev in sevs], _FORMULA_START))
+                    cells.append(sheet.column_cells(j + 1, block.iloc[:, j], [styles[sev][j] for sev in sevs], rows))
             if n_links:
-                cells.append(_cited_cells(sheet, len(columns), cited[first:end]))
-            sheet.append_columns(cells)
+                cells.append(xlsx_columns.prepared_cells(_cited_cells(sheet, len(columns), cited[first:end])))
+            sheet.append_cells(rows, cells)
 
 
 def _cited_cells(sheet: _Sheet, n_columns: int, cited: list[list[tuple[str, int]]]) -> list[str]:
@@ -927,17 +1000,19 @@ def read_verdicts(path: str | Path) -> pd.DataFrame:
 
 
 def _source_index(
-    tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, list[str]]
+    tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, list[str]], sources: pa.Array | None = None,
 ) -> dict[str, list[tuple[str, int]]]:
-    """Map each source ('<report_id>:<line>') to the (sheet, row) of every data row with it;
-    ``sheets``: the sheets each table is written on."""
+    """Map each source ('<report_id>:<line>'; one of ``sources``, if given) to the (sheet, row)
+    of every data row with it; ``sheets``: the sheets each table is written on."""
     index: dict[str, list[tuple[str, int]]] = {}
+    per_sheet = _rows_per_sheet()
     for name, frame in tables.items():
         if "source" not in frame.columns:
             continue
-        for i, source in enumerate(frame["source"].tolist()):
-            if isinstance(source, str) and source:
-                index.setdefault(source, []).append(_position(sheets[name], i))
+        at, named = _rows_naming(frame, sources)
+        titles = sheets[name]
+        for sheet, row, source in zip((at // per_sheet).tolist(), (at % per_sheet + 2).tolist(), named, strict=True):
+            index.setdefault(source, []).append((titles[sheet], row))
     return index
 
 
@@ -1222,8 +1297,9 @@ def _write_sheets(book: _Book, plan: list, tables: Mapping[str, pd.DataFrame],
     ):
         _print_setup(book.create(title), index_no=f"EK-{i:02d}", unit=unit, period=period,
                      has_rows=has_rows)
-    index = _source_index(tables, sheets)
-    by_source = _row_index(tables)
+    # (only the rows a derived table's sources or a finding's name are looked up)
+    index = _source_index(tables, sheets, _named_sources(what for _, how, what in plan if how == "derived"))
+    by_source = _row_index(tables, _named_sources(what[0] for _, how, what in plan if how == "findings"))
     rule_tables = _rule_tables()
     for table, how, what in plan:
         if how == "summary":

@@ -15,7 +15,8 @@ what the workpaper needs and nothing more:
 - the workbook parts (workbook, relationships, content types, document properties, theme).
 
 A sheet's rows go to the zip entry as they are written (the XML is never held whole), so memory
-does not grow with the workbook. The XML follows the element order of the OOXML schema
+does not grow with the workbook; a thread of the workbook compresses them and writes the file
+(zlib and the file system do not hold the GIL), beside the making of the next rows. The XML follows the element order of the OOXML schema
 (ECMA-376 Part 1, 18.3.1.99 ``CT_Worksheet``), so Excel opens the file without a repair prompt.
 Text must not hold characters XML forbids (control characters, lone surrogates): callers
 replace them first (:func:`evalkit.workpaper._fit_text` does).
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import logging
 import math
+import queue
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -292,6 +295,7 @@ class Worksheet:
         """Start the sheet's XML: everything before the rows."""
         if self._stream is not None or self._done:
             raise ValueError(f"sheet {self.title!r} was already opened")
+        self.book._writer.drain()  # (the entry before is closed: the zip takes one writer at a time)
         self._stream = self.book._zip.open(self.part, "w", force_zip64=True)
         cols = "".join(f'<col width="{_number(w)}" customWidth="1" min="{j}" max="{j}"/>'
                        for j, w in enumerate(self.widths, start=1))
@@ -323,9 +327,15 @@ class Worksheet:
 
     def _flush(self) -> None:
         if self._buffer:
-            self._stream.write("".join(self._buffer).encode("utf-8"))
+            self.book._writer.put(self._stream, "".join(self._buffer).encode("utf-8"))
             self._buffer.clear()
             self._size = 0
+
+    def write_xml(self, data: bytes | memoryview | Any) -> None:
+        """Write rows already made as UTF-8 XML (e.g. by :func:`evalkit.xlsx_columns.rows_xml`;
+        any object with the buffer protocol, left unchanged until the workbook is closed)."""
+        self._flush()
+        self.book._writer.put(self._stream, data)
 
     def write_row(self, row: int, cells: list[str]) -> None:
         """Write row ``row`` (1-based) of cells made by :func:`cell_xml` ('' for none)."""
@@ -376,8 +386,69 @@ class Worksheet:
         tail.append("</worksheet>")
         self._put("".join(tail))
         self._flush()
-        self._stream.close()
+        self.book._writer.put(self._stream, None)  # (closed by the writer, after its rows)
         self._stream, self._done, self._links = None, True, []
+
+
+class _Writer:
+    """Writes the sheets' XML into their zip entries in a thread of its own, in the order given.
+
+    Compressing (zlib) and writing the file do not hold the GIL, so they run beside the making
+    of the next rows. At most a few pieces wait (memory stays bounded). An error in the thread
+    is raised in the caller at its next call; after one, nothing more is written.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=4)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._cancel = False
+        self.unclosed: dict[int, Any] = {}  # the entries given and not closed yet
+
+    def put(self, stream: Any, data: Any) -> None:
+        """Write ``data`` into ``stream`` (an open zip entry); None closes the entry."""
+        self._raise()
+        self.unclosed[id(stream)] = stream
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="xlsx-writer", daemon=True)
+            self._thread.start()
+        self._queue.put((stream, data))
+
+    def drain(self) -> None:
+        """Wait until everything given is written (and raise the thread's error, if any)."""
+        if self._thread is not None:
+            self._queue.join()
+        self._raise()
+
+    def stop(self, cancel: bool = False) -> None:
+        """End the thread, after what is waiting is written (or, with ``cancel``, dropped)."""
+        self._cancel = self._cancel or cancel
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _raise(self) -> None:
+        if self._error is not None and not self._cancel:
+            raise self._error
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                stream, data = item
+                if self._error is None and not self._cancel:
+                    if data is None:
+                        stream.close()
+                        self.unclosed.pop(id(stream), None)
+                    else:
+                        stream.write(data)
+            except BaseException as exc:  # noqa: BLE001 (given to the caller at its next call)
+                self._error = exc
+            finally:
+                self._queue.task_done()
 
 
 def _quoted(title: str) -> str:
@@ -421,6 +492,7 @@ class Workbook:
     def __init__(self, path: str | Path, *, compresslevel: int = 3) -> None:
         self.path = Path(path)
         self._zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
+        self._writer = _Writer()
         self.sheets: list[Worksheet] = []
         self._xfs: dict[CellStyle, int] = {CellStyle(): 0}
 
@@ -445,20 +517,27 @@ class Workbook:
             for ws in self.sheets:
                 if not ws._done:
                     ws.close()
+            self._writer.drain()
             self._write_parts()
         finally:
+            self._writer.stop()
             self._zip.close()
 
     def abort(self) -> None:
         """Close and remove the file after a failure."""
+        self._writer.stop(cancel=True)
+        streams = [*self._writer.unclosed.values(), *(ws._stream for ws in self.sheets if ws._stream is not None)]
+        for ws in self.sheets:
+            ws._stream = None
         try:
-            for ws in self.sheets:
-                if ws._stream is not None:
-                    ws._stream.close()
-                    ws._stream = None
+            for stream in streams:
+                stream.close()
             self._zip.close()
         except Exception:  # (a half-written entry: the file goes anyway)
             logger.debug("closing the unfinished %s failed", self.path, exc_info=True)
+        finally:
+            if self._zip.fp is not None:  # (the zip could not close it)
+                self._zip.fp.close()
         self.path.unlink(missing_ok=True)
 
     def _write_parts(self) -> None:

@@ -1,0 +1,121 @@
+"""The cells made a block at a time in Arrow (evalkit.xlsx_columns) are byte for byte the cells
+``column_cells`` makes one at a time, for every kind of value and style."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evalkit import xlsx_columns as xc
+from evalkit.xlsx_writer import ColumnStyle, column_cells
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN = ColumnStyle(text=0, formula_text=1, number=2, boolean=0, empty=None)
+STYLED = ColumnStyle(text=5, formula_text=6, number=7, boolean=8, empty=5)
+STYLES = [PLAIN, STYLED, ColumnStyle(text=3, formula_text=4, number=9, boolean=3, empty=None)]
+
+#: Texts that try every branch: spaces of every kind at either end, characters XML escapes,
+#: formula starts, Chinese, empty.
+_PIECES = st.sampled_from(["", "a", "文本", "=", "+1", "-", "@x", "\t", "\r", "&", "<", ">", " ", "\u3000",
+                           "\xa0", "\x85", "\u2028", "\u205f", "\u200a", "“", "一", "\n", "é", "€", "𠀀"])
+TEXTS = st.lists(st.one_of(st.none(), st.lists(_PIECES, max_size=4).map("".join)), min_size=1, max_size=40)
+
+
+def _expected(values: list, style, first_row: int = 7) -> bytes:
+    cells = column_cells("C", first_row, values, style, FORMULA_START)
+    return "".join(f'<row r="{first_row + i}">{c}</row>' for i, c in enumerate(cells)).encode("utf-8")
+
+
+def _made(cells: xc.Cells, n: int, first_row: int = 7) -> bytes:
+    return bytes(xc.rows_xml(xc.row_numbers(first_row, n), [cells]))
+
+
+def test_the_spaces_are_those_str_strip_removes():
+    assert set(xc.SPACES) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.sampled_from([0, 1, 2, 3]), st.randoms(use_true_random=False))
+def test_text_cells_are_column_cells(texts, how, rnd):
+    n = len(texts)
+    style = STYLES[how] if how < 3 else [rnd.choice(STYLES) for _ in range(n)]
+    rows = xc.row_numbers(7, n)
+    got = _made(xc.text_cells("C", rows, pa.array(texts, pa.string()), style, FORMULA_START), n)
+    assert got == _expected(texts, style)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                          st.integers(-10**18, 10**18).map(float)), min_size=1, max_size=40),
+       st.sampled_from([0, 1, 2, 3]), st.randoms(use_true_random=False))
+def test_number_cells_are_column_cells(values, how, rnd):
+    n = len(values)
+    style = STYLES[how] if how < 3 else [rnd.choice(STYLES) for _ in range(n)]
+    numbers = np.array([np.nan if v is None else v for v in values], dtype="float64")
+    missing = np.array([v is None or (isinstance(v, float) and math.isnan(v)) for v in values])
+    got = _made(xc.number_cells("C", xc.row_numbers(7, n), xc.number_texts(numbers, missing), style), n)
+    plain = [None if m else v for v, m in zip(values, missing, strict=True)]
+    assert got == _expected(plain, style)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-10**18, 10**18)), min_size=1, max_size=40))
+def test_integer_cells_are_column_cells(values):
+    n = len(values)
+    missing = np.array([v is None for v in values])
+    numbers = np.array([0 if v is None else v for v in values], dtype=np.int64)
+    got = _made(xc.number_cells("C", xc.row_numbers(7, n), xc.number_texts(numbers, missing), STYLED), n)
+    assert got == _expected(values, STYLED)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_bool_cells_are_column_cells(style):
+    values = [True, None, False, True]
+    got = _made(xc.bool_cells("C", xc.row_numbers(7, 4), pa.array(values, pa.bool_()), style), 4)
+    assert got == _expected(values, style)
+
+
+def test_a_block_of_several_columns_is_rows_of_their_cells():
+    rows = xc.row_numbers(2, 2)
+    cells = [xc.text_cells("A", rows, pa.array(["x", None]), PLAIN, FORMULA_START),
+             xc.prepared_cells(['<c r="B2" t="n"><v>1</v></c>', ""]),
+             xc.number_cells("C", rows, xc.number_texts(np.array([2.5, np.nan]), np.array([False, True])), STYLED)]
+    assert bytes(xc.rows_xml(rows, cells)) == (
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c r="B2" t="n"><v>1</v></c>'
+        b'<c r="C2" s="7" t="n"><v>2.5</v></c></row>'
+        b'<row r="3"><c r="C3" s="5" t="n"/></row>')
+
+
+def test_an_error_while_compressing_reaches_the_caller_and_leaves_no_file(tmp_path, monkeypatch):
+    """The zip is written in a thread of the workbook: a failure there (a full disk) is raised
+    by write_workpaper, and the half-written file is removed."""
+    import zipfile
+
+    import pandas as pd
+
+    from evalkit.workpaper import write_workpaper
+
+    calls = {"n": 0}
+    real_write = zipfile._ZipWriteFile.write
+
+    def failing_write(self, data):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(zipfile._ZipWriteFile, "write", failing_write)
+    tables = {"reports": pd.DataFrame({"report_id": ["r1"], "source_file": ["r1.txt"], "sha256": ["ab"]}),
+              "indicators": pd.DataFrame({"report_id": ["r1"] * 5000, "level3": ["指标"] * 5000,
+                                          "source": [f"r1:{i}" for i in range(5000)]})}
+    out = tmp_path / "wp.xlsx"
+    with pytest.raises(OSError, match="No space left"):
+        write_workpaper(tables, {}, out, command="evalkit build x")
+    assert calls["n"] >= 3
+    assert not out.exists()
