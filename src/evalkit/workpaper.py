@@ -749,13 +749,13 @@ def _row_index(tables: Mapping[str, pd.DataFrame], sources: pa.Array | None = No
         if "source" not in frame.columns:
             continue
         at, named = _rows_naming(frame, sources)
-        part = frame.iloc[at]
         cols = [c for c in _VALUE_COLUMNS if c in frame.columns]
+        part = frame[[*cols, *(["raw"] if "raw" in frame.columns else [])]].iloc[at]
         values = (part[cols].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy().tolist()
                   if cols else [[] for _ in range(len(part))])
         raws = part["raw"].tolist() if "raw" in frame.columns else [None] * len(part)
         for i, source, figures, raw in zip(at.tolist(), named, values, raws, strict=True):
-            figs = tuple(round(float(v), 6) for v in figures if not _is_missing(v))
+            figs = tuple(round(v, 6) for v in figures if v == v)  # (floats; NaN is missing)
             # (a figure kept without a value, '46.98人', is found by its words)
             index.setdefault(source, []).append(
                 (name, i + 2, figs, (raw,) if isinstance(raw, str) and len(raw) > 1 else ()))
