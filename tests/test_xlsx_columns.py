@@ -119,3 +119,12 @@ def test_an_error_while_compressing_reaches_the_caller_and_leaves_no_file(tmp_pa
         write_workpaper(tables, {}, out, command="evalkit build x")
     assert calls["n"] >= 3
     assert not out.exists()
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_missing_cells_are_column_cells(style):
+    values = [None, None, None]
+    got = _made(xc.missing_cells("C", xc.row_numbers(7, 3), style), 3)
+    assert got == _expected(values, style)
+    per_row = [STYLES[0], style, STYLES[1]]
+    assert _made(xc.missing_cells("C", xc.row_numbers(7, 3), per_row), 3) == _expected(values, per_row)

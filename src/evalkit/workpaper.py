@@ -371,6 +371,8 @@ class _Sheet:
         :func:`~evalkit.xlsx_writer.column_cells` makes them from :meth:`values`: by the column's
         dtype, whole columns at a time in Arrow; any other column one cell at a time."""
         letter, dtype = column_letter(column), values.dtype
+        if dtype != object and values.isna().all():  # (a fifth of the cells, in columns never filled)
+            return xlsx_columns.missing_cells(letter, rows, style)
         if _is_text_dtype(dtype):
             return xlsx_columns.text_cells(letter, rows, self.texts(values), style, _FORMULA_START)
         if pd.api.types.is_bool_dtype(dtype):

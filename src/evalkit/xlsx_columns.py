@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from evalkit.xlsx_writer import ColumnStyle, _style_attrs, cell_xml
 
-__all__ = ["Cells", "bool_cells", "may_need_fitting", "number_cells", "number_texts", "prepared_cells",
+__all__ = ["Cells", "bool_cells", "may_need_fitting", "missing_cells", "number_cells", "number_texts", "prepared_cells",
            "row_numbers", "rows_xml", "text_cells"]
 
 _STR = pa.large_string()
@@ -306,6 +306,17 @@ def bool_cells(letter: str, rows: pa.Array, flags: pa.Array, style: ColumnStyle 
     head = _choose(missing, _strip_nul(_missing_cells(letter, rows, attrs, codes)), head)
     value = pc.if_else(flags, _lit("1"), _lit("0"))
     return Cells(head, pc.fill_null(value, _EMPTY), pc.if_else(missing, _EMPTY, _lit("</v></c>")))
+
+
+def missing_cells(letter: str, rows: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
+    """The cells of a column whose values are all missing.
+
+    >>> st = ColumnStyle(text=0, formula_text=1, number=2, boolean=0, empty=4)
+    >>> bytes(rows_xml(row_numbers(2, 1), [missing_cells("B", row_numbers(2, 1), st)]))
+    b'<row r="2"><c r="B2" s="4" t="n"/></row>'
+    """
+    attrs, codes = _attrs(style, len(rows))
+    return Cells(_strip_nul(_missing_cells(letter, rows, attrs, codes)))
 
 
 def prepared_cells(cells: list[str]) -> Cells:
