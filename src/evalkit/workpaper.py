@@ -757,7 +757,7 @@ def _row_index(tables: Mapping[str, pd.DataFrame], sources: pa.Array | None = No
                   if cols else [[] for _ in range(len(part))])
         raws = part["raw"].tolist() if "raw" in frame.columns else [None] * len(part)
         for i, source, figures, raw in zip(at.tolist(), named, values, raws, strict=True):
-            figs = tuple(round(v, 6) for v in figures if v == v)  # (floats; NaN is missing)
+            figs = tuple(round(v, 6) for v in figures if not math.isnan(v))  # (floats; NaN: missing)
             # (a figure kept without a value, '46.98人', is found by its words)
             index.setdefault(source, []).append(
                 (name, i + 2, figs, (raw,) if isinstance(raw, str) and len(raw) > 1 else ()))
