@@ -18,9 +18,9 @@ point; a text longer than a cell (32 767 characters) is cut and ends with
 :data:`CUT_MARK`. The cover says both.
 
 The workbook is written by evalkit's own streaming writer (:mod:`evalkit.xlsx_writer`): the
-rows of a table are turned into sheet XML a block at a time, column by column (values prepared
-per column, each distinct cell style registered once), and go into the zip as they are made, so
-memory does not grow with the corpus. openpyxl only reads workbooks (:func:`read_verdicts`); it
+rows of a table are turned into sheet XML a block at a time, column by column, in Arrow
+(:mod:`evalkit.xlsx_columns`; each distinct cell style registered once), and go into the zip as
+they are made (compressed in a thread of the writer), so memory does not grow with the corpus. openpyxl only reads workbooks (:func:`read_verdicts`); it
 is imported inside the functions, so importing evalkit does not load it.
 """
 
@@ -386,22 +386,19 @@ class _Sheet:
             missing = values.isna().to_numpy(dtype=bool)
             numbers = values.to_numpy(dtype="int64", na_value=0)
             return xlsx_columns.number_cells(letter, rows, xlsx_columns.number_texts(numbers, missing), style)
-        first = int(rows[0].as_py()) if len(rows) else self.row
-        return xlsx_columns.prepared_cells(
-            column_cells(letter, first, self.values(values), style, _FORMULA_START))
+        return xlsx_columns.prepared_cells(column_cells(letter, self.row, self.values(values), style, _FORMULA_START))
 
     def texts(self, column: pd.Series) -> pa.Array:
         """A text column's values as cells store them (:meth:`value`), in Arrow (None for missing)."""
-        arr = pa.array(column.array)
+        arr = pa.array(column.array).cast(pa.large_string())
         if not xlsx_columns.may_need_fitting(arr, _MAX_CELL_TEXT):
             return arr
         unfit = pc.or_(pc.greater(pc.utf8_length(arr), _MAX_CELL_TEXT),
-                       pc.match_substring_regex(arr, _XML_ILLEGAL_UTF8))
-        todo = np.flatnonzero(unfit.fill_null(False).to_numpy(zero_copy_only=False))
-        if len(todo):
-            arr = pc.replace_with_mask(arr.cast(pa.large_string()), pa.array(np.isin(np.arange(len(arr)), todo)),
-                                       pa.array([self.value(arr[int(i)].as_py()) for i in todo], pa.large_string()))
-        return arr
+                       pc.match_substring_regex(arr, _XML_ILLEGAL_UTF8)).fill_null(False)
+        todo = np.flatnonzero(unfit.to_numpy(zero_copy_only=False)).tolist()
+        if not todo:
+            return arr
+        return pc.replace_with_mask(arr, unfit, pa.array([self.value(arr[i].as_py()) for i in todo], pa.large_string()))
 
     def cell(self, column: int, value: Any, number_format: str | None = None,
              link: tuple[str, int] | None = None, after: _Steps = ()) -> str:
@@ -550,7 +547,7 @@ def _content_widths(frame: pd.DataFrame, headers: list[str], formats: list[str |
 
 
 #: Rows of a table turned into XML at a time (column by column).
-_BLOCK = 4096
+_BLOCK = 16384
 
 
 def _write_frame(book: _Book, table: _Table, frame: pd.DataFrame, *,
@@ -727,16 +724,16 @@ def _named_sources(frames: Iterable[pd.DataFrame]) -> pa.Array:
             named.update(frame["source"].dropna().tolist())
         if "sources" in frame.columns:
             named.update(frame["sources"].dropna().astype("str").str.split(";").explode().str.strip().tolist())
-    return pa.array(sorted(named), pa.string())
+    return pa.array(list(named), pa.string())
 
 
 def _rows_naming(frame: pd.DataFrame, sources: pa.Array | None) -> tuple[np.ndarray, list]:
     """The positions of the rows of ``frame`` with a source (one of ``sources``, if given), and
     those sources."""
-    column = frame["source"]
-    keep = (column.notna() & column.astype("str").ne("")).to_numpy(dtype=bool)
+    column = frame["source"].astype("str")
+    keep = (column.notna() & column.ne("")).to_numpy(dtype=bool)
     if sources is not None:  # (in Arrow: pandas' isin on text makes a Python object per value)
-        values = pa.array(column.astype("str").array)
+        values = pa.array(column.array)
         found = pc.is_in(values, value_set=sources.cast(values.type))
         keep = keep & found.fill_null(False).to_numpy(zero_copy_only=False)
     at = np.flatnonzero(keep)
