@@ -20,6 +20,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from evalkit.fields import field_kind, kind_dtype
 from evalkit.outputs import OutputFolder, verify_folder
@@ -146,12 +149,6 @@ def _escape_cell(value):
     return value
 
 
-def _unescape_cell(value):
-    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
-        return value[1:]
-    return value
-
-
 def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its text cells escaped against formulas, and a CR (which the CSV writer
     does not quote when lines end in LF) forcing quotes like LF does."""
@@ -178,16 +175,106 @@ def _quote_line_breaks(frame: pd.DataFrame) -> bool:
     )
 
 
-def _convert(series: pd.Series, kind: str | None, where: str) -> pd.Series:
-    """Give a column read as text the dtype of its kind."""
+_STR = pd.StringDtype(storage="pyarrow", na_value=float("nan"))  # pandas' default "str" dtype
+# An escaped text cell (see _escape_cell): apostrophes, then the start of a formula; reading
+# removes the first apostrophe.
+_ESCAPED = "^'+[=+\\-@\t\r]"
+# Numbers whose parse by pyarrow is provably pandas' own (pd.to_numeric, precise_xstrtod): at most
+# 15 digits and no exponent, so the digits make an exact double and one division by an exact
+# power of ten rounds them; negative zeros (which pandas' integer path turns positive) excluded.
+_PLAIN_INT = r"^-?[0-9]{1,15}$"
+_PLAIN_FLOAT = r"^-?[0-9]*\.?[0-9]*$"
+_NEG_ZERO = r"^-[0.]*$"
+
+
+def _unescaped(values: pa.Array) -> pa.Array:
+    """The text cells of a column with the apostrophe written before a formula removed."""
+    escaped = pc.match_substring_regex(values, _ESCAPED)
+    if not pc.any(escaped).as_py():
+        return values
+    return pc.if_else(escaped, pc.utf8_slice_codeunits(values, 1), values)
+
+
+def _plain_numbers(values: pa.Array, dtype: str) -> bool:
+    """Whether every cell of a column is a number that pyarrow reads exactly as pandas does."""
+    cells = values.drop_null()
+    if dtype == "Int64":
+        return pc.all(pc.match_substring_regex(cells, _PLAIN_INT)).as_py() is not False
+    digits = pc.utf8_length(pc.replace_substring_regex(cells, r"[-.]", ""))
+    plain = pc.and_(
+        pc.and_(pc.match_substring_regex(cells, _PLAIN_FLOAT), pc.less_equal(digits, 15)),
+        pc.and_(pc.greater(digits, 0), pc.invert(pc.match_substring_regex(cells, _NEG_ZERO))),
+    )
+    return pc.all(plain).as_py() is not False
+
+
+def _convert(values: pa.Array, kind: str | None, where: str):
+    """Give a column read as text (an Arrow array, empty cells null) the dtype of its kind."""
     dtype = kind_dtype(kind)
     if dtype == "str":
-        return series.map(_unescape_cell, na_action="ignore").astype("str")
+        return pd.arrays.ArrowStringArray(_unescaped(values), dtype=_STR)
+    if _plain_numbers(values, dtype):  # (the common case: no Python call per cell)
+        target = pa.int64() if dtype == "Int64" else pa.float64()
+        try:
+            return pd.api.types.pandas_dtype(dtype).__from_arrow__(pc.cast(values, target))
+        except pa.ArrowInvalid:  # (a form pyarrow does not read, such as "1."; pandas does)
+            pass
+    series = pd.Series(pd.arrays.ArrowStringArray(values, dtype=_STR), copy=False)
     try:
         numbers = pd.to_numeric(series, errors="raise")
-        return numbers.astype(dtype)
+        return numbers.astype(dtype).array
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{where}: values that are not {dtype}: {exc}") from exc
+
+
+def _header(data: bytes) -> list[str] | None:
+    """The column names of a CSV file's first line (None if it cannot be decoded)."""
+    end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=len(data))
+    try:
+        return next(csv.reader([data[:end].decode(_ENCODING)]), None)
+    except (UnicodeDecodeError, csv.Error):
+        return None
+
+
+def _read_arrow(data: bytes) -> tuple[list[str], list[pa.Array], None] | None:
+    """The columns of a CSV file as text, read by pyarrow's multithreaded parser; None when the
+    file is not one that parser reads exactly as pandas' does (then pandas reads it)."""
+    names = _header(data)
+    if not names or len(names) < 2 or len(set(names)) != len(names) or "" in names or b"\0" in data:
+        return None  # (pandas renames, skips blank lines of one column, stops at a NUL)
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.column_names != names or any(t != pa.large_string() for t in table.schema.types):
+        return None
+    return names, [column.combine_chunks() for column in table.columns], None
+
+
+def _read_pandas(path: Path) -> tuple[list[str], list[pa.Array], pd.Index]:
+    """The columns of a CSV file as text and its index, read by pandas (which says what is wrong
+    in a file, and takes a first column without a header for the index)."""
+    frame = pd.read_csv(path, encoding=_ENCODING, dtype="str", keep_default_na=False, na_values=[""])
+    columns = [pa.array(frame.iloc[:, i].array, type=pa.large_string()) for i in range(frame.shape[1])]
+    return list(frame.columns), columns, frame.index
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """One table file with the dtypes of the data contract."""
+    data = path.read_bytes()
+    names, columns, index = _read_arrow(data) or _read_pandas(path)
+    frame = pd.DataFrame(
+        {n: _convert(c, field_kind(n), f"{path}, column {n}") for n, c in zip(names, columns)},
+        columns=names,
+    )
+    return frame if index is None else frame.set_axis(index)
 
 
 def read_tables(
@@ -273,15 +360,7 @@ def read_tables(
     tables = {}
     for name in order:
         path = folder / f"{name}.csv"
-        frame = pd.read_csv(
-            path,
-            encoding=_ENCODING,
-            dtype="str",
-            keep_default_na=False,
-            na_values=[""],
-        )
-        for column in frame.columns:
-            frame[column] = _convert(frame[column], field_kind(column), f"{path}, column {column}")
+        frame = _read_csv(path)
         tables[name] = frame
         logger.debug("read %s (%d rows)", path, len(frame))
     return tables
