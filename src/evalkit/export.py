@@ -17,8 +17,10 @@ import logging
 import re
 import shutil
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -105,17 +107,29 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path | Outpu
 
 def _write_csvs(tables: Mapping[str, pd.DataFrame], folder: OutputFolder,
                 source: tuple[Path, dict] | None = None) -> list[Path]:
-    written = []
+    jobs = []
     for name, frame in tables.items():
         path = folder.path(f"{name}.csv", rows=len(frame))
-        if source is not None and _copied(source, f"{name}.csv", path):
-            written.append(folder.out / f"{name}.csv")
-            continue
-        quoting = csv.QUOTE_ALL if _quote_line_breaks(frame) else csv.QUOTE_MINIMAL
+        if not (source is not None and _copied(source, f"{name}.csv", path)):
+            jobs.append((name, frame, path))
+    # (the tables formatted by Arrow, which frees the GIL, two at a time: the largest first, so
+    # that the two threads end together; a table pandas writes holds the GIL, harmlessly)
+    jobs.sort(key=lambda job: -job[1].size)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in pool.map(lambda job: _write_csv(*job), jobs):
+            pass
+    return [folder.out / f"{name}.csv" for name in tables]
+
+
+def _write_csv(name: str, frame: pd.DataFrame, path: Path) -> None:
+    """Write one table to ``path`` (see :func:`write_tables` for the form)."""
+    quote_all = _quote_line_breaks(frame)
+    if _arrow_writable(frame):
+        _write_arrow(frame, path, quote_all)
+    else:
+        quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
         _csv_safe(frame).to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n", quoting=quoting)
-        logger.debug("wrote %s (%d rows)", name, len(frame))
-        written.append(folder.out / f"{name}.csv")
-    return written
+    logger.debug("wrote %s (%d rows)", name, len(frame))
 
 
 def _copied(source: tuple[Path, dict], name: str, target: Path) -> bool:
@@ -169,10 +183,122 @@ def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _quote_line_breaks(frame: pd.DataFrame) -> bool:
-    return any(
-        frame[c].astype("str").str.contains(_LINE_BREAK, na=False).any()
-        for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object
+    """Whether a text cell holds a line break (then every cell is quoted)."""
+    for i, dtype in enumerate(frame.dtypes):
+        values = frame.iloc[:, i]
+        if isinstance(dtype, pd.StringDtype):  # (the column's bytes searched at once)
+            found = _holds(pa.array(values.array), b"\r\n")
+        elif dtype == object:
+            found = values.astype("str").str.contains(_LINE_BREAK, na=False).any()
+        else:
+            continue
+        if found:
+            return True
+    return False
+
+
+# -- The CSV text of a table made by Arrow compute, byte for byte what ``DataFrame.to_csv`` with
+# Python's csv writer makes of it (``_csv_safe`` first), for the dtypes of evalkit's tables.
+_ROWS_PER_BLOCK = 100_000  # (bounds the memory of the text being made)
+_TO_ESCAPE = "^'*[=+\\-@\t\r]"  # (as _escape_cell tells them)
+_TO_QUOTE = '[,"\n]'  # (the delimiter, the quote and the line end: what the csv writer quotes)
+
+
+def _arrow_writable(frame: pd.DataFrame) -> bool:
+    """Whether :func:`_write_arrow` writes the table: at least two distinct columns (the csv
+    writer quotes a lone empty cell), all of pandas' str, Int64 or Float64 dtypes, and no NaN
+    or infinity that is not a missing value."""
+    if frame.shape[1] < 2 or not frame.columns.is_unique:
+        return False
+    for i, dtype in enumerate(frame.dtypes):
+        if isinstance(dtype, pd.Float64Dtype):
+            if not np.isfinite(frame.iloc[:, i].to_numpy(dtype="float64", na_value=0.0)).all():
+                return False
+        elif not isinstance(dtype, pd.StringDtype | pd.Int64Dtype):
+            return False
+    return True
+
+
+def _write_arrow(frame: pd.DataFrame, path: Path, quote_all: bool) -> None:
+    """Write a table :func:`_arrow_writable` accepts, in blocks of rows."""
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    # (the byte-order mark and the header line as pandas writes them)
+    frame.iloc[:0].to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n", quoting=quoting)
+    columns = [pa.array(frame.iloc[:, i].array) for i in range(frame.shape[1])]
+    with path.open("ab") as fh:
+        for start in range(0, len(frame), _ROWS_PER_BLOCK):
+            cells = [_cells(c.slice(start, _ROWS_PER_BLOCK), quote_all) for c in columns]
+            lines = _joined(_joined(*cells, sep=","), "", sep="\n")
+            for chunk in getattr(lines, "chunks", [lines]):
+                fh.write(_text_bytes(chunk))
+
+
+def _holds(values, characters: bytes) -> bool:
+    """Whether a text column holds one of the (ASCII) characters, its bytes searched at once."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        data = bytes(_text_bytes(chunk))
+        if any(data.find(c) >= 0 for c in characters):
+            return True
+    return False
+
+
+def _text_bytes(values: pa.Array) -> memoryview:
+    """The concatenated bytes of a string array, as its data buffer holds them."""
+    if len(values) == 0 or values.buffers()[2] is None:
+        return memoryview(b"")
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int64 if pa.types.is_large_string(values.type) else np.int32)
+    first, last = offsets[values.offset], offsets[values.offset + len(values)]
+    return memoryview(values.buffers()[2])[first:last]
+
+
+def _cells(values, quote_all: bool) -> pa.Array:
+    """A column's cells as CSV text: missing empty, text escaped and quoted as needed."""
+    if pa.types.is_floating(values.type):
+        text = _float_text(values)
+    elif pa.types.is_integer(values.type):
+        text = pc.cast(values, pa.large_string())
+    else:
+        text = pc.cast(values, pa.large_string())
+        escape = pc.match_substring_regex(text, _TO_ESCAPE)
+        if pc.any(escape).as_py():
+            text = pc.if_else(escape, _joined("'", text), text)
+        if not quote_all and _holds(text, b',"\n'):
+            text = pc.if_else(pc.match_substring_regex(text, _TO_QUOTE), _quoted(text), text)
+    text = pc.fill_null(text, "")
+    return _quoted(text) if quote_all else text
+
+
+def _joined(*parts, sep: str = ""):
+    """The parts (arrays of large strings, or str for every row) joined cell by cell."""
+    def large(part):
+        return pa.scalar(part, pa.large_string()) if isinstance(part, str) else part
+    return pc.binary_join_element_wise(*map(large, parts), large(sep))
+
+
+def _quoted(text) -> pa.Array:
+    """Cells within quotes, their quotes doubled."""
+    return _joined('"', pc.replace_substring(text, '"', '""'), '"')
+
+
+def _float_text(values) -> pa.Array:
+    """Floats as Python's ``repr`` writes them (``607.94``, ``1e-05``, ``100.0``): Arrow's
+    shortest form where it is the same decimal, ``repr`` for the others (few: the very small
+    and the very large)."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    text = pc.cast(values, pa.large_string())
+    size = pc.abs(values)
+    plain = pc.and_(
+        pc.invert(pc.match_substring(text, "e")),  # (else Arrow writes an exponent)
+        pc.and_(pc.less(size, 1e16), pc.or_(pc.greater_equal(size, 1e-4), pc.equal(size, 0.0))),
     )
+    whole = pc.invert(pc.match_substring(text, "."))
+    text = pc.if_else(pc.and_(plain, whole), _joined(text, ".0"), text)
+    other = pc.and_(pc.invert(plain), pc.is_valid(values))
+    if pc.any(other).as_py():
+        odd = pc.filter(values, other).to_pylist()
+        text = pc.replace_with_mask(text, other, pa.array([repr(v) for v in odd], pa.large_string()))
+    return text
 
 
 _STR = pd.StringDtype(storage="pyarrow", na_value=float("nan"))  # pandas' default "str" dtype
