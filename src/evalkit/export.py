@@ -115,10 +115,19 @@ def _write_csvs(tables: Mapping[str, pd.DataFrame], folder: OutputFolder,
     # (the tables formatted by Arrow, which frees the GIL, two at a time: the largest first, so
     # that the two threads end together; a table pandas writes holds the GIL, harmlessly)
     jobs.sort(key=lambda job: -job[1].size)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for _ in pool.map(lambda job: _write_csv(*job), jobs):
-            pass
+    for _ in _two_at_a_time(lambda job: _write_csv(*job), jobs):
+        pass
     return [folder.out / f"{name}.csv" for name in tables]
+
+
+def _two_at_a_time(function, items: list):
+    """The results of ``function`` on the items, computed by two threads, in the items' order;
+    the first error (in that order) is raised once the running calls end, the others dropped."""
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        yield from pool.map(function, items)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _write_csv(name: str, frame: pd.DataFrame, path: Path) -> None:
@@ -201,6 +210,7 @@ def _quote_line_breaks(frame: pd.DataFrame) -> bool:
 # Python's csv writer makes of it (``_csv_safe`` first), for the dtypes of evalkit's tables.
 _ROWS_PER_BLOCK = 100_000  # (bounds the memory of the text being made)
 _TO_ESCAPE = "^'*[=+\\-@\t\r]"  # (as _escape_cell tells them)
+_ESCAPE_FIRST = np.isin(np.arange(256), list(b"'=+-@\t\r"))  # (bytes that may start one)
 _TO_QUOTE = '[,"\n]'  # (the delimiter, the quote and the line end: what the csv writer quotes)
 
 
@@ -228,7 +238,8 @@ def _write_arrow(frame: pd.DataFrame, path: Path, quote_all: bool) -> None:
     with path.open("ab") as fh:
         for start in range(0, len(frame), _ROWS_PER_BLOCK):
             cells = [_cells(c.slice(start, _ROWS_PER_BLOCK), quote_all) for c in columns]
-            lines = _joined(_joined(*cells, sep=","), "", sep="\n")
+            cells[-1] = _joined(cells[-1], "\n")  # (the line end: one column copied, not all)
+            lines = _joined(*cells, sep=",")
             for chunk in getattr(lines, "chunks", [lines]):
                 fh.write(_text_bytes(chunk))
 
@@ -260,13 +271,31 @@ def _cells(values, quote_all: bool) -> pa.Array:
         text = pc.cast(values, pa.large_string())
     else:
         text = pc.cast(values, pa.large_string())
-        escape = pc.match_substring_regex(text, _TO_ESCAPE)
-        if pc.any(escape).as_py():
+        escape = _to_escape(text)
+        if escape is not None:
             text = pc.if_else(escape, _joined("'", text), text)
         if not quote_all and _holds(text, b',"\n'):
             text = pc.if_else(pc.match_substring_regex(text, _TO_QUOTE), _quoted(text), text)
     text = pc.fill_null(text, "")
     return _quoted(text) if quote_all else text
+
+
+def _to_escape(text) -> pa.Array | None:
+    """Which cells of a text column to escape against formulas (None: none): the cells whose
+    first byte may start one, found in the offsets at once, then tested as _escape_cell does."""
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    if len(text) == 0:
+        return None
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset: text.offset + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] else np.zeros(0, np.uint8)
+    filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+    maybe = filled[_ESCAPE_FIRST[data[offsets[filled]]]]
+    if not len(maybe):
+        return None
+    escape = np.zeros(len(text), dtype=bool)
+    found = pc.match_substring_regex(text.take(pa.array(maybe)), _TO_ESCAPE)
+    escape[maybe[pc.fill_null(found, False).to_numpy(zero_copy_only=False)]] = True
+    return pa.array(escape) if escape.any() else None
 
 
 def _joined(*parts, sep: str = ""):
@@ -494,10 +523,11 @@ def read_tables(
         absent = [name for name in order if not (folder / f"{name}.csv").is_file()]
         if absent:
             raise FileNotFoundError(f"{folder}: no " + ", ".join(f"{n}.csv" for n in absent))
+    # (two files at a time: pyarrow parses on all cores, but the steps around the parse are
+    # single-threaded and free the GIL; results and errors come in the order of the tables)
     tables = {}
-    for name in order:
-        path = folder / f"{name}.csv"
-        frame = _read_csv(path)
+    paths = [folder / f"{name}.csv" for name in order]
+    for name, path, frame in zip(order, paths, _two_at_a_time(_read_csv, paths)):
         tables[name] = frame
         logger.debug("read %s (%d rows)", path, len(frame))
     return tables
