@@ -311,9 +311,10 @@ def _quoted(text) -> pa.Array:
 
 
 def _float_text(values) -> pa.Array:
-    """Floats as Python's ``repr`` writes them (``607.94``, ``1e-05``, ``100.0``): Arrow's
-    shortest form where it is the same decimal, ``repr`` for the others (few: the very small
-    and the very large)."""
+    """Floats as Python's ``repr`` writes them (``607.94``, ``1e-05``, ``100.0``), as pandas
+    writes Float64 cells. Both write the shortest digits that read back as the float; ``repr``
+    writes 1e-4 <= |x| < 1e16 without an exponent, so there Arrow's text (given ``.0`` when it
+    has no point) is the same; the others (few: the very small and the very large) get ``repr``."""
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     text = pc.cast(values, pa.large_string())
     size = pc.abs(values)
@@ -405,8 +406,10 @@ def _read_arrow(data: bytes) -> tuple[list[str], list[pa.Array], None] | None:
     """The columns of a CSV file as text, read by pyarrow's multithreaded parser; None when the
     file is not one that parser reads exactly as pandas' does (then pandas reads it)."""
     names = _header(data)
-    if not names or len(names) < 2 or len(set(names)) != len(names) or "" in names or b"\0" in data:
-        return None  # (pandas renames, skips blank lines of one column, stops at a NUL)
+    if not names or len(names) < 2 or len(set(names)) != len(names) or "" in names:
+        return None  # (pandas renames such columns, and skips the blank lines of one column)
+    if b"\0" in data or data.count(b'"') % 2:
+        return None  # (pandas stops at a NUL, and refuses a quote left open at the end)
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
