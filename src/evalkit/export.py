@@ -17,9 +17,14 @@ import logging
 import re
 import shutil
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from evalkit.fields import field_kind, kind_dtype
 from evalkit.outputs import OutputFolder, verify_folder
@@ -102,17 +107,38 @@ def write_tables(tables: Mapping[str, pd.DataFrame], out_dir: str | Path | Outpu
 
 def _write_csvs(tables: Mapping[str, pd.DataFrame], folder: OutputFolder,
                 source: tuple[Path, dict] | None = None) -> list[Path]:
-    written = []
+    jobs = []
     for name, frame in tables.items():
         path = folder.path(f"{name}.csv", rows=len(frame))
-        if source is not None and _copied(source, f"{name}.csv", path):
-            written.append(folder.out / f"{name}.csv")
-            continue
-        quoting = csv.QUOTE_ALL if _quote_line_breaks(frame) else csv.QUOTE_MINIMAL
+        if not (source is not None and _copied(source, f"{name}.csv", path)):
+            jobs.append((name, frame, path))
+    # (the tables formatted by Arrow, which frees the GIL, two at a time: the largest first, so
+    # that the two threads end together; a table pandas writes holds the GIL, harmlessly)
+    jobs.sort(key=lambda job: -job[1].size)
+    for _ in _two_at_a_time(lambda job: _write_csv(*job), jobs):
+        pass
+    return [folder.out / f"{name}.csv" for name in tables]
+
+
+def _two_at_a_time(function, items: list):
+    """The results of ``function`` on the items, computed by two threads, in the items' order;
+    the first error (in that order) is raised once the running calls end, the others dropped."""
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
+        yield from pool.map(function, items)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_csv(name: str, frame: pd.DataFrame, path: Path) -> None:
+    """Write one table to ``path`` (see :func:`write_tables` for the form)."""
+    quote_all = _quote_line_breaks(frame)
+    if _arrow_writable(frame):
+        _write_arrow(frame, path, quote_all)
+    else:
+        quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
         _csv_safe(frame).to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n", quoting=quoting)
-        logger.debug("wrote %s (%d rows)", name, len(frame))
-        written.append(folder.out / f"{name}.csv")
-    return written
+    logger.debug("wrote %s (%d rows)", name, len(frame))
 
 
 def _copied(source: tuple[Path, dict], name: str, target: Path) -> bool:
@@ -146,12 +172,6 @@ def _escape_cell(value):
     return value
 
 
-def _unescape_cell(value):
-    if isinstance(value, str) and value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START):
-        return value[1:]
-    return value
-
-
 def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its text cells escaped against formulas, and a CR (which the CSV writer
     does not quote when lines end in LF) forcing quotes like LF does."""
@@ -172,22 +192,258 @@ def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _quote_line_breaks(frame: pd.DataFrame) -> bool:
-    return any(
-        frame[c].astype("str").str.contains(_LINE_BREAK, na=False).any()
-        for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object
+    """Whether a text cell holds a line break (then every cell is quoted)."""
+    for i, dtype in enumerate(frame.dtypes):
+        values = frame.iloc[:, i]
+        if isinstance(dtype, pd.StringDtype):  # (the column's bytes searched at once)
+            found = _holds(pa.array(values.array), b"\r\n")
+        elif dtype == object:
+            found = values.astype("str").str.contains(_LINE_BREAK, na=False).any()
+        else:
+            continue
+        if found:
+            return True
+    return False
+
+
+# -- The CSV text of a table made by Arrow compute, byte for byte what ``DataFrame.to_csv`` with
+# Python's csv writer makes of it (``_csv_safe`` first), for the dtypes of evalkit's tables.
+_ROWS_PER_BLOCK = 100_000  # (bounds the memory of the text being made)
+_TO_ESCAPE = "^'*[=+\\-@\t\r]"  # (as _escape_cell tells them)
+_ESCAPE_FIRST = np.isin(np.arange(256), list(b"'=+-@\t\r"))  # (bytes that may start one)
+_TO_QUOTE = '[,"\n]'  # (the delimiter, the quote and the line end: what the csv writer quotes)
+
+
+def _arrow_writable(frame: pd.DataFrame) -> bool:
+    """Whether :func:`_write_arrow` writes the table: at least two distinct columns (the csv
+    writer quotes a lone empty cell), all of pandas' str, Int64 or Float64 dtypes, and no NaN
+    or infinity that is not a missing value."""
+    if frame.shape[1] < 2 or not frame.columns.is_unique:
+        return False
+    for i, dtype in enumerate(frame.dtypes):
+        if isinstance(dtype, pd.Float64Dtype):
+            if not np.isfinite(frame.iloc[:, i].to_numpy(dtype="float64", na_value=0.0)).all():
+                return False
+        elif not isinstance(dtype, pd.StringDtype | pd.Int64Dtype):
+            return False
+    return True
+
+
+def _write_arrow(frame: pd.DataFrame, path: Path, quote_all: bool) -> None:
+    """Write a table :func:`_arrow_writable` accepts, in blocks of rows."""
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    # (the byte-order mark and the header line as pandas writes them)
+    frame.iloc[:0].to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n", quoting=quoting)
+    columns = [pa.array(frame.iloc[:, i].array) for i in range(frame.shape[1])]
+    with path.open("ab") as fh:
+        for start in range(0, len(frame), _ROWS_PER_BLOCK):
+            cells = [_cells(c.slice(start, _ROWS_PER_BLOCK), quote_all) for c in columns]
+            cells[-1] = _joined(cells[-1], "\n")  # (the line end: one column copied, not all)
+            lines = _joined(*cells, sep=",")
+            for chunk in getattr(lines, "chunks", [lines]):
+                fh.write(_text_bytes(chunk))
+
+
+def _holds(values, characters: bytes) -> bool:
+    """Whether a text column holds one of the (ASCII) characters, its bytes searched at once."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        data = bytes(_text_bytes(chunk))
+        if any(data.find(c) >= 0 for c in characters):
+            return True
+    return False
+
+
+def _text_bytes(values: pa.Array) -> memoryview:
+    """The concatenated bytes of a string array, as its data buffer holds them."""
+    if len(values) == 0 or values.buffers()[2] is None:
+        return memoryview(b"")
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int64 if pa.types.is_large_string(values.type) else np.int32)
+    first, last = offsets[values.offset], offsets[values.offset + len(values)]
+    return memoryview(values.buffers()[2])[first:last]
+
+
+def _cells(values, quote_all: bool) -> pa.Array:
+    """A column's cells as CSV text: missing empty, text escaped and quoted as needed."""
+    if pa.types.is_floating(values.type):
+        text = _float_text(values)
+    elif pa.types.is_integer(values.type):
+        text = pc.cast(values, pa.large_string())
+    else:
+        text = pc.cast(values, pa.large_string())
+        escape = _to_escape(text)
+        if escape is not None:
+            text = pc.if_else(escape, _joined("'", text), text)
+        if not quote_all and _holds(text, b',"\n'):
+            text = pc.if_else(pc.match_substring_regex(text, _TO_QUOTE), _quoted(text), text)
+    text = pc.fill_null(text, "")
+    return _quoted(text) if quote_all else text
+
+
+def _to_escape(text) -> pa.Array | None:
+    """Which cells of a text column to escape against formulas (None: none): the cells whose
+    first byte may start one, found in the offsets at once, then tested as _escape_cell does."""
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    if len(text) == 0:
+        return None
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset: text.offset + len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8) if text.buffers()[2] else np.zeros(0, np.uint8)
+    filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+    maybe = filled[_ESCAPE_FIRST[data[offsets[filled]]]]
+    if not len(maybe):
+        return None
+    escape = np.zeros(len(text), dtype=bool)
+    found = pc.match_substring_regex(text.take(pa.array(maybe)), _TO_ESCAPE)
+    escape[maybe[pc.fill_null(found, False).to_numpy(zero_copy_only=False)]] = True
+    return pa.array(escape) if escape.any() else None
+
+
+def _joined(*parts, sep: str = ""):
+    """The parts (arrays of large strings, or str for every row) joined cell by cell."""
+    def large(part):
+        return pa.scalar(part, pa.large_string()) if isinstance(part, str) else part
+    return pc.binary_join_element_wise(*map(large, parts), large(sep))
+
+
+def _quoted(text) -> pa.Array:
+    """Cells within quotes, their quotes doubled."""
+    return _joined('"', pc.replace_substring(text, '"', '""'), '"')
+
+
+def _float_text(values) -> pa.Array:
+    """Floats as Python's ``repr`` writes them (``607.94``, ``1e-05``, ``100.0``), as pandas
+    writes Float64 cells. Both write the shortest digits that read back as the float; ``repr``
+    writes 1e-4 <= |x| < 1e16 without an exponent, so there Arrow's text (given ``.0`` when it
+    has no point) is the same; the others (few: the very small and the very large) get ``repr``."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    text = pc.cast(values, pa.large_string())
+    size = pc.abs(values)
+    plain = pc.and_(
+        pc.invert(pc.match_substring(text, "e")),  # (else Arrow writes an exponent)
+        pc.and_(pc.less(size, 1e16), pc.or_(pc.greater_equal(size, 1e-4), pc.equal(size, 0.0))),
     )
+    whole = pc.invert(pc.match_substring(text, "."))
+    text = pc.if_else(pc.and_(plain, whole), _joined(text, ".0"), text)
+    other = pc.and_(pc.invert(plain), pc.is_valid(values))
+    if pc.any(other).as_py():
+        odd = pc.filter(values, other).to_pylist()
+        text = pc.replace_with_mask(text, other, pa.array([repr(v) for v in odd], pa.large_string()))
+    return text
 
 
-def _convert(series: pd.Series, kind: str | None, where: str) -> pd.Series:
-    """Give a column read as text the dtype of its kind."""
+_STR = pd.StringDtype(storage="pyarrow", na_value=float("nan"))  # pandas' default "str" dtype
+# An escaped text cell (see _escape_cell): apostrophes, then the start of a formula; reading
+# removes the first apostrophe.
+_ESCAPED = "^'+[=+\\-@\t\r]"
+# Numbers whose parse by pyarrow is provably pandas' own (pd.to_numeric, precise_xstrtod): digits,
+# a minus sign and a decimal point only, at most 15 digits, so the digits make an exact double
+# and one division by an exact power of ten rounds them; negative zeros (which pandas' integer
+# path turns positive) excluded.
+_INT_BYTES = np.isin(np.arange(256), list(b"-0123456789"))
+_FLOAT_BYTES = np.isin(np.arange(256), list(b"-.0123456789"))
+
+
+def _unescaped(values: pa.Array) -> pa.Array:
+    """The text cells of a column with the apostrophe written before a formula removed."""
+    if not _holds(values, b"'"):  # (the column's bytes searched at once: mostly none)
+        return values
+    escaped = pc.match_substring_regex(values, _ESCAPED)
+    if not pc.any(escaped).as_py():
+        return values
+    return pc.if_else(escaped, pc.utf8_slice_codeunits(values, 1), values)
+
+
+def _plain_numbers(values: pa.Array, dtype: str) -> pa.Array | None:
+    """The numbers of a column read as text, read by pyarrow when it provably reads them as
+    pandas does; None otherwise."""
+    allowed = _INT_BYTES if dtype == "Int64" else _FLOAT_BYTES
+    if not allowed[np.frombuffer(_text_bytes(values), dtype=np.uint8)].all():
+        return None
+    try:
+        numbers = pc.cast(values, pa.int64() if dtype == "Int64" else pa.float64())
+    except pa.ArrowInvalid:  # (not a number, or a form pyarrow does not read)
+        return None
+    minus = pc.starts_with(values, "-")
+    digits = pc.subtract(pc.binary_length(values), pc.cast(minus, pa.int64()))
+    if dtype == "Float64":
+        digits = pc.subtract(digits, pc.cast(pc.match_substring(values, "."), pa.int64()))
+        if pc.any(pc.and_(minus, pc.equal(numbers, 0.0))).as_py():
+            return None
+    if pc.all(pc.and_(pc.greater(digits, 0), pc.less_equal(digits, 15))).as_py() is False:
+        return None
+    return numbers
+
+
+def _convert(values: pa.Array, kind: str | None, where: str):
+    """Give a column read as text (an Arrow array, empty cells null) the dtype of its kind."""
     dtype = kind_dtype(kind)
     if dtype == "str":
-        return series.map(_unescape_cell, na_action="ignore").astype("str")
+        return pd.arrays.ArrowStringArray(_unescaped(values), dtype=_STR)
+    numbers = _plain_numbers(values, dtype)
+    if numbers is not None:  # (the common case: no Python call per cell)
+        return pd.api.types.pandas_dtype(dtype).__from_arrow__(numbers)
+    series = pd.Series(pd.arrays.ArrowStringArray(values, dtype=_STR), copy=False)
     try:
         numbers = pd.to_numeric(series, errors="raise")
-        return numbers.astype(dtype)
+        return numbers.astype(dtype).array
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{where}: values that are not {dtype}: {exc}") from exc
+
+
+def _header(data: bytes) -> list[str] | None:
+    """The column names of a CSV file's first line (None if it cannot be decoded)."""
+    end = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=len(data))
+    try:
+        return next(csv.reader([data[:end].decode(_ENCODING)]), None)
+    except (UnicodeDecodeError, csv.Error):
+        return None
+
+
+_BLOCK_BYTES = 4 << 20  # (pyarrow parses blocks in parallel; 4 MiB measured best of 1 to 64)
+
+
+def _read_arrow(data: bytes) -> tuple[list[str], list[pa.Array], None] | None:
+    """The columns of a CSV file as text, read by pyarrow's multithreaded parser; None when the
+    file is not one that parser reads exactly as pandas' does (then pandas reads it)."""
+    names = _header(data)
+    if not names or len(names) < 2 or len(set(names)) != len(names) or "" in names:
+        return None  # (pandas renames such columns, and skips the blank lines of one column)
+    if b"\0" in data or data.count(b'"') % 2:
+        return None  # (pandas stops at a NUL, and refuses a quote left open at the end)
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(block_size=_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.column_names != names or any(t != pa.large_string() for t in table.schema.types):
+        return None
+    return names, [column.combine_chunks() for column in table.columns], None
+
+
+def _read_pandas(path: Path) -> tuple[list[str], list[pa.Array], pd.Index]:
+    """The columns of a CSV file as text and its index, read by pandas (which says what is wrong
+    in a file, and takes a first column without a header for the index)."""
+    frame = pd.read_csv(path, encoding=_ENCODING, dtype="str", keep_default_na=False, na_values=[""])
+    columns = [pa.array(frame.iloc[:, i].array, type=pa.large_string()) for i in range(frame.shape[1])]
+    return list(frame.columns), columns, frame.index
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """One table file with the dtypes of the data contract."""
+    data = path.read_bytes()
+    names, columns, index = _read_arrow(data) or _read_pandas(path)
+    frame = pd.DataFrame(
+        {n: _convert(c, field_kind(n), f"{path}, column {n}") for n, c in zip(names, columns)},
+        columns=names,
+    )
+    return frame if index is None else frame.set_axis(index)
 
 
 def read_tables(
@@ -270,18 +526,11 @@ def read_tables(
         absent = [name for name in order if not (folder / f"{name}.csv").is_file()]
         if absent:
             raise FileNotFoundError(f"{folder}: no " + ", ".join(f"{n}.csv" for n in absent))
+    # (two files at a time: pyarrow parses on all cores, but the steps around the parse are
+    # single-threaded and free the GIL; results and errors come in the order of the tables)
     tables = {}
-    for name in order:
-        path = folder / f"{name}.csv"
-        frame = pd.read_csv(
-            path,
-            encoding=_ENCODING,
-            dtype="str",
-            keep_default_na=False,
-            na_values=[""],
-        )
-        for column in frame.columns:
-            frame[column] = _convert(frame[column], field_kind(column), f"{path}, column {column}")
+    paths = [folder / f"{name}.csv" for name in order]
+    for name, path, frame in zip(order, paths, _two_at_a_time(_read_csv, paths)):
         tables[name] = frame
         logger.debug("read %s (%d rows)", path, len(frame))
     return tables

@@ -114,7 +114,8 @@ def typed_frame(name: str, rows: list[dict] | dict[str, list]) -> pd.DataFrame:
     cols = SCHEMAS[name]
     if not isinstance(rows, dict):
         rows = columns_of(name, rows)
-    return pd.DataFrame({c: _typed_array(rows.get(c, []), dtype_of(c)) for c in cols}, columns=cols)
+    # (copy=False: the arrays are new and nothing else holds them; copying them is needless work)
+    return pd.DataFrame({c: _typed_array(rows.get(c, []), dtype_of(c)) for c in cols}, columns=cols, copy=False)
 
 
 _STR = pd.StringDtype(storage="pyarrow", na_value=float("nan"))  # pandas' default "str" dtype
@@ -122,6 +123,10 @@ _STR = pd.StringDtype(storage="pyarrow", na_value=float("nan"))  # pandas' defau
 
 def _typed_array(values: list, dtype: str):
     """One column's values as an array of its dtype; an empty text is missing."""
+    if dtype in ("Int64", "Float64"):
+        numbers = _arrow_numbers(values, dtype)
+        if numbers is not None:  # (the common case: pyarrow reads the whole list in C)
+            return pd.api.types.pandas_dtype(dtype).__from_arrow__(numbers)
     if dtype == "Int64":
         return pd.array(values, dtype="Int64")
     if dtype == "Float64":
@@ -130,11 +135,47 @@ def _typed_array(values: list, dtype: str):
         except (TypeError, ValueError):  # a number written as text: read it, or missing
             return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("Float64").array
     try:  # text as pandas' str dtype holds it, built by pyarrow from the whole list at once
-        arr = pa.array(values, type=pa.large_string())
-        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.large_string()), arr)
-        return pd.arrays.ArrowStringArray(arr, dtype=_STR)
+        return pd.arrays.ArrowStringArray(_empty_missing(pa.array(values, type=pa.large_string())), dtype=_STR)
     except (TypeError, ValueError, pa.ArrowException):  # not all text (a number in a text column)
         return pd.array([None if v is None or v == "" or v is pd.NA else str(v) for v in values], dtype="str")
+
+
+def _arrow_numbers(values: list, dtype: str) -> pa.Array | None:
+    """The values as an Arrow array of int64 (for ``Int64``) or float64 (``Float64``), when
+    pandas would make the same numbers of them: all missing (None); for ``Int64``, integers and
+    None; for ``Float64``, floats, NaN and None, or integers a float holds exactly. None for
+    anything else (text, booleans, decimals, a float in an integer column), which pandas
+    converts as it always did."""
+    if not isinstance(values, list):
+        return None
+    target = pa.int64() if dtype == "Int64" else pa.float64()
+    if values.count(None) == len(values):
+        return pa.nulls(len(values), target)
+    try:
+        found = pa.array(values, from_pandas=True)  # (NaN is missing, as pandas takes it)
+    except (TypeError, ValueError, OverflowError, pa.ArrowException):
+        return None
+    if found.type == pa.int64() and dtype == "Int64":
+        # (a NaN or NA among integers sends pandas through floats, which round beyond 2**53)
+        return found if found.null_count == values.count(None) else None
+    if found.type == pa.float64() and dtype == "Float64":
+        return found
+    if found.type == pa.int64():  # (integers in a Float64 column: exact up to 2**53)
+        least, most = pc.min_max(found).values()
+        exact = least.as_py() is not None and -(2**53) <= least.as_py() and most.as_py() <= 2**53
+        return pc.cast(found, target) if exact else None
+    return None
+
+
+def _empty_missing(text: pa.Array) -> pa.Array:
+    """The text with its empty cells made missing (by their validity, not copying the text)."""
+    keep = pc.greater(pc.binary_length(text), 0)
+    if pc.all(keep).as_py() is not False:
+        return text
+    validity = pc.fill_null(keep, False)
+    if validity.offset or text.offset:
+        return pc.if_else(validity, text, pa.scalar(None, text.type))
+    return pa.Array.from_buffers(text.type, len(text), [validity.buffers()[1], *text.buffers()[1:]])
 
 
 def conform(df: pd.DataFrame | None, schema: Mapping[str, str] | str) -> pd.DataFrame:
