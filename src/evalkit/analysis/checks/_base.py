@@ -9,6 +9,7 @@ import functools
 import itertools
 import logging
 import math
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -202,7 +203,11 @@ def _mode_first(figures: list[_Figure]) -> _Figure:
     """The figure stated most often; on a tie, the one stated first."""
     def first_line(f: _Figure) -> int:
         return min((source_line(s) or 0) for s in f.sources) if f.sources else 0
-    return min(figures, key=lambda f: (-len(f.sources), first_line(f)))
+    # the lines are read only where two figures are stated equally often (the first of the
+    # tied ones with the lowest line, as min over (-count, line) picks it)
+    most = max(len(f.sources) for f in figures)
+    tied = [f for f in figures if len(f.sources) == most]
+    return tied[0] if len(tied) == 1 else min(tied, key=first_line)
 
 
 def _combos(total: list[_Figure], parts: list[list[_Figure]], limit: int = 4096):
@@ -233,8 +238,11 @@ def _compare_sum(total: list[_Figure], parts: list[list[_Figure]]):
 def _sources(*figures: Iterable[_Figure] | _Figure) -> str:
     flat: list[str] = []
     for f in figures:
-        for x in (f if isinstance(f, (list, tuple)) else [f]):
-            flat.extend(x.sources)
+        if f.__class__ is _Figure:  # (the commonest: a figure, not a list of them)
+            flat += f.sources
+        else:
+            for x in f:
+                flat += x.sources
     return join_sources(flat)
 
 
@@ -524,7 +532,7 @@ def run_in_context(ctx: Context, checks: Iterable[str] | None = None,
     order = {s: i for i, s in enumerate(SEVERITIES)}
     out = out.assign(
         _sev=out["severity"].map(order),
-        _line=out["sources"].map(lambda s: source_line(str(s).split(";")[0]) or 0),
+        _line=[_first_line(s) for s in column_values(out["sources"])],
     ).sort_values(["report_id", "_sev", "rule", "_line", "message"], kind="stable")
     return out.drop(columns=["_sev", "_line"]).reset_index(drop=True)
 
@@ -543,7 +551,7 @@ def findings_of(ctx: Context, names: list[str]) -> pd.DataFrame:
                              f"检查“{name}”运行出错：{type(exc).__name__}: {exc}")]
         logger.debug("check %s: %d findings", name, len(found))
         findings.extend(found)
-    columns = {c: [getattr(f, c) for f in findings] for c in _FINDING_FIELDS} if findings else []
+    columns = _finding_columns(findings) if findings else []
     out = frame(columns, FINDING_COLUMNS).drop_duplicates()
     if out.empty:
         return out
@@ -552,6 +560,18 @@ def findings_of(ctx: Context, names: list[str]) -> pd.DataFrame:
     out["kind"] = out["rule"].map(cat["kind"]).fillna("存疑").astype("str")
     out["excerpt"] = excerpts(out["sources"], ctx.tables, out["rule"])
     return out
+
+
+def _finding_columns(findings: list[Finding]) -> dict[str, list]:
+    """The fields of ``findings`` as lists by column (one C-level getter per finding rather
+    than one ``getattr`` per field)."""
+    rows = list(map(operator.attrgetter(*_FINDING_FIELDS), findings))
+    return {c: list(values) for c, values in zip(_FINDING_FIELDS, zip(*rows))}
+
+
+def _first_line(sources: object) -> int:
+    """The line of the first source a finding cites, 0 without one (the findings' order)."""
+    return source_line(str(sources).split(";")[0]) or 0
 
 
 @functools.cache

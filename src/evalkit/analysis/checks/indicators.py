@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._common import (
+    column_values,
     convert,
     fmt,
     fold_text,
@@ -289,8 +290,10 @@ def check_duplicate_indicators(ctx: Context) -> Iterator[Finding]:
     named = named[named.groupby(keys, dropna=False, sort=False)["level3"].transform("size") > 1]
     if named.empty:
         return
-    signature = named[fields].astype("string").fillna("").map(fold_text)
-    named = named.assign(_sig=list(map(tuple, signature.to_numpy().tolist())))
+    # the fields as text, folded column by column (fold_text is cached: the values repeat)
+    texts = named[fields].astype("string").fillna("")
+    folded = [[fold_text(v) for v in column_values(texts[c])] for c in fields]
+    named = named.assign(_sig=list(zip(*folded)))
     named = named[[*keys, "_sig", "source", "target_raw"]]
     for (rid, scope, table, name), rows in grouped_records(named, keys):
         counts = Counter(r["_sig"] for r in rows)
