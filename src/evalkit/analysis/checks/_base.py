@@ -295,6 +295,15 @@ def _budget_groups(ctx: Context, keys: tuple[str, ...]) -> dict[tuple, list[dict
     return ctx.shared(("budget-groups", keys), make)
 
 
+def execution_rows_of(ctx: Context) -> pd.DataFrame:
+    """:func:`evalkit.analysis.execution.execution_rows` of the context's tables, from the
+    budget grouped by report and scope as the checks group it (made once per context)."""
+    from ..execution import amounts_by_scope, execution_rows
+
+    groups = _budget_groups(ctx, ("report_id", "scope"))
+    return execution_rows(amounts_by_scope(groups), ctx.tables["rates"], ctx.tables["reports"])
+
+
 @functools.lru_cache(maxsize=1 << 14)  # (a few items, asked about for every breakdown)
 def unfunded(key: str) -> str:
     """A budget key without its funding suffix: '基本支出（财政拨款）' → '基本支出'.
@@ -517,14 +526,16 @@ def run_checks(
 
 
 def run_in_context(ctx: Context, checks: Iterable[str] | None = None,
-                   workers: int | None = None) -> pd.DataFrame:
+                   workers: int | None = None, execution: bool = False) -> pd.DataFrame:
     """:func:`run_checks` on a context of conformed tables. Where ``ctx`` has no achievement
-    table yet, it has one afterwards (judged in the worker processes when there are several)."""
+    table yet, it has one afterwards (judged in the worker processes when there are several).
+    With ``execution``, worker processes also compute the rows of :func:`execution_rows_of`
+    for their reports (kept in ``ctx`` under ``'execution-rows'``)."""
     names = list(CHECKS) if checks is None else list(checks)
     from ._shards import in_shards  # a module of its own: processes and pools
 
     with gc_paused():
-        out = in_shards(ctx, names, workers)
+        out = in_shards(ctx, names, workers, execution)
         if out is None:
             out = findings_of(ctx, names)
     if out.empty:
