@@ -210,29 +210,84 @@ def _mode_first(figures: list[_Figure]) -> _Figure:
     return tied[0] if len(tied) == 1 else min(tied, key=first_line)
 
 
+def _within_limit(total: list[_Figure], parts: list[list[_Figure]], limit: int = 4096,
+                  ) -> tuple[list[_Figure], list[list[_Figure]]]:
+    """The figures to try: all of them, or past ``limit`` choices only the mode of each."""
+    if len(total) * math.prod(len(p) for p in parts) > limit:
+        return [_mode_first(total)], [[_mode_first(p)] for p in parts]
+    return total, parts
+
+
 def _combos(total: list[_Figure], parts: list[list[_Figure]], limit: int = 4096):
     """Every choice of one total figure and one figure per part (mode values past ``limit``)."""
-    size = len(total) * math.prod(len(p) for p in parts)
-    if size > limit:
-        total = [_mode_first(total)]
-        parts = [[_mode_first(p)] for p in parts]
+    total, parts = _within_limit(total, parts, limit)
     for t in total:
         for choice in itertools.product(*parts):
             yield t, choice
 
 
+#: Choices from which :func:`_compare_sum` compares them all at once with numpy (below it a
+#: loop in Python is cheaper than making the arrays).
+_GRID_FROM = 32
+
+
 def _compare_sum(total: list[_Figure], parts: list[list[_Figure]]):
     """The best (total, parts) choice: within tolerance if any is, else the closest."""
+    total, parts = _within_limit(total, parts)
+    if parts and len(total) * math.prod(len(p) for p in parts) >= _GRID_FROM:
+        best = _best_on_grid(total, parts)
+        if best is not None:
+            t, choice = best
+            s = sum(p.value for p in choice)
+            diff = s - t.value
+            tol = t.tol + sum(p.tol for p in choice) + 1e-9 * max(1.0, abs(t.value))
+            return abs(diff) <= tol, t, choice, s, diff
     best = None
-    for t, choice in _combos(total, parts):
-        s = sum(p.value for p in choice)
-        tol = t.tol + sum(p.tol for p in choice) + 1e-9 * max(1.0, abs(t.value))
-        diff = s - t.value
-        key = (abs(diff) > tol, abs(diff))
-        if best is None or key < best[0]:
-            best = (key, t, choice, s, diff, tol)
+    for t in total:
+        for choice in itertools.product(*parts):
+            s = sum(p.value for p in choice)
+            tol = t.tol + sum(p.tol for p in choice) + 1e-9 * max(1.0, abs(t.value))
+            diff = s - t.value
+            key = (abs(diff) > tol, abs(diff))
+            if best is None or key < best[0]:
+                best = (key, t, choice, s, diff, tol)
     _, t, choice, s, diff, tol = best
     return abs(diff) <= tol, t, choice, s, diff
+
+
+def _best_on_grid(total: list[_Figure], parts: list[list[_Figure]],
+                  ) -> tuple[_Figure, tuple[_Figure, ...]] | None:
+    """The choice :func:`_compare_sum`'s loop picks, found with numpy over every choice at once
+    (a budget item stated several times makes hundreds of choices); None where a figure is
+    not finite (the loop then decides, as it compares NaN its own way).
+
+    The sums are added in the loop's order (0, then the parts in order; the total's tolerance
+    before the parts', the relative margin last), so they are the same floats; the grid's axes
+    are the total then the parts, so its flat order is the loop's (``itertools.product``,
+    the last part fastest) and ``argmin`` finds the same first best choice.
+    """
+    ndim = len(parts) + 1
+
+    def along(values: list[float], axis: int) -> np.ndarray:
+        return np.array(values, dtype=float).reshape([-1 if i == axis else 1 for i in range(ndim)])
+
+    t_values = [t.value for t in total]
+    columns = [([p.value for p in part], [p.tol for p in part]) for part in parts]
+    every = t_values + [t.tol for t in total] + [x for v, tl in columns for x in v + tl]
+    if not np.isfinite(every).all():
+        return None
+    s = np.float64(0.0)
+    tol = np.float64(0.0)
+    for axis, (values, tols) in enumerate(columns, start=1):
+        s = s + along(values, axis)
+        tol = tol + along(tols, axis)
+    margin = [1e-9 * max(1.0, abs(v)) for v in t_values]
+    distance = np.abs(s - along(t_values, 0))
+    tol = along([t.tol for t in total], 0) + tol + along(margin, 0)
+    within = distance <= tol
+    flat = np.where(within, distance, np.inf) if within.any() else distance
+    index = np.unravel_index(int(np.argmin(flat)), flat.shape)
+    return total[index[0]], tuple(part[i] for part, i in zip(parts, index[1:]))
 
 
 def _sources(*figures: Iterable[_Figure] | _Figure) -> str:
@@ -663,14 +718,19 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
     allowed = _quotable_tables()
     codes = [None] * len(cited) if rules is None else rules.astype("object").tolist()
     out = []
-    quoted: dict[tuple, str] = {}  # a place's quote for the tables a rule allows, made once
+    # a place's quote for the tables a rule allows, made once: one dict of places per set of
+    # tables (a handful), so that a look-up needs no (place, tables) key
+    quoted: dict[frozenset[str] | None, dict[str, str]] = {}
     for places, code in zip(cited, codes):
-        tables_ok = allowed.get(code) if isinstance(code, str) else None
+        tables_ok = allowed.get(code) if code.__class__ is str else None
+        quotes = quoted.get(tables_ok)
+        if quotes is None:
+            quotes = quoted[tables_ok] = {}
         lines = []
         for place in places:
-            line = quoted.get((place, tables_ok))
+            line = quotes.get(place)
             if line is None:
-                line = quoted[(place, tables_ok)] = _quote(place, said.get(place, ()), tables_ok)
+                line = quotes[place] = _quote(place, said.get(place, ()), tables_ok)
             if line:
                 lines.append(line)
         out.append("；".join(lines))
@@ -684,12 +744,11 @@ def _quote(place: str, said: Iterable[tuple[str, str]], tables: frozenset[str] |
     return f"{_place(place)} {'，'.join(words)[:_EXCERPT_WIDTH]}" if words else ""
 
 
-def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, str]]]:
+def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[tuple[str, str], None]]:
     """For each source of ``wanted``, the words of the rows read from it: ``(table, words)``
-    pairs, tables in the order of :data:`_EXCERPT_WORDS` and rows in table order, each pair
-    once."""
-    said: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    seen: set[tuple[str, str, str]] = set()
+    pairs (the keys of a dict, kept in order), tables in the order of :data:`_EXCERPT_WORDS`
+    and rows in table order, each pair once."""
+    said: dict[str, dict[tuple[str, str], None]] = {}
     for name, groups in _EXCERPT_WORDS.items():
         df = tables.get(name)
         if df is None or df.empty or "source" not in df.columns:
@@ -702,21 +761,29 @@ def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str,
                    (next((c for c in group if c in df.columns), None) for group in groups)
                    if col is not None]
         for source, *cells in zip(column_values(df["source"]), *columns):
-            # runs of white space as one space, none at the ends (str.split's white space is
-            # the same as the \s of a regular expression)
-            w = " ".join(" ".join(cells).split())
-            if w and (source, name, w) not in seen:
-                seen.add((source, name, w))
-                said[source].append((name, w))
+            # the cells' words (white space already squeezed cell by cell) joined by a space:
+            # the row's words with runs of white space as one space, none at the ends
+            w = " ".join([c for c in cells if c])
+            if w:
+                pairs = said.get(source)
+                if pairs is None:
+                    pairs = said[source] = {}
+                pairs[(name, w)] = None  # (a pair said again keeps its first place)
     return said
 
 
 def _cell_words(column: pd.Series) -> list[str]:
     """A column's cells as an excerpt quotes them: numbers formatted (:func:`fmt`), text as
-    written, cut to 30 characters; a missing cell as ''."""
-    numeric = pd.api.types.is_numeric_dtype(column)
-    return [("" if is_na(v) else fmt(v) if numeric else v if v.__class__ is str else str(v))[:30]
-            for v in column_values(column)]
+    written, cut to 30 characters, white space squeezed; a missing cell as ''."""
+    values = column_values(column)
+    if pd.api.types.is_numeric_dtype(column):
+        cells = [("" if is_na(v) else fmt(v))[:30] for v in values]
+    else:  # (a str first: most cells are text, and text is never missing)
+        cells = [(v if v.__class__ is str else "" if is_na(v) else str(v))[:30] for v in values]
+    # runs of white space as one space, none at the ends (str.split's white space is the same
+    # as the \s of a regular expression), once per distinct cell: the cells repeat
+    squeezed = {c: " ".join(c.split()) for c in set(cells)}
+    return [squeezed[c] for c in cells]
 
 
 @functools.cache
