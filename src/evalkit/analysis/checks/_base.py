@@ -590,9 +590,15 @@ def run_in_context(ctx: Context, checks: Iterable[str] | None = None,
     from ._shards import in_shards  # a module of its own: processes and pools
 
     with gc_paused():
-        out = in_shards(ctx, names, workers, execution)
+        out = in_shards(ctx, names, workers, execution)  # (sorted in the workers)
         if out is None:
-            out = findings_of(ctx, names)
+            out = sorted_findings(findings_of(ctx, names))
+    return out
+
+
+def sorted_findings(out: pd.DataFrame) -> pd.DataFrame:
+    """The findings ``out`` sorted by report, severity, rule, first line and message; rows
+    alike in all five keep their order."""
     if out.empty:
         return out.reset_index(drop=True)
     order = {s: i for i, s in enumerate(SEVERITIES)}

@@ -31,6 +31,7 @@ from .._common import (
     text,
     units,
 )
+from ..rulesets import RuleSet
 from ..scoring import canonical, leaf_rows
 from ._base import (
     Context,
@@ -245,10 +246,11 @@ def check_level1_weights(ctx: Context) -> Iterator[Finding]:
     >>> [(f.expected, f.observed) for f in check_level1_weights(_ctx(indicators=ind))]
     [('50', '60')]
     """
+    defaults_of: dict[str | None, tuple[str, float] | None] = {}  # (a few labels, over and over)
     for (rid, _scope, table), _group, leaves in _tables(ctx):
         if table == "正文" or len(leaves) < 2 or any(r["weight"] is None for r in leaves):
             continue
-        mapped = [ctx.rules.default_level1(text(r["level1"])) for r in leaves]
+        mapped = [_default_level1(ctx.rules, text(r["level1"]), defaults_of) for r in leaves]
         if any(m is None for m in mapped):
             continue
         sums: dict[str, float] = defaultdict(float)
@@ -265,6 +267,14 @@ def check_level1_weights(ctx: Context) -> Iterator[Finding]:
                               f"“{table}”中{name}类指标分值合计{fmt(s)}，默认权重为{fmt(defaults[name])}",
                               fmt(defaults[name]), fmt(s), round_half_up(s - defaults[name], 6),
                               join_sources(sources[name]))
+
+
+def _default_level1(rules: RuleSet, label: str | None,
+                    known: dict[str | None, tuple[str, float] | None]) -> tuple[str, float] | None:
+    """``rules.default_level1(label)``, looked up once per label in ``known``."""
+    if label not in known:
+        known[label] = rules.default_level1(label)
+    return known[label]
 
 
 # --------------------------------------------------------------------------------------------
