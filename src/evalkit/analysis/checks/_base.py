@@ -715,32 +715,45 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
     >>> excerpts(pd.Series(["r:136;r:9"]), {"budget": b}).tolist()
     ['L136 公用经费 决算 151.57']
     """
-    cited = [str(v).split(";") if isinstance(v, str) and v else []
-             for v in sources.astype("object").tolist()]
-    wanted = set(itertools.chain.from_iterable(cited))
+    texts = sources.astype("object").tolist()
+    # the places of each distinct sources text (findings share them: one split per text)
+    cited = {v: v.split(";") for v in set(texts) if isinstance(v, str) and v}
+    wanted = set(itertools.chain.from_iterable(cited.values()))
     said = _words_at(wanted, tables)
     if not said:
         return pd.Series("", index=sources.index, dtype="str")
     allowed = _quotable_tables()
-    codes = [None] * len(cited) if rules is None else rules.astype("object").tolist()
+    codes = [None] * len(texts) if rules is None else rules.astype("object").tolist()
     out = []
-    # a place's quote for the tables a rule allows, made once: one dict of places per set of
-    # tables (a handful), so that a look-up needs no (place, tables) key
+    # per set of tables a rule allows (a handful): each place's quote and each sources text's
+    # excerpt, made once
     quoted: dict[frozenset[str] | None, dict[str, str]] = {}
-    for places, code in zip(cited, codes):
+    excerpt_of: dict[frozenset[str] | None, dict[object, str]] = {}
+    for v, code in zip(texts, codes):
         tables_ok = allowed.get(code) if code.__class__ is str else None
-        quotes = quoted.get(tables_ok)
-        if quotes is None:
-            quotes = quoted[tables_ok] = {}
-        lines = []
-        for place in places:
-            line = quotes.get(place)
-            if line is None:
-                line = quotes[place] = _quote(place, said.get(place, ()), tables_ok)
-            if line:
-                lines.append(line)
-        out.append("；".join(lines))
+        done = excerpt_of.get(tables_ok)
+        if done is None:
+            done = excerpt_of[tables_ok] = {}
+            quoted[tables_ok] = {}
+        excerpt = done.get(v)
+        if excerpt is None:
+            excerpt = done[v] = _excerpt(cited.get(v, ()), said, tables_ok, quoted[tables_ok])
+        out.append(excerpt)
     return pd.Series(out, index=sources.index, dtype="str")
+
+
+def _excerpt(places: Iterable[str], said: Mapping[str, Iterable[tuple[str, str]]],
+             tables: frozenset[str] | None, quotes: dict[str, str]) -> str:
+    """The quotes of ``places`` joined by '；' (each place's quote made once, kept in
+    ``quotes``)."""
+    lines = []
+    for place in places:
+        line = quotes.get(place)
+        if line is None:
+            line = quotes[place] = _quote(place, said.get(place, ()), tables)
+        if line:
+            lines.append(line)
+    return "；".join(lines)
 
 
 def _quote(place: str, said: Iterable[tuple[str, str]], tables: frozenset[str] | None) -> str:
