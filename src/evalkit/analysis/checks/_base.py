@@ -496,6 +496,8 @@ def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[s
     has_total = df[category].isin(list(alternatives))
     wanted = df.loc[has_total, group_cols].drop_duplicates()
     df = df.merge(wanted, on=group_cols, how="inner") if len(wanted) else df.iloc[0:0]
+    # (the records carry only the columns read here and by _figures: smaller dicts)
+    df = df[list(dict.fromkeys([*group_cols, category, value_col, *([raw_col] if raw_col else [])]))]
     groups: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for key, rec in zip(key_values(df, group_cols), records(df)):
         groups[key][rec[category]].append(rec)

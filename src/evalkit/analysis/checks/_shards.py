@@ -126,7 +126,8 @@ def _report_ids(ctx: Context) -> list[str]:
     seen: dict[str, None] = {}
     for df in ctx.tables.values():
         if "report_id" in df.columns:
-            seen.update(dict.fromkeys(df["report_id"].dropna().astype("str").tolist()))
+            # (unique keeps the order of first appearance: one key per report, not per row)
+            seen.update(dict.fromkeys(df["report_id"].dropna().unique().astype("str").tolist()))
     return list(seen)
 
 
@@ -175,7 +176,9 @@ def _all_executed(parts: list[tuple]) -> bool:
 def _execution_in_order(ctx: Context, parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The execution rows of every share in the order one process gives them: by (report,
     scope) in order of first appearance in the budget, a missing scope as None."""
-    first = dict.fromkeys(key_values(ctx.tables["budget"], ["report_id", "scope"]))
+    # (the first row of each pair in table order, as drop_duplicates keeps it: fewer keys)
+    first = dict.fromkeys(key_values(ctx.tables["budget"][["report_id", "scope"]].drop_duplicates(),
+                                     ["report_id", "scope"]))
     order = {key: i for i, key in enumerate(first)}
     rows = pd.concat(parts, ignore_index=True)
     if rows.empty:
