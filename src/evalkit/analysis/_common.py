@@ -254,6 +254,8 @@ def round_half_up(value: float | None, ndigits: int = 2) -> float | None:
     >>> round_half_up(0.125), round_half_up(-0.125), round_half_up(None) is None
     (0.13, -0.13, True)
     """
+    if value.__class__ is float and value and not math.isnan(value) and ndigits.__class__ is int:
+        return _round_float(value, ndigits)  # (most values: no repr() before the cache)
     if value is None or is_na(value):
         return None
     try:
@@ -263,6 +265,13 @@ def round_half_up(value: float | None, ndigits: int = 2) -> float | None:
     if ndigits.__class__ is int:
         return _round_written(written, ndigits)  # (keyed by the text: -0.0 stays -0.0)
     return _round_half_up(written, ndigits)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # (scores, differences and rates repeat)
+def _round_float(value: float, ndigits: int) -> float | None:
+    """:func:`round_half_up` of a float other than zero and NaN, keyed by the float itself
+    (equal floats have one repr; only 0.0 and -0.0 are equal with two, hence not zero)."""
+    return _round_written(repr(value), ndigits)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # (scores, differences and rates repeat)

@@ -21,6 +21,7 @@ import pandas as pd
 from .._common import (
     FINDING_COLUMNS,
     SEVERITIES,
+    _half_unit_cached,
     column_values,
     context_paths,
     fmt,
@@ -145,8 +146,13 @@ def _figures(rows: pd.DataFrame | list[dict], value_col: str, raw_col: str | Non
         raw = rec.get(raw_col) if raw_col else None
         if raw.__class__ is not str and raw is not None and is_na(raw):
             raw = None  # (as half_unit reads it; a str or None is looked up in its cache)
-        tol = half_unit(raw, v, integers_exact=True)
-        src = text(rec.get("source"))
+        # (half_unit's cache and text() without their calls for a text or no text, a float)
+        if raw is None or raw.__class__ is str:
+            tol = _half_unit_cached(raw, v, True)
+        else:
+            tol = half_unit(raw, v, integers_exact=True)
+        src = rec.get("source")
+        src = (src.strip() or None) if src.__class__ is str else text(src)
         for i, f in enumerate(out):
             if abs(f.value - v) <= 1e-9 * max(1.0, abs(v)):
                 out[i] = _Figure(f.value, f.sources + ((src,) if src else ()), max(f.tol, tol),
