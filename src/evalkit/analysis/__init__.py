@@ -77,9 +77,13 @@ __all__ = [
 
 
 def _execution(ctx: Context) -> pd.DataFrame:
-    """:func:`execution` of the context's tables, from the budget the checks grouped by report
-    and scope when they ran in this process (else from the budget table)."""
+    """:func:`execution` of the context's tables: from the rows the worker processes computed,
+    else from the budget the checks grouped by report and scope when they ran in this process
+    (else from the budget table)."""
     t = ctx.tables
+    rows = ctx.made("execution-rows")
+    if rows is not None:
+        return year_over_year(rows)
     groups = ctx.made(("budget-groups", ("report_id", "scope")))
     if groups is None:
         return execution(t["budget"], t["rates"], t["reports"])
@@ -131,7 +135,8 @@ def derive(
     with gc_paused():  # (millions of small objects, next to no cycles: see gc_paused)
         t = prepare(tables)
         ctx = Context(t, rs)
-        findings = run_in_context(ctx, workers=workers)  # judges the indicators on the way
+        # (judges the indicators on the way, and in worker processes computes the execution)
+        findings = run_in_context(ctx, workers=workers, execution=True)
         return {
             "execution": _execution(ctx),
             "achievement": ctx.achievement,

@@ -254,6 +254,8 @@ def round_half_up(value: float | None, ndigits: int = 2) -> float | None:
     >>> round_half_up(0.125), round_half_up(-0.125), round_half_up(None) is None
     (0.13, -0.13, True)
     """
+    if value.__class__ is float and value and not math.isnan(value) and ndigits.__class__ is int:
+        return _round_float(value, ndigits)  # (most values: no repr() before the cache)
     if value is None or is_na(value):
         return None
     try:
@@ -263,6 +265,13 @@ def round_half_up(value: float | None, ndigits: int = 2) -> float | None:
     if ndigits.__class__ is int:
         return _round_written(written, ndigits)  # (keyed by the text: -0.0 stays -0.0)
     return _round_half_up(written, ndigits)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # (scores, differences and rates repeat)
+def _round_float(value: float, ndigits: int) -> float | None:
+    """:func:`round_half_up` of a float other than zero and NaN, keyed by the float itself
+    (equal floats have one repr; only 0.0 and -0.0 are equal with two, hence not zero)."""
+    return _round_written(repr(value), ndigits)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # (scores, differences and rates repeat)
@@ -290,11 +299,25 @@ def fold_text(value: object) -> str:
     >>> fold_text("比上年 有所增加。"), fold_text(None)
     ('比上年有所增加', '')
     """
+    if value.__class__ is str:
+        return _fold_str(value)
+    return _fold_text(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # (indicator names, targets and rule words repeat)
+def _fold_str(value: str) -> str:
+    return _fold_text(value)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _fold_text(value: object) -> str:
     s = text(value)
     if s is None:
         return ""
     s = unicodedata.normalize("NFKC", s)
-    s = re.sub(r"\s+", "", s)
+    s = _SPACES.sub("", s)
     return s.rstrip("。.;；")
 
 
@@ -410,7 +433,10 @@ def join_sources(*groups: Iterable[object]) -> str:
     >>> join_sources(["r:12", "r:3"], ["r:12", None])
     'r:3;r:12'
     """
-    seen = {s for group in groups for s in group if text(s)}
+    # (text(s) without its call for a str, the commonest source: a str is kept when not blank)
+    seen = {s for group in groups for s in group if (s.strip() if s.__class__ is str else text(s))}
+    if all(s.__class__ is str for s in seen):  # (the cached order without a call per source)
+        return ";".join(sorted(seen, key=_source_order))
     return ";".join(sorted(seen, key=lambda s: _source_order(str(s))))
 
 
@@ -442,6 +468,18 @@ def lines_label(sources: Iterable[object]) -> str:
     >>> lines_label(["r:40", "r:12", "r:40"]), lines_label(["r:段落7"])
     ('L12、L40', '段落7')
     """
+    key = sources if sources.__class__ is tuple else tuple(sources)
+    if all(s.__class__ is str for s in key):  # (a figure's sources are cited by many messages)
+        return _lines_label_cached(key)
+    return _lines_label(key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _lines_label_cached(sources: tuple[str, ...]) -> str:
+    return _lines_label(sources)
+
+
+def _lines_label(sources: tuple) -> str:
     lines = sorted({source_line(s) for s in sources if source_line(s) is not None})
     places = [f"L{n}" for n in lines]
     places += sorted({str(s).rsplit(":", 1)[1] for s in sources

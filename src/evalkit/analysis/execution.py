@@ -360,6 +360,14 @@ def execution_of(amounts: Mapping[tuple, _Amounts], rates: pd.DataFrame | None =
     DataFrame
         The rows :func:`execution` gives for the same budget.
     """
+    return year_over_year(execution_rows(amounts, rates, reports))
+
+
+def execution_rows(amounts: Mapping[tuple, _Amounts], rates: pd.DataFrame | None = None,
+                   reports: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`execution_of` before :func:`year_over_year`: every row depends on one report
+    only, so the rows of shares of the reports can be computed apart and put together (the
+    year-over-year columns compare reports, and are filled on the whole)."""
     r = conform(rates, SCHEMAS["rates"])
     rep = conform(reports, SCHEMAS["reports"]).drop_duplicates("report_id")
     info = {x["report_id"]: x for x in records(rep)}
@@ -434,8 +442,7 @@ def execution_of(amounts: Mapping[tuple, _Amounts], rates: pd.DataFrame | None =
         row["note"] = "；".join(dict.fromkeys(n for n in notes if n)) or None
         row["sources"] = join_sources(sources)
         rows.append(row)
-    out = frame(rows, EXECUTION_COLUMNS)
-    return year_over_year(out)
+    return frame(rows, EXECUTION_COLUMNS)
 
 
 def _department_groups(have: pd.DataFrame) -> list[list[tuple]]:

@@ -9,6 +9,7 @@ import functools
 import itertools
 import logging
 import math
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,6 +21,7 @@ import pandas as pd
 from .._common import (
     FINDING_COLUMNS,
     SEVERITIES,
+    _half_unit_cached,
     column_values,
     context_paths,
     fmt,
@@ -144,8 +146,13 @@ def _figures(rows: pd.DataFrame | list[dict], value_col: str, raw_col: str | Non
         raw = rec.get(raw_col) if raw_col else None
         if raw.__class__ is not str and raw is not None and is_na(raw):
             raw = None  # (as half_unit reads it; a str or None is looked up in its cache)
-        tol = half_unit(raw, v, integers_exact=True)
-        src = text(rec.get("source"))
+        # (half_unit's cache and text() without their calls for a text or no text, a float)
+        if raw is None or raw.__class__ is str:
+            tol = _half_unit_cached(raw, v, True)
+        else:
+            tol = half_unit(raw, v, integers_exact=True)
+        src = rec.get("source")
+        src = (src.strip() or None) if src.__class__ is str else text(src)
         for i, f in enumerate(out):
             if abs(f.value - v) <= 1e-9 * max(1.0, abs(v)):
                 out[i] = _Figure(f.value, f.sources + ((src,) if src else ()), max(f.tol, tol),
@@ -202,39 +209,101 @@ def _mode_first(figures: list[_Figure]) -> _Figure:
     """The figure stated most often; on a tie, the one stated first."""
     def first_line(f: _Figure) -> int:
         return min((source_line(s) or 0) for s in f.sources) if f.sources else 0
-    return min(figures, key=lambda f: (-len(f.sources), first_line(f)))
+    # the lines are read only where two figures are stated equally often (the first of the
+    # tied ones with the lowest line, as min over (-count, line) picks it)
+    most = max(len(f.sources) for f in figures)
+    tied = [f for f in figures if len(f.sources) == most]
+    return tied[0] if len(tied) == 1 else min(tied, key=first_line)
+
+
+def _within_limit(total: list[_Figure], parts: list[list[_Figure]], limit: int = 4096,
+                  ) -> tuple[list[_Figure], list[list[_Figure]]]:
+    """The figures to try: all of them, or past ``limit`` choices only the mode of each."""
+    if len(total) * math.prod(len(p) for p in parts) > limit:
+        return [_mode_first(total)], [[_mode_first(p)] for p in parts]
+    return total, parts
 
 
 def _combos(total: list[_Figure], parts: list[list[_Figure]], limit: int = 4096):
     """Every choice of one total figure and one figure per part (mode values past ``limit``)."""
-    size = len(total) * math.prod(len(p) for p in parts)
-    if size > limit:
-        total = [_mode_first(total)]
-        parts = [[_mode_first(p)] for p in parts]
+    total, parts = _within_limit(total, parts, limit)
     for t in total:
         for choice in itertools.product(*parts):
             yield t, choice
 
 
+#: Choices from which :func:`_compare_sum` compares them all at once with numpy (below it a
+#: loop in Python is cheaper than making the arrays).
+_GRID_FROM = 32
+
+
 def _compare_sum(total: list[_Figure], parts: list[list[_Figure]]):
     """The best (total, parts) choice: within tolerance if any is, else the closest."""
+    total, parts = _within_limit(total, parts)
+    if parts and len(total) * math.prod(len(p) for p in parts) >= _GRID_FROM:
+        best = _best_on_grid(total, parts)
+        if best is not None:
+            t, choice = best
+            s = sum(p.value for p in choice)
+            diff = s - t.value
+            tol = t.tol + sum(p.tol for p in choice) + 1e-9 * max(1.0, abs(t.value))
+            return abs(diff) <= tol, t, choice, s, diff
     best = None
-    for t, choice in _combos(total, parts):
-        s = sum(p.value for p in choice)
-        tol = t.tol + sum(p.tol for p in choice) + 1e-9 * max(1.0, abs(t.value))
-        diff = s - t.value
-        key = (abs(diff) > tol, abs(diff))
-        if best is None or key < best[0]:
-            best = (key, t, choice, s, diff, tol)
+    for t in total:
+        for choice in itertools.product(*parts):
+            s = sum(p.value for p in choice)
+            tol = t.tol + sum(p.tol for p in choice) + 1e-9 * max(1.0, abs(t.value))
+            diff = s - t.value
+            key = (abs(diff) > tol, abs(diff))
+            if best is None or key < best[0]:
+                best = (key, t, choice, s, diff, tol)
     _, t, choice, s, diff, tol = best
     return abs(diff) <= tol, t, choice, s, diff
+
+
+def _best_on_grid(total: list[_Figure], parts: list[list[_Figure]],
+                  ) -> tuple[_Figure, tuple[_Figure, ...]] | None:
+    """The choice :func:`_compare_sum`'s loop picks, found with numpy over every choice at once
+    (a budget item stated several times makes hundreds of choices); None where a figure is
+    not finite (the loop then decides, as it compares NaN its own way).
+
+    The sums are added in the loop's order (0, then the parts in order; the total's tolerance
+    before the parts', the relative margin last), so they are the same floats; the grid's axes
+    are the total then the parts, so its flat order is the loop's (``itertools.product``,
+    the last part fastest) and ``argmin`` finds the same first best choice.
+    """
+    ndim = len(parts) + 1
+
+    def along(values: list[float], axis: int) -> np.ndarray:
+        return np.array(values, dtype=float).reshape([-1 if i == axis else 1 for i in range(ndim)])
+
+    t_values = [t.value for t in total]
+    columns = [([p.value for p in part], [p.tol for p in part]) for part in parts]
+    every = t_values + [t.tol for t in total] + [x for v, tl in columns for x in v + tl]
+    if not np.isfinite(every).all():
+        return None
+    s = np.float64(0.0)
+    tol = np.float64(0.0)
+    for axis, (values, tols) in enumerate(columns, start=1):
+        s = s + along(values, axis)
+        tol = tol + along(tols, axis)
+    margin = [1e-9 * max(1.0, abs(v)) for v in t_values]
+    distance = np.abs(s - along(t_values, 0))
+    tol = along([t.tol for t in total], 0) + tol + along(margin, 0)
+    within = distance <= tol
+    flat = np.where(within, distance, np.inf) if within.any() else distance
+    index = np.unravel_index(int(np.argmin(flat)), flat.shape)
+    return total[index[0]], tuple(part[i] for part, i in zip(parts, index[1:]))
 
 
 def _sources(*figures: Iterable[_Figure] | _Figure) -> str:
     flat: list[str] = []
     for f in figures:
-        for x in (f if isinstance(f, (list, tuple)) else [f]):
-            flat.extend(x.sources)
+        if f.__class__ is _Figure:  # (the commonest: a figure, not a list of them)
+            flat += f.sources
+        else:
+            for x in f:
+                flat += x.sources
     return join_sources(flat)
 
 
@@ -285,6 +354,15 @@ def _budget_groups(ctx: Context, keys: tuple[str, ...]) -> dict[tuple, list[dict
         return groups
 
     return ctx.shared(("budget-groups", keys), make)
+
+
+def execution_rows_of(ctx: Context) -> pd.DataFrame:
+    """:func:`evalkit.analysis.execution.execution_rows` of the context's tables, from the
+    budget grouped by report and scope as the checks group it (made once per context)."""
+    from ..execution import amounts_by_scope, execution_rows
+
+    groups = _budget_groups(ctx, ("report_id", "scope"))
+    return execution_rows(amounts_by_scope(groups), ctx.tables["rates"], ctx.tables["reports"])
 
 
 @functools.lru_cache(maxsize=1 << 14)  # (a few items, asked about for every breakdown)
@@ -424,6 +502,8 @@ def _same_line_identities(ctx: Context, table: str, value_col: str, keys: list[s
     has_total = df[category].isin(list(alternatives))
     wanted = df.loc[has_total, group_cols].drop_duplicates()
     df = df.merge(wanted, on=group_cols, how="inner") if len(wanted) else df.iloc[0:0]
+    # (the records carry only the columns read here and by _figures: smaller dicts)
+    df = df[list(dict.fromkeys([*group_cols, category, value_col, *([raw_col] if raw_col else [])]))]
     groups: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for key, rec in zip(key_values(df, group_cols), records(df)):
         groups[key][rec[category]].append(rec)
@@ -509,22 +589,30 @@ def run_checks(
 
 
 def run_in_context(ctx: Context, checks: Iterable[str] | None = None,
-                   workers: int | None = None) -> pd.DataFrame:
+                   workers: int | None = None, execution: bool = False) -> pd.DataFrame:
     """:func:`run_checks` on a context of conformed tables. Where ``ctx`` has no achievement
-    table yet, it has one afterwards (judged in the worker processes when there are several)."""
+    table yet, it has one afterwards (judged in the worker processes when there are several).
+    With ``execution``, worker processes also compute the rows of :func:`execution_rows_of`
+    for their reports (kept in ``ctx`` under ``'execution-rows'``)."""
     names = list(CHECKS) if checks is None else list(checks)
     from ._shards import in_shards  # a module of its own: processes and pools
 
     with gc_paused():
-        out = in_shards(ctx, names, workers)
+        out = in_shards(ctx, names, workers, execution)  # (sorted in the workers)
         if out is None:
-            out = findings_of(ctx, names)
+            out = sorted_findings(findings_of(ctx, names))
+    return out
+
+
+def sorted_findings(out: pd.DataFrame) -> pd.DataFrame:
+    """The findings ``out`` sorted by report, severity, rule, first line and message; rows
+    alike in all five keep their order."""
     if out.empty:
         return out.reset_index(drop=True)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     out = out.assign(
         _sev=out["severity"].map(order),
-        _line=out["sources"].map(lambda s: source_line(str(s).split(";")[0]) or 0),
+        _line=[_first_line(s) for s in column_values(out["sources"])],
     ).sort_values(["report_id", "_sev", "rule", "_line", "message"], kind="stable")
     return out.drop(columns=["_sev", "_line"]).reset_index(drop=True)
 
@@ -543,7 +631,7 @@ def findings_of(ctx: Context, names: list[str]) -> pd.DataFrame:
                              f"检查“{name}”运行出错：{type(exc).__name__}: {exc}")]
         logger.debug("check %s: %d findings", name, len(found))
         findings.extend(found)
-    columns = {c: [getattr(f, c) for f in findings] for c in _FINDING_FIELDS} if findings else []
+    columns = _finding_columns(findings) if findings else []
     out = frame(columns, FINDING_COLUMNS).drop_duplicates()
     if out.empty:
         return out
@@ -552,6 +640,18 @@ def findings_of(ctx: Context, names: list[str]) -> pd.DataFrame:
     out["kind"] = out["rule"].map(cat["kind"]).fillna("存疑").astype("str")
     out["excerpt"] = excerpts(out["sources"], ctx.tables, out["rule"])
     return out
+
+
+def _finding_columns(findings: list[Finding]) -> dict[str, list]:
+    """The fields of ``findings`` as lists by column (one C-level getter per finding rather
+    than one ``getattr`` per field)."""
+    rows = list(map(operator.attrgetter(*_FINDING_FIELDS), findings))
+    return {c: list(values) for c, values in zip(_FINDING_FIELDS, zip(*rows))}
+
+
+def _first_line(sources: object) -> int:
+    """The line of the first source a finding cites, 0 without one (the findings' order)."""
+    return source_line(str(sources).split(";")[0]) or 0
 
 
 @functools.cache
@@ -623,27 +723,45 @@ def excerpts(sources: pd.Series, tables: Mapping[str, pd.DataFrame],
     >>> excerpts(pd.Series(["r:136;r:9"]), {"budget": b}).tolist()
     ['L136 公用经费 决算 151.57']
     """
-    cited = [str(v).split(";") if isinstance(v, str) and v else []
-             for v in sources.astype("object").tolist()]
-    wanted = set(itertools.chain.from_iterable(cited))
+    texts = sources.astype("object").tolist()
+    # the places of each distinct sources text (findings share them: one split per text)
+    cited = {v: v.split(";") for v in set(texts) if isinstance(v, str) and v}
+    wanted = set(itertools.chain.from_iterable(cited.values()))
     said = _words_at(wanted, tables)
     if not said:
         return pd.Series("", index=sources.index, dtype="str")
     allowed = _quotable_tables()
-    codes = [None] * len(cited) if rules is None else rules.astype("object").tolist()
+    codes = [None] * len(texts) if rules is None else rules.astype("object").tolist()
     out = []
-    quoted: dict[tuple, str] = {}  # a place's quote for the tables a rule allows, made once
-    for places, code in zip(cited, codes):
-        tables_ok = allowed.get(code) if isinstance(code, str) else None
-        lines = []
-        for place in places:
-            line = quoted.get((place, tables_ok))
-            if line is None:
-                line = quoted[(place, tables_ok)] = _quote(place, said.get(place, ()), tables_ok)
-            if line:
-                lines.append(line)
-        out.append("；".join(lines))
+    # per set of tables a rule allows (a handful): each place's quote and each sources text's
+    # excerpt, made once
+    quoted: dict[frozenset[str] | None, dict[str, str]] = {}
+    excerpt_of: dict[frozenset[str] | None, dict[object, str]] = {}
+    for v, code in zip(texts, codes):
+        tables_ok = allowed.get(code) if code.__class__ is str else None
+        done = excerpt_of.get(tables_ok)
+        if done is None:
+            done = excerpt_of[tables_ok] = {}
+            quoted[tables_ok] = {}
+        excerpt = done.get(v)
+        if excerpt is None:
+            excerpt = done[v] = _excerpt(cited.get(v, ()), said, tables_ok, quoted[tables_ok])
+        out.append(excerpt)
     return pd.Series(out, index=sources.index, dtype="str")
+
+
+def _excerpt(places: Iterable[str], said: Mapping[str, Iterable[tuple[str, str]]],
+             tables: frozenset[str] | None, quotes: dict[str, str]) -> str:
+    """The quotes of ``places`` joined by '；' (each place's quote made once, kept in
+    ``quotes``)."""
+    lines = []
+    for place in places:
+        line = quotes.get(place)
+        if line is None:
+            line = quotes[place] = _quote(place, said.get(place, ()), tables)
+        if line:
+            lines.append(line)
+    return "；".join(lines)
 
 
 def _quote(place: str, said: Iterable[tuple[str, str]], tables: frozenset[str] | None) -> str:
@@ -653,12 +771,11 @@ def _quote(place: str, said: Iterable[tuple[str, str]], tables: frozenset[str] |
     return f"{_place(place)} {'，'.join(words)[:_EXCERPT_WIDTH]}" if words else ""
 
 
-def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str, list[tuple[str, str]]]:
+def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str, dict[tuple[str, str], None]]:
     """For each source of ``wanted``, the words of the rows read from it: ``(table, words)``
-    pairs, tables in the order of :data:`_EXCERPT_WORDS` and rows in table order, each pair
-    once."""
-    said: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    seen: set[tuple[str, str, str]] = set()
+    pairs (the keys of a dict, kept in order), tables in the order of :data:`_EXCERPT_WORDS`
+    and rows in table order, each pair once."""
+    said: dict[str, dict[tuple[str, str], None]] = {}
     for name, groups in _EXCERPT_WORDS.items():
         df = tables.get(name)
         if df is None or df.empty or "source" not in df.columns:
@@ -671,21 +788,29 @@ def _words_at(wanted: set[str], tables: Mapping[str, pd.DataFrame]) -> dict[str,
                    (next((c for c in group if c in df.columns), None) for group in groups)
                    if col is not None]
         for source, *cells in zip(column_values(df["source"]), *columns):
-            # runs of white space as one space, none at the ends (str.split's white space is
-            # the same as the \s of a regular expression)
-            w = " ".join(" ".join(cells).split())
-            if w and (source, name, w) not in seen:
-                seen.add((source, name, w))
-                said[source].append((name, w))
+            # the cells' words (white space already squeezed cell by cell) joined by a space:
+            # the row's words with runs of white space as one space, none at the ends
+            w = " ".join([c for c in cells if c])
+            if w:
+                pairs = said.get(source)
+                if pairs is None:
+                    pairs = said[source] = {}
+                pairs[(name, w)] = None  # (a pair said again keeps its first place)
     return said
 
 
 def _cell_words(column: pd.Series) -> list[str]:
     """A column's cells as an excerpt quotes them: numbers formatted (:func:`fmt`), text as
-    written, cut to 30 characters; a missing cell as ''."""
-    numeric = pd.api.types.is_numeric_dtype(column)
-    return [("" if is_na(v) else fmt(v) if numeric else v if v.__class__ is str else str(v))[:30]
-            for v in column_values(column)]
+    written, cut to 30 characters, white space squeezed; a missing cell as ''."""
+    values = column_values(column)
+    if pd.api.types.is_numeric_dtype(column):
+        cells = [("" if is_na(v) else fmt(v))[:30] for v in values]
+    else:  # (a str first: most cells are text, and text is never missing)
+        cells = [(v if v.__class__ is str else "" if is_na(v) else str(v))[:30] for v in values]
+    # runs of white space as one space, none at the ends (str.split's white space is the same
+    # as the \s of a regular expression), once per distinct cell: the cells repeat
+    squeezed = {c: " ".join(c.split()) for c in set(cells)}
+    return [squeezed[c] for c in cells]
 
 
 @functools.cache

@@ -23,7 +23,8 @@ import pandas as pd
 
 from evalkit.side_process import can_fork
 
-from ._base import Context, findings_of
+from .._common import key_values
+from ._base import Context, execution_rows_of, findings_of, sorted_findings
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,9 @@ SHARDED_FROM = 300
 #: Shares per worker: more shares than workers even out the reports' differing sizes.
 _SHARES_PER_WORKER = 3
 
-# The context and check names of the current run, set in the parent before the pool forks.
-_RUN: tuple[Context, list[str]] | None = None
+# The context, check names and whether to compute the execution rows of the current run, set
+# in the parent before the pool forks.
+_RUN: tuple[Context, list[str], bool] | None = None
 
 
 def default_workers(reports: int) -> int:
@@ -49,19 +51,22 @@ def default_workers(reports: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def in_shards(ctx: Context, names: list[str], workers: int | None) -> pd.DataFrame | None:
+def in_shards(ctx: Context, names: list[str], workers: int | None,
+              execution: bool = False) -> pd.DataFrame | None:
     """The findings of :func:`findings_of` computed in ``workers`` processes, or None when the
     run is to stay in this process (one worker, few reports, no fork, or a pool that broke).
     Where ``ctx`` has no achievement table, each share judges its own indicators and the
-    parts are put back in the order of the indicators table."""
+    parts are put back in the order of the indicators table. With ``execution``, each share
+    also computes its rows of :func:`execution_rows_of`, kept in ``ctx`` under
+    ``'execution-rows'`` in the order one process gives them (so that the parent does not
+    compute them alone after the pool)."""
     ids = _report_ids(ctx)
     workers = default_workers(len(ids)) if workers is None else workers
     if workers <= 1 or len(ids) < 2 or not can_fork():
         return None
-    n = min(len(ids), workers * _SHARES_PER_WORKER)
-    shares = [ids[k::n] for k in range(n)]  # interleaved: neighbours are often alike in size
+    shares = _shares(ids, min(len(ids), workers * _SHARES_PER_WORKER))
     global _RUN
-    _RUN = (ctx, names)
+    _RUN = (ctx, names, execution and _shardable_budget(ctx))
     try:
         with ProcessPoolExecutor(max_workers=workers,
                                  mp_context=multiprocessing.get_context("fork")) as pool:
@@ -72,11 +77,48 @@ def in_shards(ctx: Context, names: list[str], workers: int | None) -> pd.DataFra
     finally:
         _RUN = None
     if ctx._achievement is None:
-        ctx._achievement = _in_table_order([(rows, judged) for _, rows, judged in parts])
-    found = [f for f, _, _ in parts if not f.empty]
+        ctx._achievement = _in_table_order([(rows, judged) for _, rows, judged, _ in parts])
+    if _all_executed(parts):
+        ctx._shared["execution-rows"] = _execution_in_order(ctx, [e for *_, e in parts])
+    found = [f for f, *_ in parts if not f.empty]
     if not found:
-        return findings_of(_subset(ctx, [])[0], names)
-    return pd.concat(found, ignore_index=True)
+        return sorted_findings(findings_of(_subset(ctx, [])[0], names))
+    return _merged(found)
+
+
+def _merged(found: list[pd.DataFrame]) -> pd.DataFrame:
+    """The findings of the shares (each sorted by :func:`sorted_findings`) as one table sorted
+    as a whole.
+
+    A stable sort keeps the order of rows alike in its keys, and the concatenation keeps the
+    order each share gave them, so sorting the sorted shares gives what sorting the unsorted
+    ones would. Where no report has findings in two shares (a report is in one share: only
+    findings without a report could be), the shares need only be ordered by report: the rows
+    of a report are all in one share, already in order; sorted by the one key, the parent
+    does a fraction of the sorting alone.
+    """
+    out = pd.concat(found, ignore_index=True)
+    counted = sum(f["report_id"].nunique(dropna=False) for f in found)
+    if counted != out["report_id"].nunique(dropna=False):
+        return sorted_findings(out)
+    if out["report_id"].is_monotonic_increasing:  # (shares in order: a stable sort moves nothing)
+        return out
+    return out.sort_values("report_id", kind="stable").reset_index(drop=True)
+
+
+def _shares(ids: list[str], n: int) -> list[list[str]]:
+    """``ids`` cut into ``n`` runs of neighbours, in order.
+
+    Runs rather than every n-th report: where the tables list the reports in order (as the
+    reader writes them), the shares' parts put end to end are already in the order of the
+    tables and of the report ids, and the parent has no rows to move (:func:`_in_table_order`,
+    :func:`_merged`); several runs per worker even out their differing sizes.
+
+    >>> _shares(["a", "b", "c", "d", "e"], 2)
+    [['a', 'b'], ['c', 'd', 'e']]
+    """
+    bounds = [round(k * len(ids) / n) for k in range(n + 1)]
+    return [ids[bounds[k]:bounds[k + 1]] for k in range(n)]
 
 
 def _report_ids(ctx: Context) -> list[str]:
@@ -84,7 +126,8 @@ def _report_ids(ctx: Context) -> list[str]:
     seen: dict[str, None] = {}
     for df in ctx.tables.values():
         if "report_id" in df.columns:
-            seen.update(dict.fromkeys(df["report_id"].dropna().astype("str").tolist()))
+            # (unique keeps the order of first appearance: one key per report, not per row)
+            seen.update(dict.fromkeys(df["report_id"].dropna().unique().astype("str").tolist()))
     return list(seen)
 
 
@@ -106,18 +149,48 @@ def _subset(ctx: Context, ids: list[str]) -> tuple[Context, np.ndarray]:
     return replace(ctx, tables=tables, _achievement=part(ctx._achievement)), rows
 
 
-def _share_findings(ids: list[str]) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None]:
-    """In a worker: the findings of the reports ``ids``, and, where the parent has no
-    achievement table, the positions of their indicator rows and those rows judged."""
-    ctx, names = _RUN
+def _share_findings(ids: list[str]) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None,
+                                              pd.DataFrame | None]:
+    """In a worker: the findings of the reports ``ids``; where the parent has no achievement
+    table, the positions of their indicator rows and those rows judged; and their execution
+    rows when the run asks for them."""
+    ctx, names, execution = _RUN
     judge = ctx._achievement is None
     share, rows = _subset(ctx, ids)
-    found = findings_of(share, names)
-    return found, rows, (share.achievement if judge else None)
+    found = sorted_findings(findings_of(share, names))  # (sorted here, in parallel)
+    executed = execution_rows_of(share) if execution else None
+    return found, rows, (share.achievement if judge else None), executed
+
+
+def _shardable_budget(ctx: Context) -> bool:
+    """True when every budget row names its report (a share holds only such rows: the rest
+    are left to the parent's own computation of the execution)."""
+    return not ctx.tables["budget"]["report_id"].isna().any()
+
+
+def _all_executed(parts: list[tuple]) -> bool:
+    """True when every share computed its execution rows."""
+    return all(p[3] is not None for p in parts)
+
+
+def _execution_in_order(ctx: Context, parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The execution rows of every share in the order one process gives them: by (report,
+    scope) in order of first appearance in the budget, a missing scope as None."""
+    # (the first row of each pair in table order, as drop_duplicates keeps it: fewer keys)
+    first = dict.fromkeys(key_values(ctx.tables["budget"][["report_id", "scope"]].drop_duplicates(),
+                                     ["report_id", "scope"]))
+    order = {key: i for i, key in enumerate(first)}
+    rows = pd.concat(parts, ignore_index=True)
+    if rows.empty:
+        return parts[0]
+    position = np.array([order[key] for key in key_values(rows, ["report_id", "scope"])])
+    return rows.take(np.argsort(position, kind="stable")).reset_index(drop=True)
 
 
 def _in_table_order(parts: list[tuple[np.ndarray, pd.DataFrame]]) -> pd.DataFrame:
     """The judged indicator rows of every share, back in the order of the indicators table."""
     rows = np.concatenate([r for r, _ in parts])
     judged = pd.concat([j for _, j in parts], ignore_index=True)
+    if (np.diff(rows) > 0).all():  # (the shares' rows in table order already: nothing to move)
+        return judged
     return judged.take(np.argsort(rows, kind="stable")).reset_index(drop=True)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._common import (
+    column_values,
     convert,
     fmt,
     fold_text,
@@ -30,6 +31,7 @@ from .._common import (
     text,
     units,
 )
+from ..rulesets import RuleSet
 from ..scoring import canonical, leaf_rows
 from ._base import (
     Context,
@@ -244,10 +246,11 @@ def check_level1_weights(ctx: Context) -> Iterator[Finding]:
     >>> [(f.expected, f.observed) for f in check_level1_weights(_ctx(indicators=ind))]
     [('50', '60')]
     """
+    defaults_of: dict[str | None, tuple[str, float] | None] = {}  # (a few labels, over and over)
     for (rid, _scope, table), _group, leaves in _tables(ctx):
         if table == "正文" or len(leaves) < 2 or any(r["weight"] is None for r in leaves):
             continue
-        mapped = [ctx.rules.default_level1(text(r["level1"])) for r in leaves]
+        mapped = [_default_level1(ctx.rules, text(r["level1"]), defaults_of) for r in leaves]
         if any(m is None for m in mapped):
             continue
         sums: dict[str, float] = defaultdict(float)
@@ -264,6 +267,14 @@ def check_level1_weights(ctx: Context) -> Iterator[Finding]:
                               f"“{table}”中{name}类指标分值合计{fmt(s)}，默认权重为{fmt(defaults[name])}",
                               fmt(defaults[name]), fmt(s), round_half_up(s - defaults[name], 6),
                               join_sources(sources[name]))
+
+
+def _default_level1(rules: RuleSet, label: str | None,
+                    known: dict[str | None, tuple[str, float] | None]) -> tuple[str, float] | None:
+    """``rules.default_level1(label)``, looked up once per label in ``known``."""
+    if label not in known:
+        known[label] = rules.default_level1(label)
+    return known[label]
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,8 +300,10 @@ def check_duplicate_indicators(ctx: Context) -> Iterator[Finding]:
     named = named[named.groupby(keys, dropna=False, sort=False)["level3"].transform("size") > 1]
     if named.empty:
         return
-    signature = named[fields].astype("string").fillna("").map(fold_text)
-    named = named.assign(_sig=list(map(tuple, signature.to_numpy().tolist())))
+    # the fields as text, folded column by column (fold_text is cached: the values repeat)
+    texts = named[fields].astype("string").fillna("")
+    folded = [[fold_text(v) for v in column_values(texts[c])] for c in fields]
+    named = named.assign(_sig=list(zip(*folded)))
     named = named[[*keys, "_sig", "source", "target_raw"]]
     for (rid, scope, table, name), rows in grouped_records(named, keys):
         counts = Counter(r["_sig"] for r in rows)
@@ -542,10 +555,11 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
     [('10332', '3384')]
     """
     df = ctx.achievement
-    years = {r["report_id"]: num(r.get("fiscal_year"))
-             for r in records(ctx.tables["reports"])}
+    reports = ctx.tables["reports"]
+    years = dict(zip(column_values(reports["report_id"]),
+                     map(num, column_values(reports["fiscal_year"]))))
     links = read_rule_file("indicator_links.csv")
-    stated = {name: record_groups(ctx.tables[name], ["report_id", "scheme"])
+    stated = {name: record_groups(_stated_columns(ctx.tables[name]), ["report_id", "scheme"])
               for name in {link["table"] for link in links}}
     have = df[df["actual_in_target_unit"].notna()]
     linked: dict[str, list[dict[str, str]]] = {}  # the links of each name (names repeat)
@@ -583,6 +597,13 @@ def check_indicators_vs_text(ctx: Context) -> Iterator[Finding]:
                 fmt(f.value), fmt(actual), round_half_up(actual - f.value, 6),
                 join_sources([rec.get("source")], f.sources))
             break
+
+
+def _stated_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """The columns of an enrollment or funds table that :func:`check_indicators_vs_text` reads
+    (the records of the whole table are made: the fewer columns, the cheaper)."""
+    return df[[c for c in ("report_id", "scheme", "year", "flow", "persons", "amount_wan", "raw",
+                           "source") if c in df.columns]]
 
 
 def _links(link: dict[str, str], name: str) -> bool:
