@@ -69,6 +69,19 @@ def test_arrow_text_is_byte_for_byte_pandas_text(tmp_path, monkeypatch, seed):
         assert (tmp_path / "arrow.csv").read_bytes() == _pandas_text(frame, tmp_path / "pandas.csv")
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_csv_text_is_what_to_csv_gives(monkeypatch, seed):
+    """``evalkit check --format csv`` prints csv_text: pandas' to_csv, byte for byte (no escaping)."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(export, "_ROWS_PER_BLOCK", 7)
+    for rows in (0, 1, 30):
+        frame = _table(rng, rows).astype({"item": "str"})
+        assert export._arrow_writable(frame)
+        assert export.csv_text(frame) == frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    odd = pd.DataFrame({"a": [1.5, float("nan")], "b": ["=x", None]}, dtype=object)  # (pandas writes it)
+    assert export.csv_text(odd) == odd.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 def test_tables_arrow_does_not_write_go_to_pandas():
     assert not export._arrow_writable(pd.DataFrame({"report_id": ["r"]}))  # one column
     assert not export._arrow_writable(pd.DataFrame({"a": ["r"], "b": pd.Series([1], dtype=object)}))

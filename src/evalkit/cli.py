@@ -183,6 +183,17 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _out_bytes(data: bytes) -> None:
+    """UTF-8 text to standard output as it is (through the text stream when it has no buffer)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -599,7 +610,7 @@ def _cmd_check(args, command: str) -> int:
     if render is not None and len(findings):
         findings = render.sort_findings(findings, departments).reset_index(drop=True)
     if args.format == "csv":
-        sys.stdout.write(findings.to_csv(index=False, lineterminator="\n"))
+        _out_bytes(export.csv_text(findings))
     elif args.format == "json":
         sys.stdout.write(findings.to_json(orient="records", force_ascii=False, indent=2) + "\n")
     elif len(findings) == 0:

@@ -22,7 +22,7 @@ import csv
 import logging
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from evalkit.fields import field_kind, kind_dtype
 from evalkit.outputs import OutputFolder, verify_folder
 from evalkit.schema import TABLE_NAMES
 
-__all__ = ["TABLES", "read_tables", "unlisted_files", "write_tables"]
+__all__ = ["TABLES", "csv_text", "read_tables", "unlisted_files", "write_tables"]
 
 logger = logging.getLogger(__name__)
 
@@ -240,14 +240,38 @@ def _write_arrow(frame: pd.DataFrame, path: Path, quote_all: bool) -> None:
     quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
     # (the byte-order mark and the header line as pandas writes them)
     frame.iloc[:0].to_csv(path, index=False, encoding=_ENCODING, lineterminator="\n", quoting=quoting)
-    columns = [pa.array(frame.iloc[:, i].array) for i in range(frame.shape[1])]
     with path.open("ab") as fh:
-        for start in range(0, len(frame), _ROWS_PER_BLOCK):
-            cells = [_cells(c.slice(start, _ROWS_PER_BLOCK), quote_all) for c in columns]
-            cells[-1] = _joined(cells[-1], "\n")  # (the line end: one column copied, not all)
-            lines = _joined(*cells, sep=",")
-            for chunk in getattr(lines, "chunks", [lines]):
-                fh.write(_text_bytes(chunk))
+        for block in _csv_blocks(frame, quote_all):
+            fh.write(block)
+
+
+def _csv_blocks(frame: pd.DataFrame, quote_all: bool, escape: bool = True) -> Iterator[memoryview]:
+    """The lines of a table :func:`_arrow_writable` accepts, as CSV bytes, a block of rows at a
+    time (the cells that start like a formula escaped, unless ``escape`` is false)."""
+    columns = [pa.array(frame.iloc[:, i].array) for i in range(frame.shape[1])]
+    for start in range(0, len(frame), _ROWS_PER_BLOCK):
+        cells = [_cells(c.slice(start, _ROWS_PER_BLOCK), quote_all, escape) for c in columns]
+        cells[-1] = _joined(cells[-1], "\n")  # (the line end: one column copied, not all)
+        lines = _joined(*cells, sep=",")
+        for chunk in getattr(lines, "chunks", [lines]):
+            yield _text_bytes(chunk)
+
+
+def csv_text(frame: pd.DataFrame) -> bytes:
+    """The CSV text of a table, UTF-8, byte for byte what ``frame.to_csv(index=False,
+    lineterminator="\\n")`` writes: no byte-order mark, cells as they are (not escaped against
+    formulas; :func:`write_tables` writes files that are). Made by Arrow for the dtypes of
+    evalkit's tables, else by pandas.
+
+    Examples
+    --------
+    >>> csv_text(pd.DataFrame({"a": ["x,y", None], "b": pd.array([1.5, None], dtype="Float64")}))
+    b'a,b\\n"x,y",1.5\\n,\\n'
+    """
+    if not _arrow_writable(frame):
+        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    header = frame.iloc[:0].to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return header + b"".join(_csv_blocks(frame, quote_all=False, escape=False))
 
 
 def _holds(values, characters: bytes) -> bool:
@@ -269,17 +293,18 @@ def _text_bytes(values: pa.Array) -> memoryview:
     return memoryview(values.buffers()[2])[first:last]
 
 
-def _cells(values, quote_all: bool) -> pa.Array:
-    """A column's cells as CSV text: missing empty, text escaped and quoted as needed."""
+def _cells(values, quote_all: bool, escape: bool = True) -> pa.Array:
+    """A column's cells as CSV text: missing empty, text escaped (unless ``escape`` is false)
+    and quoted as needed."""
     if pa.types.is_floating(values.type):
         text = _float_text(values)
     elif pa.types.is_integer(values.type):
         text = pc.cast(values, pa.large_string())
     else:
         text = pc.cast(values, pa.large_string())
-        escape = _to_escape(text)
-        if escape is not None:
-            text = pc.if_else(escape, _joined("'", text), text)
+        to_escape = _to_escape(text) if escape else None
+        if to_escape is not None:
+            text = pc.if_else(to_escape, _joined("'", text), text)
         if not quote_all and _holds(text, b',"\n'):
             text = pc.if_else(pc.match_substring_regex(text, _TO_QUOTE), _quoted(text), text)
     text = pc.fill_null(text, "")

@@ -178,6 +178,17 @@ def _empty_missing(text: pa.Array) -> pa.Array:
     return pa.Array.from_buffers(text.type, len(text), [validity.buffers()[1], *text.buffers()[1:]])
 
 
+def _stripped_text(column: pd.Series) -> bool:
+    """Whether a column of pandas' str dtype holds no empty text and no text with white space at
+    either end (as ``.str.strip()`` finds it), so that conforming it changes nothing."""
+    if column.dtype != _STR:
+        return False
+    values = pa.array(column.array)
+    if pc.any(pc.equal(values, "")).as_py():
+        return False
+    return pc.all(pc.equal(pc.utf8_trim_whitespace(values), values)).as_py() is not False
+
+
 def conform(df: pd.DataFrame | None, schema: Mapping[str, str] | str) -> pd.DataFrame:
     """A copy of ``df`` with the columns of ``schema`` (a table's name, or column → dtype) in
     their dtypes: missing columns are added empty, text is stripped (blank → missing), numbers
@@ -200,6 +211,8 @@ def conform(df: pd.DataFrame | None, schema: Mapping[str, str] | str) -> pd.Data
             out[col] = pd.Series(pd.NA, index=out.index, dtype=dtype)
             continue
         if dtype == "str":
+            if _stripped_text(out[col]):  # (as read back by read_tables: nothing to change)
+                continue
             s = out[col].astype("string").str.strip()
             s = s.mask(s == "")
             out[col] = s.astype("str")
