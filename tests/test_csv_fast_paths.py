@@ -182,3 +182,13 @@ def _pandas_typed(values: list, dtype: str):
         except (TypeError, ValueError):
             return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype("Float64").array
     return pd.array([None if v is None or v == "" or v is pd.NA else str(v) for v in values], dtype="str")
+
+
+def test_of_several_tables_that_cannot_be_written_the_first_is_named(tmp_path):
+    """Tables are written two at a time, the largest first; the error raised is still the one
+    of the first table (in the tables' order) that cannot be written, and nothing is left."""
+    small = pd.DataFrame({"report_id": pd.Series(["a\ud800"], dtype=object), "x": [1]})
+    large = pd.DataFrame({"report_id": pd.Series(["b"] * 999 + ["\udfff"], dtype=object), "x": range(1000)})
+    with pytest.raises(UnicodeEncodeError, match="ud800"):
+        export.write_tables({"reports": small, "budget": large}, tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.csv"))

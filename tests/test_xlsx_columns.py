@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from evalkit import xlsx_columns as xc
@@ -65,7 +65,8 @@ def test_number_cells_are_column_cells(values, how, rnd):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.integers(-10**18, 10**18)), min_size=1, max_size=40))
+@given(st.lists(st.one_of(st.none(), st.integers(-2**63, 2**63 - 1)), min_size=1, max_size=40))
+@example([2**53 + 1, -2**63, 10**16 - 1, None, 2**63 - 1])  # (written through a float, as .16g does)
 def test_integer_cells_are_column_cells(values):
     n = len(values)
     missing = np.array([v is None for v in values])
@@ -92,39 +93,68 @@ def test_a_block_of_several_columns_is_rows_of_their_cells():
         b'<row r="3"><c r="C3" s="5" t="n"/></row>')
 
 
-def test_an_error_while_compressing_reaches_the_caller_and_leaves_no_file(tmp_path, monkeypatch):
-    """The zip is written in a thread of the workbook: a failure there (a full disk) is raised
-    by write_workpaper, and the half-written file is removed."""
+def _failing_writes(monkeypatch, fail_at: int | None) -> dict:
+    """Make the fail_at-th write into a zip entry raise a full disk (None: count them only)."""
     import zipfile
+
+    calls = {"n": 0}
+    real_write = zipfile._ZipWriteFile.write
+
+    def write(self, data):
+        calls["n"] += 1
+        if calls["n"] == fail_at:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(zipfile._ZipWriteFile, "write", write)
+    return calls
+
+
+def _small_tables():
+    import pandas as pd
+
+    return {"reports": pd.DataFrame({"report_id": ["r1"], "source_file": ["r1.txt"], "sha256": ["ab"]}),
+            "indicators": pd.DataFrame({"report_id": ["r1"] * 5000, "level3": ["指标"] * 5000,
+                                        "source": [f"r1:{i}" for i in range(5000)]})}
+
+
+@pytest.mark.parametrize("when", ["early", "last"])
+def test_an_error_while_compressing_reaches_the_caller_and_leaves_no_file(tmp_path, monkeypatch, when):
+    """The zip is written in a thread of the workbook: a failure there (a full disk), in the
+    first sheets or in the very last write, is raised by write_workpaper as it is, and the
+    half-written file is removed."""
+    from evalkit.workpaper import write_workpaper
+
+    calls = _failing_writes(monkeypatch, None)
+    write_workpaper(_small_tables(), {}, tmp_path / "ok.xlsx", command="evalkit build x")
+    fail_at = 3 if when == "early" else calls["n"]
+    calls = _failing_writes(monkeypatch, fail_at)
+    out = tmp_path / "wp.xlsx"
+    with pytest.raises(OSError, match="No space left"):
+        write_workpaper(_small_tables(), {}, out, command="evalkit build x")
+    assert calls["n"] >= fail_at
+    assert not out.exists()
+
+
+def test_a_column_in_several_parts_gives_the_same_workbook(tmp_path):
+    """Tables put together with pd.concat (as read_reports does, 400 reports at a time) hold
+    their text columns as several Arrow chunks: the workbook is the one of the whole columns."""
+    import zipfile
+    from datetime import datetime, timezone
 
     import pandas as pd
 
     from evalkit.workpaper import write_workpaper
 
-    calls = {"n": 0}
-    real_write = zipfile._ZipWriteFile.write
-
-    def failing_write(self, data):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError(28, "No space left on device")
-        return real_write(self, data)
-
-    monkeypatch.setattr(zipfile._ZipWriteFile, "write", failing_write)
-    tables = {"reports": pd.DataFrame({"report_id": ["r1"], "source_file": ["r1.txt"], "sha256": ["ab"]}),
-              "indicators": pd.DataFrame({"report_id": ["r1"] * 5000, "level3": ["指标"] * 5000,
-                                          "source": [f"r1:{i}" for i in range(5000)]})}
-    out = tmp_path / "wp.xlsx"
-    with pytest.raises(OSError, match="No space left"):
-        write_workpaper(tables, {}, out, command="evalkit build x")
-    assert calls["n"] >= 3
-    assert not out.exists()
-
-
-@pytest.mark.parametrize("style", STYLES)
-def test_missing_cells_are_column_cells(style):
-    values = [None, None, None]
-    got = _made(xc.missing_cells("C", xc.row_numbers(7, 3), style), 3)
-    assert got == _expected(values, style)
-    per_row = [STYLES[0], style, STYLES[1]]
-    assert _made(xc.missing_cells("C", xc.row_numbers(7, 3), per_row), 3) == _expected(values, per_row)
+    whole = _small_tables()
+    whole["indicators"]["level3"] = [f"指标{i}" if i % 7 else f"=指标 {i} " for i in range(5000)]
+    parts = {**whole, "indicators": pd.concat([whole["indicators"].iloc[:1234], whole["indicators"].iloc[1234:]],
+                                              ignore_index=True)}
+    assert pa.array(parts["indicators"]["level3"].array).num_chunks == 2
+    when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for name, tables in (("whole", whole), ("parts", parts)):
+        write_workpaper(tables, {}, tmp_path / f"{name}.xlsx", command="evalkit build x", created=when)
+    a, b = zipfile.ZipFile(tmp_path / "whole.xlsx"), zipfile.ZipFile(tmp_path / "parts.xlsx")
+    for entry in a.namelist():
+        if entry != "docProps/core.xml":
+            assert a.read(entry) == b.read(entry), entry

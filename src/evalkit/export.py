@@ -121,8 +121,18 @@ def _write_csvs(tables: Mapping[str, pd.DataFrame], folder: OutputFolder,
     # (the tables formatted by Arrow, which frees the GIL, two at a time: the largest first, so
     # that the two threads end together; a table pandas writes holds the GIL, harmlessly)
     jobs.sort(key=lambda job: -job[1].size)
-    for _ in _two_at_a_time(lambda job: _write_csv(*job), jobs):
-        pass
+
+    def write(job) -> Exception | None:
+        try:
+            _write_csv(*job)
+        except Exception as exc:  # noqa: BLE001 (raised below: the first in the tables' order)
+            return exc
+        return None
+
+    order = {name: i for i, name in enumerate(tables)}
+    failed = [(order[job[0]], exc) for job, exc in zip(jobs, _two_at_a_time(write, jobs), strict=True) if exc]
+    if failed:
+        raise min(failed, key=lambda pair: pair[0])[1]
     return [folder.out / f"{name}.csv" for name in tables]
 
 

@@ -378,19 +378,19 @@ class _Sheet:
         if pd.api.types.is_bool_dtype(dtype):
             return xlsx_columns.bool_cells(letter, rows, pa.array(values.to_numpy(dtype=object, na_value=None),
                                                                   pa.bool_()), style)
-        if pd.api.types.is_float_dtype(dtype):
+        if pd.api.types.is_float_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+            # (as floats: cell_xml writes an integer through float too, with 16 digits)
             numbers = values.to_numpy(dtype="float64", na_value=np.nan)
             return xlsx_columns.number_cells(letter, rows, xlsx_columns.number_texts(numbers, np.isnan(numbers)),
                                              style)
-        if pd.api.types.is_integer_dtype(dtype):
-            missing = values.isna().to_numpy(dtype=bool)
-            numbers = values.to_numpy(dtype="int64", na_value=0)
-            return xlsx_columns.number_cells(letter, rows, xlsx_columns.number_texts(numbers, missing), style)
         return xlsx_columns.prepared_cells(column_cells(letter, self.row, self.values(values), style, _FORMULA_START))
 
     def texts(self, column: pd.Series) -> pa.Array:
         """A text column's values as cells store them (:meth:`value`), in Arrow (None for missing)."""
-        arr = pa.array(column.array).cast(pa.large_string())
+        arr = pa.array(column.array)
+        if isinstance(arr, pa.ChunkedArray):  # (a column put together by pd.concat keeps its parts)
+            arr = arr.combine_chunks()
+        arr = arr.cast(pa.large_string())
         if not xlsx_columns.may_need_fitting(arr, _MAX_CELL_TEXT):
             return arr
         unfit = pc.or_(pc.greater(pc.utf8_length(arr), _MAX_CELL_TEXT),

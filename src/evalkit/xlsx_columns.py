@@ -113,7 +113,7 @@ def may_need_fitting(texts: pa.Array, max_chars: int) -> bool:
     >>> may_need_fitting(pa.array(["文本", None]), 6), may_need_fitting(pa.array(["a\\x01"]), 6)
     (False, True)
     """
-    texts = pc.fill_null(texts.cast(_STR), _EMPTY)
+    texts = pc.fill_null(_single(texts).cast(_STR), _EMPTY)
     if len(texts) and pc.max(pc.binary_length(texts)).as_py() > max_chars:  # (never fewer bytes than characters)
         return True
     data = _Bytes.of(texts)
@@ -125,6 +125,11 @@ def may_need_fitting(texts: pa.Array, max_chars: int) -> bool:
         return True
     raw = used.tobytes()
     return raw.find(b"\xef\xbf\xbe") >= 0 or raw.find(b"\xef\xbf\xbf") >= 0
+
+
+def _single(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One array of the values (a column put together by ``pd.concat`` comes in parts)."""
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _lit(text: str) -> pa.Scalar:
@@ -213,7 +218,7 @@ def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle 
     """
     n = len(texts)
     attrs, codes = _attrs(style, n)
-    texts = texts.cast(_STR)
+    texts = _single(texts).cast(_STR)
     missing = pc.is_null(texts)
     filled = pc.fill_null(texts, _EMPTY)
     empty = pc.equal(filled, _EMPTY)
@@ -261,22 +266,21 @@ def _xf(attr: str) -> int:
 
 
 def number_texts(values: np.ndarray, missing: np.ndarray) -> pa.Array:
-    """Numbers (an int64 or float64 array) as a cell holds them: as ``cell_xml`` writes them, up
-    to 16 significant digits (a number that is not finite: empty); None where ``missing``.
+    """Numbers as a cell holds them: as ``cell_xml`` writes them, through a float (as Python's
+    ``.16g`` formats an integer too), up to 16 significant digits; a number that is not finite
+    empty; None where ``missing``.
 
     Whole numbers under 10**16 are written out by Arrow (their digits are what ``.16g`` gives);
     the others, one at a time by Python.
 
     >>> number_texts(np.array([1.5, 2.0, np.inf, 0.0, -0.0]), np.array([False, False, False, True, False])).to_pylist()
     ['1.5', '2', '', None, '-0']
+    >>> number_texts(np.array([2**53 + 1, -2**63]), np.array([False, False])).to_pylist()
+    ['9007199254740992', '-9.223372036854776e+18']
     """
-    values = np.asarray(values)
-    if values.dtype.kind not in "if":
-        raise TypeError(f"numbers of dtype {values.dtype}")
+    values = np.asarray(values, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        whole = np.abs(values) < 1e16
-        if values.dtype.kind == "f":
-            whole &= (np.floor(values) == values) & ~((values == 0) & np.signbit(values))
+        whole = (np.abs(values) < 1e16) & (np.floor(values) == values) & ~((values == 0) & np.signbit(values))
     whole &= ~missing
     texts = pa.array(np.where(whole, values, 0).astype(np.int64)).cast(_STR)
     other = np.flatnonzero(~whole & ~missing)
@@ -292,6 +296,7 @@ def number_texts(values: np.ndarray, missing: np.ndarray) -> pa.Array:
 def number_cells(letter: str, rows: pa.Array, numbers: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
     """The cells of a column of numbers written out by :func:`number_texts`."""
     attrs, codes = _attrs(style, len(numbers))
+    numbers = _single(numbers)
     missing = pc.is_null(numbers)
     head = _start(letter, rows, _per_row([f'"{a[2]} t="n"><v>' for a in attrs], codes))
     head = _choose(missing, _strip_nul(_missing_cells(letter, rows, attrs, codes)), head)
@@ -301,6 +306,7 @@ def number_cells(letter: str, rows: pa.Array, numbers: pa.Array, style: ColumnSt
 def bool_cells(letter: str, rows: pa.Array, flags: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
     """The cells of a column of booleans (None for missing)."""
     attrs, codes = _attrs(style, len(flags))
+    flags = _single(flags)
     missing = pc.is_null(flags)
     head = _start(letter, rows, _per_row([f'"{a[3]} t="b"><v>' for a in attrs], codes))
     head = _choose(missing, _strip_nul(_missing_cells(letter, rows, attrs, codes)), head)

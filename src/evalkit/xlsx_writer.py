@@ -512,16 +512,21 @@ class Workbook:
         return xf
 
     def close(self) -> None:
-        """Write the sheets not written yet and the workbook's parts; close the file."""
+        """Write the sheets not written yet and the workbook's parts; close the file. On an error
+        the error is raised as it is and the file is left for :meth:`abort`."""
         try:
             for ws in self.sheets:
                 if not ws._done:
                     ws.close()
             self._writer.drain()
             self._write_parts()
-        finally:
-            self._writer.stop()
-            self._zip.close()
+        except BaseException:
+            # (the zip cannot be closed with an entry the writer left open: the caller's error
+            # goes up as it is, and abort() removes the file)
+            self._writer.stop(cancel=True)
+            raise
+        self._writer.stop()
+        self._zip.close()
 
     def abort(self) -> None:
         """Close and remove the file after a failure."""
