@@ -140,7 +140,7 @@ def test_a_column_in_several_parts_gives_the_same_workbook(tmp_path):
     """Tables put together with pd.concat (as read_reports does, 400 reports at a time) hold
     their text columns as several Arrow chunks: the workbook is the one of the whole columns."""
     import zipfile
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     import pandas as pd
 
@@ -151,7 +151,7 @@ def test_a_column_in_several_parts_gives_the_same_workbook(tmp_path):
     parts = {**whole, "indicators": pd.concat([whole["indicators"].iloc[:1234], whole["indicators"].iloc[1234:]],
                                               ignore_index=True)}
     assert pa.array(parts["indicators"]["level3"].array).num_chunks == 2
-    when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    when = datetime(2026, 1, 1, tzinfo=UTC)
     for name, tables in (("whole", whole), ("parts", parts)):
         write_workpaper(tables, {}, tmp_path / f"{name}.xlsx", command="evalkit build x", created=when)
     a, b = zipfile.ZipFile(tmp_path / "whole.xlsx"), zipfile.ZipFile(tmp_path / "parts.xlsx")
