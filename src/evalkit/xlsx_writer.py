@@ -16,8 +16,9 @@ what the workpaper needs and nothing more:
 
 A sheet's rows go to the zip entry as they are written (the XML is never held whole), so memory
 does not grow with the workbook; a thread of the workbook compresses them and writes the file
-(zlib and the file system do not hold the GIL), beside the making of the next rows. The XML follows the element order of the OOXML schema
-(ECMA-376 Part 1, 18.3.1.99 ``CT_Worksheet``), so Excel opens the file without a repair prompt.
+(zlib and the file system do not hold the GIL), beside the making of the next rows. The XML
+follows the element order of the OOXML schema (ECMA-376 Part 1, 18.3.1.99 ``CT_Worksheet``),
+so Excel opens the file without a repair prompt.
 Text must not hold characters XML forbids (control characters, lone surrogates): callers
 replace them first (:func:`evalkit.workpaper._fit_text` does).
 """
@@ -531,7 +532,8 @@ class Workbook:
     def abort(self) -> None:
         """Close and remove the file after a failure."""
         self._writer.stop(cancel=True)
-        streams = [*self._writer.unclosed.values(), *(ws._stream for ws in self.sheets if ws._stream is not None)]
+        streams = {id(st): st for st in [*self._writer.unclosed.values(), *(ws._stream for ws in self.sheets)]
+                   if st is not None}.values()
         for ws in self.sheets:
             ws._stream = None
         try:
