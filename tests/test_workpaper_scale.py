@@ -215,3 +215,23 @@ def test_a_figure_shows_as_many_decimals_as_it_has(tmp_path, difference, shown):
     ws = openpyxl.load_workbook(path)[FINDINGS]
     cell = ws.cell(row=2, column=_header(ws).index("差额") + 1)
     assert (cell.value, cell.number_format) == (difference, shown)
+
+
+def test_a_derived_tables_sources_past_the_sheets_hyperlinks_are_text_and_counted(monkeypatch, tmp_path):
+    """A derived table whose ``source`` cells link to their data rows: past the sheet's
+    hyperlinks (lowered to 10), whole blocks of rows (8 here) are written as text at once; every
+    place not linked is counted on the cover, and the cells hold the same text either way."""
+    monkeypatch.setattr(workpaper, "_MAX_SHEET_LINKS", 10)
+    monkeypatch.setattr(workpaper, "_BLOCK", 8)
+    derived = _derived(1)
+    derived["execution"] = pd.DataFrame({"report_id": ["r1"] * 50, "scope": ["部门整体"] * 50,
+                                         "source": [f"r1:{1000 + i}" for i in range(49)] + ["r1:9"]})
+    path = write_workpaper(_tables(), derived, tmp_path / "wp.xlsx", command="x", created=WHEN)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[workpaper.SHEET_NAMES["execution"]]
+    column = _header(ws).index("来源（报告编号:行号）") + 1
+    cells = [ws.cell(row=r, column=column) for r in range(2, 52)]
+    assert [c.value for c in cells] == [f"r1:{1000 + i}" for i in range(49)] + ["r1:9"]
+    assert sum(c.hyperlink is not None for c in cells) == 10
+    cover = " ".join(str(c.value) for row in wb[COVER_SHEET].iter_rows() for c in row if c.value)
+    assert f"“{ws.title}”39 处" in cover  # (49 sources name a data row; 10 linked; r1:9 names none)

@@ -297,6 +297,15 @@ class _Book:
         self._links[title] = n + 1
         return True
 
+    def links_left(self, title: str) -> bool:
+        """Whether the sheet may still hold a hyperlink."""
+        return self._links.get(title, 0) < _MAX_SHEET_LINKS
+
+    def count_unlinked(self, title: str, n: int) -> None:
+        """Count ``n`` cited places of the sheet written as text (past its hyperlinks)."""
+        if n:
+            self.unlinked[title] = self.unlinked.get(title, 0) + n
+
     def create(self, title: str) -> Worksheet:
         ws = self.sheets[title] = self.xw.add_sheet(title)
         return ws
@@ -597,6 +606,15 @@ def _link_cells(sheet: _Sheet, block: pd.DataFrame, first: int, formats: list[st
     index, source_col, sources_col, link_targets, n_links = links
     n_columns = len(formats)
     own = [j for j in (source_col, sources_col) if j is not None]
+    if own and not n_links and not sheet.book.links_left(sheet.title):
+        # (past the sheet's hyperlinks: the cells are text, as the other columns' are; only the
+        # places that would have been linked are counted)
+        sources = block.iloc[:, source_col].tolist() if source_col is not None else []
+        cited = sum(1 for v in sources if isinstance(v, str) and v in index)
+        if sources_col is not None:
+            cited += sum(1 for i in range(len(block)) if link_targets[first + i])
+        sheet.book.count_unlinked(sheet.title, cited)
+        return {}
     values = {j: sheet.values(block.iloc[:, j]) for j in own}
     out: dict[int, list[str]] = {j: [] for j in own}
     if n_links:
