@@ -862,10 +862,31 @@ def _cited_cells(sheet: _Sheet, n_columns: int, cited: list[list[tuple[str, int]
     """The link cells of consecutive findings rows, each row's as one text."""
     out, row = [], sheet.row
     titles: dict[str, str] = {}
+    if not sheet.book.links_left(sheet.title):
+        return _cited_text_cells(sheet, n_columns, cited)
     for i, targets in enumerate(cited):
         sheet.row = row + i
         out.append(_place_cells(sheet, n_columns + 1, targets, titles))
     sheet.row = row
+    return out
+
+
+def _cited_text_cells(sheet: _Sheet, n_columns: int, cited: list[list[tuple[str, int]]]) -> list[str]:
+    """The cells of :func:`_cited_cells` past the sheet's hyperlinks: each place as text ('预算
+    第12行', as :meth:`_Sheet.cell` writes it without a link), all counted for the cover."""
+    letters = [column_letter(n_columns + 1 + k) for k in range(max(map(len, cited), default=0))]
+    texts: dict[str, tuple[str, int]] = {}  # sheet title → its text in a cell, the format of a text so begun
+    out = []
+    for i, targets in enumerate(cited):
+        cells = []
+        for k, (target, target_row) in enumerate(targets):
+            if target not in texts:
+                title = sheet.value(target)
+                texts[target] = (title, sheet.book.style(_QUOTE) if title.startswith(_FORMULA_START) else 0)
+            title, xf = texts[target]
+            cells.append(cell_xml(f"{letters[k]}{sheet.row + i}", f"{title} 第{target_row}行", xf))
+        out.append("".join(cells))
+    sheet.book.count_unlinked(sheet.title, sum(map(len, cited)))
     return out
 
 
