@@ -26,6 +26,7 @@ is imported inside the functions, so importing evalkit does not load it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import numbers
@@ -710,7 +711,7 @@ def _cited_rows(finding: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
     where the line holds other figures too, the rows whose value the finding names."""
     names = rule_tables.get(str(finding.get("rule")), ())
     words = " ".join(str(finding.get(c) or "") for c in ("message", "expected", "observed"))
-    said = {round(float(x), 6) for x in _NUMBER_IN_TEXT.findall(words.replace(",", ""))}
+    said = {_rounded_text(x) for x in _NUMBER_IN_TEXT.findall(words.replace(",", ""))}
     out: list[tuple[str, int]] = []
     for source in str(finding.get("sources") or "").split(";"):
         rows = [r for r in by_source.get(source.strip(), []) if not names or r[0] in names]
@@ -719,6 +720,19 @@ def _cited_rows(finding: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
             if (table, row) not in out:
                 out.append((table, row))
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rounded(value: float) -> float:
+    """A figure rounded to 6 decimals, as findings and rows are compared (figures repeat: the
+    rounding, correctly done by Python, is done once per value)."""
+    return round(value, 6)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rounded_text(text: str) -> float:
+    """A number written in a finding's words, rounded as :func:`_rounded`."""
+    return round(float(text), 6)
 
 
 def _finding_records(findings: pd.DataFrame) -> list[dict[str, Any]]:
@@ -772,7 +786,7 @@ def _row_index(tables: Mapping[str, pd.DataFrame], sources: pa.Array | None = No
                   if cols else [[] for _ in range(len(part))])
         raws = part["raw"].tolist() if "raw" in frame.columns else [None] * len(part)
         for i, source, figures, raw in zip(at.tolist(), named, values, raws, strict=True):
-            figs = tuple(round(v, 6) for v in figures if not math.isnan(v))  # (floats; NaN: missing)
+            figs = tuple(_rounded(v) for v in figures if not math.isnan(v))  # (floats; NaN: missing)
             # (a figure kept without a value, '46.98人', is found by its words)
             index.setdefault(source, []).append(
                 (name, i + 2, figs, (raw,) if isinstance(raw, str) and len(raw) > 1 else ()))
