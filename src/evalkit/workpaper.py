@@ -975,7 +975,8 @@ def _summary_rows(findings: pd.DataFrame, departments: Mapping[str, str]) -> lis
     table["合计"] = table.sum(axis=1)
     kind_order = {"矛盾": 0, "存疑": 1}
     keys = sorted(table.index, key=lambda k: (k[0], kind_order.get(k[1], 2), k[2]))
-    rows = [[*key, *table.loc[key].tolist()] for key in keys]
+    counts = table.reindex(pd.MultiIndex.from_tuples(keys, names=table.index.names)).to_numpy().tolist()
+    rows = [[*key, *values] for key, values in zip(keys, counts, strict=True)]
     rows.append(["合计", None, None, *(int(table[sev].sum()) for sev in ("错误", "警告", "提示", "合计"))])
     return rows
 
