@@ -609,12 +609,37 @@ def sorted_findings(out: pd.DataFrame) -> pd.DataFrame:
     alike in all five keep their order."""
     if out.empty:
         return out.reset_index(drop=True)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    out = out.assign(
-        _sev=out["severity"].map(order),
-        _line=[_first_line(s) for s in column_values(out["sources"])],
-    ).sort_values(["report_id", "_sev", "rule", "_line", "message"], kind="stable")
-    return out.drop(columns=["_sev", "_line"]).reset_index(drop=True)
+    order = _finding_order(out)
+    return out.take(order).reset_index(drop=True)
+
+
+def _finding_order(out: pd.DataFrame) -> np.ndarray:
+    """The positions of ``out``'s rows in the order of :func:`sorted_findings`: what
+    ``sort_values([...], kind="stable")`` gives (missing values last, in each key), found by
+    numpy's stable ``lexsort`` of integer codes, cheaper than pandas' sort of text columns."""
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    # (a severity the list lacks, or none, is NaN for pandas' map: after the others)
+    severity = _coded(out["severity"], lambda s: rank.get(s, len(SEVERITIES)))
+    line = _coded(out["sources"], _first_line)
+    # (lexsort: the last key first)
+    return np.lexsort((_sort_codes(out["message"]), line, _sort_codes(out["rule"]), severity,
+                       _sort_codes(out["report_id"])))
+
+
+def _sort_codes(column: pd.Series) -> np.ndarray:
+    """Integer codes in the order of ``column``'s values, a missing value after every other
+    (as pandas sorts it)."""
+    codes, uniques = pd.factorize(column, sort=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _coded(column: pd.Series, key: Callable[[object], int]) -> np.ndarray:
+    """``key`` of each value of ``column``, called once per distinct value (a missing value
+    as None: the keys here read None and NaN alike)."""
+    codes, uniques = pd.factorize(column)
+    # (code -1, a missing value, takes the last entry)
+    table = [key(v) for v in column_values(pd.Series(uniques))] + [key(None)]
+    return np.array(table, dtype=np.int64)[codes]
 
 
 def findings_of(ctx: Context, names: list[str]) -> pd.DataFrame:
