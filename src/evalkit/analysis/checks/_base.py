@@ -681,15 +681,21 @@ def findings_of(ctx: Context, names: list[str]) -> pd.DataFrame:
                              f"检查“{name}”运行出错：{type(exc).__name__}: {exc}")]
         logger.debug("check %s: %d findings", name, len(found))
         findings.extend(found)
-    columns = _finding_columns(findings) if findings else []
-    out = frame(columns, FINDING_COLUMNS).drop_duplicates()
-    if out.empty:
-        return out
+    if not findings:
+        return frame([], FINDING_COLUMNS).drop_duplicates()
+    # (the frame of the findings' own fields, without the columns made below: a column of
+    # missing values made only to be replaced costs a pass over every row)
+    out = frame(_finding_columns(findings), _FOUND_COLUMNS).drop_duplicates()
     cat = rule_catalogue().set_index("rule")
     out["rule_name"] = out["rule"].map(cat["rule_name"]).fillna(out["rule"]).astype("str")
     out["kind"] = out["rule"].map(cat["kind"]).fillna("存疑").astype("str")
     out["excerpt"] = excerpts(out["sources"], ctx.tables, out["rule"])
-    return out
+    return out[list(FINDING_COLUMNS)]
+
+
+#: The columns of :data:`FINDING_COLUMNS` a :class:`Finding` holds (the others are made from
+#: them by :func:`findings_of`).
+_FOUND_COLUMNS = {c: dtype for c, dtype in FINDING_COLUMNS.items() if c in _FINDING_FIELDS}
 
 
 def _finding_columns(findings: list[Finding]) -> dict[str, list]:
