@@ -592,3 +592,36 @@ def test_checks_shared_out_among_processes_give_the_same_tables():
     for name in ("findings", "achievement", "execution"):
         pd.testing.assert_frame_equal(one[name], two[name])
     pd.testing.assert_frame_equal(run_checks(tables, workers=2), one["findings"])
+
+
+def test_sorted_findings_as_pandas_sorts_them():
+    """sorted_findings orders rows as pandas' stable sort by report, severity rank, rule,
+    first line and message would, missing values last in each key and ties in their order."""
+    import random
+
+    from evalkit.analysis._common import SEVERITIES
+    from evalkit.analysis.checks._base import _first_line, sorted_findings
+
+    def by_pandas(out):
+        rank = {s: i for i, s in enumerate(SEVERITIES)}
+        out = out.assign(_sev=out["severity"].map(rank),
+                         _line=[_first_line(s) for s in out["sources"].astype(object)])
+        out = out.sort_values(["report_id", "_sev", "rule", "_line", "message"], kind="stable")
+        return out.drop(columns=["_sev", "_line"]).reset_index(drop=True)
+
+    rng = random.Random(7)
+    for _ in range(50):
+        n = rng.randint(1, 40)
+
+        def col(choices):
+            return pd.Series([rng.choice(choices) for _ in range(n)], dtype="str")
+
+        df = pd.DataFrame({
+            "report_id": col(["a", "b", "", None, "é", "中", "B"]),
+            "rule": col(["x", "y", None, "X"]),
+            "severity": col([*SEVERITIES, None, "其他"]),
+            "message": col(["m", None, "中文", "𝔘", "n"]),
+            "sources": col(["a:3", "a:12;a:1", None, "", "b:x", "a:2"]),
+            "i": range(n),
+        }, index=[rng.randint(0, 99) for _ in range(n)])
+        pd.testing.assert_frame_equal(sorted_findings(df), by_pandas(df), check_exact=True)
