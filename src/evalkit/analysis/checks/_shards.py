@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 #: of starting the processes is more than the checks').
 SHARDED_FROM = 300
 
-#: Shares per worker: more shares than workers even out the reports' differing sizes.
-_SHARES_PER_WORKER = 3
+#: Shares per worker: more shares than workers even out the reports' differing sizes (at
+#: 10 000 reports, 6 per worker ended the pool about 1 s sooner than 3; 10 no sooner than 6).
+_SHARES_PER_WORKER = 6
 
 # The context, check names and whether to compute the execution rows of the current run, set
 # in the parent before the pool forks.
