@@ -613,7 +613,7 @@ def test_sorted_findings_as_pandas_sorts_them():
     for _ in range(50):
         n = rng.randint(1, 40)
 
-        def col(choices):
+        def col(choices, n=n):
             return pd.Series([rng.choice(choices) for _ in range(n)], dtype="str")
 
         df = pd.DataFrame({

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from evalkit.arrow_text import holds, text_bytes
 from evalkit.fields import field_kind, kind_dtype
 from evalkit.outputs import OutputFolder, verify_folder
 from evalkit.schema import TABLE_NAMES
@@ -212,7 +213,7 @@ def _quote_line_breaks(frame: pd.DataFrame) -> bool:
     for i, dtype in enumerate(frame.dtypes):
         values = frame.iloc[:, i]
         if isinstance(dtype, pd.StringDtype):  # (the column's bytes searched at once)
-            found = _holds(pa.array(values.array), b"\r\n")
+            found = holds(pa.array(values.array), b"\r\n")
         elif dtype == object:
             found = values.astype("str").str.contains(_LINE_BREAK, na=False).any()
         else:
@@ -264,7 +265,7 @@ def _csv_blocks(frame: pd.DataFrame, quote_all: bool, escape: bool = True) -> It
         cells[-1] = _joined(cells[-1], "\n")  # (the line end: one column copied, not all)
         lines = _joined(*cells, sep=",")
         for chunk in getattr(lines, "chunks", [lines]):
-            yield _text_bytes(chunk)
+            yield text_bytes(chunk)
 
 
 def csv_text(frame: pd.DataFrame) -> bytes:
@@ -284,25 +285,6 @@ def csv_text(frame: pd.DataFrame) -> bytes:
     return header + b"".join(_csv_blocks(frame, quote_all=False, escape=False))
 
 
-def _holds(values, characters: bytes) -> bool:
-    """Whether a text column holds one of the (ASCII) characters, its bytes searched at once."""
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-    for chunk in chunks:
-        data = bytes(_text_bytes(chunk))
-        if any(data.find(c) >= 0 for c in characters):
-            return True
-    return False
-
-
-def _text_bytes(values: pa.Array) -> memoryview:
-    """The concatenated bytes of a string array, as its data buffer holds them."""
-    if len(values) == 0 or values.buffers()[2] is None:
-        return memoryview(b"")
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int64 if pa.types.is_large_string(values.type) else np.int32)
-    first, last = offsets[values.offset], offsets[values.offset + len(values)]
-    return memoryview(values.buffers()[2])[first:last]
-
-
 def _cells(values, quote_all: bool, escape: bool = True) -> pa.Array:
     """A column's cells as CSV text: missing empty, text escaped (unless ``escape`` is false)
     and quoted as needed."""
@@ -315,7 +297,7 @@ def _cells(values, quote_all: bool, escape: bool = True) -> pa.Array:
         to_escape = _to_escape(text) if escape else None
         if to_escape is not None:
             text = pc.if_else(to_escape, _joined("'", text), text)
-        if not quote_all and _holds(text, b',"\n'):
+        if not quote_all and holds(text, b',"\n'):
             text = pc.if_else(pc.match_substring_regex(text, _TO_QUOTE), _quoted(text), text)
     text = pc.fill_null(text, "")
     return _quoted(text) if quote_all else text
@@ -386,7 +368,7 @@ _FLOAT_BYTES = np.isin(np.arange(256), list(b"-.0123456789"))
 
 def _unescaped(values: pa.Array) -> pa.Array:
     """The text cells of a column with the apostrophe written before a formula removed."""
-    if not _holds(values, b"'"):  # (the column's bytes searched at once: mostly none)
+    if not holds(values, b"'"):  # (the column's bytes searched at once: mostly none)
         return values
     escaped = pc.match_substring_regex(values, _ESCAPED)
     if not pc.any(escaped).as_py():
@@ -398,7 +380,7 @@ def _plain_numbers(values: pa.Array, dtype: str) -> pa.Array | None:
     """The numbers of a column read as text, read by pyarrow when it provably reads them as
     pandas does; None otherwise."""
     allowed = _INT_BYTES if dtype == "Int64" else _FLOAT_BYTES
-    if not allowed[np.frombuffer(_text_bytes(values), dtype=np.uint8)].all():
+    if not allowed[np.frombuffer(text_bytes(values), dtype=np.uint8)].all():
         return None
     try:
         numbers = pc.cast(values, pa.int64() if dtype == "Int64" else pa.float64())

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from evalkit.arrow_text import holds, text_bytes
 from evalkit.xlsx_writer import ColumnStyle, _style_attrs, cell_xml
 
 __all__ = ["Cells", "bool_cells", "may_need_fitting", "missing_cells", "number_cells", "number_texts", "prepared_cells",
@@ -59,13 +60,6 @@ class _Bytes(NamedTuple):
         buffer = texts.buffers()[2]
         data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None and buffer.size else np.zeros(1, np.uint8)
         return cls(data, offsets[:-1], offsets[1:])
-
-    def has_any(self, chars: bytes) -> bool:
-        """Whether any text holds one of the single-byte ``chars``."""
-        if not len(self.starts):
-            return False
-        used = self.data[self.starts[0]:self.ends[-1]].tobytes()
-        return any(used.find(c) >= 0 for c in chars)
 
     def _code(self, at: np.ndarray, size: int) -> np.ndarray:
         """The ``size`` bytes from each position ``at`` as one number."""
@@ -116,14 +110,11 @@ def may_need_fitting(texts: pa.Array, max_chars: int) -> bool:
     texts = pc.fill_null(_single(texts).cast(_STR), _EMPTY)
     if len(texts) and pc.max(pc.binary_length(texts)).as_py() > max_chars:  # (never fewer bytes than characters)
         return True
-    data = _Bytes.of(texts)
-    if not len(texts):
-        return False
-    used = data.data[data.starts[0]:data.ends[-1]]
+    used = np.frombuffer(text_bytes(texts), dtype=np.uint8)
     control = used < 32
     if control.any() and (control & (used != 9) & (used != 10) & (used != 13)).any():
         return True
-    raw = used.tobytes()
+    raw = bytes(text_bytes(texts))
     return raw.find(b"\xef\xbf\xbe") >= 0 or raw.find(b"\xef\xbf\xbf") >= 0
 
 
@@ -187,7 +178,9 @@ def _missing_cells(letter: str, rows: pa.Array, attrs: list, codes: np.ndarray |
     empties = [a[4] for a in attrs]
     if not any(empties):
         return _EMPTY
-    return _start(letter, rows, _per_row([f'" s="{xf}" t="n"/>' if xf else "\x00" for xf in empties], codes))
+    # (a style without a format for empty cells marks its rows with NUL: they make no cell)
+    cells = _start(letter, rows, _per_row([f'" s="{xf}" t="n"/>' if xf else "\x00" for xf in empties], codes))
+    return pc.if_else(pc.ends_with(cells, "\x00"), _EMPTY, cells)
 
 
 def _choose(mask: pa.Array, when: pa.Scalar | pa.Array, otherwise: pa.Scalar | pa.Array) -> pa.Scalar | pa.Array:
@@ -195,13 +188,6 @@ def _choose(mask: pa.Array, when: pa.Scalar | pa.Array, otherwise: pa.Scalar | p
     if not pc.any(mask).as_py():
         return otherwise
     return pc.if_else(mask, when, otherwise)
-
-
-def _strip_nul(cells: pa.Array | pa.Scalar) -> pa.Array | pa.Scalar:
-    # (a style without a format for empty cells marks its rows with NUL: they make no cell)
-    if isinstance(cells, pa.Scalar):
-        return cells
-    return pc.if_else(pc.ends_with(cells, "\x00"), _EMPTY, cells)
 
 
 def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle | Sequence[ColumnStyle],
@@ -225,7 +211,7 @@ def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle 
     data = _Bytes.of(filled)
     formula = pa.array(data.starts_with_any(_codes_of(formula_start)))
     escaped = filled
-    if data.has_any(_XML_SPECIAL):
+    if holds(filled, _XML_SPECIAL):
         for char, entity in _ESCAPES:
             escaped = pc.replace_substring(escaped, char, entity)
     text_start = _per_row([f'"{a[0]} t="inlineStr"><is><t>' for a in attrs], codes)
@@ -235,7 +221,7 @@ def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle 
     if pc.any(empty).as_py():  # (missing values are empty here too)
         head = pc.if_else(empty, _start(letter, rows, _per_row([f'"{a[0]} t="inlineStr"/>' for a in attrs], codes)),
                           head)
-        head = _choose(missing, _strip_nul(_missing_cells(letter, rows, attrs, codes)), head)
+        head = _choose(missing, _missing_cells(letter, rows, attrs, codes), head)
         value, tail = pc.if_else(empty, _EMPTY, value), pc.if_else(empty, _EMPTY, tail)
     # (a text with spaces at either end: cell_xml writes it, with xml:space="preserve")
     edge = pa.array(data.starts_with_any(_SPACE_CODES) | data.ends_with_any(_SPACE_CODES))
@@ -295,23 +281,24 @@ def number_texts(values: np.ndarray, missing: np.ndarray) -> pa.Array:
 
 def number_cells(letter: str, rows: pa.Array, numbers: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
     """The cells of a column of numbers written out by :func:`number_texts`."""
-    attrs, codes = _attrs(style, len(numbers))
-    numbers = _single(numbers)
-    missing = pc.is_null(numbers)
-    head = _start(letter, rows, _per_row([f'"{a[2]} t="n"><v>' for a in attrs], codes))
-    head = _choose(missing, _strip_nul(_missing_cells(letter, rows, attrs, codes)), head)
-    return Cells(head, pc.fill_null(numbers, _EMPTY), pc.if_else(missing, _EMPTY, _lit("</v></c>")))
+    return _value_cells(letter, rows, numbers, style, 2, "n")
 
 
 def bool_cells(letter: str, rows: pa.Array, flags: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
     """The cells of a column of booleans (None for missing)."""
-    attrs, codes = _attrs(style, len(flags))
-    flags = _single(flags)
-    missing = pc.is_null(flags)
-    head = _start(letter, rows, _per_row([f'"{a[3]} t="b"><v>' for a in attrs], codes))
-    head = _choose(missing, _strip_nul(_missing_cells(letter, rows, attrs, codes)), head)
-    value = pc.if_else(flags, _lit("1"), _lit("0"))
-    return Cells(head, pc.fill_null(value, _EMPTY), pc.if_else(missing, _EMPTY, _lit("</v></c>")))
+    return _value_cells(letter, rows, pc.if_else(_single(flags), _lit("1"), _lit("0")), style, 3, "b")
+
+
+def _value_cells(letter: str, rows: pa.Array, values: pa.Array, style: ColumnStyle | Sequence[ColumnStyle],
+                 kind: int, cell_type: str) -> Cells:
+    """The cells ``<v>value</v>`` of type ``cell_type`` of the values written out (None for
+    missing), in the format of the ``kind``-th of the style's ``s`` attributes."""
+    attrs, codes = _attrs(style, len(values))
+    values = _single(values)
+    missing = pc.is_null(values)
+    head = _start(letter, rows, _per_row([f'"{a[kind]} t="{cell_type}"><v>' for a in attrs], codes))
+    head = _choose(missing, _missing_cells(letter, rows, attrs, codes), head)
+    return Cells(head, pc.fill_null(values, _EMPTY), pc.if_else(missing, _EMPTY, _lit("</v></c>")))
 
 
 def missing_cells(letter: str, rows: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
@@ -322,7 +309,7 @@ def missing_cells(letter: str, rows: pa.Array, style: ColumnStyle | Sequence[Col
     b'<row r="2"><c r="B2" s="4" t="n"/></row>'
     """
     attrs, codes = _attrs(style, len(rows))
-    return Cells(_strip_nul(_missing_cells(letter, rows, attrs, codes)))
+    return Cells(_missing_cells(letter, rows, attrs, codes))
 
 
 def prepared_cells(cells: list[str]) -> Cells:
