@@ -382,7 +382,7 @@ def _derive(tables: dict[str, pd.DataFrame], manifest: dict | None = None
     if kept is not None:
         return kept, ""
     derived = dict(derive(tables))
-    derived_cache.store(key, derived)
+    derived_cache.store_meanwhile(key, derived)  # (written while the command goes on)
     return derived, ""
 
 
@@ -916,6 +916,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except vocab.VocabularyError as exc:  # a vocabulary pack of EVALKIT_VOCAB_PACKS that cannot be used
         _err(f"evalkit {args.command}: 词汇包错误：{exc}")
         return 2
+    finally:
+        derived_cache.wait()  # (a result being kept is complete when the command returns)
 
 
 if __name__ == "__main__":  # pragma: no cover

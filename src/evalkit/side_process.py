@@ -63,9 +63,23 @@ class Beside:
         self._call = (function, args, kwargs)
         self._process = None
         self._receive = None
+        self._fork = True
+
+    @classmethod
+    def inline(cls, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Beside:
+        """The same call run in the caller when its result is asked for (where a process of
+        its own would cost more than it saves: the caller's code stays the same either way).
+
+        >>> with Beside.inline(sum, [1, 2]) as job:
+        ...     job.result()
+        3
+        """
+        job = cls(function, *args, **kwargs)
+        job._fork = False
+        return job
 
     def __enter__(self) -> Self:
-        if can_fork():
+        if self._fork and can_fork():
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._process = context.Process(target=self._child, args=(send,), daemon=True)
