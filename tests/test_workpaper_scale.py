@@ -235,3 +235,59 @@ def test_a_derived_tables_sources_past_the_sheets_hyperlinks_are_text_and_counte
     assert sum(c.hyperlink is not None for c in cells) == 10
     cover = " ".join(str(c.value) for row in wb[COVER_SHEET].iter_rows() for c in row if c.value)
     assert f"“{ws.title}”39 处" in cover  # (49 sources name a data row; 10 linked; r1:9 names none)
+
+
+def test_the_cover_counts_places_not_linked_in_the_order_of_the_sheets(monkeypatch, tmp_path):
+    """The findings' sheets are written after the others (their cited rows are found
+    meanwhile), yet the cover names the sheets in the order of their tabs: 检查发现 first."""
+    monkeypatch.setattr(workpaper, "_MAX_SHEET_LINKS", 10)
+    derived = _derived()
+    derived["execution"] = pd.DataFrame({"report_id": ["r1"] * 50, "scope": ["部门整体"] * 50,
+                                         "source": [f"r1:{1000 + i}" for i in range(50)]})
+    path = write_workpaper(_tables(), derived, tmp_path / "wp.xlsx", command="x", created=WHEN)
+    wb = openpyxl.load_workbook(path)
+    execution = SHEET_NAMES["execution"]
+    assert wb.sheetnames.index(FINDINGS) < wb.sheetnames.index(execution)
+    note = next(r[1].value for r in wb[COVER_SHEET].iter_rows() if r[0].value == "注意" and "超链接" in r[1].value)
+    assert f"“{execution}”40 处" in note  # 50 sources, 10 linked
+    assert note.index(f"“{FINDINGS}”") < note.index(f"“{execution}”")
+
+
+def _cells_and_styles(path):
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): (c.value, c.data_type, c.number_format,
+                                       c.hyperlink.location if c.hyperlink is not None else None,
+                                       c.font.b, c.fill.fgColor.rgb, c.alignment.wrap_text, c.quotePrefix)
+            for ws in wb.worksheets for row in ws.iter_rows() for c in row}, wb.sheetnames
+
+
+def test_the_cited_rows_found_in_a_process_of_their_own_give_the_same_workbook(monkeypatch, tmp_path):
+    """Above ``_CITED_BESIDE_FROM`` findings the rows they cite are found in a forked process
+    while the other sheets are written: every cell, link and style as when found in the caller."""
+    from evalkit.side_process import can_fork
+
+    inline = write_workpaper(_tables(), _derived(), tmp_path / "inline.xlsx", command="x", created=WHEN)
+    forked = []
+
+    class Spy(workpaper.Beside):
+        def __enter__(self):
+            entered = super().__enter__()
+            forked.append(self._process is not None)
+            return entered
+
+    monkeypatch.setattr(workpaper, "Beside", Spy)
+    monkeypatch.setattr(workpaper, "_CITED_BESIDE_FROM", 1)
+    beside = write_workpaper(_tables(), _derived(), tmp_path / "beside.xlsx", command="x", created=WHEN)
+    assert forked == [can_fork()]
+    assert _cells_and_styles(beside) == _cells_and_styles(inline)
+
+
+def test_an_error_finding_the_cited_rows_in_their_process_leaves_no_file(monkeypatch, tmp_path):
+    def fail(*args, **kwargs):
+        raise RuntimeError("cited rows lost")
+
+    monkeypatch.setattr(workpaper, "_CITED_BESIDE_FROM", 1)
+    monkeypatch.setattr(workpaper, "_cited_rows", fail)  # (the forked process inherits it)
+    with pytest.raises(RuntimeError, match="cited rows lost"):
+        write_workpaper(_tables(), _derived(), tmp_path / "wp.xlsx", command="x", created=WHEN)
+    assert not (tmp_path / "wp.xlsx").exists()

@@ -27,6 +27,7 @@ is imported inside the functions, so importing evalkit does not load it.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import math
 import numbers
@@ -715,8 +716,13 @@ def _cited_rows(finding: Mapping[str, Any], tables: Mapping[str, pd.DataFrame],
     said = {_rounded_text(x) for x in _NUMBER_IN_TEXT.findall(words.replace(",", ""))}
     out: list[tuple[str, int]] = []
     for source in str(finding.get("sources") or "").split(";"):
-        rows = [r for r in by_source.get(source.strip(), []) if not names or r[0] in names]
-        named = [r for r in rows if any(v in said for v in r[2]) or any(v in words for v in r[3])]
+        rows = by_source.get(source.strip())
+        if not rows:
+            continue
+        if names:
+            rows = [r for r in rows if r[0] in names]
+        # (a row names a figure the finding says, or its words are in the finding's)
+        named = [r for r in rows if not said.isdisjoint(r[2]) or (r[3] and any(v in words for v in r[3]))]
         for table, row, _, _ in (named or rows):
             if (table, row) not in out:
                 out.append((table, row))
@@ -766,13 +772,20 @@ _VALUE_COLUMNS = ("amount_wan", "persons", "value_pct", "score", "weight", "targ
 
 def _named_sources(frames: Iterable[pd.DataFrame]) -> pa.Array:
     """Every source ('<report_id>:<line>') a ``source`` or ``sources`` column of ``frames`` names
-    (as :func:`_link_targets` and :func:`_cited_rows` read them), once each."""
+    (as :func:`_link_targets` and :func:`_cited_rows` read them), once each.
+
+    >>> frame = pd.DataFrame({"source": ["r:9", None], "sources": ["r:1; r:2", None]})
+    >>> sorted(_named_sources([frame, pd.DataFrame({"sources": ["r:2;r:3 "]})]).to_pylist())
+    ['r:1', 'r:2', 'r:3', 'r:9']
+    """
     named: set[str] = set()
     for frame in frames:
         if "source" in frame.columns:
             named.update(frame["source"].dropna().tolist())
         if "sources" in frame.columns:
-            named.update(frame["sources"].dropna().astype("str").str.split(";").explode().str.strip().tolist())
+            # (the pieces of every value at once: joined by the separator, split by it again)
+            pieces = set(";".join(frame["sources"].dropna().astype("str").tolist()).split(";"))
+            named.update(piece.strip() for piece in pieces)
     return pa.array(list(named), pa.string())
 
 
@@ -799,15 +812,39 @@ def _row_index(tables: Mapping[str, pd.DataFrame], sources: pa.Array | None = No
         at, named = _rows_naming(frame, sources)
         cols = [c for c in _VALUE_COLUMNS if c in frame.columns]
         part = frame[[*cols, *(["raw"] if "raw" in frame.columns else [])]].iloc[at]
-        values = (part[cols].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy().tolist()
-                  if cols else [[] for _ in range(len(part))])
-        raws = part["raw"].tolist() if "raw" in frame.columns else [None] * len(part)
-        for i, source, figures, raw in zip(at.tolist(), named, values, raws, strict=True):
-            figs = tuple(_rounded(v) for v in figures if not math.isnan(v))  # (floats; NaN: missing)
-            # (a figure kept without a value, '46.98人', is found by its words)
-            index.setdefault(source, []).append(
-                (name, i + 2, figs, (raw,) if isinstance(raw, str) and len(raw) > 1 else ()))
+        figures = (_row_figures(part[cols].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy())
+                   if cols else [()] * len(part))
+        # (a figure kept without a value, '46.98人', is found by its words)
+        words = ([(raw,) if isinstance(raw, str) and len(raw) > 1 else () for raw in part["raw"].tolist()]
+                 if "raw" in frame.columns else [()] * len(part))
+        rows = zip(itertools.repeat(name, len(at)), (at + 2).tolist(), figures, words, strict=True)
+        for source, row in zip(named, rows, strict=True):
+            index.setdefault(source, []).append(row)
     return index
+
+
+def _row_figures(values: np.ndarray) -> list[tuple[float, ...]]:
+    """Each row's figures (a 2-D array, NaN for none) rounded as :func:`_rounded`, the missing
+    left out. Each distinct figure is rounded once, by Python (exactly).
+
+    >>> _row_figures(np.array([[1.23456789, np.nan], [np.nan, np.nan], [2.0, 1.23456789]]))
+    [(1.234568,), (), (2.0, 1.234568)]
+    """
+    n_rows, n_columns = values.shape
+    present = ~np.isnan(values)
+    distinct, at = np.unique(values[present], return_inverse=True)
+    rounded = np.zeros(values.shape)
+    rounded[present] = np.array([_rounded(v) for v in distinct.tolist()], dtype="float64")[at]
+    out: list[tuple[float, ...]] = [()] * n_rows
+    # (the rows with figures in the same columns together: their tuples made by zip)
+    patterns = present @ (1 << np.arange(n_columns, dtype="int64"))
+    for pattern in np.unique(patterns).tolist():
+        if pattern:
+            rows = np.flatnonzero(patterns == pattern)
+            columns = [rounded[rows, j].tolist() for j in range(n_columns) if pattern >> j & 1]
+            for i, figs in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
+                out[i] = figs
+    return out
 
 
 def _findings_frame(findings: pd.DataFrame, departments: Mapping[str, str],
