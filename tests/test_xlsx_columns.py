@@ -158,3 +158,48 @@ def test_a_column_in_several_parts_gives_the_same_workbook(tmp_path):
     for entry in a.namelist():
         if entry != "docProps/core.xml":
             assert a.read(entry) == b.read(entry), entry
+
+
+@pytest.mark.parametrize("isal", [True, False])
+def test_sheets_deflated_by_isal_or_zlib_hold_the_same_xml(tmp_path, monkeypatch, isal):
+    """With python-isal the sheets are deflated by ISA-L (a standard deflate stream: zipfile's
+    own CRC check passes and the XML is the same as zlib's); without it, by zlib."""
+    import zipfile
+    import zlib
+    from datetime import UTC, datetime
+
+    from evalkit import xlsx_writer
+    from evalkit.workpaper import write_workpaper
+
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    monkeypatch.setattr(xlsx_writer, "_isal_zlib", None)
+    write_workpaper(_small_tables(), {}, tmp_path / "zlib.xlsx", command="x", created=when)
+    monkeypatch.undo()
+    if not isal:
+        return
+    compressors = []
+    real = xlsx_writer._faster_deflate
+
+    def spy(stream):
+        out = real(stream)
+        compressors.append(type(out._compressor).__module__)
+        return out
+
+    monkeypatch.setattr(xlsx_writer, "_faster_deflate", spy)
+    write_workpaper(_small_tables(), {}, tmp_path / "isal.xlsx", command="x", created=when)
+    assert compressors and all("isal" in module for module in compressors)
+    a, b = zipfile.ZipFile(tmp_path / "zlib.xlsx"), zipfile.ZipFile(tmp_path / "isal.xlsx")
+    assert a.testzip() is None and b.testzip() is None
+    sheet = "xl/worksheets/sheet3.xml"
+    assert b.getinfo(sheet).compress_type == zipfile.ZIP_DEFLATED
+    assert b.read(sheet) == a.read(sheet) and len(a.read(sheet)) > 100_000
+    for entry in a.namelist():
+        if entry != "docProps/core.xml":
+            assert a.read(entry) == b.read(entry), entry
+    raw = zlib.decompressobj(-15)  # (the entry's bytes inflate with zlib itself)
+    with open(tmp_path / "isal.xlsx", "rb") as fh:
+        info = b.getinfo(sheet)
+        fh.seek(info.header_offset)
+        header = fh.read(30)  # (the local header: its name's and extra field's lengths at 26)
+        fh.seek(int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little"), 1)
+        assert raw.decompress(fh.read(info.compress_size)) == a.read(sheet)
