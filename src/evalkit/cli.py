@@ -673,6 +673,9 @@ def _cmd_build(args, command: str) -> int:
     if _nothing_read(loaded, out):
         return 1
     derived, why_not = _derive(loaded.tables, loaded.manifest)
+    # (the derived tables kept before the charts' and the workbook's processes are forked: a
+    # fork while a thread writes would copy its half-held locks)
+    derived_cache.wait()
     try:  # tables, workbook and charts appear together, or the folder stays as it was
         with OutputFolder(out, inputs=list(args.inputs), owned=("charts",)) as folder:
             source = (loaded.folder, loaded.manifest) if loaded.folder is not None and loaded.manifest else None
