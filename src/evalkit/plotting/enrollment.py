@@ -38,7 +38,7 @@ def _unit_frame(df: pd.DataFrame, reports: pd.DataFrame | None) -> pd.DataFrame:
     """Add the unit's name (short department name plus region) and an integer year."""
     import pandas as pd
 
-    labels = _report_labels(reports, sorted(df["report_id"].unique()))
+    labels = _report_labels(reports, sorted(df["report_id"].unique().tolist()))
     years = _report_years(reports)
     year = pd.to_numeric(df["year"], errors="coerce") if "year" in df else pd.Series(pd.NA, index=df.index)
     missing = year.isna()

@@ -96,7 +96,7 @@ def _budget_sizes(df: pd.DataFrame, years: list[int | None]) -> dict[str, float]
     latest = frame[frame["year"] == frame.groupby("unit")["year"].transform("max")]
     latest = latest.sort_values(["whole", "size"], ascending=False, kind="stable", na_position="last")
     first = latest.drop_duplicates("unit")
-    return dict(zip(first["unit"], first["size"], strict=True))
+    return dict(zip(first["unit"].tolist(), first["size"].tolist(), strict=True))
 
 
 def plot_execution(
@@ -166,7 +166,7 @@ def plot_execution(
     if reports is None and "department" in df.columns:
         # The execution table of evalkit.analysis carries department and fiscal_year.
         reports = df.drop_duplicates("report_id")
-    labels = _report_labels(reports, sorted(df["report_id"].unique()))
+    labels = _report_labels(reports, sorted(df["report_id"].unique().tolist()))
     years = _report_years(reports)
     year_col = next((c for c in ("year", "fiscal_year") if c in df.columns), None)
     if year_col is not None:
@@ -371,7 +371,7 @@ def plot_budget_structure(
     drawn = {p for parts in _STRUCTURE_PARTS.values() for p in parts}
     df = df[df["item"].isin(drawn) & df["stage"].isin(_STAGES)]
     df = consensus(df, ["report_id", "scope", "stage", "item"], "amount_wan")
-    labels = _report_labels(reports, sorted(df["report_id"].unique()))
+    labels = _report_labels(reports, sorted(df["report_id"].unique().tolist()))
     lists = (df[c].tolist() for c in columns)
     amounts = {(r, s, st, i): v for r, s, st, i, v in zip(*lists, strict=True)}
     panels = _structure_panels(amounts, labels, _report_years(reports))
