@@ -41,9 +41,8 @@ def _unit_frame(df: pd.DataFrame, reports: pd.DataFrame | None) -> pd.DataFrame:
     labels = _report_labels(reports, sorted(df["report_id"].unique().tolist()))
     years = _report_years(reports)
     year = pd.to_numeric(df["year"], errors="coerce") if "year" in df else pd.Series(pd.NA, index=df.index)
-    missing = year.isna()
-    if missing.any():  # (only the rows without a year look up their report's)
-        year = year.fillna(df.loc[missing, "report_id"].map(years))
+    if year.isna().any():  # (rows without a year take their report's; most tables have none)
+        year = year.fillna(df["report_id"].map(years))
     return df.assign(unit=df["report_id"].map(labels), year=year).dropna(subset=["year"]).astype({"year": int})
 
 
