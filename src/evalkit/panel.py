@@ -27,6 +27,7 @@ named by its region, else by its title, else by its file name (``未署名单位
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -187,10 +188,17 @@ def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
 
 
+@functools.lru_cache(maxsize=4096)
+def _place_forms(place: str) -> tuple[str, ...]:
+    """A region's name and its name without its level (湖北省, 湖北): worked out once per
+    region, which thousands of reports share."""
+    return tuple(dict.fromkeys([place, _LEVEL_SUFFIX.sub("", place)]))
+
+
 def _strip_region(name: str, province: str, city: str, county: str) -> str:
     """The department's name without the region it starts with (湖北省孝感市医疗保障局 → 医疗保障局)."""
     for place in (province, city, county):
-        for form in dict.fromkeys([place, _LEVEL_SUFFIX.sub("", place)]):
+        for form in _place_forms(place):
             if form and name.startswith(form) and len(name) > len(form):
                 name = name[len(form):]
     return name
@@ -202,12 +210,38 @@ def _short_department(name: str) -> str:
     return name
 
 
-def _unit_key(rec: Mapping[str, Any]) -> tuple:
-    dept = _text(rec.get("department"))
-    if not dept:
-        return ("report", _text(rec.get("report_id")))
-    region = tuple(_text(rec.get(c)) for c in ("province", "city", "county"))
-    return ("unit", _strip_region(dept, *region), *region)
+def _texts(reports: pd.DataFrame, column: str) -> list[str]:
+    """:func:`_text` of every value of a column ('' throughout when the column is absent),
+    computed once per distinct value: a text column of 10 000 reports holds far fewer."""
+    if column not in reports.columns:
+        return [""] * len(reports)
+    values = reports[column]
+    if not isinstance(values.dtype, pd.StringDtype):  # (factorize would merge 1 and 1.0)
+        return [_text(v) for v in values.tolist()]
+    codes, uniques = pd.factorize(values)  # a missing value gets code -1, and so ''
+    texts = [_text(v) for v in uniques.tolist()] + [""]
+    return [texts[k] for k in codes.tolist()]
+
+
+def _report_ids(reports: pd.DataFrame) -> list[str]:
+    """Each report's id as text, as the table's records give it (a missing id of a nullable
+    column is None there, and so 'None'); a text column without a missing id is read at once."""
+    ids = reports["report_id"]
+    if isinstance(ids.dtype, pd.StringDtype) and not ids.hasnans:
+        return ids.tolist()
+    return [str(r["report_id"]) for r in reports[["report_id"]].to_dict("records")]
+
+
+def _unit_name(key: tuple, place: str, title: str, file: str) -> str:
+    """A report's unit name before two units with one name are told apart (see unit_labels)."""
+    if key[0] == "unit":
+        short = _short_department(key[1])
+        return short if place and short.startswith(place) else f"{place}{short}"
+    if place:
+        return f"{place}（单位未署名）"
+    if title and len(_GENERIC_TITLE.sub("", title)) >= 2:
+        return f"未署名单位（{title}）"
+    return f"未署名单位（文件 {file or key[1]}）"
 
 
 def unit_labels(reports: pd.DataFrame) -> pd.Series:
@@ -244,38 +278,39 @@ def unit_labels(reports: pd.DataFrame) -> pd.Series:
     >>> unit_labels(reports).tolist()
     ['临湘市医保事务中心', '临湘市医保事务中心', '孝感市医保局', '未署名单位（文件 004.txt）']
     """
-    records = reports.to_dict("records")
-    keys = [_unit_key(r) for r in records]
+    ids = _report_ids(reports)
+    rid, dept, province, city, county, title, file = (
+        _texts(reports, c) for c in ("report_id", "department", "province", "city", "county", "title",
+                                     "source_file"))
+    # Reports of one unit share their key and name: each is worked out once per unit.
+    units: dict[tuple, tuple[tuple, str]] = {}
+    keys: list[tuple] = []
     names: list[str] = []
-    for rec, key in zip(records, keys, strict=True):
-        province, city, county = (_text(rec.get(c)) for c in ("province", "city", "county"))
-        if key[0] == "unit":
-            place = county or city or province
-            short = _short_department(key[1])
-            names.append(short if place and short.startswith(place) else f"{place}{short}")
-            continue
-        place = county or city or province
-        title = _text(rec.get("title"))
-        if place:
-            names.append(f"{place}（单位未署名）")
-        elif title and len(_GENERIC_TITLE.sub("", title)) >= 2:
-            names.append(f"未署名单位（{title}）")
+    for i, d in enumerate(dept):
+        region = (province[i], city[i], county[i])
+        place = county[i] or city[i] or province[i]
+        if d:
+            got = units.get((d, region))
+            if got is None:
+                key = ("unit", _strip_region(d, *region), *region)
+                got = units[(d, region)] = (key, _unit_name(key, place, "", ""))
+            key, name = got
         else:
-            file = _text(rec.get("source_file")) or _text(rec.get("report_id"))
-            names.append(f"未署名单位（文件 {file}）")
+            key = ("report", rid[i])
+            name = _unit_name(key, place, title[i], file[i])
+        keys.append(key)
+        names.append(name)
     # Two units with one name: add the larger region; the same unit keeps one name.
     by_name: dict[str, set] = {}
     for name, key in zip(names, keys, strict=True):
         by_name.setdefault(name, set()).add(key)
     out = []
-    for rec, name, key in zip(records, names, keys, strict=True):
+    for i, name in enumerate(names):
         if len(by_name[name]) > 1:
-            wider = "".join(_text(rec.get(c)) for c in ("province", "city") if _text(rec.get(c)) not in name)
-            wider = wider or _text(rec.get("source_file")) or _text(rec.get("report_id"))
-            name = f"{name}（{wider}）"
+            wider = "".join(t for t in (province[i], city[i]) if t not in name)
+            name = f"{name}（{wider or file[i] or rid[i]}）"
         out.append(name)
-    return pd.Series(out, index=pd.Index([str(r["report_id"]) for r in records], name="report_id"),
-                     name="unit", dtype="str")
+    return pd.Series(out, index=pd.Index(ids, name="report_id"), name="unit", dtype="str")
 
 
 # --------------------------------------------------------------------------- the panel

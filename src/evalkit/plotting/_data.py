@@ -38,17 +38,12 @@ def _numeric(series: pd.Series) -> pd.Series:
 def _report_labels(reports: pd.DataFrame | None, report_ids: list[str]) -> dict[str, str]:
     """Map report_id to its unit's name (:func:`evalkit.panel.unit_labels`: short department
     name plus region, never the report id when the reports table is given)."""
-    import pandas as pd
-
     from evalkit.panel import unit_labels
 
     names: dict[str, str] = {}
     if reports is not None and "report_id" in reports.columns:
-        frame = reports.copy()
-        for c in ("department", "province", "city", "county", "title", "source_file"):
-            if c not in frame.columns:
-                frame[c] = pd.NA
-        names = unit_labels(frame).to_dict()
+        labels = unit_labels(reports)  # (a column it lacks reads as missing throughout)
+        names = dict(zip(labels.index.tolist(), labels.tolist(), strict=True))
     return {rid: names.get(rid, f"未署名单位（{rid}）") for rid in report_ids}
 
 
@@ -74,7 +69,7 @@ def _as_of(reports: pd.DataFrame | None) -> str:
 def _report_years(reports: pd.DataFrame | None) -> dict[str, int]:
     years: dict[str, int] = {}
     if reports is not None and {"report_id", "fiscal_year"} <= set(reports.columns):
-        for rid, year in zip(reports["report_id"], reports["fiscal_year"], strict=True):
+        for rid, year in zip(reports["report_id"].tolist(), reports["fiscal_year"].tolist(), strict=True):
             try:
                 if year is not None and not _isna(year):
                     years[str(rid)] = int(year)

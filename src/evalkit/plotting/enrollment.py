@@ -38,10 +38,11 @@ def _unit_frame(df: pd.DataFrame, reports: pd.DataFrame | None) -> pd.DataFrame:
     """Add the unit's name (short department name plus region) and an integer year."""
     import pandas as pd
 
-    labels = _report_labels(reports, sorted(df["report_id"].unique()))
+    labels = _report_labels(reports, sorted(df["report_id"].unique().tolist()))
     years = _report_years(reports)
     year = pd.to_numeric(df["year"], errors="coerce") if "year" in df else pd.Series(pd.NA, index=df.index)
-    year = year.fillna(df["report_id"].map(years))
+    if year.isna().any():  # (rows without a year take their report's; most tables have none)
+        year = year.fillna(df["report_id"].map(years))
     return df.assign(unit=df["report_id"].map(labels), year=year).dropna(subset=["year"]).astype({"year": int})
 
 
@@ -125,11 +126,13 @@ def plot_enrollment(
     >>> line.get_label(), [int(x) for x in line.get_xdata()], [float(y) for y in line.get_ydata()]
     ('临湘市医保事务中心', [2022, 2024], [47.03, 43.01])
     """
-    df = _require(enrollment, ["report_id", "year", "scheme", "persons"], "enrollment").copy()
+    columns = ["report_id", "year", "scheme", "persons"]
+    df = _require(enrollment, columns, "enrollment")[columns]  # (the rows are filtered: only these columns)
     df["persons"] = _numeric(df["persons"])
     df["report_id"] = df["report_id"].astype(str)
     df = _unit_frame(df, reports)
-    wanted = list(schemes or [s for s in BRIEFING_SCHEMES if s in set(df["scheme"])])
+    present = set(df["scheme"].unique())
+    wanted = list(schemes or [s for s in BRIEFING_SCHEMES if s in present])
     n_reports = int(df.loc[df["scheme"].isin(wanted) & df["persons"].notna(), "report_id"].nunique())
     df = consensus(df[df["scheme"].isin(wanted)], ["unit", "year", "scheme"], "persons")
     if df.empty:
@@ -137,7 +140,8 @@ def plot_enrollment(
     data = df.assign(series=df["scheme"], value=df["persons"] / 1e4)
     measure = "最近一年参保人数（合计）最多" if "合计" in wanted else "最近一年参保人数最多"
     data, cap = cap_units(data, latest_total(data), max_units, measure)
-    wanted = [s for s in wanted if s in set(data["scheme"])]
+    present = set(data["scheme"].unique())
+    wanted = [s for s in wanted if s in present]
     if ax is not None:
         wanted = wanted[:1]
     colours = _colour_map(wanted)

@@ -96,7 +96,7 @@ def _budget_sizes(df: pd.DataFrame, years: list[int | None]) -> dict[str, float]
     latest = frame[frame["year"] == frame.groupby("unit")["year"].transform("max")]
     latest = latest.sort_values(["whole", "size"], ascending=False, kind="stable", na_position="last")
     first = latest.drop_duplicates("unit")
-    return dict(zip(first["unit"], first["size"], strict=True))
+    return dict(zip(first["unit"].tolist(), first["size"].tolist(), strict=True))
 
 
 def plot_execution(
@@ -166,16 +166,16 @@ def plot_execution(
     if reports is None and "department" in df.columns:
         # The execution table of evalkit.analysis carries department and fiscal_year.
         reports = df.drop_duplicates("report_id")
-    labels = _report_labels(reports, sorted(df["report_id"].unique()))
+    labels = _report_labels(reports, sorted(df["report_id"].unique().tolist()))
     years = _report_years(reports)
     year_col = next((c for c in ("year", "fiscal_year") if c in df.columns), None)
     if year_col is not None:
-        row_year = [None if _isna(y) else int(y) for y in df[year_col]]
+        row_year = [None if _isna(y) else int(y) for y in df[year_col].tolist()]
     else:
-        row_year = [years.get(r) for r in df["report_id"]]
+        row_year = [years.get(r) for r in df["report_id"].tolist()]
     df["row"] = [
         f"{labels[r]}\n{s}" + (f"（{y}年）" if y is not None else "")
-        for r, s, y in zip(df["report_id"], df["scope"].astype(str), row_year, strict=True)
+        for r, s, y in zip(df["report_id"].tolist(), df["scope"].astype(str).tolist(), row_year, strict=True)
     ]
     df["unit"] = df["report_id"].map(labels)
     n_reports = df["report_id"].nunique()
@@ -362,7 +362,8 @@ def plot_budget_structure(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['未署名单位（r1）\\n部门整体·决算']
     """
-    df = _require(budget, ["report_id", "scope", "stage", "item", "amount_wan"], "budget").copy()
+    columns = ["report_id", "scope", "stage", "item", "amount_wan"]
+    df = _require(budget, columns, "budget")[columns]  # (the rows are filtered: only these columns)
     df["amount_wan"] = _numeric(df["amount_wan"])
     df["report_id"] = df["report_id"].astype(str)
     n_reports = int(df.loc[df["amount_wan"].notna(), "report_id"].nunique())
@@ -370,13 +371,9 @@ def plot_budget_structure(
     drawn = {p for parts in _STRUCTURE_PARTS.values() for p in parts}
     df = df[df["item"].isin(drawn) & df["stage"].isin(_STAGES)]
     df = consensus(df, ["report_id", "scope", "stage", "item"], "amount_wan")
-    labels = _report_labels(reports, sorted(df["report_id"].unique()))
-    amounts = {
-        (r, s, st, i): v
-        for r, s, st, i, v in zip(
-            df["report_id"], df["scope"], df["stage"], df["item"], df["amount_wan"], strict=True
-        )
-    }
+    labels = _report_labels(reports, sorted(df["report_id"].unique().tolist()))
+    lists = (df[c].tolist() for c in columns)
+    amounts = {(r, s, st, i): v for r, s, st, i, v in zip(*lists, strict=True)}
     panels = _structure_panels(amounts, labels, _report_years(reports))
     if not panels:
         raise ValueError("budget: no report states both items of a pair")

@@ -103,23 +103,27 @@ def plot_funds(
     >>> fig.get_suptitle()
     '医保基金收入与支出（万元）'
     """
-    df = _require(funds, ["report_id", "year", "scheme", "flow", "amount_wan"], "funds").copy()
+    columns = ["report_id", "year", "scheme", "flow", "amount_wan"]
+    df = _require(funds, columns, "funds")[columns]  # (the rows are filtered: only these columns)
     df["amount_wan"] = _numeric(df["amount_wan"])
     df["report_id"] = df["report_id"].astype(str)
     df = _unit_frame(df[df["flow"].isin(flows)], reports)
-    wanted = list(schemes or [s for s in BRIEFING_SCHEMES if s in set(df["scheme"])])
+    present = set(df["scheme"].unique())
+    wanted = list(schemes or [s for s in BRIEFING_SCHEMES if s in present])
     df = df[df["scheme"].isin(wanted)]
     n_reports = int(df.loc[df["amount_wan"].notna(), "report_id"].nunique())
     df = consensus(df, ["unit", "year", "scheme", "flow"], "amount_wan")
     if df.empty:
         raise ValueError(f"funds: no amounts for flows {list(flows)} of schemes {wanted}")
-    series = [f for f in flows if f in set(df["flow"])]
+    present = set(df["flow"].unique())
+    series = [f for f in flows if f in present]
     data = df.assign(series=df["flow"], value=df["amount_wan"])
     sizes: dict[str, float] = {}
     for flow in reversed(series):  # the first flow (收入) decides where a unit states it
         sizes |= latest_total(data[data["flow"] == flow])
     data, cap = cap_units(data, sizes, max_units, f"最近一年基金{series[0]}最多")
-    wanted = [s for s in wanted if s in set(data["scheme"])]
+    present = set(data["scheme"].unique())
+    wanted = [s for s in wanted if s in present]
     if ax is not None:
         wanted = wanted[:1]
     colours = {f: _FLOW_COLOURS.get(f, _PALETTE[i]) for i, f in enumerate(series)}
