@@ -382,7 +382,7 @@ def _derive(tables: dict[str, pd.DataFrame], manifest: dict | None = None
     if kept is not None:
         return kept, ""
     derived = dict(derive(tables))
-    derived_cache.store_meanwhile(key, derived)  # (written while the command goes on)
+    derived_cache.store(key, derived)
     return derived, ""
 
 
@@ -673,9 +673,6 @@ def _cmd_build(args, command: str) -> int:
     if _nothing_read(loaded, out):
         return 1
     derived, why_not = _derive(loaded.tables, loaded.manifest)
-    # (the derived tables kept before the charts' and the workbook's processes are forked: a
-    # fork while a thread writes would copy its half-held locks)
-    derived_cache.wait()
     try:  # tables, workbook and charts appear together, or the folder stays as it was
         with OutputFolder(out, inputs=list(args.inputs), owned=("charts",)) as folder:
             source = (loaded.folder, loaded.manifest) if loaded.folder is not None and loaded.manifest else None
@@ -919,8 +916,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except vocab.VocabularyError as exc:  # a vocabulary pack of EVALKIT_VOCAB_PACKS that cannot be used
         _err(f"evalkit {args.command}: 词汇包错误：{exc}")
         return 2
-    finally:
-        derived_cache.wait()  # (a result being kept is complete when the command returns)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -43,14 +43,13 @@ import os
 import pickle
 import platform
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["CACHE_VARIABLE", "KEEP", "cache_dir", "folder_key", "load", "store", "store_meanwhile", "wait"]
+__all__ = ["CACHE_VARIABLE", "KEEP", "cache_dir", "folder_key", "load", "store"]
 
 logger = logging.getLogger(__name__)
 
@@ -206,48 +205,6 @@ def store(key: str | None, result: dict[str, pd.DataFrame]) -> None:
         _evict(path.parent)
     except Exception as exc:  # noqa: BLE001 (the command's result stands; only the reuse is lost)
         logger.info("derived tables not kept for %s: %s", key, exc)
-
-
-_pending: list[threading.Thread] = []
-
-
-def store_meanwhile(key: str | None, result: dict[str, pd.DataFrame]) -> None:
-    """:func:`store` in a thread of its own while the caller goes on (the file of 10 000
-    reports' result, about 460 MB, takes about 1.5 s to write); :func:`wait` waits for it.
-
-    The thread keeps shallow copies of the tables (copy-on-write: the caller may go on
-    changing its own), and is not a daemon: a program that ends meanwhile ends after it.
-
-    Parameters
-    ----------
-    key : str or None
-        A key of :func:`folder_key`.
-    result : dict of str to DataFrame
-        The derived tables.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> from unittest import mock
-    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {CACHE_VARIABLE: tmp}):
-    ...     store_meanwhile("w" * 64, {"findings": pd.DataFrame({"rule": ["y"]})})
-    ...     wait()
-    ...     load("w" * 64)["findings"]["rule"].tolist()
-    ['y']
-    """
-    if not key:
-        return
-    frames = {name: frame.copy(deep=False) if isinstance(frame, pd.DataFrame) else frame
-              for name, frame in result.items()}
-    thread = threading.Thread(target=store, args=(key, frames), name="evalkit-derived-cache")
-    _pending.append(thread)
-    thread.start()
-
-
-def wait() -> None:
-    """Wait until every result given to :func:`store_meanwhile` is written (or given up)."""
-    while _pending:
-        _pending.pop().join()
 
 
 def _evict(folder: Path) -> None:
