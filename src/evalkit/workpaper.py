@@ -1404,13 +1404,14 @@ def _write_sheets(book: _Book, plan: list, tables: Mapping[str, pd.DataFrame],
     ):
         _print_setup(book.create(title), index_no=f"EK-{i:02d}", unit=unit, period=period,
                      has_rows=has_rows)
+    # (only the rows a derived table's sources name are looked up; before the fork below, after
+    # which every page this process writes to is first copied)
+    index = _source_index(tables, sheets, _named_sources(what for _, how, what in plan if how == "derived"))
     parts = [what[0] for _, how, what in plan if how == "findings"]
     # (the rows the findings cite are found meanwhile, in a process of their own when they are
     # many: the findings' sheets are written after the others)
     beside = Beside if sum(len(part) for part in parts) >= _CITED_BESIDE_FROM else Beside.inline
     with beside(_cited_places, parts, tables, sheets) as citing:
-        # (only the rows a derived table's sources name are looked up)
-        index = _source_index(tables, sheets, _named_sources(what for _, how, what in plan if how == "derived"))
         for table, how, what in plan:
             if how == "summary":
                 _write_summary(book, table, what)
