@@ -22,6 +22,7 @@ ValueError: invalid literal for int() with base 10: 'x'
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import pickle
@@ -98,6 +99,9 @@ class Beside:
             self._process = None
 
     def _child(self, send) -> None:
+        # (the objects inherited from the caller are never collected here: a collection that
+        # walks them writes to the pages shared with the caller, which the system then copies)
+        gc.freeze()
         function, args, kwargs = self._call
         try:
             outcome = ("value", function(*args, **kwargs))
