@@ -22,6 +22,10 @@ def _pyproject() -> dict[str, str]:
     return dict(_name_and_spec(r) for r in reqs)
 
 
+#: conda-forge's name of a package → PyPI's.
+_PYPI_NAMES = {"python-isal": "isal"}
+
+
 def _environment() -> dict[str, str]:
     deps = {}
     in_deps = False
@@ -33,7 +37,7 @@ def _environment() -> dict[str, str]:
         if in_deps and m and not m.group(1).startswith("pip"):
             name, spec = _name_and_spec(m.group(1))
             if name != "python":
-                deps[name] = spec
+                deps[_PYPI_NAMES.get(name, name)] = spec
     return deps
 
 
