@@ -67,3 +67,27 @@ def test_build_draws_the_charts_beside_the_workbook(tmp_path, monkeypatch, capsy
     assert cli.main(["build", str(tmp_path / "data"), "--out", str(tmp_path / "build")]) == 0
     assert "图表：" in capsys.readouterr().out
     assert int((tmp_path / "build" / "charts" / "pid.svg").read_text()) != os.getpid()
+
+
+def _beside_in_a_daemon(queue) -> None:
+    from evalkit.side_process import Beside
+
+    with Beside(sum, [1, 2]) as job:
+        queue.put((job._process is None, job.result()))
+
+
+def test_a_daemonic_process_runs_the_call_inline():
+    """A pool's worker (a daemonic process) may not have children: the call runs in it."""
+    import multiprocessing
+
+    from evalkit.side_process import can_fork
+
+    if not can_fork():
+        pytest.skip("no fork on this system")
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_beside_in_a_daemon, args=(queue,), daemon=True)
+    process.start()
+    got = queue.get(timeout=60)
+    process.join(timeout=60)
+    assert got == (True, 3)

@@ -283,11 +283,23 @@ def test_the_cited_rows_found_in_a_process_of_their_own_give_the_same_workbook(m
 
 
 def test_an_error_finding_the_cited_rows_in_their_process_leaves_no_file(monkeypatch, tmp_path):
+    from evalkit.side_process import can_fork
+
     def fail(*args, **kwargs):
         raise RuntimeError("cited rows lost")
 
+    forked = []
+
+    class Spy(workpaper.Beside):
+        def __enter__(self):
+            entered = super().__enter__()
+            forked.append(self._process is not None)
+            return entered
+
+    monkeypatch.setattr(workpaper, "Beside", Spy)
     monkeypatch.setattr(workpaper, "_CITED_BESIDE_FROM", 1)
     monkeypatch.setattr(workpaper, "_cited_rows", fail)  # (the forked process inherits it)
     with pytest.raises(RuntimeError, match="cited rows lost"):
         write_workpaper(_tables(), _derived(), tmp_path / "wp.xlsx", command="x", created=WHEN)
+    assert forked == [can_fork()]
     assert not (tmp_path / "wp.xlsx").exists()

@@ -160,10 +160,11 @@ def test_a_column_in_several_parts_gives_the_same_workbook(tmp_path):
             assert a.read(entry) == b.read(entry), entry
 
 
-@pytest.mark.parametrize("isal", [True, False])
-def test_sheets_deflated_by_isal_or_zlib_hold_the_same_xml(tmp_path, monkeypatch, isal):
-    """With python-isal the sheets are deflated by ISA-L (a standard deflate stream: zipfile's
-    own CRC check passes and the XML is the same as zlib's); without it, by zlib."""
+@pytest.mark.parametrize("level, isal", [(3, True), (1, True), (6, False), (0, False)])
+def test_sheets_deflated_by_isal_at_fast_levels_hold_the_same_xml(tmp_path, monkeypatch, level, isal):
+    """At the fast levels (1-3) with python-isal, the sheets are deflated by ISA-L (a standard
+    deflate stream: zipfile's own CRC check passes and the XML is zlib's); at other levels, by
+    zlib at the level asked for."""
     import zipfile
     import zlib
     from datetime import UTC, datetime
@@ -171,24 +172,27 @@ def test_sheets_deflated_by_isal_or_zlib_hold_the_same_xml(tmp_path, monkeypatch
     from evalkit import xlsx_writer
     from evalkit.workpaper import write_workpaper
 
+    if isal:
+        pytest.importorskip("isal")
     when = datetime(2026, 1, 1, tzinfo=UTC)
     monkeypatch.setattr(xlsx_writer, "_isal_zlib", None)
     write_workpaper(_small_tables(), {}, tmp_path / "zlib.xlsx", command="x", created=when)
     monkeypatch.undo()
-    if not isal:
-        return
     compressors = []
-    real = xlsx_writer._faster_deflate
+    real_open = xlsx_writer.Worksheet.open
 
-    def spy(stream):
-        out = real(stream)
-        compressors.append(type(out._compressor).__module__)
+    def spy(self):
+        out = real_open(self)
+        compressors.append(type(self._stream._compressor).__module__)
         return out
 
-    monkeypatch.setattr(xlsx_writer, "_faster_deflate", spy)
-    write_workpaper(_small_tables(), {}, tmp_path / "isal.xlsx", command="x", created=when)
-    assert compressors and all("isal" in module for module in compressors)
-    a, b = zipfile.ZipFile(tmp_path / "zlib.xlsx"), zipfile.ZipFile(tmp_path / "isal.xlsx")
+    monkeypatch.setattr(xlsx_writer.Worksheet, "open", spy)
+    real_book = xlsx_writer.Workbook.__init__
+    monkeypatch.setattr(xlsx_writer.Workbook, "__init__",
+                        lambda self, path, compresslevel=3: real_book(self, path, compresslevel=level))
+    write_workpaper(_small_tables(), {}, tmp_path / "other.xlsx", command="x", created=when)
+    assert compressors and all(("isal" in module) == isal for module in compressors), compressors
+    a, b = zipfile.ZipFile(tmp_path / "zlib.xlsx"), zipfile.ZipFile(tmp_path / "other.xlsx")
     assert a.testzip() is None and b.testzip() is None
     sheet = "xl/worksheets/sheet3.xml"
     assert b.getinfo(sheet).compress_type == zipfile.ZIP_DEFLATED
@@ -197,7 +201,7 @@ def test_sheets_deflated_by_isal_or_zlib_hold_the_same_xml(tmp_path, monkeypatch
         if entry != "docProps/core.xml":
             assert a.read(entry) == b.read(entry), entry
     raw = zlib.decompressobj(-15)  # (the entry's bytes inflate with zlib itself)
-    with open(tmp_path / "isal.xlsx", "rb") as fh:
+    with open(tmp_path / "other.xlsx", "rb") as fh:
         info = b.getinfo(sheet)
         fh.seek(info.header_offset)
         header = fh.read(30)  # (the local header: its name's and extra field's lengths at 26)

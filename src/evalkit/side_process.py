@@ -80,7 +80,8 @@ class Beside:
         return job
 
     def __enter__(self) -> Self:
-        if self._fork and can_fork():
+        # (a daemonic process, a pool's worker, may have no children: the call runs inline)
+        if self._fork and can_fork() and not multiprocessing.current_process().daemon:
             context = multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._process = context.Process(target=self._child, args=(send,), daemon=True)

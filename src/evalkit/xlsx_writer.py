@@ -17,10 +17,10 @@ what the workpaper needs and nothing more:
 A sheet's rows go to the zip entry as they are written (the XML is never held whole), so memory
 does not grow with the workbook; a thread of the workbook compresses them and writes the file
 (the compressor and the file system do not hold the GIL), beside the making of the next rows.
-The sheets are deflated by ISA-L (python-isal) where it is installed: at its level 2 it takes
-about a fifth of the time zlib takes at level 3, for files about 12 % larger (the workpaper of
-10 000 reports writes 2.2 GB of XML: about 2 s of compression instead of 10, 263 MB instead of
-235); else by zlib. The XML
+At the fast levels (1-3) the sheets are deflated by ISA-L (python-isal) where it is
+installed: at its level 2 it takes about a fifth of the time zlib takes at level 3, for files
+about 12 % larger (the workpaper of 10 000 reports writes 2.2 GB of XML: about 2 s of
+compression instead of 10, 263 MB instead of 235); else by zlib. The XML
 follows the element order of the OOXML schema (ECMA-376 Part 1, 18.3.1.99 ``CT_Worksheet``),
 so Excel opens the file without a repair prompt.
 Text must not hold characters XML forbids (control characters, lone surrogates): callers
@@ -309,7 +309,9 @@ class Worksheet:
         if self._stream is not None or self._done:
             raise ValueError(f"sheet {self.title!r} was already opened")
         self.book._writer.drain()  # (the entry before is closed: the zip takes one writer at a time)
-        self._stream = _faster_deflate(self.book._zip.open(self.part, "w", force_zip64=True))
+        self._stream = self.book._zip.open(self.part, "w", force_zip64=True)
+        if 1 <= self.book.compresslevel <= 3:  # (a fast level asked for: ISA-L's is faster still)
+            self._stream = _faster_deflate(self._stream)
         cols = "".join(f'<col width="{_number(w)}" customWidth="1" min="{j}" max="{j}"/>'
                        for j, w in enumerate(self.widths, start=1))
         self._put(f'{_XML_DECL}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
@@ -486,11 +488,12 @@ class Workbook:
     path : str or Path
         The file to write (replaced if it exists).
     compresslevel : int
-        zlib level of the zip entries (of the sheets only where python-isal is not installed:
-        they are deflated by ISA-L at :data:`ISAL_LEVEL`). 3 (the default) costs about a third
-        more time than 1 and makes the file about 11 % smaller; 6 (zlib's default) takes three
-        times as long as 1 for a file about 23 % smaller (the workpaper of 1 000 reports: 49,
-        43, 38 MB).
+        zlib level of the zip entries. At 1 to 3 (the fast levels; 3 the default) the sheets
+        are deflated by ISA-L at :data:`ISAL_LEVEL` where python-isal is installed (about a
+        fifth of zlib's time at 3, a file about 12 % larger); 0 and 4 to 9 are zlib's. With
+        zlib, 3 costs about a third more time than 1 and makes the file about 11 % smaller; 6
+        (zlib's default) takes three times as long as 1 for a file about 23 % smaller (the
+        workpaper of 1 000 reports: 49, 43, 38 MB).
 
     Notes
     -----
@@ -516,6 +519,7 @@ class Workbook:
 
     def __init__(self, path: str | Path, *, compresslevel: int = 3) -> None:
         self.path = Path(path)
+        self.compresslevel = compresslevel
         self._zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self._writer = _Writer()
         self.sheets: list[Worksheet] = []
