@@ -261,12 +261,9 @@ def _cells_and_styles(path):
             for ws in wb.worksheets for row in ws.iter_rows() for c in row}, wb.sheetnames
 
 
-def test_the_cited_rows_found_in_a_process_of_their_own_give_the_same_workbook(monkeypatch, tmp_path):
-    """Above ``_CITED_BESIDE_FROM`` findings the rows they cite are found in a forked process
-    while the other sheets are written: every cell, link and style as when found in the caller."""
-    from evalkit.side_process import can_fork
-
-    inline = write_workpaper(_tables(), _derived(), tmp_path / "inline.xlsx", command="x", created=WHEN)
+def _cited_beside(monkeypatch) -> list[bool]:
+    """From now on the cited rows are found in a process of their own (from one finding on);
+    the list returned says, for each time, whether a process was forked."""
     forked = []
 
     class Spy(workpaper.Beside):
@@ -277,6 +274,16 @@ def test_the_cited_rows_found_in_a_process_of_their_own_give_the_same_workbook(m
 
     monkeypatch.setattr(workpaper, "Beside", Spy)
     monkeypatch.setattr(workpaper, "_CITED_BESIDE_FROM", 1)
+    return forked
+
+
+def test_the_cited_rows_found_in_a_process_of_their_own_give_the_same_workbook(monkeypatch, tmp_path):
+    """Above ``_CITED_BESIDE_FROM`` findings the rows they cite are found in a forked process
+    while the other sheets are written: every cell, link and style as when found in the caller."""
+    from evalkit.side_process import can_fork
+
+    inline = write_workpaper(_tables(), _derived(), tmp_path / "inline.xlsx", command="x", created=WHEN)
+    forked = _cited_beside(monkeypatch)
     beside = write_workpaper(_tables(), _derived(), tmp_path / "beside.xlsx", command="x", created=WHEN)
     assert forked == [can_fork()]
     assert _cells_and_styles(beside) == _cells_and_styles(inline)
@@ -288,16 +295,7 @@ def test_an_error_finding_the_cited_rows_in_their_process_leaves_no_file(monkeyp
     def fail(*args, **kwargs):
         raise RuntimeError("cited rows lost")
 
-    forked = []
-
-    class Spy(workpaper.Beside):
-        def __enter__(self):
-            entered = super().__enter__()
-            forked.append(self._process is not None)
-            return entered
-
-    monkeypatch.setattr(workpaper, "Beside", Spy)
-    monkeypatch.setattr(workpaper, "_CITED_BESIDE_FROM", 1)
+    forked = _cited_beside(monkeypatch)
     monkeypatch.setattr(workpaper, "_cited_rows", fail)  # (the forked process inherits it)
     with pytest.raises(RuntimeError, match="cited rows lost"):
         write_workpaper(_tables(), _derived(), tmp_path / "wp.xlsx", command="x", created=WHEN)
