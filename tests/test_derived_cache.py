@@ -5,12 +5,14 @@ changing what a command says."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from evalkit import analysis, cli, derived_cache, incremental
+from evalkit import analysis, cli, derived_cache, incremental, side_process
+from evalkit.side_process import can_fork
 
 HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
 REPORTS = (HOLDOUT / "ha-02-gansu-dept-report-pdf-wraps.txt", HOLDOUT / "ha-05-final-account-center-narrative.txt")
@@ -217,3 +219,43 @@ def test_a_table_changed_after_reading_is_written_again(tmp_path, monkeypatch, c
     assert "writing the table again" in caplog.text
     for path in tables.glob("*.csv"):  # written from the rows read: the same bytes
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def _pid_of_store(monkeypatch, tmp_path) -> Path:
+    """``store`` replaced by one that writes the id of the process it runs in, then stores."""
+    real, where = derived_cache.store, tmp_path / "store-pid"
+
+    def noted(key, result):
+        where.write_text(str(os.getpid()))
+        real(key, result)
+
+    monkeypatch.setattr(derived_cache, "store", noted)
+    return where
+
+
+@pytest.mark.skipif(not can_fork(), reason="the result is kept beside only where processes fork")
+def test_check_keeps_its_result_in_a_process_of_its_own(tmp_path, capsys, cache, derives, monkeypatch):
+    tables = _tables(tmp_path)
+    where = _pid_of_store(monkeypatch, tmp_path)
+    first = _check(capsys, tables)
+    # (kept by a forked process, and kept before the command returned)
+    assert int(where.read_text()) != os.getpid() and len(list(cache.glob("derived-*"))) == 1
+    assert _check(capsys, tables) == first and derives == [2]
+
+
+@pytest.mark.skipif(not can_fork(), reason="inline, the store would end the tests' own process")
+def test_a_process_keeping_the_result_that_dies_fails_nothing(tmp_path, capsys, cache, derives, monkeypatch,
+                                                              caplog):
+    tables = _tables(tmp_path)
+    monkeypatch.setattr(derived_cache, "store", lambda key, result: os._exit(3))
+    with caplog.at_level(logging.INFO, logger="evalkit.derived_cache"):
+        first = _check(capsys, tables)
+    assert first.count("\n") > 1 and not list(cache.glob("derived-*")) and "not kept" in caplog.text
+
+
+def test_without_a_key_nothing_is_forked(monkeypatch):
+    forked = []
+    monkeypatch.setattr(side_process.Beside, "__enter__", lambda self: forked.append(self) or self)
+    with derived_cache.kept_meanwhile(None, {}):
+        pass
+    assert forked == []

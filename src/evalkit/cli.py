@@ -20,13 +20,14 @@ its reason) or an output could not be made; 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import math
 import shlex
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -366,24 +367,28 @@ def _report_failures(failures: pd.DataFrame) -> None:
             _err(f"无法读取报告 {path}：{reason or '原因不明'}")
 
 
-def _derive(tables: dict[str, pd.DataFrame], manifest: dict | None = None
-            ) -> tuple[dict[str, pd.DataFrame] | None, str]:
-    """Run the analysis; (None, why) when evalkit.analysis cannot be imported. With the
-    ``manifest`` of the folder the tables were read from, a result kept by an earlier command
-    on the same folder is reused, and a new one kept (:mod:`evalkit.derived_cache`)."""
+@contextlib.contextmanager
+def _derived(tables: dict[str, pd.DataFrame], manifest: dict | None = None
+             ) -> Iterator[tuple[dict[str, pd.DataFrame] | None, str]]:
+    """Run the analysis: (derived tables, "") or (None, why) when evalkit.analysis cannot be
+    imported. With the ``manifest`` of the folder the tables were read from, a result kept by an
+    earlier command on the same folder is reused, and a new one kept
+    (:mod:`evalkit.derived_cache`) while the block runs: leaving it waits until it is kept."""
     try:
         analysis = importlib.import_module("evalkit.analysis")
         derive = analysis.derive
     except (ImportError, AttributeError) as exc:
         logger.debug("evalkit.analysis unavailable", exc_info=True)
-        return None, f"evalkit.analysis 不可用（{exc}）"
+        yield None, f"evalkit.analysis 不可用（{exc}）"
+        return
     key = derived_cache.folder_key(manifest) if manifest else None
     kept = derived_cache.load(key)
     if kept is not None:
-        return kept, ""
+        yield kept, ""
+        return
     derived = dict(derive(tables))
-    derived_cache.store(key, derived)
-    return derived, ""
+    with derived_cache.kept_meanwhile(key, derived):
+        yield derived, ""
 
 
 # --------------------------------------------------------------------------- summary
@@ -560,16 +565,17 @@ def _cmd_extract(args, command: str) -> int:
         return 1
     except (OutputFolderError, ValueError, RuntimeError) as exc:
         raise UsageError(str(exc)) from exc
-    derived, why_not = (None, NOT_ASKED)
-    if args.check:
-        if result.tables is not None:  # the run's own tables: nothing vouches they equal the folder's
-            derived, why_not = _derive(result.tables)
-        else:
-            derived, why_not = _derive(*_folder_tables(out))
-    if not args.quiet:  # -q: nothing on success; failures and skipped files still on stderr
-        _out(_extract_summary(result, derived, why_not, out))
-        what = {"csv": "CSV 文件", "parquet": "Parquet 数据集文件", "both": "Parquet 数据集文件和 CSV 文件"}[opts["fmt"]]
-        _out(f"表格已写入：{out}（{result.files_written} 个 {what}）")
+    with contextlib.ExitStack() as stack:
+        derived, why_not = (None, NOT_ASKED)
+        if args.check:
+            # (the run's own tables, when it has them: nothing vouches they equal the folder's)
+            tables, manifest = (result.tables, None) if result.tables is not None else _folder_tables(out)
+            derived, why_not = stack.enter_context(_derived(tables, manifest))
+        if not args.quiet:  # -q: nothing on success; failures and skipped files still on stderr
+            _out(_extract_summary(result, derived, why_not, out))
+            what = {"csv": "CSV 文件", "parquet": "Parquet 数据集文件",
+                    "both": "Parquet 数据集文件和 CSV 文件"}[opts["fmt"]]
+            _out(f"表格已写入：{out}（{result.files_written} 个 {what}）")
     _report_skipped(result.skipped)
     _report_failures(result.failures)
     return 1 if len(result.failures) else 0
@@ -593,40 +599,40 @@ _FINDING_COLUMNS = (
 
 def _cmd_check(args, command: str) -> int:
     loaded = _load(args, allow_tables=True)
-    derived, why_not = _derive(loaded.tables, loaded.manifest)
-    _report_failures(loaded.failures)
-    if derived is None or "findings" not in derived:
-        _err(f"无法检查：{why_not or '派生表中没有 findings'}")
-        return 1
-    findings = derived["findings"]
-    try:  # the renderer of the analysis package (absent when the analysis is replaced)
-        render = importlib.import_module("evalkit.analysis.render")
-    except ImportError:
-        render = None
-    reports = loaded.tables.get("reports")
-    departments = ({r: d for r, d in zip(reports["report_id"], reports["department"])
-                    if isinstance(d, str)}
-                   if reports is not None and "department" in reports.columns else {})
-    if render is not None and len(findings):
-        findings = render.sort_findings(findings, departments).reset_index(drop=True)
-    if args.format == "csv":
-        _out_bytes(export.csv_text(findings))
-    elif args.format == "json":
-        sys.stdout.write(findings.to_json(orient="records", force_ascii=False, indent=2) + "\n")
-    elif len(findings) == 0:
-        _out(f"未发现问题（共检查报告 {len(loaded.tables.get('reports', ()))} 份）。")
-    elif render is not None:
-        _out(render.render_findings(findings, departments, width=args.width))
-    else:
-        columns = [c for c in findings.columns if c in _FINDING_COLUMNS] or list(findings.columns)
-        rows = [[_fmt(v) for v in values] for values in findings[columns].itertuples(index=False)]
-        numeric = {j for j, c in enumerate(columns) if c in {"expected", "observed", "difference"}}
-        _out(_render([fields.field_label(c) for c in columns], rows, right=numeric))
-        _out(f"共 {len(findings)} 条检查发现。")
-    if render is not None and render.fails(findings, args.fail_on):
-        _err(f"有严重程度为{args.fail_on}或更严重的审计发现（--fail-on {args.fail_on}）")
-        return 1
-    return 1 if len(loaded.failures) else 0
+    with _derived(loaded.tables, loaded.manifest) as (derived, why_not):
+        _report_failures(loaded.failures)
+        if derived is None or "findings" not in derived:
+            _err(f"无法检查：{why_not or '派生表中没有 findings'}")
+            return 1
+        findings = derived["findings"]
+        try:  # the renderer of the analysis package (absent when the analysis is replaced)
+            render = importlib.import_module("evalkit.analysis.render")
+        except ImportError:
+            render = None
+        reports = loaded.tables.get("reports")
+        departments = ({r: d for r, d in zip(reports["report_id"], reports["department"])
+                        if isinstance(d, str)}
+                       if reports is not None and "department" in reports.columns else {})
+        if render is not None and len(findings):
+            findings = render.sort_findings(findings, departments).reset_index(drop=True)
+        if args.format == "csv":
+            _out_bytes(export.csv_text(findings))
+        elif args.format == "json":
+            sys.stdout.write(findings.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        elif len(findings) == 0:
+            _out(f"未发现问题（共检查报告 {len(loaded.tables.get('reports', ()))} 份）。")
+        elif render is not None:
+            _out(render.render_findings(findings, departments, width=args.width))
+        else:
+            columns = [c for c in findings.columns if c in _FINDING_COLUMNS] or list(findings.columns)
+            rows = [[_fmt(v) for v in values] for values in findings[columns].itertuples(index=False)]
+            numeric = {j for j, c in enumerate(columns) if c in {"expected", "observed", "difference"}}
+            _out(_render([fields.field_label(c) for c in columns], rows, right=numeric))
+            _out(f"共 {len(findings)} 条检查发现。")
+        if render is not None and render.fails(findings, args.fail_on):
+            _err(f"有严重程度为{args.fail_on}或更严重的审计发现（--fail-on {args.fail_on}）")
+            return 1
+        return 1 if len(loaded.failures) else 0
 
 
 def _max_units(value: str) -> int | None:
@@ -672,9 +678,9 @@ def _cmd_build(args, command: str) -> int:
     loaded = _load(args, allow_tables=True)
     if _nothing_read(loaded, out):
         return 1
-    derived, why_not = _derive(loaded.tables, loaded.manifest)
     try:  # tables, workbook and charts appear together, or the folder stays as it was
-        with OutputFolder(out, inputs=list(args.inputs), owned=("charts",)) as folder:
+        with (_derived(loaded.tables, loaded.manifest) as (derived, why_not),
+              OutputFolder(out, inputs=list(args.inputs), owned=("charts",)) as folder):
             source = (loaded.folder, loaded.manifest) if loaded.folder is not None and loaded.manifest else None
             written = export.write_tables(loaded.tables, folder, source=source)
             status, workbook, charts_note = _build_outputs(loaded, derived, folder, command, verdicts,

@@ -44,12 +44,13 @@ import pickle
 import platform
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["CACHE_VARIABLE", "KEEP", "cache_dir", "folder_key", "load", "store"]
+__all__ = ["CACHE_VARIABLE", "KEEP", "cache_dir", "folder_key", "kept_meanwhile", "load", "store"]
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +206,46 @@ def store(key: str | None, result: dict[str, pd.DataFrame]) -> None:
         _evict(path.parent)
     except Exception as exc:  # noqa: BLE001 (the command's result stands; only the reuse is lost)
         logger.info("derived tables not kept for %s: %s", key, exc)
+
+
+@contextlib.contextmanager
+def kept_meanwhile(key: str | None, result: dict[str, pd.DataFrame]) -> Iterator[None]:
+    """:func:`store` in a forked process while the block runs; leaving the block waits for it.
+
+    A command that has derived its tables goes on at once with what it prints or writes, while
+    the result (hundreds of MB at 10 000 reports) is pickled and written beside it: on two
+    cores that costs no wall time. Where processes cannot be forked, or in a pool's worker, the
+    result is stored on leaving the block. Whatever happens to the process that stores it, the
+    block's work stands: a result that could not be kept is only logged.
+
+    Parameters
+    ----------
+    key : str or None
+        A key of :func:`folder_key` (None: nothing is kept, nothing forked).
+    result : dict of str to DataFrame
+        The derived tables.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ, {CACHE_VARIABLE: tmp}):
+    ...     with kept_meanwhile("k" * 64, {"findings": pd.DataFrame({"rule": ["x"]})}):
+    ...         pass
+    ...     load("k" * 64)["findings"]["rule"].tolist()
+    ['x']
+    """
+    if not key or cache_dir() is None:
+        yield
+        return
+    from evalkit.side_process import Beside
+
+    with Beside(store, key, result) as keeping:
+        yield
+        try:
+            keeping.result()
+        except Exception as exc:  # noqa: BLE001 (e.g. the process killed: only the reuse is lost)
+            logger.info("derived tables not kept for %s: %s", key, exc)
 
 
 def _evict(folder: Path) -> None:
