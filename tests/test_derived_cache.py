@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from evalkit import analysis, cli, derived_cache, incremental, side_process
@@ -259,3 +260,9 @@ def test_without_a_key_nothing_is_forked(monkeypatch):
     with derived_cache.kept_meanwhile(None, {}):
         pass
     assert forked == []
+
+
+def test_the_result_is_kept_when_the_block_fails(cache):
+    with pytest.raises(BrokenPipeError), derived_cache.kept_meanwhile("k" * 64, {"findings": pd.DataFrame({"a": [1]})}):
+        raise BrokenPipeError  # (check | head: the reader went away)
+    assert derived_cache.load("k" * 64)["findings"]["a"].tolist() == [1]

@@ -215,8 +215,9 @@ def kept_meanwhile(key: str | None, result: dict[str, pd.DataFrame]) -> Iterator
     A command that has derived its tables goes on at once with what it prints or writes, while
     the result (hundreds of MB at 10 000 reports) is pickled and written beside it: on two
     cores that costs no wall time. Where processes cannot be forked, or in a pool's worker, the
-    result is stored on leaving the block. Whatever happens to the process that stores it, the
-    block's work stands: a result that could not be kept is only logged.
+    result is stored on leaving the block. It is kept even when the block fails (say, the
+    reader of the command's output went away); and whatever happens to the process that stores
+    it, the block's work stands: a result that could not be kept is only logged.
 
     Parameters
     ----------
@@ -241,11 +242,13 @@ def kept_meanwhile(key: str | None, result: dict[str, pd.DataFrame]) -> Iterator
     from evalkit.side_process import Beside
 
     with Beside(store, key, result) as keeping:
-        yield
         try:
-            keeping.result()
-        except Exception as exc:  # noqa: BLE001 (e.g. the process killed: only the reuse is lost)
-            logger.info("derived tables not kept for %s: %s", key, exc)
+            yield
+        finally:  # (also when the block fails, e.g. its reader went away: the result is still good)
+            try:
+                keeping.result()
+            except Exception as exc:  # noqa: BLE001 (e.g. the process killed: only the reuse is lost)
+                logger.info("derived tables not kept for %s: %s", key, exc)
 
 
 def _evict(folder: Path) -> None:
