@@ -264,27 +264,30 @@ _CLAUSE_YEAR = vocab.words_pattern(
 
 #: What a year that opens a clause (:data:`_CLAUSE_YEAR`) needs: a quick search, with a literal start.
 _YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年")
-#: The marks after which :data:`_CLAUSE_YEAR` may start (else only at the text's start).
-_CLAUSE_OPENER = re.compile(r"[；;，,]")
+#: Up to the last of the marks after which :data:`_CLAUSE_YEAR` may start (else only at the text's start).
+_LAST_OPENER = _upto_last("；;，,")
 
 
 def _clause_years(text: str) -> list[re.Match[str]]:
     """The matches of :data:`_CLAUSE_YEAR` in a text, as ``finditer`` gives them, tried only where
-    one can start: at the text's start and right after '；;，,' (the pattern's anchors). ``finditer``
-    tries every character of a long sentence, and each try runs the anchors' three branches.
+    one can start: right after the last of '；;，,' before a year (at the text's start when none is
+    before it). A match is that mark (or the start), white space, a lead word ('截至') and the year:
+    no mark stands between its start and its year. ``finditer`` tries every character of a long
+    sentence (each try runs the anchors' three branches), and even trying after every mark costs a
+    call per comma of a sentence with a dozen figures.
 
     >>> [m.group(1) for m in _clause_years("2022年，收入7.12亿元；2023年，基金收入")]
     ['2022', '2023']
     """
-    matches = []
-    m = _CLAUSE_YEAR.match(text)
-    if m is not None:
-        matches.append(m)
-    end = m.end() if m is not None else 0  # (a match goes on from where the last one ended)
-    for mark in _CLAUSE_OPENER.finditer(text):
-        start = mark.end()
-        if start < end:
-            continue
+    matches: list[re.Match[str]] = []
+    end = 0  # (a match goes on from where the last one ended)
+    tried = -1
+    for year in _YEAR_WORDS.finditer(text):
+        mark = _LAST_OPENER.match(text, 0, year.start())
+        start = mark.end() if mark is not None else 0
+        if start == tried or start < end:
+            continue  # (tried already, or inside the last match)
+        tried = start
         m = _CLAUSE_YEAR.match(text, start)
         if m is not None:
             matches.append(m)
@@ -482,6 +485,13 @@ def _reaches_floor(segment: str) -> bool:
         return True
     m = _LAST_DELIM.match(segment, max(0, end - _WINDOW_LOOKBACK), end)
     return m is None or segment.find("）", m.end(), end) >= 0 or segment.find(")", m.end(), end) >= 0
+
+
+@functools.lru_cache(maxsize=4096)  # (the words between two figures repeat within and across reports)
+def _segment_flow(segment: str) -> str | None:
+    """The flow (``fund_flows.csv``) of the last fund flow word the words name; None when none."""
+    m = _last(vocab.alternation("fund_flows"), segment)
+    return vocab.synonyms("fund_flows", "flow")[m.group(0)] if m else None
 
 
 _UNREAD = object()  # (a value not read yet)
@@ -956,7 +966,7 @@ class _Reader:
         '比2022年…', '与2022年相比' open none."""
         text = self._folded[self._sentence_start: f.start]
         year = None
-        if "年" not in text or not _YEAR_WORDS.search(text):
+        if "年" not in text:
             return None  # (most clauses name no year)
         for m in _clause_years(text):
             opens_sentence = m.start() == 0
@@ -1089,12 +1099,15 @@ class _Reader:
         self.outer = ""
         return folded[: m.end("head") - 1] + "。" + folded[m.end("head"):], m.end("head")
 
-    def _flow_from(self, segment: str, state: _LineState) -> None:
+    @staticmethod
+    def _flow_from(segment: str, state: _LineState) -> None:
+        """The flow the words since the figure before name, when they name a fund ('基金方面，
+        收入…'): the line's flow from then on."""
         if "基金" not in segment and "方面" not in segment and "医保" not in segment:
             return
-        m = _last(vocab.alternation("fund_flows"), segment)
-        if m:
-            state.flow = vocab.synonyms("fund_flows", "flow")[m.group(0)]
+        flow = _segment_flow(segment)
+        if flow is not None:
+            state.flow = flow
 
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
