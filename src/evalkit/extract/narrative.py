@@ -827,6 +827,7 @@ class _Reader:
     def __init__(self, ctx: ReportContext, fiscal_year: int | None):
         self.ctx = ctx
         self._report_id = ctx.doc.report_id  # (every row names it)
+        self._source_of: tuple[int, str] = (-1, "")  # (line, source) of the last row made (:meth:`_rec`)
         self.fiscal_year = fiscal_year
         self.rows = NarrativeRows()
         self.outer = ""  # parent path carried from one line to the next
@@ -847,13 +848,18 @@ class _Reader:
         self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
         self._clause_text = ""  # the clause of the figure being read
         self._year_window_at = -1  # (figure start of the window below)
+        self._first_year_mark = -1  # where the line's first 年 stands (-1: none)
         self._year_window_text = ""  # the window of the figure being read, its year kept
         self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
         self._line_words: dict[str, bool] = {}  # kind -> whether the line names a word of it (:meth:`_line_names`)
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
-        return {"report_id": self._report_id, "source": self.ctx.source(line), **kw}
+        at, source = self._source_of
+        if at != line:  # (the rows of a line, one after another, share its source)
+            source = self.ctx.source(line)
+            self._source_of = (line, source)
+        return {"report_id": self._report_id, "source": source, **kw}
 
     def _place(self, line: int, number: str | None) -> None:
         """Record a number as placed (and whether it is the figure being read: its ledger key,
@@ -882,7 +888,7 @@ class _Reader:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
         opens with ('2021年，全市…', '截至2023年底，…'), else the fiscal year; a report whose
         year is unknown takes the year the paragraph opened with."""
-        if self._folded.find("年", 0, f.start) >= 0:  # (no 年 before the figure: neither its window nor its clause names a year)
+        if 0 <= self._first_year_mark < f.start:  # (no 年 before the figure: neither its window nor its clause names a year)
             window = self._year_window(f)
             m = _last(_YEAR, window) if "年" in window else None
             if m:
@@ -1009,6 +1015,7 @@ class _Reader:
         self._line_words = {}
         self._clause_at = None  # (a new line: no clause read yet)
         self._year_window_at = -1
+        self._first_year_mark = folded.find("年")  # (found once per line, not from the line's start for each figure)
         prev_end = body
         sentence_start = body
         for f in found:
@@ -1326,10 +1333,11 @@ class _Reader:
         money ('中央补助资金3.86亿元')."""
         if state.new_sentence:
             state.subject_line = False
-        if _SUBJECT_CODE.search(segment):
+        if ("（" in segment or "(" in segment) and _SUBJECT_CODE.search(segment):  # (the pattern needs its bracket)
             state.subject_line = True
-        sentence = self._folded[self._sentence_start: f.start]
-        if state.subject_line or _is_change(window) or (self._line_names("part_scope") and _names_part(sentence)) \
+        # (the sentence is cut out only for a line that names a part: most name none)
+        if state.subject_line or _is_change(window) \
+                or (self._line_names("part_scope") and _names_part(self._folded[self._sentence_start: f.start])) \
                 or _is_target(self._folded, f.start, self._sentence_start):
             return True
         above = self._above(f)  # (both its answers are read)
