@@ -264,27 +264,30 @@ _CLAUSE_YEAR = vocab.words_pattern(
 
 #: What a year that opens a clause (:data:`_CLAUSE_YEAR`) needs: a quick search, with a literal start.
 _YEAR_WORDS = re.compile(r"(?:19|20)\d{2}\s*年")
-#: The marks after which :data:`_CLAUSE_YEAR` may start (else only at the text's start).
-_CLAUSE_OPENER = re.compile(r"[；;，,]")
+#: Up to the last of the marks after which :data:`_CLAUSE_YEAR` may start (else only at the text's start).
+_LAST_OPENER = _upto_last("；;，,")
 
 
 def _clause_years(text: str) -> list[re.Match[str]]:
     """The matches of :data:`_CLAUSE_YEAR` in a text, as ``finditer`` gives them, tried only where
-    one can start: at the text's start and right after '；;，,' (the pattern's anchors). ``finditer``
-    tries every character of a long sentence, and each try runs the anchors' three branches.
+    one can start: right after the last of '；;，,' before a year (at the text's start when none is
+    before it). A match is that mark (or the start), white space, a lead word ('截至') and the year:
+    no mark stands between its start and its year. ``finditer`` tries every character of a long
+    sentence (each try runs the anchors' three branches), and even trying after every mark costs a
+    call per comma of a sentence with a dozen figures.
 
     >>> [m.group(1) for m in _clause_years("2022年，收入7.12亿元；2023年，基金收入")]
     ['2022', '2023']
     """
-    matches = []
-    m = _CLAUSE_YEAR.match(text)
-    if m is not None:
-        matches.append(m)
-    end = m.end() if m is not None else 0  # (a match goes on from where the last one ended)
-    for mark in _CLAUSE_OPENER.finditer(text):
-        start = mark.end()
-        if start < end:
-            continue
+    matches: list[re.Match[str]] = []
+    end = 0  # (a match goes on from where the last one ended)
+    tried = -1
+    for year in _YEAR_WORDS.finditer(text):
+        mark = _LAST_OPENER.match(text, 0, year.start())
+        start = mark.end() if mark is not None else 0
+        if start == tried or start < end:
+            continue  # (tried already, or inside the last match)
+        tried = start
         m = _CLAUSE_YEAR.match(text, start)
         if m is not None:
             matches.append(m)
@@ -482,6 +485,13 @@ def _reaches_floor(segment: str) -> bool:
         return True
     m = _LAST_DELIM.match(segment, max(0, end - _WINDOW_LOOKBACK), end)
     return m is None or segment.find("）", m.end(), end) >= 0 or segment.find(")", m.end(), end) >= 0
+
+
+@functools.lru_cache(maxsize=4096)  # (the words between two figures repeat within and across reports)
+def _segment_flow(segment: str) -> str | None:
+    """The flow (``fund_flows.csv``) of the last fund flow word the words name; None when none."""
+    m = _last(vocab.alternation("fund_flows"), segment)
+    return vocab.synonyms("fund_flows", "flow")[m.group(0)] if m else None
 
 
 _UNREAD = object()  # (a value not read yet)
@@ -817,6 +827,7 @@ class _Reader:
     def __init__(self, ctx: ReportContext, fiscal_year: int | None):
         self.ctx = ctx
         self._report_id = ctx.doc.report_id  # (every row names it)
+        self._source_of: tuple[int, str] = (-1, "")  # (line, source) of the last row made (:meth:`_rec`)
         self.fiscal_year = fiscal_year
         self.rows = NarrativeRows()
         self.outer = ""  # parent path carried from one line to the next
@@ -837,13 +848,18 @@ class _Reader:
         self._clause_at: tuple[int, int] | None = None  # (sentence start, figure start) of the clause below
         self._clause_text = ""  # the clause of the figure being read
         self._year_window_at = -1  # (figure start of the window below)
+        self._first_year_mark = -1  # where the line's first 年 stands (-1: none)
         self._year_window_text = ""  # the window of the figure being read, its year kept
         self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
         self._line_words: dict[str, bool] = {}  # kind -> whether the line names a word of it (:meth:`_line_names`)
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
-        return {"report_id": self._report_id, "source": self.ctx.source(line), **kw}
+        at, source = self._source_of
+        if at != line:  # (the rows of a line, one after another, share its source)
+            source = self.ctx.source(line)
+            self._source_of = (line, source)
+        return {"report_id": self._report_id, "source": source, **kw}
 
     def _place(self, line: int, number: str | None) -> None:
         """Record a number as placed (and whether it is the figure being read: its ledger key,
@@ -872,7 +888,7 @@ class _Reader:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
         opens with ('2021年，全市…', '截至2023年底，…'), else the fiscal year; a report whose
         year is unknown takes the year the paragraph opened with."""
-        if self._folded.find("年", 0, f.start) >= 0:  # (no 年 before the figure: neither its window nor its clause names a year)
+        if 0 <= self._first_year_mark < f.start:  # (no 年 before the figure: neither its window nor its clause names a year)
             window = self._year_window(f)
             m = _last(_YEAR, window) if "年" in window else None
             if m:
@@ -956,7 +972,7 @@ class _Reader:
         '比2022年…', '与2022年相比' open none."""
         text = self._folded[self._sentence_start: f.start]
         year = None
-        if "年" not in text or not _YEAR_WORDS.search(text):
+        if "年" not in text:
             return None  # (most clauses name no year)
         for m in _clause_years(text):
             opens_sentence = m.start() == 0
@@ -999,6 +1015,7 @@ class _Reader:
         self._line_words = {}
         self._clause_at = None  # (a new line: no clause read yet)
         self._year_window_at = -1
+        self._first_year_mark = folded.find("年")  # (found once per line, not from the line's start for each figure)
         prev_end = body
         sentence_start = body
         for f in found:
@@ -1089,12 +1106,15 @@ class _Reader:
         self.outer = ""
         return folded[: m.end("head") - 1] + "。" + folded[m.end("head"):], m.end("head")
 
-    def _flow_from(self, segment: str, state: _LineState) -> None:
+    @staticmethod
+    def _flow_from(segment: str, state: _LineState) -> None:
+        """The flow the words since the figure before name, when they name a fund ('基金方面，
+        收入…'): the line's flow from then on."""
         if "基金" not in segment and "方面" not in segment and "医保" not in segment:
             return
-        m = _last(vocab.alternation("fund_flows"), segment)
-        if m:
-            state.flow = vocab.synonyms("fund_flows", "flow")[m.group(0)]
+        flow = _segment_flow(segment)
+        if flow is not None:
+            state.flow = flow
 
     # -------------------------------------------------------------- enrolment
     def _persons(self, line: int, f: Found, window: str, sentence: str) -> None:
@@ -1313,10 +1333,11 @@ class _Reader:
         money ('中央补助资金3.86亿元')."""
         if state.new_sentence:
             state.subject_line = False
-        if _SUBJECT_CODE.search(segment):
+        if ("（" in segment or "(" in segment) and _SUBJECT_CODE.search(segment):  # (the pattern needs its bracket)
             state.subject_line = True
-        sentence = self._folded[self._sentence_start: f.start]
-        if state.subject_line or _is_change(window) or (self._line_names("part_scope") and _names_part(sentence)) \
+        # (the sentence is cut out only for a line that names a part: most name none)
+        if state.subject_line or _is_change(window) \
+                or (self._line_names("part_scope") and _names_part(self._folded[self._sentence_start: f.start])) \
                 or _is_target(self._folded, f.start, self._sentence_start):
             return True
         above = self._above(f)  # (both its answers are read)
