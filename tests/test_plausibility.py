@@ -37,3 +37,18 @@ def test_plausible_rows_stay():
     tables = {"rates": [{"value_pct": 300.0, "source": "r:1"}], "indicators": [{"weight": 0.0, "score": 100.0, "source": "r:2"}]}
     assert set_aside_suspects(tables, {}, "r") == []
     assert len(tables["rates"]) == 1 and len(tables["indicators"]) == 1
+
+
+def test_only_plain_numbers_are_bounded():
+    """NaN, a boolean or a text is no figure to bound; a number of another type is bounded."""
+    from decimal import Decimal
+
+    import numpy as np
+
+    rows = [{"weight": float("nan"), "source": "r:1"}, {"weight": True, "source": "r:2"},
+            {"weight": "1010", "source": "r:3"}, {"weight": np.float64(1010.0), "source": "r:4"},
+            {"weight": Decimal(1010), "source": "r:5"}, {"weight": 1010, "source": "r:6"}]
+    tables = {"indicators": rows}
+    residue = set_aside_suspects(tables, {f"r:{n}": n for n in range(9)}, "r")
+    assert [r["line"] for r in residue] == [4, 6]
+    assert [r["source"] for r in tables["indicators"]] == ["r:1", "r:2", "r:3", "r:5"]

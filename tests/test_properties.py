@@ -357,6 +357,17 @@ def _chinese(n: int) -> str:
     return text[1:] if text.startswith("一十") else text
 
 
+@SOME
+@given(digits=st.text("0123456789", min_size=1, max_size=32), point=st.integers(min_value=0, max_value=32),
+       sign=st.sampled_from(["", "-", "+"]), unit=st.sampled_from(["万元", "万", None]))
+@example(digits="1" * 29, point=0, sign="", unit="万元")  # (beyond the decimal context's 28 digits)
+def test_an_amount_in_wan_is_its_exact_number(digits, point, sign, unit):
+    """An amount already in 万元 is the float of its exact number, however many digits it has."""
+    number = sign + (digits[:point] + "." + digits[point:] if point < len(digits) else digits)
+    q = Quantity(raw=number, value=float(number), unit=unit, text_value=number)
+    assert to_wan(q, default_unit="万元") == float(Decimal(number) * Decimal(1))
+
+
 @given(st.integers(min_value=1, max_value=99_999_999), st.sampled_from(["元", "万元", "亿元"]))
 @example(10_500, "元")
 @example(120, "万元")

@@ -560,6 +560,30 @@ def test_unsupported_files_get_a_clear_message(tmp_path, name, content, word):
     assert str(p) in str(exc.value)
 
 
+def test_a_text_file_is_opened_once_and_read_whole(tmp_path, monkeypatch):
+    """The first bytes that tell the format and the rest come from one opening of the file;
+    the document is the text reader's, also for a file longer than those first bytes."""
+    p = tmp_path / "long.txt"
+    p.write_bytes(TXT.read_bytes() + "备注：补充说明。\n".encode() * 2000)  # (far over 8 KB)
+    expected = load_document(p)
+    opened = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read twice"))
+    doc = load_any(p)
+    assert opened == [p]
+    assert (doc.lines, doc.sha256, doc.encoding) == (expected.lines, expected.sha256, expected.encoding)
+
+
+def test_a_text_file_over_the_limit_is_refused_by_load_any(tmp_path, monkeypatch):
+    p = tmp_path / "big.txt"
+    p.write_bytes(TXT.read_bytes() * 3)
+    monkeypatch.setattr("evalkit.readers.MAX_BYTES", 2_000)  # (less than the first bytes read)
+    with pytest.raises(ReportReadError, match="文件过大") as exc:
+        load_any(p)
+    assert str(p) in str(exc.value) and f"{p.stat().st_size} 字节" in str(exc.value)
+
+
 def test_folders_take_every_supported_format(tmp_path):
     # three different reports (the same text in two formats would be read once, as a duplicate)
     make_docx(tmp_path / "a.docx")

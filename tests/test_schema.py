@@ -34,6 +34,17 @@ def test_a_misspelt_field_is_an_error_naming_table_and_field():
         schema.typed_frame("budget", [{"report_id": "r", "amount_wann": 5.0}])
 
 
+
+def test_a_misspelt_field_in_a_row_of_every_column_count_is_an_error():
+    """A row with a field of no column in place of one of its columns has as many fields as the
+    table has columns: the error is the same."""
+    full = dict.fromkeys(schema.SCHEMAS["budget"], None)
+    wrong = dict(full, amount_wann=5.0)
+    del wrong["amount_wan"]
+    with pytest.raises(schema.SchemaError, match=r"table budget has no column 'amount_wann'"):
+        schema.columns_of("budget", [full, wrong])
+    assert schema.columns_of("budget", [full, dict(full, amount_wan=5.0)])["amount_wan"] == [None, 5.0]
+
 def test_typed_frame_and_conform_agree():
     rows = [{"report_id": "r", "scope": "部门整体", "stage": "决算", "item": "支出合计", "amount_wan": 1134.78,
              "source": "r:45"}]

@@ -532,10 +532,27 @@ def to_wan(q: Quantity, default_unit: str | None = None) -> float | None:
     129.66
     """
     factor = _factor(q.unit or default_unit or "", "money")
-    value = _decimal(q)
-    if factor is None or value is None:
+    if factor is None or q.value is None:
         return None
-    return float(value * factor)
+    if factor == 1:  # (万元, most amounts: the number as written is the amount)
+        amount = _as_float(q.text_value or repr(q.value))
+        if amount is not None:
+            return amount
+    return float(_decimal(q) * factor)
+
+
+def _as_float(number: str) -> float | None:
+    """The float of a number as written, when it equals the float of its exact
+    :class:`~decimal.Decimal` (``float(Decimal(number) * 1)``): both round the same exact value
+    once, as long as the product keeps every digit (28, the precision of the decimal context).
+    None for a longer number or a text float does not read."""
+    number = number.replace(",", "")
+    if len(number) > 28:
+        return None
+    try:
+        return float(number)
+    except ValueError:  # pragma: no cover - text_value always comes from NUMBER
+        return None
 
 
 def to_persons(q: Quantity) -> int | None:

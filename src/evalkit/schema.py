@@ -82,16 +82,22 @@ def columns_of(name: str, rows: list[dict]) -> dict[str, list]:
     if not rows:
         return {c: [] for c in columns}  # (most tables of a report are empty)
     known = set(columns)
+    if len(columns) > 1 and sum(map(len, rows)) == len(known) * len(rows):
+        # every row has every column (the extractors' rows start from all of them): one C-level
+        # pass per row and a transposition, instead of a ``get`` per cell. (Every row holding
+        # every column, and as many fields in all as that makes, no row holds another field.)
+        try:
+            cells = list(map(_getter(tuple(columns)), rows))
+        except KeyError:
+            pass  # (a row lacks a column, so another has a field of no column: said below)
+        else:
+            return dict(zip(columns, map(list, zip(*cells))))
     if not known.issuperset(set().union(*rows)):  # (every row's fields at once; the culprit below)
         for row in rows:
             if not known.issuperset(row):
                 unknown = sorted(str(k) for k in row if k not in known)
                 raise SchemaError(f"table {name} has no column {', '.join(map(repr, unknown))} "
                                   f"(its columns: {', '.join(columns)})")
-    if len(columns) > 1 and sum(map(len, rows)) == len(known) * len(rows):
-        # every row has every column (the extractors' rows start from all of them): one C-level
-        # pass per row and a transposition, instead of a ``get`` per cell
-        return dict(zip(columns, map(list, zip(*map(_getter(tuple(columns)), rows)))))
     return {c: [r.get(c) for r in rows] for c in columns}
 
 

@@ -34,6 +34,11 @@ def _suspect(row: dict, rules) -> str | None:
         value = row.get(column)
         if value is None:
             continue  # (most cells of a row: no figure to bound)
+        kind = type(value)
+        if kind is float or kind is int:  # (the figures the readers make: told without isinstance)
+            if low <= value <= high or math.isnan(value):  # (NaN: no figure)
+                continue
+            return reason
         number = isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
         if number and not low <= value <= high:
             return reason

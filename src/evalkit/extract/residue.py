@@ -149,7 +149,8 @@ def _account_line(ctx: ReportContext, no: int, raw: str, table_lines: dict[int, 
     # (:func:`ledger_keys` written out for a number as written, most of them: one call less each)
     keyed = [(f, (tv.replace(",", "").lstrip("+-"),) if (tv := f.quantity.text_value) else ledger_keys(f.quantity))
              for f in found]
-    repeated = _ignored_if_repeated(keyed, stripped) if len(keyed) > 1 else None
+    repeated = (_ignored_if_repeated(keyed, stripped)
+                if len(keyed) > 1 and _order_may_matter(keyed, ledgers, no) else None)
     text, ignored = repeated if repeated is not None else (None, None)
     n_placed, n_left_out, candidates = _take_all(ledgers, no, keyed)
     numbers, placed, ignored_key = _COUNTERS["table" if in_table else "text"]
@@ -184,6 +185,24 @@ def _ignored_if_repeated(keyed: list, line: str) -> tuple[str, list[tuple[int, i
     ignored = _ignored_spans(text)
     keyed.sort(key=lambda fk: _covered(fk[0], text, ignored))
     return text, ignored
+
+
+def _order_may_matter(keyed: list, ledgers: tuple[Counter, Counter], line: int) -> bool:
+    """True when the order in which :func:`_take_all` takes a line's numbers (``keyed``) from the
+    ledgers may change which of them are left over: numbers share a key that the ledgers hold
+    for fewer of them than the line has, but not for none (or a range, whose keys are taken
+    together, is among them). Otherwise the same numbers are left over in any order (the counts
+    taken do not depend on it), and :func:`_ignored_if_repeated` has nothing to reorder."""
+    keys = [k for _, ks in keyed for k in ks]
+    if len(set(keys)) == len(keys):
+        return False  # (most lines: distinct numbers)
+    if len(keys) != len(keyed):
+        return True
+    placed, left_out = ledgers
+    for key, n in Counter(keys).items():
+        if n > 1 and 0 < placed.get((line, key), 0) + left_out.get((line, key), 0) < n:
+            return True
+    return False
 
 
 def _repeats(keyed: list) -> bool:

@@ -21,13 +21,14 @@ format is read.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import zipfile
 from pathlib import Path
 
 from evalkit.document import Document, ReportReadError
 from evalkit.readers._render import RenderLimitError
-from evalkit.readers.text import load_document
+from evalkit.readers.text import MAX_BYTES, TOO_LARGE_HINT, check_size, document_of_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "detect_format", "load_any"]
 
@@ -95,6 +96,28 @@ def detect_format(path: str | Path) -> str:
             head = fh.read(_HEAD)
     except OSError as exc:
         raise ReportReadError(f"{p}: 无法读取（{exc.strerror}）") from exc
+    return _format_of(p, head)
+
+
+def _format_and_text(p: Path) -> tuple[str, bytes]:
+    """:func:`detect_format`, and for a text file its bytes (checked as
+    :func:`evalkit.readers.text.read_checked` checks them), read in the same opening of the
+    file: the text reader needs all of them, and opening the file again cost more than reading."""
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(_HEAD)
+            kind = _format_of(p, head)
+            if kind != "txt":
+                return kind, head
+            check_size(p, os.fstat(fh.fileno()).st_size, MAX_BYTES, TOO_LARGE_HINT)
+            # (a buffered read that gave less than it was asked for reached the end of the file)
+            return kind, (head + fh.read()) if len(head) == _HEAD else head
+    except OSError as exc:
+        raise ReportReadError(f"{p}: 无法读取（{exc.strerror}）") from exc
+
+
+def _format_of(p: Path, head: bytes) -> str:
+    """:func:`detect_format` of a file whose first bytes are ``head``."""
     suffix = p.suffix.lower()
     if not head:
         raise ReportReadError(f"{p}: 空文件")
@@ -177,10 +200,10 @@ def load_any(path: str | Path, report_id: str | None = None) -> Document:
     ('某县医疗保障局', ['一级指标', '得分'], '表1第1行第2列')
     """
     p = Path(path)
-    kind = detect_format(p)
+    kind, data = _format_and_text(p)
     log.debug("%s: read as %s", p, kind)
     if kind == "txt":
-        return load_document(p, report_id)
+        return document_of_bytes(p, data, report_id)
     try:
         return _read_rendered(kind, p, report_id)
     except RenderLimitError as exc:

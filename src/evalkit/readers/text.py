@@ -40,9 +40,11 @@ __all__ = [
     "LAYOUTS",
     "MAX_BYTES",
     "Layout",
+    "check_size",
     "decode",
     "document_from_lines",
     "document_from_text",
+    "document_of_bytes",
     "load_document",
     "read_checked",
     "rebuild_blocks",
@@ -990,14 +992,29 @@ def read_checked(path: Path, limit: int = MAX_BYTES, hint: str = "") -> bytes:
         size = path.stat().st_size
     except OSError as exc:
         raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
-    if size == 0:
-        raise ReportReadError(f"{path}: 空文件")
-    if size > limit:
-        raise ReportReadError(f"{path}: 文件过大（{size} 字节，上限 {limit} 字节）{hint}")
+    check_size(path, size, limit, hint)
     try:
         return path.read_bytes()
     except OSError as exc:
         raise ReportReadError(f"{path}: 无法读取（{exc.strerror}）") from exc
+
+
+def check_size(path: Path, size: int, limit: int = MAX_BYTES, hint: str = "") -> None:
+    """Refuse a file of ``size`` bytes that is empty or over ``limit`` (see :func:`read_checked`).
+
+    Examples
+    --------
+    >>> check_size(Path("r.txt"), 100)
+    >>> try:
+    ...     check_size(Path("r.txt"), MAX_BYTES + 1)
+    ... except ReportReadError as exc:
+    ...     "文件过大" in str(exc)
+    True
+    """
+    if size == 0:
+        raise ReportReadError(f"{path}: 空文件")
+    if size > limit:
+        raise ReportReadError(f"{path}: 文件过大（{size} 字节，上限 {limit} 字节）{hint}")
 
 
 def load_document(path: str | Path, report_id: str | None = None) -> Document:
@@ -1010,7 +1027,24 @@ def load_document(path: str | Path, report_id: str | None = None) -> Document:
         message names the file.
     """
     p = Path(path)
-    data = read_checked(p, hint="：一份报告的文本通常不到 1 MB，这可能是多份报告合在一起，或不是报告")
+    return document_of_bytes(p, read_checked(p, hint=TOO_LARGE_HINT), report_id)
+
+
+#: Said of a text file over :data:`MAX_BYTES`.
+TOO_LARGE_HINT = "：一份报告的文本通常不到 1 MB，这可能是多份报告合在一起，或不是报告"
+
+
+def document_of_bytes(p: Path, data: bytes, report_id: str | None = None) -> Document:
+    """:func:`load_document` of the bytes of the file ``p``, read already (and checked as
+    :func:`read_checked` checks them): :func:`evalkit.readers.load_any` reads a text file once,
+    having looked at its first bytes to tell its format.
+
+    Examples
+    --------
+    >>> doc = document_of_bytes(Path("r1.txt"), "标题\\n\\t部门名称\\n\\t某县医疗保障局\\n".encode("gb18030"))
+    >>> doc.report_id, doc.encoding, doc.tables[0].rows[0].texts
+    ('r1', 'gb18030', ['部门名称', '某县医疗保障局'])
+    """
     text, enc, cut = _decode(data, str(p))
     if _looks_binary(text):
         raise ReportReadError(f"{p}: 不是文本报告（控制字符过多，可能是二进制文件）")
