@@ -158,11 +158,7 @@ def _figures(rows: pd.DataFrame | list[dict], value_col: str, raw_col: str | Non
              label: str = "") -> list[_Figure]:
     """Distinct values of ``rows`` (a frame or its records; within rounding), each with its
     sources and tolerance."""
-    # (the distinct values with their sources and tolerance, as lists: a figure is made once
-    # per value at the end, not again for each row that states it once more)
-    values: list[float] = []
-    sources: list[list[str]] = []
-    tols: list[float] = []
+    out: list[_Figure] = []
     for rec in rows if isinstance(rows, list) else records(rows):
         v = rec.get(value_col)
         if v.__class__ is float:  # (most values: num() without its calls)
@@ -182,17 +178,14 @@ def _figures(rows: pd.DataFrame | list[dict], value_col: str, raw_col: str | Non
             tol = half_unit(raw, v, integers_exact=True)
         src = rec.get("source")
         src = (src.strip() or None) if src.__class__ is str else text(src)
-        for i, x in enumerate(values):
-            if abs(x - v) <= 1e-9 * max(1.0, abs(v)):
-                if src:
-                    sources[i].append(src)
-                tols[i] = max(tols[i], tol)
+        for i, f in enumerate(out):
+            if abs(f.value - v) <= 1e-9 * max(1.0, abs(v)):
+                out[i] = _Figure(f.value, f.sources + ((src,) if src else ()), max(f.tol, tol),
+                                 f.label)
                 break
         else:
-            values.append(v)
-            sources.append([src] if src else [])
-            tols.append(tol)
-    return [_Figure(v, tuple(s), t, label) for v, s, t in zip(values, sources, tols)]
+            out.append(_Figure(v, (src,) if src else (), tol, label))
+    return out
 
 
 def record_groups(df: pd.DataFrame, keys: list[str]) -> dict[tuple, list[dict]]:
