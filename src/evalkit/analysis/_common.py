@@ -280,12 +280,28 @@ def _round_written(written: str, ndigits: int) -> float | None:
 
 
 def _round_half_up(written: str, ndigits: int) -> float | None:
+    if _within_digits(written, ndigits):
+        return float(written)  # (nothing to round: what quantize gives, without the Decimal)
     try:
         d = Decimal(written)
     except (InvalidOperation, ValueError):  # pragma: no cover
         return None
     quantum = Decimal(1).scaleb(-ndigits)
     return float(d.quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _within_digits(written: str, ndigits: int) -> bool:
+    """True when the plain decimal ``written`` (a float's repr) has at most ``ndigits`` decimals
+    and ``ndigits`` is from 0 to 10: rounding it to ``ndigits`` only pads zeros, and the float
+    of the result is the float of ``written`` (most differences and scores: 3.0, 0.25). A repr
+    with an exponent (1e-07, 1e+16), inf or nan is left to the Decimal.
+
+    >>> _within_digits("3.25", 2), _within_digits("2.675", 2), _within_digits("1e-07", 6)
+    (True, False, False)
+    """
+    point = written.find(".")
+    return (point >= 0 and 0 <= ndigits <= 10 and "e" not in written
+            and len(written) - point - 1 <= ndigits)
 
 
 _NUMBER_RE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+")

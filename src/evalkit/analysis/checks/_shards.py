@@ -24,7 +24,7 @@ import pandas as pd
 from evalkit.side_process import can_fork
 
 from .._common import key_values
-from ._base import Context, execution_rows_of, findings_of, sorted_findings
+from ._base import Context, _ctx, execution_rows_of, findings_of, sorted_findings  # noqa: F401 (_ctx: doctests)
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,9 @@ SHARDED_FROM = 300
 #: 10 000 reports, 6 per worker ended the pool about 1 s sooner than 3; 10 no sooner than 6).
 _SHARES_PER_WORKER = 6
 
-# The context, check names and whether to compute the execution rows of the current run, set
-# in the parent before the pool forks.
-_RUN: tuple[Context, list[str], bool] | None = None
+# The context, check names, whether to compute the execution rows, and the rows of each share
+# (:func:`_share_rows`) of the current run, set in the parent before the pool forks.
+_RUN: tuple[Context, list[str], bool, dict[str, list[np.ndarray]]] | None = None
 
 
 def default_workers(reports: int) -> int:
@@ -67,11 +67,11 @@ def in_shards(ctx: Context, names: list[str], workers: int | None,
         return None
     shares = _shares(ids, min(len(ids), workers * _SHARES_PER_WORKER))
     global _RUN
-    _RUN = (ctx, names, execution and _shardable_budget(ctx))
+    _RUN = (ctx, names, execution and _shardable_budget(ctx), _share_rows(ctx, shares))
     try:
         with ProcessPoolExecutor(max_workers=workers,
                                  mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_share_findings, shares))
+            parts = list(pool.map(_share_findings, range(len(shares))))
     except BrokenProcessPool:
         logger.warning("a check worker died; checking in this process")
         return None
@@ -83,7 +83,7 @@ def in_shards(ctx: Context, names: list[str], workers: int | None,
         ctx._shared["execution-rows"] = _execution_in_order(ctx, [e for *_, e in parts])
     found = [f for f, *_ in parts if not f.empty]
     if not found:
-        return sorted_findings(findings_of(_subset(ctx, [])[0], names))
+        return sorted_findings(findings_of(_subset(ctx, _share_rows(ctx, [[]]), 0)[0], names))
     return _merged(found)
 
 
@@ -132,35 +132,69 @@ def _report_ids(ctx: Context) -> list[str]:
     return list(seen)
 
 
-def _subset(ctx: Context, ids: list[str]) -> tuple[Context, np.ndarray]:
-    """The context restricted to the reports ``ids``, and the positions its indicator rows
-    hold in the whole indicators table."""
-    wanted = set(ids)
+def _share_rows(ctx: Context, shares: list[list[str]]) -> dict[str, list[np.ndarray]]:
+    """The positions of each share's rows in each table of ``ctx`` that names its reports (and
+    in its achievement table, ``'_achievement'``), in table order: a row is in the share that
+    holds its report id (as ``isin`` matches it), a row without one in none.
 
-    def mask(df: pd.DataFrame) -> np.ndarray:
-        return df["report_id"].isin(wanted).to_numpy(dtype=bool)
+    Found once in the parent, before the pool forks: a worker then takes its rows without
+    going through the whole of every table again for each of its shares.
 
-    def part(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    >>> ctx = _ctx(budget=pd.DataFrame({"report_id": ["a", "b", None, "a"]}))
+    >>> _share_rows(ctx, [["a"], ["b"]])["budget"]
+    [array([0, 3]), array([1])]
+    """
+    share_of = {rid: k for k, share in enumerate(shares) for rid in share}
+    frames = dict(ctx.tables)
+    if ctx._achievement is not None:
+        frames["_achievement"] = ctx._achievement
+    out = {}
+    for name, df in frames.items():
+        if df is None or "report_id" not in df.columns:
+            continue
+        codes, uniques = pd.factorize(df["report_id"])  # (a missing id: code -1, no share)
+        # (the share of each distinct id, and -1, the last entry, for a missing one)
+        share = np.array([share_of.get(u, -1) for u in uniques.tolist()] + [-1], dtype=np.int64)
+        row_share = share[codes]
+        order = np.argsort(row_share, kind="stable")  # (each share's rows in table order)
+        bounds = np.searchsorted(row_share[order], np.arange(len(shares) + 1), side="left")
+        out[name] = [order[bounds[k]:bounds[k + 1]] for k in range(len(shares))]
+    return out
+
+
+def _subset(ctx: Context, rows: dict[str, list[np.ndarray]], k: int) -> tuple[Context, np.ndarray]:
+    """The context restricted to the reports of share ``k`` (``rows`` as :func:`_share_rows`
+    gives them), and the positions its indicator rows hold in the whole indicators table."""
+
+    def part(name: str, df: pd.DataFrame | None) -> pd.DataFrame | None:
         if df is None or "report_id" not in df.columns:
             return df
-        return df[mask(df)].reset_index(drop=True)
+        return _rows_of(df, rows[name][k])
 
-    tables = {name: part(df) for name, df in ctx.tables.items()}
-    rows = np.flatnonzero(mask(ctx.tables["indicators"]))
-    return replace(ctx, tables=tables, _achievement=part(ctx._achievement)), rows
+    tables = {name: part(name, df) for name, df in ctx.tables.items()}
+    return (replace(ctx, tables=tables, _achievement=part("_achievement", ctx._achievement)),
+            rows["indicators"][k])
 
 
-def _share_findings(ids: list[str]) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None,
-                                              pd.DataFrame | None]:
-    """In a worker: the findings of the reports ``ids``; where the parent has no achievement
-    table, the positions of their indicator rows and those rows judged; and their execution
-    rows when the run asks for them."""
-    ctx, names, execution = _RUN
+def _rows_of(df: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """The rows of ``df`` at ``positions`` (ascending), numbered from 0: a slice, not a copy,
+    where they follow each other (the reader writes the rows of a report together)."""
+    if len(positions) and positions[-1] - positions[0] + 1 == len(positions):
+        return df.iloc[positions[0]:positions[-1] + 1].reset_index(drop=True)
+    return df.take(positions).reset_index(drop=True)
+
+
+def _share_findings(k: int) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame | None,
+                                     pd.DataFrame | None]:
+    """In a worker: the findings of the reports of share ``k``; where the parent has no
+    achievement table, the positions of their indicator rows and those rows judged; and
+    their execution rows when the run asks for them."""
+    ctx, names, execution, rows = _RUN
     judge = ctx._achievement is None
-    share, rows = _subset(ctx, ids)
+    share, positions = _subset(ctx, rows, k)
     found = sorted_findings(findings_of(share, names))  # (sorted here, in parallel)
     executed = execution_rows_of(share) if execution else None
-    return found, rows, (share.achievement if judge else None), executed
+    return found, positions, (share.achievement if judge else None), executed
 
 
 def _shardable_budget(ctx: Context) -> bool:
