@@ -685,8 +685,11 @@ def finding_ids(findings: pd.DataFrame) -> pd.Series:
     cols = ["report_id", "rule", "expected", "observed", "sources"]
     parts = [findings[c].astype("string").fillna("") if c in findings.columns
              else pd.Series("", index=findings.index) for c in cols]
-    keys = parts[0].str.cat(parts[1:], sep="|")
-    return keys.map(lambda k: "F-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10]).astype("str")
+    # (the key joined in Arrow: pandas' str.cat makes a Python object per value and part)
+    keys = pc.binary_join_element_wise(*(pa.array(part, pa.large_string()) for part in parts),
+                                       pa.scalar("|", pa.large_string()))
+    ids = ["F-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10] for k in keys.to_pylist()]
+    return pd.Series(ids, index=findings.index, dtype="str", name=parts[0].name)
 
 
 def _number_or_text(value: Any) -> Any:
@@ -869,8 +872,9 @@ def _findings_frame(findings: pd.DataFrame, departments: Mapping[str, str],
         "原文摘录": col("excerpt"),
         "来源": col("sources"),
     })
+    id_list = ids.tolist()
     for column in AUDIT_COLUMNS:
-        out[column] = [known.get(i, {}).get(column) for i in ids]
+        out[column] = [known.get(i, {}).get(column) for i in id_list] if known else [None] * len(id_list)
     out["规则代码"] = col("rule")
     out["检查编号"] = ids
     return out
