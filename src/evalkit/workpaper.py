@@ -33,7 +33,7 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -792,27 +792,38 @@ def _named_sources(frames: Iterable[pd.DataFrame]) -> pa.Array:
     return pa.array(list(named), pa.string())
 
 
-def _rows_naming(frame: pd.DataFrame, sources: pa.Array | None) -> tuple[np.ndarray, list]:
-    """The positions of the rows of ``frame`` with a source (one of ``sources``, if given), and
-    those sources."""
-    column = frame["source"].astype("str")
-    keep = (column.notna() & column.ne("")).to_numpy(dtype=bool)
-    if sources is not None:  # (in Arrow: pandas' isin on text makes a Python object per value)
-        values = pa.array(column.array)
-        found = pc.is_in(values, value_set=sources.cast(values.type))
-        keep = keep & found.fill_null(False).to_numpy(zero_copy_only=False)
-    at = np.flatnonzero(keep)
-    return at, column.iloc[at].tolist()
+def _rows_naming(frames: Mapping[str, pd.DataFrame],
+                 sources: pa.Array | None) -> Iterator[tuple[str, np.ndarray, list]]:
+    """For each of ``frames`` with a ``source`` column: its name, the positions of its rows with a
+    source (one of ``sources``, if given), and those sources."""
+    named = {name: frame["source"].astype("str") for name, frame in frames.items() if "source" in frame.columns}
+    found = _found_in(list(named.values()), sources)
+    for (name, column), in_sources in zip(named.items(), found, strict=True):
+        keep = (column.notna() & column.ne("")).to_numpy(dtype=bool)
+        at = np.flatnonzero(keep if in_sources is None else keep & in_sources)
+        yield name, at, column.iloc[at].tolist()
+
+
+def _found_in(columns: list[pd.Series], sources: pa.Array | None) -> list[np.ndarray | None]:
+    """Whether each value of each of ``columns`` (text) is one of ``sources`` (None each without
+    ``sources``). In Arrow (pandas' isin on text makes a Python object per value), every column at
+    once: ``is_in`` hashes the ``sources`` on each call."""
+    if sources is None:
+        return [None] * len(columns)
+    text = pa.large_string()
+    parts = [pa.array(column.array).cast(text) for column in columns]
+    chunks = [chunk for part in parts for chunk in (part.chunks if isinstance(part, pa.ChunkedArray) else [part])]
+    found = pc.is_in(pa.chunked_array(chunks, text), value_set=sources.cast(text)).fill_null(False)
+    flags = found.to_numpy(zero_copy_only=False) if len(found) else np.zeros(0, dtype=bool)
+    return np.split(flags, np.cumsum([len(part) for part in parts])[:-1].tolist()) if parts else []
 
 
 def _row_index(tables: Mapping[str, pd.DataFrame], sources: pa.Array | None = None) -> dict[str, list[_IndexedRow]]:
     """source → (table, sheet row, the row's figures, the words of a figure) of every data row
     (with one of ``sources``, if given)."""
     index: dict[str, list[_IndexedRow]] = {}
-    for name, frame in tables.items():
-        if "source" not in frame.columns:
-            continue
-        at, named = _rows_naming(frame, sources)
+    for name, at, named in _rows_naming(tables, sources):
+        frame = tables[name]
         cols = [c for c in _VALUE_COLUMNS if c in frame.columns]
         part = frame[[*cols, *(["raw"] if "raw" in frame.columns else [])]].iloc[at]
         figures = (_row_figures(part[cols].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy())
@@ -1117,10 +1128,7 @@ def _source_index(
     of every data row with it; ``sheets``: the sheets each table is written on."""
     index: dict[str, list[tuple[str, int]]] = {}
     per_sheet = _rows_per_sheet()
-    for name, frame in tables.items():
-        if "source" not in frame.columns:
-            continue
-        at, named = _rows_naming(frame, sources)
+    for name, at, named in _rows_naming(tables, sources):
         titles = sheets[name]
         for sheet, row, source in zip((at // per_sheet).tolist(), (at % per_sheet + 2).tolist(), named, strict=True):
             index.setdefault(source, []).append((titles[sheet], row))
