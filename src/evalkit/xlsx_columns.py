@@ -130,11 +130,30 @@ def _lit(text: str) -> pa.Scalar:
 _EMPTY = _lit("")
 
 
+class Start(NamedTuple):
+    """The start of every row's cell of a column, ``<c r="{letter}{row}`` and then ``rest``
+    (one value or an array), joined with the rows only in :func:`rows_xml` (with the rest of
+    the row, rather than made as an array of its own first)."""
+
+    letter: str
+    rest: pa.Scalar | pa.Array
+
+    def joined(self, rows: pa.Array) -> pa.Array:
+        """The starts as an array."""
+        return pc.binary_join_element_wise(_lit(f'<c r="{self.letter}'), rows, self.rest, _EMPTY)
+
+
+def _joined(head: Start | pa.Array | pa.Scalar, rows: pa.Array) -> pa.Array | pa.Scalar:
+    """A cell's head as an array (or one value), a :class:`Start` joined with the rows."""
+    return head.joined(rows) if isinstance(head, Start) else head
+
+
 class Cells(NamedTuple):
     """A column's cells over a block of rows: each row's cell is ``head + value + tail`` (an
-    absent cell has all three empty). Each piece is an Arrow array or one value for all rows."""
+    absent cell has all three empty). Each piece is an Arrow array or one value for all rows;
+    the head may be a :class:`Start`."""
 
-    head: pa.Array | pa.Scalar
+    head: Start | pa.Array | pa.Scalar
     value: pa.Array | pa.Scalar = _EMPTY
     tail: pa.Array | pa.Scalar = _EMPTY
 
@@ -168,18 +187,13 @@ def _per_row(texts: list[str], codes: np.ndarray | None) -> pa.Scalar | pa.Array
     return pa.array(texts, _STR).take(pa.array(codes))
 
 
-def _start(letter: str, rows: pa.Array, rest: pa.Scalar | pa.Array) -> pa.Array:
-    """``<c r="{letter}{row}`` and then ``rest``."""
-    return pc.binary_join_element_wise(_lit(f'<c r="{letter}'), rows, rest, _EMPTY)
-
-
 def _missing_cells(letter: str, rows: pa.Array, attrs: list, codes: np.ndarray | None) -> pa.Scalar | pa.Array:
     """The cells of missing values: none, or an empty cell where the style gives one a format."""
     empties = [a[4] for a in attrs]
     if not any(empties):
         return _EMPTY
     # (a style without a format for empty cells marks its rows with NUL: they make no cell)
-    cells = _start(letter, rows, _per_row([f'" s="{xf}" t="n"/>' if xf else "\x00" for xf in empties], codes))
+    cells = Start(letter, _per_row([f'" s="{xf}" t="n"/>' if xf else "\x00" for xf in empties], codes)).joined(rows)
     return pc.if_else(pc.ends_with(cells, "\x00"), _EMPTY, cells)
 
 
@@ -215,13 +229,14 @@ def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle 
         for char, entity in _ESCAPES:
             escaped = pc.replace_substring(escaped, char, entity)
     text_start = _per_row([f'"{a[0]} t="inlineStr"><is><t>' for a in attrs], codes)
-    head = _start(letter, rows, _choose(formula, _per_row([f'"{a[1]} t="inlineStr"><is><t>' for a in attrs], codes),
-                                        text_start))
+    head: Start | pa.Array = Start(letter, _choose(
+        formula, _per_row([f'"{a[1]} t="inlineStr"><is><t>' for a in attrs], codes), text_start))
     value, tail = escaped, _lit("</t></is></c>")
     if pc.any(empty).as_py():  # (missing values are empty here too)
-        head = pc.if_else(empty, _start(letter, rows, _per_row([f'"{a[0]} t="inlineStr"/>' for a in attrs], codes)),
-                          head)
-        head = _choose(missing, _missing_cells(letter, rows, attrs, codes), head)
+        head = Start(letter, pc.if_else(empty, _per_row([f'"{a[0]} t="inlineStr"/>' for a in attrs], codes),
+                                        head.rest))
+        if pc.any(missing).as_py():
+            head = pc.if_else(missing, _missing_cells(letter, rows, attrs, codes), head.joined(rows))
         value, tail = pc.if_else(empty, _EMPTY, value), pc.if_else(empty, _EMPTY, tail)
     # (a text with spaces at either end: cell_xml writes it, with xml:space="preserve")
     edge = pa.array(data.starts_with_any(_SPACE_CODES) | data.ends_with_any(_SPACE_CODES))
@@ -230,7 +245,7 @@ def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle 
         kinds = [attrs[0 if codes is None else codes[i]] for i in at]
         own = [cell_xml(f"{letter}{rows[i].as_py()}", filled[i].as_py(), _xf(k[1] if formula[i].as_py() else k[0]))
                for i, k in zip(at.tolist(), kinds, strict=True)]
-        head = pc.replace_with_mask(head, edge, pa.array(own, _STR))
+        head = pc.replace_with_mask(_joined(head, rows), edge, pa.array(own, _STR))
         value, tail = pc.if_else(edge, _EMPTY, value), pc.if_else(edge, _EMPTY, tail)
     return Cells(head, value, tail)
 
@@ -307,8 +322,9 @@ def _value_cells(letter: str, rows: pa.Array, values: pa.Array, style: ColumnSty
     attrs, codes = _attrs(style, len(values))
     values = _single(values)
     missing = pc.is_null(values)
-    head = _start(letter, rows, _per_row([f'"{a[kind]} t="{cell_type}"><v>' for a in attrs], codes))
-    head = _choose(missing, _missing_cells(letter, rows, attrs, codes), head)
+    head: Start | pa.Array = Start(letter, _per_row([f'"{a[kind]} t="{cell_type}"><v>' for a in attrs], codes))
+    if pc.any(missing).as_py():
+        head = pc.if_else(missing, _missing_cells(letter, rows, attrs, codes), head.joined(rows))
     return Cells(head, pc.fill_null(values, _EMPTY), pc.if_else(missing, _EMPTY, _lit("</v></c>")))
 
 
@@ -328,11 +344,37 @@ def prepared_cells(cells: list[str]) -> Cells:
     return Cells(pa.array(cells, _STR))
 
 
+def _merged(pieces: list) -> list:
+    """The pieces of a row with the values next to each other (one for all rows) made one, and
+    the empty ones left out: fewer pieces for each row's join.
+
+    >>> [p.as_py() if isinstance(p, pa.Scalar) else p.to_pylist() for p in _merged(
+    ...     [_lit("a"), _lit(""), _lit("b"), pa.array(["x"]), _lit("c")])]
+    ['ab', ['x'], 'c']
+    """
+    out: list = []
+    for piece in pieces:
+        if isinstance(piece, pa.Scalar):
+            text = piece.as_py()
+            if not text:
+                continue
+            if out and isinstance(out[-1], pa.Scalar):
+                piece = _lit(out[-1].as_py() + text)
+                out.pop()
+        out.append(piece)
+    return out
+
+
 def rows_xml(rows: pa.Array, columns: Sequence[Cells]) -> pa.Buffer:
     """The XML of consecutive rows (numbered ``rows``) of the ``columns``' cells, as bytes."""
     pieces: list = [_lit('<row r="'), rows, _lit('">')]
     for cells in columns:
-        pieces += [p for p in cells if not (isinstance(p, pa.Scalar) and p.as_py() == "")]
-    joined = pc.binary_join_element_wise(*pieces, _lit("</row>"), _EMPTY)
+        for piece in cells:
+            if isinstance(piece, Start):
+                pieces += [_lit(f'<c r="{piece.letter}'), rows, piece.rest]
+            else:
+                pieces.append(piece)
+    pieces.append(_lit("</row>"))
+    joined = pc.binary_join_element_wise(*_merged(pieces), _EMPTY)
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64, count=len(joined) + 1, offset=joined.offset * 8)
     return joined.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
