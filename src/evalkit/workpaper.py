@@ -144,6 +144,8 @@ def _evalkit_version() -> str:
 
 def _display_width(text: str) -> int:
     """Width of a text in a monospaced font: East Asian wide characters count twice."""
+    if text.isascii():  # (figures, codes: no wide character)
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -545,9 +547,9 @@ def _content_widths(frame: pd.DataFrame, headers: list[str], formats: list[str |
     """Display width of each column: its header, its values in the first
     :data:`_WIDTH_SAMPLE` rows, and every link text."""
     widths = [_display_width(h) for h in headers]
-    for values in frame.iloc[:_WIDTH_SAMPLE].itertuples(index=False, name=None):
-        for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-            widths[j] = max(widths[j], _value_width(value, fmt))
+    sample = frame.iloc[:_WIDTH_SAMPLE]
+    for j, fmt in enumerate(formats):
+        widths[j] = max(widths[j], _sample_width(sample.iloc[:, j], fmt))
     n_columns = len(frame.columns)
     title_widths: dict[str, int] = {}  # the width of 'title 第…行' without the row's digits
     for targets in link_targets:
@@ -556,6 +558,19 @@ def _content_widths(frame: pd.DataFrame, headers: list[str], formats: list[str |
                 title_widths[title] = _display_width(_clean_text(f"{title} 第行"))
             widths[n_columns + k] = max(widths[n_columns + k], title_widths[title] + len(str(row)))
     return widths
+
+
+def _sample_width(values: pd.Series, number_format: str | None) -> int:
+    """The widest of :func:`_value_width` of ``values`` (the scalars a row of the frame gives),
+    each distinct text measured once (texts repeat: units, scopes, levels)."""
+    width, seen = 0, set()
+    for value in values:
+        if type(value) is str:
+            if value in seen:
+                continue
+            seen.add(value)
+        width = max(width, _value_width(value, number_format))
+    return width
 
 
 #: Rows of a table turned into XML at a time (column by column).
