@@ -808,15 +808,15 @@ def _named_sources(frames: Iterable[pd.DataFrame]) -> pa.Array:
 
 
 def _rows_naming(frames: Mapping[str, pd.DataFrame],
-                 sources: pa.Array | None) -> Iterator[tuple[str, np.ndarray, list]]:
+                 sources: pa.Array | None) -> Iterator[tuple[str, np.ndarray, pd.Series]]:
     """For each of ``frames`` with a ``source`` column: its name, the positions of its rows with a
-    source (one of ``sources``, if given), and those sources."""
+    source (one of ``sources``, if given), and the column of sources (text)."""
     named = {name: frame["source"].astype("str") for name, frame in frames.items() if "source" in frame.columns}
     found = _found_in(list(named.values()), sources)
     for (name, column), in_sources in zip(named.items(), found, strict=True):
         keep = (column.notna() & column.ne("")).to_numpy(dtype=bool)
         at = np.flatnonzero(keep if in_sources is None else keep & in_sources)
-        yield name, at, column.iloc[at].tolist()
+        yield name, at, column
 
 
 def _found_in(columns: list[pd.Series], sources: pa.Array | None) -> list[np.ndarray | None]:
@@ -837,8 +837,8 @@ def _row_index(tables: Mapping[str, pd.DataFrame], sources: pa.Array | None = No
     """source → (table, sheet row, the row's figures, the words of a figure) of every data row
     (with one of ``sources``, if given)."""
     index: dict[str, list[_IndexedRow]] = {}
-    for name, at, named in _rows_naming(tables, sources):
-        frame = tables[name]
+    for name, at, column in _rows_naming(tables, sources):
+        frame, named = tables[name], column.iloc[at].tolist()
         cols = [c for c in _VALUE_COLUMNS if c in frame.columns]
         part = frame[[*cols, *(["raw"] if "raw" in frame.columns else [])]].iloc[at]
         figures = (_row_figures(part[cols].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy())
@@ -1138,16 +1138,61 @@ def read_verdicts(path: str | Path) -> pd.DataFrame:
 
 def _source_index(
     tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, list[str]], sources: pa.Array | None = None,
-) -> dict[str, list[tuple[str, int]]]:
+) -> _SourceIndex:
     """Map each source ('<report_id>:<line>'; one of ``sources``, if given) to the (sheet, row)
     of every data row with it; ``sheets``: the sheets each table is written on."""
-    index: dict[str, list[tuple[str, int]]] = {}
-    per_sheet = _rows_per_sheet()
-    for name, at, named in _rows_naming(tables, sources):
-        titles = sheets[name]
-        for sheet, row, source in zip((at // per_sheet).tolist(), (at % per_sheet + 2).tolist(), named, strict=True):
-            index.setdefault(source, []).append((titles[sheet], row))
-    return index
+    titles, positions, named = [], [], []
+    for name, at, column in _rows_naming(tables, sources):
+        titles.append(sheets[name])
+        positions.append(at)
+        named.append(pa.array(column.array).take(pa.array(at)))
+    return _SourceIndex(titles, positions, named)
+
+
+class _SourceIndex(Mapping):
+    """source → the (sheet, row) of every data row with it, in the order of the tables and of
+    their rows (as a dict of lists would hold them); each list is made when it is asked for (most
+    are never: a sheet holds at most :data:`_MAX_SHEET_LINKS` links).
+
+    >>> index = _SourceIndex([["甲"], ["乙"]], [np.array([0, 5]), np.array([1])],
+    ...                      [pa.array(["r:1", "r:2"]), pa.array(["r:1"])])
+    >>> index["r:1"], index.get("r:2"), "r:3" in index, len(index)
+    ([('甲', 2), ('乙', 3)], [('甲', 7)], False, 2)
+    """
+
+    def __init__(self, titles: list[list[str]], positions: list[np.ndarray], named: list[pa.Array]) -> None:
+        """``titles``: the sheets of each table; ``positions``: the rows (0-based) of each table
+        with a source; ``named``: those sources."""
+        chunks = [c for part in named for c in (part.chunks if isinstance(part, pa.ChunkedArray) else [part])]
+        text = pa.large_string()
+        encoded = pc.dictionary_encode(pa.chunked_array([c.cast(text) for c in chunks], text).combine_chunks())
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        keys = encoded.dictionary.to_pylist()
+        self._groups = dict(zip(keys, range(len(keys)), strict=True))
+        self._order = np.argsort(codes, kind="stable")  # (the rows of each source together, in order)
+        self._starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(keys)))]).tolist()
+        self._table = np.repeat(np.arange(len(titles)), [len(at) for at in positions])
+        self._position = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+        self._titles = titles
+
+    def __getitem__(self, source: str) -> list[tuple[str, int]]:
+        group = self._groups[source]
+        at = self._order[self._starts[group]:self._starts[group + 1]]
+        per_sheet = _rows_per_sheet()
+        return [(self._titles[table][position // per_sheet], position % per_sheet + 2)
+                for table, position in zip(self._table[at].tolist(), self._position[at].tolist(), strict=True)]
+
+    def __contains__(self, source: object) -> bool:
+        return source in self._groups
+
+    def get(self, source: str, default: Any = None) -> Any:
+        return self[source] if source in self._groups else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
 
 
 def _inputs_frame(tables: Mapping[str, pd.DataFrame], inputs: pd.DataFrame | None) -> pd.DataFrame:
