@@ -379,7 +379,7 @@ class _Sheet:
             values[i] = self.value(values[i])
         return values
 
-    def column_cells(self, column: int, values: pd.Series, style: ColumnStyle | list[ColumnStyle],
+    def column_cells(self, column: int, values: pd.Series, style: xlsx_columns.Styles,
                      rows: Any) -> xlsx_columns.Cells:
         """The cells of ``values`` in ``column`` of the next rows (numbered ``rows``), as
         :func:`~evalkit.xlsx_writer.column_cells` makes them from :meth:`values`: by the column's
@@ -397,11 +397,22 @@ class _Sheet:
             numbers = values.to_numpy(dtype="float64", na_value=np.nan)
             return xlsx_columns.number_cells(letter, rows, xlsx_columns.number_texts(numbers, np.isnan(numbers)),
                                              style)
+        if dtype == object:  # (texts and None only, as a text column's: most such columns)
+            texts = _object_texts(values)
+            if texts is not None:
+                if not len(texts) or texts.null_count == len(texts):
+                    return xlsx_columns.missing_cells(letter, rows, style)
+                return xlsx_columns.text_cells(letter, rows, self.fitted(texts), style, _FORMULA_START)
+        if isinstance(style, xlsx_columns.StylesByRow):
+            style = style.as_list()
         return xlsx_columns.prepared_cells(column_cells(letter, self.row, self.values(values), style, _FORMULA_START))
 
     def texts(self, column: pd.Series) -> pa.Array:
         """A text column's values as cells store them (:meth:`value`), in Arrow (None for missing)."""
-        arr = pa.array(column.array)
+        return self.fitted(pa.array(column.array))
+
+    def fitted(self, arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Texts (Arrow, None for missing) as cells store them (:meth:`value`)."""
         if isinstance(arr, pa.ChunkedArray):  # (a column put together by pd.concat keeps its parts)
             arr = arr.combine_chunks()
         arr = arr.cast(pa.large_string())
@@ -460,6 +471,18 @@ class _Sheet:
 def _is_text_dtype(dtype: Any) -> bool:
     """Whether a column holds only text and missing values, in Arrow (pandas' string dtypes)."""
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _object_texts(column: pd.Series) -> pa.Array | None:
+    """An object column's values in Arrow when each is a text (``str`` itself) or None; else None
+    (its cells are made one at a time)."""
+    values = column.tolist()
+    if not set(map(type, values)) <= {str, type(None)}:
+        return None
+    try:
+        return pa.array(values, pa.large_string())
+    except (pa.ArrowException, UnicodeEncodeError):  # (a lone surrogate: cell by cell, replaced)
+        return None
 
 
 def _plain_values(column: pd.Series) -> list:
@@ -930,7 +953,9 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
     after = {sev: [a + ((("fill", rgb),) if rgb else ()) + d for a, d in zip(align, date, strict=True)]
              for sev, rgb in [*_SEVERITY_FILLS.items(), (None, None)]}
     styles = {sev: [book.column_style(None, steps) for steps in by_column] for sev, by_column in after.items()}
-    severities = [sev if sev in after else None for sev in map(str, sheet_frame["严重程度"].tolist())]
+    order = list(after)  # (each row's styles by the index of its severity among them)
+    severities = np.array([order.index(sev) if sev in after else order.index(None)
+                           for sev in map(str, sheet_frame["严重程度"].tolist())], dtype=np.int32)
     verdict_letter = column_letter(columns.index("核实结论") + 1)
     for title, start, stop in table.parts():
         last = _last_cell(len(headers), stop - start)
@@ -941,6 +966,7 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
         for first in range(start, stop, _BLOCK):
             end = min(first + _BLOCK, stop)
             block, sevs = sheet_frame.iloc[first:end], severities[first:end]
+            codes = sevs.tolist()
             rows = xlsx_columns.row_numbers(sheet.row, len(block))
             cells = []
             for j, header in enumerate(columns):
@@ -948,9 +974,10 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
                     # (the column's own scalars, as a row of the frame gives them: a Float64
                     # column's are numpy floats; the decimals are counted on Python's float)
                     cells.append(xlsx_columns.prepared_cells(
-                        _figure_cells(sheet, j + 1, list(block.iloc[:, j]), [after[sev][j] for sev in sevs])))
+                        _figure_cells(sheet, j + 1, list(block.iloc[:, j]), [after[order[k]][j] for k in codes])))
                 else:
-                    cells.append(sheet.column_cells(j + 1, block.iloc[:, j], [styles[sev][j] for sev in sevs], rows))
+                    cells.append(sheet.column_cells(
+                        j + 1, block.iloc[:, j], xlsx_columns.StylesByRow([styles[sev][j] for sev in order], sevs), rows))
             if n_links:
                 cells.append(xlsx_columns.prepared_cells(_cited_cells(sheet, len(columns), cited[first:end])))
             sheet.append_cells(rows, cells)

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from evalkit.arrow_text import holds, text_bytes
 from evalkit.xlsx_writer import ColumnStyle, _style_attrs, cell_xml
 
-__all__ = ["Cells", "bool_cells", "may_need_fitting", "missing_cells", "number_cells", "number_texts", "prepared_cells",
+__all__ = ["Cells", "Start", "Styles", "StylesByRow", "bool_cells", "may_need_fitting", "missing_cells", "number_cells", "number_texts", "prepared_cells",
            "row_numbers", "rows_xml", "text_cells"]
 
 _STR = pa.large_string()
@@ -167,11 +167,31 @@ def row_numbers(first_row: int, n: int) -> pa.Array:
     return pa.array(np.arange(first_row, first_row + n, dtype=np.int64)).cast(_STR)
 
 
-def _attrs(style: ColumnStyle | Sequence[ColumnStyle], n: int) -> tuple[list, np.ndarray | None]:
+class StylesByRow(NamedTuple):
+    """A style per row given as the index (``codes``, integers) of each row's among ``styles``:
+    for rows whose style follows from one of their values (the findings' severity), without a
+    list of every row's style to be sorted out again per column."""
+
+    styles: Sequence[ColumnStyle]
+    codes: np.ndarray
+
+    def as_list(self) -> list[ColumnStyle]:
+        """Every row's style."""
+        return [self.styles[code] for code in self.codes.tolist()]
+
+
+Styles = ColumnStyle | StylesByRow | Sequence[ColumnStyle]
+
+
+def _attrs(style: Styles, n: int) -> tuple[list, np.ndarray | None]:
     """The ``s`` attributes of the distinct styles (:func:`_style_attrs`) and, for a style per
     row, each row's index among them (None: one style for the column)."""
     if isinstance(style, ColumnStyle):
         return [_style_attrs(style)], None
+    if isinstance(style, StylesByRow):
+        if len(style.codes) != n:
+            raise ValueError(f"{len(style.codes)} styles for {n} rows")
+        return [_style_attrs(st) for st in style.styles], np.asarray(style.codes, dtype=np.int32)
     if len(style) != n:
         raise ValueError(f"{len(style)} styles for {n} rows")
     distinct: dict[int, int] = {}
@@ -204,7 +224,7 @@ def _choose(mask: pa.Array, when: pa.Scalar | pa.Array, otherwise: pa.Scalar | p
     return pc.if_else(mask, when, otherwise)
 
 
-def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle | Sequence[ColumnStyle],
+def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: Styles,
                formula_start: tuple[str, ...]) -> Cells:
     """The cells of a column of texts (None for missing) already fitted to a cell, as
     :func:`~evalkit.xlsx_writer.column_cells` writes them.
@@ -305,17 +325,17 @@ def _distinct_texts(values: np.ndarray) -> pa.Array:
     return pa.array([fmt(v) if v - v == 0 else "" for v in distinct], _STR).take(encoded.indices)
 
 
-def number_cells(letter: str, rows: pa.Array, numbers: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
+def number_cells(letter: str, rows: pa.Array, numbers: pa.Array, style: Styles) -> Cells:
     """The cells of a column of numbers written out by :func:`number_texts`."""
     return _value_cells(letter, rows, numbers, style, 2, "n")
 
 
-def bool_cells(letter: str, rows: pa.Array, flags: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
+def bool_cells(letter: str, rows: pa.Array, flags: pa.Array, style: Styles) -> Cells:
     """The cells of a column of booleans (None for missing)."""
     return _value_cells(letter, rows, pc.if_else(_single(flags), _lit("1"), _lit("0")), style, 3, "b")
 
 
-def _value_cells(letter: str, rows: pa.Array, values: pa.Array, style: ColumnStyle | Sequence[ColumnStyle],
+def _value_cells(letter: str, rows: pa.Array, values: pa.Array, style: Styles,
                  kind: int, cell_type: str) -> Cells:
     """The cells ``<v>value</v>`` of type ``cell_type`` of the values written out (None for
     missing), in the format of the ``kind``-th of the style's ``s`` attributes."""
@@ -328,7 +348,7 @@ def _value_cells(letter: str, rows: pa.Array, values: pa.Array, style: ColumnSty
     return Cells(head, pc.fill_null(values, _EMPTY), pc.if_else(missing, _EMPTY, _lit("</v></c>")))
 
 
-def missing_cells(letter: str, rows: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
+def missing_cells(letter: str, rows: pa.Array, style: Styles) -> Cells:
     """The cells of a column whose values are all missing.
 
     >>> st = ColumnStyle(text=0, formula_text=1, number=2, boolean=0, empty=4)
