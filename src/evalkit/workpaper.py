@@ -1000,19 +1000,42 @@ def _cited_text_cells(sheet: _Sheet, n_columns: int, cited: list[list[tuple[str,
     """The cells of :func:`_cited_cells` past the sheet's hyperlinks: each place as text ('预算
     第12行', as :meth:`_Sheet.cell` writes it without a link), all counted for the cover."""
     letters = [column_letter(n_columns + 1 + k) for k in range(max(map(len, cited), default=0))]
-    texts: dict[str, tuple[str, int]] = {}  # sheet title → its text in a cell, the format of a text so begun
+    # sheet title → what its cells hold after the reference and before the row's number, as
+    # cell_xml writes them: 'title 第12行' escaped is the title escaped then ' 第12行'; its
+    # spaces at the ends are the title's at the start (the end is 行)
+    texts: dict[str, str] = {}
     out = []
     for i, targets in enumerate(cited):
         cells = []
         for k, (target, target_row) in enumerate(targets):
             if target not in texts:
-                title = sheet.value(target)
-                texts[target] = (title, sheet.book.style(_QUOTE) if title.startswith(_FORMULA_START) else 0)
-            title, xf = texts[target]
-            cells.append(cell_xml(f"{letters[k]}{sheet.row + i}", f"{title} 第{target_row}行", xf))
+                texts[target] = _place_text_head(sheet, target)
+            cells.append(f'<c r="{letters[k]}{sheet.row + i}"{texts[target]} 第{target_row}行</t></is></c>')
         out.append("".join(cells))
     sheet.book.count_unlinked(sheet.title, sum(map(len, cited)))
     return out
+
+
+def _place_text_head(sheet: _Sheet, target: str) -> str:
+    """The start of a cell holding the text 'target 第…行' (see :func:`_cited_text_cells`), after
+    its reference: ``cell_xml(ref, f"{title} 第{row}行", xf)`` is ``<c r="{ref}"`` and this, then
+    `` 第{row}行</t></is></c>``.
+
+    >>> book = _Book.__new__(_Book)
+    >>> book.cut, book._styles, book.xw = {}, {}, Workbook.__new__(Workbook)
+    >>> book.xw._xfs = {CellStyle(): 0}
+    >>> sheet = _Sheet.__new__(_Sheet)
+    >>> sheet.book, sheet.title = book, "s"
+    >>> _place_text_head(sheet, "A&B"), _place_text_head(sheet, " =x")
+    (' t="inlineStr"><is><t>A&amp;B', ' t="inlineStr"><is><t xml:space="preserve"> =x')
+    """
+    title = sheet.value(target)
+    xf = sheet.book.style(_QUOTE) if title.startswith(_FORMULA_START) else 0
+    cell = cell_xml("", f"{title} 第1行", xf)
+    head, tail = '<c r=""', " 第1行</t></is></c>"
+    if not (cell.startswith(head) and cell.endswith(tail)):  # pragma: no cover (cell_xml writes a text so)
+        raise AssertionError(cell)
+    return cell[len(head):-len(tail)]
 
 
 def _place_cells(sheet: _Sheet, column: int, targets: list[tuple[str, int]], titles: dict[str, str],
@@ -1039,24 +1062,39 @@ def _figure_cells(sheet: _Sheet, column: int, values: list, after: list[_Steps])
     never linked): numbers with as many decimals as they have (at least two; whole thousands
     with a separator and none)."""
     out, letter, row = [], column_letter(column), sheet.row
+    # (figures repeat: a float's cell after its reference made once per value, sign and style;
+    # NaN never equals itself, and other values may be texts to fit and count: made each time)
+    made: dict[tuple[float, float, int], str] = {}
     for i, (value, steps) in enumerate(zip(values, after, strict=True)):
-        fmt = "#,##0.00"
-        if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
-            fmt = "#,##0"
-        if type(value) in (float, np.float64):  # (what sheet.value gives, without its checks)
-            stored = None if math.isnan(value) else float(value)
+        if type(value) in (float, np.float64) and not math.isnan(value):
+            key = (value, math.copysign(1.0, value), id(steps))
+            rest = made.get(key)
+            if rest is None:
+                rest = made[key] = _figure_cell(sheet, "", value, steps)[len('<c r="'):]
+            out.append(f'<c r="{letter}{row + i}{rest}')
         else:
-            stored = sheet.value(value)
-        if isinstance(stored, float) and not stored.is_integer():
-            shown = repr(stored)  # (a Python float's: numpy 2 writes np.float64(1558.29))
-            decimals = min(len(shown.split(".")[1]), 6) if "." in shown else 0
-            steps = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + steps
-        if isinstance(stored, str):
-            steps = (_QUOTE if stored.startswith(_FORMULA_START) else ()) + steps
-        elif isinstance(stored, (int, float)) and not isinstance(stored, bool):
-            steps = (("fmt", fmt),) + steps
-        out.append(cell_xml(f"{letter}{row + i}", stored, sheet.book.style(steps) if steps else 0))
+            out.append(_figure_cell(sheet, f"{letter}{row + i}", value, steps))
     return out
+
+
+def _figure_cell(sheet: _Sheet, ref: str, value: Any, steps: _Steps) -> str:
+    """The cell ``ref`` of :func:`_figure_cells` for ``value``, styled by ``steps`` after its format."""
+    fmt = "#,##0.00"
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
+        fmt = "#,##0"
+    if type(value) in (float, np.float64):  # (what sheet.value gives, without its checks)
+        stored = None if math.isnan(value) else float(value)
+    else:
+        stored = sheet.value(value)
+    if isinstance(stored, float) and not stored.is_integer():
+        shown = repr(stored)  # (a Python float's: numpy 2 writes np.float64(1558.29))
+        decimals = min(len(shown.split(".")[1]), 6) if "." in shown else 0
+        steps = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + steps
+    if isinstance(stored, str):
+        steps = (_QUOTE if stored.startswith(_FORMULA_START) else ()) + steps
+    elif isinstance(stored, (int, float)) and not isinstance(stored, bool):
+        steps = (("fmt", fmt),) + steps
+    return cell_xml(ref, stored, sheet.book.style(steps) if steps else 0)
 
 
 def _verdict_drop_down(ws: Worksheet, cells: str) -> None:
