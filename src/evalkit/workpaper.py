@@ -33,7 +33,7 @@ import math
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -144,6 +144,8 @@ def _evalkit_version() -> str:
 
 def _display_width(text: str) -> int:
     """Width of a text in a monospaced font: East Asian wide characters count twice."""
+    if text.isascii():  # (figures, codes: no wide character)
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -377,7 +379,7 @@ class _Sheet:
             values[i] = self.value(values[i])
         return values
 
-    def column_cells(self, column: int, values: pd.Series, style: ColumnStyle | list[ColumnStyle],
+    def column_cells(self, column: int, values: pd.Series, style: xlsx_columns.Styles,
                      rows: Any) -> xlsx_columns.Cells:
         """The cells of ``values`` in ``column`` of the next rows (numbered ``rows``), as
         :func:`~evalkit.xlsx_writer.column_cells` makes them from :meth:`values`: by the column's
@@ -395,11 +397,22 @@ class _Sheet:
             numbers = values.to_numpy(dtype="float64", na_value=np.nan)
             return xlsx_columns.number_cells(letter, rows, xlsx_columns.number_texts(numbers, np.isnan(numbers)),
                                              style)
+        if dtype == object:  # (texts and None only, as a text column's: most such columns)
+            texts = _object_texts(values)
+            if texts is not None:
+                if not len(texts) or texts.null_count == len(texts):
+                    return xlsx_columns.missing_cells(letter, rows, style)
+                return xlsx_columns.text_cells(letter, rows, self.fitted(texts), style, _FORMULA_START)
+        if isinstance(style, xlsx_columns.StylesByRow):
+            style = style.as_list()
         return xlsx_columns.prepared_cells(column_cells(letter, self.row, self.values(values), style, _FORMULA_START))
 
     def texts(self, column: pd.Series) -> pa.Array:
         """A text column's values as cells store them (:meth:`value`), in Arrow (None for missing)."""
-        arr = pa.array(column.array)
+        return self.fitted(pa.array(column.array))
+
+    def fitted(self, arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Texts (Arrow, None for missing) as cells store them (:meth:`value`)."""
         if isinstance(arr, pa.ChunkedArray):  # (a column put together by pd.concat keeps its parts)
             arr = arr.combine_chunks()
         arr = arr.cast(pa.large_string())
@@ -458,6 +471,18 @@ class _Sheet:
 def _is_text_dtype(dtype: Any) -> bool:
     """Whether a column holds only text and missing values, in Arrow (pandas' string dtypes)."""
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _object_texts(column: pd.Series) -> pa.Array | None:
+    """An object column's values in Arrow when each is a text (``str`` itself) or None; else None
+    (its cells are made one at a time)."""
+    values = column.tolist()
+    if not set(map(type, values)) <= {str, type(None)}:
+        return None
+    try:
+        return pa.array(values, pa.large_string())
+    except (pa.ArrowException, UnicodeEncodeError):  # (a lone surrogate: cell by cell, replaced)
+        return None
 
 
 def _plain_values(column: pd.Series) -> list:
@@ -545,9 +570,9 @@ def _content_widths(frame: pd.DataFrame, headers: list[str], formats: list[str |
     """Display width of each column: its header, its values in the first
     :data:`_WIDTH_SAMPLE` rows, and every link text."""
     widths = [_display_width(h) for h in headers]
-    for values in frame.iloc[:_WIDTH_SAMPLE].itertuples(index=False, name=None):
-        for j, (value, fmt) in enumerate(zip(values, formats, strict=True)):
-            widths[j] = max(widths[j], _value_width(value, fmt))
+    sample = frame.iloc[:_WIDTH_SAMPLE]
+    for j, fmt in enumerate(formats):
+        widths[j] = max(widths[j], _sample_width(sample.iloc[:, j], fmt))
     n_columns = len(frame.columns)
     title_widths: dict[str, int] = {}  # the width of 'title 第…行' without the row's digits
     for targets in link_targets:
@@ -556,6 +581,19 @@ def _content_widths(frame: pd.DataFrame, headers: list[str], formats: list[str |
                 title_widths[title] = _display_width(_clean_text(f"{title} 第行"))
             widths[n_columns + k] = max(widths[n_columns + k], title_widths[title] + len(str(row)))
     return widths
+
+
+def _sample_width(values: pd.Series, number_format: str | None) -> int:
+    """The widest of :func:`_value_width` of ``values`` (the scalars a row of the frame gives),
+    each distinct text measured once (texts repeat: units, scopes, levels)."""
+    width, seen = 0, set()
+    for value in values:
+        if type(value) is str:
+            if value in seen:
+                continue
+            seen.add(value)
+        width = max(width, _value_width(value, number_format))
+    return width
 
 
 #: Rows of a table turned into XML at a time (column by column).
@@ -685,8 +723,11 @@ def finding_ids(findings: pd.DataFrame) -> pd.Series:
     cols = ["report_id", "rule", "expected", "observed", "sources"]
     parts = [findings[c].astype("string").fillna("") if c in findings.columns
              else pd.Series("", index=findings.index) for c in cols]
-    keys = parts[0].str.cat(parts[1:], sep="|")
-    return keys.map(lambda k: "F-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10]).astype("str")
+    # (the key joined in Arrow: pandas' str.cat makes a Python object per value and part)
+    keys = pc.binary_join_element_wise(*(pa.array(part, pa.large_string()) for part in parts),
+                                       pa.scalar("|", pa.large_string()))
+    ids = ["F-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10] for k in keys.to_pylist()]
+    return pd.Series(ids, index=findings.index, dtype="str", name=parts[0].name)
 
 
 def _number_or_text(value: Any) -> Any:
@@ -789,27 +830,38 @@ def _named_sources(frames: Iterable[pd.DataFrame]) -> pa.Array:
     return pa.array(list(named), pa.string())
 
 
-def _rows_naming(frame: pd.DataFrame, sources: pa.Array | None) -> tuple[np.ndarray, list]:
-    """The positions of the rows of ``frame`` with a source (one of ``sources``, if given), and
-    those sources."""
-    column = frame["source"].astype("str")
-    keep = (column.notna() & column.ne("")).to_numpy(dtype=bool)
-    if sources is not None:  # (in Arrow: pandas' isin on text makes a Python object per value)
-        values = pa.array(column.array)
-        found = pc.is_in(values, value_set=sources.cast(values.type))
-        keep = keep & found.fill_null(False).to_numpy(zero_copy_only=False)
-    at = np.flatnonzero(keep)
-    return at, column.iloc[at].tolist()
+def _rows_naming(frames: Mapping[str, pd.DataFrame],
+                 sources: pa.Array | None) -> Iterator[tuple[str, np.ndarray, pd.Series]]:
+    """For each of ``frames`` with a ``source`` column: its name, the positions of its rows with a
+    source (one of ``sources``, if given), and the column of sources (text)."""
+    named = {name: frame["source"].astype("str") for name, frame in frames.items() if "source" in frame.columns}
+    found = _found_in(list(named.values()), sources)
+    for (name, column), in_sources in zip(named.items(), found, strict=True):
+        keep = (column.notna() & column.ne("")).to_numpy(dtype=bool)
+        at = np.flatnonzero(keep if in_sources is None else keep & in_sources)
+        yield name, at, column
+
+
+def _found_in(columns: list[pd.Series], sources: pa.Array | None) -> list[np.ndarray | None]:
+    """Whether each value of each of ``columns`` (text) is one of ``sources`` (None each without
+    ``sources``). In Arrow (pandas' isin on text makes a Python object per value), every column at
+    once: ``is_in`` hashes the ``sources`` on each call."""
+    if sources is None:
+        return [None] * len(columns)
+    text = pa.large_string()
+    parts = [pa.array(column.array).cast(text) for column in columns]
+    chunks = [chunk for part in parts for chunk in (part.chunks if isinstance(part, pa.ChunkedArray) else [part])]
+    found = pc.is_in(pa.chunked_array(chunks, text), value_set=sources.cast(text)).fill_null(False)
+    flags = found.to_numpy(zero_copy_only=False) if len(found) else np.zeros(0, dtype=bool)
+    return np.split(flags, np.cumsum([len(part) for part in parts])[:-1].tolist()) if parts else []
 
 
 def _row_index(tables: Mapping[str, pd.DataFrame], sources: pa.Array | None = None) -> dict[str, list[_IndexedRow]]:
     """source → (table, sheet row, the row's figures, the words of a figure) of every data row
     (with one of ``sources``, if given)."""
     index: dict[str, list[_IndexedRow]] = {}
-    for name, frame in tables.items():
-        if "source" not in frame.columns:
-            continue
-        at, named = _rows_naming(frame, sources)
+    for name, at, column in _rows_naming(tables, sources):
+        frame, named = tables[name], column.iloc[at].tolist()
         cols = [c for c in _VALUE_COLUMNS if c in frame.columns]
         part = frame[[*cols, *(["raw"] if "raw" in frame.columns else [])]].iloc[at]
         figures = (_row_figures(part[cols].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy())
@@ -869,8 +921,9 @@ def _findings_frame(findings: pd.DataFrame, departments: Mapping[str, str],
         "原文摘录": col("excerpt"),
         "来源": col("sources"),
     })
+    id_list = ids.tolist()
     for column in AUDIT_COLUMNS:
-        out[column] = [known.get(i, {}).get(column) for i in ids]
+        out[column] = [known.get(i, {}).get(column) for i in id_list] if known else [None] * len(id_list)
     out["规则代码"] = col("rule")
     out["检查编号"] = ids
     return out
@@ -900,7 +953,9 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
     after = {sev: [a + ((("fill", rgb),) if rgb else ()) + d for a, d in zip(align, date, strict=True)]
              for sev, rgb in [*_SEVERITY_FILLS.items(), (None, None)]}
     styles = {sev: [book.column_style(None, steps) for steps in by_column] for sev, by_column in after.items()}
-    severities = [sev if sev in after else None for sev in map(str, sheet_frame["严重程度"].tolist())]
+    order = list(after)  # (each row's styles by the index of its severity among them)
+    severities = np.array([order.index(sev) if sev in after else order.index(None)
+                           for sev in map(str, sheet_frame["严重程度"].tolist())], dtype=np.int32)
     verdict_letter = column_letter(columns.index("核实结论") + 1)
     for title, start, stop in table.parts():
         last = _last_cell(len(headers), stop - start)
@@ -911,6 +966,7 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
         for first in range(start, stop, _BLOCK):
             end = min(first + _BLOCK, stop)
             block, sevs = sheet_frame.iloc[first:end], severities[first:end]
+            codes = sevs.tolist()
             rows = xlsx_columns.row_numbers(sheet.row, len(block))
             cells = []
             for j, header in enumerate(columns):
@@ -918,9 +974,10 @@ def _write_findings(book: _Book, table: _Table, sheet_frame: pd.DataFrame,
                     # (the column's own scalars, as a row of the frame gives them: a Float64
                     # column's are numpy floats; the decimals are counted on Python's float)
                     cells.append(xlsx_columns.prepared_cells(
-                        _figure_cells(sheet, j + 1, list(block.iloc[:, j]), [after[sev][j] for sev in sevs])))
+                        _figure_cells(sheet, j + 1, list(block.iloc[:, j]), [after[order[k]][j] for k in codes])))
                 else:
-                    cells.append(sheet.column_cells(j + 1, block.iloc[:, j], [styles[sev][j] for sev in sevs], rows))
+                    cells.append(sheet.column_cells(
+                        j + 1, block.iloc[:, j], xlsx_columns.StylesByRow([styles[sev][j] for sev in order], sevs), rows))
             if n_links:
                 cells.append(xlsx_columns.prepared_cells(_cited_cells(sheet, len(columns), cited[first:end])))
             sheet.append_cells(rows, cells)
@@ -943,19 +1000,42 @@ def _cited_text_cells(sheet: _Sheet, n_columns: int, cited: list[list[tuple[str,
     """The cells of :func:`_cited_cells` past the sheet's hyperlinks: each place as text ('预算
     第12行', as :meth:`_Sheet.cell` writes it without a link), all counted for the cover."""
     letters = [column_letter(n_columns + 1 + k) for k in range(max(map(len, cited), default=0))]
-    texts: dict[str, tuple[str, int]] = {}  # sheet title → its text in a cell, the format of a text so begun
+    # sheet title → what its cells hold after the reference and before the row's number, as
+    # cell_xml writes them: 'title 第12行' escaped is the title escaped then ' 第12行'; its
+    # spaces at the ends are the title's at the start (the end is 行)
+    texts: dict[str, str] = {}
     out = []
     for i, targets in enumerate(cited):
         cells = []
         for k, (target, target_row) in enumerate(targets):
             if target not in texts:
-                title = sheet.value(target)
-                texts[target] = (title, sheet.book.style(_QUOTE) if title.startswith(_FORMULA_START) else 0)
-            title, xf = texts[target]
-            cells.append(cell_xml(f"{letters[k]}{sheet.row + i}", f"{title} 第{target_row}行", xf))
+                texts[target] = _place_text_head(sheet, target)
+            cells.append(f'<c r="{letters[k]}{sheet.row + i}"{texts[target]} 第{target_row}行</t></is></c>')
         out.append("".join(cells))
     sheet.book.count_unlinked(sheet.title, sum(map(len, cited)))
     return out
+
+
+def _place_text_head(sheet: _Sheet, target: str) -> str:
+    """The start of a cell holding the text 'target 第…行' (see :func:`_cited_text_cells`), after
+    its reference: ``cell_xml(ref, f"{title} 第{row}行", xf)`` is ``<c r="{ref}"`` and this, then
+    `` 第{row}行</t></is></c>``.
+
+    >>> book = _Book.__new__(_Book)
+    >>> book.cut, book._styles, book.xw = {}, {}, Workbook.__new__(Workbook)
+    >>> book.xw._xfs = {CellStyle(): 0}
+    >>> sheet = _Sheet.__new__(_Sheet)
+    >>> sheet.book, sheet.title = book, "s"
+    >>> _place_text_head(sheet, "A&B"), _place_text_head(sheet, " =x")
+    (' t="inlineStr"><is><t>A&amp;B', ' t="inlineStr"><is><t xml:space="preserve"> =x')
+    """
+    title = sheet.value(target)
+    xf = sheet.book.style(_QUOTE) if title.startswith(_FORMULA_START) else 0
+    cell = cell_xml("", f"{title} 第1行", xf)
+    head, tail = '<c r=""', " 第1行</t></is></c>"
+    if not (cell.startswith(head) and cell.endswith(tail)):  # pragma: no cover (cell_xml writes a text so)
+        raise AssertionError(cell)
+    return cell[len(head):-len(tail)]
 
 
 def _place_cells(sheet: _Sheet, column: int, targets: list[tuple[str, int]], titles: dict[str, str],
@@ -982,24 +1062,39 @@ def _figure_cells(sheet: _Sheet, column: int, values: list, after: list[_Steps])
     never linked): numbers with as many decimals as they have (at least two; whole thousands
     with a separator and none)."""
     out, letter, row = [], column_letter(column), sheet.row
+    # (figures repeat: a float's cell after its reference made once per value, sign and style;
+    # NaN never equals itself, and other values may be texts to fit and count: made each time)
+    made: dict[tuple[float, float, int], str] = {}
     for i, (value, steps) in enumerate(zip(values, after, strict=True)):
-        fmt = "#,##0.00"
-        if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
-            fmt = "#,##0"
-        if type(value) in (float, np.float64):  # (what sheet.value gives, without its checks)
-            stored = None if math.isnan(value) else float(value)
+        if type(value) in (float, np.float64) and not math.isnan(value):
+            key = (value, math.copysign(1.0, value), id(steps))
+            rest = made.get(key)
+            if rest is None:
+                rest = made[key] = _figure_cell(sheet, "", value, steps)[len('<c r="'):]
+            out.append(f'<c r="{letter}{row + i}{rest}')
         else:
-            stored = sheet.value(value)
-        if isinstance(stored, float) and not stored.is_integer():
-            shown = repr(stored)  # (a Python float's: numpy 2 writes np.float64(1558.29))
-            decimals = min(len(shown.split(".")[1]), 6) if "." in shown else 0
-            steps = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + steps
-        if isinstance(stored, str):
-            steps = (_QUOTE if stored.startswith(_FORMULA_START) else ()) + steps
-        elif isinstance(stored, (int, float)) and not isinstance(stored, bool):
-            steps = (("fmt", fmt),) + steps
-        out.append(cell_xml(f"{letter}{row + i}", stored, sheet.book.style(steps) if steps else 0))
+            out.append(_figure_cell(sheet, f"{letter}{row + i}", value, steps))
     return out
+
+
+def _figure_cell(sheet: _Sheet, ref: str, value: Any, steps: _Steps) -> str:
+    """The cell ``ref`` of :func:`_figure_cells` for ``value``, styled by ``steps`` after its format."""
+    fmt = "#,##0.00"
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
+        fmt = "#,##0"
+    if type(value) in (float, np.float64):  # (what sheet.value gives, without its checks)
+        stored = None if math.isnan(value) else float(value)
+    else:
+        stored = sheet.value(value)
+    if isinstance(stored, float) and not stored.is_integer():
+        shown = repr(stored)  # (a Python float's: numpy 2 writes np.float64(1558.29))
+        decimals = min(len(shown.split(".")[1]), 6) if "." in shown else 0
+        steps = (("fmt", "#,##0." + "0" * max(decimals, 2)),) + steps
+    if isinstance(stored, str):
+        steps = (_QUOTE if stored.startswith(_FORMULA_START) else ()) + steps
+    elif isinstance(stored, (int, float)) and not isinstance(stored, bool):
+        steps = (("fmt", fmt),) + steps
+    return cell_xml(ref, stored, sheet.book.style(steps) if steps else 0)
 
 
 def _verdict_drop_down(ws: Worksheet, cells: str) -> None:
@@ -1108,19 +1203,61 @@ def read_verdicts(path: str | Path) -> pd.DataFrame:
 
 def _source_index(
     tables: Mapping[str, pd.DataFrame], sheets: Mapping[str, list[str]], sources: pa.Array | None = None,
-) -> dict[str, list[tuple[str, int]]]:
+) -> _SourceIndex:
     """Map each source ('<report_id>:<line>'; one of ``sources``, if given) to the (sheet, row)
     of every data row with it; ``sheets``: the sheets each table is written on."""
-    index: dict[str, list[tuple[str, int]]] = {}
-    per_sheet = _rows_per_sheet()
-    for name, frame in tables.items():
-        if "source" not in frame.columns:
-            continue
-        at, named = _rows_naming(frame, sources)
-        titles = sheets[name]
-        for sheet, row, source in zip((at // per_sheet).tolist(), (at % per_sheet + 2).tolist(), named, strict=True):
-            index.setdefault(source, []).append((titles[sheet], row))
-    return index
+    titles, positions, named = [], [], []
+    for name, at, column in _rows_naming(tables, sources):
+        titles.append(sheets[name])
+        positions.append(at)
+        named.append(pa.array(column.array).take(pa.array(at)))
+    return _SourceIndex(titles, positions, named)
+
+
+class _SourceIndex(Mapping):
+    """source → the (sheet, row) of every data row with it, in the order of the tables and of
+    their rows (as a dict of lists would hold them); each list is made when it is asked for (most
+    are never: a sheet holds at most :data:`_MAX_SHEET_LINKS` links).
+
+    >>> index = _SourceIndex([["甲"], ["乙"]], [np.array([0, 5]), np.array([1])],
+    ...                      [pa.array(["r:1", "r:2"]), pa.array(["r:1"])])
+    >>> index["r:1"], index.get("r:2"), "r:3" in index, len(index)
+    ([('甲', 2), ('乙', 3)], [('甲', 7)], False, 2)
+    """
+
+    def __init__(self, titles: list[list[str]], positions: list[np.ndarray], named: list[pa.Array]) -> None:
+        """``titles``: the sheets of each table; ``positions``: the rows (0-based) of each table
+        with a source; ``named``: those sources."""
+        chunks = [c for part in named for c in (part.chunks if isinstance(part, pa.ChunkedArray) else [part])]
+        text = pa.large_string()
+        encoded = pc.dictionary_encode(pa.chunked_array([c.cast(text) for c in chunks], text).combine_chunks())
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        keys = encoded.dictionary.to_pylist()
+        self._groups = dict(zip(keys, range(len(keys)), strict=True))
+        self._order = np.argsort(codes, kind="stable")  # (the rows of each source together, in order)
+        self._starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(keys)))]).tolist()
+        self._table = np.repeat(np.arange(len(titles)), [len(at) for at in positions])
+        self._position = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+        self._titles = titles
+
+    def __getitem__(self, source: str) -> list[tuple[str, int]]:
+        group = self._groups[source]
+        at = self._order[self._starts[group]:self._starts[group + 1]]
+        per_sheet = _rows_per_sheet()
+        return [(self._titles[table][position // per_sheet], position % per_sheet + 2)
+                for table, position in zip(self._table[at].tolist(), self._position[at].tolist(), strict=True)]
+
+    def __contains__(self, source: object) -> bool:
+        return source in self._groups
+
+    def get(self, source: str, default: Any = None) -> Any:
+        return self[source] if source in self._groups else default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
 
 
 def _inputs_frame(tables: Mapping[str, pd.DataFrame], inputs: pd.DataFrame | None) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from evalkit.arrow_text import holds, text_bytes
 from evalkit.xlsx_writer import ColumnStyle, _style_attrs, cell_xml
 
-__all__ = ["Cells", "bool_cells", "may_need_fitting", "missing_cells", "number_cells", "number_texts", "prepared_cells",
+__all__ = ["Cells", "Start", "Styles", "StylesByRow", "bool_cells", "may_need_fitting", "missing_cells", "number_cells", "number_texts", "prepared_cells",
            "row_numbers", "rows_xml", "text_cells"]
 
 _STR = pa.large_string()
@@ -130,11 +130,30 @@ def _lit(text: str) -> pa.Scalar:
 _EMPTY = _lit("")
 
 
+class Start(NamedTuple):
+    """The start of every row's cell of a column, ``<c r="{letter}{row}`` and then ``rest``
+    (one value or an array), joined with the rows only in :func:`rows_xml` (with the rest of
+    the row, rather than made as an array of its own first)."""
+
+    letter: str
+    rest: pa.Scalar | pa.Array
+
+    def joined(self, rows: pa.Array) -> pa.Array:
+        """The starts as an array."""
+        return pc.binary_join_element_wise(_lit(f'<c r="{self.letter}'), rows, self.rest, _EMPTY)
+
+
+def _joined(head: Start | pa.Array | pa.Scalar, rows: pa.Array) -> pa.Array | pa.Scalar:
+    """A cell's head as an array (or one value), a :class:`Start` joined with the rows."""
+    return head.joined(rows) if isinstance(head, Start) else head
+
+
 class Cells(NamedTuple):
     """A column's cells over a block of rows: each row's cell is ``head + value + tail`` (an
-    absent cell has all three empty). Each piece is an Arrow array or one value for all rows."""
+    absent cell has all three empty). Each piece is an Arrow array or one value for all rows;
+    the head may be a :class:`Start`."""
 
-    head: pa.Array | pa.Scalar
+    head: Start | pa.Array | pa.Scalar
     value: pa.Array | pa.Scalar = _EMPTY
     tail: pa.Array | pa.Scalar = _EMPTY
 
@@ -148,11 +167,31 @@ def row_numbers(first_row: int, n: int) -> pa.Array:
     return pa.array(np.arange(first_row, first_row + n, dtype=np.int64)).cast(_STR)
 
 
-def _attrs(style: ColumnStyle | Sequence[ColumnStyle], n: int) -> tuple[list, np.ndarray | None]:
+class StylesByRow(NamedTuple):
+    """A style per row given as the index (``codes``, integers) of each row's among ``styles``:
+    for rows whose style follows from one of their values (the findings' severity), without a
+    list of every row's style to be sorted out again per column."""
+
+    styles: Sequence[ColumnStyle]
+    codes: np.ndarray
+
+    def as_list(self) -> list[ColumnStyle]:
+        """Every row's style."""
+        return [self.styles[code] for code in self.codes.tolist()]
+
+
+Styles = ColumnStyle | StylesByRow | Sequence[ColumnStyle]
+
+
+def _attrs(style: Styles, n: int) -> tuple[list, np.ndarray | None]:
     """The ``s`` attributes of the distinct styles (:func:`_style_attrs`) and, for a style per
     row, each row's index among them (None: one style for the column)."""
     if isinstance(style, ColumnStyle):
         return [_style_attrs(style)], None
+    if isinstance(style, StylesByRow):
+        if len(style.codes) != n:
+            raise ValueError(f"{len(style.codes)} styles for {n} rows")
+        return [_style_attrs(st) for st in style.styles], np.asarray(style.codes, dtype=np.int32)
     if len(style) != n:
         raise ValueError(f"{len(style)} styles for {n} rows")
     distinct: dict[int, int] = {}
@@ -168,18 +207,13 @@ def _per_row(texts: list[str], codes: np.ndarray | None) -> pa.Scalar | pa.Array
     return pa.array(texts, _STR).take(pa.array(codes))
 
 
-def _start(letter: str, rows: pa.Array, rest: pa.Scalar | pa.Array) -> pa.Array:
-    """``<c r="{letter}{row}`` and then ``rest``."""
-    return pc.binary_join_element_wise(_lit(f'<c r="{letter}'), rows, rest, _EMPTY)
-
-
 def _missing_cells(letter: str, rows: pa.Array, attrs: list, codes: np.ndarray | None) -> pa.Scalar | pa.Array:
     """The cells of missing values: none, or an empty cell where the style gives one a format."""
     empties = [a[4] for a in attrs]
     if not any(empties):
         return _EMPTY
     # (a style without a format for empty cells marks its rows with NUL: they make no cell)
-    cells = _start(letter, rows, _per_row([f'" s="{xf}" t="n"/>' if xf else "\x00" for xf in empties], codes))
+    cells = Start(letter, _per_row([f'" s="{xf}" t="n"/>' if xf else "\x00" for xf in empties], codes)).joined(rows)
     return pc.if_else(pc.ends_with(cells, "\x00"), _EMPTY, cells)
 
 
@@ -190,7 +224,7 @@ def _choose(mask: pa.Array, when: pa.Scalar | pa.Array, otherwise: pa.Scalar | p
     return pc.if_else(mask, when, otherwise)
 
 
-def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle | Sequence[ColumnStyle],
+def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: Styles,
                formula_start: tuple[str, ...]) -> Cells:
     """The cells of a column of texts (None for missing) already fitted to a cell, as
     :func:`~evalkit.xlsx_writer.column_cells` writes them.
@@ -215,13 +249,14 @@ def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle 
         for char, entity in _ESCAPES:
             escaped = pc.replace_substring(escaped, char, entity)
     text_start = _per_row([f'"{a[0]} t="inlineStr"><is><t>' for a in attrs], codes)
-    head = _start(letter, rows, _choose(formula, _per_row([f'"{a[1]} t="inlineStr"><is><t>' for a in attrs], codes),
-                                        text_start))
+    head: Start | pa.Array = Start(letter, _choose(
+        formula, _per_row([f'"{a[1]} t="inlineStr"><is><t>' for a in attrs], codes), text_start))
     value, tail = escaped, _lit("</t></is></c>")
     if pc.any(empty).as_py():  # (missing values are empty here too)
-        head = pc.if_else(empty, _start(letter, rows, _per_row([f'"{a[0]} t="inlineStr"/>' for a in attrs], codes)),
-                          head)
-        head = _choose(missing, _missing_cells(letter, rows, attrs, codes), head)
+        head = Start(letter, pc.if_else(empty, _per_row([f'"{a[0]} t="inlineStr"/>' for a in attrs], codes),
+                                        head.rest))
+        if pc.any(missing).as_py():
+            head = pc.if_else(missing, _missing_cells(letter, rows, attrs, codes), head.joined(rows))
         value, tail = pc.if_else(empty, _EMPTY, value), pc.if_else(empty, _EMPTY, tail)
     # (a text with spaces at either end: cell_xml writes it, with xml:space="preserve")
     edge = pa.array(data.starts_with_any(_SPACE_CODES) | data.ends_with_any(_SPACE_CODES))
@@ -230,7 +265,7 @@ def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: ColumnStyle 
         kinds = [attrs[0 if codes is None else codes[i]] for i in at]
         own = [cell_xml(f"{letter}{rows[i].as_py()}", filled[i].as_py(), _xf(k[1] if formula[i].as_py() else k[0]))
                for i, k in zip(at.tolist(), kinds, strict=True)]
-        head = pc.replace_with_mask(head, edge, pa.array(own, _STR))
+        head = pc.replace_with_mask(_joined(head, rows), edge, pa.array(own, _STR))
         value, tail = pc.if_else(edge, _EMPTY, value), pc.if_else(edge, _EMPTY, tail)
     return Cells(head, value, tail)
 
@@ -257,7 +292,7 @@ def number_texts(values: np.ndarray, missing: np.ndarray) -> pa.Array:
     empty; None where ``missing``.
 
     Whole numbers under 10**16 are written out by Arrow (their digits are what ``.16g`` gives);
-    the others, one at a time by Python.
+    the others by Python, each distinct value once (figures repeat: scores, rates).
 
     >>> number_texts(np.array([1.5, 2.0, np.inf, 0.0, -0.0]), np.array([False, False, False, True, False])).to_pylist()
     ['1.5', '2', '', None, '-0']
@@ -271,37 +306,49 @@ def number_texts(values: np.ndarray, missing: np.ndarray) -> pa.Array:
     texts = pa.array(np.where(whole, values, 0).astype(np.int64)).cast(_STR)
     other = np.flatnonzero(~whole & ~missing)
     if len(other):
-        fmt = "{:.16g}".format
-        written = [fmt(v) if v - v == 0 else "" for v in values[other].tolist()]
-        texts = pc.replace_with_mask(texts, pa.array(~whole & ~missing), pa.array(written, _STR))
+        texts = pc.replace_with_mask(texts, pa.array(~whole & ~missing), _distinct_texts(values[other]))
     if missing.any():
         texts = pc.if_else(pa.array(missing), pa.scalar(None, _STR), texts)
     return texts
 
 
-def number_cells(letter: str, rows: pa.Array, numbers: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
+def _distinct_texts(values: np.ndarray) -> pa.Array:
+    """Floats written out as ``.16g`` (not finite: empty), each distinct value once: the values
+    are told apart by their bits (so -0.0 is not 0.0), the texts taken back for every value.
+
+    >>> _distinct_texts(np.array([0.5, -0.0, 0.5, np.nan, 1e20])).to_pylist()
+    ['0.5', '-0', '0.5', '', '1e+20']
+    """
+    encoded = pc.dictionary_encode(pa.array(values.view(np.int64)))
+    fmt = "{:.16g}".format
+    distinct = encoded.dictionary.to_numpy().view(np.float64).tolist()
+    return pa.array([fmt(v) if v - v == 0 else "" for v in distinct], _STR).take(encoded.indices)
+
+
+def number_cells(letter: str, rows: pa.Array, numbers: pa.Array, style: Styles) -> Cells:
     """The cells of a column of numbers written out by :func:`number_texts`."""
     return _value_cells(letter, rows, numbers, style, 2, "n")
 
 
-def bool_cells(letter: str, rows: pa.Array, flags: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
+def bool_cells(letter: str, rows: pa.Array, flags: pa.Array, style: Styles) -> Cells:
     """The cells of a column of booleans (None for missing)."""
     return _value_cells(letter, rows, pc.if_else(_single(flags), _lit("1"), _lit("0")), style, 3, "b")
 
 
-def _value_cells(letter: str, rows: pa.Array, values: pa.Array, style: ColumnStyle | Sequence[ColumnStyle],
+def _value_cells(letter: str, rows: pa.Array, values: pa.Array, style: Styles,
                  kind: int, cell_type: str) -> Cells:
     """The cells ``<v>value</v>`` of type ``cell_type`` of the values written out (None for
     missing), in the format of the ``kind``-th of the style's ``s`` attributes."""
     attrs, codes = _attrs(style, len(values))
     values = _single(values)
     missing = pc.is_null(values)
-    head = _start(letter, rows, _per_row([f'"{a[kind]} t="{cell_type}"><v>' for a in attrs], codes))
-    head = _choose(missing, _missing_cells(letter, rows, attrs, codes), head)
+    head: Start | pa.Array = Start(letter, _per_row([f'"{a[kind]} t="{cell_type}"><v>' for a in attrs], codes))
+    if pc.any(missing).as_py():
+        head = pc.if_else(missing, _missing_cells(letter, rows, attrs, codes), head.joined(rows))
     return Cells(head, pc.fill_null(values, _EMPTY), pc.if_else(missing, _EMPTY, _lit("</v></c>")))
 
 
-def missing_cells(letter: str, rows: pa.Array, style: ColumnStyle | Sequence[ColumnStyle]) -> Cells:
+def missing_cells(letter: str, rows: pa.Array, style: Styles) -> Cells:
     """The cells of a column whose values are all missing.
 
     >>> st = ColumnStyle(text=0, formula_text=1, number=2, boolean=0, empty=4)
@@ -317,11 +364,37 @@ def prepared_cells(cells: list[str]) -> Cells:
     return Cells(pa.array(cells, _STR))
 
 
+def _merged(pieces: list) -> list:
+    """The pieces of a row with the values next to each other (one for all rows) made one, and
+    the empty ones left out: fewer pieces for each row's join.
+
+    >>> [p.as_py() if isinstance(p, pa.Scalar) else p.to_pylist() for p in _merged(
+    ...     [_lit("a"), _lit(""), _lit("b"), pa.array(["x"]), _lit("c")])]
+    ['ab', ['x'], 'c']
+    """
+    out: list = []
+    for piece in pieces:
+        if isinstance(piece, pa.Scalar):
+            text = piece.as_py()
+            if not text:
+                continue
+            if out and isinstance(out[-1], pa.Scalar):
+                piece = _lit(out[-1].as_py() + text)
+                out.pop()
+        out.append(piece)
+    return out
+
+
 def rows_xml(rows: pa.Array, columns: Sequence[Cells]) -> pa.Buffer:
     """The XML of consecutive rows (numbered ``rows``) of the ``columns``' cells, as bytes."""
     pieces: list = [_lit('<row r="'), rows, _lit('">')]
     for cells in columns:
-        pieces += [p for p in cells if not (isinstance(p, pa.Scalar) and p.as_py() == "")]
-    joined = pc.binary_join_element_wise(*pieces, _lit("</row>"), _EMPTY)
+        for piece in cells:
+            if isinstance(piece, Start):
+                pieces += [_lit(f'<c r="{piece.letter}'), rows, piece.rest]
+            else:
+                pieces.append(piece)
+    pieces.append(_lit("</row>"))
+    joined = pc.binary_join_element_wise(*_merged(pieces), _EMPTY)
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64, count=len(joined) + 1, offset=joined.offset * 8)
     return joined.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
