@@ -6,9 +6,12 @@ Every expected value is worked out by hand in the comment beside it.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pandas as pd
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from evalkit.analysis import (
     load_rules,
@@ -37,6 +40,31 @@ from evalkit.analysis import (
 )
 def test_round_half_up(value, expected):
     assert round_half_up(value) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6).map(lambda n: n / 100),
+                 st.decimals(min_value=-10**12, max_value=10**12, places=4).map(float)),
+       st.integers(min_value=-2, max_value=12))
+@example(-0.0, 2)
+@example(2.675, 2)
+@example(1e16, 0)
+@example(123456789012345.6, 10)
+def test_round_half_up_of_a_float_is_the_decimal_one(value, ndigits):
+    """The shortcut for a value already within ``ndigits`` decimals gives what the Decimal
+    rounding gives, sign of zero included."""
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    from evalkit.analysis._common import _round_half_up
+
+    written = repr(value)
+    try:
+        want = float(Decimal(written).quantize(Decimal(1).scaleb(-ndigits), rounding=ROUND_HALF_UP))
+    except InvalidOperation:
+        return  # (beyond the context's precision: the Decimal raises either way)
+    got = _round_half_up(written, ndigits)
+    assert got == want or (math.isnan(got) and math.isnan(want))
+    assert math.copysign(1, got) == math.copysign(1, want)
 
 
 def test_round_half_up_differs_from_bankers_rounding():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import random
 import sys
 
 import numpy as np
@@ -40,28 +41,41 @@ def test_the_spaces_are_those_str_strip_removes():
     assert set(xc.SPACES) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
 
 
+def _style(how: int, n: int, rnd):
+    """One of STYLES (how 0-2), a style per row as a list (3) or by index (4, StylesByRow), and
+    the same as the list ``column_cells`` takes."""
+    if how < 3:
+        return STYLES[how], STYLES[how]
+    if how == 3:
+        styles = [rnd.choice(STYLES) for _ in range(n)]
+        return styles, styles
+    by_row = xc.StylesByRow(STYLES, np.array([rnd.randrange(len(STYLES)) for _ in range(n)], dtype=np.int32))
+    return by_row, by_row.as_list()
+
+
 @settings(max_examples=300, deadline=None)
-@given(TEXTS, st.sampled_from([0, 1, 2, 3]), st.randoms(use_true_random=False))
+@given(TEXTS, st.sampled_from([0, 1, 2, 3, 4]), st.randoms(use_true_random=False))
 def test_text_cells_are_column_cells(texts, how, rnd):
     n = len(texts)
-    style = STYLES[how] if how < 3 else [rnd.choice(STYLES) for _ in range(n)]
+    style, as_list = _style(how, n, rnd)
     rows = xc.row_numbers(7, n)
     got = _made(xc.text_cells("C", rows, pa.array(texts, pa.string()), style, FORMULA_START), n)
-    assert got == _expected(texts, style)
+    assert got == _expected(texts, as_list)
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
                           st.integers(-10**18, 10**18).map(float)), min_size=1, max_size=40),
-       st.sampled_from([0, 1, 2, 3]), st.randoms(use_true_random=False))
+       st.sampled_from([0, 1, 2, 3, 4]), st.randoms(use_true_random=False))
+@example([0.5, -0.0, 0.5, None, 1e20, -0.0, 0.0, 0.1 + 0.2], 4, random.Random(1))  # (figures repeated, -0.0 beside 0.0)
 def test_number_cells_are_column_cells(values, how, rnd):
     n = len(values)
-    style = STYLES[how] if how < 3 else [rnd.choice(STYLES) for _ in range(n)]
+    style, as_list = _style(how, n, rnd)
     numbers = np.array([np.nan if v is None else v for v in values], dtype="float64")
     missing = np.array([v is None or (isinstance(v, float) and math.isnan(v)) for v in values])
     got = _made(xc.number_cells("C", xc.row_numbers(7, n), xc.number_texts(numbers, missing), style), n)
     plain = [None if m else v for v, m in zip(values, missing, strict=True)]
-    assert got == _expected(plain, style)
+    assert got == _expected(plain, as_list)
 
 
 @settings(max_examples=100, deadline=None)
@@ -158,6 +172,52 @@ def test_a_column_in_several_parts_gives_the_same_workbook(tmp_path):
     for entry in a.namelist():
         if entry != "docProps/core.xml":
             assert a.read(entry) == b.read(entry), entry
+
+
+def _sheets(path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_an_object_column_of_texts_gives_the_workbook_of_a_text_column(tmp_path):
+    """A column of Python texts and None (object dtype, as a frame built from lists holds them)
+    is written like the same column as text (the Arrow path): formula starts, edge spaces,
+    characters XML forbids, a text too long for a cell (cut, and counted on the cover)."""
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from evalkit.workpaper import CUT_MARK, write_workpaper
+
+    texts = ["=1+1", " 前后空格 ", None, "a\x01b", "", "普通", "-5", "&<>"] * 625
+    texts[4] = "长" * 40_000
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    made = {}
+    for dtype in ("object", "str"):
+        tables = _small_tables()
+        tables["indicators"]["level3"] = pd.Series(texts, dtype=dtype)
+        made[dtype] = _sheets(write_workpaper(tables, {}, tmp_path / f"{dtype}.xlsx", command="evalkit build x",
+                                              created=when))
+    assert made["object"] == made["str"]
+    assert any(CUT_MARK.encode() in xml for xml in made["object"].values())
+
+
+def test_an_object_column_of_mixed_values_is_written_cell_by_cell(tmp_path):
+    """Numbers among texts in an object column, or a text Arrow cannot hold (a lone surrogate):
+    each cell by its own kind, as before."""
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from evalkit.workpaper import write_workpaper
+
+    tables = _small_tables()
+    tables["indicators"]["level3"] = pd.Series(["文本", 12.5, None, 7, "a\ud800b"] * 1000, dtype="object")
+    out = write_workpaper(tables, {}, tmp_path / "mixed.xlsx", command="evalkit build x")
+    column = [row[1] for row in load_workbook(out, read_only=True)["绩效指标"].iter_rows(min_row=2, max_row=6,
+                                                                                       values_only=True)]
+    assert column == ["文本", 12.5, None, 7, "a\ufffdb"]
 
 
 @pytest.mark.parametrize("level, isal", [(3, True), (1, True), (6, False), (0, False)])
