@@ -91,3 +91,35 @@ def test_a_daemonic_process_runs_the_call_inline():
     got = queue.get(timeout=60)
     process.join(timeout=60)
     assert got == (True, 3)
+
+
+@linux
+def test_a_killed_caller_leaves_no_process_behind(tmp_path):
+    """A command killed (a timeout, SIGKILL) while its side process works: that process ends too,
+    and does not hold the command's output pipes open."""
+    import signal
+    import subprocess
+
+    script = ("import os, sys, time\n"
+              "from evalkit.side_process import Beside\n"
+              "with Beside(time.sleep, 60) as job:\n"
+              "    print(job._process.pid, flush=True)\n"
+              "    time.sleep(60)\n")
+    caller = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(caller.stdout.readline())
+    os.kill(caller.pid, signal.SIGKILL)
+    caller.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.05)
+    assert not _alive(child)
+    assert caller.stdout.read() == ""  # (EOF: no process holds the pipe any more)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, ended but not yet reaped by init, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -375,11 +375,12 @@ def _derived(tables: dict[str, pd.DataFrame], manifest: dict | None = None
     earlier command on the same folder is reused, and a new one kept
     (:mod:`evalkit.derived_cache`) while the block runs: leaving it waits until it is kept."""
     try:
-        analysis = importlib.import_module("evalkit.analysis")
-        derive = analysis.derive
+        derive = importlib.import_module("evalkit.analysis").derive
     except (ImportError, AttributeError) as exc:
         logger.debug("evalkit.analysis unavailable", exc_info=True)
-        yield None, f"evalkit.analysis 不可用（{exc}）"
+        derive, why_not = None, f"evalkit.analysis 不可用（{exc}）"
+    if derive is None:  # (yielded outside the except: the block's own errors are not chained to it)
+        yield None, why_not
         return
     key = derived_cache.folder_key(manifest) if manifest else None
     kept = derived_cache.load(key)

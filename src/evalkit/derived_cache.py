@@ -216,8 +216,9 @@ def kept_meanwhile(key: str | None, result: dict[str, pd.DataFrame]) -> Iterator
     the result (hundreds of MB at 10 000 reports) is pickled and written beside it: on two
     cores that costs no wall time. Where processes cannot be forked, or in a pool's worker, the
     result is stored on leaving the block. It is kept even when the block fails (say, the
-    reader of the command's output went away); and whatever happens to the process that stores
-    it, the block's work stands: a result that could not be kept is only logged.
+    reader of the command's output went away), but not after an interrupt (Ctrl-C); and
+    whatever happens to the process that stores it, the block's work stands: a result that
+    could not be kept is only logged.
 
     Parameters
     ----------
@@ -244,11 +245,19 @@ def kept_meanwhile(key: str | None, result: dict[str, pd.DataFrame]) -> Iterator
     with Beside(store, key, result) as keeping:
         try:
             yield
-        finally:  # (also when the block fails, e.g. its reader went away: the result is still good)
-            try:
-                keeping.result()
-            except Exception as exc:  # noqa: BLE001 (e.g. the process killed: only the reuse is lost)
-                logger.info("derived tables not kept for %s: %s", key, exc)
+        except Exception:  # (e.g. the output's reader went away: the result is still good)
+            _wait(keeping, key)
+            raise
+        # (an interrupt, Ctrl-C, is not waited for: the process keeping it is stopped)
+        _wait(keeping, key)
+
+
+def _wait(keeping, key: str) -> None:
+    """The end of :func:`kept_meanwhile`'s store (run now where nothing was forked)."""
+    try:
+        keeping.result()
+    except Exception as exc:  # noqa: BLE001 (e.g. the process killed: only the reuse is lost)
+        logger.info("derived tables not kept for %s: %s", key, exc)
 
 
 def _evict(folder: Path) -> None:

@@ -551,7 +551,7 @@ def _as_float(number: str) -> float | None:
         return None
     try:
         return float(number)
-    except ValueError:  # pragma: no cover - text_value always comes from NUMBER
+    except ValueError:  # (a value without text_value whose repr float does not read: the Decimal way)
         return None
 
 

@@ -299,6 +299,8 @@ def _within_digits(written: str, ndigits: int) -> bool:
     >>> _within_digits("3.25", 2), _within_digits("2.675", 2), _within_digits("1e-07", 6)
     (True, False, False)
     """
+    if ndigits.__class__ is not int:  # (another type: the Decimal's own answer, or its error)
+        return False
     point = written.find(".")
     return (point >= 0 and 0 <= ndigits <= 10 and "e" not in written
             and len(written) - point - 1 <= ndigits)

@@ -7,8 +7,8 @@ unchanged on every format and ``source`` points to a paragraph, a table cell or 
 ========  ==================================================  =====================
 format    reader                                              locators
 ========  ==================================================  =====================
-.txt      :func:`evalkit.document.load_document`              the line number
-.md       :func:`evalkit.document.load_document`              the line number
+.txt      :func:`evalkit.readers.text.document_of_bytes`      the line number
+.md       :func:`evalkit.readers.text.document_of_bytes`      the line number
 .docx     :func:`evalkit.readers.docx.read_docx`              段落12, 表2第3行第4列
 .html     :func:`evalkit.readers.html.read_html`              段落12, 表2第3行第4列
 .pdf      :func:`evalkit.readers.pdf.read_pdf`                第3页第5行, 第3页表1第2行第4列
@@ -110,8 +110,7 @@ def _format_and_text(p: Path) -> tuple[str, bytes]:
             if kind != "txt":
                 return kind, head
             check_size(p, os.fstat(fh.fileno()).st_size, MAX_BYTES, TOO_LARGE_HINT)
-            # (a buffered read that gave less than it was asked for reached the end of the file)
-            return kind, (head + fh.read()) if len(head) == _HEAD else head
+            return kind, head + fh.read()
     except OSError as exc:
         raise ReportReadError(f"{p}: 无法读取（{exc.strerror}）") from exc
 
