@@ -24,7 +24,7 @@ import pandas as pd
 from evalkit.side_process import can_fork
 
 from .._common import key_values
-from ._base import Context, _ctx, execution_rows_of, findings_of, sorted_findings  # noqa: F401 (_ctx: doctests)
+from ._base import Context, execution_rows_of, findings_of, sorted_findings
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +140,7 @@ def _share_rows(ctx: Context, shares: list[list[str]]) -> dict[str, list[np.ndar
     Found once in the parent, before the pool forks: a worker then takes its rows without
     going through the whole of every table again for each of its shares.
 
+    >>> from evalkit.analysis.checks._base import _ctx
     >>> ctx = _ctx(budget=pd.DataFrame({"report_id": ["a", "b", None, "a"]}))
     >>> _share_rows(ctx, [["a"], ["b"]])["budget"]
     [array([0, 3]), array([1])]
