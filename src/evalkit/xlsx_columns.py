@@ -217,6 +217,15 @@ def _missing_cells(letter: str, rows: pa.Array, attrs: list, codes: np.ndarray |
     return pc.if_else(pc.ends_with(cells, "\x00"), _EMPTY, cells)
 
 
+def _with_missing(head: Start, missing: pa.Array, rows: pa.Array, attrs: list,
+                  codes: np.ndarray | None) -> Start | pa.Array:
+    """``head``, with the cells of missing values (:func:`_missing_cells`) where ``missing``; left
+    a :class:`Start` (joined with the rows only in :func:`rows_xml`) when no value is missing."""
+    if not pc.any(missing).as_py():
+        return head
+    return pc.if_else(missing, _missing_cells(head.letter, rows, attrs, codes), head.joined(rows))
+
+
 def _choose(mask: pa.Array, when: pa.Scalar | pa.Array, otherwise: pa.Scalar | pa.Array) -> pa.Scalar | pa.Array:
     """``when`` where ``mask``, else ``otherwise`` (no work when the mask is all false)."""
     if not pc.any(mask).as_py():
@@ -255,8 +264,7 @@ def text_cells(letter: str, rows: pa.Array, texts: pa.Array, style: Styles,
     if pc.any(empty).as_py():  # (missing values are empty here too)
         head = Start(letter, pc.if_else(empty, _per_row([f'"{a[0]} t="inlineStr"/>' for a in attrs], codes),
                                         head.rest))
-        if pc.any(missing).as_py():
-            head = pc.if_else(missing, _missing_cells(letter, rows, attrs, codes), head.joined(rows))
+        head = _with_missing(head, missing, rows, attrs, codes)
         value, tail = pc.if_else(empty, _EMPTY, value), pc.if_else(empty, _EMPTY, tail)
     # (a text with spaces at either end: cell_xml writes it, with xml:space="preserve")
     edge = pa.array(data.starts_with_any(_SPACE_CODES) | data.ends_with_any(_SPACE_CODES))
@@ -342,9 +350,8 @@ def _value_cells(letter: str, rows: pa.Array, values: pa.Array, style: Styles,
     attrs, codes = _attrs(style, len(values))
     values = _single(values)
     missing = pc.is_null(values)
-    head: Start | pa.Array = Start(letter, _per_row([f'"{a[kind]} t="{cell_type}"><v>' for a in attrs], codes))
-    if pc.any(missing).as_py():
-        head = pc.if_else(missing, _missing_cells(letter, rows, attrs, codes), head.joined(rows))
+    head = _with_missing(Start(letter, _per_row([f'"{a[kind]} t="{cell_type}"><v>' for a in attrs], codes)),
+                         missing, rows, attrs, codes)
     return Cells(head, pc.fill_null(values, _EMPTY), pc.if_else(missing, _EMPTY, _lit("</v></c>")))
 
 
