@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-SHARED = Path(os.environ.get("EVALKIT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+from conftest import require_specimens
+
 HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
 
 CODE = """
@@ -28,8 +29,9 @@ def _derived(seed: str, files: list[str]) -> str:
 
 
 def test_derived_tables_do_not_depend_on_the_hash_seed():
-    files = [str(SHARED / "specimens" / "dept-01-hunan-report-tables.docx"),
-             str(SHARED / "specimens" / "dept-05-chongqing-report-page.html"),
+    specimens = require_specimens()
+    files = [str(specimens / "dept-01-hunan-report-tables.docx"),
+             str(specimens / "dept-05-chongqing-report-page.html"),
              str(HOLDOUT / "ha-07-shaanxi-dept-form-cms.html")]
     first = _derived("1", files)
     assert "表3第4行" in first  # sources without lines are cited

@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import require_reports, require_specimens
 
 from evalkit.extract.classify import classify_tables, table_kinds
 from evalkit.readers.text import document_from_text
 from evalkit.report import _extract_in_context, _load
 
-SHARED = Path(os.environ.get("EVALKIT_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 HOLDOUT = Path(__file__).parent / "fixtures" / "holdout"
 
 PROJECT_FORM = (
@@ -128,8 +128,8 @@ def test_the_procurement_total_is_the_procurement_budget_once():
 
 
 def _documents() -> list[Path]:
-    found = sorted((SHARED / "reports").glob("*.txt")) + [p for p in sorted(HOLDOUT.glob("*")) if p.is_file()]
-    found += [p for p in sorted((SHARED / "specimens").glob("*")) if p.is_file() and p.name != "README.md"]
+    found = sorted(require_reports().glob("*.txt")) + [p for p in sorted(HOLDOUT.glob("*")) if p.is_file()]
+    found += [p for p in sorted(require_specimens().glob("*")) if p.is_file() and p.name != "README.md"]
     return found
 
 
