@@ -32,6 +32,7 @@ from evalkit.regions import (
     Region,
     place_tokens,
     province_named_with,
+    province_path_before,
     province_rating,
     region_of_field,
     region_stated_about,
@@ -49,12 +50,25 @@ logger = logging.getLogger(__name__)
 REPORT_COLUMNS = [c for c in SCHEMAS["reports"] if c != "stated"]
 _HAN = r"\u4e00-\u9fff"
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
-_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])|((?:19|20)\d{2})\s*年\s*1\s*[-—至~]\s*12\s*月")
+_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])(?![一二三四五六七八九十]{1,2}月)|((?:19|20)\d{2})\s*年\s*1\s*[-—至~]\s*12\s*月")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _SIGN_DATE = re.compile(r"[12][0-9Oo〇]{3}\s*年\s*[0-9Oo]{1,2}\s*月\s*[0-9Oo]{1,2}\s*日|[二〇○零一三四五六七八九十]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
-_SCORE_TEXT = vocab.words_pattern(  # the report's total: not '某指标总分5分，实际得分4分'
-    r"(?:<<report_score_label>>|<<report_score_prose_label>>)\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
-)
+
+
+@functools.cache
+def _score_words() -> tuple[str, ...]:
+    """The labels of the report's total in a sentence: the word lists report_score_label and
+    report_score_prose_label, and ``meta_labels.csv`` field report_score_prose ('自评总分')."""
+    return tuple(dict.fromkeys(vocab.word_list("report_score_label") + vocab.word_list("report_score_prose_label")
+                               + _labels("report_score_prose")))
+
+
+@functools.cache
+def _score_text_re() -> re.Pattern[str]:
+    """A score statement: the report's total, not '某指标总分5分，实际得分4分'."""
+    alt = "|".join(re.escape(w) for w in sorted(_score_words(), key=len, reverse=True))
+    return re.compile(rf"(?:{alt})\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分")
+
 _SCORE_ALONE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 _GRADE_SUFFIX = re.compile(r"\s*[（(]\s*[A-Da-d]\s*[)）]\s*$")
 _LEADING_NOISE = re.compile(
@@ -417,9 +431,13 @@ def _read_title_lines(doc: Document, n: int) -> list[TextLine]:
 
 
 def _title_department(doc: Document) -> tuple[str, int] | None:
+    """The unit a title line begins with; a sentence of the body among the first lines ('岚溪县
+    医疗保障局自评得分95.6分，…' in a notice of results) is no title."""
     for tl in _title_lines(doc, 12):
         text = tl.text
         if "：" in text[:8] and not text.startswith(("文件名称", "标题")):
+            continue
+        if _SENTENCE_MARK.search(text):
             continue
         text = re.sub(r"^(?:文件名称|标题)\s*[:：]", "", text.strip())
         name = org_name(text)
@@ -453,6 +471,7 @@ def _issuer(doc: Document) -> tuple[str, int] | None:
 
 
 _SENTENCE_END = re.compile(r"[。；！？]")
+_SENTENCE_MARK = re.compile(r"[，。；！？]")  # a line holding one is a sentence, no title
 
 
 def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | None:
@@ -523,8 +542,23 @@ def _title_words() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in _labels("title_word")))
 
 
+_HAN_YEAR = re.compile(r"[一二][〇○零九][〇○零一二三四五六七八九]{2}(?=\s*年)")  # '二〇二三年度'
+_HAN_DIGIT = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
+def _arabic_years(text: str) -> str:
+    """A text with its years in Chinese numerals written in digits ('二〇二三年度' → '2023年度').
+
+    >>> _arabic_years("二〇二三年度部门整体支出绩效自评报告")
+    '2023年度部门整体支出绩效自评报告'
+    """
+    if "年" not in text:
+        return text
+    return _HAN_YEAR.sub(lambda m: m.group(0).translate(_HAN_DIGIT), text)
+
+
 def _year_from(text: str) -> int | None:
-    text = re.sub(r"(?<=\d)\s+(?=\d)", "", fold(text))
+    text = re.sub(r"(?<=\d)\s+(?=\d)", "", _arabic_years(fold(text)))
     m = _YEAR_DU.search(text)
     if m:
         return int(m.group(1))
@@ -533,6 +567,28 @@ def _year_from(text: str) -> int | None:
         return int(m.group(1) or m.group(2))
     if re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年\s*[)）]\s*", text):
         return int(re.search(r"\d{4}", text).group(0))
+    return None
+
+
+#: The longest title line that a title broken over lines is pieced together from.
+_SPLIT_TITLE_LINE = 40
+
+
+def _split_title_year(titles: list[TextLine]) -> int | None:
+    """The year of a title broken over two or three lines ('2023年瑞屿市医疗保障事业' / '发展统计
+    公报', '（' / '2023' / '年度）'): the lines joined, when they are short and no sentence."""
+    texts = [compact(fold(tl.text)) for tl in titles]
+    for k in range(len(texts) - 1):
+        for n in (2, 3):
+            part = texts[k:k + n]
+            if len(part) < n or any(len(t) > _SPLIT_TITLE_LINE or re.search(r"[，。；,]", t) for t in part):
+                continue
+            joined = "".join(part)
+            if not re.search(r"(?:19|20)\d{2}", joined):
+                continue
+            year = _year_from(joined)
+            if year:
+                return year
     return None
 
 
@@ -554,13 +610,16 @@ def _fiscal_year(doc: Document) -> int | None:
             return int(m.group(1))
     titles = _title_lines(doc, 12)
     for tl in titles:
-        m = _YEAR_DU.search(re.sub(r"(?<=\d)\s+(?=\d)", "", fold(tl.text)))
+        m = _YEAR_DU.search(re.sub(r"(?<=\d)\s+(?=\d)", "", _arabic_years(fold(tl.text))))
         if m:
             return int(m.group(1))
     for tl in titles:
         year = _year_from(tl.text)
         if year:
             return year
+    year = _split_title_year(titles)
+    if year:
+        return year
     for texts, _ in _rows(doc):  # a '（2023年度）' row of a form
         for t in texts:
             if t and re.fullmatch(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]", t):
@@ -794,7 +853,10 @@ def _grade_re() -> re.Pattern[str]:
     """'评价等级为良', '自评等级“良好”', '自评结果为“优”': a grade word of ``vocab/grades.csv``
     after a word of ``meta_labels.csv`` (field grade_lead: 等次, 等级, 级别, 自评结果 …)."""
     lead = "|".join(re.escape(w) for w in _labels("grade_lead"))
-    return re.compile(rf"(?:{lead})(?:{vocab.any_word('grade_copula')}|[:：])?\s*[“\"「]?((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?)")
+    letter = r"(?:[A-Da-d]\s*级?\s*[（(]\s*)?"  # 'B级（良好）': the word in brackets after a letter
+    count = r"(?![”\"」]?\s*的\s*[\d一二三四五六七八九十两])"  # not '为“优”的41个': a count of units
+    return re.compile(rf"(?:{lead})(?:{vocab.any_word('grade_copula')}|[:：])?\s*[“\"「]?{letter}"
+                      rf"((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?){count}")
 
 
 def normalise_grade(word: str | None) -> str | None:
@@ -819,24 +881,46 @@ _WHOLE_KINDS = ("部门整体支出绩效自评", "部门决算")
 _THRESHOLD = vocab.words_pattern(r"\s*(?:[（(]\s*含\s*[)）])?\s*(?:及|或)?\s*(?:<<grading_bound>>|～|~|—|-|－)")
 
 
-def _stated_score(text: str) -> re.Match[str] | None:
-    """The first score statement of a line that is no bound of a grading rule."""
-    for m in _SCORE_TEXT.finditer(text):
-        if not _THRESHOLD.match(text, m.end()):
+_CITED = re.compile(r"《[^》]*》|[〔\[［][^〕\]］]*[〕\]］]")  # a cited document's title, a document number
+_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def _other_scope(text: str, at: int, year: int | None) -> bool:
+    """True when the sentence before ``at`` says that what follows is not the report's own: a
+    subordinate unit's ('下属县农业技术推广中心自评得分91分') or another year's ('2022年度我局自评
+    得分为88分', '上年度…得分为93分'): words of ``meta_labels.csv`` (fields other_unit_lead and
+    other_year_lead), or years none of which is the fiscal year (outside cited titles)."""
+    start = max(text.rfind(p, 0, at) for p in "。！？；")
+    sentence = text[start + 1: at]
+    if any(w in sentence for w in _labels("other_unit_lead") + _labels("other_year_lead")):
+        return True
+    if year is None:
+        return False
+    years = {int(y) for y in _YEAR_IN.findall(_CITED.sub("", sentence))}
+    return bool(years) and year not in years
+
+
+def _stated_score(text: str, year: int | None = None) -> re.Match[str] | None:
+    """The first score statement of a line that is no bound of a grading rule, nor another
+    unit's or year's (:func:`_other_scope`)."""
+    for m in _score_text_re().finditer(text):
+        if not _THRESHOLD.match(text, m.end()) and not _other_scope(text, m.start(), year):
             return m
     return None
 
 
-def _whole_score(text: str) -> re.Match[str] | None:
+def _whole_score(text: str, year: int | None = None) -> re.Match[str] | None:
     """The first score statement of a line that is not a project's: in a report on the department
     as a whole, '对“医保信息化建设项目”开展了单位自评，自评得分93.6分' is one project's score, and
     '本部门…部门整体支出绩效自评得分94.2分' the report's."""
-    for m in _SCORE_TEXT.finditer(text):
+    for m in _score_text_re().finditer(text):
         if _THRESHOLD.match(text, m.end()):
             continue  # '综合得分90分（含）以上为“优”': a grading rule, no score
         start = max(text.rfind(p, 0, m.start()) for p in "。！？；")
         sentence = text[start + 1: m.start()]
         if _PROJECT_WORD.search(sentence) and not _WHOLE_WORD.search(sentence):
+            continue
+        if _other_scope(text, m.start(), year):
             continue
         return m
     return None
@@ -846,22 +930,22 @@ _SCORE_LABEL_END = vocab.words_pattern(r"(?:<<report_score_label>>)\s*[:：为]?
 
 
 def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
-                     kind: str | None = None) -> tuple[float | None, str | None]:
+                     kind: str | None = None, year: int | None = None) -> tuple[float | None, str | None]:
     """The total score and grade: stated in prose, in a form's total row, or beside an indicator table.
-    In a report on the department as a whole, a project's score in the prose is no total."""
+    In a report on the department as a whole, a project's score in the prose is no total; nor,
+    in any report, a subordinate unit's or another year's than ``year`` (the fiscal year)."""
     score = grade = None
     whole = kind in _WHOLE_KINDS
     lines = doc.text_lines
     # (a line without a score's label or a grade's lead states neither: most lines)
-    words = _folded_words_re(vocab.word_list("report_score_label") + vocab.word_list("report_score_prose_label")
-                             + _labels("grade_lead"))
+    words = _folded_words_re(_score_words() + _labels("grade_lead"))
     for k in doc.text_lines_matching(words):
         tl = lines[k]
         scored = "分" in tl.text  # (every score statement holds 得分 or 评分: a line without 分 has none)
         if not scored and grade is not None:
             continue  # (neither a score nor a grade can be stated on the line)
         text = fold(tl.text)
-        m = (_whole_score(text) if whole else _stated_score(text)) if scored else None
+        m = (_whole_score(text, year) if whole else _stated_score(text, year)) if scored else None
         if m is None and scored and _SCORE_LABEL_END.search(text) and k + 1 < len(lines):
             nxt = _SCORE_ALONE.match(fold(lines[k + 1].text))  # '自评得分' / '90分' on the next line
             if nxt:
@@ -873,7 +957,7 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
             if place and float(m.group(1)) == score:
                 place(tl.line, m.group(1))  # the total score, stated (again) in the text
         if grade is None:
-            g = _grade_re().search(text)
+            g = next((g for g in _grade_re().finditer(text) if not _other_scope(text, g.start(), year)), None)
             if g:
                 grade = g.group(1)
     form, form_grade = _form_totals(doc)
@@ -894,6 +978,8 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
 def _region(doc: Document, department: str | None, titles: list[TextLine]) -> Region:
     texts = [department or ""] + [_strip_noise(t.text)[:120] for t in titles[:12]]
     region = resolve_region_from_texts([t for t in texts if t])
+    if region.code and region.county:
+        region = _restated(doc, region)
     if region.province is None and (region.city or region.county):
         province = province_named_with(doc.lines + doc.chrome_lines, region) or _supervisor_province(doc)
         if province:
@@ -939,8 +1025,26 @@ def _stated_region(doc: Document, region: Region) -> Region:
         for field in ("department", "department_unit"):  # '填报单位：淮岭市桐溪县医疗保障事务中心'
             for _, name, _ in _org_values(doc, field):
                 region = _city_of_org(name, region)
-    opening = [tl.text for tl in doc.text_lines if tl.line <= _OPENING_LINES]
-    return province_rating(opening, region_stated_about(opening, region))
+    opening = _opening(doc)
+    return province_rating(opening, region_stated_about(opening, province_path_before(opening, region)))
+
+
+def _opening(doc: Document) -> list[str]:
+    """The lines of the report's opening (:data:`_OPENING_LINES`)."""
+    return [tl.text for tl in doc.text_lines if tl.line <= _OPENING_LINES]
+
+
+def _restated(doc: Document, region: Region) -> Region:
+    """The region as the document states it when it names another province for its own county
+    than the reference table's reading of the name ('塔河县地处新疆维吾尔自治区北部': not the 塔河县
+    of 黑龙江省): a county's name is not unique across provinces, the document's own words win."""
+    opening = _opening(doc)
+    own = Region(county=region.county)
+    stated = region_stated_about(opening, province_path_before(opening, own))
+    if stated.province and stated.province != region.province:
+        logger.debug("%s: the document places it in %s, not in %s", region.county, stated.province, region.province)
+        return stated
+    return region
 
 
 def _city_of_org(name: str, region: Region) -> Region:
@@ -986,7 +1090,10 @@ def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dic
     issuer = _issuer(doc) if kind == "其他" else None
     department = clean_department(issuer[0]) if issuer else _department(
         doc, kind == "项目支出绩效自评" or (kind == "第三方绩效评价" and bool(_labelled(doc, "project"))))[0]
-    score, grade_raw = _score_and_grade(doc, totals, place, kind)
+    fiscal_year = _fiscal_year(doc)
+    # a notice, a bulletin or a target table has no score of its own: the scores a notice of
+    # results lists ('自评等级为“优”的41个', a table of units) are other units'
+    score, grade_raw = _score_and_grade(doc, totals, place, kind, fiscal_year) if kind != "其他" else (None, None)
     title_lines = _title_lines(doc, 12)
     titles = []
     for tl in title_lines[:8]:
@@ -994,7 +1101,7 @@ def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dic
         if re.match(r"^(附件|附表)\s*\d*\s*[:：]?$", text) or "：" in text or ":" in text:
             continue
         titles.append(text)
-        if "报告" in text:
+        if "报告" in text or report_kind_of(text) == "其他":  # (a notice's title ends it: 的通报)
             break
     region = _region(doc, department, title_lines)
     return {
@@ -1003,7 +1110,7 @@ def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dic
         "province": region.province,
         "city": region.city,
         "county": region.county,
-        "fiscal_year": _fiscal_year(doc),
+        "fiscal_year": fiscal_year,
         "report_kind": kind,
         "evaluator": evaluator,
         "report_date": _report_date(doc),

@@ -1,0 +1,137 @@
+"""Report metadata on the kinds of documents users hold: scores of other units and years beside
+the report's own, grades written as letters, notices of results, titles broken over lines, and the
+province a document states for its own county. Each rule on a small hand-written fixture (invented
+names and figures)."""
+
+from __future__ import annotations
+
+from evalkit.document import document_from_text
+from evalkit.extract.metadata import extract_metadata
+from evalkit.regions import Region, province_path_before, region_stated_about
+
+
+def meta(text: str, markdown: bool = False) -> dict:
+    return extract_metadata(document_from_text(text, "t", markdown=markdown), [])
+
+
+# --- scores and grades ----------------------------------------------------------------------
+
+
+def test_subordinate_unit_score_is_not_the_report_total():
+    m = meta(
+        "关于岚溪县林业局2023年度\n部门整体支出绩效自评情况的报告\n县财政局：\n"
+        "经自评，下属县林木种苗站自评得分90分。我局部门整体支出绩效自评总分86分，评价等级为B级（良好）。\n"
+        "岚溪县林业局\n2024年3月2日\n"
+    )
+    assert m["department"] == "岚溪县林业局"
+    assert m["fiscal_year"] == 2023  # the title's two lines pieced together
+    assert m["total_score"] == 86.0  # not the 90 of the subordinate station
+    assert m["grade"] == "良"  # 'B级（良好）': the word in brackets
+
+
+def test_previous_year_score_stated_first_is_not_the_total():
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "2022年度我局自评得分为85分，评价等级为“良”。\n"
+        "上年度绩效自评得分为85分。\n"
+        "经评价，我局2023年度部门整体支出绩效自评得分为91.5分，评价等级为“优秀”。\n"
+    )
+    assert m["total_score"] == 91.5
+    assert m["grade"] == "优"
+
+
+def test_score_of_the_fiscal_year_after_a_cited_notice_counts():
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "根据《岚溪县财政局关于开展2024年预算绩效自评的通知》（岚财〔2024〕3号），自评得分为92分。\n"
+    )
+    assert m["total_score"] == 92.0
+
+
+def test_grade_after_pingji():
+    m = meta(
+        "岚溪市医疗保障局2023年度部门整体支出绩效评价报告\n"
+        "受岚溪市财政局委托，岚溪衡信资产评估有限公司对该局开展评价。\n"
+        "经评价，综合得分85.5分，绩效评级为“良”。\n"
+    )
+    assert m["evaluator"] == "岚溪衡信资产评估有限公司"
+    assert (m["total_score"], m["grade"]) == (85.5, "良")
+
+
+def test_notice_of_results_has_no_score_or_grade_of_its_own():
+    m = meta(
+        "关于2023年度部门整体支出绩效自评结果的通报\n"
+        "县直各预算单位：\n"
+        "全县40个部门中，自评等级为“优”的31个，“良”的9个，平均得分91.3分。\n"
+        "岚溪县医疗保障局自评得分95.6分，自评等级为优。\n"
+        "岚溪县财政局\n2024年4月10日\n"
+    )
+    assert m["department"] == "岚溪县财政局"
+    assert m["report_kind"] == "其他"
+    assert m["total_score"] is None and m["grade"] is None
+    assert m["title"] == "关于2023年度部门整体支出绩效自评结果的通报"
+
+
+def test_grade_count_is_no_grade():
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "本局所属6个项目中，自评等级为“优”的5个。\n"
+    )
+    assert m["grade"] is None
+
+
+# --- fiscal year ----------------------------------------------------------------------------
+
+
+def test_year_split_over_three_lines_of_a_form_title():
+    m = meta("项目支出绩效自评表\n（\n2023\n年度）\n项目名称\n岚溪县医保经办补助\n主管部门\n岚溪县医疗保障局\n")
+    assert m["fiscal_year"] == 2023
+
+
+def test_bulletin_title_split_before_its_kind_word():
+    m = meta("2023年岚溪市医疗保障事业\n发展统计公报\n岚溪市医疗保障局 岚溪市统计局\n2024年5月\n")
+    assert m["fiscal_year"] == 2023
+    assert m["department"] == "岚溪市医疗保障局"
+
+
+# --- place ----------------------------------------------------------------------------------
+
+
+def test_county_level_city_affiliated_to_a_prefecture():
+    m = meta(
+        "2023年岚屿市医疗保障事业发展统计公报\n岚屿市医疗保障局\n"
+        "岚屿市位于福建省东南沿海，隶属泉溪市。\n"
+    )
+    assert (m["province"], m["city"], m["county"]) == ("福建省", "泉溪市", "岚屿市")
+
+
+def test_stated_province_wins_over_a_homonym_of_the_reference_table():
+    # 塔河县 is a county of 黑龙江省 in the reference table; this document puts its own elsewhere
+    m = meta(
+        "塔河县医疗保障事务中心\n二〇二三年度部门整体支出绩效自评报告\n"
+        "塔河县地处新疆维吾尔自治区北部，隶属伊岭哈萨克自治州。\n"
+    )
+    assert (m["province"], m["city"], m["county"]) == ("新疆维吾尔自治区", "伊岭哈萨克自治州", "塔河县")
+    assert m["fiscal_year"] == 2023
+
+
+def test_province_of_a_full_path_in_the_body():
+    m = meta(
+        "# 苏岭东旗医疗保障局\n# 2023年度医疗救助资金绩效评价报告\n\n"
+        "受苏岭东旗财政局委托，内蒙古衡正会计师事务所有限公司对内蒙古自治区锡林郭勒盟苏岭东旗医疗保障局"
+        "2023年度医疗救助资金开展了绩效评价。\n",
+        markdown=True,
+    )
+    assert (m["province"], m["city"], m["county"]) == ("内蒙古自治区", "锡林郭勒盟", "苏岭东旗")
+
+
+def test_a_province_elsewhere_in_the_line_is_no_path():
+    assert province_path_before(["甘肃省召开会议，柳川县参加"], Region(county="柳川县")) == Region(county="柳川县")
+    # a city between the province and the county must be the region's own city
+    got = province_path_before(["甘肃省定西市柳川县"], Region(city="兰西市", county="柳川县"))
+    assert got.province is None
+
+
+def test_affiliation_of_a_prefecture_city_to_a_province_changes_nothing():
+    got = region_stated_about(["岚州市隶属于福建省。"], Region(city="岚州市"))
+    assert (got.city, got.county) == ("岚州市", None)
