@@ -135,3 +135,19 @@ def test_a_province_elsewhere_in_the_line_is_no_path():
 def test_affiliation_of_a_prefecture_city_to_a_province_changes_nothing():
     got = region_stated_about(["岚州市隶属于福建省。"], Region(city="岚州市"))
     assert (got.city, got.county) == ("岚州市", None)
+
+
+def test_title_year_before_a_sentence_naming_another_year():
+    m = meta(
+        "岚夏回族自治区财政厅 岚夏回族自治区医疗保障局关于下达2024年医疗救助补助资金预算的通知\n"
+        "各市、县（区）财政局：\n"
+        "2023年度资金绩效自评得分为91分的市县，按因素法分配。\n"
+    )
+    assert m["fiscal_year"] == 2024
+    assert m["report_kind"] == "其他"
+    assert m["total_score"] is None
+
+
+def test_chinese_numeral_publication_month_is_no_fiscal_year():
+    m = meta("岚溪县医疗保障局\n二〇二四年六月\n医疗救助资金绩效评价报告\n（二〇二三年度）\n")
+    assert m["fiscal_year"] == 2023

@@ -609,17 +609,24 @@ def _fiscal_year(doc: Document) -> int | None:
         if m:
             return int(m.group(1))
     titles = _title_lines(doc, 12)
-    for tl in titles:
+    # the title's year first: a sentence among the first lines may name another year
+    # ('2023年度资金绩效自评得分…' below '关于下达2024年…资金的通知')
+    heads = [tl for tl in titles if not _SENTENCE_MARK.search(tl.text)]
+    for tl in heads:
         m = _YEAR_DU.search(re.sub(r"(?<=\d)\s+(?=\d)", "", _arabic_years(fold(tl.text))))
         if m:
             return int(m.group(1))
-    for tl in titles:
+    for tl in heads:
         year = _year_from(tl.text)
         if year:
             return year
     year = _split_title_year(titles)
     if year:
         return year
+    for tl in titles:
+        m = _YEAR_DU.search(re.sub(r"(?<=\d)\s+(?=\d)", "", _arabic_years(fold(tl.text))))
+        if m:
+            return int(m.group(1))
     for texts, _ in _rows(doc):  # a '（2023年度）' row of a form
         for t in texts:
             if t and re.fullmatch(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]", t):
