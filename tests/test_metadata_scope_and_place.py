@@ -151,3 +151,28 @@ def test_title_year_before_a_sentence_naming_another_year():
 def test_chinese_numeral_publication_month_is_no_fiscal_year():
     m = meta("岚溪县医疗保障局\n二〇二四年六月\n医疗救助资金绩效评价报告\n（二〇二三年度）\n")
     assert m["fiscal_year"] == 2023
+
+
+def test_evaluated_unit_field_and_the_firms_province():
+    m = meta(
+        "绩效评价报告\n项目名称：2023年度医保经办补助资金\n被评价单位：岚岭县医疗保障事务中心\n"
+        "委托单位：岚岭县财政局\n评价机构（盖章）：广西衡岚税务师事务所有限公司\n"
+        "经评价，本项目综合评分为86.0分，评价等级：良好（B）。\n"
+    )
+    assert m["department"] == "岚岭县医疗保障事务中心"
+    assert m["evaluator"] == "广西衡岚税务师事务所有限公司"
+    assert m["province"] is None  # the firm's name is no statement of the unit's province
+    assert (m["total_score"], m["grade"]) == (86.0, "良")
+
+
+def test_evaluator_line_gives_no_province_when_no_unit_is_named():
+    m = meta("绩效评价报告\n评价机构：广西衡岚税务师事务所有限公司\n综合评分为86.0分。\n")
+    assert m["province"] is None
+
+
+def test_score_after_a_colon_ending_the_line():
+    m = meta(
+        "岚山县医疗保障局2023年部门整体支出绩效自评报告\n"
+        "部门整体支出绩效自评综合得分：94.5\n自评结果：优秀\n2022年部门整体支出绩效自评结果：良好。\n"
+    )
+    assert (m["total_score"], m["grade"], m["fiscal_year"]) == (94.5, "优", 2023)

@@ -67,7 +67,8 @@ def _score_words() -> tuple[str, ...]:
 def _score_text_re() -> re.Pattern[str]:
     """A score statement: the report's total, not '某指标总分5分，实际得分4分'."""
     alt = "|".join(re.escape(w) for w in sorted(_score_words(), key=len, reverse=True))
-    return re.compile(rf"(?:{alt})\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分")
+    return re.compile(rf"(?:{alt})\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
+                      rf"|(?:{alt})\s*[:：]\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*$")  # '…综合得分：94.5' ending the line
 
 _SCORE_ALONE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 _GRADE_SUFFIX = re.compile(r"\s*[（(]\s*[A-Da-d]\s*[)）]\s*$")
@@ -959,10 +960,11 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
                 score = score if score is not None else float(nxt.group(1))
                 continue
         if m:
+            value = m.group(1) or m.group(2)
             if score is None:
-                score = float(m.group(1))
-            if place and float(m.group(1)) == score:
-                place(tl.line, m.group(1))  # the total score, stated (again) in the text
+                score = float(value)
+            if place and float(value) == score:
+                place(tl.line, value)  # the total score, stated (again) in the text
         if grade is None:
             g = next((g for g in _grade_re().finditer(text) if not _other_scope(text, g.start(), year)), None)
             if g:
@@ -983,7 +985,10 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
 
 
 def _region(doc: Document, department: str | None, titles: list[TextLine]) -> Region:
-    texts = [department or ""] + [_strip_noise(t.text)[:120] for t in titles[:12]]
+    # (not the evaluator's line: '评价机构：广西诚衡税务师事务所' names the firm's province)
+    firm_line = _any_label_re(("evaluator",))
+    texts = [department or ""] + [_strip_noise(t.text)[:120] for t in titles[:12]
+                                  if not firm_line.match(compact(t.text))]
     region = resolve_region_from_texts([t for t in texts if t])
     if region.code and region.county:
         region = _restated(doc, region)
