@@ -176,3 +176,17 @@ def test_score_after_a_colon_ending_the_line():
         "部门整体支出绩效自评综合得分：94.5\n自评结果：优秀\n2022年部门整体支出绩效自评结果：良好。\n"
     )
     assert (m["total_score"], m["grade"], m["fiscal_year"]) == (94.5, "优", 2023)
+
+
+def test_fund_budget_is_no_fund_final_account():
+    m = meta("关于岚东市2024年城乡居民基本医疗保险\n基金收支预算情况的说明\n岚东市医疗保障局\n2024年2月\n")
+    assert m["report_kind"] == "其他"
+    assert m["fiscal_year"] == 2024
+
+
+def test_department_budget_with_targets_is_no_self_evaluation():
+    m = meta("岚岭县医疗保障局2024年部门预算\n及部门整体支出绩效目标\n第一部分 部门概况\n")
+    assert m["report_kind"] == "其他"
+    # the Sichuan title '部门预算项目支出绩效自评结果公开' stays a project self-evaluation
+    m = meta("岚江县医疗保障局2023年度部门预算项目支出绩效自评结果公开\n项目名称\t医保经办经费\n")
+    assert m["report_kind"] == "项目支出绩效自评"
