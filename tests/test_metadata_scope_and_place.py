@@ -190,3 +190,41 @@ def test_department_budget_with_targets_is_no_self_evaluation():
     # the Sichuan title '部门预算项目支出绩效自评结果公开' stays a project self-evaluation
     m = meta("岚江县医疗保障局2023年度部门预算项目支出绩效自评结果公开\n项目名称\t医保经办经费\n")
     assert m["report_kind"] == "项目支出绩效自评"
+
+
+def test_the_year_the_work_was_done_does_not_hide_the_score():
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "2024年3月，我局组织开展了部门整体支出绩效自评，自评得分96分。\n"
+    )
+    assert m["total_score"] == 96.0
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "2024年，我局按要求开展了绩效自评，自评得分为95分。\n"
+    )
+    assert m["total_score"] == 95.0
+
+
+def test_a_target_score_is_no_score():
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "力争2024年度评价得分达到90分以上。\n"
+        "我局2023年度部门整体支出自评得分为86分。\n"
+    )
+    assert m["total_score"] == 86.0
+
+
+def test_targets_met_before_the_score_keep_it():
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "年度绩效目标基本完成，自评得分92分。\n"
+    )
+    assert m["total_score"] == 92.0
+
+
+def test_the_department_with_its_subordinate_units_is_the_whole():
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "本部门（含下属单位）部门整体支出绩效自评得分为93分。\n"
+    )
+    assert m["total_score"] == 93.0

@@ -890,22 +890,26 @@ _THRESHOLD = vocab.words_pattern(r"\s*(?:[（(]\s*含\s*[)）])?\s*(?:及|或)?\
 
 
 _CITED = re.compile(r"《[^》]*》|[〔\[［][^〕\]］]*[〕\]］]")  # a cited document's title, a document number
-_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)(?![一二三四五六七八九十]{1,2}月)")  # no date
 
 
 def _other_scope(text: str, at: int, year: int | None) -> bool:
     """True when the sentence before ``at`` says that what follows is not the report's own: a
-    subordinate unit's ('下属县农业技术推广中心自评得分91分') or another year's ('2022年度我局自评
-    得分为88分', '上年度…得分为93分'): words of ``meta_labels.csv`` (fields other_unit_lead and
-    other_year_lead), or years none of which is the fiscal year (outside cited titles)."""
+    subordinate unit's ('下属县农业技术推广中心自评得分91分'), an earlier year's ('2022年度我局自评
+    得分为88分', '上年度…得分为93分') or a target ('力争2024年度评价得分达到85分'): words of
+    ``meta_labels.csv`` (fields other_unit_lead, other_year_lead and target_lead), or years (not
+    dates, not in cited titles) none of which is the fiscal year and one of which is earlier (a
+    later year alone is the year the report was written: '2024年，我局开展了自评')."""
     start = max(text.rfind(p, 0, at) for p in "。！？；")
     sentence = text[start + 1: at]
-    if any(w in sentence for w in _labels("other_unit_lead") + _labels("other_year_lead")):
+    if any(w in sentence for w in _labels("whole_unit_lead")):  # '本部门（含下属单位）…': the whole
+        sentence = sentence.replace("下属", "")
+    if any(w in sentence for w in _labels("other_unit_lead") + _labels("other_year_lead") + _labels("target_lead")):
         return True
     if year is None:
         return False
     years = {int(y) for y in _YEAR_IN.findall(_CITED.sub("", sentence))}
-    return bool(years) and year not in years
+    return bool(years) and year not in years and min(years) < year
 
 
 def _stated_score(text: str, year: int | None = None) -> re.Match[str] | None:
