@@ -228,3 +228,11 @@ def test_the_department_with_its_subordinate_units_is_the_whole():
         "本部门（含下属单位）部门整体支出绩效自评得分为93分。\n"
     )
     assert m["total_score"] == 93.0
+
+
+def test_evaluator_name_broken_over_two_lines():
+    m = meta("岚州市北湖区医疗保障局\n2023年度医保信息化项目\n绩效评价报告\n评价机构：\n岚州明信会计师事务所有限\n公司\n"
+             "二〇二四年四月\n经评价，该项目评价总分为82分，评价等级为良。\n")
+    assert m["evaluator"] == "岚州明信会计师事务所有限公司"
+    assert (m["department"], m["city"], m["county"]) == ("岚州市北湖区医疗保障局", "岚州市", "北湖区")
+    assert (m["total_score"], m["grade"], m["fiscal_year"]) == (82.0, "良", 2023)

@@ -710,7 +710,7 @@ def _evaluator(doc: Document) -> str | None:
     """The external evaluator: a 评价机构 field, '受…委托，X…' or the firm signing the report."""
     hit = _labelled(doc, "evaluator")
     if hit:
-        return None if _is_internal(hit[0]) else hit[0]
+        return None if _is_internal(hit[0]) else _whole_firm(doc, *hit)
     firm = _org_re("firm")
     lines = doc.text_lines
     for k in doc.text_lines_matching(_TUO):  # (no '受…委托' on a line without 托: most lines)
@@ -725,6 +725,19 @@ def _evaluator(doc: Document) -> str | None:
                 return f.group(0)
     signed = _signature(doc, "firm")
     return signed[0] if signed else None
+
+
+def _whole_firm(doc: Document, value: str, line: int) -> str:
+    """The evaluator's name as a field gives it, completed from the next line when the name is
+    broken there ('澄州明信会计师事务所有限' / '公司'): only when the two lines joined give a
+    longer firm's name (``org_suffixes.csv``, kind firm) than the field alone."""
+    firm = _org_re("firm")
+    m = firm.match(value)
+    if m and m.end() == len(value):
+        return value
+    nxt = next((tl.text.strip() for tl in doc.text_lines if tl.line > line and tl.text.strip()), "")
+    joined = firm.match(value + compact(nxt)) if nxt and len(nxt) <= 12 else None
+    return joined.group(0) if joined and joined.end() > len(value) else value
 
 
 def _report_date(doc: Document) -> str | None:
