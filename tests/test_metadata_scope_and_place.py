@@ -236,3 +236,14 @@ def test_evaluator_name_broken_over_two_lines():
     assert m["evaluator"] == "岚州明信会计师事务所有限公司"
     assert (m["department"], m["city"], m["county"]) == ("岚州市北湖区医疗保障局", "岚州市", "北湖区")
     assert (m["total_score"], m["grade"], m["fiscal_year"]) == (82.0, "良", 2023)
+
+
+def test_compiling_unit_of_a_fund_table_is_the_department():
+    m = meta(
+        "**2023年度城乡居民基本医疗保险基金决算表**\n\n编制单位：岚溪县医疗保障局　　　　单位：万元\n\n"
+        "| 项目 | 本年数 |\n| --- | --- |\n| 一、基金收入 | 31526.40 |\n",
+        markdown=True,
+    )
+    assert m["department"] == "岚溪县医疗保障局"
+    assert m["report_kind"] == "基金决算"
+    assert m["fiscal_year"] == 2023
