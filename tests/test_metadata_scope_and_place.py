@@ -247,3 +247,17 @@ def test_compiling_unit_of_a_fund_table_is_the_department():
     assert m["department"] == "岚溪县医疗保障局"
     assert m["report_kind"] == "基金决算"
     assert m["fiscal_year"] == 2023
+
+
+def test_a_funds_score_in_a_department_report_is_no_total():
+    m = meta(
+        "岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n"
+        "对城乡医疗救助资金开展自评，自评得分95分；部门整体自评得分90分。\n"
+    )
+    assert m["total_score"] == 90.0
+
+
+def test_a_sentence_beginning_with_genju_names_no_unit():
+    m = meta("2023年度部门整体支出绩效自评报告\n根据县财政局通知……\n岚溪县医疗保障局\n2024年3月1日\n")
+    assert m["department"] == "岚溪县医疗保障局"
+    assert m["county"] == "岚溪县"

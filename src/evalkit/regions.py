@@ -387,7 +387,7 @@ _LEADING_NOISE = re.compile(
 
 # Characters of function words that no unknown place name is read through ('组织实施全县…'); real
 # names with them (和平区, 本溪市) are in the reference table.
-_NOT_IN_NAMES = "的和并全本各在对为等与及了是于从由将把被向以之其该每按个所有"
+_NOT_IN_NAMES = "的和并全本各在对为等与及了是于从由将把被向以之其该每按个所有据照"  # (根据县…, 按照市…)
 # A text read for place names is a name or a title, not a sentence.
 _SENTENCE = re.compile(r"[，。；：:,;]")
 

@@ -472,7 +472,7 @@ def _issuer(doc: Document) -> tuple[str, int] | None:
 
 
 _SENTENCE_END = re.compile(r"[。；！？]")
-_SENTENCE_MARK = re.compile(r"[，。；！？]")  # a line holding one is a sentence, no title
+_SENTENCE_MARK = re.compile(r"[，。；！？…]")  # a line holding one is a sentence, no title
 
 
 def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | None:
@@ -943,12 +943,19 @@ def _whole_score(text: str, year: int | None = None) -> re.Match[str] | None:
             continue  # '综合得分90分（含）以上为“优”': a grading rule, no score
         start = max(text.rfind(p, 0, m.start()) for p in "。！？；")
         sentence = text[start + 1: m.start()]
-        if _PROJECT_WORD.search(sentence) and not _WHOLE_WORD.search(sentence):
-            continue
+        if (_PROJECT_WORD.search(sentence) or _project_object_re().search(sentence)) and not _WHOLE_WORD.search(sentence):
+            continue  # a project's, or '对城乡医疗救助资金开展自评，自评得分95分': a fund's
         if _other_scope(text, m.start(), year):
             continue
         return m
     return None
+
+
+@functools.cache
+def _project_object_re() -> re.Pattern[str]:
+    """'对…资金开展自评': the object of 对 is a fund or a project (``meta_labels.csv``, field project_object)."""
+    words = "|".join(re.escape(w) for w in _labels("project_object"))
+    return re.compile(rf"对[^，,。；]{{2,40}}?(?:{words})")
 
 
 _SCORE_LABEL_END = vocab.words_pattern(r"(?:<<report_score_label>>)\s*[:：为]?\s*$")  # the score on the next line
