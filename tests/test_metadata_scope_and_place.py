@@ -261,3 +261,22 @@ def test_a_sentence_beginning_with_genju_names_no_unit():
     m = meta("2023年度部门整体支出绩效自评报告\n根据县财政局通知……\n岚溪县医疗保障局\n2024年3月1日\n")
     assert m["department"] == "岚溪县医疗保障局"
     assert m["county"] == "岚溪县"
+
+
+def test_title_line_naming_the_kind_wins_over_a_running_header():
+    m = meta("岚溪县财政局预算绩效管理专栏\n岚溪县医疗保障局2023年度部门整体支出绩效自评报告\n一、基本情况\n")
+    assert m["department"] == "岚溪县医疗保障局"
+    m = meta("目录\n第一部分 岚溪县财政局概况\n岚溪县医疗保障局2023年度部门决算\n")
+    assert m["department"] == "岚溪县医疗保障局"
+    m = meta("岚溪县医疗保障局\n2023年度部门决算\n")  # the unit on its own line above the title
+    assert m["department"] == "岚溪县医疗保障局"
+
+
+def test_unit_in_brackets_under_the_title():
+    m = meta("2023年度部门整体支出绩效自评报告\n（岚溪县医疗保障局）\n")
+    assert (m["department"], m["county"]) == ("岚溪县医疗保障局", "岚溪县")
+
+
+def test_party_prefix_is_no_place():
+    m = meta("中共岚溪县医疗保障局党组2023年度部门整体支出绩效自评报告\n")
+    assert m["county"] == "岚溪县"

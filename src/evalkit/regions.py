@@ -381,7 +381,8 @@ def resolve_region_from_texts(texts: Iterable[str]) -> Region:
 # (``vocab/place_suffixes.csv``): X省/X自治区 → province, X市/X州/X盟/X地区 → city (a X市 after
 # a city is a county-level city), X县/X区/X旗 → county; 乡/镇/街道 end the reading.
 _LEADING_NOISE = re.compile(
-    r"^(?:[#*>\s]+|附件\s*\d*\s*[:：]?|[《〈“\"【\[]|(?:19|20)\d{2}\s*年(?:度)?|第[一二三四五六七八九十\d]+部分\s*[:：]?)"
+    r"^(?:[#*>\s]+|附件\s*\d*\s*[:：]?|[《〈“\"【\[]|(?:19|20)\d{2}\s*年(?:度)?|第[一二三四五六七八九十\d]+部分\s*[:：]?"
+    r"|中国共产党|中共)"  # '中共岚溪县医疗保障局党组': the party's name is no place
 )
 
 

@@ -73,7 +73,7 @@ def _score_text_re() -> re.Pattern[str]:
 _SCORE_ALONE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 _GRADE_SUFFIX = re.compile(r"\s*[（(]\s*[A-Da-d]\s*[)）]\s*$")
 _LEADING_NOISE = re.compile(
-    r"^(?:[#*>|\s]+|<!--.*?:\s*|附件\s*\d*\s*[:：]?|[《〈“\"【\[]|(?:19|20)\d{2}\s*年(?:度)?"
+    r"^(?:[#*>|\s]+|<!--.*?:\s*|附件\s*\d*\s*[:：]?|[《〈“\"【\[（(]|(?:19|20)\d{2}\s*年(?:度)?"
     r"|第[一二三四五六七八九十\d]+部分\s*[:：]?|\d+\s*[、.．]\s*)"
 )
 _DEPT_TAIL = re.compile(r"(?:[（(]\s*(?:汇总|本级|含[^）)]*)\s*[)）]|本级)$")
@@ -434,6 +434,7 @@ def _read_title_lines(doc: Document, n: int) -> list[TextLine]:
 def _title_department(doc: Document) -> tuple[str, int] | None:
     """The unit a title line begins with; a sentence of the body among the first lines ('岚溪县
     医疗保障局自评得分95.6分，…' in a notice of results) is no title."""
+    found = []
     for tl in _title_lines(doc, 12):
         text = tl.text
         if "：" in text[:8] and not text.startswith(("文件名称", "标题")):
@@ -443,8 +444,12 @@ def _title_department(doc: Document) -> tuple[str, int] | None:
         text = re.sub(r"^(?:文件名称|标题)\s*[:：]", "", text.strip())
         name = org_name(text)
         if name and not re.match(r"\s*[:：]", text[text.find(name) + len(name):]):  # not an addressee '…局：'
-            return name, tl.line
-    return None
+            if report_kind_of(text[text.find(name) + len(name):]):
+                return name, tl.line  # the line that names the report's kind after the unit: the title
+            found.append((name, tl.line))
+    # (else the first unit named: '岚溪县医疗保障局' over '2023年度部门决算'; a running header
+    # '岚溪县财政局预算绩效管理专栏' above the title loses to the title)
+    return found[0] if found else None
 
 
 def is_medical_institution(department: str | None) -> bool:
