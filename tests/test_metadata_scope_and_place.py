@@ -280,3 +280,9 @@ def test_unit_in_brackets_under_the_title():
 def test_party_prefix_is_no_place():
     m = meta("中共岚溪县医疗保障局党组2023年度部门整体支出绩效自评报告\n")
     assert m["county"] == "岚溪县"
+
+
+def test_total_row_labelled_zonghe_pingfen():
+    m = meta("# 岚溪县医疗保障局部门整体支出绩效自评表\n\n（2023年度）\n\n| 部门名称 | 岚溪县医疗保障局 | |\n"
+             "| --- | --- | --- |\n| 上年自评得分 | 88 | |\n| 综合评分 | 100 | 92.5 |\n", markdown=True)
+    assert m["total_score"] == 92.5
