@@ -286,3 +286,10 @@ def test_total_row_labelled_zonghe_pingfen():
     m = meta("# 岚溪县医疗保障局部门整体支出绩效自评表\n\n（2023年度）\n\n| 部门名称 | 岚溪县医疗保障局 | |\n"
              "| --- | --- | --- |\n| 上年自评得分 | 88 | |\n| 综合评分 | 100 | 92.5 |\n", markdown=True)
     assert m["total_score"] == 92.5
+
+
+def test_branch_bureau_keeps_its_branch():
+    m = meta("岚州市医疗保障局岚溪分局2023年度部门决算\n")
+    assert m["department"] == "岚州市医疗保障局岚溪分局"
+    m = meta("岚州市医疗保障局2023年度部门决算\n")
+    assert m["department"] == "岚州市医疗保障局"

@@ -84,7 +84,8 @@ _SELF_WORDS = ("本局", "我局", "本单位", "我单位", "本部门", "我�
 @functools.cache
 def _org_re(kind: str) -> re.Pattern[str]:
     words = sorted({r["word"] for r in vocab.load("org_suffixes") if r["kind"] == kind}, key=len, reverse=True)
-    extra = r"(?:[（(](?:特殊)?普通合伙[)）])?(?:[\u4e00-\u9fff]{2,8}?分(?:所|公司))?" if kind == "firm" else ""
+    extra = (r"(?:[（(](?:特殊)?普通合伙[)）])?(?:[\u4e00-\u9fff]{2,8}?分(?:所|公司))?" if kind == "firm"
+             else r"(?:[\u4e00-\u9fff]{2,6}?分(?:局|中心))?")  # '岚州市医疗保障局岚溪分局': a branch
     return re.compile(rf"[{_HAN}]{{2,30}}?(?:{'|'.join(map(re.escape, words))}){extra}")
 
 
