@@ -57,6 +57,7 @@ __all__ = [
     "load_admin_divisions",
     "place_tokens",
     "province_named_with",
+    "province_path_before",
     "province_rating",
     "region_of_field",
     "region_stated_about",
@@ -380,13 +381,14 @@ def resolve_region_from_texts(texts: Iterable[str]) -> Region:
 # (``vocab/place_suffixes.csv``): X省/X自治区 → province, X市/X州/X盟/X地区 → city (a X市 after
 # a city is a county-level city), X县/X区/X旗 → county; 乡/镇/街道 end the reading.
 _LEADING_NOISE = re.compile(
-    r"^(?:[#*>\s]+|附件\s*\d*\s*[:：]?|[《〈“\"【\[]|(?:19|20)\d{2}\s*年(?:度)?|第[一二三四五六七八九十\d]+部分\s*[:：]?)"
+    r"^(?:[#*>\s]+|附件\s*\d*\s*[:：]?|[《〈“\"【\[]|(?:19|20)\d{2}\s*年(?:度)?|第[一二三四五六七八九十\d]+部分\s*[:：]?"
+    r"|中国共产党|中共)"  # '中共岚溪县医疗保障局党组': the party's name is no place
 )
 
 
 # Characters of function words that no unknown place name is read through ('组织实施全县…'); real
 # names with them (和平区, 本溪市) are in the reference table.
-_NOT_IN_NAMES = "的和并全本各在对为等与及了是于从由将把被向以之其该每按个所有"
+_NOT_IN_NAMES = "的和并全本各在对为等与及了是于从由将把被向以之其该每按个所有据照"  # (根据县…, 按照市…)
 # A text read for place names is a name or a title, not a sentence.
 _SENTENCE = re.compile(r"[，。；：:,;]")
 
@@ -631,22 +633,62 @@ def region_stated_about(texts: Iterable[str], region: Region) -> Region:
     Region(province='甘肃省', city='定西市', county='柳川县', code=None)
     """
     own = region.county or (region.city if region.city != region.province else None)
-    if not own or (region.province and region.city):
+    if not own or (region.province and region.city and (region.county or not own.endswith("市"))):
         return region
     located, belongs = _stated_tail("location_verb"), _stated_tail("affiliation_verb")
-    province, city = region.province, region.city
+    province, city, county = region.province, region.city, region.county
     for text in texts:
         if not text or own not in text:
             continue
         m = _after_own(text, own, located)
         if m and province is None:
             province = _place_at(text, m.end(), ("province",))
-        if m and city is None and region.county:
+        if m and city is None and county:
             city = _city_before_own(text, m.end(), own)
-        if city is None and region.county:
+        if city is None and county:
             m = _after_own(text, own, belongs)
             city = _place_at(text, m.end(), ("city",)) if m else None
-    return dataclasses.replace(region, province=province, city=city)
+        elif county is None and own.endswith("市"):  # a county-level city: 'X市…隶属Y市'
+            m = _after_own(text, own, belongs)
+            upper = _place_at(text, m.end(), ("city",)) if m else None
+            if upper and upper != own:
+                city, county = upper, own
+    return dataclasses.replace(region, province=province, city=city, county=county)
+
+
+def province_path_before(texts: Iterable[str], region: Region) -> Region:
+    """Province and city of a full place path written before the region's own county (or city):
+    a province's name, then at most one city, then the own name ('内蒙古自治区锡林郭勒盟苏尼特东旗',
+    '新疆维吾尔自治区塔河县'). Fields already known are kept; nothing is read from a path whose
+    head is no province's name (a fictional city alone cannot be told from the words before it).
+
+    Examples
+    --------
+    >>> province_path_before(["对内蒙古自治区锡林郭勒盟苏东旗医疗保障局开展评价"], Region(county="苏东旗"))
+    Region(province='内蒙古自治区', city='锡林郭勒盟', county='苏东旗', code=None)
+    >>> province_path_before(["甘肃省柳川县医疗保障局"], Region(county="柳川县"))
+    Region(province='甘肃省', city=None, county='柳川县', code=None)
+    >>> province_path_before(["甘肃省召开会议，柳川县参加"], Region(county="柳川县"))
+    Region(province=None, city=None, county='柳川县', code=None)
+    """
+    own = region.county or (region.city if region.city != region.province else None)
+    if not own or (region.province and (region.city or not region.county)):
+        return region
+    for text in texts:
+        q = text.find(own, 2) if text else -1
+        while q > 0:
+            for name in _province_names():
+                start = text.rfind(name, max(0, q - len(name) - 12), q)
+                if start < 0:
+                    continue
+                mid = text[start + len(name):q]
+                if mid and (not region.county or _place_at(mid, 0, ("city",)) != mid
+                            or (region.city and region.city != mid)):
+                    continue
+                city = region.city or (mid or None)
+                return dataclasses.replace(region, province=region.province or name, city=city)
+            q = text.find(own, q + 1)
+    return region
 
 
 @functools.cache

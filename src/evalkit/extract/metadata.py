@@ -32,6 +32,7 @@ from evalkit.regions import (
     Region,
     place_tokens,
     province_named_with,
+    province_path_before,
     province_rating,
     region_of_field,
     region_stated_about,
@@ -49,16 +50,30 @@ logger = logging.getLogger(__name__)
 REPORT_COLUMNS = [c for c in SCHEMAS["reports"] if c != "stated"]
 _HAN = r"\u4e00-\u9fff"
 _YEAR_DU = re.compile(r"((?:19|20)\d{2})\s*年度")
-_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])|((?:19|20)\d{2})\s*年\s*1\s*[-—至~]\s*12\s*月")
+_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年(?![\d月])(?![一二三四五六七八九十]{1,2}月)|((?:19|20)\d{2})\s*年\s*1\s*[-—至~]\s*12\s*月")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
 _SIGN_DATE = re.compile(r"[12][0-9Oo〇]{3}\s*年\s*[0-9Oo]{1,2}\s*月\s*[0-9Oo]{1,2}\s*日|[二〇○零一三四五六七八九十]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
-_SCORE_TEXT = vocab.words_pattern(  # the report's total: not '某指标总分5分，实际得分4分'
-    r"(?:<<report_score_label>>|<<report_score_prose_label>>)\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
-)
+
+
+@functools.cache
+def _score_words() -> tuple[str, ...]:
+    """The labels of the report's total in a sentence: the word lists report_score_label and
+    report_score_prose_label, and ``meta_labels.csv`` field report_score_prose ('自评总分')."""
+    return tuple(dict.fromkeys(vocab.word_list("report_score_label") + vocab.word_list("report_score_prose_label")
+                               + _labels("report_score_prose")))
+
+
+@functools.cache
+def _score_text_re() -> re.Pattern[str]:
+    """A score statement: the report's total, not '某指标总分5分，实际得分4分'."""
+    alt = "|".join(re.escape(w) for w in sorted(_score_words(), key=len, reverse=True))
+    return re.compile(rf"(?:{alt})\s*(?:为|是|[:：])?\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*分"
+                      rf"|(?:{alt})\s*[:：]\s*\**\s*(\d+(?:\.\d+)?)\s*\**\s*$")  # '…综合得分：94.5' ending the line
+
 _SCORE_ALONE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*分?\s*$")
 _GRADE_SUFFIX = re.compile(r"\s*[（(]\s*[A-Da-d]\s*[)）]\s*$")
 _LEADING_NOISE = re.compile(
-    r"^(?:[#*>|\s]+|<!--.*?:\s*|附件\s*\d*\s*[:：]?|[《〈“\"【\[]|(?:19|20)\d{2}\s*年(?:度)?"
+    r"^(?:[#*>|\s]+|<!--.*?:\s*|附件\s*\d*\s*[:：]?|[《〈“\"【\[（(]|(?:19|20)\d{2}\s*年(?:度)?"
     r"|第[一二三四五六七八九十\d]+部分\s*[:：]?|\d+\s*[、.．]\s*)"
 )
 _DEPT_TAIL = re.compile(r"(?:[（(]\s*(?:汇总|本级|含[^）)]*)\s*[)）]|本级)$")
@@ -69,7 +84,8 @@ _SELF_WORDS = ("本局", "我局", "本单位", "我单位", "本部门", "我�
 @functools.cache
 def _org_re(kind: str) -> re.Pattern[str]:
     words = sorted({r["word"] for r in vocab.load("org_suffixes") if r["kind"] == kind}, key=len, reverse=True)
-    extra = r"(?:[（(](?:特殊)?普通合伙[)）])?(?:[\u4e00-\u9fff]{2,8}?分(?:所|公司))?" if kind == "firm" else ""
+    extra = (r"(?:[（(](?:特殊)?普通合伙[)）])?(?:[\u4e00-\u9fff]{2,8}?分(?:所|公司))?" if kind == "firm"
+             else r"(?:[\u4e00-\u9fff]{2,6}?分(?:局|中心))?")  # '岚州市医疗保障局岚溪分局': a branch
     return re.compile(rf"[{_HAN}]{{2,30}}?(?:{'|'.join(map(re.escape, words))}){extra}")
 
 
@@ -417,15 +433,24 @@ def _read_title_lines(doc: Document, n: int) -> list[TextLine]:
 
 
 def _title_department(doc: Document) -> tuple[str, int] | None:
+    """The unit a title line begins with; a sentence of the body among the first lines ('岚溪县
+    医疗保障局自评得分95.6分，…' in a notice of results) is no title."""
+    found = []
     for tl in _title_lines(doc, 12):
         text = tl.text
         if "：" in text[:8] and not text.startswith(("文件名称", "标题")):
             continue
+        if _SENTENCE_MARK.search(text):
+            continue
         text = re.sub(r"^(?:文件名称|标题)\s*[:：]", "", text.strip())
         name = org_name(text)
         if name and not re.match(r"\s*[:：]", text[text.find(name) + len(name):]):  # not an addressee '…局：'
-            return name, tl.line
-    return None
+            if report_kind_of(text[text.find(name) + len(name):]):
+                return name, tl.line  # the line that names the report's kind after the unit: the title
+            found.append((name, tl.line))
+    # (else the first unit named: '岚溪县医疗保障局' over '2023年度部门决算'; a running header
+    # '岚溪县财政局预算绩效管理专栏' above the title loses to the title)
+    return found[0] if found else None
 
 
 def is_medical_institution(department: str | None) -> bool:
@@ -453,6 +478,7 @@ def _issuer(doc: Document) -> tuple[str, int] | None:
 
 
 _SENTENCE_END = re.compile(r"[。；！？]")
+_SENTENCE_MARK = re.compile(r"[，。；！？…]")  # a line holding one is a sentence, no title
 
 
 def _signature(doc: Document, kind: str = "department") -> tuple[str, int] | None:
@@ -523,8 +549,23 @@ def _title_words() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in _labels("title_word")))
 
 
+_HAN_YEAR = re.compile(r"[一二][〇○零九][〇○零一二三四五六七八九]{2}(?=\s*年)")  # '二〇二三年度'
+_HAN_DIGIT = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
+def _arabic_years(text: str) -> str:
+    """A text with its years in Chinese numerals written in digits ('二〇二三年度' → '2023年度').
+
+    >>> _arabic_years("二〇二三年度部门整体支出绩效自评报告")
+    '2023年度部门整体支出绩效自评报告'
+    """
+    if "年" not in text:
+        return text
+    return _HAN_YEAR.sub(lambda m: m.group(0).translate(_HAN_DIGIT), text)
+
+
 def _year_from(text: str) -> int | None:
-    text = re.sub(r"(?<=\d)\s+(?=\d)", "", fold(text))
+    text = re.sub(r"(?<=\d)\s+(?=\d)", "", _arabic_years(fold(text)))
     m = _YEAR_DU.search(text)
     if m:
         return int(m.group(1))
@@ -533,6 +574,28 @@ def _year_from(text: str) -> int | None:
         return int(m.group(1) or m.group(2))
     if re.fullmatch(r"\s*[（(]\s*(?:19|20)\d{2}\s*年\s*[)）]\s*", text):
         return int(re.search(r"\d{4}", text).group(0))
+    return None
+
+
+#: The longest title line that a title broken over lines is pieced together from.
+_SPLIT_TITLE_LINE = 40
+
+
+def _split_title_year(titles: list[TextLine]) -> int | None:
+    """The year of a title broken over two or three lines ('2023年瑞屿市医疗保障事业' / '发展统计
+    公报', '（' / '2023' / '年度）'): the lines joined, when they are short and no sentence."""
+    texts = [compact(fold(tl.text)) for tl in titles]
+    for k in range(len(texts) - 1):
+        for n in (2, 3):
+            part = texts[k:k + n]
+            if len(part) < n or any(len(t) > _SPLIT_TITLE_LINE or re.search(r"[，。；,]", t) for t in part):
+                continue
+            joined = "".join(part)
+            if not re.search(r"(?:19|20)\d{2}", joined):
+                continue
+            year = _year_from(joined)
+            if year:
+                return year
     return None
 
 
@@ -553,14 +616,24 @@ def _fiscal_year(doc: Document) -> int | None:
         if m:
             return int(m.group(1))
     titles = _title_lines(doc, 12)
-    for tl in titles:
-        m = _YEAR_DU.search(re.sub(r"(?<=\d)\s+(?=\d)", "", fold(tl.text)))
+    # the title's year first: a sentence among the first lines may name another year
+    # ('2023年度资金绩效自评得分…' below '关于下达2024年…资金的通知')
+    heads = [tl for tl in titles if not _SENTENCE_MARK.search(tl.text)]
+    for tl in heads:
+        m = _YEAR_DU.search(re.sub(r"(?<=\d)\s+(?=\d)", "", _arabic_years(fold(tl.text))))
         if m:
             return int(m.group(1))
-    for tl in titles:
+    for tl in heads:
         year = _year_from(tl.text)
         if year:
             return year
+    year = _split_title_year(titles)
+    if year:
+        return year
+    for tl in titles:
+        m = _YEAR_DU.search(re.sub(r"(?<=\d)\s+(?=\d)", "", _arabic_years(fold(tl.text))))
+        if m:
+            return int(m.group(1))
     for texts, _ in _rows(doc):  # a '（2023年度）' row of a form
         for t in texts:
             if t and re.fullmatch(r"[（(]\s*(?:19|20)\d{2}\s*年度?\s*[)）]", t):
@@ -643,7 +716,7 @@ def _evaluator(doc: Document) -> str | None:
     """The external evaluator: a 评价机构 field, '受…委托，X…' or the firm signing the report."""
     hit = _labelled(doc, "evaluator")
     if hit:
-        return None if _is_internal(hit[0]) else hit[0]
+        return None if _is_internal(hit[0]) else _whole_firm(doc, *hit)
     firm = _org_re("firm")
     lines = doc.text_lines
     for k in doc.text_lines_matching(_TUO):  # (no '受…委托' on a line without 托: most lines)
@@ -658,6 +731,19 @@ def _evaluator(doc: Document) -> str | None:
                 return f.group(0)
     signed = _signature(doc, "firm")
     return signed[0] if signed else None
+
+
+def _whole_firm(doc: Document, value: str, line: int) -> str:
+    """The evaluator's name as a field gives it, completed from the next line when the name is
+    broken there ('澄州明信会计师事务所有限' / '公司'): only when the two lines joined give a
+    longer firm's name (``org_suffixes.csv``, kind firm) than the field alone."""
+    firm = _org_re("firm")
+    m = firm.match(value)
+    if m and m.end() == len(value):
+        return value
+    nxt = next((tl.text.strip() for tl in doc.text_lines if tl.line > line and tl.text.strip()), "")
+    joined = firm.match(value + compact(nxt)) if nxt and len(nxt) <= 12 else None
+    return joined.group(0) if joined and joined.end() > len(value) else value
 
 
 def _report_date(doc: Document) -> str | None:
@@ -794,7 +880,10 @@ def _grade_re() -> re.Pattern[str]:
     """'评价等级为良', '自评等级“良好”', '自评结果为“优”': a grade word of ``vocab/grades.csv``
     after a word of ``meta_labels.csv`` (field grade_lead: 等次, 等级, 级别, 自评结果 …)."""
     lead = "|".join(re.escape(w) for w in _labels("grade_lead"))
-    return re.compile(rf"(?:{lead})(?:{vocab.any_word('grade_copula')}|[:：])?\s*[“\"「]?((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?)")
+    letter = r"(?:[A-Da-d]\s*级?\s*[（(]\s*)?"  # 'B级（良好）': the word in brackets after a letter
+    count = r"(?![”\"」]?\s*的\s*[\d一二三四五六七八九十两])"  # not '为“优”的41个': a count of units
+    return re.compile(rf"(?:{lead})(?:{vocab.any_word('grade_copula')}|[:：])?\s*[“\"「]?{letter}"
+                      rf"((?:{vocab.alternation('grades').pattern})(?:\s*[（(][A-Da-d][)）])?){count}")
 
 
 def normalise_grade(word: str | None) -> str | None:
@@ -819,61 +908,95 @@ _WHOLE_KINDS = ("部门整体支出绩效自评", "部门决算")
 _THRESHOLD = vocab.words_pattern(r"\s*(?:[（(]\s*含\s*[)）])?\s*(?:及|或)?\s*(?:<<grading_bound>>|～|~|—|-|－)")
 
 
-def _stated_score(text: str) -> re.Match[str] | None:
-    """The first score statement of a line that is no bound of a grading rule."""
-    for m in _SCORE_TEXT.finditer(text):
-        if not _THRESHOLD.match(text, m.end()):
+_CITED = re.compile(r"《[^》]*》|[〔\[［][^〕\]］]*[〕\]］]")  # a cited document's title, a document number
+_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)(?![一二三四五六七八九十]{1,2}月)")  # no date
+
+
+def _other_scope(text: str, at: int, year: int | None) -> bool:
+    """True when the sentence before ``at`` says that what follows is not the report's own: a
+    subordinate unit's ('下属县农业技术推广中心自评得分91分'), an earlier year's ('2022年度我局自评
+    得分为88分', '上年度…得分为93分') or a target ('力争2024年度评价得分达到85分'): words of
+    ``meta_labels.csv`` (fields other_unit_lead, other_year_lead and target_lead), or years (not
+    dates, not in cited titles) none of which is the fiscal year and one of which is earlier (a
+    later year alone is the year the report was written: '2024年，我局开展了自评')."""
+    start = max(text.rfind(p, 0, at) for p in "。！？；")
+    sentence = text[start + 1: at]
+    if any(w in sentence for w in _labels("whole_unit_lead")):  # '本部门（含下属单位）…': the whole
+        sentence = sentence.replace("下属", "")
+    if any(w in sentence for w in _labels("other_unit_lead") + _labels("other_year_lead") + _labels("target_lead")):
+        return True
+    if year is None:
+        return False
+    years = {int(y) for y in _YEAR_IN.findall(_CITED.sub("", sentence))}
+    return bool(years) and year not in years and min(years) < year
+
+
+def _stated_score(text: str, year: int | None = None) -> re.Match[str] | None:
+    """The first score statement of a line that is no bound of a grading rule, nor another
+    unit's or year's (:func:`_other_scope`)."""
+    for m in _score_text_re().finditer(text):
+        if not _THRESHOLD.match(text, m.end()) and not _other_scope(text, m.start(), year):
             return m
     return None
 
 
-def _whole_score(text: str) -> re.Match[str] | None:
+def _whole_score(text: str, year: int | None = None) -> re.Match[str] | None:
     """The first score statement of a line that is not a project's: in a report on the department
     as a whole, '对“医保信息化建设项目”开展了单位自评，自评得分93.6分' is one project's score, and
     '本部门…部门整体支出绩效自评得分94.2分' the report's."""
-    for m in _SCORE_TEXT.finditer(text):
+    for m in _score_text_re().finditer(text):
         if _THRESHOLD.match(text, m.end()):
             continue  # '综合得分90分（含）以上为“优”': a grading rule, no score
         start = max(text.rfind(p, 0, m.start()) for p in "。！？；")
         sentence = text[start + 1: m.start()]
-        if _PROJECT_WORD.search(sentence) and not _WHOLE_WORD.search(sentence):
+        if (_PROJECT_WORD.search(sentence) or _project_object_re().search(sentence)) and not _WHOLE_WORD.search(sentence):
+            continue  # a project's, or '对城乡医疗救助资金开展自评，自评得分95分': a fund's
+        if _other_scope(text, m.start(), year):
             continue
         return m
     return None
+
+
+@functools.cache
+def _project_object_re() -> re.Pattern[str]:
+    """'对…资金开展自评': the object of 对 is a fund or a project (``meta_labels.csv``, field project_object)."""
+    words = "|".join(re.escape(w) for w in _labels("project_object"))
+    return re.compile(rf"对[^，,。；]{{2,40}}?(?:{words})")
 
 
 _SCORE_LABEL_END = vocab.words_pattern(r"(?:<<report_score_label>>)\s*[:：为]?\s*$")  # the score on the next line
 
 
 def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
-                     kind: str | None = None) -> tuple[float | None, str | None]:
+                     kind: str | None = None, year: int | None = None) -> tuple[float | None, str | None]:
     """The total score and grade: stated in prose, in a form's total row, or beside an indicator table.
-    In a report on the department as a whole, a project's score in the prose is no total."""
+    In a report on the department as a whole, a project's score in the prose is no total; nor,
+    in any report, a subordinate unit's or another year's than ``year`` (the fiscal year)."""
     score = grade = None
     whole = kind in _WHOLE_KINDS
     lines = doc.text_lines
     # (a line without a score's label or a grade's lead states neither: most lines)
-    words = _folded_words_re(vocab.word_list("report_score_label") + vocab.word_list("report_score_prose_label")
-                             + _labels("grade_lead"))
+    words = _folded_words_re(_score_words() + _labels("grade_lead"))
     for k in doc.text_lines_matching(words):
         tl = lines[k]
         scored = "分" in tl.text  # (every score statement holds 得分 or 评分: a line without 分 has none)
         if not scored and grade is not None:
             continue  # (neither a score nor a grade can be stated on the line)
         text = fold(tl.text)
-        m = (_whole_score(text) if whole else _stated_score(text)) if scored else None
+        m = (_whole_score(text, year) if whole else _stated_score(text, year)) if scored else None
         if m is None and scored and _SCORE_LABEL_END.search(text) and k + 1 < len(lines):
             nxt = _SCORE_ALONE.match(fold(lines[k + 1].text))  # '自评得分' / '90分' on the next line
             if nxt:
                 score = score if score is not None else float(nxt.group(1))
                 continue
         if m:
+            value = m.group(1) or m.group(2)
             if score is None:
-                score = float(m.group(1))
-            if place and float(m.group(1)) == score:
-                place(tl.line, m.group(1))  # the total score, stated (again) in the text
+                score = float(value)
+            if place and float(value) == score:
+                place(tl.line, value)  # the total score, stated (again) in the text
         if grade is None:
-            g = _grade_re().search(text)
+            g = next((g for g in _grade_re().finditer(text) if not _other_scope(text, g.start(), year)), None)
             if g:
                 grade = g.group(1)
     form, form_grade = _form_totals(doc)
@@ -892,8 +1015,13 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
 
 
 def _region(doc: Document, department: str | None, titles: list[TextLine]) -> Region:
-    texts = [department or ""] + [_strip_noise(t.text)[:120] for t in titles[:12]]
+    # (not the evaluator's line: '评价机构：广西诚衡税务师事务所' names the firm's province)
+    firm_line = _any_label_re(("evaluator",))
+    texts = [department or ""] + [_strip_noise(t.text)[:120] for t in titles[:12]
+                                  if not firm_line.match(compact(t.text))]
     region = resolve_region_from_texts([t for t in texts if t])
+    if region.code and region.county:
+        region = _restated(doc, region)
     if region.province is None and (region.city or region.county):
         province = province_named_with(doc.lines + doc.chrome_lines, region) or _supervisor_province(doc)
         if province:
@@ -939,8 +1067,26 @@ def _stated_region(doc: Document, region: Region) -> Region:
         for field in ("department", "department_unit"):  # '填报单位：淮岭市桐溪县医疗保障事务中心'
             for _, name, _ in _org_values(doc, field):
                 region = _city_of_org(name, region)
-    opening = [tl.text for tl in doc.text_lines if tl.line <= _OPENING_LINES]
-    return province_rating(opening, region_stated_about(opening, region))
+    opening = _opening(doc)
+    return province_rating(opening, region_stated_about(opening, province_path_before(opening, region)))
+
+
+def _opening(doc: Document) -> list[str]:
+    """The lines of the report's opening (:data:`_OPENING_LINES`)."""
+    return [tl.text for tl in doc.text_lines if tl.line <= _OPENING_LINES]
+
+
+def _restated(doc: Document, region: Region) -> Region:
+    """The region as the document states it when it names another province for its own county
+    than the reference table's reading of the name ('塔河县地处新疆维吾尔自治区北部': not the 塔河县
+    of 黑龙江省): a county's name is not unique across provinces, the document's own words win."""
+    opening = _opening(doc)
+    own = Region(county=region.county)
+    stated = region_stated_about(opening, province_path_before(opening, own))
+    if stated.province and stated.province != region.province:
+        logger.debug("%s: the document places it in %s, not in %s", region.county, stated.province, region.province)
+        return stated
+    return region
 
 
 def _city_of_org(name: str, region: Region) -> Region:
@@ -986,7 +1132,10 @@ def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dic
     issuer = _issuer(doc) if kind == "其他" else None
     department = clean_department(issuer[0]) if issuer else _department(
         doc, kind == "项目支出绩效自评" or (kind == "第三方绩效评价" and bool(_labelled(doc, "project"))))[0]
-    score, grade_raw = _score_and_grade(doc, totals, place, kind)
+    fiscal_year = _fiscal_year(doc)
+    # a notice, a bulletin or a target table has no score of its own: the scores a notice of
+    # results lists ('自评等级为“优”的41个', a table of units) are other units'
+    score, grade_raw = _score_and_grade(doc, totals, place, kind, fiscal_year) if kind != "其他" else (None, None)
     title_lines = _title_lines(doc, 12)
     titles = []
     for tl in title_lines[:8]:
@@ -994,7 +1143,7 @@ def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dic
         if re.match(r"^(附件|附表)\s*\d*\s*[:：]?$", text) or "：" in text or ":" in text:
             continue
         titles.append(text)
-        if "报告" in text:
+        if "报告" in text or report_kind_of(text) == "其他":  # (a notice's title ends it: 的通报)
             break
     region = _region(doc, department, title_lines)
     return {
@@ -1003,7 +1152,7 @@ def extract_metadata(doc: Document, totals: list[TotalScore], place=None) -> dic
         "province": region.province,
         "city": region.city,
         "county": region.county,
-        "fiscal_year": _fiscal_year(doc),
+        "fiscal_year": fiscal_year,
         "report_kind": kind,
         "evaluator": evaluator,
         "report_date": _report_date(doc),
