@@ -290,12 +290,68 @@ def _sub_header(row: Row, part: _Part) -> bool:
     return True
 
 
+_MAX_HEADER_PIECE = 8  # the longest piece of a header word broken onto a second line ('及改进措施')
+
+
+def _wrapped_header(row: Row, nxt: Row, roles: list[str | None] | None) -> list[str | None] | None:
+    """The roles of a header whose words the text extraction broke over two lines ('年度指标'
+    over '值', '偏差原因分析' over '及改进措施'): ``nxt`` holds only short pieces of words without
+    figures, each under a word of ``row``, and joined to them they name more columns than
+    ``row`` alone. None when ``nxt`` is no such line.
+
+    Examples
+    --------
+    >>> from evalkit.document import Cell
+    >>> top = Row([Cell(t, 1) for t in ("一级指标", "三级指标", "年度指标", "实际完成", "分值", "得分")])
+    >>> low = Row([Cell(t, 2) for t in ("", "", "值", "值", "", "")])
+    >>> _wrapped_header(top, low, header_roles(top))
+    ['level1', 'level3', 'target', 'actual', 'weight', 'score']
+    >>> _wrapped_header(top, Row([Cell(t, 2) for t in ("产出指标", "参保人数", "", "", "10", "10")]), None)
+    """
+    top, low = row.texts, nxt.texts
+    filled = [j for j, t in enumerate(low) if t]
+    if not filled or len(low) > len(top):
+        return None
+    for j in filled:
+        piece = low[j]
+        if not top[j] or len(piece) > _MAX_HEADER_PIECE or any(ch.isdigit() for ch in piece):
+            return None
+    joined = list(top)
+    for j in filled:
+        joined[j] = top[j] + low[j]
+    new = _roles_of(tuple(joined))
+    if new is None:
+        return None
+    old = roles if roles is not None else [_cell_role(t) for t in top]
+    if sum(1 for r in new if r) <= sum(1 for r in old if r):
+        return None
+    return [n or o for n, o in zip(new, old)]
+
+
+def _header_at(rows: list[Row], idx: int) -> tuple[list[str | None] | None, bool]:
+    """The roles of row ``idx`` as a header (None for another row), and whether the next row is
+    the rest of its words broken onto a second line (:func:`_wrapped_header`)."""
+    roles = header_roles(rows[idx])
+    if idx + 1 < len(rows) and (roles is not None or sum(1 for t in rows[idx].texts if t) >= 3):
+        joined = _wrapped_header(rows[idx], rows[idx + 1], roles)
+        if joined is not None:
+            return joined, True
+    return roles, False
+
+
 def _split_parts(table: Table) -> list[_Part]:
     parts: list[_Part] = []
     current: _Part | None = None
     header_texts: list[str] | None = None
+    wrapped_line = -1  # the second line of a header broken over two lines
     for idx, row in enumerate(table.rows):
-        roles = header_roles(row)
+        if idx == wrapped_line:
+            if current is not None:
+                current.stop = idx + 1
+            continue
+        roles, wraps = _header_at(table.rows, idx)
+        if wraps:
+            wrapped_line = idx + 1
         if roles is not None:
             if current is not None and header_texts == row.texts:
                 current.stop = idx + 1
