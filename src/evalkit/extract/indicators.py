@@ -1605,7 +1605,7 @@ class _LineRows:
         if not _note_like(text) and _header_again(lines, n, self.header):
             self.pending, self.pending_levels = [], []
             return True  # (a running header or page number)
-        if self.remark and (_note_like(text) or not re.search(r"\d", text)):
+        if self.remark and (_note_like(text) or not re.search(r"\d", text)) and not self._levels_first(tl):
             rec = self.builder.records[-1]
             rec["note"] = clean_label(rec["note"] + text)
             self.builder.ctx.place_text(tl.line, text)
@@ -1618,6 +1618,12 @@ class _LineRows:
             return True
         return False
 
+
+    def _levels_first(self, tl: TextLine) -> bool:
+        """True when a line begins with standard level labels followed by other words ('效益指标
+        社会效益指标 失能人员家庭照护负担减轻'): the head of a wrapped name under new levels, not
+        the remark above going on."""
+        return not re.search(r"[，。；,;]", tl.text) and bool(self._head_levels(_PIPE.sub("", tl.text), tl.line)[0])
 
     def _head_levels(self, text: str, line: int) -> tuple[list[_Token], str]:
         """The level cells in front of a wrapped name's head ('质量指标 职工医保…基金支付' →

@@ -1,0 +1,106 @@
+"""Indicator tables as other provinces publish them (fixtures written inline by hand, invented
+names and figures): a header whose words the PDF text extraction broke over two tab lines, an
+operator column written in words (不低于, 小于等于, 等于), and a space-separated form with a 完成率
+column and 标准分/评价得分 headings whose long label wraps onto the values' line."""
+
+from __future__ import annotations
+
+from evalkit.document import document_from_text
+from evalkit.extract.context import ReportContext
+from evalkit.extract.indicators import extract_indicators
+
+COLUMNS = ("level1", "level2", "level3", "weight", "target_raw", "actual_raw", "score")
+
+
+def _read(text: str, name: str = "t"):
+    doc = document_from_text(text, name)
+    ctx = ReportContext(doc)
+    rows, totals = extract_indicators(ctx)
+    return rows, totals, ctx
+
+
+def _table(rows: list[dict], columns=COLUMNS) -> list[tuple]:
+    return [tuple(r[c] for c in columns) for r in rows]
+
+
+HEADER_OVER_TWO_LINES = "\n".join([
+    "青石县医疗保障局部门整体支出绩效自评表",
+    "一级指标\t二级指标\t三级指标\t指标权重\t年度指标\t实际完成\t得分\t偏差原因分析",
+    "\t\t\t\t值\t值\t\t及改进措施",
+    "产出指标\t数量指标\t城乡居民医保参保人数\t30\t≥21.5万人\t21.7万人\t30\t",
+    "\t时效指标\t待遇支付及时率\t30\t≥98%\t97.2%\t28\t系统升级延误2天",
+    "满意度指标\t服务对象满意度指标\t参保群众满意度\t40\t≥90%\t93%\t40\t",
+    "合计\t\t\t100\t\t\t98\t",
+])
+
+
+def test_header_words_broken_over_two_tab_lines():
+    """'年度指标' / '值' and '实际完成' / '值' are the target and actual columns: the second header
+    line is no indicator row and the targets are not lost to the residue."""
+    rows, totals, ctx = _read(HEADER_OVER_TWO_LINES)
+    assert _table(rows) == [
+        ("产出指标", "数量指标", "城乡居民医保参保人数", 30.0, "≥21.5万人", "21.7万人", 30.0),
+        ("产出指标", "时效指标", "待遇支付及时率", 30.0, "≥98%", "97.2%", 28.0),
+        ("满意度指标", "服务对象满意度指标", "参保群众满意度", 40.0, "≥90%", "93%", 40.0),
+    ]
+    assert rows[1]["note"] == "系统升级延误2天"
+    assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "98")]
+    assert ctx.has_placed(4, "≥21.5万人")
+
+
+def test_a_data_row_under_the_header_is_not_taken_for_its_second_line():
+    """Words under the header that do not complete a header word are the first row."""
+    text = "\n".join([
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "效益指标\t社会效益指标\t群众就医负担\t逐步减轻\t有效减轻\t\t",
+        "\t\t居民医保参保率\t≥95%\t96%\t10\t10",
+    ])
+    rows, _, _ = _read(text)
+    assert _table(rows) == [
+        ("效益指标", "社会效益指标", "群众就医负担", None, "逐步减轻", "有效减轻", None),
+        ("效益指标", "社会效益指标", "居民医保参保率", 10.0, "≥95%", "96%", 10.0),
+    ]
+
+
+OPERATOR_WORDS = "\n".join([
+    "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t计量单位\t实际完成值\t分值\t得分",
+    "产出指标\t数量指标\t专项检查次数\t不低于\t4\t次\t5\t20\t20",
+    "\t时效指标\t举报线索办结时限\t小于等于\t60\t个工作日\t45\t20\t20",
+    "效益指标\t社会效益指标\t欺诈骗保案件查处率\t等于\t100\t%\t96\t30\t28",
+    "\t可持续影响指标\t基金监管长效机制\t定性\t健全\t\t基本健全\t30\t25",
+])
+
+
+def test_operator_words_in_an_operator_column():
+    """An operator written in words is the operator of the target (not a 定性 target, not lost)."""
+    rows, _, _ = _read(OPERATOR_WORDS)
+    assert [(r["target_raw"], r["target_op"], r["target_value"], r["actual_raw"]) for r in rows] == [
+        ("不低于4次", ">=", 4.0, "5次"),
+        ("小于等于60个工作日", "<=", 60.0, "45个工作日"),
+        ("等于100%", "=", 100.0, "96%"),
+        ("定性健全", "定性", None, "基本健全"),
+    ]
+
+
+COMPLETION_RATE_SPACES = "\n".join([
+    "项目绩效自评表",
+    "一级指标 二级指标 三级指标 绩效目标值 实际完成值 完成率 标准分 评价得分 偏差原因",
+    "产出指标 数量指标 护理服务机构数 ≥8家 9家 112.5% 30 30",
+    " 质量指标 护理服务质量抽查合格率 ≥95% 93.6% 98.53% 30 27 2家机构整改",
+    "效益指标 社会效益指标 失能人员家庭照护负担减轻",
+    " 程度 明显减轻 明显减轻 100% 40 40",
+    "总分 100 97",
+])
+
+
+def test_completion_rate_column_and_standard_score_in_space_separated_rows():
+    """完成率 is a column of its own (neither the actual value nor the score), 标准分 is the
+    weight and 评价得分 the score; a label wrapped onto the values' line is joined."""
+    rows, totals, ctx = _read(COMPLETION_RATE_SPACES)
+    assert _table(rows) == [
+        ("产出指标", "数量指标", "护理服务机构数", 30.0, "≥8家", "9家", 30.0),
+        ("产出指标", "质量指标", "护理服务质量抽查合格率", 30.0, "≥95%", "93.6%", 27.0),
+        ("效益指标", "社会效益指标", "失能人员家庭照护负担减轻程度", 40.0, "明显减轻", "明显减轻", 40.0),
+    ]
+    assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "97")]
+    assert ctx.has_placed(3, "112.5%")
