@@ -12,6 +12,10 @@ from evalkit.extract.indicators import extract_indicators
 COLUMNS = ("level1", "level2", "level3", "weight", "target_raw", "actual_raw", "score")
 
 
+def _lines(*lines: str) -> str:
+    return "\n".join(lines)
+
+
 def _read(text: str, name: str = "t"):
     doc = document_from_text(text, name)
     ctx = ReportContext(doc)
@@ -23,7 +27,7 @@ def _table(rows: list[dict], columns=COLUMNS) -> list[tuple]:
     return [tuple(r[c] for c in columns) for r in rows]
 
 
-HEADER_OVER_TWO_LINES = "\n".join([
+HEADER_OVER_TWO_LINES = _lines(
     "青石县医疗保障局部门整体支出绩效自评表",
     "一级指标\t二级指标\t三级指标\t指标权重\t年度指标\t实际完成\t得分\t偏差原因分析",
     "\t\t\t\t值\t值\t\t及改进措施",
@@ -31,7 +35,7 @@ HEADER_OVER_TWO_LINES = "\n".join([
     "\t时效指标\t待遇支付及时率\t30\t≥98%\t97.2%\t28\t系统升级延误2天",
     "满意度指标\t服务对象满意度指标\t参保群众满意度\t40\t≥90%\t93%\t40\t",
     "合计\t\t\t100\t\t\t98\t",
-])
+)
 
 
 def test_header_words_broken_over_two_tab_lines():
@@ -50,7 +54,7 @@ def test_header_words_broken_over_two_tab_lines():
 
 def test_a_data_row_under_the_header_is_not_taken_for_its_second_line():
     """Words under the header that do not complete a header word are the first row."""
-    text = "\n".join([
+    text = _lines(
         "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
         "效益指标\t社会效益指标\t群众就医负担\t逐步减轻\t有效减轻\t\t",
         "\t\t居民医保参保率\t≥95%\t96%\t10\t10",
@@ -62,13 +66,13 @@ def test_a_data_row_under_the_header_is_not_taken_for_its_second_line():
     ]
 
 
-OPERATOR_WORDS = "\n".join([
+OPERATOR_WORDS = _lines(
     "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t计量单位\t实际完成值\t分值\t得分",
     "产出指标\t数量指标\t专项检查次数\t不低于\t4\t次\t5\t20\t20",
     "\t时效指标\t举报线索办结时限\t小于等于\t60\t个工作日\t45\t20\t20",
     "效益指标\t社会效益指标\t欺诈骗保案件查处率\t等于\t100\t%\t96\t30\t28",
     "\t可持续影响指标\t基金监管长效机制\t定性\t健全\t\t基本健全\t30\t25",
-])
+)
 
 
 def test_operator_words_in_an_operator_column():
@@ -82,7 +86,7 @@ def test_operator_words_in_an_operator_column():
     ]
 
 
-COMPLETION_RATE_SPACES = "\n".join([
+COMPLETION_RATE_SPACES = _lines(
     "项目绩效自评表",
     "一级指标 二级指标 三级指标 绩效目标值 实际完成值 完成率 标准分 评价得分 偏差原因",
     "产出指标 数量指标 护理服务机构数 ≥8家 9家 112.5% 30 30",
@@ -90,7 +94,7 @@ COMPLETION_RATE_SPACES = "\n".join([
     "效益指标 社会效益指标 失能人员家庭照护负担减轻",
     " 程度 明显减轻 明显减轻 100% 40 40",
     "总分 100 97",
-])
+)
 
 
 def test_completion_rate_column_and_standard_score_in_space_separated_rows():
