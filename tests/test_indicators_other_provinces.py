@@ -58,7 +58,7 @@ def test_a_data_row_under_the_header_is_not_taken_for_its_second_line():
         "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
         "效益指标\t社会效益指标\t群众就医负担\t逐步减轻\t有效减轻\t\t",
         "\t\t居民医保参保率\t≥95%\t96%\t10\t10",
-    ])
+    )
     rows, _, _ = _read(text)
     assert _table(rows) == [
         ("效益指标", "社会效益指标", "群众就医负担", None, "逐步减轻", "有效减轻", None),
