@@ -108,3 +108,41 @@ def test_completion_rate_column_and_standard_score_in_space_separated_rows():
     ]
     assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "97")]
     assert ctx.has_placed(3, "112.5%")
+
+
+def test_header_over_two_rows_of_an_html_table(tmp_path):
+    """'绩效指标' (colspan 3) above 一级/二级/三级指标, the value words merged down over both rows
+    (rowspan 2): the two rows are one header; two forms on one page keep their own projects."""
+    import evalkit
+
+    def form(name: str, rows: str, total: str) -> str:
+        return (
+            '<table border="1">'
+            f'<tr><td colspan="2">项目名称</td><td colspan="5">{name}</td></tr>'
+            '<tr><td colspan="3">绩效指标</td><td rowspan="2">年度指标值</td><td rowspan="2">实际完成值</td>'
+            '<td rowspan="2">分值</td><td rowspan="2">得分</td></tr>'
+            '<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td></tr>'
+            f'{rows}<tr><td colspan="5">总分</td><td>100</td><td>{total}</td></tr></table>'
+        )
+
+    page = (
+        '<html><head><meta charset="utf-8"><title>云溪县医疗保障局项目支出绩效自评表</title></head><body>'
+        + form("城乡医疗救助资金",
+               '<tr><td rowspan="2">产出指标</td><td>数量指标</td><td>住院救助人次</td><td>≥3600人次</td>'
+               '<td>3712人次</td><td>50</td><td>50</td></tr>'
+               '<tr><td>质量指标</td><td>救助政策落实率</td><td>100%</td><td>100%</td><td>50</td><td>50</td></tr>',
+               "100")
+        + form("医保经办能力提升经费",
+               '<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>参保群众满意度</td><td>≥90%</td>'
+               '<td>86%</td><td>100</td><td>90</td></tr>',
+               "90")
+        + "</body></html>"
+    )
+    path = tmp_path / "two_forms.html"
+    path.write_text(page, encoding="utf-8")
+    got = evalkit.read_report(path).indicators
+    assert [tuple(r) for r in got[["scope", *COLUMNS]].itertuples(index=False)] == [
+        ("城乡医疗救助资金", "产出指标", "数量指标", "住院救助人次", 50.0, "≥3600人次", "3712人次", 50.0),
+        ("城乡医疗救助资金", "产出指标", "质量指标", "救助政策落实率", 50.0, "100%", "100%", 50.0),
+        ("医保经办能力提升经费", "满意度指标", "服务对象满意度指标", "参保群众满意度", 100.0, "≥90%", "86%", 90.0),
+    ]

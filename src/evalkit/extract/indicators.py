@@ -61,6 +61,7 @@ class _Part:
     rows: list[Row] = field(default_factory=list)
     totals: list[TotalScore] = field(default_factory=list)
     stop: int = 0  # past the part's last row: where the next header, a section title or the table ends
+    closed: bool = False  # a grand total (合计, 总分) ended the part: a header after it starts another form
 
 
 @functools.cache
@@ -328,12 +329,43 @@ def _wrapped_header(row: Row, nxt: Row, roles: list[str | None] | None) -> list[
     return [n or o for n, o in zip(new, old)]
 
 
+def _stacked_header(row: Row, nxt: Row) -> list[str | None] | None:
+    """The roles of a header printed over two rows that are no header alone: the value words
+    in the first row (merged down over the second) and the level words in the second, under a
+    group word ('绩效指标' over '一级指标 | 二级指标 | 三级指标'), or the other way round. Every
+    word of the second row is a header word. None when the two rows are no such header.
+
+    Examples
+    --------
+    >>> from evalkit.document import Cell
+    >>> top = Row([Cell(t, 1) for t in ("绩效指标", "", "", "年度指标值", "实际完成值", "分值", "得分")])
+    >>> low = Row([Cell(t, 2) for t in ("一级指标", "二级指标", "三级指标", "", "", "", "")])
+    >>> _stacked_header(top, low)
+    ['level1', 'level2', 'level3', 'target', 'actual', 'weight', 'score']
+    """
+    top = [_cell_role(t) for t in row.texts]
+    low = [_cell_role(t) for t in nxt.texts]
+    if len(low) > len(top) or not any(low) or not any(top):
+        return None
+    if any(t and r is None for t, r in zip(nxt.texts, low)):
+        return None  # (the second row holds a word of no column: a row of the table)
+    if any(t and r for t, r in zip(top, low)):
+        return None  # (two words over one column: the second row refines the first, _sub_header)
+    merged = [lo or t for t, lo in zip(top, [*low, *[None] * (len(top) - len(low))])]
+    if not (any(r in LEVELS for r in merged) and any(r in VALUE_ROLES for r in merged)):
+        return None
+    return merged
+
+
 def _header_at(rows: list[Row], idx: int) -> tuple[list[str | None] | None, bool]:
     """The roles of row ``idx`` as a header (None for another row), and whether the next row is
-    the rest of its words broken onto a second line (:func:`_wrapped_header`)."""
+    the rest of it: its words broken onto a second line (:func:`_wrapped_header`), or a second
+    header row that completes it (:func:`_stacked_header`)."""
     roles = header_roles(rows[idx])
     if idx + 1 < len(rows) and (roles is not None or sum(1 for t in rows[idx].texts if t) >= 3):
         joined = _wrapped_header(rows[idx], rows[idx + 1], roles)
+        if joined is None and roles is None:
+            joined = _stacked_header(rows[idx], rows[idx + 1])
         if joined is not None:
             return joined, True
     return roles, False
@@ -353,7 +385,7 @@ def _split_parts(table: Table) -> list[_Part]:
         if wraps:
             wrapped_line = idx + 1
         if roles is not None:
-            if current is not None and header_texts == row.texts:
+            if current is not None and header_texts == row.texts and not current.closed:
                 current.stop = idx + 1
                 continue  # header repeated after a page break
             current = _Part(header_index=idx, roles=roles, width=len(roles), stop=idx + 1)
@@ -378,6 +410,8 @@ def _split_parts(table: Table) -> list[_Part]:
             current.stop = idx
             current = None  # a section title ends the part
             continue
+        if texts and _total_kind(texts[0]) == "grand":
+            current.closed = True
         current.rows.append(row)
     return parts
 
