@@ -146,3 +146,33 @@ def test_header_over_two_rows_of_an_html_table(tmp_path):
         ("城乡医疗救助资金", "产出指标", "质量指标", "救助政策落实率", 50.0, "100%", "100%", 50.0),
         ("医保经办能力提升经费", "满意度指标", "服务对象满意度指标", "参保群众满意度", 100.0, "≥90%", "86%", 90.0),
     ]
+
+
+def test_total_rows_under_other_names_are_no_indicator_rows():
+    """'自评总分', '得分合计', '综合得分' rows give the form's totals, never an indicator row."""
+    for label in ("自评总分", "得分合计", "综合得分"):
+        rows, totals, ctx = _read(_lines(
+            "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+            "产出指标\t数量指标\t门诊慢特病认定人数\t≥5200人\t5388人\t50\t50",
+            "满意度指标\t服务对象满意度指标\t参保群众满意度\t≥90%\t88%\t50\t45",
+            f"{label}\t\t\t\t\t100\t95",
+        ))
+        assert [r["level3"] for r in rows] == ["门诊慢特病认定人数", "参保群众满意度"], label
+        assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "95")], label
+        assert ctx.has_placed(4, "95")
+
+
+def test_weights_printed_as_shares_of_the_hundred_points():
+    """权重 '10%' is a weight of 10 points; the score column is not read as a share."""
+    rows, totals, _ = _read(_lines(
+        "序号\t一级指标\t二级指标\t三级指标\t权重\t年度指标值\t实际完成值\t得分",
+        "1\t产出指标\t数量指标\t基本医疗保险参保人数\t40%\t≥24.6万人\t24.83万人\t40",
+        "2\t满意度指标\t服务对象满意度指标\t参保群众满意度\t60%\t≥90%\t96%\t60",
+        "\t综合得分\t\t\t100%\t\t\t100",
+    ))
+    assert _table(rows) == [
+        ("产出指标", "数量指标", "基本医疗保险参保人数", 40.0, "≥24.6万人", "24.83万人", 40.0),
+        ("满意度指标", "服务对象满意度指标", "参保群众满意度", 60.0, "≥90%", "96%", 60.0),
+    ]
+    assert [r["seq"] for r in rows] == [1, 2]
+    assert [(t.kind, t.value) for t in totals] == [("total_weight", "100%"), ("total_score", "100")]

@@ -401,7 +401,7 @@ def _split_parts(table: Table) -> list[_Part]:
             continue  # '指标值' over '年度目标值 | 实际完成值': the second header row names the columns
         texts = [t for t in row.texts if t]
         kind = _meta_kind(texts[0]) if texts else None
-        if kind and len(texts) <= 3:
+        if kind and len(texts) <= 2:  # (a wider row is a total row under the columns: _total_kind)
             value = texts[-1] if len(texts) > 1 else ""
             cell = next((c for c in reversed(row.cells) if c.label), row.cells[0])
             current.totals.append(TotalScore(kind, value, cell.line, ""))
@@ -565,7 +565,8 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
             number = parse_number(v)
             if number is None:
                 q = parse_quantity(v)
-                number = q.value if q and q.unit in (None, "分") else None
+                # a weight may be printed as its share of the 100 points ('10%' under 权重)
+                number = q.value if q and (q.unit in (None, "分") or role == "weight" and q.unit == "%") else None
             rec[role] = number
     # an operator and a unit may stand in columns of their own ('≤ | 101400 | 元', '定性 | 优良中低差')
     op = get("op")
@@ -748,10 +749,13 @@ def _row_alignment(cells: list[str], roles: list[str | None]) -> tuple[list[str]
 def _total_kind(first: str) -> str | None:
     """What a row's first text makes of it: 'grand' for the grand total that ends the table
     ('合计', '总分', '综合评价'), 'total' for another total ('小计'), None for an indicator row."""
-    if compact(first) in _GRAND_TOTALS:
+    c = compact(first)
+    if c in _GRAND_TOTALS:
         return "grand"
     if is_total_label(first):
         return "total"
+    if _roles().get(c) == "total" or _meta_kinds().get(c) in ("total_score", "grade"):
+        return "grand"  # '自评总分 | | 100 | 95', '综合得分 | 100% | 99': the form's total, no indicator
     return None
 
 
