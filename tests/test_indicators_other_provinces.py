@@ -176,3 +176,25 @@ def test_weights_printed_as_shares_of_the_hundred_points():
     ]
     assert [r["seq"] for r in rows] == [1, 2]
     assert [(t.kind, t.value) for t in totals] == [("total_weight", "100%"), ("total_score", "100")]
+
+
+def test_level_label_broken_in_its_narrow_column_of_layout_text():
+    """PDF text with the layout kept: '可持续影响' / '指标' and '服务对象满意' / '度指标' are one
+    label each; the line with the tail neither ends the table nor becomes a row."""
+    pad = " " * 16
+    rows, totals, _ = _read(_lines(
+        "部门整体支出绩效自评表",
+        "  一级指标      二级指标        三级指标                 年度指标值   实际完成值   分值   得分",
+        "  效益指标      社会效益指标    住院费用政策范围内报销比例   ≥70%   71.2%   40   40",
+        f"{pad}可持续影响      基金累计结余可支付月数   6-9个月   8.7个月   30   30",
+        f"{pad}指标",
+        "  满意度指标    服务对象满意    参保人满意度   ≥90%   86%   30   27",
+        f"{pad}度指标",
+        "  合计     100    97",
+    ))
+    assert _table(rows) == [
+        ("效益指标", "社会效益指标", "住院费用政策范围内报销比例", 40.0, "≥70%", "71.2%", 40.0),
+        ("效益指标", "可持续影响指标", "基金累计结余可支付月数", 30.0, "6-9个月", "8.7个月", 30.0),
+        ("满意度指标", "服务对象满意度指标", "参保人满意度", 30.0, "≥90%", "86%", 27.0),
+    ]
+    assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "97")]

@@ -1643,6 +1643,8 @@ class _LineRows:
         if not _note_like(text) and _header_again(lines, n, self.header):
             self.pending, self.pending_levels = [], []
             return True  # (a running header or page number)
+        if self._label_tail(tl, text):
+            return True
         if self.remark and (_note_like(text) or not re.search(r"\d", text)) and not self._levels_first(tl):
             rec = self.builder.records[-1]
             rec["note"] = clean_label(rec["note"] + text)
@@ -1656,6 +1658,32 @@ class _LineRows:
             return True
         return False
 
+
+    def _label_tail(self, tl: TextLine, text: str) -> bool:
+        """True when a short line is the end of the last row's level label broken in its narrow
+        column ('可持续影响' / '指标', '服务对象满意' / '度指标'): joined, it is a standard label
+        (``indicator_framework.csv``) that the broken one is not; the rows under the broken
+        label take the whole one."""
+        records = self.builder.records
+        tail = compact(text)
+        if not records or not tail or len(tail) > 6 or re.search(r"[\d，。；,;：:]", tail):
+            return False
+        standard = _framework().keys() | set(_framework().values())
+        for level in ("level2", "level1"):
+            label = self.builder.filled.get(level)
+            if not label or label in standard or records[-1].get(level) != label:
+                continue
+            whole = clean_level(label + tail, level)
+            if whole not in standard:
+                continue
+            self.builder.filled[level] = whole
+            for rec in reversed(records):
+                if rec.get(level) != label:
+                    break
+                rec[level] = whole
+            self.builder.ctx.place_text(tl.line, text)
+            return True
+        return False
 
     def _levels_first(self, tl: TextLine) -> bool:
         """True when a line begins with standard level labels followed by other words ('效益指标
