@@ -198,3 +198,24 @@ def test_level_label_broken_in_its_narrow_column_of_layout_text():
         ("满意度指标", "服务对象满意度指标", "参保人满意度", 30.0, "≥90%", "86%", 27.0),
     ]
     assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "97")]
+
+
+def test_a_row_whose_empty_target_cell_was_dropped_goes_to_the_residue():
+    """One cell per line, empty cells dropped: '质量指标 / 结算准确率 / 99.5% / 20 / 18' lost its
+    target cell. 质量指标 is a level, not the row's name, and 结算准确率 not its target: the row
+    cannot be read with certainty, its figures stay unplaced (residue) and the next row, which
+    names its own level 1, is read."""
+    rows, _, ctx = _read(_lines(
+        "部门整体支出绩效自评表",
+        "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+        "产出指标", "数量指标", "参保人数", "≥5万人", "5.1万人", "30", "30",
+        "质量指标", "结算准确率", "99.5%", "20", "18",
+        "满意度指标", "服务对象满意度指标", "参保人满意度", "≥90%", "93%", "50", "50",
+        "合计", "100", "98",
+    ))
+    assert _table(rows) == [
+        ("产出指标", "数量指标", "参保人数", 30.0, "≥5万人", "5.1万人", 30.0),
+        ("满意度指标", "服务对象满意度指标", "参保人满意度", 50.0, "≥90%", "93%", 50.0),
+    ]
+    assert rows[0]["note"] is None
+    assert not ctx.has_placed(18, "99.5%") and not ctx.has_placed(20, "18")

@@ -1240,7 +1240,7 @@ def _stream_rows(tokens: list[_Token], layout: _FlatLayout) -> tuple[list[tuple]
         tok = tokens[p]
         if is_total_label(tok.text):
             return rows, tokens[p:]
-        got = _match_values(tokens, p + 1, layout) if _name_like(tok.text) else None
+        got = _match_values(tokens, p + 1, layout) if _name_like(tok.text) and not _level_word(tok.text, layout) else None
         glued = 0
         while got is None and _NAMED.match(tok.text) and glued < 2 and p + glued + 1 < len(tokens) \
                 and _CJK_PIECE.fullmatch(tokens[p + glued + 1].text):
@@ -1259,6 +1259,16 @@ def _stream_rows(tokens: list[_Token], layout: _FlatLayout) -> tuple[list[tuple]
 
 
 _CJK_PIECE = re.compile(r"[\u4e00-\u9fff]{1,3}")
+
+
+def _level_word(text: str, layout: _FlatLayout) -> bool:
+    """True for a standard level label ('质量指标', ``indicator_framework.csv``) in a layout with
+    level columns: the level cell of a row, never its name (a row whose target cell was dropped,
+    '质量指标 | 结算准确率 | 99.5% | 20 | 18', is not named 质量指标 with the target 结算准确率)."""
+    if not layout.levels or layout.name != "level3":
+        return False
+    label = clean_level(text, "level2")
+    return label in _framework() or label in _framework().values()
 
 
 def _row_cells(cells: list[_Token], layout: _FlatLayout) -> tuple | None:
@@ -1340,18 +1350,23 @@ class _FlatBuilder:
 
     def add(self, levels: list[_Token], name: _Token, values: list[_Token]) -> None:
         leftover = self._levels(levels)
-        if leftover and not _note_like("".join(t.text for t in leftover)):
+        if leftover and not _note_like("".join(t.text for t in leftover)) \
+                and not (self.set_level1 and any(_PLAIN_NUMBER.fullmatch(t.text) for t in leftover)):
             # pieces of broken labels: the levels in force are not known until a row names its level 1
+            # (a row that could not be read, figures included, before a row naming its level 1
+            # stays unplaced, in the residue, and the levels go on from that row)
             self.uncertain = True
             return
         if self.uncertain and not (levels and "level1" in self.layout.levels and self.set_level1):
             return
         self.uncertain = False
-        if leftover and self.records and any(r in _NOTE_ROLES for r in self.layout.values):
+        unread = {id(t) for t in leftover} if leftover and not _note_like("".join(t.text for t in leftover)) else set()
+        if leftover and not unread and self.records and any(r in _NOTE_ROLES for r in self.layout.values):
             prev = self.records[-1]
             prev["note"] = clean_label("".join(t.text for t in leftover))
         for t in levels:
-            t.place(self.ctx)
+            if id(t) not in unread:
+                t.place(self.ctx)
         rec = _empty(self.ctx, self.scope, self.title, name.line)
         level2 = self.filled["level2"] if "level2" in self.layout.levels or self.line_levels else ""
         level1 = self.filled["level1"] if "level1" in self.layout.levels or self.line_levels else ""
