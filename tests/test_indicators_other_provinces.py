@@ -219,3 +219,19 @@ def test_a_row_whose_empty_target_cell_was_dropped_goes_to_the_residue():
     ]
     assert rows[0]["note"] is None
     assert not ctx.has_placed(18, "99.5%") and not ctx.has_placed(20, "18")
+
+
+def test_a_space_separated_row_that_lost_its_target_is_not_read():
+    """The same row as a line of space-separated cells: no row named 质量指标, its figures in the
+    residue, the table read on to its 合计."""
+    rows, totals, ctx = _read(_lines(
+        "部门整体支出绩效自评表",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 参保人数 ≥5万人 5.1万人 30 30",
+        " 质量指标 结算准确率 99.5% 20 18",
+        "满意度指标 服务对象满意度指标 参保人满意度 ≥90% 93% 50 50",
+        "合计 100 98",
+    ))
+    assert [r["level3"] for r in rows] == ["参保人数", "参保人满意度"]
+    assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "98")]
+    assert not ctx.has_placed(4, "99.5%")

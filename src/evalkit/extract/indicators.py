@@ -1286,7 +1286,8 @@ def _row_cells(cells: list[_Token], layout: _FlatLayout) -> tuple | None:
     lo = 0 if layout.values and layout.values[-1] in _NOTE_ROLES else max(0, n - 1 - len(layout.values))
     hi = min(len(layout.levels), n - 1 - required)
     for i in range(hi, lo - 1, -1):
-        if all(_level_like(c.text) for c in cells[:i]) and _name_like(cells[i].text):
+        if all(_level_like(c.text) for c in cells[:i]) and _name_like(cells[i].text) \
+                and not _level_word(cells[i].text, layout):
             return cells[:i], cells[i], cells[i + 1:]
     return None
 
@@ -1626,6 +1627,8 @@ class _LineRows:
                     _line_total(self.builder, total, self.totals)
                     return n + 1
                 continue
+            if self._unreadable_row(cells):
+                continue
             if not self._fragment(tl, lines, n):
                 return n
         return len(lines)
@@ -1673,6 +1676,17 @@ class _LineRows:
             return True
         return False
 
+
+    def _unreadable_row(self, cells: list[_Token]) -> bool:
+        """True for a row that lost a cell ('质量指标 结算准确率 99.5% 20 18', its target dropped):
+        its first cell a standard level label, figures in it, a cell short of a full row. It is
+        not read (its figures stay in the residue) and the table goes on."""
+        layout = self.builder.layout
+        if not cells or not _level_word(cells[0].text, layout) \
+                or len(cells) < len(layout.required) or not any(_PLAIN_NUMBER.fullmatch(c.text) for c in cells):
+            return False
+        self.pending, self.pending_levels, self.remark = [], [], False
+        return True
 
     def _label_tail(self, tl: TextLine, text: str) -> bool:
         """True when a short line is the end of the last row's level label broken in its narrow
