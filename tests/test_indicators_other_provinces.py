@@ -235,3 +235,26 @@ def test_a_space_separated_row_that_lost_its_target_is_not_read():
     assert [r["level3"] for r in rows] == ["参保人数", "参保人满意度"]
     assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "98")]
     assert not ctx.has_placed(4, "99.5%")
+
+
+def test_a_row_that_lost_its_target_is_no_remark_and_a_total_named_otherwise_ends_the_cells():
+    """One cell per line: the row that lost its target (its own remark included) is neither the
+    remark of the row above nor read; the next row, under a standard level 2 of the level 1 in
+    force, is read; '自评总分' gives the totals."""
+    rows, totals, ctx = _read(_lines(
+        "部门整体支出绩效自评表",
+        "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
+        "产出指标", "数量指标", "城乡居民医保参保人数", "≥43.6万人", "43.92万人", "20", "20",
+        "质量指标", "医保结算数据准确率", "99.5%", "20", "18", "未设定年度指标值，按实际完成情况评分",
+        "时效指标", "医疗救助资金拨付及时率", "100%", "100%", "20", "20",
+        "满意度指标", "服务对象满意度指标", "参保群众满意度", "≥90%", "92.4%", "40", "40",
+        "自评总分", "100", "98",
+    ))
+    assert _table(rows) == [
+        ("产出指标", "数量指标", "城乡居民医保参保人数", 20.0, "≥43.6万人", "43.92万人", 20.0),
+        ("产出指标", "时效指标", "医疗救助资金拨付及时率", 20.0, "100%", "100%", 20.0),
+        ("满意度指标", "服务对象满意度指标", "参保群众满意度", 40.0, "≥90%", "92.4%", 40.0),
+    ]
+    assert rows[0]["note"] is None
+    assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "98")]
+    assert not ctx.has_placed(20, "99.5%")

@@ -759,6 +759,15 @@ def _total_kind(first: str) -> str | None:
     return None
 
 
+def _total_word(text: str) -> bool:
+    """True for a token of flattened text that opens a total row: 合计, 总分 …, or a total of the
+    scores ('自评总分', '综合得分': :func:`_total_kind`; not a grade label)."""
+    if is_total_label(text):
+        return True
+    c = compact(text)
+    return _roles().get(c) == "total" or _meta_kinds().get(c) == "total_score"
+
+
 def _total_row(ctx: ReportContext, row: Row, values: dict, scope: str, totals: list[TotalScore]) -> None:
     """A total row: its weight and score are the table's stated totals; its cells are placed."""
     if values.get("weight"):
@@ -1186,9 +1195,16 @@ def _note_like(text: str) -> bool:
     return bool(re.search(r"[，。；,;]", text)) and len(compact(text)) >= 6
 
 
+def _remark(tokens: list[_Token]) -> bool:
+    """Words left before a row's levels that are the remark of the row above: a sentence
+    (:func:`_note_like`), no cell of it a plain figure (a row that could not be read, its
+    分值 and 得分 included, is no remark)."""
+    return _note_like("".join(t.text for t in tokens)) and not any(_PLAIN_NUMBER.fullmatch(t.text) for t in tokens)
+
+
 def _name_like(text: str) -> bool:
     c = compact(text)
-    return bool(c) and not is_total_label(c) and parse_number(c) is None \
+    return bool(c) and not _total_word(c) and parse_number(c) is None \
         and re.search(r"[\u4e00-\u9fff]", c) is not None and not re.match(r"^[≥≤<>＜＞=＝≧≦±]", c)
 
 
@@ -1221,7 +1237,7 @@ def _match_values(tokens: list[_Token], p: int, layout: _FlatLayout) -> tuple[li
                 out.append(tok)
             else:
                 return None
-        elif is_total_label(tok.text) or _NAMED.match(tok.text):
+        elif _total_word(tok.text) or _NAMED.match(tok.text):
             return None
         else:
             out.append(tok)
@@ -1238,7 +1254,7 @@ def _stream_rows(tokens: list[_Token], layout: _FlatLayout) -> tuple[list[tuple]
     p = 0
     while p < len(tokens):
         tok = tokens[p]
-        if is_total_label(tok.text):
+        if _total_word(tok.text):
             return rows, tokens[p:]
         got = _match_values(tokens, p + 1, layout) if _name_like(tok.text) and not _level_word(tok.text, layout) else None
         glued = 0
@@ -1303,6 +1319,7 @@ class _FlatBuilder:
         self.records: list[dict] = []
         self.uncertain = False  # levels lost in broken labels: rows wait for a new level 1
         self.set_level1 = False  # the last row's level cells named its level 1
+        self.set_level2 = False  # … its level 2
         self.line_levels = False  # the levels are given by lines of their own ('一级指标：产出指标')
 
     def set_level(self, level: str, label: str) -> None:
@@ -1325,6 +1342,7 @@ class _FlatBuilder:
             taken.append((cols.pop(), cells.pop().text))
         taken = self._remark_tail(taken, cells)
         self.set_level1 = any(lv == "level1" for lv, _ in taken)
+        self.set_level2 = any(lv == "level2" for lv, _ in taken)
         for lv, text in reversed(taken):
             self.filled[lv] = clean_level(text, lv)
             if lv == "level1":
@@ -1332,6 +1350,13 @@ class _FlatBuilder:
                 if "level2" in self.layout.levels and not any(t[0] == "level2" for t in taken):
                     self.filled["level2"] = ""  # a new level-1 group starts without a level 2
         return cells
+
+    def _levels_named(self) -> bool:
+        """True when the last row's level cells leave no doubt about its levels: it names its
+        level 1, or a standard level 2 of the level 1 in force ('时效指标' under 产出指标)."""
+        level2 = compact(self.filled.get("level2", ""))
+        return self.set_level1 or self.set_level2 and bool(level2) \
+            and _framework().get(level2) == self.filled.get("level1")
 
     def _remark_tail(self, taken: list[tuple[str, str]], cells: list[_Token]) -> list[tuple[str, str]]:
         """Give back to the remark a 'level 1' that is the last piece of a remark wrapped over
@@ -1351,8 +1376,8 @@ class _FlatBuilder:
 
     def add(self, levels: list[_Token], name: _Token, values: list[_Token]) -> None:
         leftover = self._levels(levels)
-        if leftover and not _note_like("".join(t.text for t in leftover)) \
-                and not (self.set_level1 and any(_PLAIN_NUMBER.fullmatch(t.text) for t in leftover)):
+        if leftover and not _remark(leftover) \
+                and not (self._levels_named() and any(_PLAIN_NUMBER.fullmatch(t.text) for t in leftover)):
             # pieces of broken labels: the levels in force are not known until a row names its level 1
             # (a row that could not be read, figures included, before a row naming its level 1
             # stays unplaced, in the residue, and the levels go on from that row)
@@ -1361,7 +1386,7 @@ class _FlatBuilder:
         if self.uncertain and not (levels and "level1" in self.layout.levels and self.set_level1):
             return
         self.uncertain = False
-        unread = {id(t) for t in leftover} if leftover and not _note_like("".join(t.text for t in leftover)) else set()
+        unread = {id(t) for t in leftover} if leftover and not _remark(leftover) else set()
         if leftover and not unread and self.records and any(r in _NOTE_ROLES for r in self.layout.values):
             prev = self.records[-1]
             prev["note"] = clean_label("".join(t.text for t in leftover))
@@ -1618,7 +1643,7 @@ class _LineRows:
                     self.builder.set_level(level, label)
                 self.pending, self.pending_levels, self.remark = [], [], False
                 continue
-            if is_total_label(cells[0].text):
+            if _total_word(cells[0].text):
                 _line_total(self.builder, cells, self.totals)
                 return n + 1
             cells, total = _cut_glued_total(cells)
