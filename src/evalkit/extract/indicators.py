@@ -215,10 +215,22 @@ def _assign_levels(roles: list[str | None], rows: list[Row]) -> list[str | None]
             if not free:
                 break
             if roles[i] is None and cols and any(cols[i]):
-                roles[i] = free.pop(0)
+                # a column of standard level-1 labels under an unknown word ('指标类别') is level 1
+                level = "level1" if "level1" in free and _is_level1_column(cols[i]) else free[0]
+                roles[i] = level
+                free.remove(level)
             elif roles[i] in ("level1", "level2"):
                 free = [lv for lv in free if lv != roles[i]]
     return roles
+
+
+def _is_level1_column(texts) -> bool:
+    """True when most filled cells of a column are standard level-1 labels (产出指标, 效益指标,
+    满意度指标 …: the level 1 of ``indicator_framework.csv``)."""
+    level1 = set(_framework().values())
+    filled = [compact(clean_level(t, "level1")) for t in texts if t]
+    hits = sum(1 for t in filled if t in level1)
+    return bool(filled) and hits * 2 >= len(filled)
 
 
 def _is_dimension_column(texts) -> bool:
