@@ -61,6 +61,7 @@ class _Part:
     rows: list[Row] = field(default_factory=list)
     totals: list[TotalScore] = field(default_factory=list)
     stop: int = 0  # past the part's last row: where the next header, a section title or the table ends
+    closed: bool = False  # a grand total (合计, 总分) ended the part: a header after it starts another form
 
 
 @functools.cache
@@ -214,10 +215,22 @@ def _assign_levels(roles: list[str | None], rows: list[Row]) -> list[str | None]
             if not free:
                 break
             if roles[i] is None and cols and any(cols[i]):
-                roles[i] = free.pop(0)
+                # a column of standard level-1 labels under an unknown word ('指标类别') is level 1
+                level = "level1" if "level1" in free and _is_level1_column(cols[i]) else free[0]
+                roles[i] = level
+                free.remove(level)
             elif roles[i] in ("level1", "level2"):
                 free = [lv for lv in free if lv != roles[i]]
     return roles
+
+
+def _is_level1_column(texts) -> bool:
+    """True when most filled cells of a column are standard level-1 labels (产出指标, 效益指标,
+    满意度指标 …: the level 1 of ``indicator_framework.csv``)."""
+    level1 = set(_framework().values())
+    filled = [compact(clean_level(t, "level1")) for t in texts if t]
+    hits = sum(1 for t in filled if t in level1)
+    return bool(filled) and hits * 2 >= len(filled)
 
 
 def _is_dimension_column(texts) -> bool:
@@ -290,14 +303,101 @@ def _sub_header(row: Row, part: _Part) -> bool:
     return True
 
 
+_MAX_HEADER_PIECE = 8  # the longest piece of a header word broken onto a second line ('及改进措施')
+
+
+def _wrapped_header(row: Row, nxt: Row, roles: list[str | None] | None) -> list[str | None] | None:
+    """The roles of a header whose words the text extraction broke over two lines ('年度指标'
+    over '值', '偏差原因分析' over '及改进措施'): ``nxt`` holds only short pieces of words without
+    figures, each under a word of ``row``, and joined to them they name more columns than
+    ``row`` alone. None when ``nxt`` is no such line.
+
+    Examples
+    --------
+    >>> from evalkit.document import Cell
+    >>> top = Row([Cell(t, 1) for t in ("一级指标", "三级指标", "年度指标", "实际完成", "分值", "得分")])
+    >>> low = Row([Cell(t, 2) for t in ("", "", "值", "值", "", "")])
+    >>> _wrapped_header(top, low, header_roles(top))
+    ['level1', 'level3', 'target', 'actual', 'weight', 'score']
+    >>> _wrapped_header(top, Row([Cell(t, 2) for t in ("产出指标", "参保人数", "", "", "10", "10")]), None)
+    """
+    top, low = row.texts, nxt.texts
+    filled = [j for j, t in enumerate(low) if t]
+    if not filled or len(low) > len(top):
+        return None
+    for j in filled:
+        piece = low[j]
+        if not top[j] or len(piece) > _MAX_HEADER_PIECE or any(ch.isdigit() for ch in piece):
+            return None
+    joined = list(top)
+    for j in filled:
+        joined[j] = top[j] + low[j]
+    new = _roles_of(tuple(joined))
+    if new is None:
+        return None
+    old = roles if roles is not None else [_cell_role(t) for t in top]
+    if sum(1 for r in new if r) <= sum(1 for r in old if r):
+        return None
+    return [n or o for n, o in zip(new, old)]
+
+
+def _stacked_header(row: Row, nxt: Row) -> list[str | None] | None:
+    """The roles of a header printed over two rows that are no header alone: the value words
+    in the first row (merged down over the second) and the level words in the second, under a
+    group word ('绩效指标' over '一级指标 | 二级指标 | 三级指标'), or the other way round. Every
+    word of the second row is a header word. None when the two rows are no such header.
+
+    Examples
+    --------
+    >>> from evalkit.document import Cell
+    >>> top = Row([Cell(t, 1) for t in ("绩效指标", "", "", "年度指标值", "实际完成值", "分值", "得分")])
+    >>> low = Row([Cell(t, 2) for t in ("一级指标", "二级指标", "三级指标", "", "", "", "")])
+    >>> _stacked_header(top, low)
+    ['level1', 'level2', 'level3', 'target', 'actual', 'weight', 'score']
+    """
+    top = [_cell_role(t) for t in row.texts]
+    low = [_cell_role(t) for t in nxt.texts]
+    if len(low) > len(top) or not any(low) or not any(top):
+        return None
+    if any(t and r is None for t, r in zip(nxt.texts, low)):
+        return None  # (the second row holds a word of no column: a row of the table)
+    if any(t and r for t, r in zip(top, low)):
+        return None  # (two words over one column: the second row refines the first, _sub_header)
+    merged = [lo or t for t, lo in zip(top, [*low, *[None] * (len(top) - len(low))])]
+    if not (any(r in LEVELS for r in merged) and any(r in VALUE_ROLES for r in merged)):
+        return None
+    return merged
+
+
+def _header_at(rows: list[Row], idx: int) -> tuple[list[str | None] | None, bool]:
+    """The roles of row ``idx`` as a header (None for another row), and whether the next row is
+    the rest of it: its words broken onto a second line (:func:`_wrapped_header`), or a second
+    header row that completes it (:func:`_stacked_header`)."""
+    roles = header_roles(rows[idx])
+    if idx + 1 < len(rows) and (roles is not None or sum(1 for t in rows[idx].texts if t) >= 3):
+        joined = _wrapped_header(rows[idx], rows[idx + 1], roles)
+        if joined is None and roles is None:
+            joined = _stacked_header(rows[idx], rows[idx + 1])
+        if joined is not None:
+            return joined, True
+    return roles, False
+
+
 def _split_parts(table: Table) -> list[_Part]:
     parts: list[_Part] = []
     current: _Part | None = None
     header_texts: list[str] | None = None
+    wrapped_line = -1  # the second line of a header broken over two lines
     for idx, row in enumerate(table.rows):
-        roles = header_roles(row)
+        if idx == wrapped_line:
+            if current is not None:
+                current.stop = idx + 1
+            continue
+        roles, wraps = _header_at(table.rows, idx)
+        if wraps:
+            wrapped_line = idx + 1
         if roles is not None:
-            if current is not None and header_texts == row.texts:
+            if current is not None and header_texts == row.texts and not current.closed:
                 current.stop = idx + 1
                 continue  # header repeated after a page break
             current = _Part(header_index=idx, roles=roles, width=len(roles), stop=idx + 1)
@@ -313,7 +413,7 @@ def _split_parts(table: Table) -> list[_Part]:
             continue  # '指标值' over '年度目标值 | 实际完成值': the second header row names the columns
         texts = [t for t in row.texts if t]
         kind = _meta_kind(texts[0]) if texts else None
-        if kind and len(texts) <= 3:
+        if kind and len(texts) <= 2:  # (a wider row is a total row under the columns: _total_kind)
             value = texts[-1] if len(texts) > 1 else ""
             cell = next((c for c in reversed(row.cells) if c.label), row.cells[0])
             current.totals.append(TotalScore(kind, value, cell.line, ""))
@@ -322,6 +422,8 @@ def _split_parts(table: Table) -> list[_Part]:
             current.stop = idx
             current = None  # a section title ends the part
             continue
+        if texts and _total_kind(texts[0]) == "grand":
+            current.closed = True
         current.rows.append(row)
     return parts
 
@@ -475,7 +577,8 @@ def _fill_values(rec: dict, values: dict[str, str]) -> None:
             number = parse_number(v)
             if number is None:
                 q = parse_quantity(v)
-                number = q.value if q and q.unit in (None, "分") else None
+                # a weight may be printed as its share of the 100 points ('10%' under 权重)
+                number = q.value if q and (q.unit in (None, "分") or role == "weight" and q.unit == "%") else None
             rec[role] = number
     # an operator and a unit may stand in columns of their own ('≤ | 101400 | 元', '定性 | 优良中低差')
     op = get("op")
@@ -658,11 +761,23 @@ def _row_alignment(cells: list[str], roles: list[str | None]) -> tuple[list[str]
 def _total_kind(first: str) -> str | None:
     """What a row's first text makes of it: 'grand' for the grand total that ends the table
     ('合计', '总分', '综合评价'), 'total' for another total ('小计'), None for an indicator row."""
-    if compact(first) in _GRAND_TOTALS:
+    c = compact(first)
+    if c in _GRAND_TOTALS:
         return "grand"
     if is_total_label(first):
         return "total"
+    if _roles().get(c) == "total" or _meta_kinds().get(c) in ("total_score", "grade"):
+        return "grand"  # '自评总分 | | 100 | 95', '综合得分 | 100% | 99': the form's total, no indicator
     return None
+
+
+def _total_word(text: str) -> bool:
+    """True for a token of flattened text that opens a total row: 合计, 总分 …, or a total of the
+    scores ('自评总分', '综合得分': :func:`_total_kind`; not a grade label)."""
+    if is_total_label(text):
+        return True
+    c = compact(text)
+    return _roles().get(c) == "total" or _meta_kinds().get(c) == "total_score"
 
 
 def _total_row(ctx: ReportContext, row: Row, values: dict, scope: str, totals: list[TotalScore]) -> None:
@@ -1092,9 +1207,16 @@ def _note_like(text: str) -> bool:
     return bool(re.search(r"[，。；,;]", text)) and len(compact(text)) >= 6
 
 
+def _remark(tokens: list[_Token]) -> bool:
+    """Words left before a row's levels that are the remark of the row above: a sentence
+    (:func:`_note_like`), no cell of it a plain figure (a row that could not be read, its
+    分值 and 得分 included, is no remark)."""
+    return _note_like("".join(t.text for t in tokens)) and not any(_PLAIN_NUMBER.fullmatch(t.text) for t in tokens)
+
+
 def _name_like(text: str) -> bool:
     c = compact(text)
-    return bool(c) and not is_total_label(c) and parse_number(c) is None \
+    return bool(c) and not _total_word(c) and parse_number(c) is None \
         and re.search(r"[\u4e00-\u9fff]", c) is not None and not re.match(r"^[≥≤<>＜＞=＝≧≦±]", c)
 
 
@@ -1127,7 +1249,7 @@ def _match_values(tokens: list[_Token], p: int, layout: _FlatLayout) -> tuple[li
                 out.append(tok)
             else:
                 return None
-        elif is_total_label(tok.text) or _NAMED.match(tok.text):
+        elif _total_word(tok.text) or _NAMED.match(tok.text):
             return None
         else:
             out.append(tok)
@@ -1144,9 +1266,9 @@ def _stream_rows(tokens: list[_Token], layout: _FlatLayout) -> tuple[list[tuple]
     p = 0
     while p < len(tokens):
         tok = tokens[p]
-        if is_total_label(tok.text):
+        if _total_word(tok.text):
             return rows, tokens[p:]
-        got = _match_values(tokens, p + 1, layout) if _name_like(tok.text) else None
+        got = _match_values(tokens, p + 1, layout) if _name_like(tok.text) and not _level_word(tok.text, layout) else None
         glued = 0
         while got is None and _NAMED.match(tok.text) and glued < 2 and p + glued + 1 < len(tokens) \
                 and _CJK_PIECE.fullmatch(tokens[p + glued + 1].text):
@@ -1167,6 +1289,16 @@ def _stream_rows(tokens: list[_Token], layout: _FlatLayout) -> tuple[list[tuple]
 _CJK_PIECE = re.compile(r"[\u4e00-\u9fff]{1,3}")
 
 
+def _level_word(text: str, layout: _FlatLayout) -> bool:
+    """True for a standard level label ('质量指标', ``indicator_framework.csv``) in a layout with
+    level columns: the level cell of a row, never its name (a row whose target cell was dropped,
+    '质量指标 | 结算准确率 | 99.5% | 20 | 18', is not named 质量指标 with the target 结算准确率)."""
+    if not layout.levels or layout.name != "level3":
+        return False
+    label = clean_level(text, "level2")
+    return label in _framework() or label in _framework().values()
+
+
 def _row_cells(cells: list[_Token], layout: _FlatLayout) -> tuple | None:
     """(level cells, name cell, value cells) of a row whose cells are known; the merged level
     cells on the left may be missing, the trailing remark cells too."""
@@ -1182,7 +1314,8 @@ def _row_cells(cells: list[_Token], layout: _FlatLayout) -> tuple | None:
     lo = 0 if layout.values and layout.values[-1] in _NOTE_ROLES else max(0, n - 1 - len(layout.values))
     hi = min(len(layout.levels), n - 1 - required)
     for i in range(hi, lo - 1, -1):
-        if all(_level_like(c.text) for c in cells[:i]) and _name_like(cells[i].text):
+        if all(_level_like(c.text) for c in cells[:i]) and _name_like(cells[i].text) \
+                and not _level_word(cells[i].text, layout):
             return cells[:i], cells[i], cells[i + 1:]
     return None
 
@@ -1198,6 +1331,7 @@ class _FlatBuilder:
         self.records: list[dict] = []
         self.uncertain = False  # levels lost in broken labels: rows wait for a new level 1
         self.set_level1 = False  # the last row's level cells named its level 1
+        self.set_level2 = False  # … its level 2
         self.line_levels = False  # the levels are given by lines of their own ('一级指标：产出指标')
 
     def set_level(self, level: str, label: str) -> None:
@@ -1220,6 +1354,7 @@ class _FlatBuilder:
             taken.append((cols.pop(), cells.pop().text))
         taken = self._remark_tail(taken, cells)
         self.set_level1 = any(lv == "level1" for lv, _ in taken)
+        self.set_level2 = any(lv == "level2" for lv, _ in taken)
         for lv, text in reversed(taken):
             self.filled[lv] = clean_level(text, lv)
             if lv == "level1":
@@ -1227,6 +1362,13 @@ class _FlatBuilder:
                 if "level2" in self.layout.levels and not any(t[0] == "level2" for t in taken):
                     self.filled["level2"] = ""  # a new level-1 group starts without a level 2
         return cells
+
+    def _levels_named(self) -> bool:
+        """True when the last row's level cells leave no doubt about its levels: it names its
+        level 1, or a standard level 2 of the level 1 in force ('时效指标' under 产出指标)."""
+        level2 = compact(self.filled.get("level2", ""))
+        return self.set_level1 or self.set_level2 and bool(level2) \
+            and _framework().get(level2) == self.filled.get("level1")
 
     def _remark_tail(self, taken: list[tuple[str, str]], cells: list[_Token]) -> list[tuple[str, str]]:
         """Give back to the remark a 'level 1' that is the last piece of a remark wrapped over
@@ -1246,18 +1388,23 @@ class _FlatBuilder:
 
     def add(self, levels: list[_Token], name: _Token, values: list[_Token]) -> None:
         leftover = self._levels(levels)
-        if leftover and not _note_like("".join(t.text for t in leftover)):
+        if leftover and not _remark(leftover) \
+                and not (self._levels_named() and any(_PLAIN_NUMBER.fullmatch(t.text) for t in leftover)):
             # pieces of broken labels: the levels in force are not known until a row names its level 1
+            # (a row that could not be read, figures included, before a row naming its level 1
+            # stays unplaced, in the residue, and the levels go on from that row)
             self.uncertain = True
             return
         if self.uncertain and not (levels and "level1" in self.layout.levels and self.set_level1):
             return
         self.uncertain = False
-        if leftover and self.records and any(r in _NOTE_ROLES for r in self.layout.values):
+        unread = {id(t) for t in leftover} if leftover and not _remark(leftover) else set()
+        if leftover and not unread and self.records and any(r in _NOTE_ROLES for r in self.layout.values):
             prev = self.records[-1]
             prev["note"] = clean_label("".join(t.text for t in leftover))
         for t in levels:
-            t.place(self.ctx)
+            if id(t) not in unread:
+                t.place(self.ctx)
         rec = _empty(self.ctx, self.scope, self.title, name.line)
         level2 = self.filled["level2"] if "level2" in self.layout.levels or self.line_levels else ""
         level1 = self.filled["level1"] if "level1" in self.layout.levels or self.line_levels else ""
@@ -1508,7 +1655,7 @@ class _LineRows:
                     self.builder.set_level(level, label)
                 self.pending, self.pending_levels, self.remark = [], [], False
                 continue
-            if is_total_label(cells[0].text):
+            if _total_word(cells[0].text):
                 _line_total(self.builder, cells, self.totals)
                 return n + 1
             cells, total = _cut_glued_total(cells)
@@ -1516,6 +1663,8 @@ class _LineRows:
                 if total:
                     _line_total(self.builder, total, self.totals)
                     return n + 1
+                continue
+            if self._unreadable_row(cells):
                 continue
             if not self._fragment(tl, lines, n):
                 return n
@@ -1549,7 +1698,9 @@ class _LineRows:
         if not _note_like(text) and _header_again(lines, n, self.header):
             self.pending, self.pending_levels = [], []
             return True  # (a running header or page number)
-        if self.remark and (_note_like(text) or not re.search(r"\d", text)):
+        if self._label_tail(tl, text):
+            return True
+        if self.remark and (_note_like(text) or not re.search(r"\d", text)) and not self._levels_first(tl):
             rec = self.builder.records[-1]
             rec["note"] = clean_label(rec["note"] + text)
             self.builder.ctx.place_text(tl.line, text)
@@ -1562,6 +1713,49 @@ class _LineRows:
             return True
         return False
 
+
+    def _unreadable_row(self, cells: list[_Token]) -> bool:
+        """True for a row that lost a cell ('质量指标 结算准确率 99.5% 20 18', its target dropped):
+        its first cell a standard level label, figures in it, a cell short of a full row. It is
+        not read (its figures stay in the residue) and the table goes on."""
+        layout = self.builder.layout
+        if not cells or not _level_word(cells[0].text, layout) \
+                or len(cells) < len(layout.required) or not any(_PLAIN_NUMBER.fullmatch(c.text) for c in cells):
+            return False
+        self.pending, self.pending_levels, self.remark = [], [], False
+        return True
+
+    def _label_tail(self, tl: TextLine, text: str) -> bool:
+        """True when a short line is the end of the last row's level label broken in its narrow
+        column ('可持续影响' / '指标', '服务对象满意' / '度指标'): joined, it is a standard label
+        (``indicator_framework.csv``) that the broken one is not; the rows under the broken
+        label take the whole one."""
+        records = self.builder.records
+        tail = compact(text)
+        if not records or not tail or len(tail) > 6 or re.search(r"[\d，。；,;：:]", tail):
+            return False
+        standard = _framework().keys() | set(_framework().values())
+        for level in ("level2", "level1"):
+            label = self.builder.filled.get(level)
+            if not label or label in standard or records[-1].get(level) != label:
+                continue
+            whole = clean_level(label + tail, level)
+            if whole not in standard:
+                continue
+            self.builder.filled[level] = whole
+            for rec in reversed(records):
+                if rec.get(level) != label:
+                    break
+                rec[level] = whole
+            self.builder.ctx.place_text(tl.line, text)
+            return True
+        return False
+
+    def _levels_first(self, tl: TextLine) -> bool:
+        """True when a line begins with standard level labels followed by other words ('效益指标
+        社会效益指标 失能人员家庭照护负担减轻'): the head of a wrapped name under new levels, not
+        the remark above going on."""
+        return not re.search(r"[，。；,;]", tl.text) and bool(self._head_levels(_PIPE.sub("", tl.text), tl.line)[0])
 
     def _head_levels(self, text: str, line: int) -> tuple[list[_Token], str]:
         """The level cells in front of a wrapped name's head ('质量指标 职工医保…基金支付' →
