@@ -10,6 +10,7 @@ parent item. Shares (占比) and differences (差异率) in percent go to the ra
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -175,6 +176,81 @@ def _parts(table: Table, foreign: frozenset[int] = frozenset()) -> list[tuple[st
     if rows:
         parts.append((caption, rows, start))
     return parts
+
+
+def _spread_colspans(table: Table) -> Table:
+    """The table with each cell merged over several columns (an HTML or Word ``colspan``) followed
+    by empty cells for the columns it covers, so that every row has the table's full width and
+    each figure stands under its own header ('合计' over 编码 and 科目名称, then the amounts); a
+    header over several columns heads them as a group (:func:`column_paths`). The table as it is
+    when its spans do not give every row the same width, or a blank spans the end of a row
+    (nothing guessed).
+
+    >>> t = Table([Row([Cell("项目", 1, colspan=2), Cell("合计", 1)]), Row([Cell("合计", 2, colspan=2), Cell("5", 2)])],
+    ...           "cells")
+    >>> [r.texts for r in _spread_colspans(t).rows]
+    [['项目', '', '合计'], ['合计', '', '5']]
+    """
+    if not any(c.colspan > 1 for r in table.rows for c in r.cells):
+        return table
+    widths = {sum(c.colspan for c in r.cells) for r in table.rows if r.cells}
+    if len(widths) != 1 or any(r.cells[-1].colspan > 1 and not r.cells[-1].text.strip()
+                               for r in table.rows if r.cells):
+        return table  # (a blank merged over the end of a row: a layout's filler, not columns)
+    rows = []
+    for row in table.rows:
+        cells = []
+        for c in row.cells:
+            cells.append(c)
+            cells.extend(Cell("", c.line, covered=True) for _ in range(c.colspan - 1))
+        rows.append(Row(cells))
+    return dataclasses.replace(table, rows=rows)
+
+
+def _column_numbers(row: Row) -> str | None:
+    """Decide that a row numbers the columns: 'drop' for a row of 栏次 and the numbers 1, 2, 3 …
+    only ('栏次 | | 1 | 2 | 3'), 'header' for such numbers under header words of their own
+    ('功能分类科目编码 | 科目名称 | 1 | 2 | 3'); None for a row of figures
+    (``flat_table_words.csv``: column_numbers, header, code_header).
+
+    >>> _column_numbers(Row([Cell(t, 1) for t in ("栏次", "", "1", "2", "栏次", "3")]))
+    'drop'
+    >>> _column_numbers(Row([Cell(t, 1) for t in ("科目编码", "科目名称", "1", "2", "3")]))
+    'header'
+    >>> _column_numbers(Row([Cell(t, 1) for t in ("合计", "", "1", "2")])) is None
+    True
+    """
+    texts = [compact(t) for t in row.texts if t and not is_missing(t)]
+    numbers = [int(t) for t in texts if t.isdigit() and len(t) <= 2]
+    words = [t for t in texts if not (t.isdigit() and len(t) <= 2)]
+    marks = _flat_words("column_numbers")
+    if not numbers or (words and words[0] not in marks and not texts[0] in words):
+        return None
+    runs_up = numbers[0] in (0, 1) and all(b - a == 1 for a, b in zip(numbers, numbers[1:]))
+    if words and all(w in marks for w in words):
+        return "drop" if len(numbers) >= 1 and (runs_up or len(set(numbers)) == len(numbers)) else None
+    headers = _flat_words("header") | _flat_words("code_header")
+    if words and all(w in headers for w in words) and runs_up and len(numbers) >= 2:
+        return "header"
+    return None
+
+
+def _without_column_numbers(rows: list[Row], ignored: list) -> list[Row]:
+    """The rows of a table part without the numbers of its rows numbering the columns (栏次, left
+    out and recorded as such): a row of them only is dropped, one under header words of its own
+    becomes a header row."""
+    kept = []
+    for row in rows:
+        kind = _column_numbers(row)
+        if kind is None:
+            kept.append(row)
+            continue
+        for cell in row.cells:
+            if compact(cell.label).isdigit():
+                ignored.append((cell.line, compact(cell.label), "栏次"))
+        if kind == "header":
+            kept.append(Row([Cell("" if compact(c.label).isdigit() else c.text, c.line) for c in row.cells]))
+    return kept
 
 
 def _looks_header(row: Row) -> bool:
@@ -437,6 +513,8 @@ def _column_ignored(path: list[str], share: bool, fiscal_year) -> str | None:
         return _CHANGE_REASON
     if fiscal_year and names_other_year(" ".join(path), fiscal_year):
         return _OTHER_YEAR_REASON
+    if any(compact(_REMARK.sub("", p)) in _flat_words("prior_column") for p in path):
+        return _OTHER_YEAR_REASON  # '上年执行数' beside the year's own columns
     return None
 
 
@@ -573,10 +651,41 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     found["ignored"].append((cell.line, q.text_value, reason))
         return
     g = _read_grid(header, data, caption, table, ctx)
+    if _codes_subjects(g.paths):
+        data = _without_subject_rows(data, found["ignored"])
     if g.stage_cols:
         data = [half for row in data for half in _side_by_side(row, g.stage_cols[0], len(g.stage_cols))]
     for k, row in enumerate(data):
         _grid_row(g, data, k, ctx, (out, rates, found))
+
+
+def _codes_subjects(paths: list[list[str]]) -> bool:
+    """Decide that a grid's first column holds subject codes: a header above it names them
+    (功能分类科目编码, 科目编码; ``flat_table_words.csv``, code_header)."""
+    words = _flat_words("code_header")
+    return any(compact(p) in words for path in paths[:1] for p in path)
+
+
+def _without_subject_rows(data: list[Row], ignored: list) -> list[Row]:
+    """The rows of a grid by subject (收入决算表, 支出决算表) without the rows labelled by a subject
+    code ('2101501 | 行政运行 | 1,102.62'): they split the 合计 row by subject and are no budget
+    item of the department; their numbers are recorded as deliberately left out.
+
+    >>> rows = [Row([Cell(t, 1) for t in r]) for r in (("合计", "", "9.5"), ("2101501", "行政运行", "9.5"))]
+    >>> [r.texts[0] for r in _without_subject_rows(rows, [])]
+    ['合计']
+    """
+    kept = []
+    for row in data:
+        first = compact(row.texts[0]) if row.texts else ""
+        if not (first.isdigit() and 3 <= len(first) <= 9):
+            kept.append(row)
+            continue
+        for cell in row.cells[1:]:
+            q = _number(cell.label)
+            if q is not None:
+                ignored.append((cell.line, q.text_value, "按科目分列的明细行，只取合计行"))
+    return kept
 
 
 def _is_sub_unit_row(g: _Grid, row: Row, label: str, rl: _RowLabel) -> bool:
@@ -716,6 +825,9 @@ def _place_unnamed(g: _Grid, col: _Column, rl: _RowLabel, label: str, texts: lis
                    bare_total: bool, stage: str) -> _Placement:
     """Decide the item (and parent) of an amount whose row names no item and whose column names no
     item but a total (or nothing): a total row, a project's row, a funding source's, or none."""
+    grand = _grand_total(col, label)
+    if grand:
+        return _Placement(stage, (grand, label), "")
     if bare_total and col.group_item:
         # the 汇总 row under '支出合计 | 基本支出 …' over stage columns: the group's item
         # (a row naming no item, '绩效工资' under '人员经费 / 决算数', is not guessed)
@@ -732,6 +844,21 @@ def _place_unnamed(g: _Grid, col: _Column, rl: _RowLabel, label: str, texts: lis
         # '其中：中央财政资金' of a project form: a funding source of the year's money
         return _Placement(stage, (funding_source(label)[0], label), "支出合计")
     return _Placement(stage, _total_column_item(g, col, bare_total), col.parent)
+
+
+def _grand_total(col: _Column, label: str) -> str | None:
+    """Decide the item of a '总计' row (``flat_table_words.csv``, grand_total) under a side's header
+    (收入 | 支出 of a 收入支出决算总表): 收入总计 or 支出总计, the totals with the carry-overs, not the
+    year's 收入合计; None elsewhere.
+
+    >>> col = _read_column(["收入", "决算数"], {})
+    >>> _grand_total(col, "总计"), _grand_total(col, "合计")
+    ('收入总计', None)
+    """
+    if compact(label) not in _flat_words("grand_total"):
+        return None
+    side = next((compact(p) for p in col.path if compact(p) in _flat_words("side")), None)
+    return f"{side}总计" if side else None
 
 
 def _total_column_item(g: _Grid, col: _Column, bare_total: bool) -> tuple[str, str] | None:
@@ -969,7 +1096,9 @@ def extract_tables(ctx: ReportContext) -> dict[str, list]:
     for number, table in enumerate(ctx.doc.tables):
         if not ctx.table_map.owns_any(number, "tables"):
             continue  # (the tables classified once: classify.py)
+        table = _spread_colspans(table)
         for caption, rows, _start in _parts(table, ctx.table_map.rows_owned_by_others(number, "tables")):
+            rows = _without_column_numbers(rows, found["ignored"])
             h = 0
             while h < len(rows) and not _has_number(rows[h]):
                 h += 1
@@ -1260,6 +1389,7 @@ _FLAT_ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _FLAT_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 
 
+@functools.cache
 @functools.cache
 def _flat_words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in vocab.load("flat_table_words") if r["kind"] == kind)
