@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import logging
 import re
 from bisect import bisect_left
@@ -223,14 +224,14 @@ def _column_numbers(row: Row) -> str | None:
     texts = [compact(t) for t in row.texts if t and not is_missing(t)]
     numbers = [int(t) for t in texts if t.isdigit() and len(t) <= 2]
     words = [t for t in texts if not (t.isdigit() and len(t) <= 2)]
-    marks = _flat_words("column_numbers")
-    if not numbers or (words and words[0] not in marks and not texts[0] in words):
+    if not numbers or not words:
         return None
-    runs_up = numbers[0] in (0, 1) and all(b - a == 1 for a, b in zip(numbers, numbers[1:]))
-    if words and all(w in marks for w in words):
-        return "drop" if len(numbers) >= 1 and (runs_up or len(set(numbers)) == len(numbers)) else None
+    marks = _flat_words("column_numbers")
+    runs_up = numbers[0] in (0, 1) and all(b - a == 1 for a, b in itertools.pairwise(numbers))
+    if texts[0] in marks and all(w in marks for w in words):
+        return "drop" if runs_up or len(set(numbers)) == len(numbers) else None
     headers = _flat_words("header") | _flat_words("code_header")
-    if words and all(w in headers for w in words) and runs_up and len(numbers) >= 2:
+    if all(w in headers for w in words) and runs_up and len(numbers) >= 2:
         return "header"
     return None
 
@@ -397,8 +398,19 @@ def _halves(header: list[Row], data: list[Row]) -> list[tuple[list[Row], list[Ro
     p = len(last) // 2
     if p >= 2 and len(last) == 2 * p and last[:p] == last[p:] and any(last[:p]):
         split = lambda rows, a, b: [Row(r.cells[a:b]) for r in rows]
-        return [(split(header, 0, p), split(data, 0, p)), (split(header, p, 2 * p), split(data, p, 2 * p))]
+        return [([_half_header(r, 0, p) for r in header], split(data, 0, p)),
+                ([_half_header(r, 1, p) for r in header], split(data, p, 2 * p))]
     return [(header, data)]
+
+
+def _half_header(row: Row, half: int, p: int) -> Row:
+    """The cells of a header row over one half (0 or 1) of a table printed twice side by side. A
+    row narrower than the table with two labels ('收入 | | 支出 |', tabs of a merged cell lost) gives
+    each half its own label, which then heads the whole half."""
+    labelled = [c for c in row.cells if c.text.strip()]
+    if len(row.cells) < 2 * p and len(labelled) == 2:
+        return Row([labelled[half]])
+    return Row(row.cells[half * p:(half + 1) * p])
 
 
 _TOTAL_ITEMS = ("收入合计", "支出合计")
@@ -448,6 +460,7 @@ class _Grid(NamedTuple):
     totals_rows: list[Row]
     name_col: int | None
     stage_cols: list[int]
+    funding: str | None  # the funding the table's title restricts all of it to ('财政拨款收入支出决算总表')
 
 
 class _Placement(NamedTuple):
@@ -589,7 +602,26 @@ def _read_grid(header: list[Row], data: list[Row], caption: str | None, table: T
         totals_rows=[r for r in data if mentions_total(r.texts[0] if r.texts else "")],
         name_col=_project_name_column(paths, caption),
         stage_cols=[j for j, c in enumerate(cols) if c.stage],
+        funding=_table_funding(context_texts[:1] + context_texts[-3:]),
     )
+
+
+_TABLE_NUMBER = re.compile(r"^(?:附?表[一二三四五六七八九十\d]+[-—.．、:：]?\d*|公开\d+表)")
+
+
+def _table_funding(titles: list[str]) -> str | None:
+    """Decide the funding a table's title restricts all of its figures to: '财政拨款收入支出决算总表',
+    '表六 一般公共预算财政拨款基本支出决算表' (``funding_kinds.csv``); None for the department's
+    tables ('收入支出决算总表') and for lines that are no table title.
+
+    >>> _table_funding(["公开04表", "财政拨款收入支出决算总表", "公开04表"]), _table_funding(["收入支出决算总表"])
+    ('财政拨款', None)
+    """
+    for text in titles:
+        title = _TABLE_NUMBER.sub("", compact(text or ""))
+        if title.endswith("表") and funding_of(title):
+            return funding_of(title)
+    return None
 
 
 @functools.cache
@@ -788,8 +820,18 @@ def _grid_amount(g: _Grid, ctx: ReportContext, line: int, q: Quantity, label: st
     if amount is None or _FUND_FIGURE.search(compact(label)):
         return  # no money unit ('单位：人（次）'), or a fund's figure ('基金累计结余'): no budget row
     out.append(_rec(ctx, line, placed.stage, placed.item[0], placed.item[1],
-                    _record_parent(placed.parent, placed.item[0], label), amount, col.funding or funding_of(label)))
+                    _record_parent(placed.parent, placed.item[0], label), amount,
+                    col.funding or funding_of(label) or _funding_of_table(g, placed.item[0])))
     ctx.place(line, q.text_value)
+
+
+def _funding_of_table(g: _Grid, item: str) -> str | None:
+    """The funding a table's title gives an item of it: none for the item naming that funding
+    itself (财政拨款收入) and for the 三公 figures, which the 决算 publishes of 财政拨款 only and
+    records as the department's."""
+    if not g.funding or item.startswith(g.funding) or item_category(item) == "三公":
+        return None
+    return g.funding
 
 
 def _record_parent(parent: str, item: str, label: str) -> str:
