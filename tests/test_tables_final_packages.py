@@ -1,0 +1,132 @@
+"""The tables of a 部门决算 package and the execution tables of self-evaluation reports, in the
+forms text extraction gives them (evalkit.extract.tables). Every document here was written for
+these tests, with invented names and figures:
+
+- a tab-separated 收入支出决算总表 printed twice side by side, its side header '收入 | | 支出 |'
+  narrower than the table, a 栏次 row under the header and 行次 beside the labels;
+- 收入决算表 / 支出决算表 whose rows under 合计 are subjects with their codes (2101501 行政运行);
+- a 预算执行情况 table in 元 with a 上年执行数 column before the year's own columns;
+- a 财政拨款收入支出决算总表, whose totals and carry-overs are of the appropriations only;
+- an HTML 支出决算表 whose header and 合计 cells are merged over two columns (colspan).
+"""
+
+from __future__ import annotations
+
+import evalkit
+
+
+def pick(frame, *cols):
+    return sorted(tuple(r) for r in frame[list(cols)].itertuples(index=False))
+
+
+def read(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return evalkit.read_report(path)
+
+
+SIDE_BY_SIDE = """青禾县医疗保障局2023年度部门决算
+收入支出决算总表
+公开01表
+部门：青禾县医疗保障局\t金额单位：万元
+收入\t\t支出\t
+项目\t行次\t决算数\t项目\t行次\t决算数
+栏次\t\t1\t栏次\t\t2
+一、一般公共预算财政拨款收入\t1\t700.50\t九、卫生健康支出\t40\t690.10
+八、其他收入\t8\t20.00\t
+本年收入合计\t29\t720.50\t本年支出合计\t58\t715.30
+年初结转和结余\t31\t12.30\t年末结转和结余\t60\t17.50
+总计\t32\t732.80\t总计\t61\t732.80
+"""
+
+
+def test_side_by_side_totals_take_their_side_and_column_numbers_are_no_amounts(tmp_path):
+    budget = read(tmp_path, "final.txt", SIDE_BY_SIDE).budget
+    rows = pick(budget[budget["funding"].isna()], "item", "amount_wan")
+    assert ("收入总计", 732.8) in rows and ("支出总计", 732.8) in rows
+    assert ("收入合计", 720.5) in rows and ("支出合计", 715.3) in rows
+    assert ("上年结转结余", 12.3) in rows and ("年末结转结余", 17.5) in rows
+    assert ("收入合计", 732.8) not in rows  # 总计 includes the carry-over: not the year's income
+    assert not set(budget["amount_wan"]) & {1.0, 2.0, 29.0, 32.0, 58.0, 61.0}  # 栏次, 行次
+
+
+BY_SUBJECT = """青禾县医疗保障局2023年度部门决算
+支出决算表
+公开03表
+部门：青禾县医疗保障局\t金额单位：万元
+项目\t\t本年支出合计\t基本支出\t项目支出
+功能分类科目编码\t科目名称\t\t\t
+栏次\t\t1\t2\t3
+合计\t\t715.30\t515.30\t200.00
+210\t卫生健康支出\t690.10\t490.10\t200.00
+2101501\t行政运行\t490.10\t490.10
+2101599\t其他医疗保障管理事务支出\t200.00\t\t200.00
+221\t住房保障支出\t25.20\t25.20
+"""
+
+
+def test_rows_of_subjects_by_code_are_not_the_departments_totals(tmp_path):
+    report = read(tmp_path, "final.txt", BY_SUBJECT)
+    assert pick(report.budget, "item", "amount_wan") == [("基本支出", 515.3), ("支出合计", 715.3),
+                                                         ("项目支出", 200.0)]
+
+
+EXECUTION_YUAN = """# 青禾县医疗保障局2023年度部门整体支出绩效自评报告
+
+单位：元
+
+| 项目 | 上年执行数 | 年初预算数 | 调整预算数 | 全年执行数 | 执行率 |
+| --- | --- | --- | --- | --- | --- |
+| 合计 | 6,100,000.00 | 6,500,000.00 | 6,800,000.00 | 6,650,000.00 | 97.79% |
+| 一、基本支出 | 4,000,000.00 | 4,200,000.00 | 4,300,000.00 | 4,300,000.00 | 100% |
+| 二、项目支出 | 2,100,000.00 | 2,300,000.00 | 2,500,000.00 | 2,350,000.00 | 94.00% |
+"""
+
+
+def test_a_column_of_the_year_before_gives_no_figures_of_the_year(tmp_path):
+    budget = read(tmp_path, "self.md", EXECUTION_YUAN).budget
+    assert pick(budget, "stage", "item", "amount_wan") == sorted([
+        ("年初预算", "支出合计", 650.0), ("调整预算", "支出合计", 680.0), ("决算", "支出合计", 665.0),
+        ("年初预算", "基本支出", 420.0), ("调整预算", "基本支出", 430.0), ("决算", "基本支出", 430.0),
+        ("年初预算", "项目支出", 230.0), ("调整预算", "项目支出", 250.0), ("决算", "项目支出", 235.0)])
+
+
+APPROPRIATIONS = """青禾县医疗保障局2023年度部门决算
+财政拨款收入支出决算总表
+公开04表
+部门：青禾县医疗保障局\t金额单位：万元
+收入\t\t支出\t\t
+项目\t行次\t金额\t项目\t行次\t合计\t一般公共预算财政拨款
+栏次\t\t1\t栏次\t\t2\t3
+一、一般公共预算财政拨款\t1\t700.50\t九、卫生健康支出\t41\t690.10\t690.10
+本年收入合计\t30\t700.50\t本年支出合计\t59\t700.40\t700.40
+年初财政拨款结转和结余\t31\t0.00\t年末财政拨款结转和结余\t60\t0.10\t0.10
+总计\t34\t700.50\t总计\t63\t700.50\t700.50
+"""
+
+
+def test_the_appropriations_table_is_no_figure_of_the_whole_department(tmp_path):
+    budget = read(tmp_path, "final.txt", APPROPRIATIONS).budget
+    unfunded = budget[budget["funding"].isna()]
+    # the appropriation income itself is the department's 财政拨款收入; nothing else is unqualified
+    assert pick(unfunded, "item", "amount_wan") == [("财政拨款收入", 700.5)] * len(unfunded)
+    funded = pick(budget[budget["funding"] == "财政拨款"], "item", "amount_wan")
+    assert ("上年结转结余", 0.0) in funded and ("收入总计", 700.5) in funded
+
+
+MERGED_HTML = """<html><body><h1>青禾县医疗保障局2022年度部门决算</h1>
+<p>表三 支出决算表</p><p>单位：元</p>
+<table>
+<tr><td colspan="2" rowspan="2">项目</td><td rowspan="2">本年支出合计</td><td rowspan="2">基本支出</td>
+<td rowspan="2">项目支出</td><td colspan="2">其他</td></tr>
+<tr><td>上缴上级支出</td><td>经营支出</td></tr>
+<tr><td>功能分类科目编码</td><td>科目名称</td><td>1</td><td>2</td><td>3</td><td>4</td><td>5</td></tr>
+<tr><td colspan="2">合计</td><td>3,000,000.00</td><td>2,000,000.00</td><td>1,000,000.00</td><td></td><td></td></tr>
+<tr><td>2101501</td><td>行政运行</td><td>2,000,000.00</td><td>2,000,000.00</td><td></td><td></td><td></td></tr>
+</table></body></html>
+"""
+
+
+def test_a_label_merged_over_two_columns_leaves_each_figure_under_its_header(tmp_path):
+    budget = read(tmp_path, "final.html", MERGED_HTML).budget
+    assert pick(budget, "item", "amount_wan") == [("基本支出", 200.0), ("支出合计", 300.0), ("项目支出", 100.0)]
