@@ -460,7 +460,7 @@ class _Grid(NamedTuple):
     totals_rows: list[Row]
     name_col: int | None
     stage_cols: list[int]
-    funding: str | None  # the funding the table's title restricts all of it to ('财政拨款收入支出决算总表')
+    funding: str | None = None  # the funding the table's title restricts all of it to ('财政拨款收入支出决算总表')
 
 
 class _Placement(NamedTuple):
