@@ -130,3 +130,50 @@ MERGED_HTML = """<html><body><h1>青禾县医疗保障局2022年度部门决算<
 def test_a_label_merged_over_two_columns_leaves_each_figure_under_its_header(tmp_path):
     budget = read(tmp_path, "final.html", MERGED_HTML).budget
     assert pick(budget, "item", "amount_wan") == [("基本支出", 200.0), ("支出合计", 300.0), ("项目支出", 100.0)]
+
+
+ONE_CELL_PER_LINE = """青禾县医疗保障局2024年度部门整体支出绩效自评报告
+二、部门整体支出情况
+预算执行情况如下表（金额单位：元）：
+表1 部门预算执行情况表
+支出项目
+年初预算数
+调整后预算数
+实际支出数
+执行率
+备注
+支出合计
+3,000,000.00
+3,200,000.00
+3,100,000.00
+96.88%
+人员
+经费
+2,000,000.00
+2,100,000.00
+2,100,000.00
+100%
+含离退休
+- 2 -
+支出项目
+年初预算数
+调整后预算数
+实际支出数
+执行率
+备注
+项目支出
+1,000,000.00
+1,100,000.00
+1,000,000.00
+90.91%
+三、绩效自评结果
+"""
+
+
+def test_an_execution_table_one_cell_per_line_with_remarks_wraps_and_a_page_break(tmp_path):
+    budget = read(tmp_path, "self.txt", ONE_CELL_PER_LINE).budget
+    assert pick(budget, "stage", "item", "amount_wan") == sorted([
+        ("年初预算", "支出合计", 300.0), ("调整预算", "支出合计", 320.0), ("决算", "支出合计", 310.0),
+        ("年初预算", "人员经费", 200.0), ("调整预算", "人员经费", 210.0), ("决算", "人员经费", 210.0),
+        # the header repeated on the next page keeps the table's unit (元)
+        ("年初预算", "项目支出", 100.0), ("调整预算", "项目支出", 110.0), ("决算", "项目支出", 100.0)])

@@ -1235,23 +1235,47 @@ def _cell_values(text: str) -> list[tuple[str | None, Quantity]] | None:
     return values
 
 
-def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool) -> tuple[list[tuple], int]:
+def _wrapped_row_name(lines: list, k: int) -> tuple[str | None, int]:
+    """The row label starting at line ``k`` of a table written one cell per line, and the index
+    after it: the line itself, or the line and the next when the label wrapped inside its cell
+    ('人员' / '经费'); (None, k) for a line that starts no row."""
+    if _row_name(lines[k].text) is not None:
+        return lines[k].text, k + 1
+    if k + 1 < len(lines) and len(compact(lines[k].text)) <= 4 and _number(lines[k].text) is None:
+        joined = compact(lines[k].text) + compact(lines[k + 1].text)
+        if _row_name(joined) is not None:
+            return joined, k + 2
+    return None, k
+
+
+def _is_remark(lines: list, k: int) -> bool:
+    """Decide that line ``k`` is the words of a 备注 cell after a row's figures: short words that
+    start no row and are no value."""
+    text = lines[k].text
+    return (len(compact(text)) <= 20 and _cell_values(text) is None and _row_name(text) is None
+            and _wrapped_row_name(lines, k)[0] is None and _column_kind(text) is None)
+
+
+def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool,
+                    remark: bool = False) -> tuple[list[tuple], int]:
     """The rows of a funding block after its header, as (label, [(line, value text)]), and the
-    index of the first line after them."""
+    index of the first line after them; ``remark`` when a 备注 column follows the figures."""
     rows = []
     k = start
     while k < len(lines):
         line = lines[k]
         if one_per_line:
-            if _row_name(line.text) is None:
+            label, k = _wrapped_row_name(lines, k)
+            if label is None:
                 break
             cells = []
-            k += 1
             while k < len(lines) and len(cells) < n_cols and _row_name(lines[k].text) is None \
                     and _cell_values(lines[k].text) is not None:
                 cells.append((lines[k].line, lines[k].text))
                 k += 1
-            rows.append((line.text, cells))
+            if remark and k < len(lines) and len(cells) == n_cols and _is_remark(lines, k):
+                k += 1  # the row's remark ('含离退休'), words in the 备注 column
+            rows.append((label, cells))
             continue
         tokens = line.text.split()
         n_label = next((i for i, t in enumerate(tokens) if _cell_values(t) is not None), len(tokens))
@@ -1282,6 +1306,7 @@ def _may_open(lines: list[TextLine]) -> list[int]:
 
 def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: dict) -> None:
     """Funding blocks of project forms written as text lines (see above)."""
+    units: dict[tuple, str] = {}  # the unit of each header read: a header repeated after a page break keeps it
     runs = ctx.doc.text_runs()
     for lines in runs:
         may_open = _may_open(lines)
@@ -1296,7 +1321,7 @@ def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: d
                 continue
             cols = _header_on_one_line(lines[k].text)
             if cols:
-                k = _read_line_form(ctx, lines, k, k + 1, cols, False, (out, rates, found))
+                k = _read_line_form(ctx, lines, k, k + 1, cols, False, (out, rates, found, units))
                 continue
             run = k
             while run < len(lines) and _column_kind(lines[run].text):
@@ -1305,8 +1330,11 @@ def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: d
                 k += 1  # (most lines: no header word)
                 continue
             cols = [(*_column_kind(t.text), t.text) for t in lines[k:run]]
+            while run < len(lines) and compact(lines[run].text) in _flat_words("remark_column"):
+                cols.append(("remark", None, lines[run].text))  # '备注' after the figures' headers
+                run += 1
             if sum(1 for c in cols if c[0] == "stage") >= 2:
-                k = _read_line_form(ctx, lines, k, run, cols, True, (out, rates, found))
+                k = _read_line_form(ctx, lines, k, run, cols, True, (out, rates, found, units))
                 continue
             k = max(run, k + 1)
 
@@ -1370,14 +1398,19 @@ def _read_target_funds(ctx: ReportContext, lines: list[TextLine], start: int, ou
 
 def _read_line_form(ctx: ReportContext, lines: list[TextLine], header_at: int, start: int, cols: list,
                     one_per_line: bool, sinks: tuple[list, list, dict]) -> int:
-    """Record the rows of one funding block; the index of the first line after it."""
-    out, rates, found = sinks
-    unit_lines = [t.text for t in lines[max(0, header_at - 2):header_at + 1]]
+    """Record the rows of one funding block; the index of the first line after it. Its unit is
+    the one declared above the header (or under it), else that of the same header read before
+    (the table's header repeated on the next page), else 万元."""
+    out, rates, found, units = sinks
+    unit_lines = [t.text for t in lines[max(0, header_at - 4):header_at + 1]]  # (unit, caption, first header)
     if start < len(lines) and _UNIT_LINE.match(compact(lines[start].text)):
         unit_lines.insert(0, lines[start].text)  # '（万元）' under the header: the header's wrapped unit
         start += 1
-    unit = declared_unit(unit_lines) or "万元"
-    rows, after = _line_form_rows(lines, start, len(cols), one_per_line)
+    header = tuple(compact(c[2]) for c in cols)
+    unit = units[header] = declared_unit(unit_lines) or units.get(header) or "万元"
+    remark = bool(cols) and cols[-1][0] == "remark"
+    cols = [c for c in cols if c[0] != "remark"]
+    rows, after = _line_form_rows(lines, start, len(cols), one_per_line, remark)
     for label, cells in rows:
         item, raw, parent = _row_name(label)
         roles: dict[str, tuple[int, str]] = {}
