@@ -177,3 +177,44 @@ def test_an_execution_table_one_cell_per_line_with_remarks_wraps_and_a_page_brea
         ("年初预算", "人员经费", 200.0), ("调整预算", "人员经费", 210.0), ("决算", "人员经费", 210.0),
         # the header repeated on the next page keeps the table's unit (元)
         ("年初预算", "项目支出", 100.0), ("调整预算", "项目支出", 110.0), ("决算", "项目支出", 100.0)])
+
+
+FUND_CELL_LINES = """澄江市2024年医疗保障基金收支情况
+表1  基本医疗保险参保人数
+单位：万人
+项目
+2023年
+2024年
+参保总人数
+50.10
+49.80
+职工基本医疗保险
+10.20
+10.40
+城乡居民基本医疗保险
+39.90
+39.40
+表2  基本医疗保险基金收支情况
+单位：亿元
+险种
+项目
+2023年
+2024年
+职工基本医疗保险
+基金收入
+3.50
+3.70
+累计结余
+5.20
+5.60
+"""
+
+
+def test_two_statistics_tables_one_cell_per_line_keep_their_own_units(tmp_path):
+    report = read(tmp_path, "fund.txt", FUND_CELL_LINES)
+    assert pick(report.enrollment, "year", "scheme", "persons") == sorted([
+        (2023, "合计", 501000), (2024, "合计", 498000), (2023, "职工医保", 102000), (2024, "职工医保", 104000),
+        (2023, "居民医保", 399000), (2024, "居民医保", 394000)])
+    assert pick(report.funds, "year", "scheme", "flow", "amount_wan") == sorted([
+        (2023, "职工医保", "收入", 35000.0), (2024, "职工医保", "收入", 37000.0),
+        (2023, "职工医保", "累计结余", 52000.0), (2024, "职工医保", "累计结余", 56000.0)])

@@ -306,6 +306,8 @@ def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme:
     row_scheme, rest = scheme_of_label(label)
     if row_scheme is None and rows_are_schemes and is_total_label(label):
         row_scheme = "合计"  # the 合计 row of a table whose rows are the schemes: all schemes together
+    if row_scheme is None and title_scheme is None and compact(rest) in _words("total_measure"):
+        row_scheme = "合计"  # '参保总人数' (under a scheme's section: that scheme's, see _resolve_scheme)
     row_measure = _measure_of(rest) or (carried if row_scheme and _scheme_alone(rest) else None)
     row_units = _units_in(label, remark_only=True) + _row_unit(texts, cols)
     facts = []
@@ -536,12 +538,17 @@ def _is_value_line(text: str) -> bool:
     return _value(text) is not None or is_missing(text)
 
 
+_NEXT_TABLE = re.compile(r"^\s*(?:附?表\s*[\d一二三四五六七八九十]+|[（(]?单位\s*[:：])")  # '表2 …', '单位：亿元'
+
+
 def _line_rows(lines: list[TextLine], k: int, n: int) -> tuple[list[Row], int]:
-    """The rows after a header of ``n`` years starting at ``lines[k]``, and the index after them."""
+    """The rows after a header of ``n`` years starting at ``lines[k]``, and the index after them
+    (up to a value out of place, a sentence, a note, or the caption or unit line of the next table)."""
     rows: list[Row] = []
     while k < len(lines):
         text = lines[k].text
-        if _is_value_line(text) or len(compact(text)) > _ROW_LABEL_MAX or _NOTE.match(text):
+        if _is_value_line(text) or len(compact(text)) > _ROW_LABEL_MAX or _NOTE.match(text) \
+                or _NEXT_TABLE.match(text):
             break
         values = lines[k + 1:k + 1 + n]
         if len(values) == n and all(_is_value_line(v.text) for v in values):
