@@ -218,3 +218,26 @@ def test_two_statistics_tables_one_cell_per_line_keep_their_own_units(tmp_path):
     assert pick(report.funds, "year", "scheme", "flow", "amount_wan") == sorted([
         (2023, "职工医保", "收入", 35000.0), (2024, "职工医保", "收入", 37000.0),
         (2023, "职工医保", "累计结余", 52000.0), (2024, "职工医保", "累计结余", 56000.0)])
+
+
+FUND_SPACES = """澄江市医疗保障局
+2023年度澄江市基本医疗保险基金决算情况说明
+                  基本医疗保险基金收支决算表
+编制单位：澄江市医疗保障局                        单位：万元
+项目                     项次    本年数        上年数        同比增减（%）
+一、职工基本医疗保险
+  基金收入                 1     12,000.50     11,000.00    9.10
+  基金支出                 2     10,000.25      9,500.00    5.27
+  年末滚存结余             3     30,000.00     28,000.00    7.14
+二、城乡居民基本医疗保险
+  基金收入                 4     20,000.00     19,000.00    5.26
+  本年收支结余             5       -500.00        800.00
+"""
+
+
+def test_a_fund_table_aligned_with_spaces_gives_the_years_column_only(tmp_path):
+    funds = read(tmp_path, "fund.txt", FUND_SPACES).funds
+    assert pick(funds, "year", "scheme", "flow", "amount_wan") == sorted([
+        (2023, "职工医保", "收入", 12000.5), (2023, "职工医保", "支出", 10000.25),
+        (2023, "职工医保", "累计结余", 30000.0), (2023, "居民医保", "收入", 20000.0),
+        (2023, "居民医保", "结余", -500.0)])  # no 上年数, 同比 or 项次 figure; the unit after '编制单位：…'

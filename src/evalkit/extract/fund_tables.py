@@ -54,7 +54,7 @@ _DATE_LABEL = vocab.words_pattern("<<date_label>>")
 _REMARK = re.compile(r"[（(][^（）()]*[)）]")
 _ORDINAL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)+")
 _OF_WHICH = re.compile(r"^其中\s*[:：]?")
-_UNIT_DECLARATION = re.compile(r"单位\s*[:：]\s*(?P<units>[^。；;]{1,30})")
+_UNIT_DECLARATION = re.compile(r"单位\s*[:：]\s*(?P<units>[^。；;\s]{1,30})")
 _DIGIT = re.compile(r"\d")
 _LETTERS_OR_CJK = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 
@@ -172,9 +172,8 @@ def _units_tuple(text: str, remark_only: bool) -> tuple[str, ...]:
         return ()  # no bracket: no remark (the cheap case of most labels)
     if remark_only:
         parts = [m.group(0)[1:-1] for m in _REMARK.finditer(text)]
-    else:
-        m = _UNIT_DECLARATION.search(text)
-        parts = re.split(r"[、,，/／;；\s]+", m.group("units")) if m else []
+    else:  # ('编制单位：某局  单位：万元': the declaration that names a unit)
+        parts = [p for m in _UNIT_DECLARATION.finditer(text) for p in re.split(r"[、,，/／;；\s]+", m.group("units"))]
     units = []
     for part in parts:
         part = _REMARK.sub("", compact(part)) or compact(part)
@@ -570,6 +569,7 @@ def line_tables(ctx: ReportContext) -> list[Table]:
     heads = _may_head_years(ctx.doc)
     offset = 0  # (the position of a run's first line among the document's text lines)
     for lines in runs:
+        tables.extend(_space_tables(lines))
         labels = [g - offset for g in heads if offset <= g and g - offset + 2 < len(lines)]
         offset += len(lines)
         k = 0
@@ -589,6 +589,74 @@ def line_tables(ctx: ReportContext) -> list[Table]:
                 k = after
             else:
                 k += 1
+    return tables
+
+
+_GAP = re.compile(r"\t|\s{2,}|\u3000+")  # the gap between two cells of a line aligned with spaces
+
+
+def _space_cells(text: str) -> list[str]:
+    return [c for c in _GAP.split(text.strip()) if c]
+
+
+def _space_header(text: str) -> list[str] | None:
+    """The cells of a header line of a statistics table aligned with spaces ('项目  项次  本年数
+    上年数  同比增减（%）'): a short label, then column words, one of them the year's own figures
+    (``stat_table_words.csv``, year_column); None for any other line."""
+    if not any(w in text for w in _words("year_column")):
+        return None  # (most lines)
+    cells = _space_cells(text)
+    if len(cells) < 3 or len(compact(cells[0])) > _HEADER_LABEL_MAX or any(_value(c) for c in cells):
+        return None
+    return cells if any(compact(c) in _words("year_column") for c in cells[1:]) else None
+
+
+def _space_rows(lines: list[TextLine], k: int, header: list[str]) -> tuple[list[Row], int]:
+    """The rows under a header of a table aligned with spaces, and the index after them. A row
+    with fewer cells than the header lacks only its last ones, and only when they are columns of
+    changes or shares (blank there: '本年收支结余  11  -3,617.36  1,881.93'); a label alone is a
+    section row; anything else ends the table."""
+    n = len(header) - 1
+    trailing_skips = 0
+    numbering = {w for w, why in _words("skip_column").items() if why.startswith("row numbers")}
+    for cell in reversed(header[1:]):
+        if not _skip_reason([cell]) or compact(cell) in numbering:
+            break  # (a 项次 cell is never blank)
+        trailing_skips += 1
+    rows: list[Row] = []
+    while k < len(lines):
+        line = lines[k]
+        cells = _space_cells(line.text)
+        values = cells[1:]
+        if not cells or _value(cells[0]) or len(compact(cells[0])) > _ROW_LABEL_MAX or _NOTE.match(line.text):
+            break
+        if not values:
+            rows.append(Row([Cell(cells[0], line.line)] + [Cell("", line.line) for _ in range(n)]))
+        elif n - trailing_skips <= len(values) <= n and all(_is_value_line(v) for v in values):
+            rows.append(Row([Cell(c, line.line) for c in cells] + [Cell("", line.line)
+                                                                     for _ in range(n - len(values))]))
+        else:
+            break
+        k += 1
+    return rows, k
+
+
+def _space_tables(lines: list[TextLine]) -> list[Table]:
+    """Statistics tables aligned with spaces in a run of text lines (see :func:`_space_header`)."""
+    tables = []
+    k = 0
+    while k < len(lines):
+        header = _space_header(lines[k].text)
+        if header is None:
+            k += 1
+            continue
+        rows, after = _space_rows(lines, k + 1, header)
+        if sum(1 for r in rows if any(r.texts[1:])) >= 2:
+            head = Row([Cell(c, lines[k].line) for c in header])
+            tables.append(Table(rows=[head, *rows], layout="cells", context=lines[max(0, k - 3):k]))
+            k = after
+        else:
+            k += 1
     return tables
 
 
