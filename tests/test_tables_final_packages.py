@@ -241,3 +241,23 @@ def test_a_fund_table_aligned_with_spaces_gives_the_years_column_only(tmp_path):
         (2023, "职工医保", "收入", 12000.5), (2023, "职工医保", "支出", 10000.25),
         (2023, "职工医保", "累计结余", 30000.0), (2023, "居民医保", "收入", 20000.0),
         (2023, "居民医保", "结余", -500.0)])  # no 上年数, 同比 or 项次 figure; the unit after '编制单位：…'
+
+
+FUND_ROWSPAN = """<html><body><h2>岭东市2024年度医疗保障基金决算公开</h2>
+<p>发布单位：岭东市医疗保障局</p>
+<p>表1 医疗保障基金收支决算表</p><p>单位：万元</p>
+<table>
+<tr><th>险种</th><th>项目</th><th>2023年决算数</th><th>2024年决算数</th><th>增长率</th></tr>
+<tr><td rowspan="2">职工基本医疗保险</td><td>基金收入</td><td>1,000.00</td><td>1,100.00</td><td>10.00%</td></tr>
+<tr><td>基金支出</td><td>900.00</td><td>950.00</td><td>5.56%</td></tr>
+<tr><td rowspan="2">城乡居民大病保险</td><td>基金收入</td><td>80.00</td><td>85.00</td><td>6.25%</td></tr>
+<tr><td>基金支出</td><td>70.00</td><td>75.00</td><td>7.14%</td></tr>
+</table></body></html>
+"""
+
+
+def test_a_scheme_merged_over_its_rows_names_each_rows_fund_and_years_head_the_columns(tmp_path):
+    funds = read(tmp_path, "fund.html", FUND_ROWSPAN).funds
+    assert pick(funds, "year", "scheme", "flow", "amount_wan") == sorted([
+        (2023, "职工医保", "收入", 1000.0), (2024, "职工医保", "收入", 1100.0),
+        (2023, "职工医保", "支出", 900.0), (2024, "职工医保", "支出", 950.0)])  # 大病保险: no scheme of the list

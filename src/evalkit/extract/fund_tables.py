@@ -264,6 +264,24 @@ def _path_scheme(path: list[str]) -> str | None:
     return None
 
 
+_YEAR_FIGURES = re.compile(r"^((?:19|20)\d{2})年度?(.+)$")  # '2023年决算数'
+
+
+def _header_year(text: str) -> int | None:
+    """The year a column header names: '2023', '2023年末', or a year before the words of a year's
+    own figures ('2023年决算数'; ``stat_table_words.csv``, year_column).
+
+    >>> _header_year("2023年决算数"), _header_year("2024年末"), _header_year("2023年增长率")
+    (2023, 2024, None)
+    """
+    c = compact(text)
+    m = _YEAR_HEADER.match(c)
+    if m:
+        return int(m.group(1))
+    m = _YEAR_FIGURES.match(c)
+    return int(m.group(1)) if m and m.group(2) in _words("year_column") else None
+
+
 def _columns(header: list[Row], width: int) -> list[_Column]:
     # (imported here: tables.py imports this module to hand it the statistics tables)
     from evalkit.extract.tables import column_paths
@@ -274,10 +292,10 @@ def _columns(header: list[Row], width: int) -> list[_Column]:
         col = _Column(units=[u for p in path for u in _units_in(p, remark_only=True)], skip=_skip_reason(path),
                       unit_column=bool(path) and compact(path[-1]) in vocab.word_list("unit_column_header"))
         for p in path:
-            m = _YEAR_HEADER.match(compact(p))
-            if m:
-                col.year = int(m.group(1))
-        rest = [p for p in path if not _YEAR_HEADER.match(compact(p))]
+            year = _header_year(p)
+            if year:
+                col.year = year
+        rest = [p for p in path if not _header_year(p)]
         col.scheme = _path_scheme(rest)
         if rest:
             col.measure = _measure_of(scheme_of_label(rest[-1])[1])
@@ -301,7 +319,7 @@ class _Fact:
 def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme: str | None,
                year: int | None, rows_are_schemes: bool = False, carried: str | None = None) -> list[_Fact]:
     texts = row.texts
-    label = texts[0] if texts else ""
+    label = _row_label(texts, cols)
     row_scheme, rest = scheme_of_label(label)
     if row_scheme is None and rows_are_schemes and is_total_label(label):
         row_scheme = "合计"  # the 合计 row of a table whose rows are the schemes: all schemes together
@@ -327,6 +345,32 @@ def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme:
             fact.reason = col.skip
         facts.append(fact)
     return facts
+
+
+def _row_label(texts: list[str], cols: list[_Column]) -> str:
+    """A row's label: its first cell, with the second when the first names no measure and the
+    second, a label cell right before the figures, does ('职工基本医疗保险 | 基金收入 | 98,420.15':
+    a scheme merged over its rows beside each row's measure)."""
+    label = texts[0] if texts else ""
+    if len(texts) > 2 and texts[1] and not _value(texts[1]) and _value(texts[2]) \
+            and not (len(cols) > 1 and cols[1].unit_column) and _label_measure(label) is None \
+            and _label_measure(texts[1]) is not None:
+        return label + texts[1]
+    return label
+
+
+def _filled_merged_labels(rows: list[Row]) -> list[Row]:
+    """The rows with each label cell a merged cell covers (a Word or HTML ``rowspan``: the scheme
+    over its rows) holding the label above it; cells among the figures are left empty."""
+    out: list[Row] = []
+    for row in rows:
+        if out and any(c.covered for c in row.cells):
+            above = out[-1].cells
+            first = next((j for j, t in enumerate(row.texts) if j and _value(t)), len(row.cells))
+            row = Row([Cell(above[j].text, c.line) if c.covered and j < first and j < len(above) else c
+                       for j, c in enumerate(row.cells)])
+        out.append(row)
+    return out
 
 
 def _scheme_alone(rest: str) -> bool:
@@ -387,13 +431,14 @@ def _names_a_measure(cols: list[_Column], data: list[Row]) -> bool:
     if any(c.measure for c in cols):
         return True
     # (the label first: most rows' labels name no measure, and then their cells are not read)
-    return any(_label_measure(row.texts[0]) and any(_value(t) for t in row.texts[1:]) for row in data)
+    return any(_label_measure(_row_label(row.texts, cols)) and any(_value(t) for t in row.texts[1:])
+               for row in data)
 
 
 def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tuple[int, str]]] | None:
     """The figures of a statistics table and its label cells with digits, or None when the table
     is not one (fewer than two measures, or no scheme named anywhere)."""
-    rows = [r for r in table.rows if not r.is_empty()]
+    rows = _filled_merged_labels([r for r in table.rows if not r.is_empty()])
     h = _split_header(rows)
     header, data = rows[:h], rows[h:]
     if not data:
