@@ -112,6 +112,10 @@ def test_the_appropriations_table_is_no_figure_of_the_whole_department(tmp_path)
     assert pick(unfunded, "item", "amount_wan") == [("财政拨款收入", 700.5)] * len(unfunded)
     funded = pick(budget[budget["funding"] == "财政拨款"], "item", "amount_wan")
     assert ("上年结转结余", 0.0) in funded and ("收入总计", 700.5) in funded
+    # the 支出 half is wider (合计, 一般公共预算财政拨款): its figures are the appropriations' expenditure
+    assert ("支出合计", 700.4) in funded and ("年末结转结余", 0.1) in funded and ("支出总计", 700.5) in funded
+    total_row = budget[budget["source"].str.endswith(":11")]  # 总计 | 34 | 700.50 | 总计 | 63 | 700.50 | 700.50
+    assert set(total_row["item"]) == {"收入总计", "支出总计"}
 
 
 MERGED_HTML = """<html><body><h1>青禾县医疗保障局2022年度部门决算</h1>

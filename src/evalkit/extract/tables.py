@@ -396,21 +396,26 @@ def _halves(header: list[Row], data: list[Row]) -> list[tuple[list[Row], list[Ro
     as two tables; any other table as itself."""
     last = header[-1].texts
     p = len(last) // 2
-    if p >= 2 and len(last) == 2 * p and last[:p] == last[p:] and any(last[:p]):
-        split = lambda rows, a, b: [Row(r.cells[a:b]) for r in rows]
-        return [([_half_header(r, 0, p) for r in header], split(data, 0, p)),
-                ([_half_header(r, 1, p) for r in header], split(data, p, 2 * p))]
-    return [(header, data)]
+    if not (p >= 2 and len(last) == 2 * p and last[:p] == last[p:] and any(last[:p])):
+        # '项目 行次 金额 | 项目 行次 合计 一般公共预算财政拨款 …' (财政拨款收入支出决算总表): the
+        # second half, wider, starts where the first's label header comes again after a 行次
+        p = next((j for j in range(2, len(last)) if last[0] and last[j] == last[0]
+                  and compact(last[1]) in _ROW_NUMBER_WORDS and last[j + 1:j + 2] == last[1:2]), 0)
+        if not p:
+            return [(header, data)]
+    split = lambda rows, a, b: [Row(r.cells[a:b]) for r in rows]
+    return [([_half_header(r, 0, p, len(last)) for r in header], split(data, 0, p)),
+            ([_half_header(r, 1, p, len(last)) for r in header], split(data, p, len(last)))]
 
 
-def _half_header(row: Row, half: int, p: int) -> Row:
-    """The cells of a header row over one half (0 or 1) of a table printed twice side by side. A
-    row narrower than the table with two labels ('收入 | | 支出 |', tabs of a merged cell lost) gives
-    each half its own label, which then heads the whole half."""
+def _half_header(row: Row, half: int, p: int, width: int) -> Row:
+    """The cells of a header row over one half (0: the columns before ``p``, 1: from ``p``) of a
+    table printed twice side by side. A row narrower than the table with two labels ('收入 | |
+    支出 |', tabs of a merged cell lost) gives each half its own label, which heads the whole half."""
     labelled = [c for c in row.cells if c.text.strip()]
-    if len(row.cells) < 2 * p and len(labelled) == 2:
+    if len(row.cells) < width and len(labelled) == 2:
         return Row([labelled[half]])
-    return Row(row.cells[half * p:(half + 1) * p])
+    return Row(row.cells[:p] if half == 0 else row.cells[p:])
 
 
 _TOTAL_ITEMS = ("收入合计", "支出合计")
@@ -498,6 +503,10 @@ def _column_item(path: list[str], leaf: list[str], named: list[tuple[str, str]]
         # '基本支出 / 小计': the subtotal of the item above it is that item
         item = (named[-1][0], leaf[-1])
         parent = "/".join(h[0] for h in named[:-1])
+    if item and item_category(item[0]) == "收入" and any(compact(p) == "支出" for p in path):
+        # on the 支出 side ('支出 / 合计', '支出 / 一般公共预算财政拨款'): the expenditure total, or
+        # the funding the column restricts the expenditure to (:func:`_column_funding`), no income
+        item = ("支出合计", leaf[-1]) if is_total_label(leaf[-1]) else None
     return item, parent
 
 
