@@ -265,3 +265,26 @@ def test_a_scheme_merged_over_its_rows_names_each_rows_fund_and_years_head_the_c
     assert pick(funds, "year", "scheme", "flow", "amount_wan") == sorted([
         (2023, "职工医保", "收入", 1000.0), (2024, "职工医保", "收入", 1100.0),
         (2023, "职工医保", "支出", 900.0), (2024, "职工医保", "支出", 950.0)])  # 大病保险: no scheme of the list
+
+
+THREE_PUBLIC_ONE_ROW = """<html><body><h1>青禾县医疗保障局2022年度部门决算</h1>
+<p>表七 一般公共预算财政拨款“三公”经费支出决算表</p><p>单位：元</p>
+<table>
+<tr><td colspan="4">预算数</td><td colspan="4">决算数</td></tr>
+<tr><td rowspan="2">合计</td><td colspan="2">公务用车购置及运行费</td><td rowspan="2">公务接待费</td>
+<td rowspan="2">合计</td><td colspan="2">公务用车购置及运行费</td><td rowspan="2">公务接待费</td></tr>
+<tr><td>小计</td><td>公务用车运行费</td><td>小计</td><td>公务用车运行费</td></tr>
+<tr><td>50,000.00</td><td>30,000.00</td><td>30,000.00</td><td>20,000.00</td>
+<td>42,000.00</td><td>28,000.00</td><td>28,000.00</td><td>14,000.00</td></tr>
+</table></body></html>
+"""
+
+
+def test_a_three_public_table_of_one_row_of_figures_gives_its_totals_not_its_parts_as_totals(tmp_path):
+    budget = read(tmp_path, "final.html", THREE_PUBLIC_ONE_ROW).budget
+    rows = pick(budget, "stage", "item", "amount_wan")
+    assert ("年初预算", "三公经费", 5.0) in rows and ("决算", "三公经费", 4.2) in rows
+    assert ("年初预算", "公务接待费", 2.0) in rows and ("决算", "公务接待费", 1.4) in rows
+    # the car subtotal (3.0 / 2.8) is no 三公经费 total, and the title's 财政拨款 no topic
+    assert not [r for r in rows if r[1] in ("三公经费", "财政拨款收入") and r[2] in (3.0, 2.8)]
+    assert "财政拨款收入" not in set(budget["item"])

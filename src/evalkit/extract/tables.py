@@ -596,7 +596,7 @@ def _read_grid(header: list[Row], data: list[Row], caption: str | None, table: T
     context_texts = [caption or ""] + [t.text for t in table.context]
     # the unit a caption or the lines above declare, else the header's own ('项目资金（元）')
     unit = declared_unit(context_texts) or declared_unit([t for r in header for t in r.texts]) or "万元"
-    topic_item = mentioned_item(caption, in_table=True) if caption else None
+    topic_item = mentioned_item(_after_funding(caption), in_table=True) if caption else None
     defined = _defined_stages(ctx)
     cols = _total_beside_expenditure([_read_column(path, defined, ctx.fiscal_year) for path in paths])
     return _Grid(
@@ -616,6 +616,33 @@ def _read_grid(header: list[Row], data: list[Row], caption: str | None, table: T
 
 
 _TABLE_NUMBER = re.compile(r"^(?:附?表[一二三四五六七八九十\d]+[-—.．、:：]?\d*|公开\d+表)")
+_TABLE_NUMBER_SHORT = re.compile(r"^(?:附?表[一二三四五六七八九十\d]+?[-—.．、:：]?|公开\d+表)")  # '表七' of '表七一般…'
+
+
+def _funded_title(text: str) -> tuple[str, str] | None:
+    """(title, funding) of a table title that starts with a funding word once its table number is
+    dropped ('表七一般公共预算财政拨款“三公”经费支出决算表': the number is 表七, not 表七一)."""
+    c = compact(text or "")
+    for title in (_TABLE_NUMBER.sub("", c), _TABLE_NUMBER_SHORT.sub("", c)):
+        if title.endswith("表") and funding_of(title):
+            return title, funding_of(title)
+    return None
+
+
+def _after_funding(caption: str) -> str:
+    """A table title without the funding words that restrict it ('一般公共预算财政拨款“三公”经费
+    支出决算表' → '“三公”经费支出决算表'): what is left names the table's topic, not the funding.
+
+    >>> _after_funding("表七 一般公共预算财政拨款“三公”经费支出决算表"), _after_funding("收入支出决算表")
+    ('“三公”经费支出决算表', '收入支出决算表')
+    """
+    funded = _funded_title(caption)
+    if funded is None:
+        return caption
+    rest = funded[0]
+    while m := _funding_re().match(rest):  # ('一般公共预算' then '财政拨款')
+        rest = rest[m.end():]
+    return rest
 
 
 def _table_funding(titles: list[str]) -> str | None:
@@ -626,11 +653,7 @@ def _table_funding(titles: list[str]) -> str | None:
     >>> _table_funding(["公开04表", "财政拨款收入支出决算总表", "公开04表"]), _table_funding(["收入支出决算总表"])
     ('财政拨款', None)
     """
-    for text in titles:
-        title = _TABLE_NUMBER.sub("", compact(text or ""))
-        if title.endswith("表") and funding_of(title):
-            return funding_of(title)
-    return None
+    return next((funded[1] for funded in map(_funded_title, titles) if funded), None)
 
 
 @functools.cache
@@ -741,6 +764,11 @@ def _grid_row(g: _Grid, data: list[Row], k: int, ctx: ReportContext, sinks: tupl
     row = data[k]
     texts = row.texts + [""] * (g.width - len(row.texts))
     label = _row_label(texts)
+    first = 1
+    if len(data) == 1 and g.topic and not label and _number(texts[0]) is not None:
+        # the one row of figures of a table about an item, without a label ('86,000.00 | 0.00 | …'
+        # under 合计 | 因公出国（境）费 | …, a 三公经费 table): the table's own row, from its first cell
+        label, first = "合计", 0
     rows_total = _total_of_rows(_block(data, k)) if is_total_label(label) or is_bare_total(label) else None
     rl = _read_row_label(label)
     if _is_sub_unit_row(g, row, label, rl):
@@ -752,7 +780,7 @@ def _grid_row(g: _Grid, data: list[Row], k: int, ctx: ReportContext, sinks: tupl
     is_total_row = (rl.item and rl.item[0] in _TOTAL_ITEMS) or is_total_label(label)
     if g.score_cols and is_total_row and any(_number(texts[j]) for j in g.score_cols):
         found["indicators"].append(_grid_execution(g, ctx, row, texts))
-    for j in range(1, g.width):
+    for j in range(first, g.width):
         _grid_cell(g, ctx, row, texts, j, label, rl, rows_total, sinks)
 
 
@@ -920,8 +948,9 @@ def _total_column_item(g: _Grid, col: _Column, bare_total: bool) -> tuple[str, s
         return None  # '实际支出数' names a stage: a row it cannot name ('其中：医疗救助资金') is left
     if item and (not bare_total or not g.topic):
         return item
-    if g.topic and bare_total and col.stage:
-        return g.topic
+    if g.topic and bare_total and col.stage and all(
+            is_total_label(p) or is_bare_total(p) or stage_of(compact(p)) for p in col.path):
+        return g.topic  # (not under '公务用车购置及运行费 / 小计' or an unknown part: that part's own figure)
     return None
 
 
