@@ -288,3 +288,22 @@ def test_a_three_public_table_of_one_row_of_figures_gives_its_totals_not_its_par
     # the car subtotal (3.0 / 2.8) is no 三公经费 total, and the title's 财政拨款 no topic
     assert not [r for r in rows if r[1] in ("三公经费", "财政拨款收入") and r[2] in (3.0, 2.8)]
     assert "财政拨款收入" not in set(budget["item"])
+
+
+UNIT_BLOCKS = """青禾县医疗保障局2023年度部门整体支出绩效自评报告
+表2 部门预算支出执行情况表
+单位：万元
+单位名称\t支出类别\t2022年执行数\t2023年年初预算\t2023年调整预算\t2023年执行数\t执行率
+合计\t支出合计\t900.00\t1,000.00\t1,100.00\t1,050.00\t95.45%
+\t基本支出\t600.00\t650.00\t660.00\t660.00\t100.00%
+局机关\t支出合计\t500.00\t550.00\t600.00\t580.00\t96.67%
+\t基本支出\t300.00\t320.00\t330.00\t330.00\t100.00%
+医疗保障事务中心\t支出合计\t400.00\t450.00\t500.00\t470.00\t94.00%
+"""
+
+
+def test_the_blocks_of_the_units_under_a_unit_column_are_not_the_departments(tmp_path):
+    budget = read(tmp_path, "self.txt", UNIT_BLOCKS).budget
+    assert pick(budget, "stage", "item", "amount_wan") == sorted([
+        ("年初预算", "支出合计", 1000.0), ("调整预算", "支出合计", 1100.0), ("决算", "支出合计", 1050.0),
+        ("年初预算", "基本支出", 650.0), ("调整预算", "基本支出", 660.0), ("决算", "基本支出", 660.0)])

@@ -717,10 +717,38 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
     g = _read_grid(header, data, caption, table, ctx)
     if _codes_subjects(g.paths):
         data = _without_subject_rows(data, found["ignored"])
+    data = _total_unit_blocks(g.paths, data, found["ignored"])
     if g.stage_cols:
         data = [half for row in data for half in _side_by_side(row, g.stage_cols[0], len(g.stage_cols))]
     for k, row in enumerate(data):
         _grid_row(g, data, k, ctx, (out, rates, found))
+
+
+def _total_unit_blocks(paths: list[list[str]], data: list[Row], ignored: list) -> list[Row]:
+    """The rows of a grid by unit ('单位名称 | 支出类别 | …': '合计 | 支出合计 | …', then '局机关 |
+    支出合计 | …' and its rows with a blank first cell) without the units' blocks: a unit's name
+    runs down its block, and only a total's block (合计, 汇总) is the department's. A grid without
+    such a first column, or with no total block, is left as it is."""
+    if not paths or not paths[0] or compact(paths[0][-1]) not in _flat_words("unit_column"):
+        return data
+    units, unit = [], ""
+    for row in data:
+        first = row.texts[0] if row.texts else ""
+        if first and _number(first) is None:
+            unit = first
+        units.append(unit)
+    if not any(is_total_label(u) or mentions_total(u) for u in units):
+        return data
+    kept = []
+    for row, u in zip(data, units):
+        if is_total_label(u) or mentions_total(u):
+            kept.append(row)
+            continue
+        for cell in row.cells[1:]:
+            q = _number(cell.label)
+            if q is not None:
+                ignored.append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
+    return kept
 
 
 def _codes_subjects(paths: list[list[str]]) -> bool:
