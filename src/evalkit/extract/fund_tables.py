@@ -76,7 +76,6 @@ class FundTableRows:
 
 # ------------------------------------------------------------------------------ vocabulary
 @functools.cache
-@functools.cache  # (asked for every line and label: the vocabulary is loaded once)
 def _words(kind: str) -> dict[str, str]:
     return {r["word"]: r["value"] for r in vocab.load("stat_table_words") if r["kind"] == kind}
 

@@ -184,8 +184,8 @@ def _spread_colspans(table: Table) -> Table:
     by empty cells for the columns it covers, so that every row has the table's full width and
     each figure stands under its own header ('合计' over 编码 and 科目名称, then the amounts); a
     header over several columns heads them as a group (:func:`column_paths`). The table as it is
-    when its spans do not give every row the same width, or a blank spans the end of a row
-    (nothing guessed).
+    when its spans do not give every row the same width or a figure spans columns (a form of
+    label-value pairs); a row where only the last cell spans is left short, as text layouts give it.
 
     >>> t = Table([Row([Cell("项目", 1, colspan=2), Cell("合计", 1)]), Row([Cell("合计", 2, colspan=2), Cell("5", 2)])],
     ...           "cells")
@@ -195,11 +195,14 @@ def _spread_colspans(table: Table) -> Table:
     if not any(c.colspan > 1 for r in table.rows for c in r.cells):
         return table
     widths = {sum(c.colspan for c in r.cells) for r in table.rows if r.cells}
-    if len(widths) != 1 or any(r.cells[-1].colspan > 1 and not r.cells[-1].text.strip()
-                               for r in table.rows if r.cells):
-        return table  # (a blank merged over the end of a row: a layout's filler, not columns)
+    if len(widths) != 1 or any(c.colspan > 1 and _number(c.label) is not None
+                               for r in table.rows for c in r.cells):
+        return table  # (a figure merged over columns: a form of label-value pairs)
     rows = []
     for row in table.rows:
+        if all(c.colspan == 1 for c in row.cells[:-1]):
+            rows.append(row)  # (only its last cell spans the rest of it: a short row, as the text gives it)
+            continue
         cells = []
         for c in row.cells:
             cells.append(c)
