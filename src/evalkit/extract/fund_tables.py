@@ -54,7 +54,7 @@ _DATE_LABEL = vocab.words_pattern("<<date_label>>")
 _REMARK = re.compile(r"[（(][^（）()]*[)）]")
 _ORDINAL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)+")
 _OF_WHICH = re.compile(r"^其中\s*[:：]?")
-_UNIT_DECLARATION = re.compile(r"单位\s*[:：]\s*(?P<units>[^。；;]{1,30})")
+_UNIT_DECLARATION = re.compile(r"单位\s*[:：]\s*(?P<units>[^。；;\s]{1,30})")
 _DIGIT = re.compile(r"\d")
 _LETTERS_OR_CJK = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 
@@ -172,9 +172,8 @@ def _units_tuple(text: str, remark_only: bool) -> tuple[str, ...]:
         return ()  # no bracket: no remark (the cheap case of most labels)
     if remark_only:
         parts = [m.group(0)[1:-1] for m in _REMARK.finditer(text)]
-    else:
-        m = _UNIT_DECLARATION.search(text)
-        parts = re.split(r"[、,，/／;；\s]+", m.group("units")) if m else []
+    else:  # ('编制单位：某局  单位：万元': the declaration that names a unit)
+        parts = [p for m in _UNIT_DECLARATION.finditer(text) for p in re.split(r"[、,，/／;；\s]+", m.group("units"))]
     units = []
     for part in parts:
         part = _REMARK.sub("", compact(part)) or compact(part)
@@ -265,6 +264,24 @@ def _path_scheme(path: list[str]) -> str | None:
     return None
 
 
+_YEAR_FIGURES = re.compile(r"^((?:19|20)\d{2})年度?(.+)$")  # '2023年决算数'
+
+
+def _header_year(text: str) -> int | None:
+    """The year a column header names: '2023', '2023年末', or a year before the words of a year's
+    own figures ('2023年决算数'; ``stat_table_words.csv``, year_column).
+
+    >>> _header_year("2023年决算数"), _header_year("2024年末"), _header_year("2023年增长率")
+    (2023, 2024, None)
+    """
+    c = compact(text)
+    m = _YEAR_HEADER.match(c)
+    if m:
+        return int(m.group(1))
+    m = _YEAR_FIGURES.match(c)
+    return int(m.group(1)) if m and m.group(2) in _words("year_column") else None
+
+
 def _columns(header: list[Row], width: int) -> list[_Column]:
     # (imported here: tables.py imports this module to hand it the statistics tables)
     from evalkit.extract.tables import column_paths
@@ -275,10 +292,10 @@ def _columns(header: list[Row], width: int) -> list[_Column]:
         col = _Column(units=[u for p in path for u in _units_in(p, remark_only=True)], skip=_skip_reason(path),
                       unit_column=bool(path) and compact(path[-1]) in vocab.word_list("unit_column_header"))
         for p in path:
-            m = _YEAR_HEADER.match(compact(p))
-            if m:
-                col.year = int(m.group(1))
-        rest = [p for p in path if not _YEAR_HEADER.match(compact(p))]
+            year = _header_year(p)
+            if year:
+                col.year = year
+        rest = [p for p in path if not _header_year(p)]
         col.scheme = _path_scheme(rest)
         if rest:
             col.measure = _measure_of(scheme_of_label(rest[-1])[1])
@@ -302,10 +319,12 @@ class _Fact:
 def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme: str | None,
                year: int | None, rows_are_schemes: bool = False, carried: str | None = None) -> list[_Fact]:
     texts = row.texts
-    label = texts[0] if texts else ""
+    label = _row_label(texts, cols)
     row_scheme, rest = scheme_of_label(label)
     if row_scheme is None and rows_are_schemes and is_total_label(label):
         row_scheme = "合计"  # the 合计 row of a table whose rows are the schemes: all schemes together
+    if row_scheme is None and title_scheme is None and compact(rest) in _words("total_measure"):
+        row_scheme = "合计"  # '参保总人数' (under a scheme's section: that scheme's, see _resolve_scheme)
     row_measure = _measure_of(rest) or (carried if row_scheme and _scheme_alone(rest) else None)
     row_units = _units_in(label, remark_only=True) + _row_unit(texts, cols)
     facts = []
@@ -326,6 +345,32 @@ def _row_facts(row: Row, cols: list[_Column], section: str | None, title_scheme:
             fact.reason = col.skip
         facts.append(fact)
     return facts
+
+
+def _row_label(texts: list[str], cols: list[_Column]) -> str:
+    """A row's label: its first cell, with the second when the first names no measure and the
+    second, a label cell right before the figures, does ('职工基本医疗保险 | 基金收入 | 98,420.15':
+    a scheme merged over its rows beside each row's measure)."""
+    label = texts[0] if texts else ""
+    if len(texts) > 2 and texts[1] and not _value(texts[1]) and _value(texts[2]) \
+            and not (len(cols) > 1 and cols[1].unit_column) and _label_measure(label) is None \
+            and _label_measure(texts[1]) is not None:
+        return label + texts[1]
+    return label
+
+
+def _filled_merged_labels(rows: list[Row]) -> list[Row]:
+    """The rows with each label cell a merged cell covers (a Word or HTML ``rowspan``: the scheme
+    over its rows) holding the label above it; cells among the figures are left empty."""
+    out: list[Row] = []
+    for row in rows:
+        if out and any(c.covered for c in row.cells):
+            above = out[-1].cells
+            first = next((j for j, t in enumerate(row.texts) if j and _value(t)), len(row.cells))
+            row = Row([Cell(above[j].text, c.line) if c.covered and j < first and j < len(above) else c
+                       for j, c in enumerate(row.cells)])
+        out.append(row)
+    return out
 
 
 def _scheme_alone(rest: str) -> bool:
@@ -386,13 +431,14 @@ def _names_a_measure(cols: list[_Column], data: list[Row]) -> bool:
     if any(c.measure for c in cols):
         return True
     # (the label first: most rows' labels name no measure, and then their cells are not read)
-    return any(_label_measure(row.texts[0]) and any(_value(t) for t in row.texts[1:]) for row in data)
+    return any(_label_measure(_row_label(row.texts, cols)) and any(_value(t) for t in row.texts[1:])
+               for row in data)
 
 
 def _read_table(table: Table, ctx: ReportContext) -> tuple[list[_Fact], list[tuple[int, str]]] | None:
     """The figures of a statistics table and its label cells with digits, or None when the table
     is not one (fewer than two measures, or no scheme named anywhere)."""
-    rows = [r for r in table.rows if not r.is_empty()]
+    rows = _filled_merged_labels([r for r in table.rows if not r.is_empty()])
     h = _split_header(rows)
     header, data = rows[:h], rows[h:]
     if not data:
@@ -536,12 +582,17 @@ def _is_value_line(text: str) -> bool:
     return _value(text) is not None or is_missing(text)
 
 
+_NEXT_TABLE = re.compile(r"^\s*(?:附?表\s*[\d一二三四五六七八九十]+|[（(]?单位\s*[:：])")  # '表2 …', '单位：亿元'
+
+
 def _line_rows(lines: list[TextLine], k: int, n: int) -> tuple[list[Row], int]:
-    """The rows after a header of ``n`` years starting at ``lines[k]``, and the index after them."""
+    """The rows after a header of ``n`` years starting at ``lines[k]``, and the index after them
+    (up to a value out of place, a sentence, a note, or the caption or unit line of the next table)."""
     rows: list[Row] = []
     while k < len(lines):
         text = lines[k].text
-        if _is_value_line(text) or len(compact(text)) > _ROW_LABEL_MAX or _NOTE.match(text):
+        if _is_value_line(text) or len(compact(text)) > _ROW_LABEL_MAX or _NOTE.match(text) \
+                or _NEXT_TABLE.match(text):
             break
         values = lines[k + 1:k + 1 + n]
         if len(values) == n and all(_is_value_line(v.text) for v in values):
@@ -563,6 +614,7 @@ def line_tables(ctx: ReportContext) -> list[Table]:
     heads = _may_head_years(ctx.doc)
     offset = 0  # (the position of a run's first line among the document's text lines)
     for lines in runs:
+        tables.extend(_space_tables(lines))
         labels = [g - offset for g in heads if offset <= g and g - offset + 2 < len(lines)]
         offset += len(lines)
         k = 0
@@ -582,6 +634,74 @@ def line_tables(ctx: ReportContext) -> list[Table]:
                 k = after
             else:
                 k += 1
+    return tables
+
+
+_GAP = re.compile(r"\t|\s{2,}|\u3000+")  # the gap between two cells of a line aligned with spaces
+
+
+def _space_cells(text: str) -> list[str]:
+    return [c for c in _GAP.split(text.strip()) if c]
+
+
+def _space_header(text: str) -> list[str] | None:
+    """The cells of a header line of a statistics table aligned with spaces ('项目  项次  本年数
+    上年数  同比增减（%）'): a short label, then column words, one of them the year's own figures
+    (``stat_table_words.csv``, year_column); None for any other line."""
+    if not any(w in text for w in _words("year_column")):
+        return None  # (most lines)
+    cells = _space_cells(text)
+    if len(cells) < 3 or len(compact(cells[0])) > _HEADER_LABEL_MAX or any(_value(c) for c in cells):
+        return None
+    return cells if any(compact(c) in _words("year_column") for c in cells[1:]) else None
+
+
+def _space_rows(lines: list[TextLine], k: int, header: list[str]) -> tuple[list[Row], int]:
+    """The rows under a header of a table aligned with spaces, and the index after them. A row
+    with fewer cells than the header lacks only its last ones, and only when they are columns of
+    changes or shares (blank there: '本年收支结余  11  -3,617.36  1,881.93'); a label alone is a
+    section row; anything else ends the table."""
+    n = len(header) - 1
+    trailing_skips = 0
+    numbering = {w for w, why in _words("skip_column").items() if why.startswith("row numbers")}
+    for cell in reversed(header[1:]):
+        if not _skip_reason([cell]) or compact(cell) in numbering:
+            break  # (a 项次 cell is never blank)
+        trailing_skips += 1
+    rows: list[Row] = []
+    while k < len(lines):
+        line = lines[k]
+        cells = _space_cells(line.text)
+        values = cells[1:]
+        if not cells or _value(cells[0]) or len(compact(cells[0])) > _ROW_LABEL_MAX or _NOTE.match(line.text):
+            break
+        if not values:
+            rows.append(Row([Cell(cells[0], line.line)] + [Cell("", line.line) for _ in range(n)]))
+        elif n - trailing_skips <= len(values) <= n and all(_is_value_line(v) for v in values):
+            rows.append(Row([Cell(c, line.line) for c in cells] + [Cell("", line.line)
+                                                                     for _ in range(n - len(values))]))
+        else:
+            break
+        k += 1
+    return rows, k
+
+
+def _space_tables(lines: list[TextLine]) -> list[Table]:
+    """Statistics tables aligned with spaces in a run of text lines (see :func:`_space_header`)."""
+    tables = []
+    k = 0
+    while k < len(lines):
+        header = _space_header(lines[k].text)
+        if header is None:
+            k += 1
+            continue
+        rows, after = _space_rows(lines, k + 1, header)
+        if sum(1 for r in rows if any(r.texts[1:])) >= 2:
+            head = Row([Cell(c, lines[k].line) for c in header])
+            tables.append(Table(rows=[head, *rows], layout="cells", context=lines[max(0, k - 3):k]))
+            k = after
+        else:
+            k += 1
     return tables
 
 

@@ -10,7 +10,9 @@ parent item. Shares (占比) and differences (差异率) in percent go to the ra
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import itertools
 import logging
 import re
 from bisect import bisect_left
@@ -177,6 +179,84 @@ def _parts(table: Table, foreign: frozenset[int] = frozenset()) -> list[tuple[st
     return parts
 
 
+def _spread_colspans(table: Table) -> Table:
+    """The table with each cell merged over several columns (an HTML or Word ``colspan``) followed
+    by empty cells for the columns it covers, so that every row has the table's full width and
+    each figure stands under its own header ('合计' over 编码 and 科目名称, then the amounts); a
+    header over several columns heads them as a group (:func:`column_paths`). The table as it is
+    when its spans do not give every row the same width or a figure spans columns (a form of
+    label-value pairs); a row where only the last cell spans is left short, as text layouts give it.
+
+    >>> t = Table([Row([Cell("项目", 1, colspan=2), Cell("合计", 1)]), Row([Cell("合计", 2, colspan=2), Cell("5", 2)])],
+    ...           "cells")
+    >>> [r.texts for r in _spread_colspans(t).rows]
+    [['项目', '', '合计'], ['合计', '', '5']]
+    """
+    if not any(c.colspan > 1 for r in table.rows for c in r.cells):
+        return table
+    widths = {sum(c.colspan for c in r.cells) for r in table.rows if r.cells}
+    if len(widths) != 1 or any(c.colspan > 1 and _number(c.label) is not None
+                               for r in table.rows for c in r.cells):
+        return table  # (a figure merged over columns: a form of label-value pairs)
+    rows = []
+    for row in table.rows:
+        if all(c.colspan == 1 for c in row.cells[:-1]):
+            rows.append(row)  # (only its last cell spans the rest of it: a short row, as the text gives it)
+            continue
+        cells = []
+        for c in row.cells:
+            cells.append(c)
+            cells.extend(Cell("", c.line, covered=True) for _ in range(c.colspan - 1))
+        rows.append(Row(cells))
+    return dataclasses.replace(table, rows=rows)
+
+
+def _column_numbers(row: Row) -> str | None:
+    """Decide that a row numbers the columns: 'drop' for a row of 栏次 and the numbers 1, 2, 3 …
+    only ('栏次 | | 1 | 2 | 3'), 'header' for such numbers under header words of their own
+    ('功能分类科目编码 | 科目名称 | 1 | 2 | 3'); None for a row of figures
+    (``flat_table_words.csv``: column_numbers, header, code_header).
+
+    >>> _column_numbers(Row([Cell(t, 1) for t in ("栏次", "", "1", "2", "栏次", "3")]))
+    'drop'
+    >>> _column_numbers(Row([Cell(t, 1) for t in ("科目编码", "科目名称", "1", "2", "3")]))
+    'header'
+    >>> _column_numbers(Row([Cell(t, 1) for t in ("合计", "", "1", "2")])) is None
+    True
+    """
+    texts = [compact(t) for t in row.texts if t and not is_missing(t)]
+    numbers = [int(t) for t in texts if t.isdigit() and len(t) <= 2]
+    words = [t for t in texts if not (t.isdigit() and len(t) <= 2)]
+    if not numbers or not words:
+        return None
+    marks = _flat_words("column_numbers")
+    runs_up = numbers[0] in (0, 1) and all(b - a == 1 for a, b in itertools.pairwise(numbers))
+    if texts[0] in marks and all(w in marks for w in words):
+        return "drop" if runs_up or len(set(numbers)) == len(numbers) else None
+    headers = _flat_words("header") | _flat_words("code_header")
+    if all(w in headers for w in words) and runs_up and len(numbers) >= 2:
+        return "header"
+    return None
+
+
+def _without_column_numbers(rows: list[Row], ignored: list) -> list[Row]:
+    """The rows of a table part without the numbers of its rows numbering the columns (栏次, left
+    out and recorded as such): a row of them only is dropped, one under header words of its own
+    becomes a header row."""
+    kept = []
+    for row in rows:
+        kind = _column_numbers(row)
+        if kind is None:
+            kept.append(row)
+            continue
+        for cell in row.cells:
+            if compact(cell.label).isdigit():
+                ignored.append((cell.line, compact(cell.label), "栏次"))
+        if kind == "header":
+            kept.append(Row([Cell("" if compact(c.label).isdigit() else c.text, c.line) for c in row.cells]))
+    return kept
+
+
 def _looks_header(row: Row) -> bool:
     texts = [t for t in row.texts if t]
     if any(is_missing(t) for t in texts):
@@ -319,10 +399,26 @@ def _halves(header: list[Row], data: list[Row]) -> list[tuple[list[Row], list[Ro
     as two tables; any other table as itself."""
     last = header[-1].texts
     p = len(last) // 2
-    if p >= 2 and len(last) == 2 * p and last[:p] == last[p:] and any(last[:p]):
-        split = lambda rows, a, b: [Row(r.cells[a:b]) for r in rows]
-        return [(split(header, 0, p), split(data, 0, p)), (split(header, p, 2 * p), split(data, p, 2 * p))]
-    return [(header, data)]
+    if not (p >= 2 and len(last) == 2 * p and last[:p] == last[p:] and any(last[:p])):
+        # '项目 行次 金额 | 项目 行次 合计 一般公共预算财政拨款 …' (财政拨款收入支出决算总表): the
+        # second half, wider, starts where the first's label header comes again after a 行次
+        p = next((j for j in range(2, len(last)) if last[0] and last[j] == last[0]
+                  and compact(last[1]) in _ROW_NUMBER_WORDS and last[j + 1:j + 2] == last[1:2]), 0)
+        if not p:
+            return [(header, data)]
+    split = lambda rows, a, b: [Row(r.cells[a:b]) for r in rows]
+    return [([_half_header(r, 0, p, len(last)) for r in header], split(data, 0, p)),
+            ([_half_header(r, 1, p, len(last)) for r in header], split(data, p, len(last)))]
+
+
+def _half_header(row: Row, half: int, p: int, width: int) -> Row:
+    """The cells of a header row over one half (0: the columns before ``p``, 1: from ``p``) of a
+    table printed twice side by side. A row narrower than the table with two labels ('收入 | |
+    支出 |', tabs of a merged cell lost) gives each half its own label, which heads the whole half."""
+    labelled = [c for c in row.cells if c.text.strip()]
+    if len(row.cells) < width and len(labelled) == 2:
+        return Row([labelled[half]])
+    return Row(row.cells[:p] if half == 0 else row.cells[p:])
 
 
 _TOTAL_ITEMS = ("收入合计", "支出合计")
@@ -372,6 +468,7 @@ class _Grid(NamedTuple):
     totals_rows: list[Row]
     name_col: int | None
     stage_cols: list[int]
+    funding: str | None = None  # the funding the table's title restricts all of it to ('财政拨款收入支出决算总表')
 
 
 class _Placement(NamedTuple):
@@ -409,6 +506,10 @@ def _column_item(path: list[str], leaf: list[str], named: list[tuple[str, str]]
         # '基本支出 / 小计': the subtotal of the item above it is that item
         item = (named[-1][0], leaf[-1])
         parent = "/".join(h[0] for h in named[:-1])
+    if item and item_category(item[0]) == "收入" and any(compact(p) == "支出" for p in path):
+        # on the 支出 side ('支出 / 合计', '支出 / 一般公共预算财政拨款'): the expenditure total, or
+        # the funding the column restricts the expenditure to (:func:`_column_funding`), no income
+        item = ("支出合计", leaf[-1]) if is_total_label(leaf[-1]) else None
     return item, parent
 
 
@@ -437,6 +538,8 @@ def _column_ignored(path: list[str], share: bool, fiscal_year) -> str | None:
         return _CHANGE_REASON
     if fiscal_year and names_other_year(" ".join(path), fiscal_year):
         return _OTHER_YEAR_REASON
+    if any(compact(_REMARK.sub("", p)) in _flat_words("prior_column") for p in path):
+        return _OTHER_YEAR_REASON  # '上年执行数' beside the year's own columns
     return None
 
 
@@ -496,7 +599,7 @@ def _read_grid(header: list[Row], data: list[Row], caption: str | None, table: T
     context_texts = [caption or ""] + [t.text for t in table.context]
     # the unit a caption or the lines above declare, else the header's own ('项目资金（元）')
     unit = declared_unit(context_texts) or declared_unit([t for r in header for t in r.texts]) or "万元"
-    topic_item = mentioned_item(caption, in_table=True) if caption else None
+    topic_item = mentioned_item(_after_funding(caption), in_table=True) if caption else None
     defined = _defined_stages(ctx)
     cols = _total_beside_expenditure([_read_column(path, defined, ctx.fiscal_year) for path in paths])
     return _Grid(
@@ -511,7 +614,49 @@ def _read_grid(header: list[Row], data: list[Row], caption: str | None, table: T
         totals_rows=[r for r in data if mentions_total(r.texts[0] if r.texts else "")],
         name_col=_project_name_column(paths, caption),
         stage_cols=[j for j, c in enumerate(cols) if c.stage],
+        funding=_table_funding(context_texts[:1] + context_texts[-3:]),
     )
+
+
+_TABLE_NUMBER = re.compile(r"^(?:附?表[一二三四五六七八九十\d]+[-—.．、:：]?\d*|公开\d+表)")
+_TABLE_NUMBER_SHORT = re.compile(r"^(?:附?表[一二三四五六七八九十\d]+?[-—.．、:：]?|公开\d+表)")  # '表七' of '表七一般…'
+
+
+def _funded_title(text: str) -> tuple[str, str] | None:
+    """(title, funding) of a table title that starts with a funding word once its table number is
+    dropped ('表七一般公共预算财政拨款“三公”经费支出决算表': the number is 表七, not 表七一)."""
+    c = compact(text or "")
+    for title in (_TABLE_NUMBER.sub("", c), _TABLE_NUMBER_SHORT.sub("", c)):
+        if title.endswith("表") and funding_of(title):
+            return title, funding_of(title)
+    return None
+
+
+def _after_funding(caption: str) -> str:
+    """A table title without the funding words that restrict it ('一般公共预算财政拨款“三公”经费
+    支出决算表' → '“三公”经费支出决算表'): what is left names the table's topic, not the funding.
+
+    >>> _after_funding("表七 一般公共预算财政拨款“三公”经费支出决算表"), _after_funding("收入支出决算表")
+    ('“三公”经费支出决算表', '收入支出决算表')
+    """
+    funded = _funded_title(caption)
+    if funded is None:
+        return caption
+    rest = funded[0]
+    while m := _funding_re().match(rest):  # ('一般公共预算' then '财政拨款')
+        rest = rest[m.end():]
+    return rest
+
+
+def _table_funding(titles: list[str]) -> str | None:
+    """Decide the funding a table's title restricts all of its figures to: '财政拨款收入支出决算总表',
+    '表六 一般公共预算财政拨款基本支出决算表' (``funding_kinds.csv``); None for the department's
+    tables ('收入支出决算总表') and for lines that are no table title.
+
+    >>> _table_funding(["公开04表", "财政拨款收入支出决算总表", "公开04表"]), _table_funding(["收入支出决算总表"])
+    ('财政拨款', None)
+    """
+    return next((funded[1] for funded in map(_funded_title, titles) if funded), None)
 
 
 @functools.cache
@@ -573,10 +718,69 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
                     found["ignored"].append((cell.line, q.text_value, reason))
         return
     g = _read_grid(header, data, caption, table, ctx)
+    if _codes_subjects(g.paths):
+        data = _without_subject_rows(data, found["ignored"])
+    data = _total_unit_blocks(g.paths, data, found["ignored"])
     if g.stage_cols:
         data = [half for row in data for half in _side_by_side(row, g.stage_cols[0], len(g.stage_cols))]
     for k, row in enumerate(data):
         _grid_row(g, data, k, ctx, (out, rates, found))
+
+
+def _total_unit_blocks(paths: list[list[str]], data: list[Row], ignored: list) -> list[Row]:
+    """The rows of a grid by unit ('单位名称 | 支出类别 | …': '合计 | 支出合计 | …', then '局机关 |
+    支出合计 | …' and its rows with a blank first cell) without the units' blocks: a unit's name
+    runs down its block, and only a total's block (合计, 汇总) is the department's. A grid without
+    such a first column, or with no total block, is left as it is."""
+    if not paths or not paths[0] or compact(paths[0][-1]) not in _flat_words("unit_column"):
+        return data
+    units, unit = [], ""
+    for row in data:
+        first = row.texts[0] if row.texts else ""
+        if first and _number(first) is None:
+            unit = first
+        units.append(unit)
+    if not any(is_total_label(u) or mentions_total(u) for u in units):
+        return data
+    kept = []
+    for row, u in zip(data, units):
+        if is_total_label(u) or mentions_total(u):
+            kept.append(row)
+            continue
+        for cell in row.cells[1:]:
+            q = _number(cell.label)
+            if q is not None:
+                ignored.append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
+    return kept
+
+
+def _codes_subjects(paths: list[list[str]]) -> bool:
+    """Decide that a grid's first column holds subject codes: a header above it names them
+    (功能分类科目编码, 科目编码; ``flat_table_words.csv``, code_header)."""
+    words = _flat_words("code_header")
+    return any(compact(p) in words for path in paths[:1] for p in path)
+
+
+def _without_subject_rows(data: list[Row], ignored: list) -> list[Row]:
+    """The rows of a grid by subject (收入决算表, 支出决算表) without the rows labelled by a subject
+    code ('2101501 | 行政运行 | 1,102.62'): they split the 合计 row by subject and are no budget
+    item of the department; their numbers are recorded as deliberately left out.
+
+    >>> rows = [Row([Cell(t, 1) for t in r]) for r in (("合计", "", "9.5"), ("2101501", "行政运行", "9.5"))]
+    >>> [r.texts[0] for r in _without_subject_rows(rows, [])]
+    ['合计']
+    """
+    kept = []
+    for row in data:
+        first = compact(row.texts[0]) if row.texts else ""
+        if not (first.isdigit() and 3 <= len(first) <= 9):
+            kept.append(row)
+            continue
+        for cell in row.cells[1:]:
+            q = _number(cell.label)
+            if q is not None:
+                ignored.append((cell.line, q.text_value, "按科目分列的明细行，只取合计行"))
+    return kept
 
 
 def _is_sub_unit_row(g: _Grid, row: Row, label: str, rl: _RowLabel) -> bool:
@@ -591,6 +795,11 @@ def _grid_row(g: _Grid, data: list[Row], k: int, ctx: ReportContext, sinks: tupl
     row = data[k]
     texts = row.texts + [""] * (g.width - len(row.texts))
     label = _row_label(texts)
+    first = 1
+    if len(data) == 1 and g.topic and not label and _number(texts[0]) is not None:
+        # the one row of figures of a table about an item, without a label ('86,000.00 | 0.00 | …'
+        # under 合计 | 因公出国（境）费 | …, a 三公经费 table): the table's own row, from its first cell
+        label, first = "合计", 0
     rows_total = _total_of_rows(_block(data, k)) if is_total_label(label) or is_bare_total(label) else None
     rl = _read_row_label(label)
     if _is_sub_unit_row(g, row, label, rl):
@@ -602,7 +811,7 @@ def _grid_row(g: _Grid, data: list[Row], k: int, ctx: ReportContext, sinks: tupl
     is_total_row = (rl.item and rl.item[0] in _TOTAL_ITEMS) or is_total_label(label)
     if g.score_cols and is_total_row and any(_number(texts[j]) for j in g.score_cols):
         found["indicators"].append(_grid_execution(g, ctx, row, texts))
-    for j in range(1, g.width):
+    for j in range(first, g.width):
         _grid_cell(g, ctx, row, texts, j, label, rl, rows_total, sinks)
 
 
@@ -679,8 +888,18 @@ def _grid_amount(g: _Grid, ctx: ReportContext, line: int, q: Quantity, label: st
     if amount is None or _FUND_FIGURE.search(compact(label)):
         return  # no money unit ('单位：人（次）'), or a fund's figure ('基金累计结余'): no budget row
     out.append(_rec(ctx, line, placed.stage, placed.item[0], placed.item[1],
-                    _record_parent(placed.parent, placed.item[0], label), amount, col.funding or funding_of(label)))
+                    _record_parent(placed.parent, placed.item[0], label), amount,
+                    col.funding or funding_of(label) or _funding_of_table(g, placed.item[0])))
     ctx.place(line, q.text_value)
+
+
+def _funding_of_table(g: _Grid, item: str) -> str | None:
+    """The funding a table's title gives an item of it: none for the item naming that funding
+    itself (财政拨款收入) and for the 三公 figures, which the 决算 publishes of 财政拨款 only and
+    records as the department's."""
+    if not g.funding or item.startswith(g.funding) or item_category(item) == "三公":
+        return None
+    return g.funding
 
 
 def _record_parent(parent: str, item: str, label: str) -> str:
@@ -716,6 +935,9 @@ def _place_unnamed(g: _Grid, col: _Column, rl: _RowLabel, label: str, texts: lis
                    bare_total: bool, stage: str) -> _Placement:
     """Decide the item (and parent) of an amount whose row names no item and whose column names no
     item but a total (or nothing): a total row, a project's row, a funding source's, or none."""
+    grand = _grand_total(col, label)
+    if grand:
+        return _Placement(stage, (grand, label), "")
     if bare_total and col.group_item:
         # the 汇总 row under '支出合计 | 基本支出 …' over stage columns: the group's item
         # (a row naming no item, '绩效工资' under '人员经费 / 决算数', is not guessed)
@@ -734,6 +956,21 @@ def _place_unnamed(g: _Grid, col: _Column, rl: _RowLabel, label: str, texts: lis
     return _Placement(stage, _total_column_item(g, col, bare_total), col.parent)
 
 
+def _grand_total(col: _Column, label: str) -> str | None:
+    """Decide the item of a '总计' row (``flat_table_words.csv``, grand_total) under a side's header
+    (收入 | 支出 of a 收入支出决算总表): 收入总计 or 支出总计, the totals with the carry-overs, not the
+    year's 收入合计; None elsewhere.
+
+    >>> col = _read_column(["收入", "决算数"], {})
+    >>> _grand_total(col, "总计"), _grand_total(col, "合计")
+    ('收入总计', None)
+    """
+    if compact(label) not in _flat_words("grand_total"):
+        return None
+    side = next((compact(p) for p in col.path if compact(p) in _flat_words("side")), None)
+    return f"{side}总计" if side else None
+
+
 def _total_column_item(g: _Grid, col: _Column, bare_total: bool) -> tuple[str, str] | None:
     """Decide the item of an amount under a column naming a total (or nothing) in a row naming
     none: the column's total, or the table's topic for a total row; None when not certain."""
@@ -742,8 +979,9 @@ def _total_column_item(g: _Grid, col: _Column, bare_total: bool) -> tuple[str, s
         return None  # '实际支出数' names a stage: a row it cannot name ('其中：医疗救助资金') is left
     if item and (not bare_total or not g.topic):
         return item
-    if g.topic and bare_total and col.stage:
-        return g.topic
+    if g.topic and bare_total and col.stage and all(
+            is_total_label(p) or is_bare_total(p) or stage_of(compact(p)) for p in col.path):
+        return g.topic  # (not under '公务用车购置及运行费 / 小计' or an unknown part: that part's own figure)
     return None
 
 
@@ -969,7 +1207,9 @@ def extract_tables(ctx: ReportContext) -> dict[str, list]:
     for number, table in enumerate(ctx.doc.tables):
         if not ctx.table_map.owns_any(number, "tables"):
             continue  # (the tables classified once: classify.py)
+        table = _spread_colspans(table)
         for caption, rows, _start in _parts(table, ctx.table_map.rows_owned_by_others(number, "tables")):
+            rows = _without_column_numbers(rows, found["ignored"])
             h = 0
             while h < len(rows) and not _has_number(rows[h]):
                 h += 1
@@ -1064,23 +1304,47 @@ def _cell_values(text: str) -> list[tuple[str | None, Quantity]] | None:
     return values
 
 
-def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool) -> tuple[list[tuple], int]:
+def _wrapped_row_name(lines: list, k: int) -> tuple[str | None, int]:
+    """The row label starting at line ``k`` of a table written one cell per line, and the index
+    after it: the line itself, or the line and the next when the label wrapped inside its cell
+    ('人员' / '经费'); (None, k) for a line that starts no row."""
+    if _row_name(lines[k].text) is not None:
+        return lines[k].text, k + 1
+    if k + 1 < len(lines) and len(compact(lines[k].text)) <= 4 and _number(lines[k].text) is None:
+        joined = compact(lines[k].text) + compact(lines[k + 1].text)
+        if _row_name(joined) is not None:
+            return joined, k + 2
+    return None, k
+
+
+def _is_remark(lines: list, k: int) -> bool:
+    """Decide that line ``k`` is the words of a 备注 cell after a row's figures: short words that
+    start no row and are no value."""
+    text = lines[k].text
+    return (len(compact(text)) <= 20 and _cell_values(text) is None and _row_name(text) is None
+            and _wrapped_row_name(lines, k)[0] is None and _column_kind(text) is None)
+
+
+def _line_form_rows(lines: list, start: int, n_cols: int, one_per_line: bool,
+                    remark: bool = False) -> tuple[list[tuple], int]:
     """The rows of a funding block after its header, as (label, [(line, value text)]), and the
-    index of the first line after them."""
+    index of the first line after them; ``remark`` when a 备注 column follows the figures."""
     rows = []
     k = start
     while k < len(lines):
         line = lines[k]
         if one_per_line:
-            if _row_name(line.text) is None:
+            label, k = _wrapped_row_name(lines, k)
+            if label is None:
                 break
             cells = []
-            k += 1
             while k < len(lines) and len(cells) < n_cols and _row_name(lines[k].text) is None \
                     and _cell_values(lines[k].text) is not None:
                 cells.append((lines[k].line, lines[k].text))
                 k += 1
-            rows.append((line.text, cells))
+            if remark and k < len(lines) and len(cells) == n_cols and _is_remark(lines, k):
+                k += 1  # the row's remark ('含离退休'), words in the 备注 column
+            rows.append((label, cells))
             continue
         tokens = line.text.split()
         n_label = next((i for i, t in enumerate(tokens) if _cell_values(t) is not None), len(tokens))
@@ -1111,6 +1375,7 @@ def _may_open(lines: list[TextLine]) -> list[int]:
 
 def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: dict) -> None:
     """Funding blocks of project forms written as text lines (see above)."""
+    units: dict[tuple, str] = {}  # the unit of each header read: a header repeated after a page break keeps it
     runs = ctx.doc.text_runs()
     for lines in runs:
         may_open = _may_open(lines)
@@ -1125,7 +1390,7 @@ def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: d
                 continue
             cols = _header_on_one_line(lines[k].text)
             if cols:
-                k = _read_line_form(ctx, lines, k, k + 1, cols, False, (out, rates, found))
+                k = _read_line_form(ctx, lines, k, k + 1, cols, False, (out, rates, found, units))
                 continue
             run = k
             while run < len(lines) and _column_kind(lines[run].text):
@@ -1134,8 +1399,11 @@ def _line_forms(ctx: ReportContext, out: list[dict], rates: list[dict], found: d
                 k += 1  # (most lines: no header word)
                 continue
             cols = [(*_column_kind(t.text), t.text) for t in lines[k:run]]
+            while run < len(lines) and compact(lines[run].text) in _flat_words("remark_column"):
+                cols.append(("remark", None, lines[run].text))  # '备注' after the figures' headers
+                run += 1
             if sum(1 for c in cols if c[0] == "stage") >= 2:
-                k = _read_line_form(ctx, lines, k, run, cols, True, (out, rates, found))
+                k = _read_line_form(ctx, lines, k, run, cols, True, (out, rates, found, units))
                 continue
             k = max(run, k + 1)
 
@@ -1199,14 +1467,19 @@ def _read_target_funds(ctx: ReportContext, lines: list[TextLine], start: int, ou
 
 def _read_line_form(ctx: ReportContext, lines: list[TextLine], header_at: int, start: int, cols: list,
                     one_per_line: bool, sinks: tuple[list, list, dict]) -> int:
-    """Record the rows of one funding block; the index of the first line after it."""
-    out, rates, found = sinks
-    unit_lines = [t.text for t in lines[max(0, header_at - 2):header_at + 1]]
+    """Record the rows of one funding block; the index of the first line after it. Its unit is
+    the one declared above the header (or under it), else that of the same header read before
+    (the table's header repeated on the next page), else 万元."""
+    out, rates, found, units = sinks
+    unit_lines = [t.text for t in lines[max(0, header_at - 4):header_at + 1]]  # (unit, caption, first header)
     if start < len(lines) and _UNIT_LINE.match(compact(lines[start].text)):
         unit_lines.insert(0, lines[start].text)  # '（万元）' under the header: the header's wrapped unit
         start += 1
-    unit = declared_unit(unit_lines) or "万元"
-    rows, after = _line_form_rows(lines, start, len(cols), one_per_line)
+    header = tuple(compact(c[2]) for c in cols)
+    unit = units[header] = declared_unit(unit_lines) or units.get(header) or "万元"
+    remark = bool(cols) and cols[-1][0] == "remark"
+    cols = [c for c in cols if c[0] != "remark"]
+    rows, after = _line_form_rows(lines, start, len(cols), one_per_line, remark)
     for label, cells in rows:
         item, raw, parent = _row_name(label)
         roles: dict[str, tuple[int, str]] = {}
@@ -1260,6 +1533,7 @@ _FLAT_ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _FLAT_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 
 
+@functools.cache
 @functools.cache
 def _flat_words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in vocab.load("flat_table_words") if r["kind"] == kind)
