@@ -286,6 +286,33 @@ def _cell_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]
     return Table(rows=rows, layout="cells"), j
 
 
+#: A line that may be the end of a cell wrapped out of a tab row: a few Chinese characters, or a
+#: unit in brackets ('计划', '（万元）'); no figure, no mark of a caption or a heading.
+_WRAPPED_TAIL = re.compile(rf"[{_CJK}]{{1,8}}|[（(][{_CJK}]{{1,4}}[）)]")
+_NOT_A_TAIL = re.compile(r"[表页续]|^[一二三四五六七八九十]")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def _tail_cell(lines: list[str], kinds: list[str], rows: list[Row], j: int) -> Cell | None:
+    """The cell of the tab row above whose end text line ``j`` is, wrapped onto a line of its own
+    (PDF and Word text do this to a cell's last words), or None: a short line of words between
+    two tab rows of as many cells, not a caption ('续表', '表2') or a heading. A unit in brackets
+    ends the row's label (its first cell with text), other words its last cell with text, and
+    only a cell of words (never a figure) is continued."""
+    if not rows or j + 1 >= len(lines) or kinds[j + 1] != "row" or kinds[j - 1] != "row":
+        return None
+    text = lines[j].strip()
+    if not _WRAPPED_TAIL.fullmatch(text) or _NOT_A_TAIL.search(text):
+        return None
+    if lines[j - 1].count("\t") != lines[j + 1].count("\t"):
+        return None
+    cells = [c for c in rows[-1].cells if c.text]
+    if not cells:
+        return None
+    cell = cells[0] if text[0] in "（(" else cells[-1]
+    return cell if _CJK_CHAR.search(cell.text) else None
+
+
 def _tab_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
     rows: list[Row] = []
     n = len(lines)
@@ -296,6 +323,9 @@ def _tab_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
             rows.append(Row([Cell(t.strip(), j + 1) for t in lines[j].split("\t")]))
             j += 1
         elif k == "blank":
+            j += 1
+        elif k == "text" and (cell := _tail_cell(lines, kinds, rows, j)) is not None:
+            cell.text = _join([cell.text, lines[j]])
             j += 1
         else:
             break
