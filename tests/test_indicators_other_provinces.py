@@ -258,3 +258,26 @@ def test_a_row_that_lost_its_target_is_no_remark_and_a_total_named_otherwise_end
     assert rows[0]["note"] is None
     assert [(t.kind, t.value) for t in totals] == [("total_weight", "100"), ("total_score", "98")]
     assert not ctx.has_placed(20, "99.5%")
+
+
+# Tab text that dropped each row's empty cells at its end (the 偏差原因 column), under a header
+# that keeps them: the rows' cells stand under the header's first columns, not its last.
+TRAILING_CELLS_DROPPED = _lines(
+    "项目支出绩效自评表",
+    "项目名称\t城乡居民医保经办窗口改造项目",
+    "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+    "\t产出指标\t数量指标\t窗口改造数量\t≥3处\t3处\t20\t20",
+    "\t\t质量指标\t验收合格率\t100%\t100%\t20\t18",
+    "\t效益指标\t社会效益指标\t群众办事等待时间\t≤15分钟\t12分钟\t30\t30",
+    "\t满意度指标\t服务对象满意度指标\t服务对象满意度\t≥90%\t92%\t20\t20",
+)
+
+
+def test_rows_without_their_empty_last_cells_stand_under_the_headers_first_columns():
+    rows, _, _ = _read(TRAILING_CELLS_DROPPED)
+    assert _table(rows) == [
+        ("产出指标", "数量指标", "窗口改造数量", 20, "≥3处", "3处", 20),
+        ("产出指标", "质量指标", "验收合格率", 20, "100%", "100%", 18),
+        ("效益指标", "社会效益指标", "群众办事等待时间", 30, "≤15分钟", "12分钟", 30),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", 20, "≥90%", "92%", 20),
+    ]

@@ -172,13 +172,44 @@ def _row_width(rows: list[Row]) -> int:
     return widths.most_common(1)[0][0] if widths else 0
 
 
-def _align(roles: list[str | None], width: int) -> list[str | None]:
-    """Roles for rows of ``width`` cells from a header of a different width."""
+def _align(roles: list[str | None], width: int, rows: list[Row] = ()) -> list[str | None]:
+    """Roles for rows of ``width`` cells from a header of a different width.
+
+    A header wider than its rows has lost its last cells in the rows (text extraction drops a
+    row's empty cells at its end: the 偏差原因 column) or its first (a merged '绩效指标' cell
+    that the rows do not repeat): the header's first roles are kept when the rows' weights and
+    scores are figures there and not at the header's last roles, else its last.
+
+    Examples
+    --------
+    >>> from evalkit.document import Cell
+    >>> roles = [None, "level1", "level3", "weight", "score", "note"]
+    >>> rows = [Row([Cell(t, 1) for t in ["", "产出指标", "办件数", "20", "18"]])]
+    >>> _align(roles, 5, rows)
+    [None, 'level1', 'level3', 'weight', 'score']
+    >>> _align(roles, 5, [Row([Cell(t, 1) for t in ["产出指标", "办件数", "20", "18", "无"]])])
+    ['level1', 'level3', 'weight', 'score', 'note']
+    """
     if len(roles) == width:
         return list(roles)
     if len(roles) > width:
-        return list(roles[-width:]) if width else []
+        if not width:
+            return []
+        first, last = list(roles[:width]), list(roles[-width:])
+        return first if rows and _figures_fit(first, rows) > _figures_fit(last, rows) else last
     return [None] * (width - len(roles)) + list(roles)
+
+
+def _figures_fit(roles: list[str | None], rows: list[Row]) -> int:
+    """How many weight and score cells of ``rows`` under ``roles`` are plain figures, less those
+    that hold something else."""
+    fit = 0
+    for row in rows:
+        texts = row.texts
+        for i, role in enumerate(roles):
+            if role in ("weight", "score") and i < len(texts) and texts[i]:
+                fit += 1 if _PLAIN_NUMBER.fullmatch(texts[i]) else -1
+    return fit
 
 
 def _looks_like_name(texts: list[str]) -> bool:
@@ -710,7 +741,7 @@ def _part_rows(table: Table, part: _Part, rows: list[Row], ctx: ReportContext, p
     a page break."""
     out, totals = into
     width = _row_width(rows)
-    roles = _align(part.roles, width)
+    roles = _align(part.roles, width, rows)
     roles = _assign_levels(roles, rows)
     roles = _score_column_from_total(part, roles, rows)
     rows = _merge_wrapped(rows, roles, ctx)
