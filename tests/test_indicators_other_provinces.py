@@ -281,3 +281,30 @@ def test_rows_without_their_empty_last_cells_stand_under_the_headers_first_colum
         ("效益指标", "社会效益指标", "群众办事等待时间", 30, "≤15分钟", "12分钟", 30),
         ("满意度指标", "服务对象满意度指标", "服务对象满意度", 20, "≥90%", "92%", 20),
     ]
+
+
+# An HTML form whose last heading spans two columns (the rows' remark cell too, not spread) and
+# whose total row's label spans seven: the total is the form's, not one more indicator.
+SPANNED_TOTAL_HTML = """<html><body><p>项目支出绩效自评表</p><table border="1">
+<tr><td>项目名称</td><td colspan="9">长期护理保险经办经费</td></tr>
+<tr><td>绩效指标</td><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td>
+<td>实际完成值</td><td>分值</td><td>得分</td><td colspan="2">偏差原因分析及改进措施</td></tr>
+<tr><td rowspan="3"></td><td>产出指标</td><td>数量指标</td><td>评估人次</td><td>≥1200人次</td><td>1318人次</td>
+<td>50</td><td>50</td><td colspan="2"></td></tr>
+<tr><td>效益指标</td><td>社会效益指标</td><td>家庭负担减轻</td><td>有效减轻</td><td>有效减轻</td><td>40</td><td>38</td>
+<td colspan="2">宣传不足</td></tr>
+<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>参保人满意度</td><td>≥90%</td><td>93.5%</td><td>10</td><td>10</td>
+<td colspan="2"></td></tr>
+<tr><td colspan="7">总分</td><td>100</td><td>98</td><td></td></tr>
+</table></body></html>"""
+
+
+def test_a_total_whose_label_spans_more_columns_is_the_forms_total(tmp_path):
+    import evalkit
+
+    path = tmp_path / "form.html"
+    path.write_text(SPANNED_TOTAL_HTML, encoding="utf-8")
+    report = evalkit.read_report(path)
+    assert report.indicators["level3"].tolist() == ["评估人次", "家庭负担减轻", "参保人满意度"]
+    assert report.indicators["weight"].tolist() == [50, 40, 10]
+    assert report.reports["total_score"].tolist() == [98]

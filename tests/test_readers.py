@@ -667,24 +667,24 @@ def test_sample_reports_rebuilt_in_other_formats_give_the_same_tables(tmp_path, 
 
 
 # --------------------------------------------------------------- tab rows with a wrapped tail
-def _tab_tables(text: str):
+def _tab_tables(lines: list[str]):
     from evalkit.document import Table
     from evalkit.readers.text import rebuild_blocks
 
-    return [b for b in rebuild_blocks(text.split("\n")) if isinstance(b, Table)]
+    return [b for b in rebuild_blocks(lines) if isinstance(b, Table)]
 
 
 def test_a_cells_wrapped_tail_stays_in_its_tab_table():
     # a unit wrapped out of the header's first cell, and a remark's last word on a line of its own
-    text = "\n".join([
+    lines = [
         "项目资金\t年初预算数\t全年预算数\t全年执行数",
         "（万元）",
         "年度资金总额\t320.00\t356.00\t341.76",
         "定点医药机构接入率\t100%\t98.5%\t网络改造已列入2024年",
         "计划",
         "项目建设完成时间\t12月31日前\t1月15日\t验收延迟",
-    ])
-    [table] = _tab_tables(text)
+    ]
+    [table] = _tab_tables(lines)
     texts = [[c.text for c in row.cells] for row in table.rows]
     assert texts[0][0] == "项目资金（万元）"
     assert texts[1] == ["年度资金总额", "320.00", "356.00", "341.76"]
@@ -694,20 +694,17 @@ def test_a_cells_wrapped_tail_stays_in_its_tab_table():
 
 @pytest.mark.parametrize("between", ["续表", "表2 支出明细", "二、项目支出", "- 2 -", "单位：万元", "本年度各项工作按计划推进。"])
 def test_a_caption_or_heading_between_tab_rows_is_not_a_wrapped_tail(between):
-    text = "\n".join(["项目\t年初预算数\t全年执行数", "基本支出\t10\t9", between,
-                      "项目\t年初预算数\t全年执行数", "项目支出\t5\t4"])
-    tables = _tab_tables(text)
+    tables = _tab_tables(["项目\t年初预算数\t全年执行数", "基本支出\t10\t9", between,
+                          "项目\t年初预算数\t全年执行数", "项目支出\t5\t4"])
     assert len(tables) == 2
     assert [c.text for c in tables[0].rows[-1].cells] == ["基本支出", "10", "9"]
 
 
 def test_a_short_line_between_tab_rows_of_other_widths_ends_the_table():
-    text = "\n".join(["项目\t年初预算数\t全年执行数", "基本支出\t10\t9", "说明", "一级\t二级\t三级\t分值"])
-    tables = _tab_tables(text)
+    tables = _tab_tables(["项目\t年初预算数\t全年执行数", "基本支出\t10\t9", "说明", "一级\t二级\t三级\t分值"])
     assert [len(t.rows) for t in tables] == [2, 1]
 
 
 def test_a_group_label_under_a_row_of_figures_is_not_glued_to_a_figure():
-    text = "\n".join(["项目\t年初预算数\t全年执行数", "基本支出\t10\t9", "项目支出", "办公设备购置\t5\t4"])
-    tables = _tab_tables(text)
+    tables = _tab_tables(["项目\t年初预算数\t全年执行数", "基本支出\t10\t9", "项目支出", "办公设备购置\t5\t4"])
     assert [c.text for c in tables[0].rows[-1].cells] == ["基本支出", "10", "9"]

@@ -782,11 +782,37 @@ def _row_alignment(cells: list[str], roles: list[str | None]) -> tuple[list[str]
     cell per line); any other short row is padded on the right."""
     missing = len(roles) - len(cells)
     if missing < 0:
+        cells = _total_label_narrowed(cells, -missing)
+        missing = len(roles) - len(cells)
+    if missing < 0:
         return (cells[-len(roles):] if roles else []), -missing, False
     if 0 < missing < len(roles) and any(r in ("weight", "score") for r in roles[-missing:]) \
             and parse_number(cells[-1]) is not None:
         return [""] * missing + cells, -missing, False
     return cells + [""] * missing, 0, missing > 0 and any(cells)
+
+
+def _total_label_narrowed(cells: list[str], extra: int) -> list[str]:
+    """A total row wider than its header by ``extra`` cells because its label spans more columns
+    than the header's labels ('总分' over seven cells, of a header whose last heading spans two):
+    the label's empty cells taken out, so that its figures stay under the weight and score.
+
+    Examples
+    --------
+    >>> _total_label_narrowed(["总分", "", "", "", "100", "97.5", ""], 1)
+    ['总分', '', '', '100', '97.5', '']
+    >>> _total_label_narrowed(["产出指标", "", "", "", "100", "97.5", ""], 1)
+    ['产出指标', '', '', '', '100', '97.5', '']
+    """
+    k = next((i for i, t in enumerate(cells) if t), None)
+    if k is None or _total_kind(cells[k]) is None:
+        return cells
+    blank = 0
+    while k + 1 + blank < len(cells) and not cells[k + 1 + blank]:
+        blank += 1
+    if blank < extra:
+        return cells
+    return cells[: k + 1] + cells[k + 1 + extra:]
 
 
 def _total_kind(first: str) -> str | None:
