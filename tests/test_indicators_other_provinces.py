@@ -308,3 +308,15 @@ def test_a_total_whose_label_spans_more_columns_is_the_forms_total(tmp_path):
     assert report.indicators["level3"].tolist() == ["评估人次", "家庭负担减轻", "参保人满意度"]
     assert report.indicators["weight"].tolist() == [50, 40, 10]
     assert report.reports["total_score"].tolist() == [98]
+
+
+def test_this_years_score_column_beside_last_years():
+    rows, totals, _ = _read(_lines(
+        "部门整体支出绩效自评表",
+        "一级指标\t分值\t上年得分\t本年得分",
+        "投入\t20\t18\t19",
+        "产出\t80\t70\t76.5",
+        "合计\t100\t88\t95.5",
+    ))
+    assert [(r["level1"], r["weight"], r["score"]) for r in rows] == [("投入", 20, 19), ("产出", 80, 76.5)]
+    assert [t.value for t in totals if t.kind == "total_score"] == ["95.5"]
