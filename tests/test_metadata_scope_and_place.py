@@ -293,3 +293,25 @@ def test_branch_bureau_keeps_its_branch():
     assert m["department"] == "岚州市医疗保障局岚溪分局"
     m = meta("岚州市医疗保障局2023年度部门决算\n")
     assert m["department"] == "岚州市医疗保障局"
+
+
+# --- the province whose rules the document follows ----------------------------------------
+
+
+def test_province_of_the_finance_office_whose_rules_a_county_follows():
+    m = meta("泰岳县医疗保障局2023年度项目支出绩效自评报告\n"
+             "根据山东省财政厅关于开展2023年度预算绩效自评工作的要求，现将我局自评情况公开如下。\n")
+    assert (m["province"], m["county"]) == ("山东省", "泰岳县")
+
+
+def test_province_of_the_provinces_own_form_and_its_footer():
+    m = meta("洛水县医疗保障局2023年度部门整体支出绩效自评报告\n附件\n河南省部门整体支出绩效自评表\n（2023年度）\n")
+    assert m["province"] == "河南省"
+    m = meta("瓯江口县医疗保障局2023年度项目绩效自评表\n浙江省财政厅监制\n")
+    assert m["province"] == "浙江省"
+
+
+def test_no_province_when_two_are_named_as_rule_setters():
+    m = meta("泰岳县医疗保障局2023年度项目支出绩效自评报告\n"
+             "参照山东省财政厅和河南省财政厅的做法开展自评。\n")
+    assert m["province"] is None

@@ -57,6 +57,7 @@ __all__ = [
     "load_admin_divisions",
     "place_tokens",
     "province_named_with",
+    "province_of_rules",
     "province_path_before",
     "province_rating",
     "region_of_field",
@@ -554,6 +555,42 @@ def province_named_with(texts: Iterable[str], region: Region) -> str | None:
                         best = (start, k)
             q = text.find(place, q + 1)
     return _province_names()[best[1]] if best else None
+
+
+def province_of_rules(texts: Iterable[str]) -> str | None:
+    """The one province whose rules a document follows, where it names them: its finance office
+    ('根据山东省财政厅…的要求', '浙江省财政厅监制', vocab ``meta_labels.csv``, field
+    ``province_office``) or the province's own form, at the start of a line ('河南省部门整体支出
+    绩效自评表'); None when no province or two different ones are named so.
+
+    Examples
+    --------
+    >>> province_of_rules(["根据山东省财政厅关于开展绩效自评工作的要求", "泰岳县医疗保障局"])
+    '山东省'
+    >>> province_of_rules(["河南省部门整体支出绩效自评表"])
+    '河南省'
+    >>> province_of_rules(["广东省财政厅", "湖南省财政厅"]) is None
+    True
+    >>> province_of_rules(["学习广东省部门整体支出绩效管理经验"]) is None
+    True
+    """
+    office, form = _rules_res()
+    found = set()
+    for text in texts:
+        if text and ("财" in text or "表" in text):
+            found.update(m.group(1) for m in office.finditer(text))
+            m = form.match(text.strip())
+            if m:
+                found.add(m.group(1))
+    return found.pop() if len(found) == 1 else None
+
+
+@functools.cache
+def _rules_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    names = "|".join(map(re.escape, _province_names()))
+    offices = "|".join(re.escape(r["word"]) for r in vocab.load("meta_labels") if r["field"] == "province_office")
+    forms = "|".join(re.escape(r["word"]) for r in vocab.load("meta_labels") if r["field"] == "province_form")
+    return re.compile(f"({names})(?:{offices})"), re.compile(f"({names})(?:{forms})")
 
 
 #: What may stand between a province and a place named with it ('广东省和港城市').

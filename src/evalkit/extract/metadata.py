@@ -32,6 +32,7 @@ from evalkit.regions import (
     Region,
     place_tokens,
     province_named_with,
+    province_of_rules,
     province_path_before,
     province_rating,
     region_of_field,
@@ -1023,7 +1024,8 @@ def _region(doc: Document, department: str | None, titles: list[TextLine]) -> Re
     if region.code and region.county:
         region = _restated(doc, region)
     if region.province is None and (region.city or region.county):
-        province = province_named_with(doc.lines + doc.chrome_lines, region) or _supervisor_province(doc)
+        province = (province_named_with(doc.lines + doc.chrome_lines, region) or _supervisor_province(doc)
+                    or province_of_rules(doc.lines + doc.chrome_lines))
         if province:
             region = Region(province, region.city, region.county, region.code)
     if (region.city or region.county) and not (region.province and region.city):
