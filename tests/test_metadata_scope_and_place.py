@@ -315,3 +315,24 @@ def test_no_province_when_two_are_named_as_rule_setters():
     m = meta("泰岳县医疗保障局2023年度项目支出绩效自评报告\n"
              "参照山东省财政厅和河南省财政厅的做法开展自评。\n")
     assert m["province"] is None
+
+
+def _project_form(name: str, score: str) -> str:
+    return ("项目支出绩效自评表\n"
+            f"项目名称\t{name}\n"
+            "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+            f"产出指标\t数量指标\t救助人次\t≥1000人次\t1020人次\t100\t{score}\n"
+            f"总分\t\t\t\t\t100\t{score}\n")
+
+
+def test_two_project_forms_with_their_own_totals_give_the_report_no_total(tmp_path):
+    import evalkit
+
+    title = "岚溪县医疗保障局2023年度项目支出绩效自评表\n"
+    two = tmp_path / "two.txt"
+    two.write_text(title + _project_form("医疗救助资金", "96") + "\n" + _project_form("医保经办能力提升经费", "98"),
+                   encoding="utf-8")
+    assert evalkit.read_report(two).reports["total_score"].isna().all()
+    one = tmp_path / "one.txt"
+    one.write_text(title + _project_form("医疗救助资金", "96"), encoding="utf-8")
+    assert evalkit.read_report(one).reports["total_score"].tolist() == [96]

@@ -839,9 +839,11 @@ def _form_labels() -> frozenset[str]:
 
 
 def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
-    """The total score (and a grade beside it) of a form's total row, in any layout."""
+    """The total score (and a grade beside it) of a form's total row, in any layout; no score
+    where the tables' total rows state different totals (the forms of several projects)."""
     grade = None
     form_labels = _form_labels()
+    found: list[tuple[tuple[float, int], str | None]] = []
     for texts, lines in _rows(doc):
         first = next((t for t in texts if t), None)
         if first is None or _label_key(first) not in form_labels:
@@ -852,7 +854,11 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
             grade = compact(cells[1])  # '评价等次 | 优秀', '定性结论 | 优'
         score = _row_total(label, cells[1:])
         if score is not None:
-            return (score, lines[0]), _grade_in(cells[1:]) or grade
+            found.append(((score, lines[0]), _grade_in(cells[1:])))
+    if found:
+        if len({score for (score, _), _ in found}) > 1:
+            return None, grade
+        return found[0][0], found[0][1] or grade
     text_lines = doc.text_lines
     # (only a line that holds a total's label, or '总分 100 …', can give the total: few lines)
     labelled = _folded_words_re(_labels("total_row") + _labels("total_score") + ("总分", "项目总得分"), _KEY_GAP)
@@ -1005,6 +1011,8 @@ def _score_and_grade(doc: Document, totals: list[TotalScore], place=None,
         score = form[0]
     grade = grade or form_grade
     dept = [t for t in totals if t.scope in ("", "部门整体")] or totals
+    if len({t.scope for t in dept if t.kind != "total_weight"}) > 1:
+        dept = []  # the forms of several projects, each with its total: none is the report's
     weights = {parse_number(t.value) for t in dept if t.kind == "total_weight"}
     for t in dept:
         value = parse_number(t.value) if t.kind == "total_score" else None
