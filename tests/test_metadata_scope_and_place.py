@@ -336,3 +336,15 @@ def test_two_project_forms_with_their_own_totals_give_the_report_no_total(tmp_pa
     one = tmp_path / "one.txt"
     one.write_text(title + _project_form("医疗救助资金", "96"), encoding="utf-8")
     assert evalkit.read_report(one).reports["total_score"].tolist() == [96]
+
+
+def test_grade_on_a_later_row_stating_the_same_total(tmp_path):
+    import evalkit
+
+    path = tmp_path / "dept.txt"
+    path.write_text("岚溪县卫生健康局2023年度部门整体支出绩效自评表\n"
+                    "一级指标\t二级指标\t三级指标\t分值\t得分\n"
+                    "产出指标\t数量指标\t家庭医生签约人数\t100\t99\n"
+                    "合计\t\t\t100\t99\n"
+                    "自评得分\t99\t自评等级\t优\n", encoding="utf-8")
+    assert evalkit.read_report(path).reports[["total_score", "grade"]].values.tolist() == [[99, "优"]]

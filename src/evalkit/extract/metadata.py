@@ -858,7 +858,7 @@ def _form_totals(doc: Document) -> tuple[tuple[float, int] | None, str | None]:
     if found:
         if len({score for (score, _), _ in found}) > 1:
             return None, grade
-        return found[0][0], found[0][1] or grade
+        return found[0][0], next((g for _, g in found if g), None) or grade
     text_lines = doc.text_lines
     # (only a line that holds a total's label, or '总分 100 …', can give the total: few lines)
     labelled = _folded_words_re(_labels("total_row") + _labels("total_score") + ("总分", "项目总得分"), _KEY_GAP)
