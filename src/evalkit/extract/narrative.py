@@ -190,6 +190,7 @@ def _is_change(window: str) -> bool:
 _SENTENCE_REACH = 400
 _INCOME_WORD = re.compile(r"收入(?!.*支出)")  # '部门收入决算1,305.46万元': the income's total
 _THIRD_PARTY = "第三方绩效评价"
+_PROJECT_REPORT = "项目支出绩效自评"
 _ARRANGED = re.compile(r"(?<!年初)(?<!全年)预算安排")  # (年初预算安排 stays 年初预算: the most specific label wins)
 # Subsidised enrolment (资助参保) is a part of a scheme's insured, counted by 医疗救助: a service figure.
 _SUBSIDY_TOPIC = "医疗救助"
@@ -370,10 +371,17 @@ def _named_part(sentence: str) -> bool:
     """True when a head count with no scheme of its own stands after '其中' in a sentence that named
     a scheme before it: a group within that scheme's count ('…参保373,744人，其中成年人…').
 
+    A '其中' inside a remark in brackets closed before the figure names the parts of the figure
+    before it, not of this one ('职工医保参保52,604人（其中退休人员13,877人），全县参保人数…').
+
     >>> _named_part("城乡居民基本医疗保险参保373,744人，其中成年人"), _named_part("全县参保人数")
     (True, False)
+    >>> _named_part("职工医保参保52,604人（其中退休人员13,877人），全县基本医疗保险参保人数")
+    False
     """
     k = sentence.rfind("其中")
+    if k > 0 and (sentence.find("）", k) >= 0 or sentence.find(")", k) >= 0):
+        return False  # (the remark is closed: its 其中 is done)
     return k > 0 and vocab.alternation("schemes").search(sentence, 0, k) is not None
 
 
@@ -726,6 +734,36 @@ def _stage_words(segment: str, window: str) -> tuple[tuple[str, str] | None, boo
     return st, _window_stage(window) == st
 
 
+def _bare_total(item: str, raw: str) -> bool:
+    """True for a total named by a stage or flow word alone ('全年预算数', '实际支出', '年初预算安排'),
+    not by the words of the department's totals ('本年支出合计', '收入总计').
+
+    >>> _bare_total("支出合计", "实际支出"), _bare_total("收入总计", "财政拨款收入总计")
+    (True, False)
+    """
+    return item in _TOTALS and not any(w in raw for w in _DEPARTMENT_TOTAL_WORDS)
+
+
+_DEPARTMENT_TOTAL_WORDS = ("合计", "总计", "本年", "部门")
+
+
+#: The total a bare flow word names after a total of one funding: '财政拨款收入2,250.13万元，支出
+#: 2,271.40万元' is that funding's expenditure, not the department's.
+_FUNDED_COUNTERPARTS = {("财政拨款收入", "支出合计"): "财政拨款支出", ("财政拨款支出", "收入合计"): "财政拨款收入"}
+
+
+def _funded_counterpart(item: str, raw: str, top_item: str | None) -> str:
+    """The item of a bare '收入'/'支出' (``raw``) right after the total of one funding (``top_item``)
+    in its sentence: that funding's other total; else ``item``.
+
+    >>> _funded_counterpart("支出合计", "支出", "财政拨款收入"), _funded_counterpart("支出合计", "本年支出", "财政拨款收入")
+    ('财政拨款支出', '支出合计')
+    """
+    if raw not in ("收入", "支出") or not top_item:
+        return item
+    return _FUNDED_COUNTERPARTS.get((top_item, item), item)
+
+
 @functools.lru_cache(maxsize=4096)  # (a few windows, parents and scopes, over and over)
 def _named_item(window: str, parts_of: str | None, scope: str) -> tuple[str, str] | None:
     """The budget item (and its words) a figure's window names (:func:`_whole_project`); under a
@@ -852,6 +890,11 @@ class _Reader:
         self._year_window_text = ""  # the window of the figure being read, its year kept
         self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
         self._line_words: dict[str, bool] = {}  # kind -> whether the line names a word of it (:meth:`_line_names`)
+        self._outer_funding: tuple[str, str | None] = ("", None)  # (outer path, the funding its total counted)
+        # the fund the first fund figure of the paragraph just before named (None after a heading or a
+        # paragraph of no fund): a paragraph that opens with a bare flow goes on with it
+        self._carried_fund: str | None = None
+        self._next_carried_fund: str | None = None
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -883,6 +926,13 @@ class _Reader:
             # (no word of the kind: its pattern is empty and matches anywhere)
             known = self._line_words[kind] = not words or any(w in folded for w in words)
         return known
+
+    def _prior_period(self, window: str, year_end: bool) -> bool:
+        """True when a figure's window names the year before ('上年同期实际支出…'; with ``year_end``,
+        a fund's or a head count's '上年末…' too): a figure of another year, no row of the report's
+        year (a change against it, '比上年同期增加', is a change)."""
+        return (self._line_names("prior_period") and _names("prior_period", window)) or (
+            year_end and self._line_names("prior_year_end") and _names("prior_year_end", window))
 
     def _year_at(self, f: Found) -> int | None:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
@@ -982,9 +1032,22 @@ class _Reader:
         return year
 
     # -------------------------------------------------------------------- lines
+    def start_section(self) -> None:
+        """A section heading: the fund of the paragraph before it goes on no further."""
+        self._next_carried_fund = None
+
+    def _new_item(self, folded: str) -> None:
+        """A line that opens a list item ends the parent path carried from the line before; one
+        that opens with any list marker ('（三）…') is a new topic: no fund is carried into it."""
+        if _NEW_ITEM.match(folded):
+            self.outer = ""
+        if self._carried_fund and _LIST_MARKER.match(folded.lstrip()):
+            self._carried_fund = None
+
     def read_line(self, line: int, text: str) -> None:
         """Read the figures of one line of text (a paragraph)."""
         self._current = None
+        self._carried_fund, self._next_carried_fund = self._next_carried_fund, None
         if _DIGIT.search(text) is None and not _may_have_chinese_quantity(text):
             # no number (most lines): nothing to read, and no year or run-in heading (both need
             # digits); only a list item's start ends the parent path carried from the line before
@@ -998,8 +1061,7 @@ class _Reader:
         body = 0
         if "年" in folded:  # (a run-in heading needs the year's 年: most lines have none)
             folded, body = self._run_in_heading(folded)
-        if _NEW_ITEM.match(folded):
-            self.outer = ""
+        self._new_item(folded)
         found = found_quantities(text)
         for f in found:  # (a plain loop: cheaper than any() over a generator, for every line)
             if f.quantity.kind in _READ_KINDS:
@@ -1007,7 +1069,9 @@ class _Reader:
         else:
             return  # nothing but dates, durations and counts (or no number): no table reads them
         money = _first_money(found)  # the first amount
-        state = _LineState(outer=self.outer, subject_words=folded[: money.start] if money else folded)
+        state = _LineState(outer=self.outer, subject_words=folded[: money.start] if money else folded,
+                           funding=self._outer_funding[1] if self.outer and self._outer_funding[0] == self.outer
+                           else None)  # '…财政拨款基本支出X万元，其中：' / '人员经费…': its funding
         self._staff_unit = None
         handled = self._formulas(line, folded) if "=" in folded else ()  # (a formula needs its '=')
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
@@ -1040,8 +1104,11 @@ class _Reader:
             if self._read_figure(line, f, (window, segment), state, mine):
                 prev_end = f.end
         tail = folded[prev_end:]
+        self._next_carried_fund = state.line_fund_scheme
         if state.top_item and "其中" in tail and _PARTS_FOLLOW.search(tail):
             self.outer = join_path(state.outer, state.top_item)
+            # the parts on the next lines count the funding their total counted
+            self._outer_funding = (self.outer, state.funding)
 
     def _read_figure(self, line: int, f: Found, words: tuple[str, str], state: _LineState,
                      mine: dict[tuple[int, str], int]) -> bool:
@@ -1130,8 +1197,8 @@ class _Reader:
         if not subsidised and self._subsidised_after(f, sentence):
             return  # '其中脱贫人口参保2.3万人，…，均由医疗救助资助参保': subsidised groups, no scheme's count
         if _is_change(window) or _approximate(window, f.quantity) or _other_insurance(sentence) \
-                or _is_target(self._folded, f.start, self._sentence_start):
-            return  # a change, '约46万人', '养老保险参保人数', '不低于48万人': not the insured population
+                or _is_target(self._folded, f.start, self._sentence_start) or self._prior_period(window, True):
+            return  # a change, '约46万人', '养老保险参保人数', '不低于48万人', '上年末参保…': not the insured population
         if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
             self._subsidised(line, f)
             return
@@ -1285,6 +1352,9 @@ class _Reader:
         if _is_target(self._folded, f.start, self._sentence_start):
             self._withheld = True
             return True
+        if self._prior_period(window, True):
+            self._withheld = True
+            return True
         above = self._above(f)
         return above.other_government or above.allocated_above or _is_change(window)
 
@@ -1312,6 +1382,8 @@ class _Reader:
             return state.sentence_fund_scheme  # '…，其中统筹基金收入Y亿元；支出Z亿元': past '；', the sentence's fund
         if flow_only and state.fund_scheme and not has_fund_word:
             return state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
+        if flow_only and self._carried_fund:
+            return self._carried_fund  # '…基金收入142.30亿元，其中…；' / '基金支出118.64亿元。': the paragraph before's fund
         if flow_only and self.heading_scheme:
             return self.heading_scheme  # '（一）职工基本医疗保险基金' over '1.基金收入…': the section's fund
         return "合计"
@@ -1336,7 +1408,7 @@ class _Reader:
         if ("（" in segment or "(" in segment) and _SUBJECT_CODE.search(segment):  # (the pattern needs its bracket)
             state.subject_line = True
         # (the sentence is cut out only for a line that names a part: most name none)
-        if state.subject_line or _is_change(window) \
+        if state.subject_line or _is_change(window) or self._prior_period(window, False) \
                 or (self._line_names("part_scope") and _names_part(self._folded[self._sentence_start: f.start])) \
                 or _is_target(self._folded, f.start, self._sentence_start):
             return True
@@ -1346,7 +1418,18 @@ class _Reader:
         if above.allocated_above:
             self._withheld = True  # what a higher body allocates is no service figure either
             return True
-        return "基金" in window and _FUND_BUDGET.search(window) is not None  # (the pattern needs 基金)
+        if "基金" in window:  # (the pattern needs 基金)
+            return _FUND_BUDGET.search(window) is not None
+        return self._fund_budget_sentence(f, window)
+
+    def _fund_budget_sentence(self, f: Found, window: str) -> bool:
+        """True for a bare total of a sentence about a fund's budget ('居民医保基金收入预算6.05亿元，
+        支出预算5.92亿元': the second is the fund's too, not the department's 支出合计)."""
+        if "预算" not in window or self._folded.find("基金", self._sentence_start, f.start) < 0:
+            return False  # (most windows name no budget, most sentences no fund)
+        hit = budget_item(window)
+        return (hit is None or hit[0] in _TOTALS) and \
+            _FUND_BUDGET.search(self._folded, self._sentence_start, f.start) is not None
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         """A money figure of the scope's budget. A figure that gives no row leaves the stage as it
@@ -1400,9 +1483,15 @@ class _Reader:
 
     def _other_year(self, f: Found) -> bool:
         """True when the words before a figure name a year other than the report's ('2024年部门
-        预算安排…' in a report on 2023)."""
-        return bool(self.fiscal_year and self._folded.find("年", max(0, f.start - 40), f.start) >= 0
-                    and _names_other_year(self._year_window(f), self.fiscal_year))
+        预算安排…' in a report on 2023), or its sentence or clause opens with one ('2024年，…
+        收入预算6.05亿元，支出预算5.92亿元')."""
+        if not self.fiscal_year or self._first_year_mark < 0 or self._first_year_mark > f.start:
+            return False  # (no 年 before the figure on the line: no year named)
+        window = self._year_window(f)
+        if _YEAR.search(window) or "年度" in window:
+            return _names_other_year(window, self.fiscal_year)  # (the figure's own words name its year)
+        year = self._year_at(f)
+        return year is not None and year != self.fiscal_year
 
     def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
         """True when the sentence is about a project other than the scope ('医保基金监管项目年初预算
@@ -1420,10 +1509,13 @@ class _Reader:
         window, segment = words
         scope = self.ctx.scope_at(line)
         item, raw = _whole_project(hit, scope)
+        if scope == DEPARTMENT_SCOPE and self.ctx.report_kind == _PROJECT_REPORT and _bare_total(item, raw):
+            return None  # a project's report whose project is unknown: '全年预算数…，实际支出…' is the project's money
         if item == "年末结转结余" and scope != DEPARTMENT_SCOPE:
             return None  # '项目…结余61.36万元结转下年使用': what a project left unspent is no line of its funds
         if item in _THREE_PUBLIC_SUBSTITUTES and "三公" in window:
             item = "三公经费"  # '“三公”经费财政拨款支出预算4.00万元': the 三公 figure, funded by 财政拨款
+        item = _funded_counterpart(item, raw, state.top_item)
         funding = self._funding(window, item, state)
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
@@ -1622,6 +1714,7 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
     lines.sort(key=operator.attrgetter("line"))  # (a key made in C: no Python call per line)
     for tl in lines:
         if _is_heading(tl.text):
+            reader.start_section()
             reader.ctx_topic = mentioned_item(_HEADING.sub("", tl.text))
             reader.heading_topic = service_topic(tl.text)
             reader.heading_scheme = _heading_scheme(tl.text)

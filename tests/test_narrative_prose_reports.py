@@ -1,0 +1,131 @@
+"""Sentences of medical-security reports in prose as other provinces write them (evalkit.extract.narrative).
+
+Each case is a sentence written for the test, in the manner of 部门决算 说明, 部门整体支出绩效自评报告,
+项目支出绩效自评报告 in prose, 统计公报 and work summaries (invented names and figures); the expected
+rows are worked out by hand. Where the reader cannot be sure, the figure goes to the residue: no row.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evalkit.document import document_from_text
+from evalkit.extract.context import ReportContext
+from evalkit.extract.narrative import extract_narrative
+
+
+def read(text: str, year: int | None = 2023, kind: str | None = None):
+    ctx = ReportContext(document_from_text(text + "\n", "p"))
+    ctx.report_kind = kind
+    return extract_narrative(ctx, year)
+
+
+def pick(rows, *keys):
+    return [tuple(r[k] for k in keys) for r in rows]
+
+
+# ------------------------------------------------------------------------- scope: parts of the department
+@pytest.mark.parametrize("text", [
+    "分单位看，常乐县医疗保障局（本级）本年支出合计1,022.10万元，常乐县医疗保障服务中心本年支出合计779.24万元。",
+    "按单位分，局机关全年执行数731.25万元，县医疗保障服务中心全年执行数634.55万元。",
+])
+def test_figures_given_unit_by_unit_are_no_department_totals(text):
+    assert read(text).budget == []
+
+
+def test_a_unit_list_naming_本级_still_names_the_whole():
+    rows = read("本部门决算包括常乐县医疗保障局（本级）、常乐县医疗保障服务中心，本年支出合计1,801.34万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [("支出合计", 1801.34)]
+
+
+# ------------------------------------------------------------------- funding: parts on the next lines
+def test_parts_after_a_line_ending_in_其中_count_the_funding_of_their_total():
+    rows = read("2023年度一般公共预算财政拨款基本支出1,175.70万元，其中：\n"
+                "人员经费1,050.12万元，主要包括：基本工资、津贴补贴等。\n"
+                "公用经费125.58万元，主要包括：办公费、差旅费等。")
+    assert pick(rows.budget, "item", "funding", "amount_wan") == [
+        ("基本支出", "财政拨款", 1175.70), ("人员经费", "财政拨款", 1050.12), ("公用经费", "财政拨款", 125.58)]
+
+
+def test_parts_of_a_total_of_all_funding_carry_no_funding():
+    rows = read("2023年度基本支出1,205.70万元，其中：\n人员经费1,080.12万元。\n公用经费125.58万元。")
+    assert {r["funding"] for r in rows.budget} == {None}
+
+
+# ---------------------------------------------------------------- funds: a paragraph broken at '；'
+def test_a_paragraph_opening_with_a_bare_flow_goes_on_with_the_fund_before():
+    rows = read("职工基本医疗保险（含生育保险）基金收入142.30亿元，其中统筹基金收入86.52亿元；\n"
+                "基金支出118.64亿元。当期结存23.66亿元，累计结存218.93亿元。")
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("职工医保", "收入", 1423000.0), ("职工医保统筹基金", "收入", 865200.0), ("职工医保", "支出", 1186400.0),
+        ("职工医保", "结余", 236600.0), ("职工医保", "累计结余", 2189300.0)]
+
+
+def test_the_whole_fund_goes_on_as_the_whole_fund():
+    rows = read("全市基本医疗保险基金总收入231.56亿元，总支出204.77亿元。\n基金当期结存26.79亿元。")
+    assert pick(rows.funds, "scheme", "flow") == [("合计", "收入"), ("合计", "支出"), ("合计", "结余")]
+
+
+@pytest.mark.parametrize("between", ["（三）待遇保障精准落实。", "（三）待遇保障\n"])
+def test_a_new_list_item_or_heading_carries_no_fund(between):
+    rows = read("职工医保基金收入3.42亿元、支出2.96亿元。\n" + between + "全年享受住院待遇9.26万人次，基金支付4.12亿元。")
+    assert [r for r in rows.funds if r["amount_wan"] == 41200.0 and r["scheme"] != "合计"] == []
+
+
+# ------------------------------------------------------------------ enrolment: a closed remark's 其中
+def test_a_total_after_a_remark_naming_parts_is_the_total():
+    rows = read("截至2023年12月31日，全县城乡居民基本医疗保险参保人数365,218人，职工基本医疗保险参保人数"
+                "52,604人（其中退休人员13,877人），全县基本医疗保险参保人数417,822人。")
+    assert ("合计", 417822) in pick(rows.enrollment, "scheme", "persons")
+
+
+# ------------------------------------------------------------------- a project's report of no known project
+def test_a_project_report_whose_project_is_unknown_gives_no_department_rows():
+    text = "年初预算安排资金8,650.00万元，年中调整后全年预算数为9,012.40万元，实际支出8,976.18万元。"
+    assert read(text, kind="项目支出绩效自评").budget == []
+    assert len(read(text, kind="部门整体支出绩效自评").budget) > 0  # (the same sentence in a department's report)
+
+
+# ------------------------------------------------------------------------------ figures of another year
+@pytest.mark.parametrize("text", [
+    "2023年度实际支出8,976.18万元。上年同期实际支出8,412.05万元。",
+    "本年支出合计1,801.34万元，去年同期支出合计1,920.00万元。",
+])
+def test_a_figure_of_the_same_period_of_the_year_before_is_no_row(text):
+    assert all(r["amount_wan"] not in (8412.05, 1920.0) for r in read(text).budget)
+
+
+def test_the_balance_and_head_count_at_the_end_of_the_year_before_are_no_rows():
+    rows = read("城乡居民医保基金年末滚存结余41,087.93万元，上年末滚存结余为43,560.57万元。"
+                "上年末参保人数187.39万人。")
+    assert pick(rows.funds, "amount_wan") == [(41087.93,)]
+    assert rows.enrollment == []
+
+
+def test_next_years_fund_budget_is_no_budget_and_no_flow():
+    rows = read("（二）加强基金预算管理。2024年居民医保基金收入预算6.05亿元，支出预算5.92亿元。")
+    assert rows.budget == [] and rows.funds == []
+
+
+def test_a_funds_budget_sentence_gives_no_department_total():
+    rows = read("居民医保基金收入预算6.05亿元，支出预算5.92亿元。")
+    assert rows.budget == []
+
+
+def test_a_later_sentence_of_another_year_gives_no_budget_row():
+    rows = read("2023年部门年初预算支出2,836.17万元。2024年部门年初预算支出2,950.00万元。")
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [("年初预算", "支出合计", 2836.17)]
+
+
+# -------------------------------------------------------------------------------- words of the totals
+def test_a_bare_支出_after_财政拨款收入_is_that_fundings_expenditure():
+    rows = read("2023年度财政拨款收入2,250.13万元，支出2,271.40万元，年初财政拨款结转和结余70.35万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [
+        ("财政拨款收入", 2250.13), ("财政拨款支出", 2271.40), ("上年结转结余", 70.35)]
+    assert rows.budget[2]["funding"] == "财政拨款"
+
+
+def test_本年收入_and_本年支出_are_the_years_totals():
+    rows = read("本年收入2,290.13万元，其中：财政拨款收入2,250.13万元；其他收入40.00万元。本年支出2,310.77万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [
+        ("收入合计", 2290.13), ("财政拨款收入", 2250.13), ("其他收入", 40.0), ("支出合计", 2310.77)]
