@@ -129,3 +129,26 @@ def test_本年收入_and_本年支出_are_the_years_totals():
     rows = read("本年收入2,290.13万元，其中：财政拨款收入2,250.13万元；其他收入40.00万元。本年支出2,310.77万元。")
     assert pick(rows.budget, "item", "amount_wan") == [
         ("收入合计", 2290.13), ("财政拨款收入", 2250.13), ("其他收入", 40.0), ("支出合计", 2310.77)]
+
+
+def test_the_bureaus_own_office_is_a_part():
+    rows = read("全年实际支出1,318.75万元。其中，局机关实际支出702.36万元，医疗保障中心实际支出616.39万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [("支出合计", 1318.75)]
+
+
+def test_a_bare_balance_opening_a_paragraph_is_the_fund_of_the_paragraph_before():
+    rows = read("2023年全县城乡居民医保基金收入38,625万元；基金支出37,518万元，其中：住院支出26,137万元；\n"
+                "当年结余1,107万元，累计结余15,872万元。")
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("居民医保", "收入", 38625.0), ("居民医保", "支出", 37518.0), ("居民医保", "结余", 1107.0),
+        ("居民医保", "累计结余", 15872.0)]
+
+
+def test_a_bare_total_opening_a_paragraph_after_a_fund_stays_the_departments():
+    rows = read("城乡居民医保基金收入38,625万元，支出37,518万元。\n本年支出合计1,801.34万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [("支出合计", 1801.34)]
+
+
+def test_城乡居民参保人数_is_the_residents_scheme():
+    rows = read("（三）参保。全县城乡居民参保人数61.28万人，职工医保参保4.52万人。")
+    assert pick(rows.enrollment, "scheme", "persons") == [("居民医保", 612800), ("职工医保", 45200)]

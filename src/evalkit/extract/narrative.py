@@ -502,6 +502,8 @@ def _segment_flow(segment: str) -> str | None:
     return vocab.synonyms("fund_flows", "flow")[m.group(0)] if m else None
 
 
+_BALANCE_FLOWS = ("结余", "累计结余")  # (a sentence's budget never names these: they are a fund's)
+
 _UNREAD = object()  # (a value not read yet)
 
 
@@ -1278,7 +1280,10 @@ class _Reader:
         """A money figure of a fund's flow (income, expense, balance of a scheme's fund). True
         when the fund reader claims the figure (a row, or a figure of a fund that is no flow),
         False when it is left to the budget reader."""
-        last_fund = state.fund_scheme or self.heading_scheme  # (in a fund's section, a bare flow is its)
+        # (in a fund's section, a bare flow is its; a bare balance opening a paragraph ('当年结余…')
+        # is the fund's of the paragraph before, whose line broke at '；')
+        last_fund = state.fund_scheme or self.heading_scheme or (
+            self._carried_fund if _segment_flow(window) in _BALANCE_FLOWS else None)
         words = _fund_window(window, state.sentence_fund_scheme, last_fund)
         if not (words.in_fund or words.flow_only or state.sentence_fund_scheme):
             return False  # _fund_gate's 'no fund', without its questions: most money figures name no fund
