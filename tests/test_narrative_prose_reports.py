@@ -152,3 +152,15 @@ def test_a_bare_total_opening_a_paragraph_after_a_fund_stays_the_departments():
 def test_城乡居民参保人数_is_the_residents_scheme():
     rows = read("（三）参保。全县城乡居民参保人数61.28万人，职工医保参保4.52万人。")
     assert pick(rows.enrollment, "scheme", "persons") == [("居民医保", 612800), ("职工医保", 45200)]
+
+
+def test_a_clause_opening_on_the_year_before_is_no_row_but_its_carry_over_is():
+    rows = read("本年度“三公”经费预算数为6万元，决算数为4.2万元。上年“三公”经费决算数为5.1万元。")
+    assert pick(rows.budget, "stage", "amount_wan") == [("年初预算", 6.0), ("决算", 4.2)]
+    rows = read("上年结转资金35.20万元，本年收入合计1,000.00万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [("上年结转结余", 35.2), ("收入合计", 1000.0)]
+
+
+def test_a_scheme_that_includes_another_counts_as_itself():
+    rows = read("职工医保（含生育保险）参保人数4.52万人，其中生育保险参保3.86万人。")
+    assert pick(rows.enrollment, "scheme", "persons") == [("职工医保", 45200), ("生育保险", 38600)]

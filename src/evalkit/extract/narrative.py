@@ -933,8 +933,13 @@ class _Reader:
         """True when a figure's window names the year before ('上年同期实际支出…'; with ``year_end``,
         a fund's or a head count's '上年末…' too): a figure of another year, no row of the report's
         year (a change against it, '比上年同期增加', is a change)."""
-        return (self._line_names("prior_period") and _names("prior_period", window)) or (
-            year_end and self._line_names("prior_year_end") and _names("prior_year_end", window))
+        if self._line_names("prior_period") and _names("prior_period", window):
+            return True
+        if year_end and self._line_names("prior_year_end") and _names("prior_year_end", window):
+            return True
+        # '上年“三公”经费决算数为5.1万元': a clause about the year before (not '上年结转…', this year's money)
+        w = compact(window)
+        return w.startswith(_words("prior_lead")) and not any(c in w for c in _words("carry_over"))
 
     def _year_at(self, f: Found) -> int | None:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
@@ -1204,7 +1209,8 @@ class _Reader:
         if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
             self._subsidised(line, f)
             return
-        m = _last(vocab.alternation("schemes"), window)
+        # ('职工医保（含生育保险）参保人数': the count of 职工医保, not of what it includes)
+        m = _last(vocab.alternation("schemes"), _INCLUDES.sub("", window) if "含" in window else window)
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
         q = f.quantity
         persons = to_persons(q)
