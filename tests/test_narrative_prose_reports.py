@@ -164,3 +164,17 @@ def test_a_clause_opening_on_the_year_before_is_no_row_but_its_carry_over_is():
 def test_a_scheme_that_includes_another_counts_as_itself():
     rows = read("职工医保（含生育保险）参保人数4.52万人，其中生育保险参保3.86万人。")
     assert pick(rows.enrollment, "scheme", "persons") == [("职工医保", 45200), ("生育保险", 38600)]
+
+
+@pytest.mark.parametrize("text", [
+    "2023年度本部门机关运行经费总支出125.58万元，比上年减少8.22万元。",
+    "2023年度本部门机关运行经费支出合计125.58万元。",
+    "2023年度培训费总支出3.2万元。",
+])
+def test_the_total_of_one_expense_is_no_department_total(text):
+    assert read(text).budget == []
+
+
+def test_a_subsidy_that_arrived_is_a_part_of_the_income_not_the_income():
+    rows = read("2023年城乡居民医保各级财政补助资金到位26,915万元。")
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [("居民医保", "财政补助收入", 26915.0)]

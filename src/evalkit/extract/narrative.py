@@ -700,9 +700,38 @@ def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | N
     ('基金方面，收入…'), else 支出 for 医疗救助's money; and whether it is a deficit ('当期赤字')."""
     fm = _last(vocab.alternation("fund_flows"), window)
     flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else line_flow
+    if flow == "收入" and fm is not None:
+        flow = _income_part(window[: fm.start()]) or flow  # '财政补助资金到位…': the part arrived
     if flow is None and scheme == "医疗救助" and not _GRANTED.search(window):
         flow = "支出"  # (not '医疗救助补助资金共5.86亿元': money granted to the scheme, not its spending)
     return flow, fm is not None and _names("deficit", fm.group(0))
+
+
+@functools.lru_cache(maxsize=4096)  # (a few windows and items, over and over)
+def _expense_total(window: str, hit: tuple[str, str]) -> bool:
+    """True when a total's word follows the name of one expense that is no item ('机关运行经费总支出',
+    '培训费支出合计'): that expense's total, not the department's.
+
+    >>> _expense_total("本部门机关运行经费总支出", ("支出合计", "总支出")), _expense_total("本部门总支出", ("支出合计", "总支出"))
+    (True, False)
+    """
+    if hit[0] not in _TOTALS:
+        return False
+    w = compact(window)
+    k = w.rfind(hit[1])
+    return k > 0 and w[:k].endswith(_words("expense_end"))
+
+
+def _income_part(words: str) -> str | None:
+    """The part of a fund's income ('财政补助收入', '个人缴费收入') the words before a generic income
+    word name ('各级财政补助资金到位26,915万元': the subsidy that arrived, not the fund's income), or None.
+
+    >>> _income_part("城乡居民医保各级财政补助资金"), _income_part("城乡居民医保基金")
+    ('财政补助收入', None)
+    """
+    fm = _last(vocab.alternation("fund_flows"), words)
+    flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else None
+    return flow if flow and flow != "收入" and flow.endswith("收入") else None
 
 
 def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] | None:
@@ -1474,6 +1503,8 @@ class _Reader:
         (:func:`_whole_year_item`), or the item a bare stage word is of (:func:`_item_in_context`)."""
         scope = self.ctx.scope_at(line)
         hit = _named_item(window, state.parts_of, scope)
+        if hit is not None and _expense_total(window, hit):
+            return None  # '机关运行经费总支出125.58万元': the total of one expense, not the department's
         window_stage = _window_stage(window)
         if hit is None and window_stage is None:
             return None
