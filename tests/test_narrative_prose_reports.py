@@ -178,3 +178,15 @@ def test_the_total_of_one_expense_is_no_department_total(text):
 def test_a_subsidy_that_arrived_is_a_part_of_the_income_not_the_income():
     rows = read("2023年城乡居民医保各级财政补助资金到位26,915万元。")
     assert pick(rows.funds, "scheme", "flow", "amount_wan") == [("居民医保", "财政补助收入", 26915.0)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("职工医保和居民医保参保人数分别为4.56万人和42.22万人。", [("职工医保", 45600), ("居民医保", 422200)]),
+    ("全县基本医疗保险、职工医保、居民医保参保人数分别为46.78万人、4.56万人、42.22万人。",
+     [("合计", 467800), ("职工医保", 45600), ("居民医保", 422200)]),
+    ("全县参保人数46.78万人，其中职工医保和居民医保分别为4.56万人和42.22万人。",
+     [("合计", 467800), ("职工医保", 45600), ("居民医保", 422200)]),
+    ("2023年，全县参保人数分别为46.78万人。", []),  # a list of one name: unsure
+])
+def test_head_counts_matched_with_a_list_of_schemes_by_position(text, expected):
+    assert pick(read(text).enrollment, "scheme", "persons") == expected

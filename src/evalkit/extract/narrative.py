@@ -722,6 +722,31 @@ def _expense_total(window: str, hit: tuple[str, str]) -> bool:
     return k > 0 and w[:k].endswith(_words("expense_end"))
 
 
+_RESPECTIVE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*万?人")  # (a head count after '分别', before the figure)
+
+
+def _respective_scheme(sentence: str) -> str | None:
+    """The scheme of a head count after '分别' ('职工医保和居民医保参保人数分别为4.56万人和42.22万人'):
+    the scheme named at the same place in the list before it; None when the sentence is no such
+    list; '' when the figure cannot be matched with a name of the list.
+
+    >>> _respective_scheme("职工医保和居民医保参保人数分别为4.56万人和")
+    '居民医保'
+    >>> _respective_scheme("职工医保参保人数分别为"), _respective_scheme("全县参保人数")
+    ('', None)
+    """
+    k = sentence.rfind("分别")
+    if k < 0:
+        return None
+    start = max(sentence.rfind(c, 0, k) for c in "。；;，,") + 1  # (the list's clause: '、' goes on)
+    words = _INCLUDES.sub("", sentence[start:k]) if "含" in sentence[start:k] else sentence[start:k]
+    names = [vocab.synonyms("schemes", "scheme")[m.group(0)] for m in vocab.alternation("schemes").finditer(words)]
+    at = len(_RESPECTIVE_FIGURE.findall(sentence, k))
+    if len(names) < 2 or at >= len(names) or vocab.alternation("schemes").search(sentence, k) is not None:
+        return ""
+    return names[at]
+
+
 def _income_part(words: str) -> str | None:
     """The part of a fund's income ('财政补助收入', '个人缴费收入') the words before a generic income
     word name ('各级财政补助资金到位26,915万元': the subsidy that arrived, not the fund's income), or None.
@@ -1241,6 +1266,11 @@ class _Reader:
         # ('职工医保（含生育保险）参保人数': the count of 职工医保, not of what it includes)
         m = _last(vocab.alternation("schemes"), _INCLUDES.sub("", window) if "含" in window else window)
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
+        if self._line_names("respectively"):
+            listed = _respective_scheme(sentence)
+            if listed == "":
+                return  # '…参保人数分别为…' whose list the figures cannot be matched with: unsure
+            scheme = listed or scheme
         q = f.quantity
         persons = to_persons(q)
         if scheme == "合计" and _named_part(sentence):
