@@ -190,3 +190,10 @@ def test_a_subsidy_that_arrived_is_a_part_of_the_income_not_the_income():
 ])
 def test_head_counts_matched_with_a_list_of_schemes_by_position(text, expected):
     assert pick(read(text).enrollment, "scheme", "persons") == expected
+
+
+def test_a_units_name_with_医疗保险_names_no_fund_and_a_part_heading_names_no_department_total():
+    rows = read("（三）下属单位情况。松岭县医疗保险服务中心本年支出合计412.36万元。")
+    assert rows.funds == [] and rows.budget == []
+    rows = read("（三）部门及下属单位收支情况。本年支出合计952.47万元。")  # (a list names the whole)
+    assert pick(rows.budget, "item", "amount_wan") == [("支出合计", 952.47)]

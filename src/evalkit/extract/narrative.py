@@ -747,6 +747,20 @@ def _respective_scheme(sentence: str) -> str | None:
     return names[at]
 
 
+_RUN_IN_HEAD = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])([^。，,；;\d]{2,16})。")
+
+
+def _run_in_head(line: str) -> str:
+    """The heading a paragraph opens with ('（三）下属单位情况。…' → '下属单位情况'), '' when none:
+    the topic of the whole paragraph.
+
+    >>> _run_in_head("（三）下属单位情况。松岭县医疗保险服务中心本年支出合计412.36万元。"), _run_in_head("本年支出合计")
+    ('下属单位情况', '')
+    """
+    m = _RUN_IN_HEAD.match(line)
+    return m.group(1) if m else ""
+
+
 def _income_part(words: str) -> str | None:
     """The part of a fund's income ('财政补助收入', '个人缴费收入') the words before a generic income
     word name ('各级财政补助资金到位26,915万元': the subsidy that arrived, not the fund's income), or None.
@@ -1479,7 +1493,8 @@ class _Reader:
             state.subject_line = True
         # (the sentence is cut out only for a line that names a part: most name none)
         if state.subject_line or _is_change(window) or self._prior_period(window, False) \
-                or (self._line_names("part_scope") and _names_part(self._folded[self._sentence_start: f.start])) \
+                or (self._line_names("part_scope") and (_names_part(self._folded[self._sentence_start: f.start])
+                                                        or _names_part(_run_in_head(self._folded)))) \
                 or _is_target(self._folded, f.start, self._sentence_start):
             return True
         above = self._above(f)  # (both its answers are read)
