@@ -197,3 +197,11 @@ def test_a_units_name_with_医疗保险_names_no_fund_and_a_part_heading_names_n
     assert rows.funds == [] and rows.budget == []
     rows = read("（三）部门及下属单位收支情况。本年支出合计952.47万元。")  # (a list names the whole)
     assert pick(rows.budget, "item", "amount_wan") == [("支出合计", 952.47)]
+
+
+def test_bulleted_flows_under_a_funds_heading_are_that_funds():
+    rows = read("（一）职工基本医疗保险基金（含生育保险）\n- 基金收入：168.35亿元，同比增长6.2%；\n- 基金支出：142.80亿元；\n"
+                "- 当期结余：25.55亿元；\n- 累计结余：236.17亿元。")
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("职工医保", "收入", 1683500.0), ("职工医保", "支出", 1428000.0), ("职工医保", "结余", 255500.0),
+        ("职工医保", "累计结余", 2361700.0)]

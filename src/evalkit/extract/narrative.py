@@ -385,7 +385,8 @@ def _named_part(sentence: str) -> bool:
     return k > 0 and vocab.alternation("schemes").search(sentence, 0, k) is not None
 
 
-_ORDINAL_START = re.compile(r"^(?:\d{0,2}[.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)")  # '1.基金收入'
+# '1.基金收入', '- 基金收入' (a list item's bullet: Markdown, Word)
+_ORDINAL_START = re.compile(r"^(?:\d{0,2}[.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、|[-*+•·●○▪■◆▶►])")
 
 
 def _joins_after(after: str) -> bool:
