@@ -205,3 +205,17 @@ def test_bulleted_flows_under_a_funds_heading_are_that_funds():
     assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
         ("职工医保", "收入", 1683500.0), ("职工医保", "支出", 1428000.0), ("职工医保", "结余", 255500.0),
         ("职工医保", "累计结余", 2361700.0)]
+
+
+@pytest.mark.parametrize("title,scheme", [
+    ("职工基本医疗保险基金（含生育保险）", "职工医保"),
+    ("**城乡居民医保基金运行情况**", "居民医保"),
+])
+def test_a_funds_title_line_without_ordinal_names_the_fund_below(title, scheme):
+    rows = read(title + "\n- 基金收入：58.72亿元；\n- 基金支出：56.91亿元。")
+    assert {r["scheme"] for r in rows.funds} == {scheme}
+
+
+def test_a_label_and_its_value_are_no_title_line():
+    rows = read("项目名称     医疗保险基金\n2024年支出129.66万元。", 2024)
+    assert rows.funds == []

@@ -1791,6 +1791,25 @@ def _heading_scheme(text: str) -> str | None:
     return vocab.synonyms("schemes", "scheme")[m.group(0)] if m else None
 
 
+_TITLE_LINE_MAX = 30
+# (a figure, a sentence's marks, a label and its value apart: '项目名称     医疗保险基金')
+_NOT_A_TITLE = re.compile(r"[\d。，,；;：:！？|\t]|\S\s{2,}\S|名称")
+
+
+def _title_scheme(text: str) -> str | None:
+    """The fund a short title line names without an ordinal ('城乡居民医保基金运行情况', a bold
+    Markdown line): the fund of the lines below it; None for any other line (a sentence, a figure).
+
+    >>> _title_scheme("职工基本医疗保险基金（含生育保险）"), _title_scheme("职工医保基金收入3.2亿元。")
+    ('职工医保', None)
+    >>> _title_scheme("项目名称     医疗保险基金") is None
+    True
+    """
+    if len(text) > _TITLE_LINE_MAX or _NOT_A_TITLE.search(text):
+        return None
+    return _heading_scheme(text.strip().strip("*#"))
+
+
 def _is_heading(text: str) -> bool:
     return len(text) < 40 and bool(_HEADING.match(text)) and not find_quantities(_HEADING.sub("", text))
 
@@ -1807,6 +1826,11 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
             reader.heading_topic = service_topic(tl.text)
             reader.heading_scheme = _heading_scheme(tl.text)
             reader.outer = ""
+            continue
+        scheme = _title_scheme(tl.text)
+        if scheme:  # '职工基本医疗保险基金（含生育保险）', '**城乡居民医保基金运行情况**': a fund's title line
+            reader.start_section()
+            reader.heading_scheme = scheme
             continue
         reader.read_line(tl.line, tl.text)
     return reader.rows
