@@ -219,3 +219,21 @@ def test_a_funds_title_line_without_ordinal_names_the_fund_below(title, scheme):
 def test_a_label_and_its_value_are_no_title_line():
     rows = read("项目名称     医疗保险基金\n2024年支出129.66万元。", 2024)
     assert rows.funds == []
+
+
+def test_a_bound_after_a_figure_is_no_budget_and_实际_names_the_final_account():
+    rows = read("2023年我局预算目标为控制一般性支出在80万元以内，实际公用经费支出76.5万元。")
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [("决算", "公用经费", 76.5)]
+
+
+@pytest.mark.parametrize("text", [
+    "其中医疗救助项目年初预算120万元，调整为180万元，实际支出176.42万元。",
+    "医疗救助项目实际支出176.42万元。",
+])
+def test_a_schemes_project_is_neither_the_fund_nor_the_departments_total(text):
+    rows = read(text)
+    assert rows.funds == [] and rows.budget == []
+
+
+def test_medical_aid_spending_is_still_its_funds():
+    assert pick(read("全年医疗救助资金实际支出176.42万元。").funds, "scheme", "flow") == [("医疗救助", "支出")]

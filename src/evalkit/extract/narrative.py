@@ -762,6 +762,12 @@ def _run_in_head(line: str) -> str:
     return m.group(1) if m else ""
 
 
+@functools.cache
+def _scheme_project_re() -> re.Pattern[str]:
+    """A scheme's project ('医疗救助项目', '城乡居民医保经办服务项目'): the department's budget line, no fund."""
+    return re.compile(rf"(?:{vocab.alternation('schemes').pattern})[\u4e00-\u9fff]{{0,8}}项目(?!支出)")
+
+
 def _income_part(words: str) -> str | None:
     """The part of a fund's income ('财政补助收入', '个人缴费收入') the words before a generic income
     word name ('各级财政补助资金到位26,915万元': the subsidy that arrived, not the fund's income), or None.
@@ -1375,6 +1381,8 @@ class _Reader:
             self._withheld = self._withheld or gate == "part"
             return gate in _FUND_CLAIMS
         window = words.window
+        if _scheme_project_re().search(self._folded, self._sentence_start, f.start):
+            return False  # '医疗救助项目年初预算…，实际支出…': a project's money, not the fund's flow
         if self._no_flow(f, window):
             return True
         if compact(window).endswith("经费"):
@@ -1434,7 +1442,7 @@ class _Reader:
         """True for a fund figure that is no flow (and no budget): a target ('基金支出不超过7.5亿元'),
         another government's money ('争取中央和市级医疗救助补助资金'), a change (the ignore rule
         'change' accounts for it)."""
-        if _is_target(self._folded, f.start, self._sentence_start):
+        if _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after):
             self._withheld = True
             return True
         if self._prior_period(window, True):
@@ -1496,8 +1504,8 @@ class _Reader:
         if state.subject_line or _is_change(window) or self._prior_period(window, False) \
                 or (self._line_names("part_scope") and (_names_part(self._folded[self._sentence_start: f.start])
                                                         or _names_part(_run_in_head(self._folded)))) \
-                or _is_target(self._folded, f.start, self._sentence_start):
-            return True
+                or _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after):
+            return True  # (… '控制在80万元以内': a bound, no figure of the budget)
         above = self._above(f)  # (both its answers are read)
         if above.other_government and self.ctx.scope_at(line) == DEPARTMENT_SCOPE:
             return True
@@ -1564,7 +1572,8 @@ class _Reader:
             return None  # '2024年部门预算安排…' in a report on 2023: not this report's budget
         if _keeps_item(hit, state.top_item) or not (hit is None or is_stage_word(hit[1])):
             return hit
-        if self._other_project(f, window, hit is None and not state.top_item and scope == DEPARTMENT_SCOPE, state):
+        # (here no item but a bare stage word names the figure: '医疗救助项目实际支出…' may name a project)
+        if self._other_project(f, window, not state.top_item and scope == DEPARTMENT_SCOPE, state):
             return None
         return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, None if state.top_item else state.line_subject()),
                                 self.ctx_topic, window)
