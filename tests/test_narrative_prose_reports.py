@@ -237,3 +237,17 @@ def test_a_schemes_project_is_neither_the_fund_nor_the_departments_total(text):
 
 def test_medical_aid_spending_is_still_its_funds():
     assert pick(read("全年医疗救助资金实际支出176.42万元。").funds, "scheme", "flow") == [("医疗救助", "支出")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("截至2023年底，全县应参保人数57.3万人，已参保55.12万人，参保率96.2%。", [("合计", 551200)]),
+    ("全年新增参保2.1万人，停保1.2万人，年末参保人数55.12万人。", [("合计", 551200)]),
+    ("全县脱贫人口参保8.65万人，参保率100%。", []),
+    ("全县灵活就业人员参加职工医保0.86万人。", []),
+    ("全县参保缴费人数为53.6万人，其中在校学生8.2万人。", [("合计", 536000)]),
+    ("2023年城乡居民参保人数53.6万人（含学生8.2万人），职工参保人数4.52万人。",
+     [("居民医保", 536000), ("职工医保", 45200)]),
+    ("2023年全县城乡居民医保参保人数较上年减少1.2万人，为53.6万人。", [("居民医保", 536000)]),
+])
+def test_groups_bases_and_lapses_are_no_head_count_of_a_scheme(text, expected):
+    assert pick(read(text).enrollment, "scheme", "persons") == expected

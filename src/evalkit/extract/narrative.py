@@ -1286,6 +1286,9 @@ class _Reader:
             return
         # ('职工医保（含生育保险）参保人数': the count of 职工医保, not of what it includes)
         m = _last(vocab.alternation("schemes"), _INCLUDES.sub("", window) if "含" in window else window)
+        if m is None and (not window.strip() or compact(window) in _words("continuation")):
+            # '城乡居民医保参保人数较上年减少1.2万人，为53.6万人': the count of the scheme named before
+            m = _last(vocab.alternation("schemes"), _INCLUDES.sub("", sentence) if "含" in sentence else sentence)
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
         if self._line_names("respectively"):
             listed = _respective_scheme(sentence)
