@@ -251,3 +251,17 @@ def test_medical_aid_spending_is_still_its_funds():
 ])
 def test_groups_bases_and_lapses_are_no_head_count_of_a_scheme(text, expected):
     assert pick(read(text).enrollment, "scheme", "persons") == expected
+
+
+def test_bare_flows_after_a_funds_label_and_colon_are_the_funds():
+    rows = read("基金收支情况：收入3.42亿元，支出2.96亿元，当年结余0.46亿元。")
+    assert rows.budget == []
+    assert pick(rows.funds, "scheme", "flow", "amount_wan") == [
+        ("合计", "收入", 34200.0), ("合计", "支出", 29600.0), ("合计", "结余", 4600.0)]
+    rows = read("政府性基金预算收支情况：收入0万元，支出0万元。")  # (the department's, not a fund's)
+    assert rows.funds == []
+
+
+def test_what_the_fund_paid_for_inpatient_care_is_not_its_expense():
+    rows = read("2023年，全市医保基金支付住院费用22.6亿元，门诊费用8.3亿元。")
+    assert rows.funds == [] and rows.budget == []

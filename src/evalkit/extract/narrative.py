@@ -768,6 +768,20 @@ def _scheme_project_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{vocab.alternation('schemes').pattern})[\u4e00-\u9fff]{{0,8}}项目(?!支出)")
 
 
+_LEAD_COLON = re.compile(r"^([^：:，,。；;]{2,20})[：:]")
+
+
+def _fund_lead(sentence: str) -> bool:
+    """True when a sentence opens with a label naming a fund before a colon ('基金收支情况：…',
+    '医保基金运行情况：…'; not '政府性基金…'): its bare flows are that fund's.
+
+    >>> _fund_lead("基金收支情况：收入3.42亿元，支出"), _fund_lead("收支情况：收入")
+    (True, False)
+    """
+    m = _LEAD_COLON.match(sentence.lstrip())
+    return m is not None and _names("fund", m.group(1)) and "政府性基金" not in m.group(1)
+
+
 def _income_part(words: str) -> str | None:
     """The part of a fund's income ('财政补助收入', '个人缴费收入') the words before a generic income
     word name ('各级财政补助资金到位26,915万元': the subsidy that arrived, not the fund's income), or None.
@@ -1373,6 +1387,9 @@ class _Reader:
         # is the fund's of the paragraph before, whose line broke at '；')
         last_fund = state.fund_scheme or self.heading_scheme or (
             self._carried_fund if _segment_flow(window) in _BALANCE_FLOWS else None)
+        if not last_fund and "基金" in self._folded[self._sentence_start: f.start] \
+                and _fund_lead(self._folded[self._sentence_start: f.start]):
+            last_fund = "合计"  # '基金收支情况：收入3.42亿元，支出…': the bare flows are the fund's
         words = _fund_window(window, state.sentence_fund_scheme, last_fund)
         if not (words.in_fund or words.flow_only or state.sentence_fund_scheme):
             return False  # _fund_gate's 'no fund', without its questions: most money figures name no fund
