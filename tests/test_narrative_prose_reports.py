@@ -265,3 +265,11 @@ def test_bare_flows_after_a_funds_label_and_colon_are_the_funds():
 def test_what_the_fund_paid_for_inpatient_care_is_not_its_expense():
     rows = read("2023年，全市医保基金支付住院费用22.6亿元，门诊费用8.3亿元。")
     assert rows.funds == [] and rows.budget == []
+
+
+def test_a_stage_named_in_a_comparison_is_that_figures_only():
+    rows = read("2023年“三公”经费支出58,600.00元，较年初预算75,000.00元减少16,400.00元，其中公务接待费12,600.00元，"
+                "公务用车运行维护费46,000.00元。")
+    assert pick(rows.budget, "stage", "item", "amount_wan") == [
+        ("决算", "三公经费", 5.86), ("年初预算", "三公经费", 7.5), ("决算", "公务接待费", 1.26),
+        ("决算", "公务用车运行维护费", 4.6)]

@@ -1549,7 +1549,10 @@ class _Reader:
         """A money figure of the scope's budget. A figure that gives no row leaves the stage as it
         was: '2024年部门预算安排900万元。2023年基本支出…' is no 年初预算 of 2023's 基本支出."""
         saved = (state.stage, state.stage_explicit)
-        if not self._budget_row(line, f, window, segment, state):
+        if not self._budget_row(line, f, window, segment, state) or (
+                state.stage != saved[0] and compact(window).startswith(_words("compared_with"))):
+            # (a stage named in a comparison, '…支出58,600元，较年初预算75,000元减少…，其中…', is that
+            # figure's only: the parts after it are of the figure compared)
             state.stage, state.stage_explicit = saved
 
     def _budget_row(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> bool | None:
