@@ -1401,7 +1401,8 @@ class _Reader:
             self._withheld = self._withheld or gate == "part"
             return gate in _FUND_CLAIMS
         window = words.window
-        if _scheme_project_re().search(self._folded, self._sentence_start, f.start):
+        if self._folded.find("项目", self._sentence_start, f.start) >= 0 \
+                and _scheme_project_re().search(self._folded, self._sentence_start, f.start):  # (needs 项目)
             return False  # '医疗救助项目年初预算…，实际支出…': a project's money, not the fund's flow
         if self._no_flow(f, window):
             return True
