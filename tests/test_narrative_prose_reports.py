@@ -166,13 +166,15 @@ def test_a_scheme_that_includes_another_counts_as_itself():
     assert pick(rows.enrollment, "scheme", "persons") == [("职工医保", 45200), ("生育保险", 38600)]
 
 
-@pytest.mark.parametrize("text", [
-    "2023年度本部门机关运行经费总支出125.58万元，比上年减少8.22万元。",
-    "2023年度本部门机关运行经费支出合计125.58万元。",
-    "2023年度培训费总支出3.2万元。",
+@pytest.mark.parametrize("text,expected", [
+    ("2023年度本部门机关运行经费总支出125.58万元，比上年减少8.22万元。", []),
+    ("2023年度本部门机关运行经费支出合计125.58万元。", []),
+    ("2023年度培训费总支出3.2万元。", [("培训费", 3.2)]),
+    ("2023年度公用经费总支出125.58万元。", [("公用经费", 125.58)]),
+    ('2022年度一般公共预算财政拨款"三公"经费支出预算为24.50万元，支出决算为15.64万元。', [("三公经费", 24.5), ("三公经费", 15.64)]),
 ])
-def test_the_total_of_one_expense_is_no_department_total(text):
-    assert read(text).budget == []
+def test_the_total_of_one_expense_is_that_expenses_not_the_departments(text, expected):
+    assert pick(read(text, 2022 if "2022" in text else 2023).budget, "item", "amount_wan") == expected
 
 
 def test_a_subsidy_that_arrived_is_a_part_of_the_income_not_the_income():

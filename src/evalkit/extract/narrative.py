@@ -709,18 +709,23 @@ def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | N
 
 
 @functools.lru_cache(maxsize=4096)  # (a few windows and items, over and over)
-def _expense_total(window: str, hit: tuple[str, str]) -> bool:
-    """True when a total's word follows the name of one expense that is no item ('机关运行经费总支出',
-    '培训费支出合计'): that expense's total, not the department's.
+def _expense_of(window: str, hit: tuple[str, str]) -> tuple[str, str] | str | None:
+    """What a total's word after the name of one expense names ('公用经费总支出', '机关运行经费支出合计'):
+    that expense's item when it is one, '' when it is none (no row: not the department's total),
+    None when no expense's name stands before the total's word.
 
-    >>> _expense_total("本部门机关运行经费总支出", ("支出合计", "总支出")), _expense_total("本部门总支出", ("支出合计", "总支出"))
-    (True, False)
+    >>> _expense_of("本部门机关运行经费总支出", ("支出合计", "总支出")), _expense_of("本部门总支出", ("支出合计", "总支出"))
+    ('', None)
+    >>> _expense_of("公用经费总支出", ("支出合计", "总支出"))
+    ('公用经费', '公用经费')
     """
-    if hit[0] not in _TOTALS:
-        return False
+    if "三公" in window:
+        return None  # ('"三公"经费支出预算': the 三公 figure, :meth:`_Reader._budget_record`)
     w = compact(window)
     k = w.rfind(hit[1])
-    return k > 0 and w[:k].endswith(_words("expense_end"))
+    if k <= 0 or not w[:k].endswith(_words("expense_end")):
+        return None
+    return budget_item(w[:k]) or ""
 
 
 _RESPECTIVE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*万?人")  # (a head count after '分别', before the figure)
@@ -1581,8 +1586,11 @@ class _Reader:
         (:func:`_whole_year_item`), or the item a bare stage word is of (:func:`_item_in_context`)."""
         scope = self.ctx.scope_at(line)
         hit = _named_item(window, state.parts_of, scope)
-        if hit is not None and _expense_total(window, hit):
-            return None  # '机关运行经费总支出125.58万元': the total of one expense, not the department's
+        if hit is not None and hit[0] in _TOTALS:
+            own = _expense_of(window, hit)
+            if own == "":
+                return None  # '机关运行经费总支出125.58万元': the total of one expense, not the department's
+            hit = own or hit  # '公用经费总支出…': that item's
         window_stage = _window_stage(window)
         if hit is None and window_stage is None:
             return None
