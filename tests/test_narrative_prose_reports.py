@@ -275,3 +275,19 @@ def test_a_stage_named_in_a_comparison_is_that_figures_only():
     assert pick(rows.budget, "stage", "item", "amount_wan") == [
         ("决算", "三公经费", 5.86), ("年初预算", "三公经费", 7.5), ("决算", "公务接待费", 1.26),
         ("决算", "公务用车运行维护费", 4.6)]
+
+
+@pytest.mark.parametrize("text", [
+    "2023年1-11月，全县职工医保基金收入3.12亿元，支出2.85亿元。",
+    "截至2023年11月底，全县居民医保基金收入5.12亿元，参保人数42.3万人。",
+    "上半年，全县职工医保基金收入1.62亿元。",
+    "2023年1至6月，部门支出合计612.30万元。",
+])
+def test_figures_of_a_part_of_the_year_are_no_figures_of_the_year(text):
+    rows = read(text)
+    assert rows.funds == [] and rows.enrollment == [] and rows.budget == []
+
+
+def test_the_whole_year_by_months_is_the_year():
+    rows = read("2023年1-12月，全县职工医保基金收入3.42亿元。截至2023年12月31日，全县参保人数42.3万人。")
+    assert pick(rows.funds, "amount_wan") == [(34200.0,)] and pick(rows.enrollment, "persons") == [(423000,)]

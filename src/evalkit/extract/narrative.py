@@ -787,6 +787,30 @@ def _fund_lead(sentence: str) -> bool:
     return m is not None and _names("fund", m.group(1)) and "政府性基金" not in m.group(1)
 
 
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+# '1-11月', '1至6月', '截至11月底', '截至2023年6月30日': a part of the year (not '1-12月', '12月底')
+_PARTIAL_MONTHS = vocab.words_pattern(rf"(?:^|[^\d])(?:1|一)\s*[-－—~～至到]\s*(?P<a>{_MONTH})\s*月"
+                                     rf"|<<year_lead>>[^，。；,;]{{0,8}}?(?<![\d])(?P<b>{_MONTH})\s*月\s*"
+                                     rf"(?:<<month_end>>|\d{{1,2}}\s*日)")
+_FULL_YEAR_MONTHS = ("12", "十二")
+
+
+def _partial_period(sentence: str) -> bool:
+    """True when a sentence is about a part of the year ('2023年1-11月，…', '截至11月底', '上半年',
+    '一季度'): its flows and head counts are no figures of the year.
+
+    >>> _partial_period("2023年1-11月，全县职工医保基金收入"), _partial_period("2023年1-12月，基金收入")
+    (True, False)
+    >>> _partial_period("截至2023年11月底，全县参保人数"), _partial_period("截至2023年12月31日，参保人数")
+    (True, False)
+    """
+    if "月" in sentence:
+        for m in _PARTIAL_MONTHS.finditer(sentence):
+            if (m.group("a") or m.group("b")) not in _FULL_YEAR_MONTHS:
+                return True
+    return ("季" in sentence or "半年" in sentence) and _names("partial_period", sentence)
+
+
 def _income_part(words: str) -> str | None:
     """The part of a fund's income ('财政补助收入', '个人缴费收入') the words before a generic income
     word name ('各级财政补助资金到位26,915万元': the subsidy that arrived, not the fund's income), or None.
@@ -1298,8 +1322,9 @@ class _Reader:
         if not subsidised and self._subsidised_after(f, sentence):
             return  # '其中脱贫人口参保2.3万人，…，均由医疗救助资助参保': subsidised groups, no scheme's count
         if _is_change(window) or _approximate(window, f.quantity) or _other_insurance(sentence) \
-                or _is_target(self._folded, f.start, self._sentence_start) or self._prior_period(window, True):
-            return  # a change, '约46万人', '养老保险参保人数', '不低于48万人', '上年末参保…': not the insured population
+                or _is_target(self._folded, f.start, self._sentence_start) or self._prior_period(window, True) \
+                or _partial_period(sentence):
+            return  # a change, '约46万人', '养老保险参保人数', '不低于48万人', '上年末参保…', '截至11月底…': not the insured population
         if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
             self._subsidised(line, f)
             return
@@ -1468,8 +1493,9 @@ class _Reader:
         """True for a fund figure that is no flow (and no budget): a target ('基金支出不超过7.5亿元'),
         another government's money ('争取中央和市级医疗救助补助资金'), a change (the ignore rule
         'change' accounts for it)."""
-        if _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after):
-            self._withheld = True
+        if _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after) \
+                or _partial_period(self._folded[self._sentence_start: f.start]):
+            self._withheld = True  # (… '2023年1-11月，基金收入…': a part of the year's flow)
             return True
         if self._prior_period(window, True):
             self._withheld = True
@@ -1530,8 +1556,9 @@ class _Reader:
         if state.subject_line or _is_change(window) or self._prior_period(window, False) \
                 or (self._line_names("part_scope") and (_names_part(self._folded[self._sentence_start: f.start])
                                                         or _names_part(_run_in_head(self._folded)))) \
-                or _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after):
-            return True  # (… '控制在80万元以内': a bound, no figure of the budget)
+                or _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after) \
+                or _partial_period(self._folded[self._sentence_start: f.start]):
+            return True  # (… '控制在80万元以内': a bound; '1-11月支出…': a part of the year)
         above = self._above(f)  # (both its answers are read)
         if above.other_government and self.ctx.scope_at(line) == DEPARTMENT_SCOPE:
             return True
