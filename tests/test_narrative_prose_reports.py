@@ -291,3 +291,8 @@ def test_figures_of_a_part_of_the_year_are_no_figures_of_the_year(text):
 def test_the_whole_year_by_months_is_the_year():
     rows = read("2023年1-12月，全县职工医保基金收入3.42亿元。截至2023年12月31日，全县参保人数42.3万人。")
     assert pick(rows.funds, "amount_wan") == [(34200.0,)] and pick(rows.enrollment, "persons") == [(423000,)]
+
+
+def test_a_total_after_a_list_of_schemes_is_the_total():
+    rows = read("全县职工医保、城乡居民医保参保人数分别为2.86万人、33.47万人，合计36.33万人。")
+    assert pick(rows.enrollment, "scheme", "persons") == [("职工医保", 28600), ("居民医保", 334700), ("合计", 363300)]

@@ -728,6 +728,7 @@ def _expense_of(window: str, hit: tuple[str, str]) -> tuple[str, str] | str | No
     return budget_item(w[:k]) or ""
 
 
+_LIST_WINDOWS = ("", *_LIST_JOINS)  # the window of a figure in a list after '分别为' ('…万人和42.22万人')
 _RESPECTIVE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*万?人")  # (a head count after '分别', before the figure)
 
 
@@ -1334,7 +1335,9 @@ class _Reader:
             # '城乡居民医保参保人数较上年减少1.2万人，为53.6万人': the count of the scheme named before
             m = _last(vocab.alternation("schemes"), _INCLUDES.sub("", sentence) if "含" in sentence else sentence)
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
-        if self._line_names("respectively"):
+        if self._line_names("respectively") and (compact(window) in _LIST_WINDOWS
+                                                 or compact(window).endswith(_words("respectively"))):
+            # (a figure of the list: its window ends on '分别', or is empty or a joining word)
             listed = _respective_scheme(sentence)
             if listed == "":
                 return  # '…参保人数分别为…' whose list the figures cannot be matched with: unsure
