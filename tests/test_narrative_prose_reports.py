@@ -296,3 +296,11 @@ def test_the_whole_year_by_months_is_the_year():
 def test_a_total_after_a_list_of_schemes_is_the_total():
     rows = read("全县职工医保、城乡居民医保参保人数分别为2.86万人、33.47万人，合计36.33万人。")
     assert pick(rows.enrollment, "scheme", "persons") == [("职工医保", 28600), ("居民医保", 334700), ("合计", 363300)]
+
+
+def test_a_sentence_opening_on_a_unit_the_title_does_not_name_is_that_units():
+    rows = read("松岭县医疗保障局2023年度部门决算\n一、情况\n县医疗保障中心2023年支出合计321.9万元。\n"
+                "本中心2023年支出合计100.00万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [("支出合计", 100.0)]
+    rows = read("松岭县医疗保障中心2023年度部门决算\n一、情况\n松岭县医疗保障中心2023年支出合计321.9万元。")
+    assert pick(rows.budget, "item", "amount_wan") == [("支出合计", 321.9)]  # (the report's own unit)

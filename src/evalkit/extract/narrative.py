@@ -728,6 +728,13 @@ def _expense_of(window: str, hit: tuple[str, str]) -> tuple[str, str] | str | No
     return budget_item(w[:k]) or ""
 
 
+# a sentence opening on a unit's name ('（三）松岭县医疗保险服务中心本年支出合计…')
+_UNIT_SUBJECT = vocab.words_pattern(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])?(?P<org>[\u4e00-\u9fff]{2,20}?"
+                                    r"(?:<<unit_suffix>>))(?=\d|本年|全年|年度|收入|支出|[\u4e00-\u9fff]{0,6}(?:收入|支出))")
+_TITLE_LINES = 8  # the lines a report's title stands in (after a web page's chrome)
+_SENTENCE_MARK = re.compile("[。，；,;]")
+
+
 _LIST_WINDOWS = ("", *_LIST_JOINS)  # the window of a figure in a list after '分别为' ('…万人和42.22万人')
 _RESPECTIVE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*万?人")  # (a head count after '分别', before the figure)
 
@@ -1015,6 +1022,7 @@ class _Reader:
         # the fund the first fund figure of the paragraph just before named (None after a heading or a
         # paragraph of no fund): a paragraph that opens with a bare flow goes on with it
         self._carried_fund: str | None = None
+        self._title_words: str | None = None  # the first lines of the report, compacted (:meth:`_other_unit`)
         self._next_carried_fund: str | None = None
 
     # ------------------------------------------------------------------ helpers
@@ -1047,6 +1055,20 @@ class _Reader:
             # (no word of the kind: its pattern is empty and matches anywhere)
             known = self._line_words[kind] = not words or any(w in folded for w in words)
         return known
+
+    def _other_unit(self, f: Found) -> bool:
+        """True when the figure's sentence opens on a unit (a name ending in 中心, 分局 …) that the
+        report's title does not name: a unit of the department, not the department the report is on
+        ('县医疗保障中心2023年支出合计…' in the bureau's 决算)."""
+        if not any(w in self._folded for w in vocab.word_list("unit_suffix")):
+            return False  # (no unit's name on the line: most lines)
+        m = _UNIT_SUBJECT.match(compact(self._folded[self._sentence_start: f.start]))
+        if m is None or m.group("org").startswith(vocab.word_list("own_unit")):
+            return False
+        if self._title_words is None:
+            self._title_words = compact("".join(  # (a title line is no sentence)
+                tl.text for tl in self.ctx.doc.text_lines[:_TITLE_LINES] if not _SENTENCE_MARK.search(tl.text)))
+        return m.group("org") not in self._title_words
 
     def _prior_period(self, window: str, year_end: bool) -> bool:
         """True when a figure's window names the year before ('上年同期实际支出…'; with ``year_end``,
@@ -1556,6 +1578,8 @@ class _Reader:
         if ("（" in segment or "(" in segment) and _SUBJECT_CODE.search(segment):  # (the pattern needs its bracket)
             state.subject_line = True
         # (the sentence is cut out only for a line that names a part: most name none)
+        if self._other_unit(f):
+            return True  # '县医疗保障中心2023年支出合计321.9万元' in the bureau's report: one unit's, not the whole
         if state.subject_line or _is_change(window) or self._prior_period(window, False) \
                 or (self._line_names("part_scope") and (_names_part(self._folded[self._sentence_start: f.start])
                                                         or _names_part(_run_in_head(self._folded)))) \
