@@ -190,6 +190,7 @@ def _is_change(window: str) -> bool:
 _SENTENCE_REACH = 400
 _INCOME_WORD = re.compile(r"收入(?!.*支出)")  # '部门收入决算1,305.46万元': the income's total
 _THIRD_PARTY = "第三方绩效评价"
+_PROJECT_REPORT = "项目支出绩效自评"
 _ARRANGED = re.compile(r"(?<!年初)(?<!全年)预算安排")  # (年初预算安排 stays 年初预算: the most specific label wins)
 # Subsidised enrolment (资助参保) is a part of a scheme's insured, counted by 医疗救助: a service figure.
 _SUBSIDY_TOPIC = "医疗救助"
@@ -370,14 +371,22 @@ def _named_part(sentence: str) -> bool:
     """True when a head count with no scheme of its own stands after '其中' in a sentence that named
     a scheme before it: a group within that scheme's count ('…参保373,744人，其中成年人…').
 
+    A '其中' inside a remark in brackets closed before the figure names the parts of the figure
+    before it, not of this one ('职工医保参保52,604人（其中退休人员13,877人），全县参保人数…').
+
     >>> _named_part("城乡居民基本医疗保险参保373,744人，其中成年人"), _named_part("全县参保人数")
     (True, False)
+    >>> _named_part("职工医保参保52,604人（其中退休人员13,877人），全县基本医疗保险参保人数")
+    False
     """
     k = sentence.rfind("其中")
+    if k > 0 and (sentence.find("）", k) >= 0 or sentence.find(")", k) >= 0):
+        return False  # (the remark is closed: its 其中 is done)
     return k > 0 and vocab.alternation("schemes").search(sentence, 0, k) is not None
 
 
-_ORDINAL_START = re.compile(r"^(?:\d{0,2}[.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、)")  # '1.基金收入'
+# '1.基金收入', '- 基金收入' (a list item's bullet: Markdown, Word)
+_ORDINAL_START = re.compile(r"^(?:\d{0,2}[.．、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、|[-*+•·●○▪■◆▶►])")
 
 
 def _joins_after(after: str) -> bool:
@@ -493,6 +502,8 @@ def _segment_flow(segment: str) -> str | None:
     m = _last(vocab.alternation("fund_flows"), segment)
     return vocab.synonyms("fund_flows", "flow")[m.group(0)] if m else None
 
+
+_BALANCE_FLOWS = ("结余", "累计结余")  # (a sentence's budget never names these: they are a fund's)
 
 _UNREAD = object()  # (a value not read yet)
 
@@ -690,9 +701,134 @@ def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | N
     ('基金方面，收入…'), else 支出 for 医疗救助's money; and whether it is a deficit ('当期赤字')."""
     fm = _last(vocab.alternation("fund_flows"), window)
     flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else line_flow
+    if flow == "收入" and fm is not None:
+        flow = _income_part(window[: fm.start()]) or flow  # '财政补助资金到位…': the part arrived
     if flow is None and scheme == "医疗救助" and not _GRANTED.search(window):
         flow = "支出"  # (not '医疗救助补助资金共5.86亿元': money granted to the scheme, not its spending)
     return flow, fm is not None and _names("deficit", fm.group(0))
+
+
+@functools.lru_cache(maxsize=4096)  # (a few windows and items, over and over)
+def _expense_of(window: str, hit: tuple[str, str]) -> tuple[str, str] | str | None:
+    """What a total's word after the name of one expense names ('公用经费总支出', '机关运行经费支出合计'):
+    that expense's item when it is one, '' when it is none (no row: not the department's total),
+    None when no expense's name stands before the total's word.
+
+    >>> _expense_of("本部门机关运行经费总支出", ("支出合计", "总支出")), _expense_of("本部门总支出", ("支出合计", "总支出"))
+    ('', None)
+    >>> _expense_of("公用经费总支出", ("支出合计", "总支出"))
+    ('公用经费', '公用经费')
+    """
+    if "三公" in window:
+        return None  # ('"三公"经费支出预算': the 三公 figure, :meth:`_Reader._budget_record`)
+    w = compact(window)
+    k = w.rfind(hit[1])
+    if k <= 0 or not w[:k].endswith(_words("expense_end")):
+        return None
+    return budget_item(w[:k]) or ""
+
+
+# a sentence opening on a unit's name ('（三）松岭县医疗保险服务中心本年支出合计…')
+_UNIT_SUBJECT = vocab.words_pattern(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])?(?P<org>[\u4e00-\u9fff]{2,20}?"
+                                    r"(?:<<unit_suffix>>))(?=\d|本年|全年|年度|收入|支出|[\u4e00-\u9fff]{0,6}(?:收入|支出))")
+_TITLE_LINES = 8  # the lines a report's title stands in (after a web page's chrome)
+_SENTENCE_MARK = re.compile("[。，；,;]")
+
+
+_LIST_WINDOWS = ("", *_LIST_JOINS)  # the window of a figure in a list after '分别为' ('…万人和42.22万人')
+_RESPECTIVE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*万?人")  # (a head count after '分别', before the figure)
+
+
+def _respective_scheme(sentence: str) -> str | None:
+    """The scheme of a head count after '分别' ('职工医保和居民医保参保人数分别为4.56万人和42.22万人'):
+    the scheme named at the same place in the list before it; None when the sentence is no such
+    list; '' when the figure cannot be matched with a name of the list.
+
+    >>> _respective_scheme("职工医保和居民医保参保人数分别为4.56万人和")
+    '居民医保'
+    >>> _respective_scheme("职工医保参保人数分别为"), _respective_scheme("全县参保人数")
+    ('', None)
+    """
+    k = sentence.rfind("分别")
+    if k < 0:
+        return None
+    start = max(sentence.rfind(c, 0, k) for c in "。；;，,") + 1  # (the list's clause: '、' goes on)
+    words = _INCLUDES.sub("", sentence[start:k]) if "含" in sentence[start:k] else sentence[start:k]
+    names = [vocab.synonyms("schemes", "scheme")[m.group(0)] for m in vocab.alternation("schemes").finditer(words)]
+    at = len(_RESPECTIVE_FIGURE.findall(sentence, k))
+    if len(names) < 2 or at >= len(names) or vocab.alternation("schemes").search(sentence, k) is not None:
+        return ""
+    return names[at]
+
+
+_RUN_IN_HEAD = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])([^。，,；;\d]{2,16})。")
+
+
+def _run_in_head(line: str) -> str:
+    """The heading a paragraph opens with ('（三）下属单位情况。…' → '下属单位情况'), '' when none:
+    the topic of the whole paragraph.
+
+    >>> _run_in_head("（三）下属单位情况。松岭县医疗保险服务中心本年支出合计412.36万元。"), _run_in_head("本年支出合计")
+    ('下属单位情况', '')
+    """
+    m = _RUN_IN_HEAD.match(line)
+    return m.group(1) if m else ""
+
+
+@functools.cache
+def _scheme_project_re() -> re.Pattern[str]:
+    """A scheme's project ('医疗救助项目', '城乡居民医保经办服务项目'): the department's budget line, no fund."""
+    return re.compile(rf"(?:{vocab.alternation('schemes').pattern})[\u4e00-\u9fff]{{0,8}}项目(?!支出)")
+
+
+_LEAD_COLON = re.compile(r"^([^：:，,。；;]{2,20})[：:]")
+
+
+def _fund_lead(sentence: str) -> bool:
+    """True when a sentence opens with a label naming a fund before a colon ('基金收支情况：…',
+    '医保基金运行情况：…'; not '政府性基金…'): its bare flows are that fund's.
+
+    >>> _fund_lead("基金收支情况：收入3.42亿元，支出"), _fund_lead("收支情况：收入")
+    (True, False)
+    """
+    m = _LEAD_COLON.match(sentence.lstrip())
+    return m is not None and _names("fund", m.group(1)) and "政府性基金" not in m.group(1)
+
+
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+# '1-11月', '1至6月', '截至11月底', '截至2023年6月30日': a part of the year (not '1-12月', '12月底')
+_PARTIAL_MONTHS = vocab.words_pattern(rf"(?:^|[^\d])(?:1|一)\s*[-－—~～至到]\s*(?P<a>{_MONTH})\s*月"
+                                     rf"|<<year_lead>>[^，。；,;]{{0,8}}?(?<![\d])(?P<b>{_MONTH})\s*月\s*"
+                                     rf"(?:<<month_end>>|\d{{1,2}}\s*日)")
+_FULL_YEAR_MONTHS = ("12", "十二")
+
+
+def _partial_period(sentence: str) -> bool:
+    """True when a sentence is about a part of the year ('2023年1-11月，…', '截至11月底', '上半年',
+    '一季度'): its flows and head counts are no figures of the year.
+
+    >>> _partial_period("2023年1-11月，全县职工医保基金收入"), _partial_period("2023年1-12月，基金收入")
+    (True, False)
+    >>> _partial_period("截至2023年11月底，全县参保人数"), _partial_period("截至2023年12月31日，参保人数")
+    (True, False)
+    """
+    if "月" in sentence:
+        for m in _PARTIAL_MONTHS.finditer(sentence):
+            if (m.group("a") or m.group("b")) not in _FULL_YEAR_MONTHS:
+                return True
+    return ("季" in sentence or "半年" in sentence) and _names("partial_period", sentence)
+
+
+def _income_part(words: str) -> str | None:
+    """The part of a fund's income ('财政补助收入', '个人缴费收入') the words before a generic income
+    word name ('各级财政补助资金到位26,915万元': the subsidy that arrived, not the fund's income), or None.
+
+    >>> _income_part("城乡居民医保各级财政补助资金"), _income_part("城乡居民医保基金")
+    ('财政补助收入', None)
+    """
+    fm = _last(vocab.alternation("fund_flows"), words)
+    flow = vocab.synonyms("fund_flows", "flow")[fm.group(0)] if fm else None
+    return flow if flow and flow != "收入" and flow.endswith("收入") else None
 
 
 def _whole_project(hit: tuple[str, str] | None, scope: str) -> tuple[str, str] | None:
@@ -724,6 +860,36 @@ def _stage_words(segment: str, window: str) -> tuple[tuple[str, str] | None, boo
     if spent:
         st = ("决算", spent.group(0))
     return st, _window_stage(window) == st
+
+
+def _bare_total(item: str, raw: str) -> bool:
+    """True for a total named by a stage or flow word alone ('全年预算数', '实际支出', '年初预算安排'),
+    not by the words of the department's totals ('本年支出合计', '收入总计').
+
+    >>> _bare_total("支出合计", "实际支出"), _bare_total("收入总计", "财政拨款收入总计")
+    (True, False)
+    """
+    return item in _TOTALS and not any(w in raw for w in _DEPARTMENT_TOTAL_WORDS)
+
+
+_DEPARTMENT_TOTAL_WORDS = ("合计", "总计", "本年", "部门")
+
+
+#: The total a bare flow word names after a total of one funding: '财政拨款收入2,250.13万元，支出
+#: 2,271.40万元' is that funding's expenditure, not the department's.
+_FUNDED_COUNTERPARTS = {("财政拨款收入", "支出合计"): "财政拨款支出", ("财政拨款支出", "收入合计"): "财政拨款收入"}
+
+
+def _funded_counterpart(item: str, raw: str, top_item: str | None) -> str:
+    """The item of a bare '收入'/'支出' (``raw``) right after the total of one funding (``top_item``)
+    in its sentence: that funding's other total; else ``item``.
+
+    >>> _funded_counterpart("支出合计", "支出", "财政拨款收入"), _funded_counterpart("支出合计", "本年支出", "财政拨款收入")
+    ('财政拨款支出', '支出合计')
+    """
+    if raw not in ("收入", "支出") or not top_item:
+        return item
+    return _FUNDED_COUNTERPARTS.get((top_item, item), item)
 
 
 @functools.lru_cache(maxsize=4096)  # (a few windows, parents and scopes, over and over)
@@ -852,6 +1018,12 @@ class _Reader:
         self._year_window_text = ""  # the window of the figure being read, its year kept
         self._segment_year_window: str | None = None  # that window as its segment gives it (None: not)
         self._line_words: dict[str, bool] = {}  # kind -> whether the line names a word of it (:meth:`_line_names`)
+        self._outer_funding: tuple[str, str | None] = ("", None)  # (outer path, the funding its total counted)
+        # the fund the first fund figure of the paragraph just before named (None after a heading or a
+        # paragraph of no fund): a paragraph that opens with a bare flow goes on with it
+        self._carried_fund: str | None = None
+        self._title_words: str | None = None  # the first lines of the report, compacted (:meth:`_other_unit`)
+        self._next_carried_fund: str | None = None
 
     # ------------------------------------------------------------------ helpers
     def _rec(self, line: int, **kw) -> dict:
@@ -883,6 +1055,32 @@ class _Reader:
             # (no word of the kind: its pattern is empty and matches anywhere)
             known = self._line_words[kind] = not words or any(w in folded for w in words)
         return known
+
+    def _other_unit(self, f: Found) -> bool:
+        """True when the figure's sentence opens on a unit (a name ending in 中心, 分局 …) that the
+        report's title does not name: a unit of the department, not the department the report is on
+        ('县医疗保障中心2023年支出合计…' in the bureau's 决算)."""
+        if not any(w in self._folded for w in vocab.word_list("unit_suffix")):
+            return False  # (no unit's name on the line: most lines)
+        m = _UNIT_SUBJECT.match(compact(self._folded[self._sentence_start: f.start]))
+        if m is None or m.group("org").startswith(vocab.word_list("own_unit")):
+            return False
+        if self._title_words is None:
+            self._title_words = compact("".join(  # (a title line is no sentence)
+                tl.text for tl in self.ctx.doc.text_lines[:_TITLE_LINES] if not _SENTENCE_MARK.search(tl.text)))
+        return m.group("org") not in self._title_words
+
+    def _prior_period(self, window: str, year_end: bool) -> bool:
+        """True when a figure's window names the year before ('上年同期实际支出…'; with ``year_end``,
+        a fund's or a head count's '上年末…' too): a figure of another year, no row of the report's
+        year (a change against it, '比上年同期增加', is a change)."""
+        if self._line_names("prior_period") and _names("prior_period", window):
+            return True
+        if year_end and self._line_names("prior_year_end") and _names("prior_year_end", window):
+            return True
+        # '上年“三公”经费决算数为5.1万元': a clause about the year before (not '上年结转…', this year's money)
+        w = compact(window)
+        return w.startswith(_words("prior_lead")) and not any(c in w for c in _words("carry_over"))
 
     def _year_at(self, f: Found) -> int | None:
         """The year a figure is for: the last 'YYYY年' of its clause, else the year its sentence
@@ -982,9 +1180,22 @@ class _Reader:
         return year
 
     # -------------------------------------------------------------------- lines
+    def start_section(self) -> None:
+        """A section heading: the fund of the paragraph before it goes on no further."""
+        self._next_carried_fund = None
+
+    def _new_item(self, folded: str) -> None:
+        """A line that opens a list item ends the parent path carried from the line before; one
+        that opens with any list marker ('（三）…') is a new topic: no fund is carried into it."""
+        if _NEW_ITEM.match(folded):
+            self.outer = ""
+        if self._carried_fund and _LIST_MARKER.match(folded.lstrip()):
+            self._carried_fund = None
+
     def read_line(self, line: int, text: str) -> None:
         """Read the figures of one line of text (a paragraph)."""
         self._current = None
+        self._carried_fund, self._next_carried_fund = self._next_carried_fund, None
         if _DIGIT.search(text) is None and not _may_have_chinese_quantity(text):
             # no number (most lines): nothing to read, and no year or run-in heading (both need
             # digits); only a list item's start ends the parent path carried from the line before
@@ -998,8 +1209,7 @@ class _Reader:
         body = 0
         if "年" in folded:  # (a run-in heading needs the year's 年: most lines have none)
             folded, body = self._run_in_heading(folded)
-        if _NEW_ITEM.match(folded):
-            self.outer = ""
+        self._new_item(folded)
         found = found_quantities(text)
         for f in found:  # (a plain loop: cheaper than any() over a generator, for every line)
             if f.quantity.kind in _READ_KINDS:
@@ -1007,7 +1217,9 @@ class _Reader:
         else:
             return  # nothing but dates, durations and counts (or no number): no table reads them
         money = _first_money(found)  # the first amount
-        state = _LineState(outer=self.outer, subject_words=folded[: money.start] if money else folded)
+        state = _LineState(outer=self.outer, subject_words=folded[: money.start] if money else folded,
+                           funding=self._outer_funding[1] if self.outer and self._outer_funding[0] == self.outer
+                           else None)  # '…财政拨款基本支出X万元，其中：' / '人员经费…': its funding
         self._staff_unit = None
         handled = self._formulas(line, folded) if "=" in folded else ()  # (a formula needs its '=')
         mine: dict[tuple[int, str], int] = {}  # numbers this reader placed on the line
@@ -1040,8 +1252,11 @@ class _Reader:
             if self._read_figure(line, f, (window, segment), state, mine):
                 prev_end = f.end
         tail = folded[prev_end:]
+        self._next_carried_fund = state.line_fund_scheme
         if state.top_item and "其中" in tail and _PARTS_FOLLOW.search(tail):
             self.outer = join_path(state.outer, state.top_item)
+            # the parts on the next lines count the funding their total counted
+            self._outer_funding = (self.outer, state.funding)
 
     def _read_figure(self, line: int, f: Found, words: tuple[str, str], state: _LineState,
                      mine: dict[tuple[int, str], int]) -> bool:
@@ -1130,13 +1345,25 @@ class _Reader:
         if not subsidised and self._subsidised_after(f, sentence):
             return  # '其中脱贫人口参保2.3万人，…，均由医疗救助资助参保': subsidised groups, no scheme's count
         if _is_change(window) or _approximate(window, f.quantity) or _other_insurance(sentence) \
-                or _is_target(self._folded, f.start, self._sentence_start):
-            return  # a change, '约46万人', '养老保险参保人数', '不低于48万人': not the insured population
+                or _is_target(self._folded, f.start, self._sentence_start) or self._prior_period(window, True) \
+                or _partial_period(sentence):
+            return  # a change, '约46万人', '养老保险参保人数', '不低于48万人', '上年末参保…', '截至11月底…': not the insured population
         if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
             self._subsidised(line, f)
             return
-        m = _last(vocab.alternation("schemes"), window)
+        # ('职工医保（含生育保险）参保人数': the count of 职工医保, not of what it includes)
+        m = _last(vocab.alternation("schemes"), _INCLUDES.sub("", window) if "含" in window else window)
+        if m is None and (not window.strip() or compact(window) in _words("continuation")):
+            # '城乡居民医保参保人数较上年减少1.2万人，为53.6万人': the count of the scheme named before
+            m = _last(vocab.alternation("schemes"), _INCLUDES.sub("", sentence) if "含" in sentence else sentence)
         scheme = vocab.synonyms("schemes", "scheme")[m.group(0)] if m else "合计"
+        if self._line_names("respectively") and (compact(window) in _LIST_WINDOWS
+                                                 or compact(window).endswith(_words("respectively"))):
+            # (a figure of the list: its window ends on '分别', or is empty or a joining word)
+            listed = _respective_scheme(sentence)
+            if listed == "":
+                return  # '…参保人数分别为…' whose list the figures cannot be matched with: unsure
+            scheme = listed or scheme
         q = f.quantity
         persons = to_persons(q)
         if scheme == "合计" and _named_part(sentence):
@@ -1211,7 +1438,13 @@ class _Reader:
         """A money figure of a fund's flow (income, expense, balance of a scheme's fund). True
         when the fund reader claims the figure (a row, or a figure of a fund that is no flow),
         False when it is left to the budget reader."""
-        last_fund = state.fund_scheme or self.heading_scheme  # (in a fund's section, a bare flow is its)
+        # (in a fund's section, a bare flow is its; a bare balance opening a paragraph ('当年结余…')
+        # is the fund's of the paragraph before, whose line broke at '；')
+        last_fund = state.fund_scheme or self.heading_scheme or (
+            self._carried_fund if _segment_flow(window) in _BALANCE_FLOWS else None)
+        if not last_fund and "基金" in self._folded[self._sentence_start: f.start] \
+                and _fund_lead(self._folded[self._sentence_start: f.start]):
+            last_fund = "合计"  # '基金收支情况：收入3.42亿元，支出…': the bare flows are the fund's
         words = _fund_window(window, state.sentence_fund_scheme, last_fund)
         if not (words.in_fund or words.flow_only or state.sentence_fund_scheme):
             return False  # _fund_gate's 'no fund', without its questions: most money figures name no fund
@@ -1223,6 +1456,9 @@ class _Reader:
             self._withheld = self._withheld or gate == "part"
             return gate in _FUND_CLAIMS
         window = words.window
+        if self._folded.find("项目", self._sentence_start, f.start) >= 0 \
+                and _scheme_project_re().search(self._folded, self._sentence_start, f.start):  # (needs 项目)
+            return False  # '医疗救助项目年初预算…，实际支出…': a project's money, not the fund's flow
         if self._no_flow(f, window):
             return True
         if compact(window).endswith("经费"):
@@ -1282,7 +1518,11 @@ class _Reader:
         """True for a fund figure that is no flow (and no budget): a target ('基金支出不超过7.5亿元'),
         another government's money ('争取中央和市级医疗救助补助资金'), a change (the ignore rule
         'change' accounts for it)."""
-        if _is_target(self._folded, f.start, self._sentence_start):
+        if _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after) \
+                or _partial_period(self._folded[self._sentence_start: f.start]):
+            self._withheld = True  # (… '2023年1-11月，基金收入…': a part of the year's flow)
+            return True
+        if self._prior_period(window, True):
             self._withheld = True
             return True
         above = self._above(f)
@@ -1312,6 +1552,8 @@ class _Reader:
             return state.sentence_fund_scheme  # '…，其中统筹基金收入Y亿元；支出Z亿元': past '；', the sentence's fund
         if flow_only and state.fund_scheme and not has_fund_word:
             return state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
+        if flow_only and self._carried_fund:
+            return self._carried_fund  # '…基金收入142.30亿元，其中…；' / '基金支出118.64亿元。': the paragraph before's fund
         if flow_only and self.heading_scheme:
             return self.heading_scheme  # '（一）职工基本医疗保险基金' over '1.基金收入…': the section's fund
         return "合计"
@@ -1336,23 +1578,41 @@ class _Reader:
         if ("（" in segment or "(" in segment) and _SUBJECT_CODE.search(segment):  # (the pattern needs its bracket)
             state.subject_line = True
         # (the sentence is cut out only for a line that names a part: most name none)
-        if state.subject_line or _is_change(window) \
-                or (self._line_names("part_scope") and _names_part(self._folded[self._sentence_start: f.start])) \
-                or _is_target(self._folded, f.start, self._sentence_start):
-            return True
+        if self._other_unit(f):
+            return True  # '县医疗保障中心2023年支出合计321.9万元' in the bureau's report: one unit's, not the whole
+        if state.subject_line or _is_change(window) or self._prior_period(window, False) \
+                or (self._line_names("part_scope") and (_names_part(self._folded[self._sentence_start: f.start])
+                                                        or _names_part(_run_in_head(self._folded)))) \
+                or _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after) \
+                or _partial_period(self._folded[self._sentence_start: f.start]):
+            return True  # (… '控制在80万元以内': a bound; '1-11月支出…': a part of the year)
         above = self._above(f)  # (both its answers are read)
         if above.other_government and self.ctx.scope_at(line) == DEPARTMENT_SCOPE:
             return True
         if above.allocated_above:
             self._withheld = True  # what a higher body allocates is no service figure either
             return True
-        return "基金" in window and _FUND_BUDGET.search(window) is not None  # (the pattern needs 基金)
+        if "基金" in window:  # (the pattern needs 基金)
+            return _FUND_BUDGET.search(window) is not None
+        return self._fund_budget_sentence(f, window)
+
+    def _fund_budget_sentence(self, f: Found, window: str) -> bool:
+        """True for a bare total of a sentence about a fund's budget ('居民医保基金收入预算6.05亿元，
+        支出预算5.92亿元': the second is the fund's too, not the department's 支出合计)."""
+        if "预算" not in window or self._folded.find("基金", self._sentence_start, f.start) < 0:
+            return False  # (most windows name no budget, most sentences no fund)
+        hit = budget_item(window)
+        return (hit is None or hit[0] in _TOTALS) and \
+            _FUND_BUDGET.search(self._folded, self._sentence_start, f.start) is not None
 
     def _budget(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> None:
         """A money figure of the scope's budget. A figure that gives no row leaves the stage as it
         was: '2024年部门预算安排900万元。2023年基本支出…' is no 年初预算 of 2023's 基本支出."""
         saved = (state.stage, state.stage_explicit)
-        if not self._budget_row(line, f, window, segment, state):
+        if not self._budget_row(line, f, window, segment, state) or (
+                state.stage != saved[0] and compact(window).startswith(_words("compared_with"))):
+            # (a stage named in a comparison, '…支出58,600元，较年初预算75,000元减少…，其中…', is that
+            # figure's only: the parts after it are of the figure compared)
             state.stage, state.stage_explicit = saved
 
     def _budget_row(self, line: int, f: Found, window: str, segment: str, state: _LineState) -> bool | None:
@@ -1380,6 +1640,11 @@ class _Reader:
         (:func:`_whole_year_item`), or the item a bare stage word is of (:func:`_item_in_context`)."""
         scope = self.ctx.scope_at(line)
         hit = _named_item(window, state.parts_of, scope)
+        if hit is not None and hit[0] in _TOTALS:
+            own = _expense_of(window, hit)
+            if own == "":
+                return None  # '机关运行经费总支出125.58万元': the total of one expense, not the department's
+            hit = own or hit  # '公用经费总支出…': that item's
         window_stage = _window_stage(window)
         if hit is None and window_stage is None:
             return None
@@ -1393,16 +1658,23 @@ class _Reader:
             return None  # '2024年部门预算安排…' in a report on 2023: not this report's budget
         if _keeps_item(hit, state.top_item) or not (hit is None or is_stage_word(hit[1])):
             return hit
-        if self._other_project(f, window, hit is None and not state.top_item and scope == DEPARTMENT_SCOPE, state):
+        # (here no item but a bare stage word names the figure: '医疗救助项目实际支出…' may name a project)
+        if self._other_project(f, window, not state.top_item and scope == DEPARTMENT_SCOPE, state):
             return None
         return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, None if state.top_item else state.line_subject()),
                                 self.ctx_topic, window)
 
     def _other_year(self, f: Found) -> bool:
         """True when the words before a figure name a year other than the report's ('2024年部门
-        预算安排…' in a report on 2023)."""
-        return bool(self.fiscal_year and self._folded.find("年", max(0, f.start - 40), f.start) >= 0
-                    and _names_other_year(self._year_window(f), self.fiscal_year))
+        预算安排…' in a report on 2023), or its sentence or clause opens with one ('2024年，…
+        收入预算6.05亿元，支出预算5.92亿元')."""
+        if not self.fiscal_year or self._first_year_mark < 0 or self._first_year_mark > f.start:
+            return False  # (no 年 before the figure on the line: no year named)
+        window = self._year_window(f)
+        if _YEAR.search(window) or "年度" in window:
+            return _names_other_year(window, self.fiscal_year)  # (the figure's own words name its year)
+        year = self._year_at(f)
+        return year is not None and year != self.fiscal_year
 
     def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
         """True when the sentence is about a project other than the scope ('医保基金监管项目年初预算
@@ -1420,10 +1692,13 @@ class _Reader:
         window, segment = words
         scope = self.ctx.scope_at(line)
         item, raw = _whole_project(hit, scope)
+        if scope == DEPARTMENT_SCOPE and self.ctx.report_kind == _PROJECT_REPORT and _bare_total(item, raw):
+            return None  # a project's report whose project is unknown: '全年预算数…，实际支出…' is the project's money
         if item == "年末结转结余" and scope != DEPARTMENT_SCOPE:
             return None  # '项目…结余61.36万元结转下年使用': what a project left unspent is no line of its funds
         if item in _THREE_PUBLIC_SUBSTITUTES and "三公" in window:
             item = "三公经费"  # '“三公”经费财政拨款支出预算4.00万元': the 三公 figure, funded by 财政拨款
+        item = _funded_counterpart(item, raw, state.top_item)
         funding = self._funding(window, item, state)
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
@@ -1611,6 +1886,25 @@ def _heading_scheme(text: str) -> str | None:
     return vocab.synonyms("schemes", "scheme")[m.group(0)] if m else None
 
 
+_TITLE_LINE_MAX = 30
+# (a figure, a sentence's marks, a label and its value apart: '项目名称     医疗保险基金')
+_NOT_A_TITLE = re.compile(r"[\d。，,；;：:！？|\t]|\S\s{2,}\S|名称")
+
+
+def _title_scheme(text: str) -> str | None:
+    """The fund a short title line names without an ordinal ('城乡居民医保基金运行情况', a bold
+    Markdown line): the fund of the lines below it; None for any other line (a sentence, a figure).
+
+    >>> _title_scheme("职工基本医疗保险基金（含生育保险）"), _title_scheme("职工医保基金收入3.2亿元。")
+    ('职工医保', None)
+    >>> _title_scheme("项目名称     医疗保险基金") is None
+    True
+    """
+    if len(text) > _TITLE_LINE_MAX or _NOT_A_TITLE.search(text):
+        return None
+    return _heading_scheme(text.strip().strip("*#"))
+
+
 def _is_heading(text: str) -> bool:
     return len(text) < 40 and bool(_HEADING.match(text)) and not find_quantities(_HEADING.sub("", text))
 
@@ -1622,10 +1916,16 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
     lines.sort(key=operator.attrgetter("line"))  # (a key made in C: no Python call per line)
     for tl in lines:
         if _is_heading(tl.text):
+            reader.start_section()
             reader.ctx_topic = mentioned_item(_HEADING.sub("", tl.text))
             reader.heading_topic = service_topic(tl.text)
             reader.heading_scheme = _heading_scheme(tl.text)
             reader.outer = ""
+            continue
+        scheme = _title_scheme(tl.text)
+        if scheme:  # '职工基本医疗保险基金（含生育保险）', '**城乡居民医保基金运行情况**': a fund's title line
+            reader.start_section()
+            reader.heading_scheme = scheme
             continue
         reader.read_line(tl.line, tl.text)
     return reader.rows
