@@ -658,8 +658,27 @@ _FUND_CLAIMS = ("part", "other insurance")
 
 @functools.lru_cache(maxsize=4096)  # (windows repeat within and across reports)
 def _fund_part_words(window: str) -> bool:
-    """True when a window names a part of a flow or money moved between pools (:func:`_fund_gate`)."""
-    return _names("fund_part", window) or _names("fund_transfer", window)
+    """True when a window names a part of a flow or money moved between pools (:func:`_fund_gate`),
+    or says the figure is contained in the flow before it ('基金支出含大病保险支出1.12亿元': the
+    part's figure, not the fund's; a closed bracket '职工医保（含生育保险）基金收入…' says what the
+    scheme covers, and the figure after it is the scheme's)."""
+    return _names("fund_part", window) or _names("fund_transfer", window) or _contained_figure(window)
+
+
+_CLOSES_CONTAINED = re.compile(r"[）)，,；;。]")
+
+
+def _contained_figure(window: str) -> bool:
+    """True when the window's last '含' is still open at its end: no bracket closed and no clause
+    ended after it.
+
+    Examples
+    --------
+    >>> _contained_figure("城乡居民医保基金支出含大病保险支出"), _contained_figure("职工医保（含生育保险）基金收入")
+    (True, False)
+    """
+    at = window.rfind("含")
+    return at >= 0 and _CLOSES_CONTAINED.search(window, at) is None
 
 
 def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_scope: bool) -> str | None:
