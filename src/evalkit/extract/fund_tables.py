@@ -644,11 +644,16 @@ def _space_cells(text: str) -> list[str]:
     return [c for c in _GAP.split(text.strip()) if c]
 
 
+@functools.cache
+def _year_column_re() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(_words("year_column"), key=len, reverse=True))))
+
+
 def _space_header(text: str) -> list[str] | None:
     """The cells of a header line of a statistics table aligned with spaces ('项目  项次  本年数
     上年数  同比增减（%）'): a short label, then column words, one of them the year's own figures
     (``stat_table_words.csv``, year_column); None for any other line."""
-    if not any(w in text for w in _words("year_column")):
+    if _year_column_re().search(text) is None:
         return None  # (most lines)
     cells = _space_cells(text)
     if len(cells) < 3 or len(compact(cells[0])) > _HEADER_LABEL_MAX or any(_value(c) for c in cells):

@@ -405,13 +405,22 @@ def _header_at(rows: list[Row], idx: int) -> tuple[list[str | None] | None, bool
     the rest of it: its words broken onto a second line (:func:`_wrapped_header`), or a second
     header row that completes it (:func:`_stacked_header`)."""
     roles = header_roles(rows[idx])
-    if idx + 1 < len(rows) and (roles is not None or sum(1 for t in rows[idx].texts if t) >= 3):
+    if idx + 1 < len(rows) and (roles is not None or _header_words_only(rows[idx].texts)):
         joined = _wrapped_header(rows[idx], rows[idx + 1], roles)
         if joined is None and roles is None:
             joined = _stacked_header(rows[idx], rows[idx + 1])
         if joined is not None:
             return joined, True
     return roles, False
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _header_words_only(texts: list[str]) -> bool:
+    """Whether a row may be the first line of a header that is no header alone: three cells of
+    words or more, and no figure (most rows of a table hold figures: they are not tried)."""
+    return sum(1 for t in texts if t) >= 3 and not any(_DIGIT.search(t) for t in texts if t)
 
 
 def _split_parts(table: Table) -> list[_Part]:

@@ -1079,7 +1079,10 @@ class _Reader:
         """True when the figure's sentence opens on a unit (a name ending in 中心, 分局 …) that the
         report's title does not name: a unit of the department, not the department the report is on
         ('县医疗保障中心2023年支出合计…' in the bureau's 决算)."""
-        if not any(w in self._folded for w in vocab.word_list("unit_suffix")):
+        named = self._line_words.get("~unit_suffix")
+        if named is None:  # (once per line)
+            named = self._line_words["~unit_suffix"] = any(w in self._folded for w in vocab.word_list("unit_suffix"))
+        if not named:
             return False  # (no unit's name on the line: most lines)
         m = _UNIT_SUBJECT.match(compact(self._folded[self._sentence_start: f.start]))
         if m is None or m.group("org").startswith(vocab.word_list("own_unit")):
@@ -1088,6 +1091,15 @@ class _Reader:
             self._title_words = compact("".join(  # (a title line is no sentence)
                 tl.text for tl in self.ctx.doc.text_lines[:_TITLE_LINES] if not _SENTENCE_MARK.search(tl.text)))
         return m.group("org") not in self._title_words
+
+    def _partial_sentence(self, f: Found) -> bool:
+        """:func:`_partial_period` of the figure's sentence up to it, on a line that names a month,
+        a quarter or a half year (most lines name none: their sentences are not cut out)."""
+        known = self._line_words.get("~partial")
+        if known is None:  # (once per line)
+            folded = self._folded
+            known = self._line_words["~partial"] = "月" in folded or "季" in folded or "半年" in folded
+        return known and _partial_period(self._folded[self._sentence_start: f.start])
 
     def _prior_period(self, window: str, year_end: bool) -> bool:
         """True when a figure's window names the year before ('上年同期实际支出…'; with ``year_end``,
@@ -1098,6 +1110,8 @@ class _Reader:
         if year_end and self._line_names("prior_year_end") and _names("prior_year_end", window):
             return True
         # '上年“三公”经费决算数为5.1万元': a clause about the year before (not '上年结转…', this year's money)
+        if not self._line_names("prior_lead"):
+            return False  # (the line names no year before: most lines)
         w = compact(window)
         return w.startswith(_words("prior_lead")) and not any(c in w for c in _words("carry_over"))
 
@@ -1538,7 +1552,7 @@ class _Reader:
         another government's money ('争取中央和市级医疗救助补助资金'), a change (the ignore rule
         'change' accounts for it)."""
         if _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after) \
-                or _partial_period(self._folded[self._sentence_start: f.start]):
+                or self._partial_sentence(f):
             self._withheld = True  # (… '2023年1-11月，基金收入…': a part of the year's flow)
             return True
         if self._prior_period(window, True):
@@ -1603,7 +1617,7 @@ class _Reader:
                 or (self._line_names("part_scope") and (_names_part(self._folded[self._sentence_start: f.start])
                                                         or _names_part(_run_in_head(self._folded)))) \
                 or _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after) \
-                or _partial_period(self._folded[self._sentence_start: f.start]):
+                or self._partial_sentence(f):
             return True  # (… '控制在80万元以内': a bound; '1-11月支出…': a part of the year)
         above = self._above(f)  # (both its answers are read)
         if above.other_government and self.ctx.scope_at(line) == DEPARTMENT_SCOPE:
