@@ -708,3 +708,11 @@ def test_a_short_line_between_tab_rows_of_other_widths_ends_the_table():
 def test_a_group_label_under_a_row_of_figures_is_not_glued_to_a_figure():
     tables = _tab_tables(["项目\t年初预算数\t全年执行数", "基本支出\t10\t9", "项目支出", "办公设备购置\t5\t4"])
     assert [c.text for c in tables[0].rows[-1].cells] == ["基本支出", "10", "9"]
+
+
+@pytest.mark.parametrize("above, label", [("无", "效益指标"), ("网络改造未完成", "效益指标"), ("无", "计划")])
+def test_a_level_label_or_a_cell_of_nothing_takes_no_wrapped_tail(above, label):
+    lines = ["一级指标\t三级指标\t分值\t得分\t偏差原因", f"产出指标\t参保人数\t10\t10\t{above}", label,
+             "\t群众满意度\t10\t9\t无"]
+    first = _tab_tables(lines)[0]
+    assert first.rows[1].cells[-1].text == above

@@ -23,6 +23,7 @@ starts, and an entry in :data:`LAYOUTS` (docs/recipes/adding-a-layout.md).
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import html
 import itertools
@@ -34,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from evalkit import vocab
 from evalkit.document import Cell, Document, ReportReadError, Row, Table, TextLine
 
 __all__ = [
@@ -302,15 +304,26 @@ def _tail_cell(lines: list[str], kinds: list[str], rows: list[Row], j: int) -> C
     if not rows or j + 1 >= len(lines) or kinds[j + 1] != "row" or kinds[j - 1] != "row":
         return None
     text = lines[j].strip()
-    if not _WRAPPED_TAIL.fullmatch(text) or _NOT_A_TAIL.search(text):
-        return None
+    if not _WRAPPED_TAIL.fullmatch(text) or _NOT_A_TAIL.search(text) or text in _level_labels():
+        return None  # ('效益指标' alone on a line: the label of the rows below, not a cell's end)
     if lines[j - 1].count("\t") != lines[j + 1].count("\t"):
         return None
     cells = [c for c in rows[-1].cells if c.text]
     if not cells:
         return None
     cell = cells[0] if text[0] in "（(" else cells[-1]
-    return cell if _CJK_CHAR.search(cell.text) else None
+    return cell if _CJK_CHAR.search(cell.text) and cell.text.strip() not in _MISSING_MARKS else None
+
+
+#: A cell that says 'nothing' (no words of its own to go on after a line break).
+_MISSING_MARKS = frozenset({"无", "—", "－", "-", "/", "／", "——"})
+
+
+@functools.cache
+def _level_labels() -> frozenset[str]:
+    """The level labels of the indicator framework (``indicator_framework.csv``: 产出指标, 数量指标 …)."""
+    rows = vocab.load("indicator_framework")
+    return frozenset(w for r in rows for w in (r["level1"], r["level2"]) if w)
 
 
 def _tab_table(lines: list[str], kinds: list[str], i: int) -> tuple[Table, int]:
