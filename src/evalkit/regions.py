@@ -573,16 +573,33 @@ def province_of_rules(texts: Iterable[str]) -> str | None:
     True
     >>> province_of_rules(["学习广东省部门整体支出绩效管理经验"]) is None
     True
+    >>> province_of_rules(["本局学习借鉴浙江省财政厅预算绩效管理的经验做法"]) is None
+    True
     """
     office, form = _rules_res()
     found = set()
     for text in texts:
         if text and ("财" in text or "表" in text):
-            found.update(m.group(1) for m in office.finditer(text))
-            m = form.match(text.strip())
+            text = text.strip()
+            found.update(m.group(1) for m in office.finditer(text) if _sets_rules(text, m))
+            m = form.match(text)
             if m:
                 found.add(m.group(1))
     return found.pop() if len(found) == 1 else None
+
+
+def _sets_rules(text: str, m: re.Match[str]) -> bool:
+    """Whether an office named in a text is one whose rules the document follows: named first on
+    its line, right after a word of following ('根据', '按照') or right before one of making
+    ('监制'); not an office named in passing ('学习借鉴浙江省财政厅…的经验')."""
+    leads = _labels_of("province_office_lead")
+    return m.start() == 0 or text[: m.start()].endswith(leads) \
+        or text[m.end():].lstrip().startswith(_labels_of("province_office_tail"))
+
+
+@functools.cache
+def _labels_of(field: str) -> tuple[str, ...]:
+    return tuple(r["word"] for r in vocab.load("meta_labels") if r["field"] == field)
 
 
 @functools.cache

@@ -86,8 +86,14 @@ _SELF_WORDS = ("本局", "我局", "本单位", "我单位", "本部门", "我�
 def _org_re(kind: str) -> re.Pattern[str]:
     words = sorted({r["word"] for r in vocab.load("org_suffixes") if r["kind"] == kind}, key=len, reverse=True)
     extra = (r"(?:[（(](?:特殊)?普通合伙[)）])?(?:[\u4e00-\u9fff]{2,8}?分(?:所|公司))?" if kind == "firm"
-             else r"(?:[\u4e00-\u9fff]{2,6}?分(?:局|中心))?")  # '岚州市医疗保障局岚溪分局': a branch
+             else rf"(?:(?:(?![{_branch_breaks()}])[\u4e00-\u9fff]){{2,6}}?分(?:局|中心))?")  # '岚州市医疗保障局岚溪分局': a branch
     return re.compile(rf"[{_HAN}]{{2,30}}?(?:{'|'.join(map(re.escape, words))}){extra}")
+
+
+def _branch_breaks() -> str:
+    """Characters no branch's own name holds, which end the name before them ('…局对岚溪分局',
+    '…局关于部分中心'; ``meta_labels.csv``, field ``not_in_branch``)."""
+    return re.escape("".join(r["word"] for r in vocab.load("meta_labels") if r["field"] == "not_in_branch"))
 
 
 def _strip_noise(text: str) -> str:
@@ -666,8 +672,15 @@ def report_kind_of(title: str) -> str | None:
     text = compact(title)
     for word, kind in _kind_words():
         if word in text:
+            if kind == "其他" and word.endswith("预算") and _names_evaluation(text):
+                continue  # ('…基金收支预算执行绩效自评报告': the evaluation of a budget, no budget)
             return kind
     return None
+
+
+def _names_evaluation(text: str) -> bool:
+    """Whether a title names an evaluation (a word of a self-evaluation's kind in ``report_kinds.csv``)."""
+    return any(word in text for word, kind in _kind_words() if "自评" in kind)
 
 
 def title_kind(doc: Document) -> str | None:
