@@ -669,16 +669,18 @@ _CLOSES_CONTAINED = re.compile(r"[）)，,；;。]")
 
 
 def _contained_figure(window: str) -> bool:
-    """True when the window's last '含' is still open at its end: no bracket closed and no clause
-    ended after it.
+    """True when the window's last '含' follows a flow ('支出含…', ``context_words.csv``,
+    contained_after) and is still open at its end: no bracket closed and no clause ended after it.
 
     Examples
     --------
     >>> _contained_figure("城乡居民医保基金支出含大病保险支出"), _contained_figure("职工医保（含生育保险）基金收入")
     (True, False)
+    >>> _contained_figure("含山县城乡居民医保基金收入")
+    False
     """
     at = window.rfind("含")
-    return at >= 0 and _CLOSES_CONTAINED.search(window, at) is None
+    return at > 0 and window[:at].endswith(_words("contained_after")) and _CLOSES_CONTAINED.search(window, at) is None
 
 
 def _fund_gate(words: _FundWords, sentence: str, sentence_fund: bool, project_scope: bool) -> str | None:
@@ -758,6 +760,9 @@ _LIST_WINDOWS = ("", *_LIST_JOINS)  # the window of a figure in a list after '�
 _RESPECTIVE_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*万?人")  # (a head count after '分别', before the figure)
 
 
+_LIST_ITEMS = re.compile(r"[、和及与]")
+
+
 def _respective_scheme(sentence: str) -> str | None:
     """The scheme of a head count after '分别' ('职工医保和居民医保参保人数分别为4.56万人和42.22万人'):
     the scheme named at the same place in the list before it; None when the sentence is no such
@@ -767,6 +772,8 @@ def _respective_scheme(sentence: str) -> str | None:
     '居民医保'
     >>> _respective_scheme("职工医保参保人数分别为"), _respective_scheme("全县参保人数")
     ('', None)
+    >>> _respective_scheme("参保总人数、职工医保和居民医保参保人数分别为46.78万人、")
+    ''
     """
     k = sentence.rfind("分别")
     if k < 0:
@@ -777,6 +784,8 @@ def _respective_scheme(sentence: str) -> str | None:
     at = len(_RESPECTIVE_FIGURE.findall(sentence, k))
     if len(names) < 2 or at >= len(names) or vocab.alternation("schemes").search(sentence, k) is not None:
         return ""
+    if len([x for x in _LIST_ITEMS.split(words) if x.strip()]) != len(names):
+        return ""  # ('参保总人数、职工医保和居民医保参保人数分别为…': an item of no scheme shifts the places)
     return names[at]
 
 
@@ -820,6 +829,9 @@ _PARTIAL_MONTHS = vocab.words_pattern(rf"(?:^|[^\d])(?:1|一)\s*[-－—~～至�
                                      rf"|<<year_lead>>[^，。；,;]{{0,8}}?(?<![\d])(?P<b>{_MONTH})\s*月\s*"
                                      rf"(?:<<month_end>>|\d{{1,2}}\s*日)")
 _FULL_YEAR_MONTHS = ("12", "十二")
+
+
+_CLAUSE_TAIL = re.compile(r"[，,；;]")
 
 
 def _partial_period(sentence: str) -> bool:
@@ -1099,7 +1111,11 @@ class _Reader:
         if known is None:  # (once per line)
             folded = self._folded
             known = self._line_words["~partial"] = "月" in folded or "季" in folded or "半年" in folded
-        return known and _partial_period(self._folded[self._sentence_start: f.start])
+        if not known:
+            return False
+        sentence = self._folded[self._sentence_start: f.start]
+        # ('1-11月支出合计300万元，全年支出合计321.9万元': a clause of its own on the whole year)
+        return _partial_period(sentence) and not _names("whole_year", _CLAUSE_TAIL.split(sentence)[-1])
 
     def _prior_period(self, window: str, year_end: bool) -> bool:
         """True when a figure's window names the year before ('上年同期实际支出…'; with ``year_end``,
@@ -1587,8 +1603,8 @@ class _Reader:
             return state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
         if flow_only and self._carried_fund:
             return self._carried_fund  # '…基金收入142.30亿元，其中…；' / '基金支出118.64亿元。': the paragraph before's fund
-        if flow_only and self.heading_scheme:
-            return self.heading_scheme  # '（一）职工基本医疗保险基金' over '1.基金收入…': the section's fund
+        if (flow_only or (has_fund_word and m is None)) and self.heading_scheme:
+            return self.heading_scheme  # '（一）职工基本医疗保险基金' over '1.基金收入…' or '全年基金收入…': the section's fund
         return "合计"
 
     def _is_fund_part(self, state: _LineState, scheme: str, flow: str) -> bool:
@@ -1707,7 +1723,11 @@ class _Reader:
         if _YEAR.search(window) or "年度" in window:
             return _names_other_year(window, self.fiscal_year)  # (the figure's own words name its year)
         year = self._year_at(f)
-        return year is not None and year != self.fiscal_year
+        if year is None or year == self.fiscal_year:
+            return False
+        # ('2024年3月，我局对2023年度部门整体支出开展自评，全年支出合计…': the date of the evaluation
+        # opens the sentence, whose words name the report's year too: not another year's figure)
+        return f"{self.fiscal_year}年" not in self._folded[self._sentence_start: f.start]
 
     def _other_project(self, f: Found, window: str, may_name: bool, state: _LineState) -> bool:
         """True when the sentence is about a project other than the scope ('医保基金监管项目年初预算
@@ -1731,7 +1751,8 @@ class _Reader:
             return None  # '项目…结余61.36万元结转下年使用': what a project left unspent is no line of its funds
         if item in _THREE_PUBLIC_SUBSTITUTES and "三公" in window:
             item = "三公经费"  # '“三公”经费财政拨款支出预算4.00万元': the 三公 figure, funded by 财政拨款
-        item = _funded_counterpart(item, raw, state.top_item)
+        if state.sentence_top in (None, state.top_item):  # (after '收入合计…，财政拨款收入…', a bare 支出 pairs the first)
+            item = _funded_counterpart(item, raw, state.top_item)
         funding = self._funding(window, item, state)
         if "其中" in segment and state.top_item and not state.new_sentence:
             state.parts_of = state.top_item
@@ -1933,9 +1954,19 @@ def _title_scheme(text: str) -> str | None:
     >>> _title_scheme("项目名称     医疗保险基金") is None
     True
     """
-    if len(text) > _TITLE_LINE_MAX or _NOT_A_TITLE.search(text):
+    if not _is_title_line(text):
         return None
     return _heading_scheme(text.strip().strip("*#"))
+
+
+#: The longest unnumbered title line that, naming no fund, ends the fund of the title above it
+#: (shorter than a fund's title: a line of prose broken by the page is longer).
+_OTHER_TITLE_MAX = 20
+
+
+def _is_title_line(text: str, most: int = _TITLE_LINE_MAX) -> bool:
+    """A short line of words without a figure or a sentence's marks: a title ('部门预算执行情况')."""
+    return len(text) <= most and _NOT_A_TITLE.search(text) is None and bool(text.strip().strip("*#"))
 
 
 def _is_heading(text: str) -> bool:
@@ -1960,5 +1991,8 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
             reader.start_section()
             reader.heading_scheme = scheme
             continue
+        if reader.heading_scheme and _is_title_line(tl.text, _OTHER_TITLE_MAX):
+            reader.start_section()  # '部门预算执行情况' after a fund's title: the fund's section ends
+            reader.heading_scheme = None
         reader.read_line(tl.line, tl.text)
     return reader.rows

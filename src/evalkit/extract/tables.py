@@ -796,9 +796,11 @@ def _grid_row(g: _Grid, data: list[Row], k: int, ctx: ReportContext, sinks: tupl
     texts = row.texts + [""] * (g.width - len(row.texts))
     label = _row_label(texts)
     first = 1
-    if len(data) == 1 and g.topic and not label and _number(texts[0]) is not None:
+    if len(data) == 1 and g.topic and not label and _number(texts[0]) is not None and 0 not in g.row_number_cols \
+            and not any(t and _number(t) is None for t in texts[1:]):
         # the one row of figures of a table about an item, without a label ('86,000.00 | 0.00 | …'
-        # under 合计 | 因公出国（境）费 | …, a 三公经费 table): the table's own row, from its first cell
+        # under 合计 | 因公出国（境）费 | …, a 三公经费 table): the table's own row, from its first cell;
+        # not a row numbered in a 序号 column, nor one with a name among its figures
         label, first = "合计", 0
     rows_total = _total_of_rows(_block(data, k)) if is_total_label(label) or is_bare_total(label) else None
     rl = _read_row_label(label)
