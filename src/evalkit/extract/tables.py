@@ -1536,7 +1536,6 @@ _FLAT_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 @functools.cache
-@functools.cache
 def _flat_words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in vocab.load("flat_table_words") if r["kind"] == kind)
 
