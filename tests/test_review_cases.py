@@ -86,3 +86,10 @@ def test_a_part_of_the_year_in_one_clause_leaves_the_whole_year_in_the_next(tmp_
     report = read(tmp_path, "本局2023年1-11月支出合计300.00万元，全年支出合计321.90万元。\n")
     amounts = set(report.budget["amount_wan"])
     assert 300.0 not in amounts and 321.9 in amounts
+
+
+def test_a_project_title_broken_over_two_lines_names_the_project(tmp_path):
+    report = read(tmp_path, "一、项目资金情况\n该项目年初预算安排600.00万元，实际支出585.20万元。\n",
+                  title="柏溪县2023年度城乡医疗救助补助资金\n项目支出绩效自评报告\n\n")
+    assert rows(report.budget, "scope", "stage", "amount_wan") == [
+        ("柏溪县2023年度城乡医疗救助补助资金", "年初预算", 600.0), ("柏溪县2023年度城乡医疗救助补助资金", "决算", 585.2)]

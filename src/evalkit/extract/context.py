@@ -340,6 +340,7 @@ def _title_project(doc: Document) -> tuple[int, str] | None:
     self-evaluation report whose title names it ('关于2023年度城乡医疗救助补助资金绩效自评报告'
     → '2023年度城乡医疗救助补助资金'). A report on the department as a whole has none."""
     seen = 0
+    above: tuple[int, str] | None = None  # the line before, for a title broken over two lines
     for block in doc.blocks:
         if not isinstance(block, TextLine):
             return None  # a table before any title: a form, whose fields name the project
@@ -349,13 +350,17 @@ def _title_project(doc: Document) -> tuple[int, str] | None:
         seen += 1
         if seen > _TITLE_REACH or "。" in text:
             return None
-        m = _TITLE_PROJECT.match(text)
+        line, m = block.line, _TITLE_PROJECT.match(text)
+        if m is None and above is not None:
+            # ('洛川市2023年度城乡居民基本医疗保险财政补助资金' / '项目支出绩效自评报告')
+            line, m = above[0], _TITLE_PROJECT.match(above[1] + text)
+        above = (block.line, text)
         if m is None:
             continue
         name = _TITLE_ISSUER.sub("", m.group("name"))
         if any(w in name for w in _WHOLE_WORDS) or not _is_name_value(name):
             return None
-        return block.line, project_name(name)
+        return line, project_name(name)
     return None
 
 
