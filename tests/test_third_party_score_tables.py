@@ -122,3 +122,29 @@ def test_deduction_column_is_never_the_score():
     ]
     stated = {(t.kind, float(t.value)) for t in totals}
     assert ("total_score", 92.5) in stated and ("total_score", 7.5) not in stated
+
+
+def test_grade_after_conclusion_word(tmp_path):
+    text = _lines("项目支出绩效自评表", "项目名称：岚西县医保经办能力提升项目", "主管部门：岚西县医疗保障局",
+                  "自评结论：优秀。2022年度该项目自评得分88.2分。")
+    path = tmp_path / "grade.txt"
+    path.write_text(text, encoding="utf-8")
+    assert evalkit.read_report(path).reports.iloc[0]["grade"] == "优"
+
+
+PRIOR_YEAR_SCORES = """<html><body><p>岚西县医疗保障局2023年度部门整体支出绩效评价报告</p>
+<table border="1">
+<tr><th rowspan="2">一级指标</th><th rowspan="2">二级指标</th><th rowspan="2">权重</th><th colspan="2">得分</th></tr>
+<tr><th>2022年</th><th>2023年</th></tr>
+<tr><td rowspan="2">决策</td><td>目标设定</td><td>40</td><td>30.0</td><td>36.0</td></tr>
+<tr><td>预算配置</td><td>60</td><td>50.0</td><td>57.5</td></tr>
+<tr><td colspan="2">合计</td><td>100</td><td>80.0</td><td>93.5</td></tr>
+</table></body></html>"""
+
+
+def test_score_spanning_year_columns_takes_the_latest_year(tmp_path):
+    path = tmp_path / "years.html"
+    path.write_text(PRIOR_YEAR_SCORES, encoding="utf-8")
+    ind = evalkit.read_report(path).indicators
+    got = [(r.level1, r.level2, r.weight, r.score) for r in ind.itertuples()]
+    assert got == [("决策", "目标设定", 40.0, 36.0), ("决策", "预算配置", 60.0, 57.5)]
