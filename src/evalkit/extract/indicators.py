@@ -342,26 +342,22 @@ def _sub_header(row: Row, part: _Part) -> bool:
 _YEAR_WORD = re.compile(r"(?:19|20)(\d{2})\s*年?度?")
 
 
-def _spanned_last(roles: list[str | None], row: Row) -> list[str | None]:
-    """The roles of a header row whose last cell spans several columns ('得分' over 2023年 and
-    2022年: the grid leaves a row's last cell unexpanded): the columns it covers after the
-    first have no role until a second header row names them (:func:`_year_sub_header`)."""
-    last = row.cells[-1] if row.cells else None
-    if last is None or last.colspan <= 1 or len(roles) != len(row.cells):
-        return roles
-    return [*roles, *[None] * (last.colspan - 1)]
-
-
 def _year_sub_header(row: Row, part: _Part) -> bool:
     """A second header row of years under a value column spanning them ('得分' over '2023年 |
     2022年'): the latest year's column keeps the value's role, the other years' columns (a
-    prior year's scores) take none."""
+    prior year's scores) take none. A header's last cell spanning the years stands once in its
+    row (the grid does not expand a row's last cell): the columns it covers are added."""
     words = [(i, t) for i, t in enumerate(row.texts) if t]
     if len(words) < 2 or any(not _YEAR_WORD.fullmatch(t) for _, t in words):
         return False
     cols = [i for i, _ in words]
-    if cols != list(range(cols[0], cols[0] + len(cols))) or cols[-1] >= len(part.roles):
+    if cols != list(range(cols[0], cols[0] + len(cols))) or cols[0] >= len(part.roles):
         return False
+    if cols[-1] >= len(part.roles):
+        if cols[0] != len(part.roles) - 1:
+            return False
+        part.roles = [*part.roles, *[None] * (cols[-1] + 1 - len(part.roles))]
+        part.width = len(part.roles)
     role = part.roles[cols[0]]
     if role not in VALUE_ROLES or any(part.roles[i] is not None for i in cols[1:]):
         return False
@@ -478,7 +474,6 @@ def _split_parts(table: Table) -> list[_Part]:
             if current is not None and header_texts == row.texts and not current.closed:
                 current.stop = idx + 1
                 continue  # header repeated after a page break
-            roles = _spanned_last(roles, row)
             current = _Part(header_index=idx, roles=roles, width=len(roles), stop=idx + 1)
             header_texts = row.texts
             parts.append(current)
