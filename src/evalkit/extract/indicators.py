@@ -233,9 +233,14 @@ def _assign_levels(roles: list[str | None], rows: list[Row]) -> list[str | None]
             and _is_dimension_column(cols[roles.index("level1")] if cols else ()):
         return roles  # a table of dimensions: 评价指标 | 权重 | 得分 (决策, 过程, 产出, 效益)
     if "level3" not in roles:
-        # the right-most label column with content before the first value column is the name
+        # the right-most label column with content before the first value column is the name,
+        # except a column headed 二级指标 in a score table of levels 1 and 2 (一级指标 | 二级指标 |
+        # 分值 | 得分, no target or actual): its labels stay level 2
         first_value = min((i for i, r in enumerate(roles) if r in VALUE_ROLES), default=len(roles))
+        two_levels = "level1" in roles and not any(r in ("target", "actual") for r in roles)
         for i in range(first_value - 1, -1, -1):
+            if roles[i] == "level2" and two_levels:
+                break
             if roles[i] in (None, "level1", "level2") and cols and any(cols[i]):
                 roles[i] = "level3"
                 break
@@ -331,6 +336,35 @@ def _sub_header(row: Row, part: _Part) -> bool:
     part.roles = list(part.roles)
     for i, role in roles:
         part.roles[i] = role
+    return True
+
+
+_YEAR_WORD = re.compile(r"(?:19|20)(\d{2})\s*年?度?")
+
+
+def _year_sub_header(row: Row, part: _Part) -> bool:
+    """A second header row of years under a value column spanning them ('得分' over '2023年 |
+    2022年'): the latest year's column keeps the value's role, the other years' columns (a
+    prior year's scores) take none. A header's last cell spanning the years stands once in its
+    row (the grid does not expand a row's last cell): the columns it covers are added."""
+    words = [(i, t) for i, t in enumerate(row.texts) if t]
+    if len(words) < 2 or any(not _YEAR_WORD.fullmatch(t) for _, t in words):
+        return False
+    cols = [i for i, _ in words]
+    if cols != list(range(cols[0], cols[0] + len(cols))) or cols[0] >= len(part.roles):
+        return False
+    if cols[-1] >= len(part.roles):
+        if cols[0] != len(part.roles) - 1:
+            return False
+        part.roles = [*part.roles, *[None] * (cols[-1] + 1 - len(part.roles))]
+        part.width = len(part.roles)
+    role = part.roles[cols[0]]
+    if role not in VALUE_ROLES or any(part.roles[i] is not None for i in cols[1:]):
+        return False
+    latest = max(words, key=lambda w: int(_YEAR_WORD.fullmatch(w[1]).group(1)))[0]
+    part.roles = list(part.roles)
+    for i in cols:
+        part.roles[i] = role if i == latest else None
     return True
 
 
@@ -449,7 +483,7 @@ def _split_parts(table: Table) -> list[_Part]:
         current.stop = idx + 1
         if row.is_empty():
             continue
-        if not current.rows and _sub_header(row, current):
+        if not current.rows and (_sub_header(row, current) or _year_sub_header(row, current)):
             continue  # '指标值' over '年度目标值 | 实际完成值': the second header row names the columns
         texts = [t for t in row.texts if t]
         kind = _meta_kind(texts[0]) if texts else None
@@ -1429,6 +1463,15 @@ class _FlatBuilder:
                     self.filled["level2"] = ""  # a new level-1 group starts without a level 2
         return cells
 
+    def _note_cells(self, cells: list[_Token]) -> bool:
+        """True for the cells left before a row that names its level 1 when they are the trailing
+        remark cells of the row above (扣分原因 in a table printed one cell per line: '绩效目标不够明确'
+        between '9.00' and '过程'): no more of them than the layout's trailing remark columns, none
+        a figure, after a row already read."""
+        trailing = len(self.layout.values) - len(self.layout.required)
+        return bool(self.records) and self.set_level1 and 0 < len(cells) <= trailing \
+            and not any(parse_number(compact(t.text)) is not None for t in cells)
+
     def _levels_named(self) -> bool:
         """True when the last row's level cells leave no doubt about its levels: it names its
         level 1, or a standard level 2 of the level 1 in force ('时效指标' under 产出指标)."""
@@ -1454,7 +1497,8 @@ class _FlatBuilder:
 
     def add(self, levels: list[_Token], name: _Token, values: list[_Token]) -> None:
         leftover = self._levels(levels)
-        if leftover and not _remark(leftover) \
+        remark = bool(leftover) and (_remark(leftover) or self._note_cells(leftover))
+        if leftover and not remark \
                 and not (self._levels_named() and any(_PLAIN_NUMBER.fullmatch(t.text) for t in leftover)):
             # pieces of broken labels: the levels in force are not known until a row names its level 1
             # (a row that could not be read, figures included, before a row naming its level 1
@@ -1464,7 +1508,7 @@ class _FlatBuilder:
         if self.uncertain and not (levels and "level1" in self.layout.levels and self.set_level1):
             return
         self.uncertain = False
-        unread = {id(t) for t in leftover} if leftover and not _remark(leftover) else set()
+        unread = {id(t) for t in leftover} if leftover and not remark else set()
         if leftover and not unread and self.records and any(r in _NOTE_ROLES for r in self.layout.values):
             prev = self.records[-1]
             prev["note"] = clean_label("".join(t.text for t in leftover))
@@ -1684,11 +1728,17 @@ def _line_total(builder: _FlatBuilder, cells: list[_Token], totals: list[TotalSc
     """The 总分/合计 row of a table with a row per line: its weight and score totals."""
     numeric = [r for r in builder.layout.required if r in ("weight", "score")]
     figures = [t for t in cells[1:] if _PLAIN_NUMBER.fullmatch(t.text)]
-    if len(figures) != len(cells) - 1 or len(figures) > len(numeric):
+    if len(figures) != len(cells) - 1:
         return  # (a total of other columns: its figures are not read)
+    with_deduction = [r for r in builder.layout.required if r in ("weight", "deduction", "score")]
+    if len(figures) > len(numeric):
+        if len(figures) != len(with_deduction):
+            return
+        numeric = with_deduction  # 分值 | 扣分 | 得分: the total of each, in order
     for role, tok in zip(numeric[len(numeric) - len(figures):], figures):
-        kind = "total_weight" if role == "weight" else "total_score"
-        totals.append(TotalScore(kind, tok.text, tok.line, builder.scope))
+        if role != "deduction":
+            kind = "total_weight" if role == "weight" else "total_score"
+            totals.append(TotalScore(kind, tok.text, tok.line, builder.scope))
         tok.place(builder.ctx)
 
 

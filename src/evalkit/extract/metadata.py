@@ -744,7 +744,24 @@ def _evaluator(doc: Document) -> str | None:
             if f:
                 return f.group(0)
     signed = _signature(doc, "firm")
-    return signed[0] if signed else None
+    return signed[0] if signed else _cover_firm(doc)
+
+
+def _cover_firm(doc: Document) -> str | None:
+    """The firm named alone on a line of the cover of an evaluation report ('XX会计师事务所有限公司'
+    under '绩效评价报告', a month on the next line, no signature with a day at the end): only when
+    the title lines name an evaluation (评价, 评估) and not a self-evaluation (自评)."""
+    titles = _title_lines(doc, 15)
+    words = "".join(compact(tl.text) for tl in titles)
+    if "自评" in words or ("评价" not in words and "评估" not in words):
+        return None
+    firm = _org_re("firm")
+    for tl in titles:
+        text = _strip_noise(tl.text)
+        m = firm.fullmatch(text) if text else None
+        if m and not is_page_chrome(text):
+            return m.group(0)
+    return None
 
 
 def _whole_firm(doc: Document, value: str, line: int) -> str:
