@@ -93,3 +93,9 @@ def test_a_project_title_broken_over_two_lines_names_the_project(tmp_path):
                   title="柏溪县2023年度城乡医疗救助补助资金\n项目支出绩效自评报告\n\n")
     assert rows(report.budget, "scope", "stage", "amount_wan") == [
         ("柏溪县2023年度城乡医疗救助补助资金", "年初预算", 600.0), ("柏溪县2023年度城乡医疗救助补助资金", "决算", 585.2)]
+
+
+def test_a_third_party_project_report_titled_over_two_lines_names_its_project(tmp_path):
+    report = read(tmp_path, "一、项目资金情况\n该项目年初预算安排600.00万元，实际支出585.20万元。\n",
+                  title="柏溪县2023年度城乡医疗救助补助资金\n绩效评价报告\n\n")
+    assert set(report.budget["scope"]) == {"柏溪县2023年度城乡医疗救助补助资金"}

@@ -326,7 +326,7 @@ def _find_projects(doc: Document):
 # the title of a project's self-evaluation report that names the project or fund:
 # '关于2023年度城乡医疗救助补助资金绩效自评报告', '…县医疗保障局2023年度…项目支出绩效自评报告'
 _TITLE_PROJECT = vocab.words_pattern(
-    r"^(?:关于)?(?P<name>[^，,。；;：:]{4,40}?(?:<<project_title_end>>))(?:项目)?(?:支出)?绩效(?:自评价?|自我评价)"
+    r"^(?:关于)?(?P<name>[^，,。；;：:]{4,40}?(?:<<project_title_end>>))(?:项目)?(?:支出)?绩效(?:自评价?|自我评价|评价)"
     r"(?:报告|情况(?:报告)?|总结)?$"
 )
 # a department's name before the project's ('桂川县医疗保障局2023年度…'): cut when a year follows
