@@ -247,6 +247,7 @@ class _Column:
     units: list[str] = field(default_factory=list)
     skip: str | None = None
     unit_column: bool = False  # '单位' over '人', '万元', '亿元': each row's unit, no figure
+    total_only: bool = False  # a 合计 column whose header names no scheme ('合计', '总计')
 
 
 def _path_scheme(path: list[str]) -> str | None:
@@ -299,7 +300,14 @@ def _columns(header: list[Row], width: int) -> list[_Column]:
         col.scheme = _path_scheme(rest)
         if rest:
             col.measure = _measure_of(scheme_of_label(rest[-1])[1])
+        # (a 合计 column named by a total label only, no scheme word: see below)
+        col.total_only = col.scheme == "合计" and not any(scheme_of_label(p)[0] for p in rest)
         cols.append(col)
+    if any(c.scheme == OTHER for c in cols):
+        # '企业职工基本养老保险基金 | … | 工伤保险基金 | 合计': the total of every insurance, no medical one
+        for c in cols:
+            if c.total_only:
+                c.scheme = OTHER
     return cols
 
 

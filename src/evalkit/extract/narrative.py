@@ -803,6 +803,23 @@ def _scheme_project_re() -> re.Pattern[str]:
 _LEAD_COLON = re.compile(r"^([^：:，,。；;]{2,20})[：:]")
 
 
+@functools.lru_cache(maxsize=1024)
+def _named_fund(sentence: str) -> str | None:
+    """The scheme of the last fund a sentence names by its scheme ('长期护理保险基金单独核算，'
+    → 长期护理保险; '职工医保（含生育保险）基金' → 职工医保), None when it names none or only
+    the fund as a whole ('医保基金…').
+
+    >>> _named_fund("长期护理保险基金单独核算，2023年"), _named_fund("加强医保基金监管，全年")
+    ('长期护理保险', None)
+    """
+    text = _INCLUDES.sub("", compact(sentence))
+    scheme = None
+    for m in vocab.alternation("schemes").finditer(text):
+        if text.startswith("基金", m.end()):
+            scheme = vocab.synonyms("schemes", "scheme")[m.group(0)]
+    return scheme if scheme != "合计" else None
+
+
 def _fund_lead(sentence: str) -> bool:
     """True when a sentence opens with a label naming a fund before a colon ('基金收支情况：…',
     '医保基金运行情况：…'; not '政府性基金…'): its bare flows are that fund's.
@@ -926,13 +943,18 @@ def _named_item(window: str, parts_of: str | None, scope: str) -> tuple[str, str
     return hit
 
 
+# the report's own unit opening a figure's words ('本部门全年收入', '我局全年支出')
+_OWN_SUBJECT = vocab.words_pattern(r"^(?:<<own_unit>>)(?:<<own_unit_noun>>)(?=全年)")
+
+
 def _whole_year_item(window: str, top_item: str | None, subject: str | None) -> tuple[str, str] | None:
     """'全年支出9.84万元': what a figure named by a time word is of. Only a total: of the item just
     named ('“三公”经费年初预算12.60万元，全年支出…', unless an income or a total), else of the item
     the sentence opens with (``subject``: '一是“三公”经费控制严格，全年支出6.2万元'), else the
     total itself; None for no total ('全年拨付定点医疗机构医保资金') or a sentence naming an item
     elsewhere (``subject`` '')."""
-    hit = budget_item(compact(window).replace("全年", "", 1), strict=True)  # '全年支出': 支出合计
+    text = _OWN_SUBJECT.sub("", _INCLUDES.sub("", compact(window)))  # '本部门（含下属单位）全年收入'
+    hit = budget_item(text.replace("全年", "", 1), strict=True)  # '全年支出': 支出合计
     if hit is None or hit[0] not in _TOTALS:
         return None  # a time word names no budget line
     if hit[0] != "支出合计":
@@ -946,6 +968,18 @@ def _whole_year_item(window: str, top_item: str | None, subject: str | None) -> 
     if not subject or subject in _TOTALS or item_category(subject) == "收入":
         return None
     return subject, compact(window)
+
+
+def _part_after_stage(window: str, stage_word: str) -> bool:
+    """True when the words after a bare stage word name one part of the money ('预算安排配套资金',
+    '实际支出自筹资金'): a funding source the vocabulary does not list, not the total.
+
+    >>> _part_after_stage("县本级预算安排配套资金", "预算安排"), _part_after_stage("年初预算安排资金", "年初预算安排")
+    (True, False)
+    """
+    text = compact(window)
+    at = text.rfind(stage_word)
+    return at >= 0 and _names("funding_part", text[at + len(stage_word):])
 
 
 def _keeps_item(hit: tuple[str, str] | None, top_item: str | None) -> bool:
@@ -1471,13 +1505,7 @@ class _Reader:
         """A money figure of a fund's flow (income, expense, balance of a scheme's fund). True
         when the fund reader claims the figure (a row, or a figure of a fund that is no flow),
         False when it is left to the budget reader."""
-        # (in a fund's section, a bare flow is its; a bare balance opening a paragraph ('当年结余…')
-        # is the fund's of the paragraph before, whose line broke at '；')
-        last_fund = state.fund_scheme or self.heading_scheme or (
-            self._carried_fund if _segment_flow(window) in _BALANCE_FLOWS else None)
-        if not last_fund and "基金" in self._folded[self._sentence_start: f.start] \
-                and _fund_lead(self._folded[self._sentence_start: f.start]):
-            last_fund = "合计"  # '基金收支情况：收入3.42亿元，支出…': the bare flows are the fund's
+        last_fund = self._last_fund(f, window, state)
         words = _fund_window(window, state.sentence_fund_scheme, last_fund)
         if not (words.in_fund or words.flow_only or state.sentence_fund_scheme):
             return False  # _fund_gate's 'no fund', without its questions: most money figures name no fund
@@ -1499,6 +1527,9 @@ class _Reader:
         if _budget_item_first(words, last_fund):
             return False
         scheme = self._fund_scheme(words.scheme, words.flow_only, words.fund_word, state)
+        if scheme == _OTHER_INSURANCE:
+            self._withheld = True
+            return True  # '（三）工伤保险。基金收入…': another insurance's fund, no medical one and no budget
         if scheme == _POOLED and not self._names_employee_fund(f):
             self._withheld = True
             return True  # '住院统筹基金支付3.2亿元' with no 职工 around: whose pooled fund is unsure
@@ -1521,6 +1552,24 @@ class _Reader:
             return True
         self._fund_row(line, f, (scheme, flow, deficit), state)
         return True
+
+    def _last_fund(self, f: Found, window: str, state: _LineState) -> str | None:
+        """The fund a bare flow of the figure would be of: the fund just named, the section's, or
+        the one the sentence opens on ('基金收支情况：收入…'; '长期护理保险基金单独核算，2023年收入…')."""
+        # (in a fund's section, a bare flow is its; a bare balance opening a paragraph ('当年结余…')
+        # is the fund's of the paragraph before, whose line broke at '；')
+        last_fund = state.fund_scheme or self.heading_scheme or (
+            self._carried_fund if _segment_flow(window) in _BALANCE_FLOWS else None)
+        if last_fund or "基金" not in self._folded[self._sentence_start: f.start]:
+            return last_fund
+        sentence = self._folded[self._sentence_start: f.start]
+        if _fund_lead(sentence):
+            return "合计"  # '基金收支情况：收入3.42亿元，支出…': the bare flows are the fund's
+        if _fund_words(window)[3]:
+            # '长期护理保险基金单独核算，2023年收入8,426万元，支出…': the bare flows are the fund's
+            # the sentence names, not the department's income and expense
+            last_fund = state.fund_scheme = _named_fund(sentence)
+        return last_fund
 
     def _fund_row(self, line: int, f: Found, what: tuple[str, str, bool], state: _LineState) -> None:
         """The row of a fund's flow (scheme, flow, whether a deficit: '当期赤字363万元' → −363)."""
@@ -1555,8 +1604,8 @@ class _Reader:
                 or self._partial_sentence(f):
             self._withheld = True  # (… '2023年1-11月，基金收入…': a part of the year's flow)
             return True
-        if self._prior_period(window, True):
-            self._withheld = True
+        if self._prior_period(window, True) or _names("estimate", window):
+            self._withheld = True  # ('基金收入预计完成5.62亿元': an estimate, no flow)
             return True
         above = self._above(f)
         return above.other_government or above.allocated_above or _is_change(window)
@@ -1589,6 +1638,8 @@ class _Reader:
             return self._carried_fund  # '…基金收入142.30亿元，其中…；' / '基金支出118.64亿元。': the paragraph before's fund
         if flow_only and self.heading_scheme:
             return self.heading_scheme  # '（一）职工基本医疗保险基金' over '1.基金收入…': the section's fund
+        if has_fund_word and self.heading_scheme:
+            return self.heading_scheme  # '（一）职工基本医疗保险。全年基金收入…': the section's fund
         return "合计"
 
     def _is_fund_part(self, state: _LineState, scheme: str, flow: str) -> bool:
@@ -1613,7 +1664,9 @@ class _Reader:
         # (the sentence is cut out only for a line that names a part: most name none)
         if self._other_unit(f):
             return True  # '县医疗保障中心2023年支出合计321.9万元' in the bureau's report: one unit's, not the whole
-        if state.subject_line or _is_change(window) or self._prior_period(window, False) \
+        if self._line_names("parent_scope") and _names("parent_scope", self._clause(f)):
+            return True  # '（主管部门区医疗保障局…汇总收入总计为1,638.27万元）': the department above's figure
+        if state.subject_line or _is_change(window) or self._prior_period(window, False) or _names("estimate", window) \
                 or (self._line_names("part_scope") and (_names_part(self._folded[self._sentence_start: f.start])
                                                         or _names_part(_run_in_head(self._folded)))) \
                 or _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after) \
@@ -1694,6 +1747,8 @@ class _Reader:
         # (here no item but a bare stage word names the figure: '医疗救助项目实际支出…' may name a project)
         if self._other_project(f, window, not state.top_item and scope == DEPARTMENT_SCOPE, state):
             return None
+        if _part_after_stage(window, hit[1] if hit else window_stage[1]):
+            return None  # '县本级预算安排配套资金150万元': one source's money, not the total
         return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, None if state.top_item else state.line_subject()),
                                 self.ctx_topic, window)
 
@@ -1938,6 +1993,38 @@ def _title_scheme(text: str) -> str | None:
     return _heading_scheme(text.strip().strip("*#"))
 
 
+# a run-in heading that names an insurance and ends its own sentence before the paragraph's
+# figures: '（一）职工基本医疗保险（含生育保险）。全年基金收入…', '（三）长期护理保险：基金收入…'
+_RUN_IN_SCHEME = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\s*"
+                            r"(?P<head>[^，。；：:,;！？\d]{2,30}?)[。：:]")
+
+
+def _run_in_scheme(text: str) -> str | None:
+    """The insurance a run-in heading names ('（一）职工基本医疗保险（含生育保险）。全年基金收入…'
+    → 职工医保; its remark in brackets names no scheme): the fund of the paragraph's bare flows.
+    _OTHER_INSURANCE for a heading of pension, work-injury or unemployment insurance, None for a
+    line of no such heading.
+
+    >>> _run_in_scheme("（一）职工基本医疗保险（含生育保险）。全年基金收入136.52亿元")
+    '职工医保'
+    >>> _run_in_scheme("（三）工伤保险。基金收入3.1亿元") == _OTHER_INSURANCE, _run_in_scheme("（一）参保情况。2023年末…")
+    (True, None)
+    """
+    m = _RUN_IN_SCHEME.match(text)
+    if m is None:
+        return None
+    head = compact(_REMARK.sub("", m.group("head")))
+    found = _last(_insurance_re(), head)
+    if found is None:
+        return None
+    if found.group(0) in _words("other_insurance"):
+        return _OTHER_INSURANCE
+    return vocab.synonyms("schemes", "scheme")[found.group(0)]
+
+
+_OTHER_INSURANCE = "其他险种"
+
+
 def _is_heading(text: str) -> bool:
     return len(text) < 40 and bool(_HEADING.match(text)) and not find_quantities(_HEADING.sub("", text))
 
@@ -1960,5 +2047,10 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
             reader.start_section()
             reader.heading_scheme = scheme
             continue
+        if _LIST_MARKER.match(tl.text.lstrip()):  # (a cheap test first: most lines open with no marker)
+            scheme = _run_in_scheme(tl.text)
+            if scheme:  # '（一）职工基本医疗保险（含生育保险）。全年基金收入…': the paragraph's fund
+                reader.start_section()
+                reader.heading_scheme = scheme
         reader.read_line(tl.line, tl.text)
     return reader.rows

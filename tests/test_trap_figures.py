@@ -1,0 +1,107 @@
+"""Traps that made evalkit write a right figure under a wrong scheme, flow, item or scope.
+
+Each text imitates a kind of medical-security bureau's document (statistical bulletin, fund
+决算 disclosure, a unit's 决算 说明, a work summary, a project's self-evaluation report, a
+social-insurance fund table of a finance bureau). Every text is written for the test; the expected
+rows are worked out by hand (亿元 × 10000 = 万元).
+"""
+
+from __future__ import annotations
+
+from evalkit.document import document_from_text
+from evalkit.extract.context import ReportContext
+from evalkit.extract.fund_tables import read_fund_tables
+from evalkit.extract.narrative import extract_narrative
+
+
+def read(text: str, year: int | None = 2023):
+    ctx = ReportContext(document_from_text(text + "\n", "r"))
+    return extract_narrative(ctx, year)
+
+
+def funds(rows):
+    return [(r["scheme"], r["flow"], r["amount_wan"]) for r in rows.funds]
+
+
+def budget(rows):
+    return [(r["stage"], r["item"], r["amount_wan"]) for r in rows.budget]
+
+
+# ----------------------------------------------------------- run-in headings naming a scheme
+def test_a_run_in_heading_names_the_fund_of_its_paragraph():
+    text = ("二、基金收支情况\n"
+            "（一）职工基本医疗保险（含生育保险）。全年基金收入136.52亿元，比上年增长5.8%；基金支出119.83亿元；"
+            "当期结存16.69亿元。\n"
+            "（二）城乡居民基本医疗保险。全年基金收入98.47亿元；基金支出101.26亿元，当期结存-2.79亿元。\n"
+            "（三）长期护理保险。全年基金收入4.36亿元，支出3.92亿元。\n"
+            "（四）工伤保险：全年基金收入2.36亿元，支出1.92亿元。\n")
+    assert funds(read(text)) == [
+        ("职工医保", "收入", 1365200.0), ("职工医保", "支出", 1198300.0), ("职工医保", "结余", 166900.0),
+        ("居民医保", "收入", 984700.0), ("居民医保", "支出", 1012600.0), ("居民医保", "结余", -27900.0),
+        ("长期护理保险", "收入", 43600.0), ("长期护理保险", "支出", 39200.0)]  # 工伤保险: nothing
+
+
+def test_a_sentence_naming_a_fund_owns_its_bare_flows():
+    # the long-term care fund's income and expense are no department's 收入合计 / 支出合计
+    rows = read("2.长期护理保险基金单独核算，2023年收入8,426万元，支出7,915万元，年末滚存结余3,207万元。")
+    assert rows.budget == []
+    assert funds(rows) == [("长期护理保险", "收入", 8426.0), ("长期护理保险", "支出", 7915.0),
+                           ("长期护理保险", "累计结余", 3207.0)]
+
+
+def test_a_fund_of_year_end_balance_is_its_cumulative_balance():
+    rows = read("3.医疗救助基金年末结余-23.58万元，已由县财政于2024年1月垫付。")
+    assert funds(rows) == [("医疗救助", "累计结余", -23.58)]
+
+
+def test_estimates_are_no_flows_and_no_budget():
+    rows = read("全年城乡居民医保基金收入预计完成5.62亿元，支出预计5.48亿元；职工医保基金收入2.14亿元、支出1.87亿元。\n"
+                "预计全年支出合计1,200万元。")
+    assert funds(rows) == [("职工医保", "收入", 21400.0), ("职工医保", "支出", 18700.0)]
+    assert rows.budget == []
+
+
+# ------------------------------------------------------------------ units and scopes
+def test_a_unit_whose_name_says_fund_is_no_fund():
+    # '基金结算中心支出合计' is one unit's spending: no fund's expense, and not the department's total
+    rows = read("分单位看，局本级支出合计2,934.65万元，基金结算中心支出合计1,102.38万元，信息中心支出合计358.24万元。")
+    assert rows.funds == []
+    assert rows.budget == []
+
+
+def test_the_parent_departments_total_in_a_units_final_account():
+    rows = read("本年收入合计462.30万元。\n"
+                "（主管部门区医疗保障局2023年度部门决算汇总收入总计为1,638.27万元，本中心决算已纳入其中。）")
+    assert budget(rows) == [("决算", "收入合计", 462.3)]
+
+
+def test_the_own_departments_whole_year_income():
+    rows = read("（一）部门收入情况。2023年本部门（含下属单位）全年收入2,846.91万元，其中财政拨款收入2,802.51万元。"
+                "局本级全年收入1,925.36万元。")
+    assert budget(rows) == [("决算", "收入合计", 2846.91), ("决算", "财政拨款收入", 2802.51)]
+
+
+def test_matching_money_after_a_bare_stage_word_is_no_projects_total():
+    text = ("2023年度城乡医疗救助补助资金项目支出绩效自评报告\n"
+            "县本级预算安排配套资金150.00万元。\n"
+            "本项目年初预算安排资金800.00万元，全年预算调整为992.00万元，实际支出968.42万元。")
+    rows = read(text)
+    assert (150.0 not in [r["amount_wan"] for r in rows.budget])
+    assert ("年初预算", "支出合计", 800.0) in budget(rows)
+
+
+# ------------------------------------------------------- a table of every social insurance
+def test_the_total_column_of_every_social_insurance_is_no_medical_total():
+    text = ("表1　2023年度全市社会保险基金收支决算表\n\n单位：亿元\n\n"
+            "| 项目 | 企业职工基本养老保险基金 | 职工基本医疗保险基金 | 城乡居民基本医疗保险基金 | 工伤保险基金 | 合计 |\n"
+            "| --- | --- | --- | --- | --- | --- |\n"
+            "| 一、收入 | 182.46 | 58.62 | 41.85 | 3.12 | 286.05 |\n"
+            "| 二、支出 | 176.93 | 51.37 | 43.20 | 2.84 | 274.34 |\n"
+            "| 三、年末滚存结余 | 96.18 | 87.04 | 19.76 | 6.35 | 209.33 |\n")
+    ctx = ReportContext(document_from_text(text, "r"))
+    ctx.fiscal_year = 2023
+    rows = read_fund_tables(ctx)
+    assert sorted((r["scheme"], r["flow"], r["amount_wan"]) for r in rows.funds) == sorted([
+        ("职工医保", "收入", 586200.0), ("居民医保", "收入", 418500.0),
+        ("职工医保", "支出", 513700.0), ("居民医保", "支出", 432000.0),
+        ("职工医保", "累计结余", 870400.0), ("居民医保", "累计结余", 197600.0)])
