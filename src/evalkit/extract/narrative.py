@@ -1121,10 +1121,28 @@ class _Reader:
         m = _UNIT_SUBJECT.match(compact(self._folded[self._sentence_start: f.start]))
         if m is None or m.group("org").startswith(vocab.word_list("own_unit")):
             return False
+        return m.group("org") not in self._title()
+
+    def _title(self) -> str:
+        """The report's title lines, compacted (made once per report)."""
         if self._title_words is None:
             self._title_words = compact("".join(  # (a title line is no sentence)
                 tl.text for tl in self.ctx.doc.text_lines[:_TITLE_LINES] if not _SENTENCE_MARK.search(tl.text)))
-        return m.group("org") not in self._title_words
+        return self._title_words
+
+    def _region_part(self, f: Found) -> bool:
+        """True when a figure's sentence names one region's own part ('其中，省本级职工医保基金收入…，
+        支出…', '省本级职工医保参保38.26万人') in a report whose title does not: a part, not the
+        whole region's fund or enrolment."""
+        if not self._line_names("region_part"):
+            return False  # (most lines name none)
+        sentence = self._folded[self._sentence_start: f.start]
+        for m in _words_re("region_part").finditer(sentence):
+            before, after = sentence[max(0, m.start() - 1): m.start()], sentence[m.end(): m.end() + 1]
+            if before not in ("含", "括") and after not in _LIST_JOINS and before not in _LIST_JOINS \
+                    and m.group(0) not in self._title():
+                return True  # (not '全省（含省本级）…', '省本级和各州市…': the whole)
+        return False
 
     def _partial_sentence(self, f: Found) -> bool:
         """:func:`_partial_period` of the figure's sentence up to it, on a line that names a month,
@@ -1413,7 +1431,7 @@ class _Reader:
             return  # '其中脱贫人口参保2.3万人，…，均由医疗救助资助参保': subsidised groups, no scheme's count
         if _is_change(window) or _approximate(window, f.quantity) or _other_insurance(sentence) \
                 or _is_target(self._folded, f.start, self._sentence_start) or self._prior_period(window, True) \
-                or _partial_period(sentence):
+                or _partial_period(sentence) or self._region_part(f):
             return  # a change, '约46万人', '养老保险参保人数', '不低于48万人', '上年末参保…', '截至11月底…': not the insured population
         if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
             self._subsidised(line, f)
@@ -1604,7 +1622,7 @@ class _Reader:
                 or self._partial_sentence(f):
             self._withheld = True  # (… '2023年1-11月，基金收入…': a part of the year's flow)
             return True
-        if self._prior_period(window, True) or _names("estimate", window):
+        if self._prior_period(window, True) or _names("estimate", window) or self._region_part(f):
             self._withheld = True  # ('基金收入预计完成5.62亿元': an estimate, no flow)
             return True
         above = self._above(f)
