@@ -123,3 +123,40 @@ def test_the_provincial_levels_own_part_is_not_the_whole_province():
 def test_a_report_on_the_provincial_level_reads_its_figures():
     rows = read("2023年度省本级职工基本医疗保险基金决算情况\n省本级职工医保基金收入52.36亿元，支出47.81亿元。")
     assert funds(rows) == [("职工医保", "收入", 523600.0), ("职工医保", "支出", 478100.0)]
+
+
+# -------------------------------------------------- funds outside the list, budgets of a fund
+def test_funds_outside_the_scheme_list_give_nothing():
+    rows = read("城乡居民大病保险基金收入0.82亿元，支出0.79亿元。\n"
+                "公务员医疗补助基金收入0.51亿元，支出0.48亿元。\n"
+                "城乡居民医保基金（含大病保险）收入3.37亿元。")
+    assert rows.budget == []  # (the 大病保险 expense was the department's 支出合计)
+    assert funds(rows) == [("居民医保", "收入", 33700.0)]
+
+
+def test_a_sentence_about_the_whole_fund_owns_its_bare_flows():
+    rows = read("全县医保基金收支总体平衡，收入6.23亿元，支出5.93亿元。\n"
+                "为加强医保基金监管，2023年收入合计120.00万元。")
+    assert funds(rows) == [("合计", "收入", 62300.0), ("合计", "支出", 59300.0)]
+    assert budget(rows) == [("决算", "收入合计", 120.0)]
+
+
+def test_a_funds_budget_is_no_flow_and_no_department_budget():
+    rows = read("全年基金支出预算3.40亿元，实际支出3.52亿元。\n"
+                "2023年度城乡居民医保基金决算收入3.37亿元，较年初预算3.20亿元增加0.17亿元。")
+    assert funds(rows) == [("合计", "支出", 35200.0), ("居民医保", "收入", 33700.0)]
+    assert rows.budget == []
+
+
+# ------------------------------------------------------------------------ head counts
+def test_head_counts_of_another_year_or_without_a_group_are_no_enrolment():
+    rows = read("全县城乡居民医保参保人数由上年的35.12万人下降到34.45万人。\n"
+                "城乡居民医保参保人数（不含学生）28.4万人。\n"
+                "职工医保（不含生育保险）参保人数4.17万人。")
+    assert [(r["scheme"], r["persons"]) for r in rows.enrollment] == [("职工医保", 41700)]
+
+
+def test_a_fund_that_leaves_a_scheme_out_is_the_scheme_named():
+    # (the left-out 生育保险 was taken for the fund's scheme)
+    rows = read("职工医保基金（不含生育保险）收入2.5亿元，支出2.1亿元。")
+    assert funds(rows) == [("职工医保", "收入", 25000.0), ("职工医保", "支出", 21000.0)]

@@ -214,7 +214,8 @@ def _approximate(window: str, q: Quantity) -> bool:
 
 @functools.cache
 def _insurance_re() -> re.Pattern[str]:
-    words = sorted(set(_words("other_insurance")) | set(vocab.synonyms("schemes", "scheme")), key=len, reverse=True)
+    words = sorted(set(_words("other_insurance")) | set(_words("other_fund")) | set(vocab.synonyms("schemes", "scheme")),
+                   key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
 
 
@@ -224,11 +225,16 @@ def _other_insurance(sentence: str) -> bool:
     ('企业职工基本养老保险参保人数', '工伤保险基金收入'): pension, unemployment and work-injury
     figures of a social-insurance centre are no enrolment and no fund of medical insurance."""
     text = compact(sentence)
-    if not _names("other_insurance", text):
-        return False  # (both answers below need a word of another insurance: most sentences have none)
+    others = _names("other_insurance", text)
+    if not others and not _names("other_fund", text):
+        return False  # (the answers below need a word of another insurance or fund: most sentences have none)
+    if "含" in text:
+        text = _INCLUDES.sub("", text)  # '居民医保基金（含大病保险）收入': the scheme's own
     m = _last(_insurance_re(), text)
-    if m is not None and m.group(0) in _words("other_insurance"):
-        return True
+    if m is not None and (m.group(0) in _words("other_insurance") or m.group(0) in _words("other_fund")):
+        return True  # ('城乡居民大病保险基金收入…', '公务员医疗补助基金…': a fund outside the scheme list)
+    if not others:
+        return False
     clause = _after_last(text, _CLAUSE_MARKS)
     # '养老保险和医疗保险参保人数分别为30.15万人和44.44万人': a list of several insurances whose
     # figures are matched by position only; none is read as the medical one
@@ -803,6 +809,20 @@ def _scheme_project_re() -> re.Pattern[str]:
 _LEAD_COLON = re.compile(r"^([^：:，,。；;]{2,20})[：:]")
 
 
+_WITHOUT = re.compile(r"不含([^）)，,；;。]{1,12})")
+
+
+def _without_group(clause: str) -> bool:
+    """True when a clause leaves out a group that is no insurance ('参保人数（不含学生）'); leaving
+    out a scheme ('职工医保（不含生育保险）参保人数') still counts the scheme named.
+
+    >>> _without_group("城乡居民医保参保人数（不含学生）"), _without_group("职工医保（不含生育保险）参保人数")
+    (True, False)
+    """
+    m = _WITHOUT.search(clause)
+    return m is not None and vocab.alternation("schemes").search(m.group(1)) is None
+
+
 @functools.lru_cache(maxsize=1024)
 def _named_fund(sentence: str) -> str | None:
     """The scheme of the last fund a sentence names by its scheme ('长期护理保险基金单独核算，'
@@ -811,13 +831,21 @@ def _named_fund(sentence: str) -> str | None:
 
     >>> _named_fund("长期护理保险基金单独核算，2023年"), _named_fund("加强医保基金监管，全年")
     ('长期护理保险', None)
+    >>> _named_fund("全县医保基金收支总体平衡，")
+    '合计'
     """
     text = _INCLUDES.sub("", compact(sentence))
     scheme = None
     for m in vocab.alternation("schemes").finditer(text):
         if text.startswith("基金", m.end()):
             scheme = vocab.synonyms("schemes", "scheme")[m.group(0)]
-    return scheme if scheme != "合计" else None
+            if scheme == "合计" and not _FUND_SUBJECT.fullmatch(text, 0, m.start()):
+                scheme = None  # '为加强医保基金监管，…收入…': the fund is no subject of the sentence
+    return scheme
+
+
+# what may stand before a fund opening its sentence ('全县医保基金收支总体平衡，收入…', '2023年，全市医保基金…')
+_FUND_SUBJECT = re.compile(r"(?:(?:19|20)\d{2}年度?[，,]?)?(?:[全本我][省市县区州盟旗])?")
 
 
 def _fund_lead(sentence: str) -> bool:
@@ -1427,6 +1455,8 @@ class _Reader:
             return
         if not subsidised and _names("enrollment_exclude", window):
             return  # '计划参保的29640名': a target; '备案', '享受': not the insured
+        if not subsidised and "不含" in sentence and _without_group(self._clause(f)):
+            return  # '居民医保参保人数（不含学生）28.4万人': a part of the scheme's insured
         if not subsidised and self._subsidised_after(f, sentence):
             return  # '其中脱贫人口参保2.3万人，…，均由医疗救助资助参保': subsidised groups, no scheme's count
         if _is_change(window) or _approximate(window, f.quantity) or _other_insurance(sentence) \
@@ -1557,7 +1587,7 @@ class _Reader:
         if flow is None:
             return False
         stage = _window_stage(window)
-        if stage and stage[0] != "决算":
+        if (stage and stage[0] != "决算") or ("预算" in window and _FUND_BUDGET.search(window)):
             state.fund_scheme = scheme
             state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
             self._withheld = True
@@ -1763,6 +1793,8 @@ class _Reader:
         if _keeps_item(hit, state.top_item) or not (hit is None or is_stage_word(hit[1])):
             return hit
         # (here no item but a bare stage word names the figure: '医疗救助项目实际支出…' may name a project)
+        if state.sentence_fund_scheme:
+            return None  # '…医保基金决算收入3.37亿元，较年初预算3.20亿元…': the fund's budget, not the department's
         if self._other_project(f, window, not state.top_item and scope == DEPARTMENT_SCOPE, state):
             return None
         if _part_after_stage(window, hit[1] if hit else window_stage[1]):
