@@ -160,3 +160,16 @@ def test_a_fund_that_leaves_a_scheme_out_is_the_scheme_named():
     # (the left-out 生育保险 was taken for the fund's scheme)
     rows = read("职工医保基金（不含生育保险）收入2.5亿元，支出2.1亿元。")
     assert funds(rows) == [("职工医保", "收入", 25000.0), ("职工医保", "支出", 21000.0)]
+
+
+# ------------------------------------------------------------- other years, wider bodies
+def test_the_next_years_budget_is_no_budget_of_the_report():
+    rows = read("2023年度本部门年初预算收入1,150.00万元。\n下一年度预算收入1,342.00万元。")
+    assert budget(rows) == [("年初预算", "收入合计", 1150.0)]
+
+
+def test_stations_and_the_whole_system_are_no_fund_and_not_the_department():
+    rows = read("乡镇医保工作站经费支出42.00万元。\n全县医保系统支出合计1,600.00万元。\n"
+                "汇总口径（含二级单位）支出合计1,254.18万元。")
+    assert rows.funds == []
+    assert budget(rows) == [("决算", "支出合计", 1254.18)]

@@ -1183,10 +1183,14 @@ class _Reader:
 
     def _prior_period(self, window: str, year_end: bool) -> bool:
         """True when a figure's window names the year before ('上年同期实际支出…'; with ``year_end``,
-        a fund's or a head count's '上年末…' too): a figure of another year, no row of the report's
-        year (a change against it, '比上年同期增加', is a change)."""
+        a fund's or a head count's '上年末…' too), or its sentence the year after ('下一年度…'): a
+        figure of another year, no row of the report's year (a change against it, '比上年同期增加',
+        is a change)."""
         if self._line_names("prior_period") and _names("prior_period", window):
             return True
+        if self._line_names("next_period") and self._current is not None \
+                and _names("next_period", self._folded[self._sentence_start: self._current.start]):
+            return True  # '下一年度预算收入1,342万元', '明年，…': the year after's
         if year_end and self._line_names("prior_year_end") and _names("prior_year_end", window):
             return True
         # '上年“三公”经费决算数为5.1万元': a clause about the year before (not '上年结转…', this year's money)
