@@ -173,3 +173,35 @@ def test_stations_and_the_whole_system_are_no_fund_and_not_the_department():
                 "汇总口径（含二级单位）支出合计1,254.18万元。")
     assert rows.funds == []
     assert budget(rows) == [("决算", "支出合计", 1254.18)]
+
+
+# ------------------------------------------------------------------------ budget grids
+def read_report_text(text: str, name: str, tmp_path):
+    import evalkit
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return evalkit.read_report(path)
+
+
+def grid(frame):
+    return [(r.stage, r.item, r.amount_wan) for r in frame.itertuples()]
+
+
+def test_columns_of_the_units_beside_the_total_are_not_the_department(tmp_path):
+    text = ("# 临江县医疗保障局2023年度部门决算\n\n表3 收入支出决算分单位汇总表\n\n单位：万元\n\n"
+            "| 项目 | 合计 | 临江县医疗保障局机关 | 临江县医疗保障事务中心 |\n| --- | --- | --- | --- |\n"
+            "| 本年收入合计 | 1,286.45 | 736.90 | 549.55 |\n"
+            "| 本年支出合计 | 1,254.18 | 736.90 | 517.28 |\n")
+    r = read_report_text(text, "units.md", tmp_path)
+    assert grid(r.budget) == [("决算", "收入合计", 1286.45), ("决算", "支出合计", 1254.18)]
+
+
+def test_a_column_of_shares_in_percent_holds_no_amounts(tmp_path):
+    text = ("# 临江县医疗保障局2023年度部门决算\n\n表3 收入支出决算表\n\n单位：万元\n\n"
+            "| 项目 | 预算数 | 决算数 | 决算数占预算数% |\n| --- | --- | --- | --- |\n"
+            "| 本年支出合计 | 1,310.20 | 1,254.18 | 95.72 |\n"
+            "| 基本支出 | 830.00 | 812.36 | 97.87 |\n")
+    r = read_report_text(text, "shares.md", tmp_path)
+    assert 95.72 not in set(r.budget["amount_wan"]) and 97.87 not in set(r.budget["amount_wan"])
+    assert ("决算", "支出合计", 1254.18) in grid(r.budget)
