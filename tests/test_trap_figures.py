@@ -205,3 +205,15 @@ def test_a_column_of_shares_in_percent_holds_no_amounts(tmp_path):
     r = read_report_text(text, "shares.md", tmp_path)
     assert 95.72 not in set(r.budget["amount_wan"]) and 97.87 not in set(r.budget["amount_wan"])
     assert ("决算", "支出合计", 1254.18) in grid(r.budget)
+
+
+def test_an_appropriation_is_no_part_of_a_funds_income():
+    rows = read("2023年度区财政安排城乡居民医保财政补助资金8,126.00万元（上解市级统筹），区级医疗救助资金312.00万元。\n"
+                "居民医保基金收入3.37亿元，其中财政补助收入2.25亿元。")
+    assert funds(rows) == [("居民医保", "收入", 33700.0), ("居民医保", "财政补助收入", 22500.0)]
+
+
+def test_the_whole_years_execution_of_a_project():
+    text = ("2023年度医疗保障服务能力建设项目支出绩效自评报告\n"
+            "本项目年初预算85.00万元，全年预算85.00万元，全年执行78.60万元，执行率92.47%。")
+    assert ("决算", "支出合计", 78.6) in budget(read(text))

@@ -720,6 +720,9 @@ def _budget_item_first(words: _FundWords, last_fund: str | None) -> bool:
     return not (item[0] in _TOTALS and words.fund_word)
 
 
+_MAIN_FLOWS = ("收入", "支出", "结余", "累计结余")  # a fund's flows; the others are parts of its income
+
+
 @functools.lru_cache(maxsize=4096)  # (a few windows, flows and schemes, over and over)
 def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | None, bool]:
     """The flow of a fund figure: the last flow its window names, else the flow the line named
@@ -1590,6 +1593,9 @@ class _Reader:
         flow, deficit = _fund_flow(window, state.flow, scheme)
         if flow is None:
             return False
+        if flow not in _MAIN_FLOWS and _names("appropriation", self._folded[self._sentence_start: f.start]):
+            self._withheld = True
+            return True  # '区财政安排城乡居民医保财政补助资金8,126万元': an appropriation, not the fund's income
         stage = _window_stage(window)
         if (stage and stage[0] != "决算") or ("预算" in window and _FUND_BUDGET.search(window)):
             state.fund_scheme = scheme
