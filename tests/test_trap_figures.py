@@ -217,3 +217,12 @@ def test_the_whole_years_execution_of_a_project():
     text = ("2023年度医疗保障服务能力建设项目支出绩效自评报告\n"
             "本项目年初预算85.00万元，全年预算85.00万元，全年执行78.60万元，执行率92.47%。")
     assert ("决算", "支出合计", 78.6) in budget(read(text))
+
+
+def test_a_list_over_several_years_gives_no_figure_of_the_report_year():
+    rows = read("近三年居民医保基金累计结余分别为1.32亿元、1.23亿元和1.08亿元。\n"
+                "近两年部门支出合计分别为1,102.60万元和1,254.18万元。\n"
+                "2021-2023年参保人数分别为39.6万人、39.05万人和38.62万人。\n"
+                "职工医保和居民医保参保人数分别为4.17万人和34.45万人。")
+    assert rows.funds == [] and rows.budget == []
+    assert [(r["scheme"], r["persons"]) for r in rows.enrollment] == [("职工医保", 41700), ("居民医保", 344500)]

@@ -812,6 +812,8 @@ def _scheme_project_re() -> re.Pattern[str]:
 _LEAD_COLON = re.compile(r"^([^：:，,。；;]{2,20})[：:]")
 
 
+# a span of several years ('近三年', '2021-2023年', '历年', '各年度')
+_YEARS_SPAN = re.compile(r"近[两二三四五六七八九十\d]{1,2}年|(?:19|20)\d{2}\s*年?\s*[-－—~～至到]\s*(?:19|20)\d{2}\s*年|历年|各年")
 _WITHOUT = re.compile(r"不含([^）)，,；;。]{1,12})")
 
 
@@ -1161,6 +1163,14 @@ class _Reader:
                 tl.text for tl in self.ctx.doc.text_lines[:_TITLE_LINES] if not _SENTENCE_MARK.search(tl.text)))
         return self._title_words
 
+    def _years_list(self, f: Found) -> bool:
+        """True when a figure is one of a list over several years ('近三年居民医保基金累计结余分别为
+        1.32亿元、1.23亿元和1.08亿元', '2021-2023年…分别为…'): which year each is, is unsure."""
+        if not self._line_names("respectively"):
+            return False  # (most lines say no '分别')
+        sentence = self._folded[self._sentence_start: f.start]
+        return _names("respectively", sentence) and _YEARS_SPAN.search(sentence) is not None
+
     def _region_part(self, f: Found) -> bool:
         """True when a figure's sentence names one region's own part ('其中，省本级职工医保基金收入…，
         支出…', '省本级职工医保参保38.26万人') in a report whose title does not: a part, not the
@@ -1468,7 +1478,7 @@ class _Reader:
             return  # '其中脱贫人口参保2.3万人，…，均由医疗救助资助参保': subsidised groups, no scheme's count
         if _is_change(window) or _approximate(window, f.quantity) or _other_insurance(sentence) \
                 or _is_target(self._folded, f.start, self._sentence_start) or self._prior_period(window, True) \
-                or _partial_period(sentence) or self._region_part(f):
+                or _partial_period(sentence) or self._region_part(f) or self._years_list(f):
             return  # a change, '约46万人', '养老保险参保人数', '不低于48万人', '上年末参保…', '截至11月底…': not the insured population
         if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
             self._subsidised(line, f)
@@ -1662,7 +1672,8 @@ class _Reader:
                 or self._partial_sentence(f):
             self._withheld = True  # (… '2023年1-11月，基金收入…': a part of the year's flow)
             return True
-        if self._prior_period(window, True) or _names("estimate", window) or self._region_part(f):
+        if self._prior_period(window, True) or _names("estimate", window) or self._region_part(f) \
+                or self._years_list(f):
             self._withheld = True  # ('基金收入预计完成5.62亿元': an estimate, no flow)
             return True
         above = self._above(f)
@@ -1720,7 +1731,7 @@ class _Reader:
         if ("（" in segment or "(" in segment) and _SUBJECT_CODE.search(segment):  # (the pattern needs its bracket)
             state.subject_line = True
         # (the sentence is cut out only for a line that names a part: most name none)
-        if self._other_unit(f):
+        if self._other_unit(f) or self._years_list(f):
             return True  # '县医疗保障中心2023年支出合计321.9万元' in the bureau's report: one unit's, not the whole
         if self._line_names("parent_scope") and _names("parent_scope", self._clause(f)):
             return True  # '（主管部门区医疗保障局…汇总收入总计为1,638.27万元）': the department above's figure
