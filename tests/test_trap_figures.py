@@ -226,3 +226,20 @@ def test_a_list_over_several_years_gives_no_figure_of_the_report_year():
                 "职工医保和居民医保参保人数分别为4.17万人和34.45万人。")
     assert rows.funds == [] and rows.budget == []
     assert [(r["scheme"], r["persons"]) for r in rows.enrollment] == [("职工医保", 41700), ("居民医保", 344500)]
+
+
+# --------------------------------------------------------------- statistics tables
+def test_target_and_earlier_year_columns_of_an_indicator_table(tmp_path):
+    text = ("# 湘溪县医疗保障局2023年度部门整体支出绩效自评报告\n\n表4 医疗保障主要指标完成情况\n\n"
+            "| 指标 | 2023年目标值 | 2023年完成值 | 2022年完成值 |\n| --- | --- | --- | --- |\n"
+            "| 基本医疗保险参保人数（万人） | 38.50 | 38.62 | 39.05 |\n"
+            "| 居民医保基金收入（亿元） | 3.30 | 3.37 | 3.21 |\n\n"
+            "表5 医保基金收支情况（单位：亿元）\n\n"
+            "| 险种 | 收入 | 支出 | 累计结余 |\n| --- | --- | --- | --- |\n"
+            "| 职工医保 | 2.86 | 2.41 | 3.12 |\n| 大病保险 | 0.32 | 0.30 | 0.11 |\n")
+    r = read_report_text(text, "indicators.md", tmp_path)
+    # the target is no figure; the earlier year's completion is that year's, not 2023's
+    assert [(p.year, p.scheme, p.persons) for p in r.enrollment.itertuples()] == [(2023, "合计", 386200), (2022, "合计", 390500)]
+    assert sorted((f.year, f.scheme, f.flow, f.amount_wan) for f in r.funds.itertuples()) == sorted([
+        (2023, "居民医保", "收入", 33700.0), (2022, "居民医保", "收入", 32100.0),
+        (2023, "职工医保", "收入", 28600.0), (2023, "职工医保", "支出", 24100.0), (2023, "职工医保", "累计结余", 31200.0)])

@@ -177,7 +177,7 @@ def _units_tuple(text: str, remark_only: bool) -> tuple[str, ...]:
     units = []
     for part in parts:
         part = _REMARK.sub("", compact(part)) or compact(part)
-        part = re.sub(r"^(?:单位\s*[:：])", "", part)
+        part = re.sub(r"^(?:单位\s*[:：])", "", part).rstrip("）)")  # ('（单位：亿元）': the bracket closes)
         if part in _unit_words():
             units.append(part)
     return tuple(units)
