@@ -243,3 +243,12 @@ def test_target_and_earlier_year_columns_of_an_indicator_table(tmp_path):
     assert sorted((f.year, f.scheme, f.flow, f.amount_wan) for f in r.funds.itertuples()) == sorted([
         (2023, "居民医保", "收入", 33700.0), (2022, "居民医保", "收入", 32100.0),
         (2023, "职工医保", "收入", 28600.0), (2023, "职工医保", "支出", 24100.0), (2023, "职工医保", "累计结余", 31200.0)])
+
+
+def test_a_column_opening_with_a_year_is_that_years(tmp_path):
+    text = ("# 滨海县医疗保障局2023年度部门整体支出绩效自评报告\n\n"
+            "| 指标 | 2022年实绩 | 2023年实绩 |\n| --- | --- | --- |\n"
+            "| 基本医疗保险参保人数（万人） | 39.05 | 38.62 |\n| 职工医保基金收入（亿元） | 2.71 | 2.86 |\n")
+    r = read_report_text(text, "years.md", tmp_path)
+    assert [(p.year, p.persons) for p in r.enrollment.itertuples()] == [(2022, 390500), (2023, 386200)]
+    assert [(f.year, f.amount_wan) for f in r.funds.itertuples()] == [(2022, 27100.0), (2023, 28600.0)]

@@ -296,6 +296,9 @@ def _columns(header: list[Row], width: int) -> list[_Column]:
             year = _header_year(p)
             if year:
                 col.year = year
+        if col.year is None:  # '2022年实绩', '2022年职工医保参保人数': the year the header opens with
+            opened = next((m for m in (_YEAR_FIGURES.match(compact(p)) for p in path) if m), None)
+            col.year = int(opened.group(1)) if opened else None
         rest = [p for p in path if not _header_year(p)]
         col.scheme = _path_scheme(rest)
         if rest:
