@@ -252,3 +252,12 @@ def test_a_column_opening_with_a_year_is_that_years(tmp_path):
     r = read_report_text(text, "years.md", tmp_path)
     assert [(p.year, p.persons) for p in r.enrollment.itertuples()] == [(2022, 390500), (2023, 386200)]
     assert [(f.year, f.amount_wan) for f in r.funds.itertuples()] == [(2022, 27100.0), (2023, 28600.0)]
+
+
+def test_columns_of_the_year_before_and_the_year_after_in_a_budget_grid(tmp_path):
+    text = ("# 滨海县医疗保障局2023年度部门整体支出绩效自评报告\n\n单位：万元\n\n"
+            "| 项目 | 2022年实绩 | 2023年实绩 | 下年度预算 |\n| --- | --- | --- | --- |\n"
+            "| 支出合计 | 1,098.37 | 1,254.18 | 1,342.00 |\n\n"
+            "| 项目 | 上年 | 本年 |\n| --- | --- | --- |\n| 收入合计 | 1,102.60 | 1,286.45 |\n")
+    r = read_report_text(text, "grid_years.md", tmp_path)
+    assert grid(r.budget) == [("决算", "支出合计", 1254.18), ("决算", "收入合计", 1286.45)]

@@ -540,7 +540,15 @@ def _column_ignored(path: list[str], share: bool, fiscal_year) -> str | None:
         return _OTHER_YEAR_REASON
     if any(compact(_REMARK.sub("", p)) in _flat_words("prior_column") for p in path):
         return _OTHER_YEAR_REASON  # '上年执行数' beside the year's own columns
+    if any(w in p for p in path for w in _next_period_words()):
+        return _OTHER_YEAR_REASON  # '下年度预算', '下一年度预算数': the year after's
     return None
+
+
+@functools.cache
+def _next_period_words() -> tuple[str, ...]:
+    """Words naming the year after the report's (``context_words.csv``, kind next_period)."""
+    return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == "next_period")
 
 
 def _read_column(path: list[str], defined: dict[str, str], fiscal_year=None) -> _Column:
