@@ -261,3 +261,9 @@ def test_columns_of_the_year_before_and_the_year_after_in_a_budget_grid(tmp_path
             "| 项目 | 上年 | 本年 |\n| --- | --- | --- |\n| 收入合计 | 1,102.60 | 1,286.45 |\n")
     r = read_report_text(text, "grid_years.md", tmp_path)
     assert grid(r.budget) == [("决算", "支出合计", 1254.18), ("决算", "收入合计", 1286.45)]
+
+
+def test_the_money_of_a_service_after_its_head_count_is_no_department_total():
+    rows = read("全年门诊慢特病待遇享受人数1.26万人，支出0.42亿元。\n"
+                "2023年度，我局认真做好经办服务工作，全年收入1,286.45万元，支出1,254.18万元。")
+    assert budget(rows) == [("决算", "收入合计", 1286.45), ("决算", "支出合计", 1254.18)]

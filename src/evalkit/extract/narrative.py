@@ -812,6 +812,8 @@ def _scheme_project_re() -> re.Pattern[str]:
 _LEAD_COLON = re.compile(r"^([^：:，,。；;]{2,20})[：:]")
 
 
+_BARE_FLOWS = ("支出", "收入", "总支出", "总收入")
+_HEAD_COUNT = re.compile(r"\d\s*(?:万|千)?\s*(?:人次|人|户)")  # a head count before a bare flow
 # a span of several years ('近三年', '2021-2023年', '历年', '各年度')
 _YEARS_SPAN = re.compile(r"近[两二三四五六七八九十\d]{1,2}年|(?:19|20)\d{2}\s*年?\s*[-－—~～至到]\s*(?:19|20)\d{2}\s*年|历年|各年")
 _WITHOUT = re.compile(r"不含([^）)，,；;。]{1,12})")
@@ -1162,6 +1164,16 @@ class _Reader:
             self._title_words = compact("".join(  # (a title line is no sentence)
                 tl.text for tl in self.ctx.doc.text_lines[:_TITLE_LINES] if not _SENTENCE_MARK.search(tl.text)))
         return self._title_words
+
+    def _service_flow(self, f: Found, window: str) -> bool:
+        """True for a bare flow ('支出', '收入') after a head count of a service in its sentence
+        ('全年门诊慢特病待遇享受人数1.26万人，支出0.42亿元'): the service's money, not the
+        department's total."""
+        if compact(window) not in _BARE_FLOWS:
+            return False  # (most windows name more than a flow)
+        sentence = self._folded[self._sentence_start: f.start]
+        return _HEAD_COUNT.search(sentence) is not None \
+            and topic_within(topic_words(self._folded), (self._sentence_start, f.start)) is not None
 
     def _years_list(self, f: Found) -> bool:
         """True when a figure is one of a list over several years ('近三年居民医保基金累计结余分别为
@@ -1731,7 +1743,7 @@ class _Reader:
         if ("（" in segment or "(" in segment) and _SUBJECT_CODE.search(segment):  # (the pattern needs its bracket)
             state.subject_line = True
         # (the sentence is cut out only for a line that names a part: most name none)
-        if self._other_unit(f) or self._years_list(f):
+        if self._other_unit(f) or self._years_list(f) or self._service_flow(f, window):
             return True  # '县医疗保障中心2023年支出合计321.9万元' in the bureau's report: one unit's, not the whole
         if self._line_names("parent_scope") and _names("parent_scope", self._clause(f)):
             return True  # '（主管部门区医疗保障局…汇总收入总计为1,638.27万元）': the department above's figure
