@@ -813,7 +813,7 @@ _LEAD_COLON = re.compile(r"^([^：:，,。；;]{2,20})[：:]")
 
 
 _BARE_FLOWS = ("支出", "收入", "总支出", "总收入")
-_HEAD_COUNT = re.compile(r"\d\s*(?:万|千)?\s*(?:人次|人|户)")  # a head count before a bare flow
+_HEAD_COUNT = vocab.words_pattern(r"\d\s*(?:万|千)?\s*(?:<<head_count_unit>>)")  # a head count before a bare flow
 # a span of several years ('近三年', '2021-2023年', '历年', '各年度')
 _YEARS_SPAN = re.compile(r"近[两二三四五六七八九十\d]{1,2}年|(?:19|20)\d{2}\s*年?\s*[-－—~～至到]\s*(?:19|20)\d{2}\s*年|历年|各年")
 _WITHOUT = re.compile(r"不含([^）)，,；;。]{1,12})")
