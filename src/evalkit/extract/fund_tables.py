@@ -177,7 +177,7 @@ def _units_tuple(text: str, remark_only: bool) -> tuple[str, ...]:
     units = []
     for part in parts:
         part = _REMARK.sub("", compact(part)) or compact(part)
-        part = re.sub(r"^(?:单位\s*[:：])", "", part)
+        part = re.sub(r"^(?:单位\s*[:：])", "", part).rstrip("）)")  # ('（单位：亿元）': the bracket closes)
         if part in _unit_words():
             units.append(part)
     return tuple(units)
@@ -247,6 +247,7 @@ class _Column:
     units: list[str] = field(default_factory=list)
     skip: str | None = None
     unit_column: bool = False  # '单位' over '人', '万元', '亿元': each row's unit, no figure
+    total_only: bool = False  # a 合计 column whose header names no scheme ('合计', '总计')
 
 
 def _path_scheme(path: list[str]) -> str | None:
@@ -295,11 +296,21 @@ def _columns(header: list[Row], width: int) -> list[_Column]:
             year = _header_year(p)
             if year:
                 col.year = year
+        if col.year is None:  # '2022年实绩', '2022年职工医保参保人数': the year the header opens with
+            opened = next((m for m in (_YEAR_FIGURES.match(compact(p)) for p in path) if m), None)
+            col.year = int(opened.group(1)) if opened else None
         rest = [p for p in path if not _header_year(p)]
         col.scheme = _path_scheme(rest)
         if rest:
             col.measure = _measure_of(scheme_of_label(rest[-1])[1])
+        # (a 合计 column named by a total label only, no scheme word: see below)
+        col.total_only = col.scheme == "合计" and not any(scheme_of_label(p)[0] for p in rest)
         cols.append(col)
+    if any(c.scheme == OTHER for c in cols):
+        # '企业职工基本养老保险基金 | … | 工伤保险基金 | 合计': the total of every insurance, no medical one
+        for c in cols:
+            if c.total_only:
+                c.scheme = OTHER
     return cols
 
 

@@ -214,7 +214,8 @@ def _approximate(window: str, q: Quantity) -> bool:
 
 @functools.cache
 def _insurance_re() -> re.Pattern[str]:
-    words = sorted(set(_words("other_insurance")) | set(vocab.synonyms("schemes", "scheme")), key=len, reverse=True)
+    words = sorted(set(_words("other_insurance")) | set(_words("other_fund")) | set(vocab.synonyms("schemes", "scheme")),
+                   key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words))
 
 
@@ -224,11 +225,16 @@ def _other_insurance(sentence: str) -> bool:
     ('企业职工基本养老保险参保人数', '工伤保险基金收入'): pension, unemployment and work-injury
     figures of a social-insurance centre are no enrolment and no fund of medical insurance."""
     text = compact(sentence)
-    if not _names("other_insurance", text):
-        return False  # (both answers below need a word of another insurance: most sentences have none)
+    others = _names("other_insurance", text)
+    if not others and not _names("other_fund", text):
+        return False  # (the answers below need a word of another insurance or fund: most sentences have none)
+    if "含" in text:
+        text = _INCLUDES.sub("", text)  # '居民医保基金（含大病保险）收入': the scheme's own
     m = _last(_insurance_re(), text)
-    if m is not None and m.group(0) in _words("other_insurance"):
-        return True
+    if m is not None and (m.group(0) in _words("other_insurance") or m.group(0) in _words("other_fund")):
+        return True  # ('城乡居民大病保险基金收入…', '公务员医疗补助基金…': a fund outside the scheme list)
+    if not others:
+        return False
     clause = _after_last(text, _CLAUSE_MARKS)
     # '养老保险和医疗保险参保人数分别为30.15万人和44.44万人': a list of several insurances whose
     # figures are matched by position only; none is read as the medical one
@@ -716,6 +722,9 @@ def _budget_item_first(words: _FundWords, last_fund: str | None) -> bool:
     return not (item[0] in _TOTALS and words.fund_word)
 
 
+_MAIN_FLOWS = ("收入", "支出", "结余", "累计结余")  # a fund's flows; the others are parts of its income
+
+
 @functools.lru_cache(maxsize=4096)  # (a few windows, flows and schemes, over and over)
 def _fund_flow(window: str, line_flow: str | None, scheme: str) -> tuple[str | None, bool]:
     """The flow of a fund figure: the last flow its window names, else the flow the line named
@@ -810,6 +819,49 @@ def _scheme_project_re() -> re.Pattern[str]:
 
 
 _LEAD_COLON = re.compile(r"^([^：:，,。；;]{2,20})[：:]")
+
+
+_BARE_FLOWS = ("支出", "收入", "总支出", "总收入")
+_HEAD_COUNT = vocab.words_pattern(r"\d\s*(?:万|千)?\s*(?:<<head_count_unit>>)")  # a head count before a bare flow
+# a span of several years ('近三年', '2021-2023年', '历年', '各年度')
+_YEARS_SPAN = re.compile(r"近[两二三四五六七八九十\d]{1,2}年|(?:19|20)\d{2}\s*年?\s*[-－—~～至到]\s*(?:19|20)\d{2}\s*年|历年|各年")
+_WITHOUT = re.compile(r"不含([^）)，,；;。]{1,12})")
+
+
+def _without_group(clause: str) -> bool:
+    """True when a clause leaves out a group that is no insurance ('参保人数（不含学生）'); leaving
+    out a scheme ('职工医保（不含生育保险）参保人数') still counts the scheme named.
+
+    >>> _without_group("城乡居民医保参保人数（不含学生）"), _without_group("职工医保（不含生育保险）参保人数")
+    (True, False)
+    """
+    m = _WITHOUT.search(clause)
+    return m is not None and vocab.alternation("schemes").search(m.group(1)) is None
+
+
+@functools.lru_cache(maxsize=1024)
+def _named_fund(sentence: str) -> str | None:
+    """The scheme of the last fund a sentence names by its scheme ('长期护理保险基金单独核算，'
+    → 长期护理保险; '职工医保（含生育保险）基金' → 职工医保), None when it names none or only
+    the fund as a whole ('医保基金…').
+
+    >>> _named_fund("长期护理保险基金单独核算，2023年"), _named_fund("加强医保基金监管，全年")
+    ('长期护理保险', None)
+    >>> _named_fund("全县医保基金收支总体平衡，")
+    '合计'
+    """
+    text = _INCLUDES.sub("", compact(sentence))
+    scheme = None
+    for m in vocab.alternation("schemes").finditer(text):
+        if text.startswith("基金", m.end()):
+            scheme = vocab.synonyms("schemes", "scheme")[m.group(0)]
+            if scheme == "合计" and not _FUND_SUBJECT.fullmatch(text, 0, m.start()):
+                scheme = None  # '为加强医保基金监管，…收入…': the fund is no subject of the sentence
+    return scheme
+
+
+# what may stand before a fund opening its sentence ('全县医保基金收支总体平衡，收入…', '2023年，全市医保基金…')
+_FUND_SUBJECT = re.compile(r"(?:(?:19|20)\d{2}年度?[，,]?)?(?:[全本我][省市县区州盟旗])?")
 
 
 def _fund_lead(sentence: str) -> bool:
@@ -938,13 +990,18 @@ def _named_item(window: str, parts_of: str | None, scope: str) -> tuple[str, str
     return hit
 
 
+# the report's own unit opening a figure's words ('本部门全年收入', '我局全年支出')
+_OWN_SUBJECT = vocab.words_pattern(r"^(?:<<own_unit>>)(?:<<own_unit_noun>>)(?=全年)")
+
+
 def _whole_year_item(window: str, top_item: str | None, subject: str | None) -> tuple[str, str] | None:
     """'全年支出9.84万元': what a figure named by a time word is of. Only a total: of the item just
     named ('“三公”经费年初预算12.60万元，全年支出…', unless an income or a total), else of the item
     the sentence opens with (``subject``: '一是“三公”经费控制严格，全年支出6.2万元'), else the
     total itself; None for no total ('全年拨付定点医疗机构医保资金') or a sentence naming an item
     elsewhere (``subject`` '')."""
-    hit = budget_item(compact(window).replace("全年", "", 1), strict=True)  # '全年支出': 支出合计
+    text = _OWN_SUBJECT.sub("", _INCLUDES.sub("", compact(window)))  # '本部门（含下属单位）全年收入'
+    hit = budget_item(text.replace("全年", "", 1), strict=True)  # '全年支出': 支出合计
     if hit is None or hit[0] not in _TOTALS:
         return None  # a time word names no budget line
     if hit[0] != "支出合计":
@@ -958,6 +1015,18 @@ def _whole_year_item(window: str, top_item: str | None, subject: str | None) -> 
     if not subject or subject in _TOTALS or item_category(subject) == "收入":
         return None
     return subject, compact(window)
+
+
+def _part_after_stage(window: str, stage_word: str) -> bool:
+    """True when the words after a bare stage word name one part of the money ('预算安排配套资金',
+    '实际支出自筹资金'): a funding source the vocabulary does not list, not the total.
+
+    >>> _part_after_stage("县本级预算安排配套资金", "预算安排"), _part_after_stage("年初预算安排资金", "年初预算安排")
+    (True, False)
+    """
+    text = compact(window)
+    at = text.rfind(stage_word)
+    return at >= 0 and _names("funding_part", text[at + len(stage_word):])
 
 
 def _keeps_item(hit: tuple[str, str] | None, top_item: str | None) -> bool:
@@ -1099,10 +1168,46 @@ class _Reader:
         m = _UNIT_SUBJECT.match(compact(self._folded[self._sentence_start: f.start]))
         if m is None or m.group("org").startswith(vocab.word_list("own_unit")):
             return False
+        return m.group("org") not in self._title()
+
+    def _title(self) -> str:
+        """The report's title lines, compacted (made once per report)."""
         if self._title_words is None:
             self._title_words = compact("".join(  # (a title line is no sentence)
                 tl.text for tl in self.ctx.doc.text_lines[:_TITLE_LINES] if not _SENTENCE_MARK.search(tl.text)))
-        return m.group("org") not in self._title_words
+        return self._title_words
+
+    def _service_flow(self, f: Found, window: str) -> bool:
+        """True for a bare flow ('支出', '收入') after a head count of a service in its sentence
+        ('全年门诊慢特病待遇享受人数1.26万人，支出0.42亿元'): the service's money, not the
+        department's total."""
+        if compact(window) not in _BARE_FLOWS:
+            return False  # (most windows name more than a flow)
+        sentence = self._folded[self._sentence_start: f.start]
+        return _HEAD_COUNT.search(sentence) is not None \
+            and topic_within(topic_words(self._folded), (self._sentence_start, f.start)) is not None
+
+    def _years_list(self, f: Found) -> bool:
+        """True when a figure is one of a list over several years ('近三年居民医保基金累计结余分别为
+        1.32亿元、1.23亿元和1.08亿元', '2021-2023年…分别为…'): which year each is, is unsure."""
+        if not self._line_names("respectively"):
+            return False  # (most lines say no '分别')
+        sentence = self._folded[self._sentence_start: f.start]
+        return _names("respectively", sentence) and _YEARS_SPAN.search(sentence) is not None
+
+    def _region_part(self, f: Found) -> bool:
+        """True when a figure's sentence names one region's own part ('其中，省本级职工医保基金收入…，
+        支出…', '省本级职工医保参保38.26万人') in a report whose title does not: a part, not the
+        whole region's fund or enrolment."""
+        if not self._line_names("region_part"):
+            return False  # (most lines name none)
+        sentence = self._folded[self._sentence_start: f.start]
+        for m in _words_re("region_part").finditer(sentence):
+            before, after = sentence[max(0, m.start() - 1): m.start()], sentence[m.end(): m.end() + 1]
+            if before not in ("含", "括") and after not in _LIST_JOINS and before not in _LIST_JOINS \
+                    and m.group(0) not in self._title():
+                return True  # (not '全省（含省本级）…', '省本级和各州市…': the whole)
+        return False
 
     def _partial_sentence(self, f: Found) -> bool:
         """:func:`_partial_period` of the figure's sentence up to it, on a line that names a month,
@@ -1119,10 +1224,14 @@ class _Reader:
 
     def _prior_period(self, window: str, year_end: bool) -> bool:
         """True when a figure's window names the year before ('上年同期实际支出…'; with ``year_end``,
-        a fund's or a head count's '上年末…' too): a figure of another year, no row of the report's
-        year (a change against it, '比上年同期增加', is a change)."""
+        a fund's or a head count's '上年末…' too), or its sentence the year after ('下一年度…'): a
+        figure of another year, no row of the report's year (a change against it, '比上年同期增加',
+        is a change)."""
         if self._line_names("prior_period") and _names("prior_period", window):
             return True
+        if self._line_names("next_period") and self._current is not None \
+                and _names("next_period", self._folded[self._sentence_start: self._current.start]):
+            return True  # '下一年度预算收入1,342万元', '明年，…': the year after's
         if year_end and self._line_names("prior_year_end") and _names("prior_year_end", window):
             return True
         # '上年“三公”经费决算数为5.1万元': a clause about the year before (not '上年结转…', this year's money)
@@ -1391,11 +1500,13 @@ class _Reader:
             return
         if not subsidised and _names("enrollment_exclude", window):
             return  # '计划参保的29640名': a target; '备案', '享受': not the insured
+        if not subsidised and "不含" in sentence and _without_group(self._clause(f)):
+            return  # '居民医保参保人数（不含学生）28.4万人': a part of the scheme's insured
         if not subsidised and self._subsidised_after(f, sentence):
             return  # '其中脱贫人口参保2.3万人，…，均由医疗救助资助参保': subsidised groups, no scheme's count
         if _is_change(window) or _approximate(window, f.quantity) or _other_insurance(sentence) \
                 or _is_target(self._folded, f.start, self._sentence_start) or self._prior_period(window, True) \
-                or _partial_period(sentence):
+                or _partial_period(sentence) or self._region_part(f) or self._years_list(f):
             return  # a change, '约46万人', '养老保险参保人数', '不低于48万人', '上年末参保…', '截至11月底…': not the insured population
         if subsidised:  # persons whose premiums were paid for: 医疗救助's work, a subset of a scheme
             self._subsidised(line, f)
@@ -1487,13 +1598,7 @@ class _Reader:
         """A money figure of a fund's flow (income, expense, balance of a scheme's fund). True
         when the fund reader claims the figure (a row, or a figure of a fund that is no flow),
         False when it is left to the budget reader."""
-        # (in a fund's section, a bare flow is its; a bare balance opening a paragraph ('当年结余…')
-        # is the fund's of the paragraph before, whose line broke at '；')
-        last_fund = state.fund_scheme or self.heading_scheme or (
-            self._carried_fund if _segment_flow(window) in _BALANCE_FLOWS else None)
-        if not last_fund and "基金" in self._folded[self._sentence_start: f.start] \
-                and _fund_lead(self._folded[self._sentence_start: f.start]):
-            last_fund = "合计"  # '基金收支情况：收入3.42亿元，支出…': the bare flows are the fund's
+        last_fund = self._last_fund(f, window, state)
         words = _fund_window(window, state.sentence_fund_scheme, last_fund)
         if not (words.in_fund or words.flow_only or state.sentence_fund_scheme):
             return False  # _fund_gate's 'no fund', without its questions: most money figures name no fund
@@ -1515,6 +1620,9 @@ class _Reader:
         if _budget_item_first(words, last_fund):
             return False
         scheme = self._fund_scheme(words.scheme, words.flow_only, words.fund_word, state)
+        if scheme == _OTHER_INSURANCE:
+            self._withheld = True
+            return True  # '（三）工伤保险。基金收入…': another insurance's fund, no medical one and no budget
         if scheme == _POOLED and not self._names_employee_fund(f):
             self._withheld = True
             return True  # '住院统筹基金支付3.2亿元' with no 职工 around: whose pooled fund is unsure
@@ -1523,8 +1631,11 @@ class _Reader:
         flow, deficit = _fund_flow(window, state.flow, scheme)
         if flow is None:
             return False
+        if flow not in _MAIN_FLOWS and _names("appropriation", self._folded[self._sentence_start: f.start]):
+            self._withheld = True
+            return True  # '区财政安排城乡居民医保财政补助资金8,126万元': an appropriation, not the fund's income
         stage = _window_stage(window)
-        if stage and stage[0] != "决算":
+        if (stage and stage[0] != "决算") or ("预算" in window and _FUND_BUDGET.search(window)):
             state.fund_scheme = scheme
             state.sentence_fund_scheme = state.sentence_fund_scheme or scheme
             self._withheld = True
@@ -1537,6 +1648,24 @@ class _Reader:
             return True
         self._fund_row(line, f, (scheme, flow, deficit), state)
         return True
+
+    def _last_fund(self, f: Found, window: str, state: _LineState) -> str | None:
+        """The fund a bare flow of the figure would be of: the fund just named, the section's, or
+        the one the sentence opens on ('基金收支情况：收入…'; '长期护理保险基金单独核算，2023年收入…')."""
+        # (in a fund's section, a bare flow is its; a bare balance opening a paragraph ('当年结余…')
+        # is the fund's of the paragraph before, whose line broke at '；')
+        last_fund = state.fund_scheme or self.heading_scheme or (
+            self._carried_fund if _segment_flow(window) in _BALANCE_FLOWS else None)
+        if last_fund or "基金" not in self._folded[self._sentence_start: f.start]:
+            return last_fund
+        sentence = self._folded[self._sentence_start: f.start]
+        if _fund_lead(sentence):
+            return "合计"  # '基金收支情况：收入3.42亿元，支出…': the bare flows are the fund's
+        if _fund_words(window)[3]:
+            # '长期护理保险基金单独核算，2023年收入8,426万元，支出…': the bare flows are the fund's
+            # the sentence names, not the department's income and expense
+            last_fund = state.fund_scheme = _named_fund(sentence)
+        return last_fund
 
     def _fund_row(self, line: int, f: Found, what: tuple[str, str, bool], state: _LineState) -> None:
         """The row of a fund's flow (scheme, flow, whether a deficit: '当期赤字363万元' → −363)."""
@@ -1571,8 +1700,9 @@ class _Reader:
                 or self._partial_sentence(f):
             self._withheld = True  # (… '2023年1-11月，基金收入…': a part of the year's flow)
             return True
-        if self._prior_period(window, True):
-            self._withheld = True
+        if self._prior_period(window, True) or _names("estimate", window) or self._region_part(f) \
+                or self._years_list(f):
+            self._withheld = True  # ('基金收入预计完成5.62亿元': an estimate, no flow)
             return True
         above = self._above(f)
         return above.other_government or above.allocated_above or _is_change(window)
@@ -1603,8 +1733,10 @@ class _Reader:
             return state.fund_scheme  # '…收入X万元，其中财政补助Y万元': the fund just named
         if flow_only and self._carried_fund:
             return self._carried_fund  # '…基金收入142.30亿元，其中…；' / '基金支出118.64亿元。': the paragraph before's fund
-        if (flow_only or (has_fund_word and m is None)) and self.heading_scheme:
-            return self.heading_scheme  # '（一）职工基本医疗保险基金' over '1.基金收入…' or '全年基金收入…': the section's fund
+        if flow_only and self.heading_scheme:
+            return self.heading_scheme  # '（一）职工基本医疗保险基金' over '1.基金收入…': the section's fund
+        if has_fund_word and self.heading_scheme:
+            return self.heading_scheme  # '（一）职工基本医疗保险。全年基金收入…': the section's fund
         return "合计"
 
     def _is_fund_part(self, state: _LineState, scheme: str, flow: str) -> bool:
@@ -1627,9 +1759,11 @@ class _Reader:
         if ("（" in segment or "(" in segment) and _SUBJECT_CODE.search(segment):  # (the pattern needs its bracket)
             state.subject_line = True
         # (the sentence is cut out only for a line that names a part: most name none)
-        if self._other_unit(f):
+        if self._other_unit(f) or self._years_list(f) or self._service_flow(f, window):
             return True  # '县医疗保障中心2023年支出合计321.9万元' in the bureau's report: one unit's, not the whole
-        if state.subject_line or _is_change(window) or self._prior_period(window, False) \
+        if self._line_names("parent_scope") and _names("parent_scope", self._clause(f)):
+            return True  # '（主管部门区医疗保障局…汇总收入总计为1,638.27万元）': the department above's figure
+        if state.subject_line or _is_change(window) or self._prior_period(window, False) or _names("estimate", window) \
                 or (self._line_names("part_scope") and (_names_part(self._folded[self._sentence_start: f.start])
                                                         or _names_part(_run_in_head(self._folded)))) \
                 or _is_target(self._folded, f.start, self._sentence_start) or _POLICY_AFTER.match(self._after) \
@@ -1708,8 +1842,12 @@ class _Reader:
         if _keeps_item(hit, state.top_item) or not (hit is None or is_stage_word(hit[1])):
             return hit
         # (here no item but a bare stage word names the figure: '医疗救助项目实际支出…' may name a project)
+        if state.sentence_fund_scheme:
+            return None  # '…医保基金决算收入3.37亿元，较年初预算3.20亿元…': the fund's budget, not the department's
         if self._other_project(f, window, not state.top_item and scope == DEPARTMENT_SCOPE, state):
             return None
+        if _part_after_stage(window, hit[1] if hit else window_stage[1]):
+            return None  # '县本级预算安排配套资金150万元': one source's money, not the total
         return _item_in_context(hit, hit[1] if hit else window_stage[1], (state.top_item, None if state.top_item else state.line_subject()),
                                 self.ctx_topic, window)
 
@@ -1969,6 +2107,38 @@ def _is_title_line(text: str, most: int = _TITLE_LINE_MAX) -> bool:
     return len(text) <= most and _NOT_A_TITLE.search(text) is None and bool(text.strip().strip("*#"))
 
 
+# a run-in heading that names an insurance and ends its own sentence before the paragraph's
+# figures: '（一）职工基本医疗保险（含生育保险）。全年基金收入…', '（三）长期护理保险：基金收入…'
+_RUN_IN_SCHEME = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)\s*"
+                            r"(?P<head>[^，。；：:,;！？\d]{2,30}?)[。：:]")
+
+
+def _run_in_scheme(text: str) -> str | None:
+    """The insurance a run-in heading names ('（一）职工基本医疗保险（含生育保险）。全年基金收入…'
+    → 职工医保; its remark in brackets names no scheme): the fund of the paragraph's bare flows.
+    _OTHER_INSURANCE for a heading of pension, work-injury or unemployment insurance, None for a
+    line of no such heading.
+
+    >>> _run_in_scheme("（一）职工基本医疗保险（含生育保险）。全年基金收入136.52亿元")
+    '职工医保'
+    >>> _run_in_scheme("（三）工伤保险。基金收入3.1亿元") == _OTHER_INSURANCE, _run_in_scheme("（一）参保情况。2023年末…")
+    (True, None)
+    """
+    m = _RUN_IN_SCHEME.match(text)
+    if m is None:
+        return None
+    head = compact(_REMARK.sub("", m.group("head")))
+    found = _last(_insurance_re(), head)
+    if found is None:
+        return None
+    if found.group(0) in _words("other_insurance"):
+        return _OTHER_INSURANCE
+    return vocab.synonyms("schemes", "scheme")[found.group(0)]
+
+
+_OTHER_INSURANCE = "其他险种"
+
+
 def _is_heading(text: str) -> bool:
     return len(text) < 40 and bool(_HEADING.match(text)) and not find_quantities(_HEADING.sub("", text))
 
@@ -1994,5 +2164,10 @@ def extract_narrative(ctx: ReportContext, fiscal_year: int | None, extra: list[T
         if reader.heading_scheme and _is_title_line(tl.text, _OTHER_TITLE_MAX):
             reader.start_section()  # '部门预算执行情况' after a fund's title: the fund's section ends
             reader.heading_scheme = None
+        if _LIST_MARKER.match(tl.text.lstrip()):  # (a cheap test first: most lines open with no marker)
+            scheme = _run_in_scheme(tl.text)
+            if scheme:  # '（一）职工基本医疗保险（含生育保险）。全年基金收入…': the paragraph's fund
+                reader.start_section()
+                reader.heading_scheme = scheme
         reader.read_line(tl.line, tl.text)
     return reader.rows

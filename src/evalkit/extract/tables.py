@@ -540,7 +540,15 @@ def _column_ignored(path: list[str], share: bool, fiscal_year) -> str | None:
         return _OTHER_YEAR_REASON
     if any(compact(_REMARK.sub("", p)) in _flat_words("prior_column") for p in path):
         return _OTHER_YEAR_REASON  # '上年执行数' beside the year's own columns
+    if any(w in p for p in path for w in _next_period_words()):
+        return _OTHER_YEAR_REASON  # '下年度预算', '下一年度预算数': the year after's
     return None
+
+
+@functools.cache
+def _next_period_words() -> tuple[str, ...]:
+    """Words naming the year after the report's (``context_words.csv``, kind next_period)."""
+    return tuple(r["word"] for r in vocab.load("context_words") if r["kind"] == "next_period")
 
 
 def _read_column(path: list[str], defined: dict[str, str], fiscal_year=None) -> _Column:
@@ -566,6 +574,22 @@ def _total_beside_expenditure(cols: list[_Column]) -> list[_Column]:
         return cols
     return [c._replace(item=("支出合计", c.item[1])) if c.item and c.item[0] == "收入合计"
             and compact(c.item[1]) == "合计" else c for c in cols]
+
+
+_UNIT_COLUMN_REASON = "下属单位（或本级）的数字，不是部门整体"
+
+
+def _unit_columns(cols: list[_Column]) -> list[_Column]:
+    """Decide that the columns naming one unit each ('合计 | 局机关 | XX事务中心') beside a 合计
+    column hold the units' figures: only the 合计 column is the department's."""
+    leaves = [compact(c.path[-1]) if c.path else "" for c in cols]
+    units = [j for j, (c, leaf) in enumerate(zip(cols, leaves, strict=True))
+             if j and leaf and not (c.asset or c.ignored or c.share) and leaf.endswith(vocab.word_list("unit_column_end"))
+             and not is_total_label(leaf) and not stage_of(leaf) and not budget_item(leaf, strict=True, in_table=True)]
+    if not units or not any(is_total_label(leaf) for j, leaf in enumerate(leaves) if j and j not in units):
+        return cols  # (no unit's column, or no total beside them: most grids)
+    return [c._replace(item=None, stage=None, group_item=None, ignored=_UNIT_COLUMN_REASON) if j in units else c
+            for j, c in enumerate(cols)]
 
 
 def _read_row_label(label: str) -> _RowLabel:
@@ -601,7 +625,7 @@ def _read_grid(header: list[Row], data: list[Row], caption: str | None, table: T
     unit = declared_unit(context_texts) or declared_unit([t for r in header for t in r.texts]) or "万元"
     topic_item = mentioned_item(_after_funding(caption), in_table=True) if caption else None
     defined = _defined_stages(ctx)
-    cols = _total_beside_expenditure([_read_column(path, defined, ctx.fiscal_year) for path in paths])
+    cols = _unit_columns(_total_beside_expenditure([_read_column(path, defined, ctx.fiscal_year) for path in paths]))
     return _Grid(
         caption=caption, width=width, paths=paths, cols=cols, unit=unit, ctx_stage=_context_stage(caption, table, ctx),
         ctx_parent=_detailed_item(table), topic=(topic_item, caption) if topic_item else None,
