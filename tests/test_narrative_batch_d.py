@@ -33,9 +33,14 @@ def test_premiums_paid_for_staff_are_no_fund_flow(tmp_path):
 def test_the_totals_of_the_appropriation_alone_carry_its_funding(tmp_path):
     """'财政拨款收入总计' is the total of 财政拨款 alone (carry-overs included), not the department's
     收入总计; '年初财政拨款结转和结余' is last year's carry-over (上年结转结余) of 财政拨款; '本年财政拨款支出'
-    is an expense."""
-    r = read(tmp_path, "2023年度财政拨款收入总计812.50万元，其中年初财政拨款结转和结余20.10万元，"
-                       "本年财政拨款收入792.40万元；本年财政拨款支出790.00万元，年末财政拨款结转和结余22.50万元。")
+    is an expense. (A report on the department: a project's report would leave out what the
+    project carries over, 年末结转结余.)"""
+    path = tmp_path / "dept.txt"
+    path.write_text("某县医疗保障局2023年度部门整体支出绩效评价报告\n"
+                    "2023年度财政拨款收入总计812.50万元，其中年初财政拨款结转和结余20.10万元，"
+                    "本年财政拨款收入792.40万元；本年财政拨款支出790.00万元，年末财政拨款结转和结余22.50万元。\n",
+                    encoding="utf-8")
+    r = evalkit.read_report(path)
     rows = r.budget[["item", "funding", "amount_wan"]].astype(object).where(r.budget[["item", "funding", "amount_wan"]].notna(), None)
     assert rows.values.tolist() == [
         ["收入总计", "财政拨款", 812.5],

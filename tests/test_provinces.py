@@ -1,4 +1,4 @@
-"""Documents of other provinces' layouts, written for evalkit on 2026-12-03 (tests/fixtures/provinces).
+"""100 documents of other provinces' layouts, written for evalkit on 2026-12-03 (tests/fixtures/provinces).
 
 A third gallery in the format of ``../shared/specimens`` (``expected/<stem>.json`` typed by the
 writers from each document, conventions of the gallery's README; invented names and figures),
@@ -13,8 +13,8 @@ enrollment and funds in sentences of other provinces' writers, with their traps)
 third-party reports and Word forms with real merged cells, and ``trap-*`` documents built around
 figures that must not be read (other years, sub-units, targets, parts, other insurances).
 
-When they were written evalkit found 887 of their 1 074 facts (82.6 %) and produced 174 rows
-or fields a careful reader would not; after the day's rules, 1 066 (99.3 %) and 38, most of them
+When they were written evalkit found 1 363 of their 1 649 facts (82.7 %) and produced 298 rows
+or fields a careful reader would not; after the day's rules, 1 612 (97.8 %) and 60, most of them
 conventions of evalkit. The floors and ceilings below guard what the rules reached;
 ``EVALKIT_SPECIMENS=tests/fixtures/provinces .venv/bin/python tests/gallery.py``
 lists every miss and every unexpected row.
@@ -29,11 +29,11 @@ import pytest
 from gallery import score_gallery, share_found, specimens
 
 PROVINCES = Path(__file__).parent / "fixtures" / "provinces"
-FLOORS = {"report": 0.99, "budget": 0.98, "enrollment": 0.98, "funds": 0.98, "indicators": 0.98}
+FLOORS = {"report": 0.99, "budget": 0.94, "enrollment": 0.98, "funds": 0.97, "indicators": 0.99}
 # unexpected rows: evalkit's conventions (在职/退休 parts of 职工医保, income parts such as
 # 财政补助收入 as flows of their own, 医疗救助 spending as its fund's expense, 长期护理保险) and
 # the few readings left ambiguous (named in the closing note of the session)
-EXTRA_CEILING = {"report": 2, "budget": 3, "enrollment": 17, "funds": 16, "indicators": 0}
+EXTRA_CEILING = {"report": 2, "budget": 15, "enrollment": 18, "funds": 25, "indicators": 0}
 
 
 @cache
