@@ -99,3 +99,8 @@ def test_a_third_party_project_report_titled_over_two_lines_names_its_project(tm
     report = read(tmp_path, "一、项目资金情况\n该项目年初预算安排600.00万元，实际支出585.20万元。\n",
                   title="柏溪县2023年度城乡医疗救助补助资金\n绩效评价报告\n\n")
     assert set(report.budget["scope"]) == {"柏溪县2023年度城乡医疗救助补助资金"}
+
+
+def test_one_units_figure_after_其中_is_not_the_departments(tmp_path):
+    report = read(tmp_path, "2023年度本部门决算支出合计820.50万元。其中，县医疗保险经办中心决算支出310.42万元。\n")
+    assert rows(report.budget, "scope", "item", "amount_wan") == [("部门整体", "支出合计", 820.5)]

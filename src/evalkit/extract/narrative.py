@@ -759,7 +759,7 @@ def _expense_of(window: str, hit: tuple[str, str]) -> tuple[str, str] | str | No
 
 
 # a sentence opening on a unit's name ('（三）松岭县医疗保险服务中心本年支出合计…')
-_UNIT_SUBJECT = vocab.words_pattern(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])?(?P<org>[\u4e00-\u9fff]{2,20}?"
+_UNIT_SUBJECT = vocab.words_pattern(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])?(?:其中[，,:：]?)?(?P<org>[\u4e00-\u9fff]{2,20}?"
                                     r"(?:<<unit_suffix>>))(?=\d|本年|全年|年度|收入|支出|[\u4e00-\u9fff]{0,6}(?:收入|支出))")
 _TITLE_LINES = 8  # the lines a report's title stands in (after a web page's chrome)
 _SENTENCE_MARK = re.compile("[。，；,;]")
