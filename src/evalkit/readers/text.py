@@ -37,6 +37,7 @@ from pathlib import Path
 
 from evalkit import vocab
 from evalkit.document import Cell, Document, ReportReadError, Row, Table, TextLine
+from evalkit.quantities import is_missing
 
 __all__ = [
     "LAYOUTS",
@@ -312,11 +313,7 @@ def _tail_cell(lines: list[str], kinds: list[str], rows: list[Row], j: int) -> C
     if not cells:
         return None
     cell = cells[0] if text[0] in "（(" else cells[-1]
-    return cell if _CJK_CHAR.search(cell.text) and cell.text.strip() not in _MISSING_MARKS else None
-
-
-#: A cell that says 'nothing' (no words of its own to go on after a line break).
-_MISSING_MARKS = frozenset({"无", "—", "－", "-", "/", "／", "——"})
+    return cell if _CJK_CHAR.search(cell.text) and not is_missing(cell.text) else None  # ('无': nothing to go on)
 
 
 @functools.cache
