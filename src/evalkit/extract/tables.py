@@ -736,10 +736,7 @@ def _grid(header: list[Row], data: list[Row], caption: str | None, table: Table,
               else "按部门分列的多个部门的数字（汇总表），不是本部门的预算" if _lists_departments(data) else None)
     if reason:
         for row in data:
-            for cell in row.cells[1:]:
-                q = _number(cell.label)
-                if q is not None:
-                    found["ignored"].append((cell.line, q.text_value, reason))
+            _ignore_row(row, found["ignored"], reason)
         return
     g = _read_grid(header, data, caption, table, ctx)
     if _codes_subjects(g.paths):
@@ -771,11 +768,16 @@ def _total_unit_blocks(paths: list[list[str]], data: list[Row], ignored: list) -
         if is_total_label(u) or mentions_total(u):
             kept.append(row)
             continue
-        for cell in row.cells[1:]:
-            q = _number(cell.label)
-            if q is not None:
-                ignored.append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
+        _ignore_row(row, ignored, "下属机构（或明细）行，只取汇总行")
     return kept
+
+
+def _ignore_row(row: Row, ignored: list, reason: str) -> None:
+    """Record the figures of a row left out on purpose (after its label), with the reason."""
+    for cell in row.cells[1:]:
+        q = _number(cell.label)
+        if q is not None:
+            ignored.append((cell.line, q.text_value, reason))
 
 
 def _codes_subjects(paths: list[list[str]]) -> bool:
@@ -800,10 +802,7 @@ def _without_subject_rows(data: list[Row], ignored: list) -> list[Row]:
         if not (first.isdigit() and 3 <= len(first) <= 9):
             kept.append(row)
             continue
-        for cell in row.cells[1:]:
-            q = _number(cell.label)
-            if q is not None:
-                ignored.append((cell.line, q.text_value, "按科目分列的明细行，只取合计行"))
+        _ignore_row(row, ignored, "按科目分列的明细行，只取合计行")
     return kept
 
 
@@ -829,10 +828,7 @@ def _grid_row(g: _Grid, data: list[Row], k: int, ctx: ReportContext, sinks: tupl
     rows_total = _total_of_rows(_block(data, k)) if is_total_label(label) or is_bare_total(label) else None
     rl = _read_row_label(label)
     if _is_sub_unit_row(g, row, label, rl):
-        for cell in row.cells[1:]:
-            q = _number(cell.label)
-            if q is not None:
-                found["ignored"].append((cell.line, q.text_value, "下属机构（或明细）行，只取汇总行"))
+        _ignore_row(row, found["ignored"], "下属机构（或明细）行，只取汇总行")
         return
     is_total_row = (rl.item and rl.item[0] in _TOTAL_ITEMS) or is_total_label(label)
     if g.score_cols and is_total_row and any(_number(texts[j]) for j in g.score_cols):
