@@ -605,8 +605,8 @@ def _labels_of(field: str) -> tuple[str, ...]:
 @functools.cache
 def _rules_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     names = "|".join(map(re.escape, _province_names()))
-    offices = "|".join(re.escape(r["word"]) for r in vocab.load("meta_labels") if r["field"] == "province_office")
-    forms = "|".join(re.escape(r["word"]) for r in vocab.load("meta_labels") if r["field"] == "province_form")
+    offices = "|".join(map(re.escape, _labels_of("province_office")))
+    forms = "|".join(map(re.escape, _labels_of("province_form")))
     return re.compile(f"({names})(?:{offices})"), re.compile(f"({names})(?:{forms})")
 
 

@@ -93,7 +93,7 @@ def _org_re(kind: str) -> re.Pattern[str]:
 def _branch_breaks() -> str:
     """Characters no branch's own name holds, which end the name before them ('…局对岚溪分局',
     '…局关于部分中心'; ``meta_labels.csv``, field ``not_in_branch``)."""
-    return re.escape("".join(r["word"] for r in vocab.load("meta_labels") if r["field"] == "not_in_branch"))
+    return re.escape("".join(_labels("not_in_branch")))
 
 
 def _strip_noise(text: str) -> str:
